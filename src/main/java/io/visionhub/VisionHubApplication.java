@@ -1,0 +1,13 @@
+package io.visionhub;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class VisionHubApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(VisionHubApplication.class, args);
+    }
+}
