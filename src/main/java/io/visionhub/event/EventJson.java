@@ -41,7 +41,7 @@ public final class EventJson {
         try {
             return MAPPER.readValue(json, InspectionEvent.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException("not an inspection event: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("not an inspection event: " + e.getMessage(), e);
         }
     }
 }
