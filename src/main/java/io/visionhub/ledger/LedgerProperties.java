@@ -26,7 +26,7 @@ public class LedgerProperties {
         /** Whether heads are signed at all (turn off only for tests of the bare log). */
         private boolean enabled = true;
         /** PKCS12 keystore with the Ed25519 signing key; generated on first start. Keep it outside the database. */
-        private String keystore = "./keys/ledger-signing.p12";
+        private String keystore = "./data/keys/ledger-signing.p12";
         /** Keystore and key password. Set it in production (environment variable VISIONHUB_LEDGER_HEADS_KEYSTORE_PASSWORD). */
         private String keystorePassword = "change-me";
         /** Alias of the key inside the keystore. */
