@@ -32,13 +32,19 @@ public class JdbcLedgerReader {
 
     /** Leaves with from <= seq < to, in seq order (to = Long.MAX_VALUE for all). */
     public List<LeafRow> leaves(long from, long to) {
+        return leaves(from, to, Integer.MAX_VALUE);
+    }
+
+    /** At most limit leaves with from <= seq < to, in seq order. */
+    public List<LeafRow> leaves(long from, long to, int limit) {
         List<LeafRow> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT seq, record_type, record_id, leaf_hash, entry, "
-                     + "recorded_at FROM ledger_leaf WHERE seq >= ? AND seq < ? ORDER BY seq")) {
+                     + "recorded_at FROM ledger_leaf WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?")) {
             ps.setFetchSize(5_000);
             ps.setLong(1, from);
             ps.setLong(2, to);
+            ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new LeafRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
