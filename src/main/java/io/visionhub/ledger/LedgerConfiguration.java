@@ -18,6 +18,12 @@ import java.time.Clock;
 @Configuration(proxyBeanMethods = false)
 public class LedgerConfiguration {
 
+    /** Flyway V2 (Java): append-only triggers; Spring Boot hands JavaMigration beans to Flyway. */
+    @Bean
+    public io.visionhub.ledger.store.AppendOnlyMigration ledgerAppendOnlyMigration() {
+        return new io.visionhub.ledger.store.AppendOnlyMigration();
+    }
+
     @Bean
     public TreeHeadSigner treeHeadSigner(LedgerProperties props) {
         LedgerProperties.Heads h = props.getHeads();

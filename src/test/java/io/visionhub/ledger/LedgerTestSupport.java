@@ -34,6 +34,31 @@ public final class LedgerTestSupport {
         return dataSource(h2Url(dir), "sa", "", null);
     }
 
+    public static final String PG_URL = System.getProperty("visionhub.test.pg-url",
+            "jdbc:postgresql://127.0.0.1:5432/test");
+
+    /** Whether the test PostgreSQL (127.0.0.1:5432, db test, user postgres) answers. */
+    public static boolean postgresAvailable() {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_URL + "?connectTimeout=2", "postgres", "")) {
+            return c.isValid(2);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
+    /** A fresh schema on the test PostgreSQL, migrated; drop it with {@link #dropSchema}. */
+    public static HikariDataSource postgres(String schema) {
+        return dataSource(PG_URL, "postgres", "", schema);
+    }
+
+    public static void dropSchema(javax.sql.DataSource ds, String schema) {
+        new org.springframework.jdbc.core.JdbcTemplate(ds).execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+
+    public static String uniqueSchema() {
+        return "ledger_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
     public static HikariDataSource dataSource(String url, String user, String password, String schema) {
         HikariConfig c = new HikariConfig();
         c.setJdbcUrl(url);
@@ -45,8 +70,23 @@ public final class LedgerTestSupport {
         }
         HikariDataSource ds = new HikariDataSource(c);
         Flyway.configure().dataSource(ds).locations("classpath:db/migration")
+                .javaMigrations(new io.visionhub.ledger.store.AppendOnlyMigration())
                 .schemas(schema == null ? new String[0] : new String[]{schema}).load().migrate();
         return ds;
+    }
+
+    /** What an attacker with database admin rights does first: remove the append-only triggers. */
+    public static void removeProtection(javax.sql.DataSource ds) {
+        org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(ds);
+        boolean pg = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()
+                .toLowerCase().contains("postgres"));
+        for (String t : io.visionhub.ledger.store.AppendOnlyMigration.TABLES) {
+            if (pg) {
+                jdbc.execute("ALTER TABLE " + t + " DISABLE TRIGGER USER");
+            } else {
+                jdbc.execute("DROP TRIGGER IF EXISTS " + t + "_append_only");
+            }
+        }
     }
 
     public static LedgerProperties props(Path dir) {

@@ -34,6 +34,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Each way of tampering with the stored ledger is detected and the first affected record is named. */
 class LedgerTamperTest {
 
+    /** The database under test (H2 file here; PostgreSQL in the subclass). */
+    protected HikariDataSource openDatabase(Path dir) {
+        return LedgerTestSupport.h2(dir);
+    }
+
+    protected void closeDatabase(HikariDataSource ds) {
+        ds.close();
+    }
+
+
     static final int RECORDS = 30;
 
     @TempDir
@@ -46,7 +56,7 @@ class LedgerTamperTest {
 
     @BeforeEach
     void writeLog() {
-        ds = LedgerTestSupport.h2(dir);
+        ds = openDatabase(dir);
         props = LedgerTestSupport.props(dir);
         jdbc = new JdbcTemplate(ds);
         images = new FileImageStore(dir.resolve("images"));
@@ -59,11 +69,12 @@ class LedgerTamperTest {
         assertThat(ledger.signNow().treeSize()).isEqualTo(RECORDS);
         ledger.close();
         signer = LedgerTestSupport.signer(props);
+        LedgerTestSupport.removeProtection(ds);
     }
 
     @AfterEach
     void close() {
-        ds.close();
+        closeDatabase(ds);
     }
 
     VerificationReport verify() {
