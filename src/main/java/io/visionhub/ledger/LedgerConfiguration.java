@@ -20,8 +20,14 @@ public class LedgerConfiguration {
 
     /** Flyway V2 (Java): append-only triggers; Spring Boot hands JavaMigration beans to Flyway. */
     @Bean
-    public io.visionhub.ledger.store.AppendOnlyMigration ledgerAppendOnlyMigration() {
-        return new io.visionhub.ledger.store.AppendOnlyMigration();
+    public io.visionhub.ledger.store.AppendOnlyMigration ledgerAppendOnlyV2() {
+        return io.visionhub.ledger.store.AppendOnlyMigration.v2();
+    }
+
+    /** Flyway V4 (Java): the disposition table append-only too. */
+    @Bean
+    public io.visionhub.ledger.store.AppendOnlyMigration ledgerAppendOnlyV4() {
+        return io.visionhub.ledger.store.AppendOnlyMigration.v4();
     }
 
     @Bean

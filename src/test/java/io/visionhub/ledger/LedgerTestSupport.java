@@ -70,7 +70,7 @@ public final class LedgerTestSupport {
         }
         HikariDataSource ds = new HikariDataSource(c);
         Flyway.configure().dataSource(ds).locations("classpath:db/migration")
-                .javaMigrations(new io.visionhub.ledger.store.AppendOnlyMigration())
+                .javaMigrations(io.visionhub.ledger.store.AppendOnlyMigration.all())
                 .schemas(schema == null ? new String[0] : new String[]{schema}).load().migrate();
         return ds;
     }

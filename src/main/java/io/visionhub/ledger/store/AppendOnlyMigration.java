@@ -16,23 +16,46 @@ import java.util.List;
  */
 public class AppendOnlyMigration implements JavaMigration {
 
-    /** Ledger tables protected by V2. */
+    /** Every ledger table protected (V2 and V4). */
     public static final List<String> TABLES = List.of("ledger_leaf", "ledger_tree_head", "inspection",
-            "inspection_defect");
+            "inspection_defect", "disposition");
+
+    private final String version;
+    private final List<String> tables;
+
+    private AppendOnlyMigration(String version, List<String> tables) {
+        this.version = version;
+        this.tables = tables;
+    }
+
+    /** V2: the tables of V1. */
+    public static AppendOnlyMigration v2() {
+        return new AppendOnlyMigration("2", List.of("ledger_leaf", "ledger_tree_head", "inspection",
+                "inspection_defect"));
+    }
+
+    /** V4: the disposition table of V3. */
+    public static AppendOnlyMigration v4() {
+        return new AppendOnlyMigration("4", List.of("disposition"));
+    }
+
+    public static JavaMigration[] all() {
+        return new JavaMigration[]{v2(), v4()};
+    }
 
     @Override
     public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion("2");
+        return MigrationVersion.fromVersion(version);
     }
 
     @Override
     public String getDescription() {
-        return "ledger tables append-only";
+        return "ledger tables append-only: " + String.join(", ", tables);
     }
 
     @Override
     public Integer getChecksum() {
-        return 2_001;
+        return String.join(",", tables).hashCode();
     }
 
     @Override
@@ -42,7 +65,7 @@ public class AppendOnlyMigration implements JavaMigration {
 
     @Override
     public void migrate(Context context) throws SQLException {
-        protect(context.getConnection(), TABLES);
+        protect(context.getConnection(), tables);
     }
 
     /** Installs the append-only triggers on these tables (PostgreSQL or H2). */

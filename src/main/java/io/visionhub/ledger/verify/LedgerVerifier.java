@@ -8,6 +8,7 @@ import io.visionhub.ledger.InspectionRecord;
 import io.visionhub.ledger.JdbcLedgerReader;
 import io.visionhub.ledger.JdbcLedgerReader.LeafRow;
 import io.visionhub.ledger.LedgerException;
+import io.visionhub.ledger.disposition.DispositionService;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.heads.SignedTreeHead;
 import io.visionhub.ledger.merkle.MerkleFrontier;
@@ -98,6 +99,8 @@ public class LedgerVerifier {
                     }
                     if (InspectionRecord.TYPE.equals(entry.path("type").asText())) {
                         images += checkInspection(row, entry, inspections.remove(row.seq()), findings);
+                    } else if (DispositionService.TYPE.equals(entry.path("type").asText())) {
+                        checkDisposition(row, entry, findings);
                     }
                 }
                 tree.append(recomputed);
@@ -257,6 +260,49 @@ public class LedgerVerifier {
             }
         }
         return checked;
+    }
+
+    private void checkDisposition(LeafRow row, JsonNode entry, List<Finding> findings) {
+        JsonNode manifest = entry.path("body").path("manifest");
+        String expectedHash = MerkleHash.hex(MerkleHash.sha256(CanonicalJson.write(manifest)
+                .getBytes(StandardCharsets.UTF_8)));
+        if (!expectedHash.equals(entry.path("body").path("signatureHash").asText())) {
+            findings.add(new Finding(Kind.ALTERED, row.seq(), row.recordId(), "signature manifest does not match its "
+                    + "signature hash"));
+        }
+        Map<String, Object> stored;
+        try (Connection c = reader.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, disposition, reason, meaning, user_name, "
+                     + "printed_name, target_hash, signature_hash FROM disposition WHERE ledger_seq = ?")) {
+            ps.setLong(1, row.seq());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    findings.add(new Finding(Kind.DELETED, row.seq(), row.recordId(), "disposition row of this record "
+                            + "is missing"));
+                    return;
+                }
+                stored = new HashMap<>();
+                for (int i = 1; i <= 8; i++) {
+                    stored.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), rs.getString(i));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read disposition " + row.recordId() + ": " + e.getMessage(), e);
+        }
+        List<String> diffs = new ArrayList<>();
+        compare(diffs, "id", manifest.path("dispositionId").asText(null), stored.get("id"));
+        compare(diffs, "disposition", manifest.path("disposition").asText(null), stored.get("disposition"));
+        compare(diffs, "reason", manifest.path("reason").asText(null), stored.get("reason"));
+        compare(diffs, "meaning", manifest.path("meaning").asText(null), stored.get("meaning"));
+        compare(diffs, "user_name", manifest.path("user").asText(null), stored.get("user_name"));
+        compare(diffs, "printed_name", manifest.path("printedName").asText(null), stored.get("printed_name"));
+        compare(diffs, "target_hash", manifest.path("targetHash").asText(null), stored.get("target_hash"));
+        compare(diffs, "signature_hash", entry.path("body").path("signatureHash").asText(null),
+                stored.get("signature_hash"));
+        if (!diffs.isEmpty()) {
+            findings.add(new Finding(Kind.ALTERED, row.seq(), row.recordId(), "disposition columns differ from the "
+                    + "signed record: " + String.join(", ", diffs)));
+        }
     }
 
     private static void compare(List<String> diffs, String column, String expected, Object actual) {
