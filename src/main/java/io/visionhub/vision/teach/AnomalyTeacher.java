@@ -42,7 +42,7 @@ public final class AnomalyTeacher {
      */
     public record Spec(String name, String version, int width, int height, int pool, double stdFloor, double margin) {
         public static Spec of(String name, String version) {
-            return new Spec(name, version, 640, 480, 4, 0.03, 1.3);
+            return new Spec(name, version, 640, 480, 4, 0.03, 1.5);
         }
 
         public Spec sized(int w, int h) {
