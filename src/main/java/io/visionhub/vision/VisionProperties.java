@@ -1,6 +1,7 @@
 package io.visionhub.vision;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Configuration of the vision concern (visionhub.vision.*), defaults in config/vision.yaml.
@@ -27,8 +28,10 @@ public record VisionProperties(Session session, DemoModel demoModel, String imag
      * @param cuda           CUDA provider when the GPU build is present
      * @param cudaDevice     CUDA device id
      */
-    public record Session(int intraOpThreads, int interOpThreads, boolean allowSpinning, String optimization,
-                          int warmupRuns, boolean cuda, int cudaDevice) {
+    public record Session(@DefaultValue("1") int intraOpThreads, @DefaultValue("1") int interOpThreads,
+                          @DefaultValue("false") boolean allowSpinning, @DefaultValue("all") String optimization,
+                          @DefaultValue("3") int warmupRuns, @DefaultValue("false") boolean cuda,
+                          @DefaultValue("0") int cudaDevice) {
     }
 
     /**
@@ -37,6 +40,7 @@ public record VisionProperties(Session session, DemoModel demoModel, String imag
      * @param goodImages good simulated parts to teach from
      * @param seed       seed of the simulated parts taught from
      */
-    public record DemoModel(boolean enabled, String path, int goodImages, long seed) {
+    public record DemoModel(@DefaultValue("true") boolean enabled, @DefaultValue("models/demo-anomaly") String path,
+                            @DefaultValue("20") int goodImages, @DefaultValue("42") long seed) {
     }
 }

@@ -107,6 +107,27 @@ class VisionComponentTest {
     }
 
     @Test
+    void yamlRouteWithTheDemoUriEmitsEvents() throws Exception {
+        String yaml = """
+                - route:
+                    id: demo-yaml
+                    from:
+                      uri: "vision:station-1?source=sim&model=%s&line=line-1&fps=20"
+                      steps:
+                        - to: "mock:yaml"
+                """.formatted(modelDir);
+        org.apache.camel.support.PluginHelper.getRoutesLoader(camel)
+                .loadRoutes(org.apache.camel.support.ResourceHelper.fromString("demo.yaml", yaml));
+        MockEndpoint out = camel.getEndpoint("mock:yaml", MockEndpoint.class);
+        out.expectedMinimumMessageCount(2);
+        camel.start();
+        out.assertIsSatisfied(TimeUnit.SECONDS.toMillis(30));
+        InspectionEvent ev = out.getReceivedExchanges().get(0).getIn().getBody(InspectionEvent.class);
+        assertThat(EventSchema.problems(ev)).isEmpty();
+        assertThat(ev.partId()).startsWith("SIM-");
+    }
+
+    @Test
     void producerInspectsImageBytesAndBoxesTheDefect() throws Exception {
         camel.start();
         ProducerTemplate template = camel.createProducerTemplate();
