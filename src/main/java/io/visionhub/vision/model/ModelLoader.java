@@ -49,8 +49,9 @@ public class ModelLoader {
         try {
             InspectionModel model = switch (c.kind()) {
                 case ModelCard.ANOMALY -> new AnomalyModel(c, ref, session, tuning);
-                default -> throw new ModelException("model " + c.name() + ": kind " + c.kind()
-                        + " is not supported by this build");
+                case ModelCard.DETECT -> new DetectModel(c, ref, session, tuning);
+                case ModelCard.CLASSIFY -> new ClassifyModel(c, ref, session, tuning);
+                default -> throw new ModelException("model " + c.name() + ": kind " + c.kind() + " is not supported");
             };
             LOG.info("Loaded model {} {} ({}, sha256 {}) from {} in {} ms", c.name(), c.version(), c.kind(),
                     ref.sha256().substring(0, 12), onnx, (System.nanoTime() - t0) / 1_000_000);

@@ -178,8 +178,46 @@ public final class AnomalyTeacher {
         return out;
     }
 
+    /** Per-cell grey mean and spread of images after this (1-channel) pre-processing. */
+    public record CellStats(float[] mean, float[] std, float[][] cells, int cellsWide, int cellsHigh) {
+        /** The highest graph score among the images the statistics came from. */
+        public double maxScore() {
+            double best = 0;
+            for (float[] c : cells) {
+                best = Math.max(best, score(c, mean, std, cellsWide, cellsHigh));
+            }
+            return best;
+        }
+    }
+
+    public static CellStats cellStatistics(List<BufferedImage> images, ImagePreprocessor pre, int pool, double stdFloor) {
+        FloatBuffer buf = ByteBuffer.allocateDirect(pre.size() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        int cw = pre.width() / pool;
+        int ch = pre.height() / pool;
+        int n = images.size();
+        float[][] cells = new float[n][];
+        double[] sum = new double[cw * ch];
+        double[] sq = new double[cw * ch];
+        for (int k = 0; k < n; k++) {
+            pre.apply(images.get(k), buf);
+            cells[k] = pool(buf, pre.width(), pre.height(), pool);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += cells[k][i];
+                sq[i] += (double) cells[k][i] * cells[k][i];
+            }
+        }
+        float[] mean = new float[sum.length];
+        float[] std = new float[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            double m = sum[i] / n;
+            mean[i] = (float) m;
+            std[i] = (float) Math.max(stdFloor, Math.sqrt(Math.max(0, sq[i] / n - m * m) * n / Math.max(1, n - 1)));
+        }
+        return new CellStats(mean, std, cells, cw, ch);
+    }
+
     /** The graph's score computed in Java: max of the 3x3-smoothed |z| map. */
-    static double score(float[] cells, float[] mean, float[] std, int cw, int ch) {
+    public static double score(float[] cells, float[] mean, float[] std, int cw, int ch) {
         float[] z = new float[cells.length];
         for (int i = 0; i < z.length; i++) {
             z[i] = Math.abs((cells[i] - mean[i]) / std[i]);
