@@ -47,7 +47,13 @@ public class VisionComponent extends DefaultComponent {
     @Metadata(description = "CUDA device id", defaultValue = "0")
     private int cudaDevice;
 
+    @Metadata(description = "Seconds between checks of the loaded model files; a changed model.onnx or model.yaml is "
+            + "loaded and swapped in without dropping frames (0 = no watching)", defaultValue = "2")
+    private int modelWatchSeconds = 2;
+
     private final Map<String, ModelHandle> models = new ConcurrentHashMap<>();
+    private final Map<String, String> stamps = new ConcurrentHashMap<>();
+    private java.util.concurrent.ScheduledExecutorService watcher;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -70,10 +76,59 @@ public class VisionComponent extends DefaultComponent {
             imageStore = new FileImageStore(Path.of(imagesDir));
             LOG.info("vision component: no 'imageStore' bean, storing frames under {}", Path.of(imagesDir).toAbsolutePath());
         }
+        if (modelWatchSeconds > 0) {
+            watcher = getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "vision-model-watch");
+            watcher.scheduleWithFixedDelay(this::checkModels, modelWatchSeconds, modelWatchSeconds,
+                    java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** Reloads models whose files changed since they were loaded (and stayed unchanged for one interval). */
+    void checkModels() {
+        for (String key : models.keySet()) {
+            String now = stamp(key);
+            String loaded = stamps.get(key);
+            if (now == null || now.equals(loaded)) {
+                continue;
+            }
+            String pending = stamps.get(key + "#pending");
+            if (!now.equals(pending)) {
+                // changed: wait one more interval so a model being copied is complete
+                stamps.put(key + "#pending", now);
+                continue;
+            }
+            try {
+                reload(key);
+            } catch (RuntimeException e) {
+                stamps.put(key, now);
+                LOG.error("Model at {} changed but cannot be loaded, still running the previous one: {}", key, e.getMessage());
+            }
+        }
+    }
+
+    /** Size and modification time of the card and the .onnx files of a model folder, or null when unreadable. */
+    static String stamp(String location) {
+        try {
+            Path dir = java.nio.file.Files.isDirectory(Path.of(location)) ? Path.of(location) : Path.of(location).getParent();
+            StringBuilder sb = new StringBuilder();
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (Path p : files.filter(f -> f.toString().endsWith(".onnx") || f.toString().endsWith(".yaml")).sorted().toList()) {
+                    sb.append(p.getFileName()).append(':').append(java.nio.file.Files.size(p)).append(':')
+                            .append(java.nio.file.Files.getLastModifiedTime(p).toMillis()).append(';');
+                }
+            }
+            return sb.toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (watcher != null) {
+            getCamelContext().getExecutorServiceManager().shutdownNow(watcher);
+            watcher = null;
+        }
         models.values().forEach(ModelHandle::close);
         models.clear();
         super.doStop();
@@ -82,13 +137,25 @@ public class VisionComponent extends DefaultComponent {
     /** The shared handle of the model at this location, loading it on first use. */
     public ModelHandle model(String location) {
         String key = Path.of(location).toAbsolutePath().normalize().toString();
-        return models.computeIfAbsent(key, k -> new ModelHandle(k, loader().load(Path.of(k))));
+        return models.computeIfAbsent(key, k -> {
+            String st = stamp(k);
+            ModelHandle h = new ModelHandle(k, loader().load(Path.of(k)));
+            if (st != null) {
+                stamps.put(k, st);
+            }
+            return h;
+        });
     }
 
     /** Loads the model at this location again and swaps it in; frames in flight finish on the old one. */
     public InspectionModel reload(String location) {
         String key = Path.of(location).toAbsolutePath().normalize().toString();
+        String st = stamp(key);
         InspectionModel next = loader().load(Path.of(key));
+        if (st != null) {
+            stamps.put(key, st);
+        }
+        stamps.remove(key + "#pending");
         ModelHandle handle = models.get(key);
         if (handle == null) {
             models.put(key, new ModelHandle(key, next));
@@ -104,6 +171,14 @@ public class VisionComponent extends DefaultComponent {
 
     public SessionTuning sessionTuning() {
         return new SessionTuning(intraOpThreads, interOpThreads, allowSpinning, optimization, warmupRuns, cuda, cudaDevice);
+    }
+
+    public int getModelWatchSeconds() {
+        return modelWatchSeconds;
+    }
+
+    public void setModelWatchSeconds(int modelWatchSeconds) {
+        this.modelWatchSeconds = modelWatchSeconds;
     }
 
     public ImageStore getImageStore() {

@@ -128,6 +128,34 @@ class VisionComponentTest {
     }
 
     @Test
+    void changedModelFilesAreSwappedInWithoutDroppingFrames(@TempDir Path swapDir) throws Exception {
+        SimulatedPartGenerator gen = new SimulatedPartGenerator(3, 0.0);
+        List<java.awt.image.BufferedImage> good = LongStream.range(0, 20).mapToObj(i -> gen.good(i).image()).toList();
+        new AnomalyTeacher().teach(good, new AnomalyTeacher.Spec("swap", "1", 640, 480, 4, 0.03, 1.5), swapDir);
+        ((VisionComponent) camel.getComponent("vision")).setModelWatchSeconds(1);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("vision:station-5?source=sim&storeImages=false&fps=10&model=" + swapDir).routeId("swap").to("mock:swap");
+            }
+        });
+        MockEndpoint out = camel.getEndpoint("mock:swap", MockEndpoint.class);
+        camel.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> out.getReceivedCounter() >= 5);
+        new AnomalyTeacher().teach(good, new AnomalyTeacher.Spec("swap", "2", 640, 480, 4, 0.03, 1.6), swapDir);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> out.getReceivedExchanges()
+                .stream().filter(e -> "2".equals(e.getIn().getBody(InspectionEvent.class).model().version())).count() >= 3);
+        camel.getRouteController().stopRoute("swap");
+        List<InspectionEvent> evs = out.getReceivedExchanges().stream().map(e -> e.getIn().getBody(InspectionEvent.class)).toList();
+        for (int i = 1; i < evs.size(); i++) {
+            long prev = Long.parseLong(evs.get(i - 1).partId().substring(4));
+            assertThat(Long.parseLong(evs.get(i).partId().substring(4))).as("frame after %s", prev).isEqualTo(prev + 1);
+        }
+        assertThat(evs.get(0).model().version()).isEqualTo("1");
+        assertThat(evs.get(evs.size() - 1).model().sha256()).isNotEqualTo(evs.get(0).model().sha256());
+    }
+
+    @Test
     void producerInspectsImageBytesAndBoxesTheDefect() throws Exception {
         camel.start();
         ProducerTemplate template = camel.createProducerTemplate();
