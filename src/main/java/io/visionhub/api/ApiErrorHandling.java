@@ -42,9 +42,9 @@ public final class ApiErrorHandling {
         writeError(exchange, error.toError(), error.status());
     }
 
-    /** Sets the exchange's answer to this error. */
+    /** Sets the exchange's answer to this error (the REST JSON binding writes it). */
     public static void writeError(Exchange exchange, ApiError error, int status) {
-        exchange.getMessage().setBody(error.toJson());
+        exchange.getMessage().setBody(error);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
     }

@@ -1,5 +1,6 @@
 package io.visionhub.api;
 
+import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,6 +18,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
@@ -79,8 +81,11 @@ public class ApiSecurityConfiguration {
                         .accessDeniedHandler((req, res, ex) -> errors.write(res, 403, new ApiError("forbidden",
                                 "your roles do not allow " + req.getMethod() + " " + req.getRequestURI(), null))))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(props.apiKeys(), errors), BasicAuthenticationFilter.class)
+                .addFilterAfter(new ApiPrincipalHeaderFilter(), AuthorizationFilter.class)
                 .headers(h -> h.frameOptions(f -> f.sameOrigin()))
                 .authorizeHttpRequests(a -> {
+                    // platform-http answers on an async dispatch; the caller was checked on the first one
+                    a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
                     a.requestMatchers(paths.matcher("/error")).permitAll();
                     a.requestMatchers(paths.matcher("/actuator/health"), paths.matcher("/actuator/health/**"),
                             paths.matcher("/actuator/info"), paths.matcher("/actuator/prometheus")).permitAll();

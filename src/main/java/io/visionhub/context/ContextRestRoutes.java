@@ -4,20 +4,18 @@ import io.visionhub.api.ApiAccess;
 import io.visionhub.api.ApiErrorHandling;
 import io.visionhub.api.ApiException;
 import io.visionhub.api.ApiParams;
+import io.visionhub.api.ApiPrincipalHeaderFilter;
 import io.visionhub.api.ApiRestConfiguration;
 import io.visionhub.event.ProductionContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestParamType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code /api/context}: the MES pushes the production context of a line ({@code PUT}), ends it ({@code DELETE}),
@@ -118,7 +116,7 @@ public class ContextRestRoutes extends RouteBuilder {
             int version = ApiParams.integer(ex, "version", 0, 0, Integer.MAX_VALUE);
             Instant at = ApiParams.instant(ex, "validFrom");
             ex.getMessage().setBody(call(() -> store.end(line, version, at == null ? Instant.now() : at, "REST",
-                    principal())));
+                    principal(ex))));
         });
         from("direct:api-context-at").routeId("api-context-at").process(ex -> {
             String line = knownLine(ex);
@@ -154,7 +152,7 @@ public class ContextRestRoutes extends RouteBuilder {
             throw ApiException.badRequest(null, "the body must be a production context JSON object");
         }
         ProductionContext pushed = (ProductionContext) body;
-        ex.getMessage().setBody(call(() -> store.update(line, pushed, "REST", principal())));
+        ex.getMessage().setBody(call(() -> store.update(line, pushed, "REST", principal(ex))));
     }
 
     private String knownLine(Exchange ex) {
@@ -180,12 +178,8 @@ public class ContextRestRoutes extends RouteBuilder {
         }
     }
 
-    static String principal() {
-        Authentication a = SecurityContextHolder.getContext().getAuthentication();
-        return a == null ? "unknown" : a.getName();
-    }
-
-    static Map<String, Object> none() {
-        return Map.of();
+    static String principal(Exchange ex) {
+        String p = ex.getMessage().getHeader(ApiPrincipalHeaderFilter.PRINCIPAL, String.class);
+        return p == null || p.isEmpty() ? "unknown" : p;
     }
 }
