@@ -19,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * context push and its bad inputs (nothing stored changes), inspection queries, JSON errors, the OpenAPI document.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.datasource.url=jdbc:h2:mem:api-${random.uuid};MODE=PostgreSQL;DB_CLOSE_DELAY=-1",
+        "spring.datasource.url=jdbc:h2:mem:api-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
         "spring.datasource.username=sa",
         "spring.flyway.locations=classpath:db/migration,classpath:db/api-test",
         "visionhub.context.hazelcast.cluster-name=api-test-${random.uuid}",
@@ -173,7 +172,7 @@ class ApiHttpTest {
     }
 
     @Test
-    void operatorMayNotReadOrderSummariesButQualityMay() throws Exception {
+    void operatorMayNotReadOrderSummaries() throws Exception {
         assertError(send("GET", "/api/orders/PO-1/summary", null, basic("operator")), 403, "forbidden", null);
     }
 
@@ -336,9 +335,9 @@ class ApiHttpTest {
                                 + " product, result, capture_time, inference_time, model_name, model_version, anomaly_score,"
                                 + " part_id, image_sha256, event_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         id, i + 1, "station-" + (i % 2 + 1), "cam-1", i < 20 ? "line-1" : "line-2",
-                        i < 15 ? "PO-A" : "PO-B", "LOT-" + (i / 10), "A", "MAT-1", result,
+                        i < 15 ? "PO-A" : "PO-B", "LOT-" + (i / 10), i < 10 ? "A" : "B", "MAT-1", result,
                         OffsetDateTime.ofInstant(capture, ZoneOffset.UTC), OffsetDateTime.ofInstant(capture.plusMillis(80),
-                                ZoneOffset.UTC), "demo-anomaly", "1", i / 30.0, "part-" + i, "ab".repeat(32),
+                                ZoneOffset.UTC), "demo-anomaly", "1", i / 30.0, i == 16 ? "part-15" : "part-" + i, "ab".repeat(32),
                         "{\"id\":\"" + id + "\",\"result\":\"" + result + "\",\"image\":{\"sha256\":\"" + "ab".repeat(32)
                                 + "\",\"uri\":\"/api/images/" + "ab".repeat(32) + "\"}}");
                 if (result.equals("NG")) {
@@ -346,6 +345,11 @@ class ApiHttpTest {
                             + " VALUES (?,?,?,?,?,?,?,?)", id, 0, i % 2 == 0 ? "scratch" : "dent", 0.9, 1, 2, 3, 4);
                 }
             }
+            jdbc.update("INSERT INTO outbox (inspection_id, target, document_type, delivery_key, status, attempts,"
+                    + " document_number, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)", IDS.get(12), "sap-qm",
+                    "QUALITY_NOTIFICATION", IDS.get(12), "DELIVERED", 1, "QN-100",
+                    OffsetDateTime.ofInstant(T0.plusSeconds(17), ZoneOffset.UTC),
+                    OffsetDateTime.ofInstant(T0.plusSeconds(18), ZoneOffset.UTC));
         }
     }
 
@@ -406,6 +410,86 @@ class ApiHttpTest {
                 basic("operator")), 400, "invalid_field", "line");
     }
 
+    // ---------------------------------------------------------------- quality
+
+    @Test
+    void orderSummaryCountsNgRateDefectsAndFirstPassYieldPerShift() throws Exception {
+        HttpResponse<String> r = send("GET", "/api/orders/PO-A/summary", null, basic("quality"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode s = json(r);
+        JsonNode c = s.path("counts");
+        assertThat(c.path("inspections").asLong()).isEqualTo(15);
+        assertThat(c.path("ng").asLong()).isEqualTo(5);
+        assertThat(c.path("ok").asLong()).isEqualTo(10);
+        assertThat(c.path("ngRate").asDouble()).isCloseTo(1 / 3.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(c.path("firstPassYield").asDouble()).isCloseTo(10 / 15.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(c.path("defectsByClass").path("scratch").asLong()).isEqualTo(3);
+        assertThat(c.path("defectsByClass").path("dent").asLong()).isEqualTo(2);
+        assertThat(s.path("lines").get(0).asText()).isEqualTo("line-1");
+        assertThat(s.path("firstCapture").asText()).isEqualTo("2026-03-02T06:00:00Z");
+        JsonNode shiftA = s.path("shifts").get(0);
+        assertThat(shiftA.path("shift").asText()).isEqualTo("A");
+        assertThat(shiftA.path("counts").path("ng").asLong()).isEqualTo(4);
+        assertThat(shiftA.path("counts").path("defectsByClass").path("scratch").asLong()).isEqualTo(2);
+        JsonNode shiftB = s.path("shifts").get(1);
+        assertThat(shiftB.path("counts").path("inspections").asLong()).isEqualTo(5);
+        assertThat(shiftB.path("counts").path("ng").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void firstPassYieldCountsARetestedPartOnceByItsFirstResult() throws Exception {
+        JsonNode c = json(send("GET", "/api/orders/PO-B/summary", null, "X-API-Key", "demo-erp-key")).path("counts");
+        assertThat(c.path("inspections").asLong()).isEqualTo(15);
+        assertThat(c.path("parts").asLong()).isEqualTo(14);
+        assertThat(c.path("firstPassOk").asLong()).isEqualTo(9);
+    }
+
+    @Test
+    void unknownOrderGets404() throws Exception {
+        assertError(send("GET", "/api/orders/PO-NONE/summary", null, basic("quality")), 404, "unknown_order", null);
+    }
+
+    @Test
+    void lotTraceListsContextInspectionsAndDocumentsInTimeOrder() throws Exception {
+        if (storedChanges("line-hist") == 0) {
+            assertThat(push("line-hist", "{\"productionOrder\":\"PO-A\",\"batch\":\"LOT-1\",\"version\":1,"
+                    + "\"validFrom\":\"2026-03-02T05:59:00Z\"}").statusCode()).isEqualTo(200);
+        }
+        HttpResponse<String> r = send("GET", "/api/lots/LOT-1/trace", null, basic("auditor"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode t = json(r);
+        assertThat(t.path("orders").toString()).isEqualTo("[\"PO-A\",\"PO-B\"]");
+        JsonNode entries = t.path("entries");
+        assertThat(entries.get(0).path("kind").asText()).isEqualTo("CONTEXT");
+        List<String> kinds = new ArrayList<>();
+        Instant previous = Instant.MIN;
+        for (JsonNode e : entries) {
+            kinds.add(e.path("kind").asText());
+            Instant time = Instant.parse(e.path("time").asText());
+            assertThat(time).isAfterOrEqualTo(previous);
+            previous = time;
+        }
+        assertThat(kinds.stream().filter("INSPECTION"::equals).count()).isEqualTo(10);
+        JsonNode doc = null;
+        for (JsonNode e : entries) {
+            if (e.path("kind").asText().equals("DOCUMENT")) {
+                doc = e;
+            }
+        }
+        assertThat(doc).isNotNull();
+        assertThat(doc.path("documentNumber").asText()).isEqualTo("QN-100");
+        assertThat(doc.path("inspectionId").asText()).isEqualTo(IDS.get(12));
+        assertThat(doc.path("result").asText()).isEqualTo("DELIVERED");
+        JsonNode limited = json(send("GET", "/api/lots/LOT-1/trace?limit=3", null, basic("auditor")));
+        assertThat(limited.path("truncated").asBoolean()).isTrue();
+    }
+
+    @Test
+    void unknownBatchGets404AndBadLimit400() throws Exception {
+        assertError(send("GET", "/api/lots/LOT-NONE/trace", null, basic("quality")), 404, "unknown_batch", null);
+        assertError(send("GET", "/api/lots/LOT-1/trace?limit=-1", null, basic("quality")), 400, "invalid_field", "limit");
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = new String[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
@@ -413,7 +497,4 @@ class ApiHttpTest {
         return out;
     }
 
-    static Timestamp ts(Instant i) {
-        return Timestamp.from(i);
-    }
 }
