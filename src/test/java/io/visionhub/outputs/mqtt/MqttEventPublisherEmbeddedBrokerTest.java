@@ -84,6 +84,22 @@ class MqttEventPublisherEmbeddedBrokerTest {
     }
 
     @Test
+    void lastWillSaysOfflineWhenTheHubVanishesWithoutDisconnecting() throws Exception {
+        MqttOutputProperties props = new MqttOutputProperties();
+        MqttTopics topics = new MqttTopics("visionhub", "site-a");
+        org.eclipse.paho.mqttv5.client.MqttAsyncClient vanishing = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(
+                broker.url(), "vanishing-hub", new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        vanishing.connect(MqttConfiguration.connectionOptions(props, topics, "vanishing-hub")).waitForCompletion(10_000);
+        vanishing.disconnectForcibly(0, 0, false);
+        vanishing.close(true);
+        try (MqttTestSubscriber sub = new MqttTestSubscriber(broker.url(), "will-sub", "visionhub/site-a/hub/+/status", false)) {
+            MqttTestSubscriber.Received r = sub.next("visionhub/site-a/hub/vanishing-hub/status", 10);
+            assertThat(r).as("retained last will").isNotNull();
+            assertThat(r.text()).contains("\"online\":false");
+        }
+    }
+
+    @Test
     void eventWithoutStationIsRefusedWithClearMessage() {
         InspectionEvent noStation = TestEvents.event(" ", "P-2", InspectionEvent.Verdict.OK);
         assertThatThrownBy(() -> publisher.publish(noStation)).isInstanceOf(IllegalArgumentException.class)

@@ -31,8 +31,12 @@ public final class MqttTestSubscriber implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
     public MqttTestSubscriber(String url, String clientId, String filter, boolean persistentSession) throws MqttException {
+        this(url, clientId, filter, persistentSession, new MqttConnectionOptions());
+    }
+
+    public MqttTestSubscriber(String url, String clientId, String filter, boolean persistentSession,
+                              MqttConnectionOptions options) throws MqttException {
         client = new MqttClient(url, clientId, new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(!persistentSession);
         if (persistentSession) {
             options.setSessionExpiryInterval(3600L);
