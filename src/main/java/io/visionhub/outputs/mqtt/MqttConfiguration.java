@@ -52,6 +52,16 @@ public class MqttConfiguration {
         MqttEventPublisher publisher = new MqttEventPublisher(client, topics, props.getQos(),
                 props.getStatus().isEnabled());
         client.start(ReliableMqttClient.secondsToMs(props.getConnectTimeoutSeconds()));
+        MqttOutputProperties.Sparkplug spb = props.getSparkplug();
+        if (spb.isEnabled()) {
+            String group = spb.getGroupId().isBlank() ? site : spb.getGroupId();
+            String node = spb.getEdgeNodeId().isBlank() ? clientId : spb.getEdgeNodeId();
+            SparkplugPublisher sparkplug = new SparkplugPublisher(url, group, node,
+                    connectionOptions(props, topics, clientId));
+            sparkplug.start(ReliableMqttClient.secondsToMs(props.getConnectTimeoutSeconds()));
+            publisher.sparkplug(sparkplug);
+            LOG.info("Sparkplug B on: group {}, edge node {}, a device per station", group, node);
+        }
         LOG.info("MQTT output: events to {} on {}/{}/<line>/<station>/inspection as {}", url, topics.root(),
                 topics.site(), clientId);
         return publisher;
@@ -170,6 +180,9 @@ public class MqttConfiguration {
         @Override
         public void close() {
             ReliableMqttClient client = publisher.client();
+            if (publisher.sparkplug() != null) {
+                publisher.sparkplug().close();
+            }
             if (client != null) {
                 client.close(status ? MqttEventPublisher.hubStatus(publisher.topics(), client.clientId(), false) : null);
             }

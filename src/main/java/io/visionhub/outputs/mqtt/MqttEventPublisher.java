@@ -31,6 +31,7 @@ public class MqttEventPublisher {
     private final int qos;
     private final boolean statusEnabled;
     private final Map<String, StationStatus> stations = new ConcurrentHashMap<>();
+    private volatile SparkplugPublisher sparkplug;
 
     public MqttEventPublisher(ReliableMqttClient client, MqttTopics topics, int qos, boolean statusEnabled) {
         if (qos < 0 || qos > 2) {
@@ -80,6 +81,10 @@ public class MqttEventPublisher {
         if (statusEnabled) {
             updateStatus(event);
         }
+        SparkplugPublisher spb = sparkplug;
+        if (spb != null) {
+            spb.publish(event);
+        }
         return event;
     }
 
@@ -89,6 +94,15 @@ public class MqttEventPublisher {
             return;
         }
         client.publish(new OutboundMessage(topic, json.getBytes(StandardCharsets.UTF_8), 1, true, CONTENT_TYPE, ""));
+    }
+
+    /** Also publish each result as Sparkplug B DDATA (visionhub.mqtt.sparkplug.enabled). */
+    public void sparkplug(SparkplugPublisher publisher) {
+        this.sparkplug = publisher;
+    }
+
+    public SparkplugPublisher sparkplug() {
+        return sparkplug;
     }
 
     public MqttTopics topics() {

@@ -90,6 +90,11 @@ public final class MqttTestSubscriber implements AutoCloseable {
         return null;
     }
 
+    /** Publishes with QoS 1 from this client (commands, test input). */
+    public void publish(String topic, byte[] payload) throws MqttException {
+        client.publish(topic, payload, 1, false);
+    }
+
     public boolean isConnected() {
         return client.isConnected();
     }
