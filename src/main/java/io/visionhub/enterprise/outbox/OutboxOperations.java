@@ -38,6 +38,10 @@ public class OutboxOperations {
         return repo.list(status, limit);
     }
 
+    public java.util.Optional<OutboxRow> find(long id) {
+        return repo.find(id);
+    }
+
     public Result retry(long id, String actor, String reason) {
         return change(id, actor, reason, "RETRY", OutboxRow.PARKED, OutboxRow.PENDING);
     }
