@@ -68,6 +68,12 @@ public class EnterpriseConfiguration {
         });
     }
 
+    /** Behind the connector kamelets (durable request through the outbox, or delivery now). */
+    @Bean("enterpriseSink")
+    public EnterpriseSink enterpriseSink(DeliveryService delivery) {
+        return new EnterpriseSink(delivery);
+    }
+
     @Bean
     public Clock enterpriseClock() {
         return Clock.systemUTC();

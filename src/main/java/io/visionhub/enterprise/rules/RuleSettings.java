@@ -11,7 +11,8 @@ import java.util.function.Function;
 /**
  * The parameters of the enterprise rules for one exchange: the configured defaults
  * (visionhub.enterprise.rules.*) overridden by exchange properties or headers named {@code visionhub.rules.<name>}
- * (what the enterprise-rules-action kamelet and route YAML set).
+ * (what the enterprise-rules-action kamelet and route YAML set). A blank value keeps the default; "none"
+ * turns a target or a list off.
  */
 public record RuleSettings(String qualityNotificationTarget, String maintenanceTarget, int maintenanceThreshold,
                            Duration maintenanceWindow, List<String> maintenanceClasses, List<String> extraNgTargets) {
@@ -50,12 +51,16 @@ public record RuleSettings(String qualityNotificationTarget, String maintenanceT
     }
 
     private static String string(Function<String, Object> l, String name, String dflt) {
-        Object v = l.apply(name);
-        return v == null ? dflt : v.toString().trim();
+        Object v = blankToNull(l.apply(name));
+        return v == null ? dflt : "none".equalsIgnoreCase(v.toString().trim()) ? "" : v.toString().trim();
+    }
+
+    private static Object blankToNull(Object v) {
+        return v == null || v.toString().isBlank() ? null : v;
     }
 
     private static int integer(Function<String, Object> l, String name, int dflt) {
-        Object v = l.apply(name);
+        Object v = blankToNull(l.apply(name));
         if (v == null) {
             return dflt;
         }
@@ -67,7 +72,7 @@ public record RuleSettings(String qualityNotificationTarget, String maintenanceT
     }
 
     private static Duration duration(Function<String, Object> l, String name, Duration dflt) {
-        Object v = l.apply(name);
+        Object v = blankToNull(l.apply(name));
         if (v == null) {
             return dflt;
         }
@@ -97,9 +102,12 @@ public record RuleSettings(String qualityNotificationTarget, String maintenanceT
     }
 
     private static List<String> list(Function<String, Object> l, String name, List<String> dflt) {
-        Object v = l.apply(name);
+        Object v = blankToNull(l.apply(name));
         if (v == null) {
             return dflt;
+        }
+        if ("none".equalsIgnoreCase(v.toString().trim())) {
+            return List.of();
         }
         if (v instanceof List<?> list) {
             return list.stream().map(String::valueOf).map(String::trim).filter(s -> !s.isEmpty()).toList();

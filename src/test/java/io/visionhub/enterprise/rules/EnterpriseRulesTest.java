@@ -84,7 +84,8 @@ class EnterpriseRulesTest {
     void routeParametersOverrideTheConfiguredRules() {
         InspectionEvent e = TestEvents.ng("station-9", "scratch");
         Exchange ex = exchange(e);
-        ex.setProperty("visionhub.rules.qualityNotificationTarget", "");
+        ex.setProperty("visionhub.rules.qualityNotificationTarget", "none");
+        ex.setProperty("visionhub.rules.maintenanceTarget", "");
         ex.setProperty("visionhub.rules.extraNgTargets", "maximo, webhook");
         ex.setProperty("visionhub.rules.maintenanceThreshold", "1");
         ex.setProperty("visionhub.rules.maintenanceClasses", "scratch");
