@@ -1,0 +1,98 @@
+package io.visionhub.enterprise;
+
+import io.visionhub.enterprise.mapping.MappingEngine;
+import io.visionhub.enterprise.outbox.OutboxDeliverer;
+import io.visionhub.enterprise.outbox.OutboxOperations;
+import io.visionhub.enterprise.outbox.OutboxRepository;
+import io.visionhub.enterprise.rules.EnterpriseRules;
+import io.visionhub.enterprise.rules.RuleSettings;
+import io.visionhub.enterprise.rules.SeverityPolicy;
+import io.visionhub.event.EventJson;
+import io.visionhub.simulators.EnterpriseSimulators;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Beans of the enterprise concern: targets and their clients, the mapping engine, the delivery service,
+ * the rules step {@code enterpriseRules}, the outbox repository, deliverer and operations. The Camel routes
+ * (outbox poll, /api/outbox, syncs) are in {@link EnterpriseRoutes} and {@code sync}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(EnterpriseProperties.class)
+public class EnterpriseConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnterpriseConfiguration.class);
+
+    @Bean
+    public EnterpriseTargets enterpriseTargets(EnterpriseProperties props, ObjectProvider<EnterpriseSimulators> sims) {
+        LOG.info("Enterprise targets: {} (customer mappings: {}/{})", props.getTargets().keySet(), props.getMappingsDir(),
+                props.getCustomer());
+        return EnterpriseTargets.of(props.getTargets(), sims.getIfAvailable());
+    }
+
+    @Bean
+    public MappingEngine mappingEngine(EnterpriseProperties props) {
+        MappingEngine engine = new MappingEngine(Path.of(props.getMappingsDir()), EventJson.mapper());
+        engine.check(props.getCustomer()).forEach((file, problem) ->
+                LOG.warn("Mapping template problem (deliveries that use it will be parked until it is fixed): {}", problem));
+        return engine;
+    }
+
+    @Bean
+    public SeverityPolicy severityPolicy(EnterpriseProperties props) {
+        return new SeverityPolicy(props.getRules().getSeverity(), props.getRules().getDefaultSeverity());
+    }
+
+    @Bean
+    public DeliveryService deliveryService(EnterpriseTargets targets, MappingEngine mappings, SeverityPolicy severity,
+                                           EnterpriseProperties props, @Value("${visionhub.site:demo-site}") String site) {
+        return new DeliveryService(targets, mappings, severity, props.getCustomer(), site);
+    }
+
+    /** The route step bean:enterpriseRules. */
+    @Bean("enterpriseRules")
+    public EnterpriseRules enterpriseRules(EnterpriseProperties props, SeverityPolicy severity) {
+        return new EnterpriseRules(RuleSettings.defaults(props.getRules()), severity, name -> {
+            EnterpriseProperties.Target t = props.getTargets().get(name);
+            return t == null ? null : t.getType();
+        });
+    }
+
+    /** Behind the connector kamelets (durable request through the outbox, or delivery now). */
+    @Bean("enterpriseSink")
+    public EnterpriseSink enterpriseSink(DeliveryService delivery) {
+        return new EnterpriseSink(delivery);
+    }
+
+    @Bean
+    public Clock enterpriseClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    public OutboxRepository outboxRepository(DataSource dataSource) {
+        return new OutboxRepository(dataSource);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "visionhub.enterprise.outbox", name = "enabled", havingValue = "true", matchIfMissing = true)
+    public OutboxDeliverer outboxDeliverer(OutboxRepository repo, DeliveryService delivery, EnterpriseProperties props,
+                                           Clock enterpriseClock) {
+        return new OutboxDeliverer(repo, delivery, props.getOutbox(), enterpriseClock);
+    }
+
+    @Bean
+    public OutboxOperations outboxOperations(OutboxRepository repo, Clock enterpriseClock) {
+        return new OutboxOperations(repo, enterpriseClock);
+    }
+}

@@ -1,0 +1,143 @@
+package io.visionhub.enterprise.rules;
+
+import io.visionhub.enterprise.TargetType;
+import io.visionhub.event.Defect;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.DeliveryRequest;
+import io.visionhub.ledger.InspectionLedger;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Route step {@code bean:enterpriseRules}: decides which business documents an inspection raises and puts
+ * them in the {@link InspectionLedger#HEADER_DELIVERIES} header (appending to deliveries already there), for
+ * the ledger to write as outbox rows with the record. Takes and returns the InspectionEvent body.
+ * <ul>
+ *   <li>quality notification: one per NG part (key = inspection id) to the quality notification target,
+ *       plus one per NG part to each extra target;</li>
+ *   <li>maintenance notification: one per station and defect class when {@code maintenanceThreshold} defects of
+ *       that class occur within a {@code maintenanceWindow} (tumbling windows aligned to the epoch; key =
+ *       {@link MaintenanceWindowKey}, so re-counting after a restart maps to the same outbox row);</li>
+ *   <li>severity from the defect class (header {@value #HEADER_SEVERITY}; mappings get it as {@code severity}).</li>
+ * </ul>
+ * Parameters: visionhub.enterprise.rules.* overridden per exchange by properties/headers
+ * {@code visionhub.rules.<name>} (see {@link RuleSettings}).
+ */
+public class EnterpriseRules {
+
+    public static final String HEADER_SEVERITY = "VisionHubSeverity";
+    private static final Logger LOG = LoggerFactory.getLogger(EnterpriseRules.class);
+
+    private final RuleSettings defaults;
+    private final SeverityPolicy severity;
+    private final Function<String, TargetType> targetTypes;
+    private final Map<String, AtomicInteger> windowCounts = new ConcurrentHashMap<>();
+    private volatile long lastPruneEpochSecond;
+
+    public EnterpriseRules(RuleSettings defaults, SeverityPolicy severity, Function<String, TargetType> targetTypes) {
+        this.defaults = defaults;
+        this.severity = severity;
+        this.targetTypes = targetTypes;
+    }
+
+    /** The Camel step. */
+    public InspectionEvent apply(InspectionEvent body, Exchange exchange) {
+        if (body == null) {
+            throw new IllegalArgumentException("bean:enterpriseRules needs an InspectionEvent body, got none");
+        }
+        RuleSettings settings = defaults.overriddenBy(name -> {
+            Object v = exchange.getProperty(RuleSettings.PREFIX + name);
+            return v != null ? v : exchange.getMessage().getHeader(RuleSettings.PREFIX + name);
+        });
+        List<DeliveryRequest> decided = decide(body, settings);
+        List<DeliveryRequest> all = new ArrayList<>();
+        Object existing = exchange.getMessage().getHeader(InspectionLedger.HEADER_DELIVERIES);
+        if (existing instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof DeliveryRequest d) {
+                    all.add(d);
+                }
+            }
+        }
+        all.addAll(decided);
+        exchange.getMessage().setHeader(InspectionLedger.HEADER_DELIVERIES, List.copyOf(new LinkedHashSet<>(all)));
+        exchange.getMessage().setHeader(HEADER_SEVERITY, severity.severityOf(body));
+        return body;
+    }
+
+    /** The deliveries one inspection raises under the given settings. */
+    public List<DeliveryRequest> decide(InspectionEvent e, RuleSettings s) {
+        List<DeliveryRequest> out = new ArrayList<>();
+        if (e.result() == InspectionEvent.Verdict.NG) {
+            if (s.qualityNotificationTarget() != null && !s.qualityNotificationTarget().isBlank()) {
+                out.add(new DeliveryRequest(s.qualityNotificationTarget(), "QUALITY_NOTIFICATION", e.id()));
+            }
+            for (String t : s.extraNgTargets()) {
+                out.add(new DeliveryRequest(t, documentTypeOf(t), e.id()));
+            }
+        }
+        if (s.maintenanceTarget() != null && !s.maintenanceTarget().isBlank() && !e.defects().isEmpty()) {
+            Instant at = e.captureTime() != null ? e.captureTime() : Instant.now();
+            long windowSeconds = Math.max(1, s.maintenanceWindow().toSeconds());
+            Instant start = Instant.ofEpochSecond(Math.floorDiv(at.getEpochSecond(), windowSeconds) * windowSeconds);
+            Set<String> classes = new LinkedHashSet<>();
+            for (Defect d : e.defects()) {
+                if (s.maintenanceClasses().isEmpty() || s.maintenanceClasses().contains(d.defectClass())) {
+                    classes.add(d.defectClass());
+                }
+            }
+            for (String cls : classes) {
+                MaintenanceWindowKey key = new MaintenanceWindowKey(e.station(), cls, start, s.maintenanceThreshold(), windowSeconds);
+                int n = windowCounts.computeIfAbsent(key.key(), k -> new AtomicInteger()).incrementAndGet();
+                if (n == s.maintenanceThreshold()) {
+                    LOG.info("{} '{}' defects at station {} within the {} window from {}: maintenance notification to {}",
+                            n, cls, e.station(), s.maintenanceWindow(), start, s.maintenanceTarget());
+                    out.add(new DeliveryRequest(s.maintenanceTarget(), "MAINTENANCE_NOTIFICATION", key.key()));
+                }
+            }
+            prune(at, windowSeconds);
+        }
+        return out;
+    }
+
+    private String documentTypeOf(String target) {
+        TargetType t = targetTypes.apply(target);
+        if (t == null) {
+            return "DOCUMENT";
+        }
+        return switch (t) {
+            case SAP_QM_NOTIFICATION -> "QUALITY_NOTIFICATION";
+            case SAP_PM_NOTIFICATION -> "MAINTENANCE_NOTIFICATION";
+            case SAP_QM_USAGE_DECISION -> "USAGE_DECISION";
+            case SAP_QM_INSPECTION_RESULT -> "INSPECTION_RESULT";
+            case MAXIMO_WORK_ORDER, ORACLE_WORK_ORDER -> "WORK_ORDER";
+            case ORACLE_QUALITY_ISSUE -> "QUALITY_ISSUE";
+            case WEBHOOK -> "WORK_REQUEST";
+        };
+    }
+
+    /** Forgets counts of windows that ended more than one window ago. */
+    private void prune(Instant now, long windowSeconds) {
+        long epoch = now.getEpochSecond();
+        if (epoch - lastPruneEpochSecond < windowSeconds) {
+            return;
+        }
+        lastPruneEpochSecond = epoch;
+        windowCounts.keySet().removeIf(k -> {
+            MaintenanceWindowKey w = MaintenanceWindowKey.parse(k);
+            return w != null && w.windowStart().plus(Duration.ofSeconds(2 * w.windowSeconds())).isBefore(now);
+        });
+    }
+}

@@ -1,0 +1,85 @@
+package io.visionhub.enterprise.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.visionhub.enterprise.DeliveryException;
+import io.visionhub.enterprise.HttpTransport;
+import io.visionhub.enterprise.TargetAuth;
+import io.visionhub.enterprise.TargetClient;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+
+/**
+ * Generic CMMS webhook: POST of the mapped JSON with {@code Idempotency-Key: <delivery key>} (the receiver
+ * answers a repeated key with the first document instead of a new one) and, with a secret, an
+ * {@code X-VisionHub-Signature: sha256=<HMAC-SHA256 of the body>} header. The document number comes from a
+ * configured field of the answer, else from the Location header.
+ */
+public final class CmmsWebhookClient implements TargetClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpTransport http;
+    private final String url;
+    private final TargetAuth auth;
+    private final String signingSecret;
+    private final String numberField;
+
+    public CmmsWebhookClient(HttpTransport http, String url, TargetAuth auth, String signingSecret, String numberField) {
+        this.http = http;
+        this.url = url;
+        this.auth = auth;
+        this.signingSecret = signingSecret == null || signingSecret.isBlank() ? null : signingSecret;
+        this.numberField = numberField;
+    }
+
+    @Override
+    public String deliver(ObjectNode payload, String deliveryKey) {
+        byte[] body = payload.toString().getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder b = auth.apply(http.request(url)).header("Content-Type", "application/json")
+                .header("Idempotency-Key", deliveryKey).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (signingSecret != null) {
+            b.header("X-VisionHub-Signature", "sha256=" + hmac(signingSecret, body));
+        }
+        HttpResponse<String> r = http.send(b.build());
+        if (r.statusCode() / 100 != 2) {
+            throw http.failure("webhook POST", r);
+        }
+        String number = "";
+        try {
+            if (r.body() != null && !r.body().isBlank()) {
+                JsonNode n = JSON.readTree(r.body());
+                number = n.path(numberField).asText("");
+            }
+        } catch (IOException e) {
+            number = "";
+        }
+        if (number.isEmpty()) {
+            number = r.headers().firstValue("Location").map(l -> l.substring(l.lastIndexOf('/') + 1)).orElse("");
+        }
+        return number.isEmpty() ? "accepted:" + deliveryKey : number;
+    }
+
+    @Override
+    public String referenceField() {
+        return "Idempotency-Key";
+    }
+
+    static String hmac(String secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 not available", e);
+        }
+    }
+}

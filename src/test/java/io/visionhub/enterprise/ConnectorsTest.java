@@ -1,0 +1,126 @@
+package io.visionhub.enterprise;
+
+import io.visionhub.enterprise.mapping.MappingEngine;
+import io.visionhub.enterprise.rules.SeverityPolicy;
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.simulators.EnterpriseSimulators;
+import io.visionhub.simulators.SimulatedDocuments;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Each connector against its simulator, through the demo customer's mapping: one document, found again on retry. */
+class ConnectorsTest {
+
+    private static EnterpriseSimulators sims;
+    private static DeliveryService delivery;
+
+    @BeforeAll
+    static void start() {
+        sims = EnterpriseSimulators.onFreePorts();
+        delivery = new DeliveryService(new EnterpriseTargets(TestEvents.targets(sims, Duration.ofSeconds(5)), n -> null),
+                new MappingEngine(Path.of("mappings"), EventJson.mapper()),
+                new SeverityPolicy(Map.of("crack", "HIGH"), "MEDIUM"), "demo-customer", "test-site");
+    }
+
+    @AfterAll
+    static void stop() {
+        sims.close();
+    }
+
+    private static void deliversOnceAndFindsItAgain(String target, String docType, SimulatedDocuments docs) {
+        InspectionEvent e = TestEvents.ng("station-1", "crack");
+        String number = delivery.deliver(e, target, docType, e.id(), 1);
+        assertThat(number).isNotBlank();
+        String again = delivery.deliver(e, target, docType, e.id(), 2);
+        assertThat(again).isEqualTo(number);
+        assertThat(docs.all().stream().filter(d -> d.number().equals(number) || String.valueOf(d.fields()
+                .get("WorkOrderNumber")).equals(number) || String.valueOf(d.fields().get("IssueNumber")).equals(number)))
+                .hasSize(1);
+    }
+
+    @Test
+    void sapQualityNotificationIsCreatedOnceWithDefectItems() {
+        deliversOnceAndFindsItAgain("sap-qm", "QUALITY_NOTIFICATION", sims.sap().qualityNotifications());
+        SimulatedDocuments.Document doc = sims.sap().qualityNotifications().all().get(0);
+        assertThat(doc.fields()).containsEntry("NotificationType", "Q3").containsEntry("NotificationPriority", "1")
+                .containsEntry("ManufacturingOrder", "000001000001").containsKey("_QualityNotificationItem");
+    }
+
+    @Test
+    void sapMaintenanceNotificationIsCreatedOnceWithOAuth2Token() {
+        deliversOnceAndFindsItAgain("sap-pm", "MAINTENANCE_NOTIFICATION", sims.sap().maintenanceNotifications());
+        SimulatedDocuments.Document doc = sims.sap().maintenanceNotifications().all().get(0);
+        assertThat((String) doc.fields().get("MaintNotifExtReferenceNumber")).hasSize(20);
+        assertThat(doc.fields()).containsEntry("TechnicalObject", "10000017").containsEntry("MalfunctionStartTime", "PT02H10M11S");
+    }
+
+    @Test
+    void maximoWorkOrderIsCreatedOnce() {
+        deliversOnceAndFindsItAgain("maximo", "WORK_ORDER", sims.maximo().workOrders());
+        assertThat(sims.maximo().workOrders().all().get(0).fields()).containsEntry("wopriority", 1).containsEntry("status", "WAPPR");
+    }
+
+    @Test
+    void oracleWorkOrderIsCreatedOnce() {
+        deliversOnceAndFindsItAgain("oracle-wo", "WORK_ORDER", sims.oracle().workOrders());
+    }
+
+    @Test
+    void oracleQualityIssueIsCreatedOnceWithOAuth2() {
+        deliversOnceAndFindsItAgain("oracle-qi", "QUALITY_ISSUE", sims.oracle().qualityIssues());
+        assertThat(sims.oracle().qualityIssues().all().get(0).fields()).containsEntry("Severity", "ORA_HIGH");
+    }
+
+    @Test
+    void webhookIsSignedAndIdempotent() {
+        deliversOnceAndFindsItAgain("webhook", "WORK_REQUEST", sims.webhook().workRequests());
+    }
+
+    @Test
+    void expiredCsrfTokenIsRefreshedAndTheWriteSucceeds() {
+        InspectionEvent first = TestEvents.ng("station-1", "scratch");
+        delivery.deliver(first, "sap-qm", "QUALITY_NOTIFICATION", first.id(), 1);
+        int fetches = sims.sap().csrfFetches();
+        sims.sap().expireCsrfTokens();
+        InspectionEvent second = TestEvents.ng("station-1", "scratch");
+        assertThat(delivery.deliver(second, "sap-qm", "QUALITY_NOTIFICATION", second.id(), 1)).isNotBlank();
+        assertThat(sims.sap().csrfFetches()).isEqualTo(fetches + 1);
+    }
+
+    @Test
+    void expiredOAuthTokenIsRenewed() {
+        InspectionEvent first = TestEvents.ng("station-1", "dent");
+        delivery.deliver(first, "sap-pm", "MAINTENANCE_NOTIFICATION", first.id(), 1);
+        sims.sap().expireTokens();
+        InspectionEvent second = TestEvents.ng("station-1", "dent");
+        assertThat(delivery.deliver(second, "sap-pm", "MAINTENANCE_NOTIFICATION", second.id(), 1)).isNotBlank();
+    }
+
+    @Test
+    void serverErrorIsTransientAndNamesTheTarget() {
+        sims.maximo().faults().serverErrors(1, 503);
+        InspectionEvent e = TestEvents.ng("station-1", "dent");
+        assertThatThrownBy(() -> delivery.deliver(e, "maximo", "WORK_ORDER", e.id(), 1))
+                .isInstanceOfSatisfying(DeliveryException.class, ex -> {
+                    assertThat(ex.isPermanent()).isFalse();
+                    assertThat(ex.getMessage()).contains("maximo").contains("503");
+                });
+    }
+
+    @Test
+    void unknownTargetIsPermanent() {
+        InspectionEvent e = TestEvents.ng("station-1", "dent");
+        assertThatThrownBy(() -> delivery.deliver(e, "nowhere", "X", e.id(), 1))
+                .isInstanceOfSatisfying(DeliveryException.class, ex -> assertThat(ex.isPermanent()).isTrue())
+                .hasMessageContaining("nowhere");
+    }
+}

@@ -1,0 +1,59 @@
+package io.visionhub.enterprise.outbox;
+
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import org.h2.jdbcx.JdbcDataSource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ScriptUtils;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** An H2 database (PostgreSQL mode) with the agreed ledger tables, and a way to record as the ledger does. */
+public final class OutboxTestDb {
+
+    private static final AtomicLong SEQ = new AtomicLong();
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+
+    private OutboxTestDb(DataSource ds) {
+        this.dataSource = ds;
+        this.jdbc = new JdbcTemplate(ds);
+    }
+
+    public static OutboxTestDb inMemory() {
+        return at("jdbc:h2:mem:outbox-" + UUID.randomUUID() + ";MODE=PostgreSQL;DB_CLOSE_DELAY=-1");
+    }
+
+    public static OutboxTestDb at(String url) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(url);
+        ds.setUser("sa");
+        try (Connection c = ds.getConnection()) {
+            ScriptUtils.executeSqlScript(c, new ClassPathResource("enterprise/ledger-tables.sql"));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return new OutboxTestDb(ds);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** What the ledger's append does: the inspection row and its outbox rows. */
+    public void record(InspectionEvent e, String target, String documentType, String key) {
+        jdbc.update("MERGE INTO inspection (id, ledger_seq, station, line, result, event_json) KEY (id) VALUES (?,?,?,?,?,?)",
+                e.id(), SEQ.incrementAndGet() + System.nanoTime(), e.station(), e.line(), e.result().name(), EventJson.toJson(e));
+        new OutboxRepository(dataSource).insert(e.id(), target, documentType, key, Instant.now());
+    }
+
+    public long count(String status) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE status = ?", Long.class, status);
+    }
+}

@@ -1,0 +1,119 @@
+package io.visionhub.enterprise.rules;
+
+import io.visionhub.enterprise.EnterpriseProperties;
+import io.visionhub.enterprise.TargetType;
+import io.visionhub.enterprise.TestEvents;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.DeliveryRequest;
+import io.visionhub.ledger.InspectionLedger;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EnterpriseRulesTest {
+
+    private final EnterpriseProperties.Rules config = new EnterpriseProperties.Rules();
+    private final EnterpriseRules rules = new EnterpriseRules(RuleSettings.defaults(config),
+            new SeverityPolicy(Map.of("crack", "HIGH", "scratch", "LOW"), "MEDIUM"),
+            name -> "maximo".equals(name) ? TargetType.MAXIMO_WORK_ORDER : null);
+
+    private Exchange exchange(InspectionEvent e) {
+        Exchange ex = new DefaultExchange(new DefaultCamelContext());
+        ex.getMessage().setBody(e);
+        return ex;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<DeliveryRequest> deliveries(Exchange ex) {
+        return (List<DeliveryRequest>) ex.getMessage().getHeader(InspectionLedger.HEADER_DELIVERIES);
+    }
+
+    @Test
+    void ngPartRaisesOneQualityNotificationKeyedByInspectionAndOkPartNone() {
+        InspectionEvent ng = TestEvents.ng("station-1", "crack");
+        Exchange ex = exchange(ng);
+        assertThat(rules.apply(ng, ex)).isSameAs(ng);
+        assertThat(deliveries(ex)).contains(new DeliveryRequest("sap-qm", "QUALITY_NOTIFICATION", ng.id()));
+        assertThat(ex.getMessage().getHeader(EnterpriseRules.HEADER_SEVERITY)).isEqualTo("HIGH");
+
+        InspectionEvent ok = TestEvents.ok("station-1");
+        Exchange ex2 = exchange(ok);
+        rules.apply(ok, ex2);
+        assertThat(deliveries(ex2)).isEmpty();
+    }
+
+    @Test
+    void maintenanceNotificationOncePerStationClassAndWindowAtTheThreshold() {
+        Instant t0 = Instant.parse("2026-11-25T02:00:30Z");
+        List<DeliveryRequest> all = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            InspectionEvent e = TestEvents.ng(UUID.randomUUID().toString(), "station-7", "dent", t0.plusSeconds(i * 10L));
+            Exchange ex = exchange(e);
+            rules.apply(e, ex);
+            all.addAll(deliveries(ex).stream().filter(d -> d.documentType().equals("MAINTENANCE_NOTIFICATION")).toList());
+        }
+        assertThat(all).singleElement().satisfies(d -> {
+            assertThat(d.target()).isEqualTo("sap-pm");
+            MaintenanceWindowKey key = MaintenanceWindowKey.parse(d.key());
+            assertThat(key.station()).isEqualTo("station-7");
+            assertThat(key.defectClass()).isEqualTo("dent");
+            assertThat(key.windowStart()).isEqualTo(Instant.parse("2026-11-25T02:00:00Z"));
+        });
+        // the next window raises its own
+        for (int i = 0; i < 3; i++) {
+            InspectionEvent e = TestEvents.ng(UUID.randomUUID().toString(), "station-7", "dent", t0.plus(Duration.ofMinutes(10)));
+            Exchange ex = exchange(e);
+            rules.apply(e, ex);
+            all.addAll(deliveries(ex).stream().filter(d -> d.documentType().equals("MAINTENANCE_NOTIFICATION")).toList());
+        }
+        assertThat(all).hasSize(2);
+    }
+
+    @Test
+    void routeParametersOverrideTheConfiguredRules() {
+        InspectionEvent e = TestEvents.ng("station-9", "scratch");
+        Exchange ex = exchange(e);
+        ex.setProperty("visionhub.rules.qualityNotificationTarget", "none");
+        ex.setProperty("visionhub.rules.maintenanceTarget", "");
+        ex.setProperty("visionhub.rules.extraNgTargets", "maximo, webhook");
+        ex.setProperty("visionhub.rules.maintenanceThreshold", "1");
+        ex.setProperty("visionhub.rules.maintenanceClasses", "scratch");
+        rules.apply(e, ex);
+        assertThat(deliveries(ex)).extracting(DeliveryRequest::target).containsExactly("maximo", "webhook", "sap-pm");
+        assertThat(deliveries(ex).get(0).documentType()).isEqualTo("WORK_ORDER");
+    }
+
+    @Test
+    void deliveriesAlreadyInTheHeaderAreKept() {
+        InspectionEvent e = TestEvents.ng("station-1", "crack");
+        Exchange ex = exchange(e);
+        DeliveryRequest earlier = new DeliveryRequest("webhook", "WORK_REQUEST", e.id());
+        ex.getMessage().setHeader(InspectionLedger.HEADER_DELIVERIES, List.of(earlier));
+        rules.apply(e, ex);
+        assertThat(deliveries(ex)).startsWith(earlier).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void badParametersAreClearErrors() {
+        InspectionEvent e = TestEvents.ng("station-1", "crack");
+        Exchange ex = exchange(e);
+        ex.setProperty("visionhub.rules.maintenanceThreshold", "three");
+        assertThatThrownBy(() -> rules.apply(e, ex)).hasMessageContaining("maintenanceThreshold").hasMessageContaining("three");
+        Exchange ex2 = exchange(e);
+        ex2.setProperty("visionhub.rules.maintenanceWindow", "soon");
+        assertThatThrownBy(() -> rules.apply(e, ex2)).hasMessageContaining("maintenanceWindow");
+        assertThatThrownBy(() -> rules.apply(null, ex2)).hasMessageContaining("InspectionEvent");
+        assertThatThrownBy(() -> new SeverityPolicy(Map.of("x", "URGENT"), "MEDIUM").severityOf("x")).hasMessageContaining("URGENT");
+    }
+}
