@@ -106,7 +106,11 @@ public class VisionConsumer extends DefaultConsumer {
                 Frame f;
                 while (running && (f = s.next()) != null) {
                     health.frameRead(f.captureTime());
-                    handoff.offer(f);
+                    if (s.lossless()) {
+                        handoff.put(f);
+                    } else {
+                        handoff.offer(f);
+                    }
                 }
                 if (s.finite() || !running) {
                     LOG.info("vision:{}: {} ended", endpoint.getStation(), s.describe());
@@ -116,6 +120,9 @@ public class VisionConsumer extends DefaultConsumer {
                         return;
                     }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException e) {
                 if (!running) {
                     return;

@@ -94,6 +94,11 @@ public final class FolderFrameSource implements FrameSource {
     }
 
     @Override
+    public boolean lossless() {
+        return true;
+    }
+
+    @Override
     public String describe() {
         return "camera " + camera + " (folder " + folder.toAbsolutePath() + ")";
     }
