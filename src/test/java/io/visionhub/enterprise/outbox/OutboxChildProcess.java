@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * A stand-in for the hub in the crash test: a separate JVM that delivers an H2 file database's outbox to the
- * SAP simulator until it is killed. Args: JDBC URL, SAP base URL, mappings folder.
+ * SAP simulator until it is killed or nothing is left to deliver (then it exits 0). Args: JDBC URL, SAP base
+ * URL, mappings folder.
  */
 public final class OutboxChildProcess {
 
@@ -45,9 +46,15 @@ public final class OutboxChildProcess {
         DeliveryService service = new DeliveryService(new EnterpriseTargets(Map.of("sap-qm", qm), n -> null),
                 new MappingEngine(Path.of(args[2]), EventJson.mapper()), new SeverityPolicy(Map.of(), "MEDIUM"),
                 "demo-customer", "crash-test");
-        OutboxDeliverer deliverer = new OutboxDeliverer(new OutboxRepository(ds), service, cfg, Clock.systemUTC());
+        OutboxRepository repo = new OutboxRepository(ds);
+        OutboxDeliverer deliverer = new OutboxDeliverer(repo, service, cfg, Clock.systemUTC());
         deliverer.start();
         System.out.println("child delivering " + args[0]);
-        Thread.currentThread().join();
+        while (repo.countsByStatus().getOrDefault(OutboxRow.PENDING, 0L) > 0 || deliverer.inFlight() > 0) {
+            Thread.sleep(100);
+        }
+        System.out.println("child: nothing left to deliver " + repo.countsByStatus());
+        deliverer.close();
+        System.exit(0);
     }
 }
