@@ -1,0 +1,38 @@
+package io.visionhub.api;
+
+import io.visionhub.event.EventJson;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestBindingMode;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one REST configuration of the hub: Camel REST DSL on platform-http under /api, JSON binding with
+ * {@link EventJson}'s mapper, OpenAPI document at /api/openapi.json. Other concerns only add {@code rest()}
+ * blocks under /api/&lt;concern&gt; (and call {@link ApiErrorHandling#install}).
+ */
+@Component
+public class ApiRestConfiguration extends RouteBuilder {
+
+    /** Name of {@link EventJson#mapper()} in the Camel registry, used by the REST JSON binding. */
+    public static final String MAPPER_BEAN = "visionHubEventMapper";
+    public static final String BASIC_AUTH = "basicAuth";
+    public static final String API_KEY = "apiKey";
+
+    @Override
+    public void configure() {
+        getCamelContext().getRegistry().bind(MAPPER_BEAN, EventJson.mapper());
+        restConfiguration()
+                .component("platform-http")
+                .contextPath("/api")
+                .bindingMode(RestBindingMode.json)
+                .dataFormatProperty("objectMapper", "#bean:" + MAPPER_BEAN)
+                .dataFormatProperty("disableFeatures", "FAIL_ON_EMPTY_BEANS")
+                .apiContextPath("/openapi.json")
+                .apiProperty("api.title", "Vision Hub API")
+                .apiProperty("api.version", "1.0")
+                .apiProperty("api.description", "Production context from the MES, inspection history, order quality "
+                        + "summaries and lot traceability. Errors are JSON {code, message, field}. People log in with "
+                        + "HTTP Basic, systems send X-API-Key; each operation names the roles it allows.")
+                .apiProperty("openapi.version", "3.0.3");
+    }
+}

@@ -1,0 +1,115 @@
+package io.visionhub.api;
+
+import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Access control of the hub: HTTP Basic for people, {@code X-API-Key} for systems, roles per endpoint
+ * ({@link ApiAccess} plus {@code visionhub.api.access} and {@link ApiProperties.AccessRule} beans of other
+ * concerns), JSON errors for 401 and 403. Actuator health/info/prometheus and /sim/** are open; Hawtio,
+ * Jolokia and the other actuator endpoints need ADMIN.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ApiSecurityConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiSecurityConfiguration.class);
+
+    @Bean
+    ApiErrorWriter apiErrorWriter() {
+        return new ApiErrorWriter();
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new BCryptPasswordEncoder();
+    }
+
+    @Bean
+    UserDetailsService userDetailsService(ApiProperties props) {
+        List<UserDetails> users = new ArrayList<>();
+        for (ApiProperties.User u : props.users()) {
+            if (u.username() == null || u.password() == null || !u.password().startsWith("$2")) {
+                throw new IllegalArgumentException("visionhub.api.users entry '" + u.username()
+                        + "' needs a username and a BCrypt password hash ($2a$...)");
+            }
+            users.add(User.withUsername(u.username()).password(u.password())
+                    .roles(u.roles().toArray(String[]::new)).build());
+        }
+        LOG.info("REST API users: {}; API keys: {}", props.users().stream().map(ApiProperties.User::username).toList(),
+                props.apiKeys().stream().map(ApiProperties.ApiKey::name).toList());
+        return new InMemoryUserDetailsManager(users);
+    }
+
+    @Bean
+    SecurityFilterChain visionHubSecurity(HttpSecurity http, ApiProperties props, ApiErrorWriter errors,
+                                          ObjectProvider<ApiProperties.AccessRule> contributed) throws Exception {
+        List<ApiProperties.AccessRule> rules = new ArrayList<>(props.access());
+        contributed.orderedStream().forEach(rules::add);
+        rules.addAll(ApiAccess.RULES);
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+
+        http.csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.realmName("Vision Hub")
+                        .authenticationEntryPoint((req, res, ex) -> errors.write(res, 401, new ApiError("unauthorized",
+                                "log in with HTTP Basic or send an X-API-Key header", null))))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((req, res, ex) -> errors.write(res, 401, new ApiError("unauthorized",
+                                "log in with HTTP Basic or send an X-API-Key header", null)))
+                        .accessDeniedHandler((req, res, ex) -> errors.write(res, 403, new ApiError("forbidden",
+                                "your roles do not allow " + req.getMethod() + " " + req.getRequestURI(), null))))
+                .addFilterBefore(new ApiKeyAuthenticationFilter(props.apiKeys(), errors), BasicAuthenticationFilter.class)
+                .addFilterAfter(new ApiPrincipalHeaderFilter(), AuthorizationFilter.class)
+                .headers(h -> h.frameOptions(f -> f.sameOrigin()))
+                .authorizeHttpRequests(a -> {
+                    // platform-http answers on an async dispatch; the caller was checked on the first one
+                    a.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
+                    a.requestMatchers(paths.matcher("/error")).permitAll();
+                    a.requestMatchers(paths.matcher("/actuator/health"), paths.matcher("/actuator/health/**"),
+                            paths.matcher("/actuator/info"), paths.matcher("/actuator/prometheus")).permitAll();
+                    a.requestMatchers(paths.matcher("/actuator/**")).hasRole(ApiRoles.ADMIN);
+                    a.requestMatchers(paths.matcher("/sim/**")).permitAll();
+                    a.requestMatchers(paths.matcher("/api/openapi.json"), paths.matcher("/api/openapi.yaml")).permitAll();
+                    for (ApiProperties.AccessRule r : rules) {
+                        String[] roles = r.roles().toArray(String[]::new);
+                        var matcher = "*".equals(r.method()) ? paths.matcher(r.path())
+                                : paths.matcher(HttpMethod.valueOf(r.method()), r.path());
+                        a.requestMatchers(matcher).hasAnyRole(roles);
+                    }
+                    a.requestMatchers(paths.matcher("/api/**")).authenticated();
+                    a.anyRequest().permitAll();
+                });
+        return http.build();
+    }
+
+    @Bean
+    FilterRegistrationBean<ApiRequestLimitsFilter> apiRequestLimits(ApiProperties props, ApiErrorWriter errors) {
+        FilterRegistrationBean<ApiRequestLimitsFilter> reg = new FilterRegistrationBean<>(
+                new ApiRequestLimitsFilter(props.maxBodySize().toBytes(), props.rawBodyPaths(), errors));
+        reg.addUrlPatterns("/api/*");
+        reg.setOrder(0); // after Spring Security (-100)
+        return reg;
+    }
+}

@@ -1,0 +1,120 @@
+package io.visionhub.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.visionhub.event.EventJson;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Read-only queries over the ledger's {@code inspection} and {@code inspection_defect} tables. */
+public class InspectionQueries {
+
+    static final String COLUMNS = "i.id, i.ledger_seq, i.station, i.camera, i.line, i.production_order, i.batch, "
+            + "i.shift, i.product, i.result, i.capture_time, i.inference_time, i.model_name, i.model_version, "
+            + "i.anomaly_score, i.part_id, i.image_sha256, i.annotated_sha256";
+
+    static final RowMapper<InspectionSummary> SUMMARY = InspectionQueries::summary;
+
+    private final NamedParameterJdbcTemplate jdbc;
+
+    public InspectionQueries(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A page of inspections matching the filter, newest capture first. */
+    public InspectionPage list(InspectionFilter f) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM inspection i WHERE 1=1");
+        MapSqlParameterSource p = new MapSqlParameterSource();
+        eq(sql, p, "line", f.line());
+        eq(sql, p, "station", f.station());
+        eq(sql, p, "production_order", f.productionOrder());
+        eq(sql, p, "batch", f.batch());
+        eq(sql, p, "result", f.result());
+        if (f.defectClass() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM inspection_defect d WHERE d.inspection_id = i.id"
+                    + " AND d.defect_class = :defect_class)");
+            p.addValue("defect_class", f.defectClass());
+        }
+        if (f.from() != null) {
+            sql.append(" AND i.capture_time >= :from_time");
+            p.addValue("from_time", utc(f.from()));
+        }
+        if (f.to() != null) {
+            sql.append(" AND i.capture_time < :to_time");
+            p.addValue("to_time", utc(f.to()));
+        }
+        sql.append(" ORDER BY i.capture_time DESC, i.id DESC LIMIT :limit_rows OFFSET :offset_rows");
+        p.addValue("limit_rows", f.limit() + 1);
+        p.addValue("offset_rows", f.offset());
+        List<InspectionSummary> rows = new ArrayList<>(jdbc.query(sql.toString(), p, SUMMARY));
+        boolean more = rows.size() > f.limit();
+        if (more) {
+            rows.remove(rows.size() - 1);
+        }
+        return new InspectionPage(List.copyOf(rows), f.offset(), f.limit(), more);
+    }
+
+    /** The stored event document of one inspection, if the ledger holds it. */
+    public Optional<StoredInspection> byId(String id) {
+        List<StoredInspection> rows = jdbc.query("SELECT i.ledger_seq, i.event_json FROM inspection i WHERE i.id = :id",
+                new MapSqlParameterSource("id", id), (rs, n) -> {
+                    long seq = rs.getLong(1);
+                    return new StoredInspection(rs.wasNull() ? null : seq, readTree(rs.getString(2)));
+                });
+        return rows.stream().findFirst();
+    }
+
+    private static void eq(StringBuilder sql, MapSqlParameterSource p, String column, String value) {
+        if (value != null) {
+            sql.append(" AND i.").append(column).append(" = :").append(column);
+            p.addValue(column, value);
+        }
+    }
+
+    static OffsetDateTime utc(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static InspectionSummary summary(ResultSet rs, int rowNum) throws SQLException {
+        long seq = rs.getLong("ledger_seq");
+        Long ledgerSeq = rs.wasNull() ? null : seq;
+        double score = rs.getDouble("anomaly_score");
+        Double anomaly = rs.wasNull() ? null : score;
+        return new InspectionSummary(rs.getString("id"), ledgerSeq, rs.getString("station"), rs.getString("camera"),
+                rs.getString("line"), rs.getString("production_order"), rs.getString("batch"), rs.getString("shift"),
+                rs.getString("product"), rs.getString("result"), instant(rs, "capture_time"),
+                instant(rs, "inference_time"), rs.getString("model_name"), rs.getString("model_version"), anomaly,
+                rs.getString("part_id"), rs.getString("image_sha256"), rs.getString("annotated_sha256"));
+    }
+
+    static JsonNode readTree(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return EventJson.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored inspection event is not JSON", e);
+        }
+    }
+
+    /** An inspection as the ledger stored it: its sequence number and the event document. */
+    public record StoredInspection(Long ledgerSeq, JsonNode event) {
+    }
+}

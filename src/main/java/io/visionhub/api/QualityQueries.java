@@ -1,0 +1,188 @@
+package io.visionhub.api;
+
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Order quality summaries and lot traces over the ledger's tables (read only). */
+public class QualityQueries {
+
+    static final String NO_SHIFT = "(none)";
+
+    private final NamedParameterJdbcTemplate jdbc;
+
+    public QualityQueries(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Summary of an order, or empty when no inspection was recorded under it. */
+    public Optional<OrderSummary> orderSummary(String order) {
+        MapSqlParameterSource p = new MapSqlParameterSource("o", order);
+        Map<String, long[]> results = new TreeMap<>(); // shift -> ok, ng, uncertain
+        Instant[] span = new Instant[2];
+        jdbc.query("SELECT shift, result, COUNT(*) AS n, MIN(capture_time) AS first_t, MAX(capture_time) AS last_t"
+                + " FROM inspection WHERE production_order = :o GROUP BY shift, result", p, rs -> {
+            long[] c = results.computeIfAbsent(shift(rs.getString("shift")), s -> new long[3]);
+            String r = rs.getString("result");
+            int idx = "OK".equals(r) ? 0 : "NG".equals(r) ? 1 : 2;
+            c[idx] += rs.getLong("n");
+            Instant first = InspectionQueries.instant(rs, "first_t");
+            Instant last = InspectionQueries.instant(rs, "last_t");
+            if (first != null && (span[0] == null || first.isBefore(span[0]))) {
+                span[0] = first;
+            }
+            if (last != null && (span[1] == null || last.isAfter(span[1]))) {
+                span[1] = last;
+            }
+        });
+        if (results.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Map<String, Long>> defects = new TreeMap<>();
+        jdbc.query("SELECT i.shift, d.defect_class, COUNT(*) AS n FROM inspection i JOIN inspection_defect d"
+                + " ON d.inspection_id = i.id WHERE i.production_order = :o GROUP BY i.shift, d.defect_class", p, rs -> {
+            defects.computeIfAbsent(shift(rs.getString("shift")), s -> new TreeMap<>())
+                    .merge(rs.getString("defect_class"), rs.getLong("n"), Long::sum);
+        });
+        Map<String, long[]> firstPass = new TreeMap<>(); // shift of the part's first inspection -> parts, first ok
+        jdbc.query("SELECT shift, COUNT(*) AS parts, SUM(CASE WHEN result = 'OK' THEN 1 ELSE 0 END) AS first_ok FROM ("
+                + " SELECT shift, result, ROW_NUMBER() OVER (PARTITION BY COALESCE(part_id, id)"
+                + " ORDER BY capture_time, ledger_seq) AS rn FROM inspection WHERE production_order = :o) f"
+                + " WHERE rn = 1 GROUP BY shift", p, rs -> {
+            long[] f = firstPass.computeIfAbsent(shift(rs.getString("shift")), s -> new long[2]);
+            f[0] += rs.getLong("parts");
+            f[1] += rs.getLong("first_ok");
+        });
+        TreeSet<String> lines = new TreeSet<>();
+        TreeSet<String> products = new TreeSet<>();
+        jdbc.query("SELECT DISTINCT line, product FROM inspection WHERE production_order = :o", p, rs -> {
+            if (rs.getString("line") != null) {
+                lines.add(rs.getString("line"));
+            }
+            if (rs.getString("product") != null) {
+                products.add(rs.getString("product"));
+            }
+        });
+
+        long[] total = new long[3];
+        long[] totalFirst = new long[2];
+        Map<String, Long> totalDefects = new TreeMap<>();
+        List<OrderSummary.ShiftCounts> shifts = new ArrayList<>();
+        for (var e : results.entrySet()) {
+            long[] c = e.getValue();
+            long[] f = firstPass.getOrDefault(e.getKey(), new long[2]);
+            Map<String, Long> d = defects.getOrDefault(e.getKey(), Map.of());
+            shifts.add(new OrderSummary.ShiftCounts(e.getKey(), counts(c, f, d)));
+            for (int i = 0; i < 3; i++) {
+                total[i] += c[i];
+            }
+            totalFirst[0] += f[0];
+            totalFirst[1] += f[1];
+            d.forEach((k, v) -> totalDefects.merge(k, v, Long::sum));
+        }
+        return Optional.of(new OrderSummary(order, List.copyOf(lines), List.copyOf(products), span[0], span[1],
+                counts(total, totalFirst, totalDefects), List.copyOf(shifts)));
+    }
+
+    private static OrderSummary.Counts counts(long[] c, long[] firstPass, Map<String, Long> defects) {
+        long n = c[0] + c[1] + c[2];
+        return new OrderSummary.Counts(n, c[0], c[1], c[2], n == 0 ? 0 : (double) c[1] / n, firstPass[0], firstPass[1],
+                firstPass[0] == 0 ? 0 : (double) firstPass[1] / firstPass[0], new LinkedHashMap<>(defects));
+    }
+
+    private static String shift(String s) {
+        return s == null || s.isEmpty() ? NO_SHIFT : s;
+    }
+
+    /** The trace of a batch, or empty when the hub knows nothing about it. */
+    public Optional<LotTrace> lotTrace(String batch, int limit) {
+        MapSqlParameterSource p = new MapSqlParameterSource("b", batch).addValue("limit_rows", limit + 1);
+        List<LotTrace.Entry> entries = new ArrayList<>();
+        TreeSet<String> orders = new TreeSet<>();
+        Map<String, List<String>> defectClasses = new LinkedHashMap<>();
+        jdbc.query("SELECT d.inspection_id, d.defect_class FROM inspection_defect d JOIN inspection i"
+                + " ON i.id = d.inspection_id WHERE i.batch = :b ORDER BY d.inspection_id, d.idx", p, rs -> {
+            defectClasses.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+        });
+        List<LotTrace.Entry> inspections = jdbc.query("SELECT id, ledger_seq, capture_time, station, line,"
+                + " production_order, result, part_id FROM inspection WHERE batch = :b"
+                + " ORDER BY capture_time, ledger_seq LIMIT :limit_rows", p, (rs, n) -> {
+            String id = rs.getString("id");
+            List<String> classes = defectClasses.getOrDefault(id, List.of());
+            String detail = "station " + rs.getString("station") + ", line " + rs.getString("line")
+                    + (rs.getString("part_id") == null ? "" : ", part " + rs.getString("part_id"))
+                    + ", ledger #" + rs.getLong("ledger_seq")
+                    + (classes.isEmpty() ? "" : ", defects " + String.join(", ", classes));
+            return new LotTrace.Entry(InspectionQueries.instant(rs, "capture_time"), LotTrace.Kind.INSPECTION, id,
+                    rs.getString("production_order"), rs.getString("result"), detail, null);
+        });
+        boolean truncated = inspections.size() > limit;
+        if (truncated) {
+            inspections = inspections.subList(0, limit);
+        }
+        inspections.forEach(e -> {
+            if (e.productionOrder() != null) {
+                orders.add(e.productionOrder());
+            }
+        });
+        entries.addAll(inspections);
+        entries.addAll(jdbc.query("SELECT o.inspection_id, o.target, o.document_type, o.delivery_key, o.status,"
+                + " o.document_number, o.attempts, o.created_at, i.production_order FROM outbox o JOIN inspection i"
+                + " ON i.id = o.inspection_id WHERE i.batch = :b ORDER BY o.created_at, o.id", p, (rs, n) ->
+                new LotTrace.Entry(InspectionQueries.instant(rs, "created_at"), LotTrace.Kind.DOCUMENT,
+                        rs.getString("inspection_id"), rs.getString("production_order"), rs.getString("status"),
+                        rs.getString("document_type") + " to " + rs.getString("target") + " (key "
+                                + rs.getString("delivery_key") + ", attempts " + rs.getInt("attempts") + ")",
+                        rs.getString("document_number"))));
+        if (tableExists("production_context_change")) {
+            entries.addAll(jdbc.query("SELECT line, version, valid_from, production_order, source, principal"
+                    + " FROM production_context_change WHERE batch = :b ORDER BY valid_from", p, (rs, n) -> {
+                String order = rs.getString("production_order");
+                if (order != null) {
+                    orders.add(order);
+                }
+                return new LotTrace.Entry(InspectionQueries.instant(rs, "valid_from"), LotTrace.Kind.CONTEXT, null, order,
+                        null, "line " + rs.getString("line") + " context version " + rs.getLong("version") + " from "
+                        + rs.getString("source") + " by " + rs.getString("principal"), null);
+            }));
+        }
+        if (entries.isEmpty()) {
+            return Optional.empty();
+        }
+        entries.sort(Comparator.comparing(LotTrace.Entry::time, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(e -> e.kind().ordinal()));
+        return Optional.of(new LotTrace(batch, List.copyOf(orders), List.copyOf(entries), truncated));
+    }
+
+    private final Map<String, Boolean> tables = new java.util.concurrent.ConcurrentHashMap<>();
+
+    boolean tableExists(String name) {
+        return tables.computeIfAbsent(name, n -> {
+            Boolean found = jdbc.getJdbcTemplate().execute((Connection c) -> {
+                DatabaseMetaData md = c.getMetaData();
+                for (String candidate : new String[]{n, n.toUpperCase()}) {
+                    try (ResultSet rs = md.getTables(null, null, candidate, null)) {
+                        if (rs.next()) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            });
+            return Boolean.TRUE.equals(found);
+        });
+    }
+
+}

@@ -1,0 +1,93 @@
+package io.visionhub.context;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * Production context beans: the embedded Hazelcast member (single node by default), the store and the
+ * {@code contextEnricher} route step.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ContextConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContextConfiguration.class);
+
+    /** The Hazelcast config the hub's member starts with; also used by tests and benchmarks. */
+    public static Config memberConfig(ContextProperties.Hazelcast h) {
+        Config config = new Config();
+        config.setClusterName(h.clusterName());
+        config.setInstanceName("visionhub-" + UUID.randomUUID());
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.getJetConfig().setEnabled(false);
+        NetworkConfig network = config.getNetworkConfig();
+        int port = h.port() == 0 ? freePort() : h.port();
+        network.setPort(port).setPortAutoIncrement(false);
+        if (h.interfaceAddress() != null && !h.interfaceAddress().isBlank()) {
+            network.getInterfaces().setEnabled(true).addInterface(h.interfaceAddress());
+            network.setPublicAddress(h.interfaceAddress() + ":" + port);
+        }
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(h.members());
+        return config;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the Hazelcast member", e);
+        }
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    @ConditionalOnMissingBean(HazelcastInstance.class)
+    @ConditionalOnProperty(prefix = "visionhub.context", name = "enabled", havingValue = "true", matchIfMissing = true)
+    HazelcastInstance visionHubHazelcast(ContextProperties props) {
+        ContextProperties.Hazelcast h = props.hazelcast();
+        Config config = memberConfig(h);
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+        LOG.info("Hazelcast member {} started on port {} in cluster '{}' (members configured: {}; cluster size now {})",
+                config.getInstanceName(), config.getNetworkConfig().getPort(), h.clusterName(),
+                h.members().isEmpty() ? "none, single node" : h.members(), member.getCluster().getMembers().size());
+        return member;
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "visionhub.context", name = "enabled", havingValue = "true", matchIfMissing = true)
+    ProductionContextStore productionContextStore(HazelcastInstance hazelcast, ContextProperties props,
+                                                  ObjectProvider<NamedParameterJdbcTemplate> jdbc) {
+        NamedParameterJdbcTemplate template = jdbc.getIfAvailable();
+        ProductionContextStore store = new ProductionContextStore(
+                hazelcast.getMap(props.hazelcast().mapName()),
+                template == null ? null : new JdbcContextHistoryLog(template),
+                props.lines(), props.historyLimit(), props.maxAge(), Clock.systemUTC());
+        store.start();
+        return store;
+    }
+
+    @Bean
+    ContextEnricher contextEnricher(ObjectProvider<ProductionContextStore> store) {
+        return new ContextEnricher(store.getIfAvailable());
+    }
+}

@@ -1,0 +1,413 @@
+package io.visionhub.ledger;
+
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.LedgerWrite.SqlRow;
+import io.visionhub.ledger.heads.SignedTreeHead;
+import io.visionhub.ledger.heads.TreeHeadSigner;
+import io.visionhub.ledger.merkle.MerkleFrontier;
+import io.visionhub.ledger.merkle.MerkleHash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The ledger on SQL (H2 or PostgreSQL) with group commit: appenders enqueue, one writer thread takes
+ * whatever is waiting (up to {@code batch-max-records}), numbers each record, hashes its canonical entry
+ * as an RFC 6962 leaf, writes the leaves, the inspection/defect/outbox rows and (when due) a signed tree
+ * head in ONE transaction, commits, and only then releases the appenders. A batch that fails is retried
+ * record by record so that one bad record (say a duplicate id) does not fail its neighbours.
+ */
+public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcInspectionLedger.class);
+    static final String INSERT_LEAF = "INSERT INTO ledger_leaf (seq, record_type, record_id, leaf_hash, entry, "
+            + "recorded_at) VALUES (?,?,?,?,?,?)";
+    static final String INSERT_HEAD = "INSERT INTO ledger_tree_head (tree_size, root_hash, signed_at, key_id, "
+            + "algorithm, signature) VALUES (?,?,?,?,?,?)";
+
+    private final DataSource dataSource;
+    private final LedgerProperties props;
+    private final TreeHeadSigner signer;
+    private final Clock clock;
+    private final BlockingQueue<Pending> queue;
+    private final List<Consumer<SignedTreeHead>> headListeners = new CopyOnWriteArrayList<>();
+    private final java.util.Queue<CompletableFuture<SignedTreeHead>> headRequests =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private volatile boolean running;
+    private Thread writer;
+    private boolean h2;
+    // writer-thread state
+    private long nextSeq;
+    private MerkleFrontier frontier;
+    private long lastHeadSize;
+    private Instant lastHeadAt;
+    private volatile SignedTreeHead latestHead;
+
+    public JdbcInspectionLedger(DataSource dataSource, LedgerProperties props, TreeHeadSigner signer, Clock clock) {
+        this.dataSource = dataSource;
+        this.props = props;
+        this.signer = props.getHeads().isEnabled() ? signer : null;
+        this.clock = clock;
+        this.queue = new ArrayBlockingQueue<>(props.getQueueCapacity());
+    }
+
+    private record Pending(LedgerWrite write, CompletableFuture<LedgerReceipt> done) {
+    }
+
+    /** Called for each signed head after its transaction committed (heads file, MQTT, API cache). */
+    public void addHeadListener(Consumer<SignedTreeHead> listener) {
+        headListeners.add(listener);
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            h2 = c.getMetaData().getDatabaseProductName().toLowerCase().contains("h2");
+            frontier = new MerkleFrontier();
+            long expected = 0;
+            try (Statement st = c.createStatement()) {
+                st.setFetchSize(10_000);
+                try (ResultSet rs = st.executeQuery("SELECT seq, leaf_hash FROM ledger_leaf ORDER BY seq")) {
+                    while (rs.next()) {
+                        long seq = rs.getLong(1);
+                        if (seq != expected) {
+                            throw new LedgerException("ledger_leaf has no record " + expected + " (next is " + seq
+                                    + "): the log was altered; run the ledger verification before appending");
+                        }
+                        frontier.append(MerkleHash.unhex(rs.getString(2)));
+                        expected++;
+                    }
+                }
+                try (ResultSet rs = st.executeQuery("SELECT tree_size, root_hash, signed_at, key_id, algorithm, "
+                        + "signature FROM ledger_tree_head ORDER BY tree_size DESC LIMIT 1")) {
+                    if (rs.next()) {
+                        latestHead = JdbcLedgerReader.head(rs);
+                        lastHeadSize = latestHead.treeSize();
+                    }
+                }
+            }
+            nextSeq = expected;
+        } catch (SQLException e) {
+            throw new LedgerException("cannot open the ledger tables (did Flyway run?): " + e.getMessage(), e);
+        }
+        lastHeadAt = clock.instant();
+        running = true;
+        writer = new Thread(this::writeLoop, "ledger-writer");
+        writer.setDaemon(true);
+        writer.start();
+        LOG.info("Ledger open on {}: {} records, last signed head at size {}; heads {}", h2 ? "H2" : "PostgreSQL",
+                nextSeq, lastHeadSize, signer == null ? "off" : "signed by key " + signer.keyId());
+    }
+
+    @Override
+    public LedgerReceipt append(InspectionEvent event, List<DeliveryRequest> deliveries) {
+        List<DeliveryRequest> d = deliveries == null ? List.of() : deliveries;
+        return append(InspectionRecord.toWrite(event, d, clock.instant()));
+    }
+
+    /** Appends any record type; durable on return. */
+    public LedgerReceipt append(LedgerWrite write) {
+        return await(submit(write), write);
+    }
+
+    /** Enqueues without waiting; the future completes when the record is committed. */
+    public CompletableFuture<LedgerReceipt> submit(LedgerWrite write) {
+        if (!running) {
+            throw new LedgerException("ledger is not running: " + write.type() + " " + write.recordId()
+                    + " not recorded");
+        }
+        Pending p = new Pending(write, new CompletableFuture<>());
+        try {
+            queue.put(p);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException("interrupted before " + write.type() + " " + write.recordId() + " was queued");
+        }
+        return p.done();
+    }
+
+    private LedgerReceipt await(CompletableFuture<LedgerReceipt> f, LedgerWrite write) {
+        try {
+            return f.get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException("interrupted while waiting for " + write.type() + " " + write.recordId()
+                    + " to commit (it may still commit)");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new LedgerException(write.type() + " " + write.recordId() + " not recorded: " + c.getMessage(), c);
+        } catch (TimeoutException e) {
+            throw new LedgerException(write.type() + " " + write.recordId() + " not committed within "
+                    + props.getAppendTimeout() + " (database slow or down; it may still commit)");
+        }
+    }
+
+    public SignedTreeHead latestHead() {
+        return latestHead;
+    }
+
+    /** Number of records committed so far. */
+    public long size() {
+        return nextSeq;
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(props.getBatchMaxRecords());
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    signHeadIfDue(false);
+                } else {
+                    batch.add(first);
+                    queue.drainTo(batch, props.getBatchMaxRecords() - 1);
+                    writeBatch(batch);
+                }
+                serveHeadRequests();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("Ledger writer: unexpected failure; the records of this batch were refused", e);
+                batch.forEach(p -> p.done().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+        signHeadIfDue(true);
+        serveHeadRequests();
+    }
+
+    private void writeBatch(List<Pending> batch) {
+        try {
+            commit(batch);
+        } catch (SQLException e) {
+            if (batch.size() == 1) {
+                fail(batch.get(0), e);
+                return;
+            }
+            LOG.warn("Ledger group commit of {} records failed ({}); retrying them one by one", batch.size(),
+                    e.getMessage());
+            for (Pending p : batch) {
+                try {
+                    commit(List.of(p));
+                } catch (SQLException e1) {
+                    fail(p, e1);
+                }
+            }
+        }
+    }
+
+    private void fail(Pending p, SQLException e) {
+        LedgerWrite w = p.write();
+        LOG.error("Ledger refused {} {}: {} (nothing about it may leave the hub; fix the cause and resend)",
+                w.type(), w.recordId(), e.getMessage());
+        p.done().completeExceptionally(new LedgerException(w.type() + " " + w.recordId() + " not recorded: "
+                + e.getMessage(), e));
+    }
+
+    private record Committed(Pending pending, LedgerReceipt receipt) {
+    }
+
+    private void commit(List<Pending> batch) throws SQLException {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String recordedAt = now.toString();
+        MerkleFrontier f = frontier.copy();
+        long seq = nextSeq;
+        List<Committed> done = new ArrayList<>(batch.size());
+        SignedTreeHead head = null;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Map<String, PreparedStatement> side = new LinkedHashMap<>();
+                try (PreparedStatement leaf = c.prepareStatement(INSERT_LEAF)) {
+                    for (Pending p : batch) {
+                        LedgerWrite w = p.write();
+                        String entry = LedgerWrite.entry(seq, w.type(), w.recordId(), recordedAt, w.body());
+                        byte[] hash = MerkleHash.leaf(entry.getBytes(StandardCharsets.UTF_8));
+                        f.append(hash);
+                        String hex = MerkleHash.hex(hash);
+                        leaf.setLong(1, seq);
+                        leaf.setString(2, w.type());
+                        leaf.setString(3, w.recordId());
+                        leaf.setString(4, hex);
+                        leaf.setString(5, entry);
+                        leaf.setObject(6, InspectionRecord.ts(now));
+                        leaf.addBatch();
+                        for (SqlRow row : w.rows()) {
+                            PreparedStatement ps = side.get(row.sql());
+                            if (ps == null) {
+                                ps = c.prepareStatement(row.sql());
+                                side.put(row.sql(), ps);
+                            }
+                            int i = 1;
+                            for (Object a : row.args()) {
+                                ps.setObject(i++, a == SqlRow.SEQUENCE ? Long.valueOf(seq) : a);
+                            }
+                            ps.addBatch();
+                        }
+                        done.add(new Committed(p, new LedgerReceipt(seq, hex)));
+                        seq++;
+                    }
+                    leaf.executeBatch();
+                    for (PreparedStatement ps : side.values()) {
+                        ps.executeBatch();
+                    }
+                } finally {
+                    for (PreparedStatement ps : side.values()) {
+                        ps.close();
+                    }
+                }
+                if (signer != null && (f.size() - lastHeadSize >= props.getHeads().getEveryRecords()
+                        || !now.isBefore(lastHeadAt.plus(props.getHeads().getEvery())))) {
+                    head = insertHead(c, f, now);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            if (h2 && props.isH2SyncEachCommit()) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CHECKPOINT SYNC");
+                }
+            }
+        }
+        frontier = f;
+        nextSeq = seq;
+        for (Committed d : done) {
+            d.pending().done().complete(d.receipt());
+        }
+        if (head != null) {
+            headSigned(head);
+        }
+    }
+
+    private SignedTreeHead insertHead(Connection c, MerkleFrontier f, Instant now) throws SQLException {
+        Instant at = now.truncatedTo(ChronoUnit.MILLIS);
+        SignedTreeHead head = signer.sign(f.size(), MerkleHash.hex(f.root()), at);
+        try (PreparedStatement ps = c.prepareStatement(INSERT_HEAD)) {
+            ps.setLong(1, head.treeSize());
+            ps.setString(2, head.rootHash());
+            ps.setObject(3, InspectionRecord.ts(head.signedAt()));
+            ps.setString(4, head.keyId());
+            ps.setString(5, head.algorithm());
+            ps.setString(6, head.signature());
+            ps.executeUpdate();
+        }
+        return head;
+    }
+
+    private void headSigned(SignedTreeHead head) {
+        latestHead = head;
+        lastHeadSize = head.treeSize();
+        lastHeadAt = head.signedAt();
+        for (Consumer<SignedTreeHead> l : headListeners) {
+            try {
+                l.accept(head);
+            } catch (RuntimeException e) {
+                LOG.warn("Publishing signed tree head {} failed in {}: {} (the head is in the database; it will be "
+                        + "published again with the next head)", head.treeSize(), l, e.getMessage());
+            }
+        }
+    }
+
+    /** Signs a head for records not yet covered when the interval passed (or always when forced). */
+    private void signHeadIfDue(boolean force) {
+        if (signer == null || frontier == null || frontier.size() == lastHeadSize) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (!force && now.isBefore(lastHeadAt.plus(props.getHeads().getEvery()))) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            SignedTreeHead head;
+            try {
+                head = insertHead(c, frontier, now);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            headSigned(head);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not sign a tree head at size {}: {} (will retry)", frontier.size(), e.getMessage());
+            lastHeadAt = now;
+        }
+    }
+
+    /**
+     * Signs a head now for everything committed (before an export or a verification), waiting at most the
+     * append timeout; returns the latest head (null when heads are off or the log is empty).
+     */
+    public SignedTreeHead signNow() {
+        if (signer == null || !running) {
+            return latestHead;
+        }
+        CompletableFuture<SignedTreeHead> f = new CompletableFuture<>();
+        headRequests.add(f);
+        try {
+            return f.get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return latestHead;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new LedgerException("could not sign a tree head now: " + e.getMessage(), e);
+        }
+    }
+
+    private void serveHeadRequests() {
+        if (headRequests.isEmpty()) {
+            return;
+        }
+        signHeadIfDue(true);
+        CompletableFuture<SignedTreeHead> f;
+        while ((f = headRequests.poll()) != null) {
+            f.complete(latestHead);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            writer.join(props.getAppendTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("Ledger closed at {} records, last signed head at size {}", nextSeq, lastHeadSize);
+    }
+}

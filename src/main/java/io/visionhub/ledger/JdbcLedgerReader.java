@@ -1,0 +1,110 @@
+package io.visionhub.ledger;
+
+import io.visionhub.ledger.heads.SignedTreeHead;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the ledger tables as they are, for proofs, verification and export. Never writes. */
+public class JdbcLedgerReader {
+
+    /** One stored leaf row. */
+    public record LeafRow(long seq, String type, String recordId, String leafHash, String entry,
+                          OffsetDateTime recordedAt) {
+    }
+
+    private final DataSource dataSource;
+
+    public JdbcLedgerReader(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Leaves with from <= seq < to, in seq order (to = Long.MAX_VALUE for all). */
+    public List<LeafRow> leaves(long from, long to) {
+        return leaves(from, to, Integer.MAX_VALUE);
+    }
+
+    /** At most limit leaves with from <= seq < to, in seq order. */
+    public List<LeafRow> leaves(long from, long to, int limit) {
+        List<LeafRow> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT seq, record_type, record_id, leaf_hash, entry, "
+                     + "recorded_at FROM ledger_leaf WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?")) {
+            ps.setFetchSize(5_000);
+            ps.setLong(1, from);
+            ps.setLong(2, to);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LeafRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getObject(6, OffsetDateTime.class)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read ledger leaves " + from + ".." + to + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Stored leaf hashes of seq 0..n-1 in seq order (as stored: the caller checks them). */
+    public List<String> leafHashes() {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT leaf_hash FROM ledger_leaf ORDER BY seq")) {
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read ledger leaf hashes: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    public List<SignedTreeHead> heads() {
+        List<SignedTreeHead> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT tree_size, root_hash, signed_at, key_id, algorithm, "
+                     + "signature FROM ledger_tree_head ORDER BY tree_size");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(head(rs));
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read signed tree heads: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    public Optional<Long> seqOf(String recordId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM ledger_leaf WHERE record_id = ?")) {
+            ps.setString(1, recordId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long v = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(v);
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot look up record " + recordId + ": " + e.getMessage(), e);
+        }
+    }
+
+    static SignedTreeHead head(ResultSet rs) throws SQLException {
+        return new SignedTreeHead(rs.getLong(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
+                rs.getString(4), rs.getString(5), rs.getString(6));
+    }
+}

@@ -1,0 +1,58 @@
+package io.visionhub.ledger.merkle;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The right edge of an RFC 6962 tree: the roots of its perfect subtrees, largest first. Appending a leaf
+ * and computing the root cost O(log n), so the writer keeps the tree head current without re-reading leaves.
+ */
+public final class MerkleFrontier {
+
+    private final List<byte[]> roots = new ArrayList<>();
+    private final List<Long> sizes = new ArrayList<>();
+    private long size;
+
+    public MerkleFrontier() {
+    }
+
+    private MerkleFrontier(MerkleFrontier other) {
+        roots.addAll(other.roots);
+        sizes.addAll(other.sizes);
+        size = other.size;
+    }
+
+    public MerkleFrontier copy() {
+        return new MerkleFrontier(this);
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public void append(byte[] leafHash) {
+        byte[] h = leafHash;
+        long s = 1;
+        while (!sizes.isEmpty() && sizes.get(sizes.size() - 1) == s) {
+            int last = sizes.size() - 1;
+            h = MerkleHash.node(roots.remove(last), h);
+            sizes.remove(last);
+            s *= 2;
+        }
+        roots.add(h);
+        sizes.add(s);
+        size++;
+    }
+
+    /** The tree hash MTH of all leaves appended so far. */
+    public byte[] root() {
+        if (roots.isEmpty()) {
+            return MerkleHash.empty();
+        }
+        byte[] h = roots.get(roots.size() - 1);
+        for (int i = roots.size() - 2; i >= 0; i--) {
+            h = MerkleHash.node(roots.get(i), h);
+        }
+        return h;
+    }
+}

@@ -1,0 +1,433 @@
+package io.visionhub.outputs.mqtt;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * An MQTT 5 publisher that loses nothing while its bound holds: messages go straight to the broker while it is
+ * connected and nothing waits, otherwise into an on-disk {@link OfflineBuffer}; a keeper thread (re)connects and
+ * sends the buffer in order. Messages in flight when the connection drops go back into the buffer in their place.
+ * Metrics: visionhub.mqtt.published, visionhub.mqtt.buffer.kept, visionhub.mqtt.buffer.dropped,
+ * visionhub.mqtt.buffer.size.
+ */
+public class ReliableMqttClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReliableMqttClient.class);
+    /** Messages sent from the buffer per round trip. */
+    private static final int DRAIN_BATCH = 16;
+
+    private final String brokerUrl;
+    private final String clientId;
+    private final MqttConnectionOptions options;
+    private final OfflineBuffer buffer;
+    private final long maxReconnectDelayMs;
+    private final Object lock = new Object();
+    /** Sent directly, not yet acknowledged: sequence -> message. Guarded by lock. */
+    private final TreeMap<Long, OutboundMessage> inFlight = new TreeMap<>();
+    private final Counter published;
+    private final Counter kept;
+    private final Counter dropped;
+    private final MqttAsyncClient client;
+    private volatile Consumer<ReliableMqttClient> onConnect = c -> { };
+    private volatile boolean connected;
+    private volatile boolean running;
+    private long nextSequence;
+    private Thread keeper;
+
+    public ReliableMqttClient(String brokerUrl, String clientId, MqttConnectionOptions options, Path bufferDir,
+                              int maxBuffered, long maxReconnectDelayMs, MeterRegistry meters) {
+        this.brokerUrl = brokerUrl;
+        this.clientId = clientId;
+        this.options = options;
+        this.maxReconnectDelayMs = Math.max(100, maxReconnectDelayMs);
+        options.setAutomaticReconnect(false);
+        options.setCleanStart(true);
+        this.buffer = new OfflineBuffer(bufferDir, maxBuffered);
+        this.nextSequence = buffer.lastSequence() + 1;
+        this.published = Counter.builder("visionhub.mqtt.published").description("MQTT messages acknowledged by the broker")
+                .tag("client", clientId).register(meters);
+        this.kept = Counter.builder("visionhub.mqtt.buffer.kept").description("messages kept on disk while the broker was unreachable")
+                .tag("client", clientId).register(meters);
+        this.dropped = Counter.builder("visionhub.mqtt.buffer.dropped").description("messages dropped because the offline buffer was full")
+                .tag("client", clientId).register(meters);
+        Gauge.builder("visionhub.mqtt.buffer.size", this, ReliableMqttClient::buffered)
+                .description("messages waiting in the offline buffer").tag("client", clientId).register(meters);
+        try {
+            this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("bad MQTT broker URL or client id '" + brokerUrl + "', '" + clientId + "': "
+                    + e.getMessage(), e);
+        }
+        client.setCallback(new Callback());
+    }
+
+    /** Runs after every successful (re)connect, before the buffer is sent; e.g. to publish a retained status. */
+    public void onConnect(Consumer<ReliableMqttClient> action) {
+        this.onConnect = action;
+    }
+
+    /** Starts the keeper thread and waits up to the timeout for the first connection (going on without it). */
+    public void start(long firstConnectTimeoutMs) {
+        running = true;
+        keeper = new Thread(this::keep, "mqtt-keeper-" + clientId);
+        keeper.setDaemon(true);
+        keeper.start();
+        long deadline = System.currentTimeMillis() + firstConnectTimeoutMs;
+        synchronized (lock) {
+            while (!connected && System.currentTimeMillis() < deadline) {
+                try {
+                    lock.wait(Math.max(1, deadline - System.currentTimeMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        if (!connected) {
+            LOG.warn("MQTT broker {} not reachable within {} ms: events are kept in {} (up to its bound) and sent "
+                    + "when it answers", brokerUrl, firstConnectTimeoutMs, buffer.file());
+        }
+    }
+
+    /**
+     * Sends the message, or keeps it on disk when the broker is unreachable or older messages still wait.
+     *
+     * @return false when the message was dropped because the buffer is full
+     */
+    public boolean publish(OutboundMessage message) {
+        synchronized (lock) {
+            long seq = nextSequence++;
+            if (connected && buffer.isEmpty()) {
+                try {
+                    inFlight.put(seq, message);
+                    client.publish(message.topic(), toPaho(message), seq, new Ack(seq));
+                    return true;
+                } catch (MqttException e) {
+                    inFlight.remove(seq);
+                    LOG.debug("MQTT publish of {} not accepted now ({}), keeping it", message.topic(), e.getMessage());
+                }
+            }
+            return keep(seq, message);
+        }
+    }
+
+    /**
+     * Sends without buffering (QoS 0 telemetry such as Sparkplug data, statuses from the on-connect action);
+     * false when not connected.
+     */
+    public boolean publishNow(OutboundMessage message) {
+        if (!client.isConnected()) {
+            return false;
+        }
+        try {
+            client.publish(message.topic(), toPaho(message));
+            return true;
+        } catch (MqttException e) {
+            return false;
+        }
+    }
+
+    public boolean isConnected() {
+        return connected;
+    }
+
+    public int buffered() {
+        synchronized (lock) {
+            return buffer.size();
+        }
+    }
+
+    public double keptCount() {
+        return kept.count();
+    }
+
+    public double droppedCount() {
+        return dropped.count();
+    }
+
+    public String brokerUrl() {
+        return brokerUrl;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    /** Waits until nothing is buffered or in flight (for orderly shutdown and tests); false on timeout. */
+    public boolean awaitDrained(long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (lock) {
+            while (!(buffer.isEmpty() && inFlight.isEmpty())) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    lock.wait(Math.min(left, 50));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Publishes a last message (e.g. retained offline status) if connected, then disconnects; the buffer stays on disk. */
+    public void close(OutboundMessage farewell) {
+        running = false;
+        if (keeper != null) {
+            keeper.interrupt();
+        }
+        try {
+            if (client.isConnected()) {
+                if (farewell != null) {
+                    client.publish(farewell.topic(), toPaho(farewell)).waitForCompletion(2000);
+                }
+                awaitDrained(2000);
+                client.disconnect(2000).waitForCompletion(3000);
+            }
+        } catch (MqttException e) {
+            LOG.debug("MQTT disconnect from {}: {}", brokerUrl, e.getMessage());
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("MQTT client close: {}", e.getMessage());
+        }
+        synchronized (lock) {
+            for (Map.Entry<Long, OutboundMessage> e : inFlight.entrySet()) {
+                buffer.add(e.getKey(), e.getValue());
+            }
+            inFlight.clear();
+            buffer.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(null);
+    }
+
+    private boolean keep(long seq, OutboundMessage message) {
+        if (buffer.add(seq, message)) {
+            kept.increment();
+            lock.notifyAll();
+            return true;
+        }
+        dropped.increment();
+        if (dropped.count() == 1 || ((long) dropped.count()) % 1000 == 0) {
+            LOG.error("MQTT offline buffer {} is full ({} messages): dropped {} so far, latest to {}. The broker {} "
+                    + "has been unreachable too long; raise visionhub.mqtt.buffer.max-events or fix the broker",
+                    buffer.file(), buffer.size(), (long) dropped.count(), message.topic(), brokerUrl);
+        }
+        return false;
+    }
+
+    private static MqttMessage toPaho(OutboundMessage m) {
+        MqttMessage msg = new MqttMessage(m.payload());
+        msg.setQos(m.qos());
+        msg.setRetained(m.retained());
+        MqttProperties props = new MqttProperties();
+        if (m.contentType() != null && !m.contentType().isEmpty()) {
+            props.setContentType(m.contentType());
+            props.setPayloadFormat(m.contentType().startsWith("application/json") || m.contentType().startsWith("text/"));
+            List<UserProperty> user = new ArrayList<>(2);
+            user.add(new UserProperty("content-type", m.contentType()));
+            if (m.schemaVersion() != null && !m.schemaVersion().isEmpty()) {
+                user.add(new UserProperty("schema-version", m.schemaVersion()));
+            }
+            props.setUserProperties(user);
+        }
+        msg.setProperties(props);
+        return msg;
+    }
+
+    /** The keeper: connects, reconnects with backoff, and sends the buffer in order. */
+    private void keep() {
+        long backoff = 100;
+        while (running) {
+            try {
+                if (!client.isConnected()) {
+                    if (tryConnect()) {
+                        backoff = 100;
+                    } else {
+                        Thread.sleep(backoff);
+                        backoff = Math.min(maxReconnectDelayMs, backoff * 2);
+                    }
+                    continue;
+                }
+                List<Map.Entry<Long, OutboundMessage>> batch;
+                synchronized (lock) {
+                    while (running && connected && buffer.isEmpty()) {
+                        lock.wait(1000);
+                    }
+                    if (!running || !connected) {
+                        continue;
+                    }
+                    batch = buffer.head(DRAIN_BATCH);
+                }
+                if (!sendBatch(batch)) {
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("MQTT keeper for {} hit an unexpected error (it keeps going): {}", brokerUrl, e.toString(), e);
+            }
+        }
+    }
+
+    private boolean tryConnect() throws InterruptedException {
+        try {
+            client.connect(options).waitForCompletion(options.getConnectionTimeout() * 1000L + 1000);
+        } catch (MqttException e) {
+            LOG.debug("MQTT connect to {} failed: {}", brokerUrl, e.getMessage());
+            return false;
+        }
+        try {
+            onConnect.accept(this);
+        } catch (RuntimeException e) {
+            LOG.warn("MQTT on-connect action for {} failed: {}", brokerUrl, e.getMessage());
+        }
+        synchronized (lock) {
+            connected = true;
+            lock.notifyAll();
+        }
+        int waiting = buffered();
+        LOG.info("MQTT connected to {} as {}{}", brokerUrl, clientId,
+                waiting > 0 ? ", sending " + waiting + " kept messages in order" : "");
+        return true;
+    }
+
+    /** Sends one batch from the buffer head; removes what the broker acknowledged, in order. */
+    private boolean sendBatch(List<Map.Entry<Long, OutboundMessage>> batch) {
+        List<IMqttToken> tokens = new ArrayList<>(batch.size());
+        for (Map.Entry<Long, OutboundMessage> e : batch) {
+            try {
+                tokens.add(client.publish(e.getValue().topic(), toPaho(e.getValue())));
+            } catch (MqttException ex) {
+                break;
+            }
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            try {
+                tokens.get(i).waitForCompletion(10_000);
+            } catch (MqttException ex) {
+                return false;
+            }
+            if (!tokens.get(i).isComplete() || tokens.get(i).getException() != null) {
+                return false;
+            }
+            synchronized (lock) {
+                buffer.remove(batch.get(i).getKey());
+                published.increment();
+                lock.notifyAll();
+            }
+        }
+        return tokens.size() == batch.size();
+    }
+
+    /** Acknowledgement of a message sent directly. */
+    private final class Ack implements MqttActionListener {
+        private final long seq;
+
+        Ack(long seq) {
+            this.seq = seq;
+        }
+
+        @Override
+        public void onSuccess(IMqttToken token) {
+            synchronized (lock) {
+                if (inFlight.remove(seq) == null) {
+                    buffer.remove(seq); // moved to the buffer when the connection dropped, yet it did arrive
+                }
+                published.increment();
+                lock.notifyAll();
+            }
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable exception) {
+            synchronized (lock) {
+                OutboundMessage m = inFlight.remove(seq);
+                if (m != null) {
+                    keep(seq, m);
+                }
+            }
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            synchronized (lock) {
+                connected = false;
+                for (Map.Entry<Long, OutboundMessage> e : inFlight.entrySet()) {
+                    keep(e.getKey(), e.getValue());
+                }
+                inFlight.clear();
+                lock.notifyAll();
+            }
+            LOG.warn("MQTT connection to {} lost ({}): keeping events in {} until it returns", brokerUrl,
+                    response.getException() == null ? response.getReasonString() : response.getException().getMessage(),
+                    buffer.file());
+            if (keeper != null) {
+                keeper.interrupt();
+            }
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            LOG.warn("MQTT error from {}: {}", brokerUrl, exception.getMessage());
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            // the hub only publishes
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // counted by the listeners
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            // the keeper marks the connection usable once the on-connect action ran
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // no enhanced authentication
+        }
+    }
+
+    static long secondsToMs(int seconds) {
+        return TimeUnit.SECONDS.toMillis(seconds);
+    }
+}

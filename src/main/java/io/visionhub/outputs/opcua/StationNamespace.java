@@ -1,0 +1,319 @@
+package io.visionhub.outputs.opcua;
+
+import io.visionhub.event.Defect;
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.event.ProductionContext;
+import org.eclipse.milo.opcua.sdk.core.AccessLevel;
+import org.eclipse.milo.opcua.sdk.core.Reference;
+import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.items.DataItem;
+import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
+import org.eclipse.milo.opcua.sdk.server.model.objects.BaseEventTypeNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
+import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ulong;
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
+
+/**
+ * The hub's address space: Objects/VisionHub/Stations/&lt;station&gt; with the station's state, production context,
+ * counters and last result (names after OPC 40100-1 where they fit, see docs/opcua.md), and an event per result.
+ * Node ids are strings: {@code ns=<urn:visionhub:stations>;s=Stations/<station>/LastResult/PartId}.
+ */
+public class StationNamespace extends ManagedNamespaceWithLifecycle {
+
+    public static final String NAMESPACE_URI = "urn:visionhub:stations";
+    private static final Logger LOG = LoggerFactory.getLogger(StationNamespace.class);
+
+    private final SubscriptionModel subscriptions;
+    private final Map<String, StationNodes> stations = new ConcurrentHashMap<>();
+    private volatile UaFolderNode stationsFolder;
+
+    public StationNamespace(OpcUaServer server) {
+        super(server, NAMESPACE_URI);
+        subscriptions = new SubscriptionModel(server, this);
+        getLifecycleManager().addLifecycle(subscriptions);
+        getLifecycleManager().addStartupTask(this::createRoot);
+    }
+
+    private void createRoot() {
+        UaFolderNode hub = new UaFolderNode(getNodeContext(), newNodeId("VisionHub"), newQualifiedName("VisionHub"),
+                LocalizedText.english("VisionHub"));
+        getNodeManager().addNode(hub);
+        hub.addReference(new Reference(hub.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
+        UaFolderNode folder = new UaFolderNode(getNodeContext(), newNodeId("Stations"), newQualifiedName("Stations"),
+                LocalizedText.english("Stations"));
+        getNodeManager().addNode(folder);
+        hub.addOrganizes(folder);
+        stationsFolder = folder;
+    }
+
+    /** The nodes of a station, created on first use. */
+    public StationNodes station(String station) {
+        if (station == null || station.isBlank()) {
+            throw new IllegalArgumentException("an OPC UA station object needs a station id");
+        }
+        return stations.computeIfAbsent(station, this::createStation);
+    }
+
+    public boolean hasStation(String station) {
+        return stations.containsKey(station);
+    }
+
+    /** Node id of a station variable, e.g. nodeId("station-1", "LastResult/PartId"). */
+    public NodeId nodeId(String station, String path) {
+        return newNodeId("Stations/" + station + "/" + path);
+    }
+
+    /** Writes the result into the station's nodes and fires its result event. */
+    public void publish(InspectionEvent event) {
+        StationNodes nodes = station(event.station());
+        nodes.update(event);
+        fireResultEvent(nodes, event);
+    }
+
+    private StationNodes createStation(String station) {
+        String base = "Stations/" + station;
+        UaObjectNode object = UaObjectNode.builder(getNodeContext())
+                .setNodeId(newNodeId(base))
+                .setBrowseName(newQualifiedName(station))
+                .setDisplayName(LocalizedText.english(station))
+                .setTypeDefinition(NodeIds.BaseObjectType)
+                .setEventNotifier(ubyte(1))
+                .build();
+        getNodeManager().addNode(object);
+        stationsFolder.addOrganizes(object);
+        object.addReference(new Reference(object.getNodeId(), NodeIds.HasNotifier,
+                stationsFolder.getNodeId().expanded(), false));
+        StationNodes nodes = new StationNodes(station, object);
+        nodes.systemState = variable(object, base, "SystemState", NodeIds.String, new Variant("SBY"));
+        nodes.stationId = variable(object, base, "StationId", NodeIds.String, new Variant(station));
+        UaFolderNode context = folder(object, base, "ProductionContext");
+        nodes.line = variable(context, base, "ProductionContext/Line", NodeIds.String, Variant.NULL_VALUE);
+        nodes.productionOrder = variable(context, base, "ProductionContext/ProductionOrder", NodeIds.String, Variant.NULL_VALUE);
+        nodes.product = variable(context, base, "ProductionContext/ProductId", NodeIds.String, Variant.NULL_VALUE);
+        nodes.batch = variable(context, base, "ProductionContext/Batch", NodeIds.String, Variant.NULL_VALUE);
+        nodes.shift = variable(context, base, "ProductionContext/Shift", NodeIds.String, Variant.NULL_VALUE);
+        nodes.contextStatus = variable(context, base, "ProductionContext/ContextStatus", NodeIds.String, Variant.NULL_VALUE);
+        UaFolderNode counters = folder(object, base, "Counters");
+        nodes.inspected = variable(counters, base, "Counters/Inspected", NodeIds.UInt64, new Variant(ulong(0)));
+        nodes.ok = variable(counters, base, "Counters/OK", NodeIds.UInt64, new Variant(ulong(0)));
+        nodes.ng = variable(counters, base, "Counters/NG", NodeIds.UInt64, new Variant(ulong(0)));
+        nodes.uncertain = variable(counters, base, "Counters/Uncertain", NodeIds.UInt64, new Variant(ulong(0)));
+        UaFolderNode result = folder(object, base, "LastResult");
+        nodes.resultId = variable(result, base, "LastResult/ResultId", NodeIds.String, Variant.NULL_VALUE);
+        nodes.partId = variable(result, base, "LastResult/PartId", NodeIds.String, Variant.NULL_VALUE);
+        nodes.verdict = variable(result, base, "LastResult/Verdict", NodeIds.String, Variant.NULL_VALUE);
+        nodes.resultState = variable(result, base, "LastResult/ResultState", NodeIds.Int32, new Variant(0));
+        nodes.creationTime = variable(result, base, "LastResult/CreationTime", NodeIds.DateTime, Variant.NULL_VALUE);
+        nodes.anomalyScore = variable(result, base, "LastResult/AnomalyScore", NodeIds.Double, Variant.NULL_VALUE);
+        nodes.defectCount = variable(result, base, "LastResult/DefectCount", NodeIds.Int32, new Variant(0));
+        nodes.defects = variableArray(result, base, "LastResult/Defects", NodeIds.String);
+        nodes.recipeId = variable(result, base, "LastResult/InternalRecipeId", NodeIds.String, Variant.NULL_VALUE);
+        nodes.json = variable(result, base, "LastResult/Json", NodeIds.String, Variant.NULL_VALUE);
+        LOG.info("OPC UA: station {} published as ns={};s={}", station, getNamespaceIndex(), base);
+        return nodes;
+    }
+
+    private UaFolderNode folder(UaNode parent, String base, String name) {
+        UaFolderNode folder = new UaFolderNode(getNodeContext(), newNodeId(base + "/" + name), newQualifiedName(name),
+                LocalizedText.english(name));
+        getNodeManager().addNode(folder);
+        parent.addReference(new Reference(parent.getNodeId(), NodeIds.Organizes, folder.getNodeId().expanded(), true));
+        return folder;
+    }
+
+    private UaVariableNode variable(UaNode parent, String base, String path, NodeId type, Variant initial) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+                .setNodeId(newNodeId(base + "/" + path))
+                .setAccessLevel(AccessLevel.READ_ONLY)
+                .setUserAccessLevel(AccessLevel.READ_ONLY)
+                .setBrowseName(newQualifiedName(name))
+                .setDisplayName(LocalizedText.english(name))
+                .setDataType(type)
+                .setTypeDefinition(NodeIds.BaseDataVariableType)
+                .build();
+        node.setValue(new DataValue(initial));
+        getNodeManager().addNode(node);
+        parent.addReference(new Reference(parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
+        return node;
+    }
+
+    private UaVariableNode variableArray(UaNode parent, String base, String path, NodeId type) {
+        UaVariableNode node = variable(parent, base, path, type, new Variant(new String[0]));
+        node.setValueRank(1);
+        node.setArrayDimensions(new UInteger[]{UInteger.valueOf(0)});
+        return node;
+    }
+
+    private void fireResultEvent(StationNodes nodes, InspectionEvent event) {
+        try {
+            BaseEventTypeNode e = getServer().getEventFactory().createEvent(newNodeId(UUID.randomUUID()),
+                    NodeIds.BaseEventType);
+            UUID id = uuidOrRandom(event.id());
+            e.setBrowseName(newQualifiedName("ResultReady"));
+            e.setDisplayName(LocalizedText.english("ResultReady"));
+            e.setEventId(ByteString.of(ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
+                    .putLong(id.getLeastSignificantBits()).array()));
+            e.setEventType(NodeIds.BaseEventType);
+            e.setSourceNode(nodes.object.getNodeId());
+            e.setSourceName(nodes.station);
+            e.setTime(DateTime.now());
+            e.setReceiveTime(DateTime.NULL_VALUE);
+            e.setMessage(LocalizedText.english(resultMessage(event)));
+            e.setSeverity(ushort(event.result() == InspectionEvent.Verdict.OK ? 100 : 500));
+            getServer().getEventNotifier().fire(e);
+            e.delete();
+        } catch (Exception ex) {
+            LOG.warn("OPC UA result event for inspection {} at station {} not fired: {}", event.id(), event.station(),
+                    ex.getMessage());
+        }
+    }
+
+    /** Event message: "ResultReady station=... part=... result=NG defects=2 id=...". */
+    static String resultMessage(InspectionEvent event) {
+        return "ResultReady station=" + event.station() + " part=" + (event.partId() == null ? "-" : event.partId())
+                + " result=" + event.result() + " defects=" + event.defects().size() + " id=" + event.id();
+    }
+
+    private static UUID uuidOrRandom(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (RuntimeException e) {
+            return UUID.randomUUID();
+        }
+    }
+
+    @Override
+    public void onDataItemsCreated(List<DataItem> dataItems) {
+        subscriptions.onDataItemsCreated(dataItems);
+    }
+
+    @Override
+    public void onDataItemsModified(List<DataItem> dataItems) {
+        subscriptions.onDataItemsModified(dataItems);
+    }
+
+    @Override
+    public void onDataItemsDeleted(List<DataItem> dataItems) {
+        subscriptions.onDataItemsDeleted(dataItems);
+    }
+
+    @Override
+    public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
+        subscriptions.onMonitoringModeChanged(monitoredItems);
+    }
+
+    /** The variable nodes of one station. */
+    public static final class StationNodes {
+        final String station;
+        final UaObjectNode object;
+        UaVariableNode systemState;
+        UaVariableNode stationId;
+        UaVariableNode line;
+        UaVariableNode productionOrder;
+        UaVariableNode product;
+        UaVariableNode batch;
+        UaVariableNode shift;
+        UaVariableNode contextStatus;
+        UaVariableNode inspected;
+        UaVariableNode ok;
+        UaVariableNode ng;
+        UaVariableNode uncertain;
+        UaVariableNode resultId;
+        UaVariableNode partId;
+        UaVariableNode verdict;
+        UaVariableNode resultState;
+        UaVariableNode creationTime;
+        UaVariableNode anomalyScore;
+        UaVariableNode defectCount;
+        UaVariableNode defects;
+        UaVariableNode recipeId;
+        UaVariableNode json;
+        private long inspectedCount;
+        private long okCount;
+        private long ngCount;
+        private long uncertainCount;
+
+        StationNodes(String station, UaObjectNode object) {
+            this.station = station;
+            this.object = object;
+        }
+
+        synchronized void update(InspectionEvent event) {
+            DateTime now = DateTime.now();
+            inspectedCount++;
+            switch (event.result() == null ? InspectionEvent.Verdict.UNCERTAIN : event.result()) {
+                case OK -> okCount++;
+                case NG -> ngCount++;
+                default -> uncertainCount++;
+            }
+            set(systemState, new Variant("PRD"), now);
+            ProductionContext ctx = event.context();
+            set(line, text(event.line()), now);
+            set(productionOrder, text(ctx == null ? null : ctx.productionOrder()), now);
+            set(product, text(ctx == null ? null : ctx.product()), now);
+            set(batch, text(ctx == null ? null : ctx.batch()), now);
+            set(shift, text(ctx == null ? null : ctx.shift()), now);
+            set(contextStatus, text(event.contextStatus() == null ? null : event.contextStatus().name()), now);
+            set(resultId, text(event.id()), now);
+            set(partId, text(event.partId()), now);
+            set(verdict, text(event.result() == null ? null : event.result().name()), now);
+            set(resultState, new Variant(1), now); // OPC 40100-1 ResultState 1 = Completed
+            set(creationTime, new Variant(new DateTime(event.inferenceTime() != null ? event.inferenceTime()
+                    : event.captureTime() != null ? event.captureTime() : java.time.Instant.now())), now);
+            set(anomalyScore, event.anomalyScore() == null ? Variant.NULL_VALUE : new Variant(event.anomalyScore()), now);
+            set(defectCount, new Variant(event.defects().size()), now);
+            set(defects, new Variant(event.defects().stream().map(StationNodes::defectJson).toArray(String[]::new)), now);
+            set(recipeId, text(event.model() == null ? null : event.model().name() + ":" + event.model().version()), now);
+            set(json, new Variant(EventJson.toJson(event)), now);
+            set(inspected, new Variant(ulong(inspectedCount)), now);
+            set(ok, new Variant(ulong(okCount)), now);
+            set(ng, new Variant(ulong(ngCount)), now);
+            set(uncertain, new Variant(ulong(uncertainCount)), now);
+        }
+
+        private static String defectJson(Defect d) {
+            try {
+                return EventJson.mapper().writeValueAsString(d);
+            } catch (Exception e) {
+                return d.defectClass();
+            }
+        }
+
+        private static Variant text(String s) {
+            return s == null ? Variant.NULL_VALUE : new Variant(s);
+        }
+
+        private static void set(UaVariableNode node, Variant v, DateTime time) {
+            node.setValue(new DataValue(v, org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode.GOOD, time, time));
+        }
+
+        public long inspected() {
+            return inspectedCount;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.visionhub.vision;
+
+import io.visionhub.event.Defect;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/** Draws defect boxes with class and confidence on a copy of the frame. */
+public final class DefectAnnotator {
+
+    private static final Color BOX = new Color(230, 30, 30);
+
+    private DefectAnnotator() {
+    }
+
+    public static BufferedImage annotate(BufferedImage image, List<Defect> defects) {
+        BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = copy.createGraphics();
+        try {
+            g.drawImage(image, 0, 0, null);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            int stroke = Math.max(2, image.getWidth() / 320);
+            g.setStroke(new BasicStroke(stroke));
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.max(11, image.getWidth() / 50)));
+            for (Defect d : defects) {
+                g.setColor(BOX);
+                String label = d.defectClass() + " " + Math.round(d.confidence() * 100) + "%";
+                if (d.box() == null) {
+                    g.drawString(label, 6, g.getFontMetrics().getAscent() + 4);
+                    continue;
+                }
+                Defect.Box b = d.box();
+                g.drawRect(b.x(), b.y(), Math.max(1, b.width()), Math.max(1, b.height()));
+                int th = g.getFontMetrics().getHeight();
+                int tw = g.getFontMetrics().stringWidth(label) + 6;
+                int ty = b.y() - th >= 0 ? b.y() - th : b.y() + b.height();
+                g.fillRect(b.x(), ty, tw, th);
+                g.setColor(Color.WHITE);
+                g.drawString(label, b.x() + 3, ty + g.getFontMetrics().getAscent());
+            }
+        } finally {
+            g.dispose();
+        }
+        return copy;
+    }
+}

@@ -1,0 +1,124 @@
+package io.visionhub.vision;
+
+import io.visionhub.event.ImageRef;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.event.Latency;
+import io.visionhub.images.ImageStore;
+import io.visionhub.vision.model.InspectionModel;
+import io.visionhub.vision.model.ModelHandle;
+import io.visionhub.vision.model.ModelException;
+import io.visionhub.vision.model.ModelVerdict;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One inspection step: decode (where the frame came encoded), run the model, store the frame and the
+ * annotated copy by content hash, and build the {@link InspectionEvent} with its latency breakdown.
+ *
+ * @param station        station id
+ * @param line           line id
+ * @param model          the current model (a hot-swappable handle)
+ * @param imageStore     where frames are stored, or null to store nothing
+ * @param annotate       store an annotated copy when defects have boxes
+ * @param imageFormat    {@code png} or {@code jpg}, for frames that arrive as pixels
+ * @param imageUriPrefix link prefix of stored images (the hash is appended), or null
+ */
+public record FrameInspector(String station, String line, ModelHandle model, ImageStore imageStore,
+                             boolean annotate, String imageFormat, String imageUriPrefix) {
+
+    public InspectionEvent inspect(Frame frame) {
+        long t0 = System.nanoTime();
+        BufferedImage image = frame.image();
+        double decodeMs = 0;
+        if (image == null) {
+            image = decode(frame.encoded(), frame.camera());
+            decodeMs = (System.nanoTime() - t0) / 1e6;
+        }
+        BufferedImage pixels = image;
+        Object[] used = new Object[2];
+        try {
+            model.run(m -> {
+                used[0] = m.ref();
+                used[1] = m.inspect(pixels);
+                return null;
+            });
+        } catch (ModelException e) {
+            throw new ModelException("camera " + frame.camera() + ", " + e.getMessage(), e);
+        }
+        io.visionhub.event.ModelRef modelRef = (io.visionhub.event.ModelRef) used[0];
+        ModelVerdict v = (ModelVerdict) used[1];
+        Instant inferenceTime = Instant.now();
+        long tStore = System.nanoTime();
+        ImageRef ref = null;
+        if (imageStore != null) {
+            byte[] encoded = frame.encoded() != null ? frame.encoded() : encode(image, imageFormat);
+            String sha = imageStore.put(encoded);
+            String annotatedSha = null;
+            if (annotate && v.defects().stream().anyMatch(d -> d.box() != null)) {
+                annotatedSha = imageStore.put(encode(DefectAnnotator.annotate(image, v.defects()), imageFormat));
+            }
+            ref = new ImageRef(sha, uri(sha), annotatedSha, annotatedSha == null ? null : uri(annotatedSha),
+                    image.getWidth(), image.getHeight());
+        }
+        double storeMs = (System.nanoTime() - tStore) / 1e6;
+        double totalMs = (System.nanoTime() - t0) / 1e6;
+        Latency latency = new Latency(r(decodeMs), r(v.preprocessMs()), r(v.inferenceMs()),
+                r(v.postprocessMs() + storeMs), r(totalMs));
+        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), station,
+                frame.camera(), line, frame.captureTime(), inferenceTime, modelRef, v.result(), v.defects(),
+                v.anomalyScore(), ref, null, InspectionEvent.ContextStatus.MISSING, frame.partId(), latency);
+    }
+
+    private String uri(String sha) {
+        return imageUriPrefix == null ? null : imageUriPrefix + sha;
+    }
+
+    /** Decodes JPEG/PNG/BMP bytes; a clear error for empty, corrupt or truncated data. */
+    public static BufferedImage decode(byte[] bytes, String camera) {
+        if (bytes == null || bytes.length == 0) {
+            throw new ModelException("camera " + camera + ": empty image (0 bytes)");
+        }
+        try {
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
+            if (img == null) {
+                throw new ModelException("camera " + camera + ": " + bytes.length
+                        + " bytes are not a readable image (JPEG, PNG, BMP expected)");
+            }
+            return img;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ModelException me) {
+                throw me;
+            }
+            throw new ModelException("camera " + camera + ": corrupt or truncated image (" + bytes.length + " bytes): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public static byte[] encode(BufferedImage image, String format) {
+        String f = format == null ? "png" : format.toLowerCase();
+        BufferedImage img = image;
+        if (("jpg".equals(f) || "jpeg".equals(f)) && image.getColorModel().hasAlpha()) {
+            img = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+            img.createGraphics().drawImage(image, 0, 0, null);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        try {
+            if (!ImageIO.write(img, f, out)) {
+                throw new IllegalArgumentException("no image writer for format " + f + " (use png or jpg)");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode frame as " + f, e);
+        }
+        return out.toByteArray();
+    }
+
+    private static double r(double ms) {
+        return Math.max(0, Math.round(ms * 1000.0) / 1000.0);
+    }
+}

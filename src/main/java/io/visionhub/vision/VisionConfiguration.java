@@ -1,0 +1,46 @@
+package io.visionhub.vision;
+
+import io.visionhub.images.ImageStore;
+import io.visionhub.vision.component.VisionComponent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.nio.file.Path;
+
+/**
+ * Spring wiring of the vision concern: the {@code vision} Camel component (with the image store bean and the
+ * session settings), after the demo model has been taught where it was missing.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(VisionProperties.class)
+public class VisionConfiguration {
+
+    /** Marker bean: the demo model exists before any vision endpoint starts. */
+    public record DemoModelReady(Path path, boolean taught) {
+    }
+
+    @Bean
+    public DemoModelReady demoModelReady(VisionProperties props) {
+        VisionProperties.DemoModel demo = props.demoModel();
+        Path path = Path.of(demo.path());
+        boolean taught = demo.enabled() && DemoModelBootstrap.ensure(path, demo.goodImages(), demo.seed());
+        return new DemoModelReady(path, taught);
+    }
+
+    @Bean(name = "vision")
+    public VisionComponent visionComponent(VisionProperties props, ImageStore imageStore, DemoModelReady demo) {
+        VisionComponent c = new VisionComponent();
+        c.setImageStore(imageStore);
+        c.setImageUriPrefix(props.imageUriPrefix());
+        VisionProperties.Session s = props.session();
+        c.setIntraOpThreads(s.intraOpThreads());
+        c.setInterOpThreads(s.interOpThreads());
+        c.setAllowSpinning(s.allowSpinning());
+        c.setOptimization(s.optimization());
+        c.setWarmupRuns(s.warmupRuns());
+        c.setCuda(s.cuda());
+        c.setCudaDevice(s.cudaDevice());
+        return c;
+    }
+}

@@ -1,0 +1,175 @@
+package io.visionhub.vision.component;
+
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.vision.Frame;
+import io.visionhub.vision.FrameInspector;
+import io.visionhub.vision.model.ModelHandle;
+import io.visionhub.vision.source.FrameSource;
+import io.visionhub.vision.source.LatestFrameHandoff;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads frames on one thread and inspects on another, joined by a newest-frame-wins handoff: a slow model
+ * never lets frames queue up (drops are counted). A lost stream is reopened with exponential backoff.
+ * Each inspected frame becomes one exchange whose body is the {@link InspectionEvent}.
+ */
+public class VisionConsumer extends DefaultConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VisionConsumer.class);
+    static final long MIN_BACKOFF_MS = 200;
+    static final long MAX_BACKOFF_MS = 10_000;
+
+    private final VisionEndpoint endpoint;
+    private final LatestFrameHandoff handoff = new LatestFrameHandoff();
+    private final CameraHealth health;
+    private ExecutorService threads;
+    private volatile boolean running;
+    private ModelHandle model;
+    private FrameInspector inspector;
+    private volatile FrameSource source;
+
+    public VisionConsumer(VisionEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+        this.health = new CameraHealth(endpoint.getStation(), endpoint.cameraId(), handoff);
+    }
+
+    public CameraHealth health() {
+        return health;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        model = endpoint.modelHandle();
+        inspector = endpoint.inspector(model);
+        running = true;
+        threads = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "vision-" + endpoint.getStation(), 2);
+        threads.submit(this::readLoop);
+        threads.submit(this::inspectLoop);
+        LOG.info("vision:{} started: camera {} from {}, model {} {}, line {}", endpoint.getStation(),
+                endpoint.cameraId(), endpoint.getSource(), model.model().ref().name(), model.model().ref().version(),
+                endpoint.getLine());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        FrameSource s = source;
+        if (s != null) {
+            s.close();
+        }
+        if (threads != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(threads);
+            // the frame being inspected finishes (and its image lands) before stop returns
+            if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("vision:{}: inspection thread still busy 10 s after stop", endpoint.getStation());
+            }
+            threads = null;
+        }
+        super.doStop();
+    }
+
+    private void readLoop() {
+        long backoff = MIN_BACKOFF_MS;
+        boolean everOpened = false;
+        while (running) {
+            FrameSource s = null;
+            try {
+                s = endpoint.createFrameSource();
+                source = s;
+                s.open();
+                if (everOpened) {
+                    health.reconnected();
+                    LOG.info("vision:{}: {} reopened", endpoint.getStation(), s.describe());
+                }
+                everOpened = true;
+                health.connected(true);
+                backoff = MIN_BACKOFF_MS;
+                Frame f;
+                while (running && (f = s.next()) != null) {
+                    health.frameRead(f.captureTime());
+                    handoff.offer(f);
+                }
+                if (s.finite() || !running) {
+                    LOG.info("vision:{}: {} ended", endpoint.getStation(), s.describe());
+                    if (s.finite()) {
+                        running = false;
+                        health.connected(false);
+                        return;
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                health.sourceError(e.getMessage());
+                LOG.warn("vision:{}: {}; retrying in {} ms", endpoint.getStation(), e.getMessage(), backoff);
+            } finally {
+                health.connected(false);
+                if (s != null) {
+                    s.close();
+                }
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+    }
+
+    private void inspectLoop() {
+        while (running) {
+            Frame f;
+            try {
+                f = handoff.take(500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (f == null) {
+                continue;
+            }
+            InspectionEvent event;
+            try {
+                event = inspector.inspect(f);
+                health.inspected(event.latency().totalMs());
+            } catch (RuntimeException e) {
+                health.inspectionError(e.getMessage());
+                LOG.warn("vision:{}: frame {} of camera {} not inspected: {}", endpoint.getStation(), f.sequence(),
+                        f.camera(), e.getMessage());
+                continue;
+            }
+            emit(event);
+        }
+    }
+
+    private void emit(InspectionEvent event) {
+        Exchange exchange = createExchange(false);
+        try {
+            Message in = exchange.getIn();
+            in.setBody(event);
+            VisionProducer.setHeaders(in, event);
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        if (exchange.getException() != null) {
+            getExceptionHandler().handleException("vision:" + endpoint.getStation() + ": route failed for inspection "
+                    + event.id(), exchange, exchange.getException());
+        }
+        releaseExchange(exchange, false);
+    }
+}

@@ -1,0 +1,187 @@
+package io.visionhub.vision.component;
+
+import io.visionhub.vision.FrameInspector;
+import io.visionhub.vision.model.ModelHandle;
+import io.visionhub.vision.sim.SimulatedPartGenerator;
+import io.visionhub.vision.source.FrameSource;
+import io.visionhub.vision.source.SimulatedFrameSource;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * One inspection station: {@code vision:station-1?source=sim&model=models/demo-anomaly&line=line-1&fps=2}.
+ * As a consumer it reads frames from the source, inspects each and emits one InspectionEvent per frame; as a
+ * producer it inspects the image in the message body (bytes, file, stream or BufferedImage).
+ */
+@UriEndpoint(firstVersion = "1.0.0", scheme = "vision", title = "Vision inspection", syntax = "vision:station",
+        category = {Category.AI}, headersClass = VisionConstants.class)
+public class VisionEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "Inspection station id")
+    @Metadata(required = true)
+    private String station;
+    @UriParam(description = "Model folder holding model.yaml and the .onnx file (or the card file itself)")
+    @Metadata(required = true)
+    private String model;
+    @UriParam(description = "Production line of the station", defaultValue = "line-1")
+    private String line = "line-1";
+    @UriParam(description = "Camera id; the station id when not set")
+    private String camera;
+    @UriParam(label = "consumer", description = "Frame source: sim (simulated parts), rtsp://..., http(s)://... "
+            + "(MJPEG or snapshot), a video file, or folder:<path> (images a smart camera drops)", defaultValue = "sim")
+    private String source = "sim";
+    @UriParam(label = "consumer", description = "Frames per second to take from the source (sim, snapshot, folder "
+            + "polling); streams deliver at their own rate and the newest frame wins", defaultValue = "2")
+    private double fps = 2;
+    @UriParam(label = "consumer", description = "Seed of the simulated parts", defaultValue = "42")
+    private long seed = 42;
+    @UriParam(label = "consumer", description = "Share of simulated parts with a defect", defaultValue = "0.2")
+    private double defectRate = 0.2;
+    @UriParam(description = "Store frames in the image store (by content hash)", defaultValue = "true")
+    private boolean storeImages = true;
+    @UriParam(description = "Store an annotated copy (boxes drawn) when defects are found", defaultValue = "true")
+    private boolean annotate = true;
+    @UriParam(description = "Format of stored frames that arrive as pixels: png or jpg", defaultValue = "png")
+    private String imageFormat = "png";
+
+    public VisionEndpoint(String uri, VisionComponent component) {
+        super(uri, component);
+    }
+
+    @Override
+    public VisionComponent getComponent() {
+        return (VisionComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new VisionProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        VisionConsumer consumer = new VisionConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    /** The model handle of this endpoint (loads the model on first use). */
+    ModelHandle modelHandle() {
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("vision:" + station + " needs model=<model folder>");
+        }
+        return getComponent().model(model);
+    }
+
+    FrameInspector inspector(ModelHandle handle) {
+        return new FrameInspector(station, line, handle,
+                storeImages ? getComponent().getImageStore() : null, annotate, imageFormat,
+                getComponent().getImageUriPrefix());
+    }
+
+    FrameSource createFrameSource() {
+        if ("sim".equalsIgnoreCase(source) || "simulated".equalsIgnoreCase(source)) {
+            return new SimulatedFrameSource(cameraId(), new SimulatedPartGenerator(seed, defectRate), fps);
+        }
+        throw new IllegalArgumentException("vision:" + station + ": source '" + source + "' is not supported yet; use sim");
+    }
+
+    public String cameraId() {
+        return camera == null || camera.isBlank() ? station : camera;
+    }
+
+    public String getStation() {
+        return station;
+    }
+
+    public void setStation(String station) {
+        this.station = station;
+    }
+
+    public String getModel() {
+        return model;
+    }
+
+    public void setModel(String model) {
+        this.model = model;
+    }
+
+    public String getLine() {
+        return line;
+    }
+
+    public void setLine(String line) {
+        this.line = line;
+    }
+
+    public String getCamera() {
+        return camera;
+    }
+
+    public void setCamera(String camera) {
+        this.camera = camera;
+    }
+
+    public String getSource() {
+        return source;
+    }
+
+    public void setSource(String source) {
+        this.source = source;
+    }
+
+    public double getFps() {
+        return fps;
+    }
+
+    public void setFps(double fps) {
+        this.fps = fps;
+    }
+
+    public long getSeed() {
+        return seed;
+    }
+
+    public void setSeed(long seed) {
+        this.seed = seed;
+    }
+
+    public double getDefectRate() {
+        return defectRate;
+    }
+
+    public void setDefectRate(double defectRate) {
+        this.defectRate = defectRate;
+    }
+
+    public boolean isStoreImages() {
+        return storeImages;
+    }
+
+    public void setStoreImages(boolean storeImages) {
+        this.storeImages = storeImages;
+    }
+
+    public boolean isAnnotate() {
+        return annotate;
+    }
+
+    public void setAnnotate(boolean annotate) {
+        this.annotate = annotate;
+    }
+
+    public String getImageFormat() {
+        return imageFormat;
+    }
+
+    public void setImageFormat(String imageFormat) {
+        this.imageFormat = imageFormat;
+    }
+}

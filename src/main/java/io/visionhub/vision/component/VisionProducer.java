@@ -1,0 +1,108 @@
+package io.visionhub.vision.component;
+
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.vision.Frame;
+import io.visionhub.vision.FrameInspector;
+import io.visionhub.vision.model.ModelException;
+import io.visionhub.vision.model.ModelHandle;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultProducer;
+
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * Inspects the image in the message body (encoded bytes, InputStream, File/Path, BufferedImage or a Frame)
+ * and replaces the body with the {@link InspectionEvent}. Camera and part id come from the
+ * {@link VisionConstants#CAMERA} and {@link VisionConstants#PART_ID} headers when set.
+ */
+public class VisionProducer extends DefaultProducer {
+
+    private final VisionEndpoint endpoint;
+    private ModelHandle model;
+    private FrameInspector inspector;
+
+    public VisionProducer(VisionEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        model = endpoint.modelHandle();
+        inspector = endpoint.inspector(model);
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String camera = in.getHeader(VisionConstants.CAMERA, endpoint.cameraId(), String.class);
+        String partId = in.getHeader(VisionConstants.PART_ID, String.class);
+        Instant capture = in.getHeader(VisionConstants.CAPTURE_TIME, Instant.class);
+        if (capture == null) {
+            capture = Instant.now();
+        }
+        Object body = in.getBody();
+        Frame frame;
+        if (body instanceof Frame f) {
+            frame = f;
+        } else if (body instanceof BufferedImage img) {
+            frame = new Frame(camera, 0, capture, img, null, partId);
+        } else {
+            byte[] bytes = bytes(body, camera, exchange);
+            frame = new Frame(camera, 0, capture, null, bytes, partId);
+        }
+        InspectionEvent event = inspector.inspect(frame);
+        in.setBody(event);
+        setHeaders(in, event);
+    }
+
+    private static byte[] bytes(Object body, String camera, Exchange exchange) throws Exception {
+        if (body == null) {
+            throw new ModelException("camera " + camera + ": message body is empty, expected an image");
+        }
+        if (body instanceof byte[] b) {
+            return b;
+        }
+        if (body instanceof File f) {
+            return Files.readAllBytes(f.toPath());
+        }
+        if (body instanceof Path p) {
+            return Files.readAllBytes(p);
+        }
+        if (body instanceof InputStream is) {
+            return is.readAllBytes();
+        }
+        byte[] converted = exchange.getContext().getTypeConverter().tryConvertTo(byte[].class, exchange, body);
+        if (converted == null) {
+            throw new ModelException("camera " + camera + ": cannot inspect a body of type " + body.getClass().getName()
+                    + "; send image bytes, a file or a stream");
+        }
+        return converted;
+    }
+
+    static void setHeaders(Message in, InspectionEvent event) {
+        in.setHeader(VisionConstants.INSPECTION_ID, event.id());
+        in.setHeader(VisionConstants.STATION, event.station());
+        in.setHeader(VisionConstants.CAMERA, event.camera());
+        in.setHeader(VisionConstants.LINE, event.line());
+        in.setHeader(VisionConstants.VERDICT, event.result().name());
+        if (event.anomalyScore() != null) {
+            in.setHeader(VisionConstants.ANOMALY_SCORE, event.anomalyScore());
+        }
+        if (event.partId() != null) {
+            in.setHeader(VisionConstants.PART_ID, event.partId());
+        }
+        in.setHeader(VisionConstants.MODEL_NAME, event.model().name());
+        in.setHeader(VisionConstants.MODEL_VERSION, event.model().version());
+        if (event.image() != null) {
+            in.setHeader(VisionConstants.IMAGE_SHA256, event.image().sha256());
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.visionhub.vision.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a model is, read from the YAML card next to the .onnx file ({@code model.yaml}).
+ *
+ * @param name        model name (travels in every event)
+ * @param version     model version
+ * @param kind        {@code anomaly}, {@code detect} or {@code classify}
+ * @param file        the .onnx file, relative to the card (default {@code model.onnx})
+ * @param description free text
+ * @param input       input size and normalisation
+ * @param output      how to read the outputs (layout for detectors)
+ * @param classes     class names by index (detect, classify)
+ * @param thresholds  confidence threshold per class name (detect, classify); {@code default} applies otherwise
+ * @param okClasses   classify: classes that mean a good part; detect: classes that do not make a part NG
+ * @param roi         regions of interest in original-frame pixels; detections outside are ignored
+ * @param anomaly     anomaly score threshold and region extraction
+ * @param nms         IoU threshold of non-maximum suppression (detect)
+ * @param taught      how a taught model was made (teacher, images, held-out figures)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record ModelCard(
+        String name,
+        String version,
+        String kind,
+        String file,
+        String description,
+        Input input,
+        Output output,
+        List<String> classes,
+        Map<String, Double> thresholds,
+        List<String> okClasses,
+        List<Roi> roi,
+        Anomaly anomaly,
+        Double nms,
+        Map<String, Object> taught) {
+
+    public static final String ANOMALY = "anomaly";
+    public static final String DETECT = "detect";
+    public static final String CLASSIFY = "classify";
+    public static final String CARD_FILE = "model.yaml";
+    public static final String DEFAULT_MODEL_FILE = "model.onnx";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    /**
+     * Input tensor: size, channels, pixel scale and per-channel mean/std: value = (pixel * scale - mean) / std.
+     *
+     * @param tensor    input name; the session's first input when null
+     * @param width     input width
+     * @param height    input height
+     * @param channels  1 (grey) or 3
+     * @param order     {@code RGB} or {@code BGR}
+     * @param letterbox keep aspect ratio and pad (detect); plain resize otherwise
+     * @param pad       letterbox pad value 0..255 (YOLO uses 114)
+     * @param scale     pixel scale (1/255 by default)
+     * @param mean      per-channel mean after scaling
+     * @param std       per-channel std after scaling
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Input(String tensor, int width, int height, Integer channels, String order, Boolean letterbox,
+                        Integer pad, Double scale, List<Double> mean, List<Double> std) {
+        public int channelsOr3() {
+            return channels == null ? 3 : channels;
+        }
+
+        public boolean letterboxOr(boolean dflt) {
+            return letterbox == null ? dflt : letterbox;
+        }
+
+        public double scaleOr1by255() {
+            return scale == null ? 1.0 / 255.0 : scale;
+        }
+
+        public boolean bgr() {
+            return "BGR".equalsIgnoreCase(order);
+        }
+    }
+
+    /**
+     * @param layout    detect: {@code yolov5} (1 x N x (5+C), objectness) or {@code yolov8} (1 x (4+C) x N; also YOLO11)
+     * @param tensor    output name for the main output; the first output when null
+     * @param map       anomaly: name of the anomaly map output
+     * @param score     anomaly: name of the score output
+     * @param softmax   classify: apply softmax to the logits (false when the model already outputs probabilities)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Output(String layout, String tensor, String map, String score, Boolean softmax) {
+    }
+
+    /** A region of interest in original-frame pixels. */
+    public record Roi(String name, int x, int y, int width, int height) {
+    }
+
+    /**
+     * @param threshold       score above which the part is NG
+     * @param regionThreshold map value above which a map cell belongs to a defect region (default: threshold)
+     * @param minRegionCells  smallest region kept, in map cells
+     * @param defectClass     class name of the defects reported (default {@code anomaly})
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Anomaly(double threshold, Double regionThreshold, Integer minRegionCells, String defectClass) {
+    }
+
+    public String fileOrDefault() {
+        return file == null || file.isBlank() ? DEFAULT_MODEL_FILE : file;
+    }
+
+    public double thresholdFor(String className, double dflt) {
+        if (thresholds == null) {
+            return dflt;
+        }
+        Double t = thresholds.get(className);
+        if (t == null) {
+            t = thresholds.get("default");
+        }
+        return t == null ? dflt : t;
+    }
+
+    /** Reads and checks a card; the message names the file and the problem. */
+    public static ModelCard read(Path cardFile) {
+        if (!Files.isRegularFile(cardFile)) {
+            throw new ModelException("model card " + cardFile.toAbsolutePath() + " does not exist: "
+                    + "put a model.yaml next to the .onnx file (see docs/vision.md)");
+        }
+        Object yaml;
+        try {
+            yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(cardFile));
+        } catch (IOException e) {
+            throw new ModelException("cannot read model card " + cardFile.toAbsolutePath() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ModelException("model card " + cardFile.toAbsolutePath() + " is not valid YAML: " + e.getMessage(), e);
+        }
+        if (!(yaml instanceof Map<?, ?>)) {
+            throw new ModelException("model card " + cardFile.toAbsolutePath() + " must be a YAML mapping");
+        }
+        ModelCard card;
+        try {
+            card = MAPPER.convertValue(yaml, ModelCard.class);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException("model card " + cardFile.toAbsolutePath() + ": " + firstLine(e.getMessage()), e);
+        }
+        card.check(cardFile);
+        return card;
+    }
+
+    /** Throws naming the card and the first problem found. */
+    public void check(Path cardFile) {
+        String where = "model card " + (cardFile == null ? name : cardFile.toAbsolutePath().toString());
+        if (name == null || name.isBlank()) {
+            throw new ModelException(where + ": 'name' is required");
+        }
+        if (version == null || version.isBlank()) {
+            throw new ModelException(where + ": 'version' is required");
+        }
+        if (!List.of(ANOMALY, DETECT, CLASSIFY).contains(kind)) {
+            throw new ModelException(where + ": 'kind' must be anomaly, detect or classify, got " + kind);
+        }
+        if (input == null || input.width() <= 0 || input.height() <= 0) {
+            throw new ModelException(where + ": 'input' with width and height > 0 is required");
+        }
+        int c = input.channelsOr3();
+        if (c != 1 && c != 3) {
+            throw new ModelException(where + ": input.channels must be 1 or 3, got " + c);
+        }
+        if (input.mean() != null && input.mean().size() != c || input.std() != null && input.std().size() != c) {
+            throw new ModelException(where + ": input.mean and input.std need one value per channel (" + c + ")");
+        }
+        if (input.std() != null && input.std().stream().anyMatch(s -> s == 0)) {
+            throw new ModelException(where + ": input.std must not hold 0");
+        }
+        if (ANOMALY.equals(kind) && anomaly == null) {
+            throw new ModelException(where + ": kind anomaly needs an 'anomaly' block with a threshold");
+        }
+        if ((DETECT.equals(kind) || CLASSIFY.equals(kind)) && (classes == null || classes.isEmpty())) {
+            throw new ModelException(where + ": kind " + kind + " needs 'classes' (names by output index)");
+        }
+        if (DETECT.equals(kind) && output != null && output.layout() != null
+                && !List.of("yolov5", "yolov8", "yolo11").contains(output.layout().toLowerCase())) {
+            throw new ModelException(where + ": output.layout must be yolov5, yolov8 or yolo11, got " + output.layout());
+        }
+    }
+
+    /** Writes the card as YAML. */
+    @SuppressWarnings("unchecked")
+    public void write(Path cardFile) {
+        Map<String, Object> map = MAPPER.convertValue(this, LinkedHashMap.class);
+        DumperOptions opts = new DumperOptions();
+        opts.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        opts.setIndent(2);
+        String text = "# Model card: what this model is and how the hub runs it (docs/vision.md)\n"
+                + new Yaml(opts).dump(map);
+        try {
+            if (cardFile.getParent() != null) {
+                Files.createDirectories(cardFile.getParent());
+            }
+            Files.writeString(cardFile, text);
+        } catch (IOException e) {
+            throw new ModelException("cannot write model card " + cardFile.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "invalid";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,69 @@
+package io.visionhub.vision.model;
+
+import ai.onnxruntime.OrtSession;
+import io.visionhub.event.ModelRef;
+import io.visionhub.images.FileImageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Loads a model from its folder (or card file): reads {@code model.yaml}, hashes the .onnx file (sha256),
+ * opens an ONNX Runtime session with the tuning given and returns the {@link InspectionModel} for its kind.
+ */
+public class ModelLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+
+    private final SessionTuning tuning;
+
+    public ModelLoader(SessionTuning tuning) {
+        this.tuning = tuning;
+    }
+
+    public ModelLoader() {
+        this(SessionTuning.defaults());
+    }
+
+    /** @param location a model folder holding model.yaml, or the card file itself */
+    public InspectionModel load(Path location) {
+        Path card = Files.isDirectory(location) ? location.resolve(ModelCard.CARD_FILE) : location;
+        ModelCard c = ModelCard.read(card);
+        Path onnx = card.toAbsolutePath().getParent().resolve(c.fileOrDefault());
+        if (!Files.isRegularFile(onnx)) {
+            throw new ModelException("model " + c.name() + ": ONNX file " + onnx + " named by card " + card
+                    + " does not exist");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(onnx);
+        } catch (IOException e) {
+            throw new ModelException("model " + c.name() + ": cannot read " + onnx + ": " + e.getMessage(), e);
+        }
+        ModelRef ref = new ModelRef(c.name(), c.version(), FileImageStore.sha256(bytes), c.kind());
+        long t0 = System.nanoTime();
+        OrtSession session = OnnxSessionFactory.open(onnx, tuning, c.name());
+        try {
+            InspectionModel model = switch (c.kind()) {
+                case ModelCard.ANOMALY -> new AnomalyModel(c, ref, session, tuning);
+                case ModelCard.DETECT -> new DetectModel(c, ref, session, tuning);
+                case ModelCard.CLASSIFY -> new ClassifyModel(c, ref, session, tuning);
+                default -> throw new ModelException("model " + c.name() + ": kind " + c.kind() + " is not supported");
+            };
+            LOG.info("Loaded model {} {} ({}, sha256 {}) from {} in {} ms", c.name(), c.version(), c.kind(),
+                    ref.sha256().substring(0, 12), onnx, (System.nanoTime() - t0) / 1_000_000);
+            return model;
+        } catch (RuntimeException e) {
+            try {
+                session.close();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            throw e instanceof ModelException ? e : new ModelException("model " + c.name() + " from " + onnx
+                    + " cannot run: " + e.getMessage(), e);
+        }
+    }
+}

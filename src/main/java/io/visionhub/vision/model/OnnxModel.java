@@ -1,0 +1,182 @@
+package io.visionhub.vision.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.visionhub.event.ModelRef;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Common part of the ONNX models: one session, a pre-processor from the card, a reused direct input buffer
+ * per thread, checks that the session's input matches the card, and output reading with NaN checks.
+ */
+public abstract class OnnxModel implements InspectionModel {
+
+    private final ModelCard card;
+    private final ModelRef ref;
+    private final OrtSession session;
+    private final ImagePreprocessor pre;
+    private final String inputName;
+    private final ThreadLocal<FloatBuffer> buffers;
+
+    protected OnnxModel(ModelCard card, ModelRef ref, OrtSession session, boolean letterboxDefault) {
+        this.card = card;
+        this.ref = ref;
+        this.session = session;
+        this.pre = new ImagePreprocessor(card.input(), letterboxDefault);
+        try {
+            Map<String, NodeInfo> inputs = session.getInputInfo();
+            String name = card.input().tensor() != null ? card.input().tensor() : inputs.keySet().iterator().next();
+            NodeInfo info = inputs.get(name);
+            if (info == null) {
+                throw new ModelException("model " + ref.name() + ": card names input '" + name
+                        + "', the ONNX file has " + inputs.keySet());
+            }
+            long[] shape = ((TensorInfo) info.getInfo()).getShape();
+            long[] want = pre.shape();
+            if (shape.length != 4) {
+                throw new ModelException("model " + ref.name() + ": input '" + name + "' has shape "
+                        + Arrays.toString(shape) + ", the hub feeds NCHW " + Arrays.toString(want));
+            }
+            for (int i = 1; i < 4; i++) {
+                if (shape[i] > 0 && shape[i] != want[i]) {
+                    throw new ModelException("model " + ref.name() + ": input '" + name + "' is " + Arrays.toString(shape)
+                            + " but the card says " + Arrays.toString(want) + " (channels, height, width); fix input: in "
+                            + "the card");
+                }
+            }
+            this.inputName = name;
+        } catch (OrtException e) {
+            throw new ModelException("model " + ref.name() + ": cannot read input info: " + e.getMessage(), e);
+        }
+        int size = pre.size();
+        this.buffers = ThreadLocal.withInitial(() ->
+                ByteBuffer.allocateDirect(size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer());
+    }
+
+    @Override
+    public ModelRef ref() {
+        return ref;
+    }
+
+    public ModelCard card() {
+        return card;
+    }
+
+    protected OrtSession session() {
+        return session;
+    }
+
+    protected ImagePreprocessor preprocessor() {
+        return pre;
+    }
+
+    protected String inputName() {
+        return inputName;
+    }
+
+    protected FloatBuffer inputBuffer() {
+        FloatBuffer b = buffers.get();
+        b.clear();
+        return b;
+    }
+
+    @Override
+    public ModelVerdict inspect(BufferedImage image) {
+        if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new ModelException("model " + ref.name() + ": no image to inspect");
+        }
+        long t0 = System.nanoTime();
+        FloatBuffer in = inputBuffer();
+        ImagePreprocessor.Geometry geo = pre.apply(image, in);
+        double preMs = ms(t0);
+        long t1 = System.nanoTime();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape());
+             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+            double runMs = ms(t1);
+            return decode(result, geo, preMs, runMs, System.nanoTime());
+        } catch (OrtException e) {
+            throw new ModelException("model " + ref.name() + ": session run failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bare session.run on the current input of this thread (benchmarks compare the whole step to this). */
+    public void runBare(BufferedImage image) {
+        FloatBuffer in = inputBuffer();
+        pre.apply(image, in);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape())) {
+            long t = System.nanoTime();
+            session.run(Map.of(inputName, tensor)).close();
+        } catch (OrtException e) {
+            throw new ModelException("model " + ref.name() + ": session run failed: " + e.getMessage(), e);
+        }
+    }
+
+    protected abstract ModelVerdict decode(OrtSession.Result result, ImagePreprocessor.Geometry geo,
+                                           double preMs, double runMs, long t0);
+
+    protected void warmUp(int runs) {
+        if (runs <= 0) {
+            return;
+        }
+        BufferedImage blank = new BufferedImage(pre.width(), pre.height(), BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < runs; i++) {
+            inspect(blank);
+        }
+    }
+
+    protected float[] floats(OrtSession.Result result, String name, int minCount) {
+        Optional<OnnxValue> v = result.get(name);
+        if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
+            throw new ModelException("model " + ref.name() + ": output '" + name + "' missing from the session result");
+        }
+        FloatBuffer fb = t.getFloatBuffer();
+        if (fb == null) {
+            throw new ModelException("model " + ref.name() + ": output '" + name + "' is not float");
+        }
+        float[] out = new float[fb.remaining()];
+        fb.get(out);
+        if (out.length < minCount) {
+            throw new ModelException("model " + ref.name() + ": output '" + name + "' holds " + out.length
+                    + " values, the card needs " + minCount);
+        }
+        return out;
+    }
+
+    protected void checkFinite(float[] values, String output) {
+        for (float f : values) {
+            if (!Float.isFinite(f)) {
+                throw new ModelException("model " + ref.name() + ": output '" + output + "' holds " + f
+                        + " (NaN/Inf): the model or its input is broken");
+            }
+        }
+    }
+
+    protected static double ms(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+
+    protected static double round3(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing twice or during shutdown: nothing left to release
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.visionhub.vision.source;
+
+import io.visionhub.vision.Frame;
+
+/**
+ * Where frames come from: a simulated camera, an RTSP/HTTP stream, a video file or an image folder.
+ * One thread calls {@link #open()}, then {@link #next()} until it returns null (end of stream) or throws
+ * (stream lost: the caller reconnects with backoff).
+ */
+public interface FrameSource extends AutoCloseable {
+
+    /** Opens the stream; throws {@link FrameSourceException} naming the camera and the problem. */
+    void open();
+
+    /** The next frame, blocking until one is there; null at the end of a finite source. */
+    Frame next();
+
+    /** Camera id and where it reads from, for logs. */
+    String describe();
+
+    /** A finite source (video file, folder) ends instead of reconnecting. */
+    default boolean finite() {
+        return false;
+    }
+
+    @Override
+    void close();
+}

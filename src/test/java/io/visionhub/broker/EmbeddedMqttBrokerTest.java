@@ -1,0 +1,44 @@
+package io.visionhub.broker;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EmbeddedMqttBrokerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void takesTheNextFreePortWhenThePreferredOneIsHeld() throws Exception {
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            int held = holder.getLocalPort();
+            EmbeddedMqttBroker broker = new EmbeddedMqttBroker(dir, "127.0.0.1", held, "in-memory");
+            try {
+                broker.start();
+                assertThat(broker.port()).isNotEqualTo(held).isGreaterThan(held);
+                assertThat(broker.url()).isEqualTo("tcp://127.0.0.1:" + broker.port());
+                try (Socket s = new Socket("127.0.0.1", broker.port())) {
+                    assertThat(s.isConnected()).isTrue();
+                }
+            } finally {
+                broker.stop();
+            }
+        }
+    }
+
+    @Test
+    void refusesAnUnknownPersistenceMode() {
+        assertThatThrownBy(() -> new EmbeddedMqttBroker(dir, "127.0.0.1", 0, "disk"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in-memory or file");
+    }
+}

@@ -1,0 +1,133 @@
+package io.visionhub.ledger;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.visionhub.event.Defect;
+import io.visionhub.event.ImageRef;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.event.Latency;
+import io.visionhub.event.ModelRef;
+import io.visionhub.event.ProductionContext;
+import io.visionhub.ledger.heads.HeadsFile;
+import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
+import org.flywaydb.core.Flyway;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Test helpers: an H2 file database migrated by Flyway, events, and a ledger wired like the application. */
+public final class LedgerTestSupport {
+
+    private LedgerTestSupport() {
+    }
+
+    public static String h2Url(Path dir) {
+        return "jdbc:h2:file:" + dir.resolve("visionhub").toAbsolutePath()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    }
+
+    public static HikariDataSource h2(Path dir) {
+        return dataSource(h2Url(dir), "sa", "", null);
+    }
+
+    public static final String PG_URL = System.getProperty("visionhub.test.pg-url",
+            "jdbc:postgresql://127.0.0.1:5432/test");
+
+    /** Whether the test PostgreSQL (127.0.0.1:5432, db test, user postgres) answers. */
+    public static boolean postgresAvailable() {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_URL + "?connectTimeout=2", "postgres", "")) {
+            return c.isValid(2);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
+    /** A fresh schema on the test PostgreSQL, migrated; drop it with {@link #dropSchema}. */
+    public static HikariDataSource postgres(String schema) {
+        return dataSource(PG_URL, "postgres", "", schema);
+    }
+
+    public static void dropSchema(javax.sql.DataSource ds, String schema) {
+        new org.springframework.jdbc.core.JdbcTemplate(ds).execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+
+    public static String uniqueSchema() {
+        return "ledger_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    public static HikariDataSource dataSource(String url, String user, String password, String schema) {
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(url);
+        c.setUsername(user);
+        c.setPassword(password);
+        c.setMaximumPoolSize(4);
+        if (schema != null) {
+            c.setSchema(schema);
+        }
+        HikariDataSource ds = new HikariDataSource(c);
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration")
+                .javaMigrations(io.visionhub.ledger.store.AppendOnlyMigration.all())
+                .schemas(schema == null ? new String[0] : new String[]{schema}).load().migrate();
+        return ds;
+    }
+
+    /** What an attacker with database admin rights does first: remove the append-only triggers. */
+    public static void removeProtection(javax.sql.DataSource ds) {
+        org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(ds);
+        boolean pg = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()
+                .toLowerCase().contains("postgres"));
+        for (String t : io.visionhub.ledger.store.AppendOnlyMigration.TABLES) {
+            if (pg) {
+                jdbc.execute("ALTER TABLE " + t + " DISABLE TRIGGER USER");
+            } else {
+                jdbc.execute("DROP TRIGGER IF EXISTS " + t + "_append_only");
+            }
+        }
+    }
+
+    public static LedgerProperties props(Path dir) {
+        LedgerProperties p = new LedgerProperties();
+        p.getHeads().setKeystore(dir.resolve("keys/ledger.p12").toString());
+        p.getHeads().setKeystorePassword("test-password");
+        p.getHeads().setFile(dir.resolve("heads.jsonl").toString());
+        p.getHeads().setEveryRecords(10);
+        p.getHeads().setEvery(java.time.Duration.ofHours(1));
+        return p;
+    }
+
+    public static KeystoreTreeHeadSigner signer(LedgerProperties p) {
+        return KeystoreTreeHeadSigner.openOrCreate(Path.of(p.getHeads().getKeystore()),
+                p.getHeads().getKeystorePassword().toCharArray(), p.getHeads().getKeyAlias());
+    }
+
+    public static JdbcInspectionLedger ledger(javax.sql.DataSource ds, LedgerProperties p) {
+        JdbcInspectionLedger l = new JdbcInspectionLedger(ds, p, signer(p), Clock.systemUTC());
+        l.addHeadListener(new HeadsFile(Path.of(p.getHeads().getFile())));
+        l.start();
+        return l;
+    }
+
+    public static InspectionEvent event() {
+        return event(UUID.randomUUID().toString(), InspectionEvent.Verdict.NG, null);
+    }
+
+    public static InspectionEvent event(String id, InspectionEvent.Verdict verdict, String imageSha) {
+        Instant t = Instant.parse("2026-11-25T01:00:00.123456Z");
+        ProductionContext ctx = new ProductionContext("line-1", "PO-1001", "P-42", "S-3",
+                Map.of("width", new ProductionContext.Limit(9.9, 10.0, 10.1, "mm")), "LOT-7", "WC-1", "A",
+                "OS-1", "8900001", 3, t.minusSeconds(3600));
+        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, id, "station-1", "cam-1", "line-1", t,
+                t.plusMillis(40), new ModelRef("demo-anomaly", "1.0", "ab".repeat(32), "anomaly"), verdict,
+                verdict == InspectionEvent.Verdict.NG
+                        ? List.of(new Defect("scratch", 0.91, new Defect.Box(10, 20, 30, 40)),
+                        new Defect("dent", 0.55, null))
+                        : List.of(),
+                0.87, imageSha == null ? null : new ImageRef(imageSha, "/api/images/" + imageSha, null, null, 64, 48),
+                ctx, InspectionEvent.ContextStatus.APPLIED, "part-" + id.substring(0, Math.min(4, id.length())),
+                new Latency(1, 2, 30, 3, 36));
+    }
+}

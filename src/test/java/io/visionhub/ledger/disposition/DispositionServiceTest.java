@@ -1,0 +1,156 @@
+package io.visionhub.ledger.disposition;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.JdbcInspectionLedger;
+import io.visionhub.ledger.JdbcLedgerReader;
+import io.visionhub.ledger.LedgerProperties;
+import io.visionhub.ledger.LedgerTestSupport;
+import io.visionhub.ledger.heads.HeadsFile;
+import io.visionhub.ledger.verify.LedgerVerifier;
+import io.visionhub.ledger.verify.VerificationReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DispositionServiceTest {
+
+    @TempDir
+    Path dir;
+    HikariDataSource ds;
+    LedgerProperties props;
+    JdbcInspectionLedger ledger;
+    JdbcTemplate jdbc;
+    DispositionService service;
+    InspectionEvent inspected;
+
+    @BeforeEach
+    void open() {
+        ds = LedgerTestSupport.h2(dir);
+        props = LedgerTestSupport.props(dir);
+        ledger = LedgerTestSupport.ledger(ds, props);
+        jdbc = new JdbcTemplate(ds);
+        // fallback user directory for tests; the application uses the api concern's beans
+        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(
+                User.withUsername("qa.lee").password(encoder.encode("s3cret!")).roles("QUALITY").build());
+        service = new DispositionService(ledger, ds, () -> users, () -> encoder, Clock.systemUTC(), 3,
+                Duration.ofMinutes(15));
+        inspected = LedgerTestSupport.event();
+        ledger.append(inspected, List.of());
+        ledger.append(LedgerTestSupport.event(), List.of());
+    }
+
+    @AfterEach
+    void close() {
+        ledger.close();
+        ds.close();
+    }
+
+    DispositionRequest request(String type, String id, String password) {
+        return new DispositionRequest(type, id, "use-as-is", "scratch is cosmetic, within spec S-3",
+                "Approval of disposition", "Lee Quality", password);
+    }
+
+    @Test
+    void aDispositionIsANewRecordBoundToTheInspectionsHashAndTheOriginalStays() {
+        String before = jdbc.queryForObject("SELECT event_json FROM inspection WHERE id = ?", String.class,
+                inspected.id());
+        SignedDisposition d = service.sign("qa.lee", request("INSPECTION", inspected.id(), "s3cret!"));
+
+        assertThat(d.sequence()).isEqualTo(2);
+        assertThat(d.disposition()).isEqualTo("USE_AS_IS");
+        assertThat(d.targetHash()).isEqualTo(jdbc.queryForObject("SELECT leaf_hash FROM ledger_leaf WHERE seq = 0",
+                String.class));
+        assertThat(d.manifestation()).contains("Lee Quality", "qa.lee", "Approval of disposition", "UTC");
+        assertThat(jdbc.queryForObject("SELECT event_json FROM inspection WHERE id = ?", String.class,
+                inspected.id())).isEqualTo(before);
+        assertThat(jdbc.queryForMap("SELECT * FROM disposition WHERE id = ?", d.id()))
+                .containsEntry("target_id", inspected.id()).containsEntry("user_name", "qa.lee")
+                .containsEntry("printed_name", "Lee Quality").containsEntry("signature_hash", d.signatureHash());
+        String entry = jdbc.queryForObject("SELECT entry FROM ledger_leaf WHERE seq = 2", String.class);
+        assertThat(entry).contains(d.signatureHash(), "\"meaning\":\"Approval of disposition\"");
+        assertThat(verify().ok()).isTrue();
+    }
+
+    @Test
+    void aLotDispositionCoversEveryInspectionOfTheLot() {
+        SignedDisposition d = service.sign("qa.lee", request("LOT", "LOT-7", "s3cret!"));
+        assertThat(d.targetCount()).isEqualTo(2);
+        assertThat(d.targetHash()).hasSize(64);
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAndTheRefusalIsInTheLedger() {
+        assertThatThrownBy(() -> service.sign("qa.lee", request("INSPECTION", inspected.id(), "guess")))
+                .isInstanceOf(SignatureRefusedException.class).hasMessageContaining("wrong password");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM disposition", Long.class)).isZero();
+        String refusal = jdbc.queryForObject("SELECT entry FROM ledger_leaf WHERE record_type = 'SIGNATURE_REFUSED'",
+                String.class);
+        assertThat(refusal).contains("qa.lee", "wrong password", inspected.id());
+        assertThat(verify().ok()).isTrue();
+    }
+
+    @Test
+    void repeatedWrongPasswordsLockSigningEvenWithTheRightPassword() {
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> service.sign("qa.lee", request("INSPECTION", inspected.id(), "nope")))
+                    .isInstanceOf(SignatureRefusedException.class);
+        }
+        assertThatThrownBy(() -> service.sign("qa.lee", request("INSPECTION", inspected.id(), "s3cret!")))
+                .hasMessageContaining("locked");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ledger_leaf WHERE record_type = 'SIGNATURE_REFUSED'",
+                Long.class)).isEqualTo(4);
+    }
+
+    @Test
+    void anUnknownUserIsRefused() {
+        assertThatThrownBy(() -> service.sign("mallory", request("INSPECTION", inspected.id(), "x")))
+                .isInstanceOf(SignatureRefusedException.class).hasMessageContaining("unknown user");
+    }
+
+    @Test
+    void badRequestsNameTheField() {
+        assertThatThrownBy(() -> service.sign("qa.lee", new DispositionRequest("INSPECTION", inspected.id(), "DESTROY",
+                "r", "m", null, "s3cret!"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("disposition 'DESTROY'");
+        assertThatThrownBy(() -> service.sign("qa.lee", new DispositionRequest("INSPECTION", inspected.id(), "ACCEPT",
+                " ", "m", null, "s3cret!"))).hasMessageContaining("reason");
+        assertThatThrownBy(() -> service.sign("qa.lee", new DispositionRequest("INSPECTION", inspected.id(), "ACCEPT",
+                "r", "m", null, ""))).hasMessageContaining("password");
+        assertThatThrownBy(() -> service.sign("qa.lee", request("INSPECTION", UUID.randomUUID().toString(), "s3cret!")))
+                .hasMessageContaining("no recorded inspection");
+        assertThatThrownBy(() -> service.sign("qa.lee", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM disposition", Long.class)).isZero();
+    }
+
+    VerificationReport verify() {
+        return new LedgerVerifier(new JdbcLedgerReader(ds), LedgerTestSupport.signer(props).publicKey(),
+                () -> HeadsFile.read(Path.of(props.getHeads().getFile())), null, Clock.systemUTC()).verify();
+    }
+
+    @Test
+    void anEditedDispositionRowIsNamedByTheVerifier() {
+        SignedDisposition d = service.sign("qa.lee", request("INSPECTION", inspected.id(), "s3cret!"));
+        LedgerTestSupport.removeProtection(ds);
+        jdbc.update("UPDATE disposition SET disposition = 'ACCEPT' WHERE id = ?", d.id());
+        var f = verify().firstProblem();
+        assertThat(f.seq()).isEqualTo(d.sequence());
+        assertThat(f.message()).contains("disposition");
+    }
+}

@@ -1,0 +1,153 @@
+package io.visionhub.vision.model;
+
+import io.visionhub.event.Defect;
+import io.visionhub.event.InspectionEvent.Verdict;
+import io.visionhub.vision.TestModels;
+import io.visionhub.vision.sim.SimulatedPart;
+import io.visionhub.vision.sim.SimulatedPartGenerator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Each model kind with a real ONNX Runtime session on graphs built by the project's ONNX writer. */
+class ModelKindsTest {
+
+    static final String[] DEFECTS = {SimulatedPart.SCRATCH, SimulatedPart.SPOT, SimulatedPart.MISSING_FEATURE};
+
+    @TempDir
+    static Path dir;
+    static List<BufferedImage> good;
+
+    @BeforeAll
+    static void goodParts() {
+        good = TestModels.goodParts(21, 20);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yolov8", "yolov5"})
+    void detectorBoxesLandOnTheDefectsTheGeneratorDrew(String layout) throws Exception {
+        Path d = TestModels.detector(Files.createDirectories(dir.resolve(layout)), layout, good);
+        SimulatedPartGenerator gen = new SimulatedPartGenerator(77, 0);
+        int hits = 0;
+        int falseNg = 0;
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            assertThat(model.ref().kind()).isEqualTo("detect");
+            for (int i = 0; i < 15; i++) {
+                SimulatedPart part = gen.defective(500 + i, DEFECTS[i % 3]);
+                ModelVerdict v = model.inspect(part.image());
+                if (v.result() == Verdict.NG && v.defects().stream()
+                        .anyMatch(x -> x.defectClass().equals("defect") && overlaps(x.box(), part.defectBox()))) {
+                    hits++;
+                }
+                for (Defect x : v.defects()) {
+                    assertThat(x.box().x() + x.box().width()).isLessThanOrEqualTo(640);
+                    assertThat(x.box().y() + x.box().height()).isLessThanOrEqualTo(480);
+                }
+            }
+            for (int i = 0; i < 10; i++) {
+                if (model.inspect(gen.good(900 + i).image()).result() == Verdict.NG) {
+                    falseNg++;
+                }
+            }
+        }
+        System.out.printf("ModelKindsTest %s detector: %d/15 defects boxed, %d/10 good parts called NG%n", layout, hits, falseNg);
+        assertThat(hits).isGreaterThanOrEqualTo(13);
+        assertThat(falseNg).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void classifierSeparatesDefectiveFromGoodParts() throws Exception {
+        Path d = TestModels.classifier(Files.createDirectories(dir.resolve("cls")), good);
+        SimulatedPartGenerator gen = new SimulatedPartGenerator(78, 0);
+        int right = 0;
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            for (int i = 0; i < 12; i++) {
+                ModelVerdict v = model.inspect(gen.defective(i, DEFECTS[i % 3]).image());
+                if (v.result() == Verdict.NG) {
+                    right++;
+                    assertThat(v.defects()).singleElement().satisfies(x -> assertThat(x.defectClass()).isEqualTo("defect"));
+                }
+                if (model.inspect(gen.good(100 + i).image()).result() == Verdict.OK) {
+                    right++;
+                }
+            }
+        }
+        System.out.printf("ModelKindsTest classifier: %d/24 right%n", right);
+        assertThat(right).isGreaterThanOrEqualTo(21);
+    }
+
+    @Test
+    void nanOutputsAreRefusedNamingTheModel() throws Exception {
+        Path d = TestModels.nanClassifier(Files.createDirectories(dir.resolve("nan")));
+        assertThatThrownBy(() -> new ModelLoader().load(d))
+                .isInstanceOf(ModelException.class).hasMessageContaining("nan-classifier").hasMessageContaining("NaN");
+        ModelLoader noWarmup = new ModelLoader(new SessionTuning(1, 1, false, "all", 0, false, 0));
+        try (InspectionModel m = noWarmup.load(d)) {
+            assertThatThrownBy(() -> m.inspect(good.get(0)))
+                    .isInstanceOf(ModelException.class).hasMessageContaining("NaN");
+        }
+    }
+
+    @Test
+    void outputsNotMatchingTheCardAreRefusedAtLoad() throws Exception {
+        Path d = TestModels.detector(Files.createDirectories(dir.resolve("mismatch")), "yolov8", good);
+        String card = Files.readString(d.resolve("model.yaml")).replace("- dust", "- dust\n- burr");
+        Files.writeString(d.resolve("model.yaml"), card);
+        assertThatThrownBy(() -> new ModelLoader().load(d))
+                .isInstanceOf(ModelException.class).hasMessageContaining("does not match layout yolov8 with 3 classes");
+    }
+
+    @Test
+    void inputChannelsNotMatchingTheCardAreRefusedAtLoad() throws Exception {
+        Path d = TestModels.detector(Files.createDirectories(dir.resolve("channels")), "yolov8", good);
+        String card = Files.readString(d.resolve("model.yaml")).replace("channels: 3", "channels: 1");
+        Files.writeString(d.resolve("model.yaml"), card);
+        assertThatThrownBy(() -> new ModelLoader().load(d))
+                .isInstanceOf(ModelException.class).hasMessageContaining("but the card says [1, 1, 640, 640]");
+    }
+
+    @Test
+    void corruptOrMissingModelFilesGetClearErrors() throws Exception {
+        Path d = TestModels.classifier(Files.createDirectories(dir.resolve("corrupt")), good);
+        byte[] onnx = Files.readAllBytes(d.resolve("model.onnx"));
+        Files.write(d.resolve("model.onnx"), java.util.Arrays.copyOf(onnx, onnx.length / 2));
+        assertThatThrownBy(() -> new ModelLoader().load(d))
+                .isInstanceOf(ModelException.class).hasMessageContaining("test-classifier")
+                .hasMessageContaining("ONNX Runtime cannot load");
+        Files.delete(d.resolve("model.onnx"));
+        assertThatThrownBy(() -> new ModelLoader().load(d))
+                .isInstanceOf(ModelException.class).hasMessageContaining("does not exist");
+        Files.writeString(d.resolve("model.yaml"), "name: x\nversion: 1\nkind: segment\ninput: {width: 1, height: 1}\n");
+        assertThatThrownBy(() -> new ModelLoader().load(d))
+                .isInstanceOf(ModelException.class).hasMessageContaining("'kind' must be anomaly, detect or classify");
+        Files.writeString(d.resolve("model.yaml"), "name: x\nversion: 1\nkind: anomaly\nimput: {}\n");
+        assertThatThrownBy(() -> new ModelLoader().load(d))
+                .isInstanceOf(ModelException.class).hasMessageContaining("imput");
+    }
+
+    @Test
+    void framesOfAnotherSizeOrGreyFramesAreResizedAndConverted() throws Exception {
+        Path d = TestModels.classifier(Files.createDirectories(dir.resolve("sizes")), good);
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            BufferedImage grey = new BufferedImage(200, 100, BufferedImage.TYPE_BYTE_GRAY);
+            assertThat(model.inspect(grey).result()).isNotNull();
+            assertThatThrownBy(() -> model.inspect(null)).isInstanceOf(ModelException.class)
+                    .hasMessageContaining("test-classifier");
+        }
+    }
+
+    static boolean overlaps(Defect.Box a, Defect.Box b) {
+        return a != null && b != null && a.x() < b.x() + b.width() && b.x() < a.x() + a.width()
+                && a.y() < b.y() + b.height() && b.y() < a.y() + a.height();
+    }
+}
