@@ -28,8 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  * each group commit, PostgreSQL runs with synchronous_commit as configured (on by default).
  * <p>
  * Usage: bench/run LedgerAppendBench [h2|pg|both] [seconds per phase, default 10] [appender threads, default 64]
+ * [h2-nosync]
  */
 public final class LedgerAppendBench {
+
+    private static boolean h2Sync = true;
 
     private LedgerAppendBench() {
     }
@@ -38,12 +41,14 @@ public final class LedgerAppendBench {
         String which = args.length > 0 ? args[0] : "both";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        h2Sync = !(args.length > 3 && args[3].equals("h2-nosync"));
         System.out.printf("LedgerAppendBench: %d s per phase, %d appender threads, %d CPUs, Java %s%n", seconds, threads,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         if (!which.equals("pg")) {
             Path dir = Files.createTempDirectory("ledger-bench-h2");
             try (HikariDataSource ds = LedgerTestSupport.h2(dir)) {
-                run("H2 file (CHECKPOINT SYNC per group commit)", ds, dir, seconds, threads);
+                run(h2Sync ? "H2 file (CHECKPOINT SYNC per group commit)" : "H2 file (no forced sync: survives kill -9, "
+                        + "not power loss)", ds, dir, seconds, threads);
             }
         }
         if (!which.equals("h2")) {
@@ -69,6 +74,7 @@ public final class LedgerAppendBench {
         LedgerProperties props = LedgerTestSupport.props(dir);
         props.getHeads().setEveryRecords(1000);
         props.getHeads().setEvery(java.time.Duration.ofSeconds(10));
+        props.setH2SyncEachCommit(h2Sync);
         JdbcInspectionLedger ledger = LedgerTestSupport.ledger(ds, props);
         try {
             System.out.println("== " + name);
