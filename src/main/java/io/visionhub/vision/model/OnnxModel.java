@@ -173,8 +173,13 @@ public abstract class OnnxModel implements InspectionModel {
         if (fb == null) {
             throw new ModelException("model " + ref.name() + ": output '" + name + "' is not float");
         }
-        float[] out = new float[fb.remaining()];
-        fb.get(out);
+        float[] out;
+        if (fb.hasArray() && fb.arrayOffset() == 0 && fb.position() == 0 && fb.remaining() == fb.array().length) {
+            out = fb.array(); // ORT already copied the output into this heap buffer: no second copy
+        } else {
+            out = new float[fb.remaining()];
+            fb.get(out);
+        }
         if (out.length < minCount) {
             throw new ModelException("model " + ref.name() + ": output '" + name + "' holds " + out.length
                     + " values, the card needs " + minCount);
