@@ -31,7 +31,8 @@ public final class ImageDecoder {
             opencv_imgcodecs.imdecode(new Mat(new BytePointer(new byte[]{0})), opencv_imgcodecs.IMREAD_COLOR).close();
             return true;
         } catch (Throwable t) {
-            LOG.info("OpenCV codecs not available ({}); decoding frames with ImageIO", t.toString());
+            LOG.info("OpenCV codecs not available ({}); decoding frames with ImageIO (slower on large JPEGs)",
+                    t.getMessage());
             return false;
         }
     }
@@ -40,7 +41,7 @@ public final class ImageDecoder {
         if (bytes == null || bytes.length == 0) {
             throw new ModelException("camera " + camera + ": empty image (0 bytes)");
         }
-        if (OPENCV && truncatedJpeg(bytes)) {
+        if (truncatedJpeg(bytes)) {
             throw new ModelException("camera " + camera + ": truncated JPEG (" + bytes.length + " bytes, no end marker)");
         }
         if (OPENCV) {
