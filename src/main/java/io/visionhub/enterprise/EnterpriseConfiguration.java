@@ -7,6 +7,10 @@ import io.visionhub.enterprise.outbox.OutboxRepository;
 import io.visionhub.enterprise.rules.EnterpriseRules;
 import io.visionhub.enterprise.rules.RuleSettings;
 import io.visionhub.enterprise.rules.SeverityPolicy;
+import io.visionhub.enterprise.sync.EnterpriseSyncRoutes;
+import io.visionhub.enterprise.sync.ProductionOrderSync;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
 import io.visionhub.event.EventJson;
 import io.visionhub.simulators.EnterpriseSimulators;
 import org.slf4j.Logger;
@@ -72,6 +76,35 @@ public class EnterpriseConfiguration {
     @Bean("enterpriseSink")
     public EnterpriseSink enterpriseSink(DeliveryService delivery) {
         return new EnterpriseSink(delivery);
+    }
+
+    @Bean
+    public ProductionOrderSync productionOrderSync(DataSource dataSource, EnterpriseTargets targets, MappingEngine mappings,
+                                                   EnterpriseProperties props) {
+        return new ProductionOrderSync(dataSource, targets, mappings, props.getCustomer(), props.getSync().getQualitySummaryTarget());
+    }
+
+    /** The Quartz syncs (visionhub.enterprise.sync.enabled); with sync.master=true they need a CamelClusterService bean. */
+    @Bean
+    @ConditionalOnProperty(prefix = "visionhub.enterprise.sync", name = "enabled", havingValue = "true", matchIfMissing = true)
+    public RoutesBuilder enterpriseSyncRoutes(EnterpriseProperties props, EnterpriseTargets targets, ProductionOrderSync sync) {
+        String sapUrl;
+        try {
+            sapUrl = targets.url(props.getSync().getSapUrl());
+        } catch (DeliveryException e) {
+            LOG.warn("Scheduled SAP syncs are off: {} (set visionhub.enterprise.sync.sap-url or "
+                    + "visionhub.enterprise.sync.enabled=false)", e.getMessage());
+            return new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // no SAP system to sync with
+                }
+            };
+        }
+        LOG.info("Scheduled syncs with SAP {}: production orders '{}', quality summaries '{}'{}", sapUrl,
+                props.getSync().getProductionOrdersCron(), props.getSync().getQualitySummaryCron(),
+                props.getSync().isMaster() ? " (one node of the cluster, camel-master)" : "");
+        return EnterpriseSyncRoutes.scheduled(props.getSync(), sapUrl, sync);
     }
 
     @Bean

@@ -62,18 +62,7 @@ public class EnterpriseRoutes extends RouteBuilder {
                     .process(e -> poll(d));
         }
 
-        rest("/outbox").description("Enterprise deliveries (outbox): list, retry, cancel. Roles: INTEGRATOR, ADMIN.")
-                .bindingMode(RestBindingMode.off)
-                .get().description("Outbox rows by status (default PARKED). Roles: INTEGRATOR, ADMIN.")
-                    .param().name("status").type(org.apache.camel.model.rest.RestParamType.query).required(false).endParam()
-                    .param().name("limit").type(org.apache.camel.model.rest.RestParamType.query).required(false).endParam()
-                    .produces("application/json").to("direct:enterprise-outbox-list")
-                .get("/{id}").description("One outbox row with its audit entries. Roles: INTEGRATOR, ADMIN.")
-                    .produces("application/json").to("direct:enterprise-outbox-get")
-                .post("/{id}/retry").description("Retry a PARKED row now (attempts reset); audited. Roles: INTEGRATOR, ADMIN.")
-                    .produces("application/json").to("direct:enterprise-outbox-retry")
-                .post("/{id}/cancel").description("Cancel a PENDING or PARKED row; audited. Roles: INTEGRATOR, ADMIN.")
-                    .produces("application/json").to("direct:enterprise-outbox-cancel");
+        restEndpoints();
 
         from("direct:enterprise-outbox-list").routeId("enterprise-outbox-list").process(e -> {
             if (allowed(e)) {
@@ -99,6 +88,22 @@ public class EnterpriseRoutes extends RouteBuilder {
         });
         from("direct:enterprise-outbox-retry").routeId("enterprise-outbox-retry").process(e -> change(e, true));
         from("direct:enterprise-outbox-cancel").routeId("enterprise-outbox-cancel").process(e -> change(e, false));
+    }
+
+    /** The REST verbs under /api/outbox; each hands over to a direct: route. */
+    protected void restEndpoints() {
+        rest("/outbox").description("Enterprise deliveries (outbox): list, retry, cancel. Roles: INTEGRATOR, ADMIN.")
+                .bindingMode(RestBindingMode.off)
+                .get().description("Outbox rows by status (default PARKED). Roles: INTEGRATOR, ADMIN.")
+                    .param().name("status").type(org.apache.camel.model.rest.RestParamType.query).required(false).endParam()
+                    .param().name("limit").type(org.apache.camel.model.rest.RestParamType.query).required(false).endParam()
+                    .produces("application/json").to("direct:enterprise-outbox-list")
+                .get("/{id}").description("One outbox row with its audit entries. Roles: INTEGRATOR, ADMIN.")
+                    .produces("application/json").to("direct:enterprise-outbox-get")
+                .post("/{id}/retry").description("Retry a PARKED row now (attempts reset); audited. Roles: INTEGRATOR, ADMIN.")
+                    .produces("application/json").to("direct:enterprise-outbox-retry")
+                .post("/{id}/cancel").description("Cancel a PENDING or PARKED row; audited. Roles: INTEGRATOR, ADMIN.")
+                    .produces("application/json").to("direct:enterprise-outbox-cancel");
     }
 
     private void poll(OutboxDeliverer d) {

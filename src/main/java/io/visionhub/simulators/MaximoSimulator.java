@@ -125,10 +125,8 @@ public final class MaximoSimulator extends HttpSimulator {
         }
         String select = req.param("oslc.select") == null ? "*" : req.param("oslc.select");
         List<Object> members = new ArrayList<>();
-        for (SimulatedDocuments.Document d : workOrders.all()) {
-            if (where.entrySet().stream().allMatch(e -> e.getValue().equals(String.valueOf(d.fields().get(e.getKey()))))) {
-                members.add(record(req, d, select));
-            }
+        for (SimulatedDocuments.Document d : workOrders.matching(where)) {
+            members.add(record(req, d, select));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("member", members);

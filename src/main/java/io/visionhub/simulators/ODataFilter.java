@@ -5,10 +5,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The small part of OData {@code $filter} the simulators understand: {@code Field eq 'value'} joined by {@code and}. */
+/**
+ * The small part of OData {@code $filter} the simulators understand: {@code Field eq 'value'} (or an unquoted
+ * literal: {@code true}, {@code 42}) joined by {@code and}.
+ */
 final class ODataFilter {
 
-    private static final Pattern TERM = Pattern.compile("\\s*(\\w+)\\s+eq\\s+'((?:[^']|'')*)'\\s*");
+    private static final Pattern TERM = Pattern.compile("\\s*(\\w+)\\s+eq\\s+(?:'((?:[^']|'')*)'|([\\w.+-]+))\\s*");
 
     private ODataFilter() {
     }
@@ -25,7 +28,7 @@ final class ODataFilter {
                 throw new IllegalArgumentException("Invalid filter expression: '" + term.trim()
                         + "' (the simulator understands Field eq 'value' [and ...])");
             }
-            out.put(m.group(1), m.group(2).replace("''", "'"));
+            out.put(m.group(1), m.group(2) != null ? m.group(2).replace("''", "'") : m.group(3));
         }
         return out;
     }

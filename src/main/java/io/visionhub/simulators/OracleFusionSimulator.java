@@ -109,10 +109,8 @@ public final class OracleFusionSimulator extends HttpSimulator {
         if (tail.isEmpty() && "GET".equals(req.method())) {
             Map<String, String> q = parseQ(req.param("q"));
             List<Object> items = new ArrayList<>();
-            for (SimulatedDocuments.Document d : docs.all()) {
-                if (q.entrySet().stream().allMatch(e -> e.getValue().equals(String.valueOf(d.fields().get(e.getKey()))))) {
-                    items.add(withLinks(base, d));
-                }
+            for (SimulatedDocuments.Document d : docs.matching(q)) {
+                items.add(withLinks(base, d));
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("items", items);

@@ -314,10 +314,8 @@ public final class SapSimulator extends HttpSimulator {
             if ("GET".equals(req.method())) {
                 Map<String, String> filter = ODataFilter.parse(req.param("$filter"));
                 List<Object> results = new ArrayList<>();
-                for (SimulatedDocuments.Document d : docs.all()) {
-                    if (filter.entrySet().stream().allMatch(e -> e.getValue().equals(String.valueOf(d.fields().get(e.getKey()))))) {
-                        results.add(v4 ? v4Entity(setName, d) : v2Entity(service, setName, d));
-                    }
+                for (SimulatedDocuments.Document d : docs.matching(filter)) {
+                    results.add(v4 ? v4Entity(setName, d) : v2Entity(service, setName, d));
                 }
                 if (req.param("$top") != null) {
                     results = results.subList(0, Math.min(results.size(), Integer.parseInt(req.param("$top"))));

@@ -25,6 +25,8 @@ public final class SimulatedDocuments {
     private final Map<String, Document> byNumber = new ConcurrentHashMap<>();
     private final List<Document> inOrder = new CopyOnWriteArrayList<>();
     private final List<Consumer<Document>> listeners = new CopyOnWriteArrayList<>();
+    /** Field → value → documents, for the fields lookups asked for (built on first lookup, kept up to date). */
+    private final Map<String, Map<String, List<Document>>> indexes = new ConcurrentHashMap<>();
 
     /**
      * @param name         entity set name (for messages)
@@ -45,20 +47,28 @@ public final class SimulatedDocuments {
     public synchronized Document create(String numberField, Map<String, Object> fields) {
         String number = String.format(numberFormat, sequence.getAndIncrement());
         fields.put(numberField, number);
+        return store(number, fields);
+    }
+
+    private Document store(String number, Map<String, Object> fields) {
         Document doc = new Document(number, fields, System.nanoTime());
         byNumber.put(number, doc);
         inOrder.add(doc);
+        indexes.forEach((field, index) -> addToIndex(index, field, doc));
         listeners.forEach(l -> l.accept(doc));
         return doc;
     }
 
+    private static void addToIndex(Map<String, List<Document>> index, String field, Document doc) {
+        Object v = doc.fields().get(field);
+        if (v != null) {
+            index.computeIfAbsent(String.valueOf(v), k -> new CopyOnWriteArrayList<>()).add(doc);
+        }
+    }
+
     /** Stores a document under a number the client chose. */
     public synchronized Document createWithNumber(String number, Map<String, Object> fields) {
-        Document doc = new Document(number, fields, System.nanoTime());
-        byNumber.put(number, doc);
-        inOrder.add(doc);
-        listeners.forEach(l -> l.accept(doc));
-        return doc;
+        return store(number, fields);
     }
 
     public Optional<Document> get(String number) {
@@ -67,10 +77,33 @@ public final class SimulatedDocuments {
 
     /** Documents whose field equals the value (string comparison), in creation order. */
     public List<Document> findBy(String field, String value) {
+        Map<String, List<Document>> index = indexes.get(field);
+        if (index == null) {
+            synchronized (this) {
+                index = indexes.get(field);
+                if (index == null) {
+                    Map<String, List<Document>> built = new ConcurrentHashMap<>();
+                    for (Document d : inOrder) {
+                        addToIndex(built, field, d);
+                    }
+                    indexes.put(field, built);
+                    index = built;
+                }
+            }
+        }
+        List<Document> found = index.get(value);
+        return found == null ? List.of() : new ArrayList<>(found);
+    }
+
+    /** Documents matching every field = value (string comparison), in creation order; uses the field indexes. */
+    public List<Document> matching(Map<String, String> criteria) {
+        if (criteria.isEmpty()) {
+            return all();
+        }
+        Map.Entry<String, String> first = criteria.entrySet().iterator().next();
         List<Document> out = new ArrayList<>();
-        for (Document d : inOrder) {
-            Object v = d.fields().get(field);
-            if (v != null && String.valueOf(v).equals(value)) {
+        for (Document d : findBy(first.getKey(), first.getValue())) {
+            if (criteria.entrySet().stream().allMatch(e -> e.getValue().equals(String.valueOf(d.fields().get(e.getKey()))))) {
                 out.add(d);
             }
         }
@@ -93,5 +126,6 @@ public final class SimulatedDocuments {
     public synchronized void clear() {
         byNumber.clear();
         inOrder.clear();
+        indexes.clear();
     }
 }

@@ -33,6 +33,8 @@ public final class MappingEngine {
     private final Path mappingsDir;
     private final ObjectMapper json;
     private final Map<Path, Compiled> cache = new ConcurrentHashMap<>();
+    /** Compiled expressions per thread: a dashjoin expression keeps evaluation state, so threads do not share one. */
+    private final ThreadLocal<Map<Path, Compiled>> perThread = ThreadLocal.withInitial(java.util.HashMap::new);
 
     private record Compiled(long modified, long size, String source, Jsonata expression) {
     }
@@ -59,16 +61,23 @@ public final class MappingEngine {
         return mappingsDir.resolve(customer).resolve(mapping + ".jsonata");
     }
 
-    /** Evaluates the customer's mapping on the input (plain Maps/Lists or any Jackson-convertible value). */
+    /**
+     * Evaluates the customer's mapping on the input: a Map of plain JSON values (Maps, Lists, strings, numbers,
+     * booleans) is used as it is; anything else is converted with Jackson first.
+     */
     public ObjectNode map(String customer, String mapping, Object input) {
         Path file = file(customer, mapping);
-        Compiled compiled = compiled(file);
+        Compiled shared = compiled(file);
+        Map<Path, Compiled> mine = perThread.get();
+        Compiled compiled = mine.get(file);
+        if (compiled == null || compiled.modified() != shared.modified() || compiled.size() != shared.size()) {
+            compiled = new Compiled(shared.modified(), shared.size(), shared.source(), Jsonata.jsonata(shared.source()));
+            mine.put(file, compiled);
+        }
         Object result;
         try {
-            Object plain = json.convertValue(input, Object.class);
-            synchronized (compiled) { // a compiled dashjoin expression keeps evaluation state
-                result = compiled.expression().evaluate(plain);
-            }
+            Object plain = input instanceof Map<?, ?> ? input : json.convertValue(input, Object.class);
+            result = compiled.expression().evaluate(plain);
         } catch (JException e) {
             throw new MappingException(file.toString(), "evaluation failed " + where(compiled.source(), e.getLocation())
                     + ": " + e.getMessage(), e);

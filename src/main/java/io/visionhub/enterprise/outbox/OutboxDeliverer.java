@@ -47,7 +47,9 @@ public class OutboxDeliverer implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
     private final AtomicInteger polling = new AtomicInteger();
-    private ScheduledExecutorService scheduler;
+    /** Set when the last poll filled every free slot: a finishing delivery polls again at once. */
+    private volatile boolean backlog;
+    private volatile ScheduledExecutorService scheduler;
 
     public OutboxDeliverer(OutboxRepository repo, DeliveryService delivery, EnterpriseProperties.Outbox config, Clock clock) {
         this.repo = repo;
@@ -95,7 +97,9 @@ public class OutboxDeliverer implements AutoCloseable {
                 return 0;
             }
             int started = 0;
-            List<OutboxRow> due = repo.due(now, Math.min(config.getBatchSize(), free));
+            int want = Math.min(config.getBatchSize(), free);
+            List<OutboxRow> due = repo.due(now, want);
+            backlog = due.size() >= want;
             for (OutboxRow row : due) {
                 if (inFlight.contains(row.id()) || ordered(row.target())) {
                     continue;
@@ -143,6 +147,14 @@ public class OutboxDeliverer implements AutoCloseable {
             } finally {
                 inFlight.remove(row.id());
                 orderedBusy.remove(row.target());
+                ScheduledExecutorService s = scheduler;
+                if (backlog && s != null && inFlight.size() <= config.getConcurrency()) {
+                    try {
+                        s.execute(this::pollQuietly);
+                    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                        // shutting down
+                    }
+                }
             }
         });
         return true;
@@ -158,7 +170,7 @@ public class OutboxDeliverer implements AutoCloseable {
             String number = delivery.deliver(event, row.target(), row.documentType(), row.deliveryKey(), attempt);
             repo.markDelivered(row.id(), attempt, number, clock.instant());
             delivered.incrementAndGet();
-            LOG.info("Outbox row {}: {} {} for inspection {} delivered as {} (attempt {})", row.id(), row.target(),
+            LOG.debug("Outbox row {}: {} {} for inspection {} delivered as {} (attempt {})", row.id(), row.target(),
                     row.documentType(), row.inspectionId(), number, attempt);
         } catch (DeliveryException e) {
             failed(row, attempt, e.getMessage(), e.isPermanent());

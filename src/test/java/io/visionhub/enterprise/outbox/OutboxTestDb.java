@@ -48,8 +48,9 @@ public final class OutboxTestDb {
 
     /** What the ledger's append does: the inspection row and its outbox rows. */
     public void record(InspectionEvent e, String target, String documentType, String key) {
-        jdbc.update("MERGE INTO inspection (id, ledger_seq, station, line, result, event_json) KEY (id) VALUES (?,?,?,?,?,?)",
-                e.id(), SEQ.incrementAndGet() + System.nanoTime(), e.station(), e.line(), e.result().name(), EventJson.toJson(e));
+        jdbc.update("MERGE INTO inspection (id, ledger_seq, station, line, production_order, result, event_json) KEY (id) "
+                        + "VALUES (?,?,?,?,?,?,?)", e.id(), SEQ.incrementAndGet() + System.nanoTime(), e.station(), e.line(),
+                e.context() == null ? null : e.context().productionOrder(), e.result().name(), EventJson.toJson(e));
         new OutboxRepository(dataSource).insert(e.id(), target, documentType, key, Instant.now());
     }
 

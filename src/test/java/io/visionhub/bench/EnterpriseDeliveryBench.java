@@ -1,0 +1,153 @@
+package io.visionhub.bench;
+
+import io.visionhub.enterprise.DeliveryService;
+import io.visionhub.enterprise.EnterpriseProperties;
+import io.visionhub.enterprise.EnterpriseTargets;
+import io.visionhub.enterprise.TestEvents;
+import io.visionhub.enterprise.mapping.MappingEngine;
+import io.visionhub.enterprise.outbox.OutboxDeliverer;
+import io.visionhub.enterprise.outbox.OutboxRepository;
+import io.visionhub.enterprise.outbox.OutboxTestDb;
+import io.visionhub.enterprise.rules.SeverityPolicy;
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.simulators.EnterpriseSimulators;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Enterprise delivery, end to end through the real path: the ledger's rows (inspection + outbox, H2) → outbox
+ * deliverer (claim, mapping sap-qm.jsonata, SAP OData V4 client with CSRF, lookup by external reference, create)
+ * → document created in the SAP simulator (in-process, loopback HTTP).
+ * <ol>
+ *   <li>latency: defect recorded → quality notification created, p50/p99 at a steady 50 defects/s (target p99 &lt; 1 s);</li>
+ *   <li>throughput: deliveries/s sustained to one target while defects arrive at 250/s for 20 s (target 200/s),
+ *       and the drain rate of a backlog.</li>
+ * </ol>
+ * Args: [latencyCount=1000] [sustainedSeconds=20] [offeredRate=250] [backlog=3000].
+ */
+public final class EnterpriseDeliveryBench {
+
+    private EnterpriseDeliveryBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int latencyCount = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int sustainedSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int offeredRate = args.length > 2 ? Integer.parseInt(args[2]) : 250;
+        int backlog = args.length > 3 ? Integer.parseInt(args[3]) : 3000;
+
+        try (EnterpriseSimulators sims = EnterpriseSimulators.onFreePorts()) {
+            OutboxTestDb db = OutboxTestDb.inMemory();
+            OutboxRepository repo = new OutboxRepository(db.dataSource());
+            Map<String, Long> recordedAt = new ConcurrentHashMap<>();
+            Map<String, Long> createdAt = new ConcurrentHashMap<>();
+            sims.sap().qualityNotifications().onCreate(d ->
+                    createdAt.put(String.valueOf(d.fields().get("QltyNotifExternalReference")), d.createdNanos()));
+
+            EnterpriseProperties.Outbox cfg = new EnterpriseProperties.Outbox(); // production defaults: 100 ms poll, 16 in flight
+            DeliveryService service = new DeliveryService(
+                    new EnterpriseTargets(TestEvents.targets(sims, Duration.ofSeconds(10)), n -> null),
+                    new MappingEngine(Path.of("mappings"), EventJson.mapper()), new SeverityPolicy(Map.of(), "MEDIUM"),
+                    "demo-customer", "bench");
+            try (OutboxDeliverer deliverer = new OutboxDeliverer(repo, service, cfg, Clock.systemUTC())) {
+                deliverer.start();
+                System.out.printf("EnterpriseDeliveryBench: H2 in memory, SAP simulator on loopback, poll %d ms, %d in flight, %d cores%n",
+                        cfg.getPollInterval().toMillis(), cfg.getConcurrency(), Runtime.getRuntime().availableProcessors());
+
+                // warm-up
+                offer(db, recordedAt, 300, 100);
+                waitDelivered(db, 300, Duration.ofSeconds(120));
+                createdAt.clear();
+                recordedAt.clear();
+
+                // 1. latency at a steady rate
+                List<String> ids = offer(db, recordedAt, latencyCount, 50);
+                waitDelivered(db, 300 + latencyCount, Duration.ofSeconds(120));
+                long[] lat = ids.stream().mapToLong(id -> createdAt.get(id) - recordedAt.get(id)).sorted().toArray();
+                System.out.printf("latency defect recorded -> SAP QM notification created (%d at 50/s): p50 %.1f ms, "
+                                + "p90 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < 1000 ms)%n", lat.length,
+                        pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[lat.length - 1] / 1e6);
+
+                // 2. sustained: offered rate for N seconds, measure delivered per second over the same period
+                long base = db.count("DELIVERED");
+                long t0 = System.nanoTime();
+                offer(db, recordedAt, offeredRate * sustainedSeconds, offeredRate);
+                long offeredNanos = System.nanoTime() - t0;
+                long deliveredInWindow = db.count("DELIVERED") - base;
+                long total = base + (long) offeredRate * sustainedSeconds;
+                waitDelivered(db, total, Duration.ofSeconds(300));
+                long allNanos = System.nanoTime() - t0;
+                System.out.printf("sustained: offered %d/s for %d s; delivered %.0f/s during the offer, all %d delivered "
+                                + "%.1f s after the first (%.0f/s overall; target 200/s)%n", offeredRate, sustainedSeconds,
+                        deliveredInWindow / (offeredNanos / 1e9), offeredRate * sustainedSeconds, allNanos / 1e9,
+                        offeredRate * sustainedSeconds / (allNanos / 1e9));
+
+                // 3. backlog drain (target was down; everything queued)
+                sims.sap().faults().down(true);
+                deliverer.close();
+            }
+            base(db, recordedAt, backlog);
+            sims.sap().faults().down(false);
+            long before = db.count("DELIVERED");
+            try (OutboxDeliverer deliverer = new OutboxDeliverer(repo, service, cfg, Clock.systemUTC())) {
+                long t1 = System.nanoTime();
+                deliverer.start();
+                waitDelivered(db, before + backlog, Duration.ofSeconds(300));
+                double s = (System.nanoTime() - t1) / 1e9;
+                System.out.printf("backlog drain: %d queued deliveries in %.1f s = %.0f deliveries/s%n", backlog, s, backlog / s);
+            }
+            System.out.printf("documents in the simulator: %d, outbox DELIVERED: %d, PARKED: %d (no duplicates: %b)%n",
+                    sims.sap().qualityNotifications().count(), db.count("DELIVERED"), db.count("PARKED"),
+                    sims.sap().qualityNotifications().count() == db.count("DELIVERED"));
+        }
+    }
+
+    private static void base(OutboxTestDb db, Map<String, Long> recordedAt, int n) {
+        offer(db, recordedAt, n, 0);
+    }
+
+    /** Records n NG inspections with a quality notification each, at rate/s (0 = as fast as possible). */
+    private static List<String> offer(OutboxTestDb db, Map<String, Long> recordedAt, int n, int rate) {
+        List<String> ids = new ArrayList<>(n);
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            if (rate > 0) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            InspectionEvent e = TestEvents.ng("station-1", "scratch");
+            recordedAt.put(e.id(), System.nanoTime());
+            db.record(e, "sap-qm", "QUALITY_NOTIFICATION", e.id());
+            ids.add(e.id());
+        }
+        return ids;
+    }
+
+    private static void waitDelivered(OutboxTestDb db, long expected, Duration max) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (db.count("DELIVERED") < expected) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("only " + db.count("DELIVERED") + " of " + expected + " delivered in " + max
+                        + "; PARKED " + db.count("PARKED"));
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
+    private static double pct(long[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+}

@@ -1,0 +1,81 @@
+package io.visionhub.enterprise.outbox;
+
+import io.visionhub.enterprise.TestEvents;
+import io.visionhub.simulators.EnterpriseSimulators;
+import io.visionhub.simulators.SimulatedDocuments;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * kill -9 of the delivering JVM while SAP holds the answer to a create it already made; after a restart every
+ * row is delivered and SAP holds exactly one notification per row.
+ */
+class OutboxCrashRecoveryTest {
+
+    @TempDir
+    Path tmp;
+    private EnterpriseSimulators sims;
+    private Process child;
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (child != null && child.isAlive()) {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (sims != null) {
+            sims.close();
+        }
+    }
+
+    private Process startChild(String dbUrl, int run) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                OutboxChildProcess.class.getName(), dbUrl, sims.sap().baseUrl(), Path.of("mappings").toAbsolutePath().toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(tmp.resolve("child-" + run + ".log").toFile());
+        return pb.start();
+    }
+
+    @Test
+    void killMinus9MidDeliveryThenRestartDeliversEachRowOnce() throws Exception {
+        sims = EnterpriseSimulators.onFreePorts();
+        String dbUrl = "jdbc:h2:file:" + tmp.resolve("hub").toAbsolutePath() + ";MODE=PostgreSQL;FILE_LOCK=NO";
+        OutboxTestDb db = OutboxTestDb.at(dbUrl);
+        for (int i = 0; i < 10; i++) {
+            var e = TestEvents.ng("station-1", "crack");
+            db.record(e, "sap-qm", "QUALITY_NOTIFICATION", e.id());
+        }
+        SimulatedDocuments docs = sims.sap().qualityNotifications();
+        sims.sap().faults().timeoutAfterCreate(1, Duration.ofSeconds(30));
+
+        child = startChild(dbUrl, 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> docs.count() >= 1);
+        child.destroyForcibly(); // SIGKILL: no shutdown hooks, the held delivery is never recorded
+        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        sims.sap().faults().clear();
+        int beforeRestart = docs.count();
+
+        child = startChild(dbUrl, 2); // exits by itself once nothing is left to deliver
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("restarted deliverer finished").isTrue();
+        assertThat(child.exitValue()).isZero();
+        assertThat(OutboxTestDb.at(dbUrl).count("DELIVERED")).isEqualTo(10);
+        assertThat(beforeRestart).isBetween(1, 10);
+        assertThat(docs.count()).isEqualTo(10);
+        List<Object> refs = docs.all().stream().map(d -> d.fields().get("QltyNotifExternalReference")).toList();
+        assertThat(refs).doesNotHaveDuplicates();
+        OutboxRepository repo = new OutboxRepository(OutboxTestDb.at(dbUrl).dataSource());
+        assertThat(repo.list("DELIVERED", 100).stream().map(OutboxRow::documentNumber).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrderElementsOf(docs.all().stream().map(SimulatedDocuments.Document::number).toList());
+    }
+}
