@@ -68,6 +68,12 @@ public class ReliableMqttClient implements AutoCloseable {
         this.maxReconnectDelayMs = Math.max(100, maxReconnectDelayMs);
         options.setAutomaticReconnect(false);
         options.setCleanStart(true);
+        try {
+            this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
+        } catch (MqttException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad MQTT broker URL or client id '" + brokerUrl + "', '" + clientId + "': "
+                    + e.getMessage() + " (expected tcp://host:1883 or ssl://host:8883)", e);
+        }
         this.buffer = new OfflineBuffer(bufferDir, maxBuffered);
         this.nextSequence = buffer.lastSequence() + 1;
         this.published = Counter.builder("visionhub.mqtt.published").description("MQTT messages acknowledged by the broker")
@@ -78,12 +84,6 @@ public class ReliableMqttClient implements AutoCloseable {
                 .tag("client", clientId).register(meters);
         Gauge.builder("visionhub.mqtt.buffer.size", this, ReliableMqttClient::buffered)
                 .description("messages waiting in the offline buffer").tag("client", clientId).register(meters);
-        try {
-            this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new IllegalArgumentException("bad MQTT broker URL or client id '" + brokerUrl + "', '" + clientId + "': "
-                    + e.getMessage(), e);
-        }
         client.setCallback(new Callback());
     }
 
