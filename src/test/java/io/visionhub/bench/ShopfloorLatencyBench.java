@@ -18,15 +18,10 @@ import io.visionhub.plc.PlcHandshake;
 import io.visionhub.plc.PlcProperties;
 import io.visionhub.plc.PlcResultWriter;
 import io.visionhub.plc.PlcSimulator;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +128,7 @@ public final class ShopfloorLatencyBench {
             }
         });
         MqttClient sub = new MqttClient(brokerUrl, "bench-sub", new MemoryPersistence());
-        sub.setCallback(new MqttCallback() {
+        sub.setCallback(new io.visionhub.outputs.mqtt.MqttCallbackAdapter() {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 long now = System.nanoTime();
@@ -147,25 +142,10 @@ public final class ShopfloorLatencyBench {
                 }
             }
 
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-            }
 
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
 
-            @Override
-            public void deliveryComplete(IMqttToken t) {
-            }
 
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
 
-            @Override
-            public void authPacketArrived(int code, MqttProperties p) {
-            }
         });
         MqttConnectionOptions subOptions = new MqttConnectionOptions();
         subOptions.setReceiveMaximum(1000);

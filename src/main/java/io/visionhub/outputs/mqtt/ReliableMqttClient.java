@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -413,7 +412,7 @@ public class ReliableMqttClient implements AutoCloseable {
         }
     }
 
-    private final class Callback implements MqttCallback {
+    private final class Callback extends MqttCallbackAdapter {
         @Override
         public void disconnected(MqttDisconnectResponse response) {
             synchronized (lock) {
@@ -437,25 +436,9 @@ public class ReliableMqttClient implements AutoCloseable {
             LOG.warn("MQTT error from {}: {}", brokerUrl, exception.getMessage());
         }
 
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            // the hub only publishes
-        }
 
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-            // counted by the listeners
-        }
 
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-            // the keeper marks the connection usable once the on-connect action ran
-        }
 
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            // no enhanced authentication
-        }
     }
 
     static long secondsToMs(int seconds) {
