@@ -6,7 +6,6 @@ import org.springframework.jdbc.core.RowMapper;
 import javax.sql.DataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -132,9 +131,11 @@ public class OutboxRepository {
                 cut(oldError), ts(now));
     }
 
-    public List<Map<String, Object>> auditOf(long outboxId) {
-        return jdbc.queryForList("SELECT outbox_id, action, actor, reason, old_status, new_status, old_error, at "
-                + "FROM enterprise_outbox_audit WHERE outbox_id = ? ORDER BY id", outboxId);
+    public List<OutboxAuditEntry> auditOf(long outboxId) {
+        return jdbc.query("SELECT outbox_id, action, actor, reason, old_status, new_status, old_error, at "
+                + "FROM enterprise_outbox_audit WHERE outbox_id = ? ORDER BY id", (rs, n) -> new OutboxAuditEntry(
+                rs.getLong("outbox_id"), rs.getString("action"), rs.getString("actor"), rs.getString("reason"),
+                rs.getString("old_status"), rs.getString("new_status"), rs.getString("old_error"), instant(rs, "at")), outboxId);
     }
 
     /** Inserts a row as the ledger does (tests, benchmarks, and the quality summary push). */
@@ -146,9 +147,5 @@ public class OutboxRepository {
 
     private static String cut(String s) {
         return s == null || s.length() <= MAX_ERROR ? s : s.substring(0, MAX_ERROR) + "…";
-    }
-
-    static Timestamp timestamp(Instant t) {
-        return Timestamp.from(t);
     }
 }

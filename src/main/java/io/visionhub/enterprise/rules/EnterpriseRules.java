@@ -29,7 +29,8 @@ import java.util.function.Function;
  *       plus one per NG part to each extra target;</li>
  *   <li>maintenance notification: one per station and defect class when {@code maintenanceThreshold} defects of
  *       that class occur within a {@code maintenanceWindow} (tumbling windows aligned to the epoch; key =
- *       {@link MaintenanceWindowKey}, so re-counting after a restart maps to the same outbox row);</li>
+ *       {@link MaintenanceWindowKey}, so re-counting after a restart maps to the same outbox row); an NG verdict
+ *       without classified defects (anomaly models) counts as class {@value #ANOMALY};</li>
  *   <li>severity from the defect class (header {@value #HEADER_SEVERITY}; mappings get it as {@code severity}).</li>
  * </ul>
  * Parameters: visionhub.enterprise.rules.* overridden per exchange by properties/headers
@@ -38,6 +39,8 @@ import java.util.function.Function;
 public class EnterpriseRules {
 
     public static final String HEADER_SEVERITY = "VisionHubSeverity";
+    /** Defect class counted for an NG verdict that has no classified defects (anomaly models). */
+    public static final String ANOMALY = "anomaly";
     private static final Logger LOG = LoggerFactory.getLogger(EnterpriseRules.class);
 
     private final RuleSettings defaults;
@@ -88,11 +91,15 @@ public class EnterpriseRules {
                 out.add(new DeliveryRequest(t, documentTypeOf(t), e.id()));
             }
         }
-        if (s.maintenanceTarget() != null && !s.maintenanceTarget().isBlank() && !e.defects().isEmpty()) {
+        boolean anomalyOnly = e.result() == InspectionEvent.Verdict.NG && e.defects().isEmpty();
+        if (s.maintenanceTarget() != null && !s.maintenanceTarget().isBlank() && (anomalyOnly || !e.defects().isEmpty())) {
             Instant at = e.captureTime() != null ? e.captureTime() : Instant.now();
             long windowSeconds = Math.max(1, s.maintenanceWindow().toSeconds());
             Instant start = Instant.ofEpochSecond(Math.floorDiv(at.getEpochSecond(), windowSeconds) * windowSeconds);
             Set<String> classes = new LinkedHashSet<>();
+            if (anomalyOnly && (s.maintenanceClasses().isEmpty() || s.maintenanceClasses().contains(ANOMALY))) {
+                classes.add(ANOMALY); // an anomaly model's NG without classified defects counts as class "anomaly"
+            }
             for (Defect d : e.defects()) {
                 if (s.maintenanceClasses().isEmpty() || s.maintenanceClasses().contains(d.defectClass())) {
                     classes.add(d.defectClass());
