@@ -87,6 +87,16 @@ public class ContextConfiguration {
     }
 
     @Bean
+    @ConditionalOnProperty(prefix = "visionhub.context.opcua", name = "enabled", havingValue = "true")
+    OpcUaContextSubscriber opcUaContextSubscriber(ContextProperties props, ProductionContextStore store) {
+        if (props.opcua().endpointUrl() == null || props.opcua().lineNodes().isEmpty()) {
+            throw new IllegalArgumentException("visionhub.context.opcua.enabled is true but endpoint-url or line-nodes "
+                    + "is not set: set both, or turn the OPC UA context path off");
+        }
+        return new OpcUaContextSubscriber(props.opcua(), store);
+    }
+
+    @Bean
     ContextEnricher contextEnricher(ObjectProvider<ProductionContextStore> store) {
         return new ContextEnricher(store.getIfAvailable());
     }

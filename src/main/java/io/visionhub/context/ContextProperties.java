@@ -25,7 +25,7 @@ public record ContextProperties(Boolean enabled, List<String> lines, Integer his
         lines = lines == null ? List.of() : List.copyOf(lines);
         historyLimit = historyLimit == null ? 1000 : historyLimit;
         hazelcast = hazelcast == null ? new Hazelcast(null, null, null, null, null, null) : hazelcast;
-        opcua = opcua == null ? new OpcUa(null, null, null, null, null, null) : opcua;
+        opcua = opcua == null ? new OpcUa(null, null, null, null, null, null, null, null) : opcua;
     }
 
     /**
@@ -60,9 +60,12 @@ public record ContextProperties(Boolean enabled, List<String> lines, Integer his
      *                         shift, operatorStation, inspectionLot, version, validFrom) -> node id
      *                         (e.g. ns=2;s=Line1/ProductionOrder)
      * @param reconnectDelay   wait before retrying a lost or refused connection
+     * @param username         user name for the MES server; null: anonymous
+     * @param password         password for the MES server (secret)
      */
     public record OpcUa(Boolean enabled, String endpointUrl, Duration samplingInterval, String trigger,
-                        Map<String, Map<String, String>> lineNodes, Duration reconnectDelay) {
+                        Map<String, Map<String, String>> lineNodes, Duration reconnectDelay, String username,
+                        String password) {
         public OpcUa {
             enabled = enabled != null && enabled;
             samplingInterval = samplingInterval == null ? Duration.ofMillis(100) : samplingInterval;

@@ -1,37 +1,49 @@
 package io.visionhub.ledger;
 
+import io.visionhub.images.ImageStore;
+import io.visionhub.ledger.api.LedgerRestRoutes;
+import io.visionhub.ledger.audit.AuditPackageService;
+import io.visionhub.ledger.disposition.DispositionQueries;
+import io.visionhub.ledger.disposition.DispositionService;
 import io.visionhub.ledger.heads.CamelHeadPublisher;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
-import io.visionhub.ledger.heads.TreeHeadSigner;
+import io.visionhub.ledger.store.AppendOnlyMigration;
 import org.apache.camel.CamelContext;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 
-/** Wires the ledger: the signing key, the group-commit writer (bean {@code inspectionLedger}) and head publishing. */
+/**
+ * Wires the ledger: append-only migrations, the signing key, the group-commit writer (bean
+ * {@code inspectionLedger}), head publishing (file, Camel endpoint, API), verification, dispositions, audit
+ * packages and the REST routes under /api/ledger.
+ */
 @Configuration(proxyBeanMethods = false)
 public class LedgerConfiguration {
 
     /** Flyway V2 (Java): append-only triggers; Spring Boot hands JavaMigration beans to Flyway. */
     @Bean
-    public io.visionhub.ledger.store.AppendOnlyMigration ledgerAppendOnlyV2() {
-        return io.visionhub.ledger.store.AppendOnlyMigration.v2();
+    public AppendOnlyMigration ledgerAppendOnlyV2() {
+        return AppendOnlyMigration.v2();
     }
 
     /** Flyway V4 (Java): the disposition table append-only too. */
     @Bean
-    public io.visionhub.ledger.store.AppendOnlyMigration ledgerAppendOnlyV4() {
-        return io.visionhub.ledger.store.AppendOnlyMigration.v4();
+    public AppendOnlyMigration ledgerAppendOnlyV4() {
+        return AppendOnlyMigration.v4();
     }
 
     @Bean
-    public TreeHeadSigner treeHeadSigner(LedgerProperties props) {
+    public KeystoreTreeHeadSigner treeHeadSigner(LedgerProperties props) {
         LedgerProperties.Heads h = props.getHeads();
         return KeystoreTreeHeadSigner.openOrCreate(Path.of(h.getKeystore()), h.getKeystorePassword().toCharArray(),
                 h.getKeyAlias());
@@ -44,8 +56,9 @@ public class LedgerConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     @DependsOnDatabaseInitialization
-    public JdbcInspectionLedger inspectionLedger(DataSource dataSource, LedgerProperties props, TreeHeadSigner signer,
-                                                 HeadsFile headsFile, ObjectProvider<CamelContext> camel) {
+    public JdbcInspectionLedger inspectionLedger(DataSource dataSource, LedgerProperties props,
+                                                 KeystoreTreeHeadSigner signer, HeadsFile headsFile,
+                                                 ObjectProvider<CamelContext> camel) {
         JdbcInspectionLedger ledger = new JdbcInspectionLedger(dataSource, props, signer, Clock.systemUTC());
         ledger.addHeadListener(headsFile);
         CamelContext ctx = camel.getIfAvailable();
@@ -59,5 +72,39 @@ public class LedgerConfiguration {
     @DependsOnDatabaseInitialization
     public JdbcLedgerReader ledgerReader(DataSource dataSource) {
         return new JdbcLedgerReader(dataSource);
+    }
+
+    @Bean
+    public LedgerService ledgerService(JdbcLedgerReader reader, JdbcInspectionLedger ledger,
+                                       KeystoreTreeHeadSigner signer, HeadsFile headsFile,
+                                       ObjectProvider<ImageStore> images) {
+        return new LedgerService(reader, ledger, signer, headsFile, images::getIfAvailable, Clock.systemUTC());
+    }
+
+    @Bean
+    public DispositionService dispositionService(JdbcInspectionLedger ledger, DataSource dataSource,
+                                                 LedgerProperties props, ObjectProvider<UserDetailsService> users,
+                                                 ObjectProvider<PasswordEncoder> encoder) {
+        return new DispositionService(ledger, dataSource, users::getIfAvailable, encoder::getIfAvailable,
+                Clock.systemUTC(), props.getSignatures().getMaxFailures(), props.getSignatures().getLockout());
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    public DispositionQueries dispositionQueries(DataSource dataSource) {
+        return new DispositionQueries(dataSource);
+    }
+
+    @Bean
+    public AuditPackageService auditPackageService(LedgerService ledger, DispositionQueries queries,
+                                                   DataSource dataSource) {
+        return new AuditPackageService(ledger, queries, dataSource, Clock.systemUTC());
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "visionhub.ledger.api", name = "enabled", matchIfMissing = true)
+    public LedgerRestRoutes ledgerRestRoutes(LedgerService ledger, DispositionService dispositions,
+                                             DispositionQueries queries, AuditPackageService audit) {
+        return new LedgerRestRoutes(ledger, dispositions, queries, audit);
     }
 }

@@ -17,6 +17,28 @@ public class LedgerProperties {
     /** On H2: force the file to disk (CHECKPOINT SYNC) after each group commit, for power-loss durability. */
     private boolean h2SyncEachCommit = true;
     private final Heads heads = new Heads();
+    private final Signatures signatures = new Signatures();
+    private final Api api = new Api();
+
+    public static class Signatures {
+        /** Wrong passwords in a row before a user's signing is locked. */
+        private int maxFailures = 3;
+        /** How long signing stays locked after that. */
+        private Duration lockout = Duration.ofMinutes(15);
+
+        public int getMaxFailures() { return maxFailures; }
+        public void setMaxFailures(int maxFailures) { this.maxFailures = maxFailures; }
+        public Duration getLockout() { return lockout; }
+        public void setLockout(Duration lockout) { this.lockout = lockout; }
+    }
+
+    public static class Api {
+        /** REST endpoints under /api/ledger. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    }
 
     public static class Heads {
         /** Sign a tree head at least every this many records... */
@@ -63,4 +85,6 @@ public class LedgerProperties {
     public boolean isH2SyncEachCommit() { return h2SyncEachCommit; }
     public void setH2SyncEachCommit(boolean h2SyncEachCommit) { this.h2SyncEachCommit = h2SyncEachCommit; }
     public Heads getHeads() { return heads; }
+    public Signatures getSignatures() { return signatures; }
+    public Api getApi() { return api; }
 }

@@ -6,6 +6,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.springframework.beans.factory.ObjectProvider;
+
 import java.nio.file.Path;
 
 /**
@@ -29,8 +33,10 @@ public class VisionConfiguration {
     }
 
     @Bean(name = "vision")
-    public VisionComponent visionComponent(VisionProperties props, ImageStore imageStore, DemoModelReady demo) {
+    public VisionComponent visionComponent(VisionProperties props, ImageStore imageStore, DemoModelReady demo,
+                                           ObjectProvider<MeterRegistry> meters) {
         VisionComponent c = new VisionComponent();
+        c.setMeterRegistry(meters.getIfAvailable());
         c.setImageStore(imageStore);
         c.setImageUriPrefix(props.imageUriPrefix());
         VisionProperties.Session s = props.session();
@@ -42,5 +48,11 @@ public class VisionConfiguration {
         c.setCuda(s.cuda());
         c.setCudaDevice(s.cudaDevice());
         return c;
+    }
+
+    /** Health component "vision": one entry per camera. */
+    @Bean
+    public VisionHealthIndicator visionHealthIndicator(ObjectProvider<CamelContext> camel) {
+        return new VisionHealthIndicator(camel::getIfAvailable);
     }
 }

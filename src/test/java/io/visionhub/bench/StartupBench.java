@@ -15,9 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 
 /**
  * Start-up to first event, as a fresh installation sees it: starts the packaged hub jar in an empty working
@@ -76,7 +78,10 @@ public final class StartupBench {
             CompletableFuture<Long> first = new CompletableFuture<>();
             MqttClient client = new MqttClient(url, "startup-bench", new MemoryPersistence());
             client.connect(new MqttConnectionOptions());
-            client.subscribe("visionhub/+/+/+/inspection", 1, (topic, msg) -> first.complete(System.nanoTime()));
+            // (Paho 1.2.5's subscribe(String, int, listener) overload recurses; use the array form)
+            IMqttMessageListener listener = (topic, msg) -> first.complete(System.nanoTime());
+            client.subscribe(new MqttSubscription[] {new MqttSubscription("visionhub/+/+/+/inspection", 1)},
+                    new IMqttMessageListener[] {listener});
             long at = first.get(60, TimeUnit.SECONDS);
             client.disconnect();
             client.close();

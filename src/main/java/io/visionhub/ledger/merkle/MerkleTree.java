@@ -10,11 +10,21 @@ import java.util.List;
  */
 public final class MerkleTree {
 
-    private MerkleTree() {
+    private final List<byte[]> leaves;
+    /** roots of perfect subtrees already computed, keyed by (from, size): shared by many proofs */
+    private final java.util.Map<Long, byte[]> perfect = new java.util.HashMap<>();
+
+    /** A tree over these leaf hashes that remembers subtree roots, for many proofs over one log. */
+    public MerkleTree(List<byte[]> leaves) {
+        this.leaves = leaves;
     }
 
-    /** MTH(D[from:to]). */
-    public static byte[] root(List<byte[]> leaves, int from, int to) {
+    public int size() {
+        return leaves.size();
+    }
+
+    /** MTH(D[from:to]), memoising perfect subtrees. */
+    public byte[] rootOf(int from, int to) {
         int n = to - from;
         if (n == 0) {
             return MerkleHash.empty();
@@ -22,8 +32,45 @@ public final class MerkleTree {
         if (n == 1) {
             return leaves.get(from);
         }
+        boolean isPerfect = Integer.bitCount(n) == 1;
+        long key = ((long) from << 32) | n;
+        if (isPerfect) {
+            byte[] known = perfect.get(key);
+            if (known != null) {
+                return known;
+            }
+        }
         int k = largestPowerOfTwoBelow(n);
-        return MerkleHash.node(root(leaves, from, from + k), root(leaves, from + k, to));
+        byte[] r = MerkleHash.node(rootOf(from, from + k), rootOf(from + k, to));
+        if (isPerfect) {
+            perfect.put(key, r);
+        }
+        return r;
+    }
+
+    /** PATH(m, D[0:n]). */
+    public List<byte[]> inclusionProof(int m, int n) {
+        if (m < 0 || m >= n || n > leaves.size()) {
+            throw new IllegalArgumentException("no leaf " + m + " in a tree of size " + n);
+        }
+        List<byte[]> path = new ArrayList<>();
+        path(m, 0, n, path);
+        return path;
+    }
+
+    /** PROOF(m, D[0:n]). */
+    public List<byte[]> consistencyProof(int m, int n) {
+        if (m < 1 || m > n || n > leaves.size()) {
+            throw new IllegalArgumentException("no consistency proof from size " + m + " to size " + n);
+        }
+        List<byte[]> out = new ArrayList<>();
+        subproof(m, 0, n, true, out);
+        return out;
+    }
+
+    /** MTH(D[from:to]). */
+    public static byte[] root(List<byte[]> leaves, int from, int to) {
+        return new MerkleTree(leaves).rootOf(from, to);
     }
 
     public static byte[] root(List<byte[]> leaves) {
@@ -34,54 +81,44 @@ public final class MerkleTree {
 
     /** PATH(m, D[0:n]): the audit path of leaf m in the tree of the first n leaves. */
     public static List<byte[]> inclusionProof(List<byte[]> leaves, int m, int n) {
-        if (m < 0 || m >= n || n > leaves.size()) {
-            throw new IllegalArgumentException("no leaf " + m + " in a tree of size " + n);
-        }
-        List<byte[]> path = new ArrayList<>();
-        path(leaves, m, 0, n, path);
-        return path;
+        return new MerkleTree(leaves).inclusionProof(m, n);
     }
 
-    private static void path(List<byte[]> d, int m, int from, int to, List<byte[]> out) {
+    private void path(int m, int from, int to, List<byte[]> out) {
         int n = to - from;
         if (n <= 1) {
             return;
         }
         int k = largestPowerOfTwoBelow(n);
         if (m < k) {
-            path(d, m, from, from + k, out);
-            out.add(root(d, from + k, to));
+            path(m, from, from + k, out);
+            out.add(rootOf(from + k, to));
         } else {
-            path(d, m - k, from + k, to, out);
-            out.add(root(d, from, from + k));
+            path(m - k, from + k, to, out);
+            out.add(rootOf(from, from + k));
         }
     }
 
     /** PROOF(m, D[0:n]): proves the tree of the first m leaves is a prefix of the tree of n leaves. */
     public static List<byte[]> consistencyProof(List<byte[]> leaves, int m, int n) {
-        if (m < 1 || m > n || n > leaves.size()) {
-            throw new IllegalArgumentException("no consistency proof from size " + m + " to size " + n);
-        }
-        List<byte[]> out = new ArrayList<>();
-        subproof(leaves, m, 0, n, true, out);
-        return out;
+        return new MerkleTree(leaves).consistencyProof(m, n);
     }
 
-    private static void subproof(List<byte[]> d, int m, int from, int to, boolean b, List<byte[]> out) {
+    private void subproof(int m, int from, int to, boolean b, List<byte[]> out) {
         int n = to - from;
         if (m == n) {
             if (!b) {
-                out.add(root(d, from, to));
+                out.add(rootOf(from, to));
             }
             return;
         }
         int k = largestPowerOfTwoBelow(n);
         if (m <= k) {
-            subproof(d, m, from, from + k, b, out);
-            out.add(root(d, from + k, to));
+            subproof(m, from, from + k, b, out);
+            out.add(rootOf(from + k, to));
         } else {
-            subproof(d, m - k, from + k, to, false, out);
-            out.add(root(d, from, from + k));
+            subproof(m - k, from + k, to, false, out);
+            out.add(rootOf(from, from + k));
         }
     }
 

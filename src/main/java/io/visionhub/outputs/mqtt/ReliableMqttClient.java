@@ -35,6 +35,8 @@ import java.util.function.Consumer;
 public class ReliableMqttClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReliableMqttClient.class);
+    /** Longest wait for a free slot in the broker's in-flight window before a message goes to the disk buffer. */
+    private static final long WINDOW_WAIT_MS = 1000;
     /** Messages sent from the buffer per round trip. */
     private static final int DRAIN_BATCH = 16;
 
@@ -52,6 +54,8 @@ public class ReliableMqttClient implements AutoCloseable {
     private final MqttAsyncClient client;
     private volatile Consumer<ReliableMqttClient> onConnect = c -> { };
     private volatile boolean connected;
+    /** The broker's receive maximum (CONNACK): QoS 1/2 messages it accepts unacknowledged. Guarded by lock. */
+    private int window = 10;
     private volatile boolean running;
     private long nextSequence;
     private Thread keeper;
@@ -118,8 +122,22 @@ public class ReliableMqttClient implements AutoCloseable {
      */
     public boolean publish(OutboundMessage message) {
         synchronized (lock) {
+            // a full in-flight window is back-pressure (a round trip on a healthy link), not a reason for the disk
+            long waitUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WINDOW_WAIT_MS);
+            while (connected && buffer.isEmpty() && message.qos() > 0 && inFlight.size() >= window) {
+                long left = waitUntil - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             long seq = nextSequence++;
-            if (connected && buffer.isEmpty()) {
+            if (connected && buffer.isEmpty() && (message.qos() == 0 || inFlight.size() < window)) {
                 try {
                     inFlight.put(seq, message);
                     client.publish(message.topic(), toPaho(message), seq, new Ack(seq));
@@ -304,7 +322,13 @@ public class ReliableMqttClient implements AutoCloseable {
 
     private boolean tryConnect() throws InterruptedException {
         try {
-            client.connect(options).waitForCompletion(options.getConnectionTimeout() * 1000L + 1000);
+            IMqttToken token = client.connect(options);
+            token.waitForCompletion(options.getConnectionTimeout() * 1000L + 1000);
+            Integer receiveMaximum = token.getResponseProperties() == null ? null
+                    : token.getResponseProperties().getReceiveMaximum();
+            synchronized (lock) {
+                window = receiveMaximum == null || receiveMaximum <= 0 ? 65_535 : receiveMaximum;
+            }
         } catch (MqttException e) {
             LOG.debug("MQTT connect to {} failed: {}", brokerUrl, e.getMessage());
             return false;
@@ -327,6 +351,13 @@ public class ReliableMqttClient implements AutoCloseable {
     /** Sends one batch from the buffer head; removes what the broker acknowledged, in order. */
     private boolean sendBatch(List<Map.Entry<Long, OutboundMessage>> batch) {
         List<IMqttToken> tokens = new ArrayList<>(batch.size());
+        int room;
+        synchronized (lock) {
+            room = Math.max(1, window - inFlight.size());
+        }
+        if (batch.size() > room) {
+            batch = batch.subList(0, room);
+        }
         for (Map.Entry<Long, OutboundMessage> e : batch) {
             try {
                 tokens.add(client.publish(e.getValue().topic(), toPaho(e.getValue())));

@@ -65,6 +65,7 @@ public class HubOpcUaServer implements AutoCloseable {
     private final String applicationUri;
     private OpcUaServer server;
     private StationNamespace namespace;
+    private MachineVisionTypes machineVision;
     private int port = -1;
     private Path pkiDir;
 
@@ -125,11 +126,14 @@ public class HubOpcUaServer implements AutoCloseable {
                 .build();
         OpcUaServer s = new OpcUaServer(config, profile -> new OpcTcpServerTransport(
                 OpcTcpServerTransportConfig.newBuilder().build()));
-        StationNamespace ns = new StationNamespace(s);
+        MachineVisionTypes mv = new MachineVisionTypes(s);
+        mv.startup();
+        StationNamespace ns = new StationNamespace(s, mv);
         ns.startup();
         s.startup().get(30, TimeUnit.SECONDS);
         server = s;
         namespace = ns;
+        machineVision = mv;
         for (String station : props.getStations()) {
             ns.station(station);
         }
@@ -151,6 +155,7 @@ public class HubOpcUaServer implements AutoCloseable {
         }
         try {
             namespace.shutdown();
+            machineVision.shutdown();
             server.shutdown().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("OPC UA server on port {} did not stop cleanly: {}", port, e.getMessage());

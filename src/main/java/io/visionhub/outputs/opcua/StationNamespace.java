@@ -48,11 +48,13 @@ public class StationNamespace extends ManagedNamespaceWithLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(StationNamespace.class);
 
     private final SubscriptionModel subscriptions;
+    private final MachineVisionTypes types;
     private final Map<String, StationNodes> stations = new ConcurrentHashMap<>();
     private volatile UaFolderNode stationsFolder;
 
-    public StationNamespace(OpcUaServer server) {
+    public StationNamespace(OpcUaServer server, MachineVisionTypes types) {
         super(server, NAMESPACE_URI);
+        this.types = types;
         subscriptions = new SubscriptionModel(server, this);
         getLifecycleManager().addLifecycle(subscriptions);
         getLifecycleManager().addStartupTask(this::createRoot);
@@ -100,7 +102,7 @@ public class StationNamespace extends ManagedNamespaceWithLifecycle {
                 .setNodeId(newNodeId(base))
                 .setBrowseName(newQualifiedName(station))
                 .setDisplayName(LocalizedText.english(station))
-                .setTypeDefinition(NodeIds.BaseObjectType)
+                .setTypeDefinition(types.visionSystemType())
                 .setEventNotifier(ubyte(1))
                 .build();
         getNodeManager().addNode(object);
@@ -109,6 +111,9 @@ public class StationNamespace extends ManagedNamespaceWithLifecycle {
                 stationsFolder.getNodeId().expanded(), false));
         StationNodes nodes = new StationNodes(station, object);
         nodes.systemState = variable(object, base, "SystemState", NodeIds.String, new Variant("SBY"));
+        UaFolderNode stateMachine = folder(object, base, "VisionStateMachine");
+        nodes.currentState = variable(stateMachine, base, "VisionStateMachine/CurrentState", NodeIds.LocalizedText,
+                new Variant(LocalizedText.english("Operational")));
         nodes.stationId = variable(object, base, "StationId", NodeIds.String, new Variant(station));
         UaFolderNode context = folder(object, base, "ProductionContext");
         nodes.line = variable(context, base, "ProductionContext/Line", NodeIds.String, Variant.NULL_VALUE);
@@ -178,7 +183,7 @@ public class StationNamespace extends ManagedNamespaceWithLifecycle {
             e.setDisplayName(LocalizedText.english("ResultReady"));
             e.setEventId(ByteString.of(ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
                     .putLong(id.getLeastSignificantBits()).array()));
-            e.setEventType(NodeIds.BaseEventType);
+            e.setEventType(types.resultReadyEventType());
             e.setSourceNode(nodes.object.getNodeId());
             e.setSourceName(nodes.station);
             e.setTime(DateTime.now());
@@ -232,6 +237,7 @@ public class StationNamespace extends ManagedNamespaceWithLifecycle {
         final String station;
         final UaObjectNode object;
         UaVariableNode systemState;
+        UaVariableNode currentState;
         UaVariableNode stationId;
         UaVariableNode line;
         UaVariableNode productionOrder;

@@ -28,6 +28,9 @@ public class VisionComponent extends DefaultComponent {
     @Metadata(description = "Store for frames and annotated frames (content-addressed); looked up as bean "
             + "'imageStore' when not set, else a FileImageStore under imagesDir", autowired = true)
     private ImageStore imageStore;
+    @Metadata(description = "Micrometer registry for per-camera metrics (frames, drops, reconnects, errors, latency)",
+            autowired = true)
+    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
     @Metadata(description = "Folder of the file image store used when no imageStore bean exists", defaultValue = "data/images")
     private String imagesDir = "data/images";
     @Metadata(description = "Link prefix of stored images in events (the sha256 is appended)", defaultValue = "/api/images/")
@@ -171,6 +174,14 @@ public class VisionComponent extends DefaultComponent {
 
     public SessionTuning sessionTuning() {
         return new SessionTuning(intraOpThreads, interOpThreads, allowSpinning, optimization, warmupRuns, cuda, cudaDevice);
+    }
+
+    public io.micrometer.core.instrument.MeterRegistry getMeterRegistry() {
+        return meterRegistry;
+    }
+
+    public void setMeterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+        this.meterRegistry = meterRegistry;
     }
 
     public int getModelWatchSeconds() {

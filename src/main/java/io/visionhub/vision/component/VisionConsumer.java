@@ -24,8 +24,6 @@ import java.util.concurrent.TimeUnit;
 public class VisionConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(VisionConsumer.class);
-    static final long MIN_BACKOFF_MS = 200;
-    static final long MAX_BACKOFF_MS = 10_000;
 
     private final VisionEndpoint endpoint;
     private final LatestFrameHandoff handoff = new LatestFrameHandoff();
@@ -35,6 +33,7 @@ public class VisionConsumer extends DefaultConsumer {
     private ModelHandle model;
     private FrameInspector inspector;
     private volatile FrameSource source;
+    private CameraMetrics meters;
 
     public VisionConsumer(VisionEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -46,12 +45,17 @@ public class VisionConsumer extends DefaultConsumer {
         return health;
     }
 
+    public VisionEndpoint endpoint() {
+        return endpoint;
+    }
+
     @Override
     protected void doStart() throws Exception {
         super.doStart();
         model = endpoint.modelHandle();
         inspector = endpoint.inspector(model);
         running = true;
+        meters = CameraMetrics.bind(endpoint.getComponent().getMeterRegistry(), health);
         threads = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "vision-" + endpoint.getStation(), 2);
         threads.submit(this::readLoop);
@@ -76,11 +80,15 @@ public class VisionConsumer extends DefaultConsumer {
             }
             threads = null;
         }
+        if (meters != null) {
+            meters.close();
+            meters = null;
+        }
         super.doStop();
     }
 
     private void readLoop() {
-        long backoff = MIN_BACKOFF_MS;
+        long backoff = endpoint.getReconnectDelay();
         boolean everOpened = false;
         while (running) {
             FrameSource s = null;
@@ -94,11 +102,15 @@ public class VisionConsumer extends DefaultConsumer {
                 }
                 everOpened = true;
                 health.connected(true);
-                backoff = MIN_BACKOFF_MS;
+                backoff = endpoint.getReconnectDelay();
                 Frame f;
                 while (running && (f = s.next()) != null) {
                     health.frameRead(f.captureTime());
-                    handoff.offer(f);
+                    if (s.lossless()) {
+                        handoff.put(f);
+                    } else {
+                        handoff.offer(f);
+                    }
                 }
                 if (s.finite() || !running) {
                     LOG.info("vision:{}: {} ended", endpoint.getStation(), s.describe());
@@ -108,6 +120,9 @@ public class VisionConsumer extends DefaultConsumer {
                         return;
                     }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
@@ -126,7 +141,7 @@ public class VisionConsumer extends DefaultConsumer {
                 Thread.currentThread().interrupt();
                 return;
             }
-            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            backoff = Math.min(endpoint.getReconnectMaxDelay(), backoff * 2);
         }
     }
 
@@ -146,6 +161,9 @@ public class VisionConsumer extends DefaultConsumer {
             try {
                 event = inspector.inspect(f);
                 health.inspected(event.latency().totalMs());
+                if (meters != null) {
+                    meters.recordInspection(event.latency().totalMs());
+                }
             } catch (RuntimeException e) {
                 health.inspectionError(e.getMessage());
                 LOG.warn("vision:{}: frame {} of camera {} not inspected: {}", endpoint.getStation(), f.sequence(),

@@ -5,6 +5,9 @@ import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.source.FrameSource;
 import io.visionhub.vision.source.SimulatedFrameSource;
+import io.visionhub.vision.source.FfmpegFrameSource;
+import io.visionhub.vision.source.FolderFrameSource;
+import io.visionhub.vision.source.HttpSnapshotSource;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -35,11 +38,22 @@ public class VisionEndpoint extends DefaultEndpoint {
     @UriParam(description = "Camera id; the station id when not set")
     private String camera;
     @UriParam(label = "consumer", description = "Frame source: sim (simulated parts), rtsp://..., http(s)://... "
-            + "(MJPEG or snapshot), a video file, or folder:<path> (images a smart camera drops)", defaultValue = "sim")
+            + "(MJPEG through FFmpeg), snapshot:http(s)://... (one JPEG per GET), a video file, or folder:<path> (images a "
+            + "smart camera drops)", defaultValue = "sim")
     private String source = "sim";
     @UriParam(label = "consumer", description = "Frames per second to take from the source (sim, snapshot, folder "
             + "polling); streams deliver at their own rate and the newest frame wins", defaultValue = "2")
     private double fps = 2;
+    @UriParam(label = "consumer", description = "Milliseconds a stream may stay silent (or take to open) before it "
+            + "counts as lost and is reopened with backoff", defaultValue = "5000")
+    private int timeoutMs = 5000;
+    @UriParam(label = "consumer", description = "RTSP: listen on the source address for an encoder or camera that "
+            + "pushes its stream (RTSP ANNOUNCE/RECORD) instead of pulling from a camera", defaultValue = "false")
+    private boolean rtspListen;
+    @UriParam(label = "consumer", description = "First reconnect delay in ms; doubles up to reconnectMaxDelay", defaultValue = "200")
+    private long reconnectDelay = 200;
+    @UriParam(label = "consumer", description = "Longest reconnect delay in ms", defaultValue = "10000")
+    private long reconnectMaxDelay = 10000;
     @UriParam(label = "consumer", description = "Seed of the simulated parts", defaultValue = "42")
     private long seed = 42;
     @UriParam(label = "consumer", description = "Share of simulated parts with a defect", defaultValue = "0.2")
@@ -90,7 +104,13 @@ public class VisionEndpoint extends DefaultEndpoint {
         if ("sim".equalsIgnoreCase(source) || "simulated".equalsIgnoreCase(source)) {
             return new SimulatedFrameSource(cameraId(), new SimulatedPartGenerator(seed, defectRate), fps);
         }
-        throw new IllegalArgumentException("vision:" + station + ": source '" + source + "' is not supported yet; use sim");
+        if (source.startsWith("folder:")) {
+            return new FolderFrameSource(cameraId(), java.nio.file.Path.of(source.substring("folder:".length())), fps);
+        }
+        if (source.startsWith("snapshot:")) {
+            return new HttpSnapshotSource(cameraId(), source.substring("snapshot:".length()), fps, timeoutMs);
+        }
+        return new FfmpegFrameSource(cameraId(), source, timeoutMs, rtspListen);
     }
 
     public String cameraId() {
@@ -143,6 +163,38 @@ public class VisionEndpoint extends DefaultEndpoint {
 
     public void setFps(double fps) {
         this.fps = fps;
+    }
+
+    public int getTimeoutMs() {
+        return timeoutMs;
+    }
+
+    public void setTimeoutMs(int timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
+
+    public boolean isRtspListen() {
+        return rtspListen;
+    }
+
+    public void setRtspListen(boolean rtspListen) {
+        this.rtspListen = rtspListen;
+    }
+
+    public long getReconnectDelay() {
+        return reconnectDelay;
+    }
+
+    public void setReconnectDelay(long reconnectDelay) {
+        this.reconnectDelay = reconnectDelay;
+    }
+
+    public long getReconnectMaxDelay() {
+        return reconnectMaxDelay;
+    }
+
+    public void setReconnectMaxDelay(long reconnectMaxDelay) {
+        this.reconnectMaxDelay = reconnectMaxDelay;
     }
 
     public long getSeed() {

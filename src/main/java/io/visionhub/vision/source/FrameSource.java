@@ -23,6 +23,11 @@ public interface FrameSource extends AutoCloseable {
         return false;
     }
 
+    /** Every frame is a part that must be inspected (image folders): the reader waits instead of dropping. */
+    default boolean lossless() {
+        return false;
+    }
+
     @Override
     void close();
 }

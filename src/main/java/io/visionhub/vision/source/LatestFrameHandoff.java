@@ -23,6 +23,15 @@ public final class LatestFrameHandoff {
         notifyAll();
     }
 
+    /** Waits until the slot is free, then hands the frame over (sources where every frame is a part: folders). */
+    public synchronized void put(Frame frame) throws InterruptedException {
+        while (slot != null) {
+            wait();
+        }
+        slot = frame;
+        notifyAll();
+    }
+
     /** The newest frame, waiting up to the timeout; null when none came. */
     public synchronized Frame take(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
@@ -35,6 +44,7 @@ public final class LatestFrameHandoff {
         }
         Frame f = slot;
         slot = null;
+        notifyAll();
         return f;
     }
 

@@ -1,0 +1,71 @@
+package io.visionhub.vision;
+
+import io.visionhub.vision.component.CameraHealth;
+import io.visionhub.vision.component.VisionConsumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Health of every camera read by a {@code vision:} consumer: connected, fps, last frame, reconnects, drops,
+ * errors. A camera that is not connected or has sent nothing for 10 frame periods (at least 5 s) makes the
+ * hub DEGRADED (the others keep running).
+ */
+public class VisionHealthIndicator extends AbstractHealthIndicator {
+
+    public static final Status DEGRADED = new Status("DEGRADED", "a camera is down or silent");
+    private final Supplier<CamelContext> camel;
+
+    public VisionHealthIndicator(Supplier<CamelContext> camel) {
+        super("vision health check failed");
+        this.camel = camel;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        boolean allGood = true;
+        Map<String, Object> cameras = new LinkedHashMap<>();
+        CamelContext ctx = camel.get();
+        if (ctx == null) {
+            builder.unknown().withDetail("cameras", Map.of());
+            return;
+        }
+        for (Route route : ctx.getRoutes()) {
+            if (!(route.getConsumer() instanceof VisionConsumer c)) {
+                continue;
+            }
+            CameraHealth h = c.health();
+            double fps = c.endpoint().getFps();
+            long silentMs = (long) Math.max(5000, fps > 0 ? 10_000 / fps : 5000);
+            Instant last = h.lastFrame();
+            boolean fresh = last != null && Duration.between(last, Instant.now()).toMillis() <= silentMs;
+            boolean ok = h.connected() && fresh;
+            allGood &= ok;
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("station", h.station());
+            d.put("status", ok ? "UP" : "DOWN");
+            d.put("connected", h.connected());
+            d.put("fps", Math.round(h.fps() * 100) / 100.0);
+            d.put("lastFrame", last == null ? "never" : last.toString());
+            d.put("framesRead", h.framesRead());
+            d.put("inspected", h.inspected());
+            d.put("dropped", h.dropped());
+            d.put("reconnects", h.reconnects());
+            d.put("sourceErrors", h.sourceErrors());
+            d.put("inspectionErrors", h.inspectionErrors());
+            if (h.lastError() != null) {
+                d.put("lastError", h.lastError());
+            }
+            cameras.put(h.camera(), d);
+        }
+        builder.status(allGood ? Status.UP : DEGRADED).withDetail("cameras", cameras);
+    }
+}

@@ -1,0 +1,110 @@
+package io.visionhub.vision.source;
+
+import io.visionhub.vision.Frame;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * Images a smart camera drops into a folder (FTP/SMB target): the oldest first, each moved to
+ * {@code .inspected/} once read so nothing is inspected twice and nothing is deleted. Files still being
+ * written (modified in the last half second) wait for the next look.
+ */
+public final class FolderFrameSource implements FrameSource {
+
+    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp");
+
+    private final String camera;
+    private final Path folder;
+    private final long pollNanos;
+    private final Deque<Path> pending = new ArrayDeque<>();
+    private long sequence;
+
+    public FolderFrameSource(String camera, Path folder, double fps) {
+        this.camera = camera;
+        this.folder = folder;
+        this.pollNanos = (long) (1e9 / (fps <= 0 ? 2 : fps));
+    }
+
+    @Override
+    public void open() {
+        if (!Files.isDirectory(folder)) {
+            throw new FrameSourceException("camera " + camera + ": image folder " + folder.toAbsolutePath() + " does not exist");
+        }
+        try {
+            Files.createDirectories(folder.resolve(".inspected"));
+        } catch (IOException e) {
+            throw new FrameSourceException("camera " + camera + ": cannot write to " + folder.toAbsolutePath(), e);
+        }
+    }
+
+    @Override
+    public Frame next() {
+        while (!Thread.currentThread().isInterrupted()) {
+            if (pending.isEmpty()) {
+                scan();
+            }
+            Path p = pending.poll();
+            if (p == null) {
+                LockSupport.parkNanos(pollNanos);
+                continue;
+            }
+            try {
+                byte[] bytes = Files.readAllBytes(p);
+                Files.move(p, folder.resolve(".inspected").resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                String name = p.getFileName().toString();
+                String partId = name.substring(0, name.lastIndexOf('.'));
+                return new Frame(camera, sequence++, Instant.now(), null, bytes, partId);
+            } catch (IOException e) {
+                throw new FrameSourceException("camera " + camera + ": cannot read " + p + ": " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
+    private void scan() {
+        long settled = System.currentTimeMillis() - 500;
+        try (Stream<Path> files = Files.list(folder)) {
+            files.filter(Files::isRegularFile)
+                    .filter(f -> EXTENSIONS.stream().anyMatch(e -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+                    .filter(f -> modified(f) < settled)
+                    .sorted(Comparator.comparingLong(FolderFrameSource::modified).thenComparing(Path::toString))
+                    .forEach(pending::add);
+        } catch (IOException e) {
+            throw new FrameSourceException("camera " + camera + ": cannot list " + folder.toAbsolutePath(), e);
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    @Override
+    public boolean lossless() {
+        return true;
+    }
+
+    @Override
+    public String describe() {
+        return "camera " + camera + " (folder " + folder.toAbsolutePath() + ")";
+    }
+
+    @Override
+    public void close() {
+        pending.clear();
+    }
+}

@@ -1,0 +1,225 @@
+package io.visionhub.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.visionhub.broker.EmbeddedMqttBroker;
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.outputs.mqtt.MqttEventPublisher;
+import io.visionhub.outputs.mqtt.MqttTopics;
+import io.visionhub.outputs.mqtt.ReliableMqttClient;
+import io.visionhub.outputs.mqtt.TestEvents;
+import io.visionhub.outputs.opcua.HubOpcUaServer;
+import io.visionhub.outputs.opcua.OpcUaResultPublisher;
+import io.visionhub.outputs.opcua.OpcUaServerProperties;
+import io.visionhub.plc.PlcHandshake;
+import io.visionhub.plc.PlcProperties;
+import io.visionhub.plc.PlcResultWriter;
+import io.visionhub.plc.PlcSimulator;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Shop-floor latency: from the end of inference (the event exists) through the real-time outputs of the route
+ * (opcUaResultPublisher -> plcResultWriter -> mqttEventPublisher) to (a) the reject bit written on the PLC
+ * simulator's OPC UA server (time taken inside the simulator's write handler) and (b) an independent MQTT
+ * subscriber receiving the event. Load: 4 stations x 50 inspections/s (one thread per station, as one route
+ * consumer per camera). The ledger commit is not in the path (no InspectionLedger implementation on main yet).
+ *
+ * <p>Run: {@code bench/run ShopfloorLatencyBench [seconds=30] [ratePerStation=50] [stations=4] [broker=embedded|tcp://host:port]}
+ */
+public final class ShopfloorLatencyBench {
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        int stationCount = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        String brokerArg = args.length > 3 ? args[3] : "embedded";
+        int warmupSeconds = 10;
+        Path dir = Files.createTempDirectory("shopfloor-bench");
+        List<String> stations = new ArrayList<>();
+        for (int i = 1; i <= stationCount; i++) {
+            stations.add("st" + i);
+        }
+
+        EmbeddedMqttBroker broker = null;
+        String brokerUrl = brokerArg;
+        if ("embedded".equals(brokerArg)) {
+            broker = new EmbeddedMqttBroker(dir.resolve("broker"), "127.0.0.1", 0, "in-memory");
+            broker.start();
+            brokerUrl = broker.url();
+        }
+        PlcSimulator plc = new PlcSimulator(stations);
+        OpcUaServerProperties opcProps = new OpcUaServerProperties();
+        opcProps.setPort(0);
+        opcProps.setBindAddress("127.0.0.1");
+        opcProps.setAllowSecurityNone(true);
+        opcProps.setAllowAnonymous(true);
+        opcProps.setPkiDir(dir.resolve("pki").toString());
+        HubOpcUaServer opcServer = new HubOpcUaServer(opcProps, "bench");
+        opcServer.start();
+
+        PlcProperties plcProps = new PlcProperties();
+        plcProps.setEnabled(true);
+        plcProps.setEndpointUrl(plc.endpointUrl());
+        plcProps.setCycleBudgetMs(100);
+        Map<String, PlcProperties.StationNodes> mapping = new LinkedHashMap<>();
+        for (String s : stations) {
+            PlcProperties.StationNodes n = new PlcProperties.StationNodes();
+            n.setTrigger(plc.nodeId(s, "Trigger"));
+            n.setPartId(plc.nodeId(s, "PartId"));
+            n.setResultPartId(plc.nodeId(s, "ResultPartId"));
+            n.setResultCode(plc.nodeId(s, "ResultCode"));
+            n.setReject(plc.nodeId(s, "Reject"));
+            n.setResultReady(plc.nodeId(s, "ResultReady"));
+            mapping.put(s, n);
+        }
+        plcProps.setStations(mapping);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        PlcHandshake handshake = new PlcHandshake(plcProps, meters, t -> { });
+        handshake.start();
+
+        ReliableMqttClient mqtt = new ReliableMqttClient(brokerUrl, "bench-hub", new MqttConnectionOptions(),
+                dir.resolve("buffer"), 100_000, 1000, meters);
+        MqttEventPublisher mqttPublisher = new MqttEventPublisher(mqtt, new MqttTopics("visionhub", "bench"), 1, true);
+        mqtt.start(10_000);
+        OpcUaResultPublisher opcPublisher = new OpcUaResultPublisher(opcServer);
+        PlcResultWriter plcWriter = new PlcResultWriter(handshake);
+
+        Map<String, Long> startOf = new ConcurrentHashMap<>();
+        Map<String, Long> inFlightStart = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<Long> plcNanos = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> mqttNanos = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Long> stepNanos = new ConcurrentLinkedQueue<>();
+        boolean[] measuring = {false};
+        plc.onWrite((node, nanos) -> {
+            if (node.endsWith(".Reject")) {
+                Long t0 = inFlightStart.get(node.substring(0, node.indexOf('.')));
+                if (t0 != null && measuring[0]) {
+                    plcNanos.add(nanos - t0);
+                }
+            }
+        });
+        MqttClient sub = new MqttClient(brokerUrl, "bench-sub", new MemoryPersistence());
+        sub.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                long now = System.nanoTime();
+                if (!topic.endsWith("/inspection")) {
+                    return;
+                }
+                String id = EventJson.fromJson(new String(message.getPayload(), java.nio.charset.StandardCharsets.UTF_8)).id();
+                Long t0 = startOf.remove(id);
+                if (t0 != null && measuring[0]) {
+                    mqttNanos.add(now - t0);
+                }
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse r) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken t) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {
+            }
+
+            @Override
+            public void authPacketArrived(int code, MqttProperties p) {
+            }
+        });
+        MqttConnectionOptions subOptions = new MqttConnectionOptions();
+        subOptions.setReceiveMaximum(1000);
+        sub.connect(subOptions);
+        sub.subscribe("visionhub/bench/+/+/inspection", 1);
+
+        ScheduledExecutorService load = Executors.newScheduledThreadPool(stationCount);
+        long periodMicros = 1_000_000L / rate;
+        int[] counter = {0};
+        for (String s : stations) {
+            load.scheduleAtFixedRate(() -> {
+                InspectionEvent.Verdict v = (counter[0]++ % 10 == 0) ? InspectionEvent.Verdict.NG : InspectionEvent.Verdict.OK;
+                InspectionEvent e = TestEvents.event(s, "P-" + System.nanoTime(), v);
+                long t0 = System.nanoTime(); // end of inference: the event exists
+                startOf.put(e.id(), t0);
+                inFlightStart.put(s, t0);
+                InspectionEvent out = opcPublisher.publish(e);
+                out = plcWriter.write(out);
+                mqttPublisher.publish(out);
+                if (measuring[0]) {
+                    stepNanos.add(System.nanoTime() - t0);
+                }
+            }, 0, periodMicros, TimeUnit.MICROSECONDS);
+        }
+        System.out.printf("warming up %d s at %d stations x %d inspections/s ...%n", warmupSeconds, stationCount, rate);
+        Thread.sleep(warmupSeconds * 1000L);
+        measuring[0] = true;
+        long t = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        measuring[0] = false;
+        double elapsed = (System.nanoTime() - t) / 1e9;
+        load.shutdown();
+        load.awaitTermination(10, TimeUnit.SECONDS);
+        Thread.sleep(500);
+
+        System.out.printf("ShopfloorLatencyBench: %d stations x %d inspections/s for %.0f s (broker %s, PLC simulator "
+                + "over OPC UA None, cycle budget %d ms; ledger commit NOT included)%n", stationCount, rate, elapsed,
+                brokerArg, plcProps.getCycleBudgetMs());
+        report("route steps (opcua+plc+mqtt hand-off)", stepNanos, elapsed);
+        report("end of inference -> reject bit written on PLC", plcNanos, elapsed);
+        report("end of inference -> MQTT subscriber received", mqttNanos, elapsed);
+        System.out.printf("PLC deadline missed: %.0f, failed writes: %.0f; MQTT kept: %.0f, dropped: %.0f%n",
+                meters.find("visionhub.plc.deadline.missed").counters().stream().mapToDouble(c -> c.count()).sum(),
+                meters.find("visionhub.plc.writes").tag("outcome", "failed").counters().stream().mapToDouble(c -> c.count()).sum(),
+                mqtt.keptCount(), mqtt.droppedCount());
+
+        sub.disconnect();
+        sub.close();
+        mqtt.close();
+        handshake.close();
+        opcServer.stop();
+        plc.close();
+        if (broker != null) {
+            broker.stop();
+        }
+        System.exit(0);
+    }
+
+    private static void report(String what, ConcurrentLinkedQueue<Long> nanos, double seconds) {
+        long[] v = nanos.stream().mapToLong(Long::longValue).toArray();
+        if (v.length == 0) {
+            System.out.printf("%-48s no samples%n", what);
+            return;
+        }
+        Arrays.sort(v);
+        System.out.printf("%-48s n=%d (%.0f/s)  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms%n", what, v.length,
+                v.length / seconds, v[v.length / 2] / 1e6, v[(int) Math.min(v.length - 1, Math.floor(v.length * 0.99))] / 1e6,
+                v[(int) Math.min(v.length - 1, Math.floor(v.length * 0.999))] / 1e6, v[v.length - 1] / 1e6);
+    }
+}

@@ -1,0 +1,168 @@
+package io.visionhub.plc;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.outputs.mqtt.TestEvents;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The trigger / part id / result / ack handshake against {@link PlcSimulator}. */
+class PlcHandshakeTest {
+
+    static PlcSimulator plc;
+    PlcHandshake handshake;
+    SimpleMeterRegistry meters;
+    final BlockingQueue<PlcTrigger> triggers = new LinkedBlockingQueue<>();
+
+    @BeforeAll
+    static void startPlc() throws Exception {
+        plc = new PlcSimulator(List.of("st1", "st2", "st3", "st4", "st5"));
+    }
+
+    @AfterAll
+    static void stopPlc() throws Exception {
+        plc.close();
+    }
+
+    @AfterEach
+    void closeHandshake() {
+        if (handshake != null) {
+            handshake.close();
+        }
+    }
+
+    static PlcProperties.StationNodes mapping(String station, String resultCodeNode) {
+        PlcProperties.StationNodes n = new PlcProperties.StationNodes();
+        n.setTrigger(plc.nodeId(station, "Trigger"));
+        n.setPartId(plc.nodeId(station, "PartId"));
+        n.setResultPartId(plc.nodeId(station, "ResultPartId"));
+        n.setResultCode(plc.nodeId(station, resultCodeNode));
+        n.setReject(plc.nodeId(station, "Reject"));
+        n.setResultReady(plc.nodeId(station, "ResultReady"));
+        n.setAck(plc.nodeId(station, "Ack"));
+        return n;
+    }
+
+    PlcHandshake start(String station, String resultCodeNode, long budgetMs) throws Exception {
+        PlcProperties props = new PlcProperties();
+        props.setEnabled(true);
+        props.setEndpointUrl(plc.endpointUrl());
+        props.setCycleBudgetMs(budgetMs);
+        props.setStations(Map.of(station, mapping(station, resultCodeNode)));
+        meters = new SimpleMeterRegistry();
+        handshake = new PlcHandshake(props, meters, triggers::add);
+        handshake.start();
+        return handshake;
+    }
+
+    double count(String name, String station) {
+        return meters.find(name).tag("station", station).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    double writes(String station, String outcome) {
+        return meters.get("visionhub.plc.writes").tag("station", station).tag("outcome", outcome).counter().count();
+    }
+
+    @Test
+    void triggerWithPartIdGetsTheResultWithTheSamePartIdAndAckClearsResultReady() throws Exception {
+        start("st1", "ResultCode", 2000);
+        plc.trigger("st1", "PART-001");
+        PlcTrigger trigger = triggers.poll(10, TimeUnit.SECONDS);
+        assertThat(trigger).isNotNull();
+        assertThat(trigger.station()).isEqualTo("st1");
+        assertThat(trigger.partId()).isEqualTo("PART-001");
+
+        InspectionEvent event = TestEvents.event("st1", trigger.partId(), InspectionEvent.Verdict.NG);
+        PlcResultWriter writer = new PlcResultWriter(handshake);
+        assertThat(writer.write(event)).isSameAs(event);
+
+        assertThat(plc.value("st1", "ResultPartId")).isEqualTo("PART-001");
+        assertThat(plc.value("st1", "ResultCode")).isEqualTo((short) 2);
+        assertThat(plc.value("st1", "Reject")).isEqualTo(true);
+        assertThat(plc.value("st1", "ResultReady")).isEqualTo(true);
+        assertThat(writes("st1", "confirmed")).isEqualTo(1);
+
+        plc.set("st1", "Ack", new Variant(true));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> Boolean.FALSE.equals(plc.value("st1", "ResultReady")));
+        plc.set("st1", "Ack", new Variant(false));
+        plc.set("st1", "Trigger", new Variant(false));
+    }
+
+    @Test
+    void refusedWritesAreRetriedWithinTheCycleBudget() throws Exception {
+        start("st2", "ResultCode", 5000);
+        plc.refuseNextWrites(2);
+        assertThat(handshake.writeResult(TestEvents.event("st2", "PART-2", InspectionEvent.Verdict.OK)))
+                .isEqualTo(PlcHandshake.Outcome.CONFIRMED);
+        assertThat(writes("st2", "failed")).isGreaterThanOrEqualTo(1);
+        assertThat(writes("st2", "confirmed")).isEqualTo(1);
+        assertThat(plc.value("st2", "Reject")).isEqualTo(false);
+        assertThat(plc.value("st2", "ResultCode")).isEqualTo((short) 1);
+    }
+
+    @Test
+    void triggerWithoutResultInTimeIsCountedAndRejectedByTheFailSafe() throws Exception {
+        start("st3", "ResultCode", 150);
+        plc.set("st3", "Reject", new Variant(false));
+        plc.trigger("st3", "PART-LATE");
+        assertThat(triggers.poll(10, TimeUnit.SECONDS)).isNotNull();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> count("visionhub.plc.deadline.missed", "st3") == 1);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> Boolean.TRUE.equals(plc.value("st3", "Reject")));
+        assertThat(plc.value("st3", "ResultCode")).isEqualTo((short) 9);
+        assertThat(plc.value("st3", "ResultPartId")).isEqualTo("PART-LATE");
+        plc.set("st3", "Trigger", new Variant(false));
+    }
+
+    @Test
+    void wrongTypeOnThePlcIsRetriedUntilTheDeadlineThenFailSafe() throws Exception {
+        start("st4", "WrongType", 100);
+        plc.set("st4", "Reject", new Variant(false));
+        assertThat(handshake.writeResult(TestEvents.event("st4", "PART-4", InspectionEvent.Verdict.OK)))
+                .isEqualTo(PlcHandshake.Outcome.MISSED);
+        assertThat(writes("st4", "failed")).isGreaterThanOrEqualTo(1);
+        assertThat(count("visionhub.plc.deadline.missed", "st4")).isEqualTo(1);
+        // the fail-safe writes reject as well; the result code still cannot be written, the reject bit can
+        assertThat(plc.value("st4", "Reject")).isEqualTo(true);
+    }
+
+    @Test
+    void unknownStationPassesThroughAndNothingIsWritten() throws Exception {
+        start("st5", "ResultCode", 500);
+        InspectionEvent event = TestEvents.event("station-without-plc", "P", InspectionEvent.Verdict.NG);
+        assertThat(handshake.writeResult(event)).isEqualTo(PlcHandshake.Outcome.UNMAPPED);
+        assertThat(new PlcResultWriter(handshake).write(event)).isSameAs(event);
+        assertThatThrownBy(() -> new PlcResultWriter(handshake).write(null)).hasMessageContaining("needs an InspectionEvent");
+    }
+
+    @Test
+    void badMappingIsRefusedAtStartWithTheKeyToFix() {
+        PlcProperties props = new PlcProperties();
+        props.setEndpointUrl(plc.endpointUrl());
+        PlcProperties.StationNodes n = new PlcProperties.StationNodes();
+        n.setReject("ns=x;nonsense");
+        props.setStations(Map.of("stX", n));
+        assertThatThrownBy(() -> new PlcHandshake(props, new SimpleMeterRegistry(), t -> { }))
+                .hasMessageContaining("visionhub.plc.stations.stX.reject").hasMessageContaining("not an OPC UA node id");
+        PlcProperties.StationNodes empty = new PlcProperties.StationNodes();
+        props.setStations(Map.of("stY", empty));
+        assertThatThrownBy(() -> new PlcHandshake(props, new SimpleMeterRegistry(), t -> { }))
+                .hasMessageContaining("neither result-code nor reject");
+        props.setStations(Map.of());
+        props.setCycleBudgetMs(0);
+        assertThatThrownBy(() -> new PlcHandshake(props, new SimpleMeterRegistry(), t -> { }))
+                .hasMessageContaining("cycle-budget-ms");
+    }
+}

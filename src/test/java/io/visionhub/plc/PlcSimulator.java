@@ -1,0 +1,187 @@
+package io.visionhub.plc;
+
+import io.visionhub.outputs.PortPicker;
+import org.eclipse.milo.opcua.sdk.core.AccessLevel;
+import org.eclipse.milo.opcua.sdk.core.Reference;
+import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
+import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.items.DataItem;
+import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.filters.AttributeFilter;
+import org.eclipse.milo.opcua.sdk.server.nodes.filters.AttributeFilterContext;
+import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
+import org.eclipse.milo.opcua.stack.core.AttributeId;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS;
+
+/**
+ * A PLC simulator: a Milo OPC UA server (security None, anonymous) with, per station, the nodes a PLC program
+ * exposes for a vision handshake under {@code ns=<urn:visionhub:plc-sim>;s=<station>.<Name>}: Trigger, PartId,
+ * ResultPartId, ResultCode (Int16), Reject, ResultReady, Ack, and WrongType (a String where a number belongs).
+ * It can refuse the next writes, and it reports every client write of a value with its arrival time.
+ */
+public final class PlcSimulator implements AutoCloseable {
+
+    public static final String NAMESPACE_URI = "urn:visionhub:plc-sim";
+    private static final Object[][] NODES = {
+            {"Trigger", NodeIds.Boolean, false}, {"PartId", NodeIds.String, ""}, {"ResultPartId", NodeIds.String, ""},
+            {"ResultCode", NodeIds.Int16, (short) 0}, {"Reject", NodeIds.Boolean, false},
+            {"ResultReady", NodeIds.Boolean, false}, {"Ack", NodeIds.Boolean, false}, {"WrongType", NodeIds.String, ""}};
+
+    private final OpcUaServer server;
+    private final SimNamespace namespace;
+    private final int port;
+    private final AtomicInteger refuseWrites = new AtomicInteger();
+    private volatile BiConsumer<String, Long> writeListener = (node, nanos) -> { };
+
+    public PlcSimulator(List<String> stations) throws Exception {
+        port = PortPicker.ephemeral("127.0.0.1");
+        EndpointConfig endpoint = EndpointConfig.newBuilder()
+                .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
+                .setBindAddress("127.0.0.1").setBindPort(port).setHostname("127.0.0.1").setPath("/plc")
+                .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None)
+                .addTokenPolicy(USER_TOKEN_POLICY_ANONYMOUS).build();
+        OpcUaServerConfig config = OpcUaServerConfig.builder()
+                .setApplicationUri("urn:visionhub:plc-simulator")
+                .setApplicationName(LocalizedText.english("PLC simulator"))
+                .setProductUri("urn:visionhub:plc-simulator")
+                .setEndpoints(Set.of(endpoint))
+                .setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine()))
+                .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
+                .build();
+        server = new OpcUaServer(config, p -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
+        namespace = new SimNamespace(server, stations);
+        namespace.startup();
+        server.startup().get(30, TimeUnit.SECONDS);
+    }
+
+    public String endpointUrl() {
+        return "opc.tcp://127.0.0.1:" + port + "/plc";
+    }
+
+    /** Node id text as the hub's configuration holds it. */
+    public String nodeId(String station, String name) {
+        return "ns=" + server.getNamespaceTable().getIndex(NAMESPACE_URI) + ";s=" + station + "." + name;
+    }
+
+    /** The PLC program sets the part id, then raises the trigger. */
+    public void trigger(String station, String partId) {
+        set(station, "PartId", new Variant(partId));
+        set(station, "Trigger", new Variant(true));
+    }
+
+    public void set(String station, String name, Variant value) {
+        namespace.nodes.get(station + "." + name).setValue(new DataValue(value));
+    }
+
+    public Object value(String station, String name) {
+        return namespace.nodes.get(station + "." + name).getValue().getValue().getValue();
+    }
+
+    /** The next n client writes of values are refused with Bad_DeviceFailure. */
+    public void refuseNextWrites(int n) {
+        refuseWrites.set(n);
+    }
+
+    /** Called with (station.Name, System.nanoTime()) for each value a client writes. */
+    public void onWrite(BiConsumer<String, Long> listener) {
+        this.writeListener = listener;
+    }
+
+    @Override
+    public void close() throws Exception {
+        namespace.shutdown();
+        server.shutdown().get(10, TimeUnit.SECONDS);
+    }
+
+    private final class SimNamespace extends ManagedNamespaceWithLifecycle {
+        final Map<String, UaVariableNode> nodes = new ConcurrentHashMap<>();
+        private final SubscriptionModel subscriptions;
+
+        SimNamespace(OpcUaServer server, List<String> stations) {
+            super(server, NAMESPACE_URI);
+            subscriptions = new SubscriptionModel(server, this);
+            getLifecycleManager().addLifecycle(subscriptions);
+            getLifecycleManager().addStartupTask(() -> stations.forEach(this::station));
+        }
+
+        private void station(String station) {
+            UaFolderNode folder = new UaFolderNode(getNodeContext(), newNodeId(station), newQualifiedName(station),
+                    LocalizedText.english(station));
+            getNodeManager().addNode(folder);
+            folder.addReference(new Reference(folder.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
+            for (Object[] n : NODES) {
+                String name = (String) n[0];
+                UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+                        .setNodeId(newNodeId(station + "." + name))
+                        .setAccessLevel(AccessLevel.READ_WRITE).setUserAccessLevel(AccessLevel.READ_WRITE)
+                        .setBrowseName(newQualifiedName(name)).setDisplayName(LocalizedText.english(name))
+                        .setDataType((NodeId) n[1]).setTypeDefinition(NodeIds.BaseDataVariableType).build();
+                node.setValue(new DataValue(new Variant(n[2])));
+                String key = station + "." + name;
+                node.getFilterChain().addLast(new AttributeFilter() {
+                    @Override
+                    public void writeAttribute(AttributeFilterContext ctx, AttributeId id, Object value) throws UaException {
+                        if (id == AttributeId.Value) {
+                            if (refuseWrites.getAndUpdate(x -> Math.max(0, x - 1)) > 0) {
+                                throw new UaException(StatusCodes.Bad_DeviceFailure, "simulated PLC write failure");
+                            }
+                            writeListener.accept(key, System.nanoTime());
+                        }
+                        ctx.writeAttribute(id, value);
+                    }
+                });
+                getNodeManager().addNode(node);
+                folder.addOrganizes(node);
+                nodes.put(key, node);
+            }
+        }
+
+        @Override
+        public void onDataItemsCreated(List<DataItem> dataItems) {
+            subscriptions.onDataItemsCreated(dataItems);
+        }
+
+        @Override
+        public void onDataItemsModified(List<DataItem> dataItems) {
+            subscriptions.onDataItemsModified(dataItems);
+        }
+
+        @Override
+        public void onDataItemsDeleted(List<DataItem> dataItems) {
+            subscriptions.onDataItemsDeleted(dataItems);
+        }
+
+        @Override
+        public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
+            subscriptions.onMonitoringModeChanged(monitoredItems);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.visionhub.vision.source;
+
+import io.visionhub.vision.Frame;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LatestFrameHandoffTest {
+
+    static Frame frame(long seq) {
+        return new Frame("cam", seq, Instant.now(), null, new byte[]{1}, null);
+    }
+
+    @Test
+    void newestFrameWinsAndReplacedFramesAreCounted() throws Exception {
+        LatestFrameHandoff h = new LatestFrameHandoff();
+        for (long i = 0; i < 100; i++) {
+            h.offer(frame(i));
+        }
+        assertThat(h.take(1, TimeUnit.SECONDS).sequence()).isEqualTo(99);
+        assertThat(h.dropped()).isEqualTo(99);
+        assertThat(h.take(10, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void losslessPutWaitsForTheInspectorInsteadOfDropping() throws Exception {
+        LatestFrameHandoff h = new LatestFrameHandoff();
+        Thread producer = new Thread(() -> {
+            try {
+                for (long i = 0; i < 50; i++) {
+                    h.put(frame(i));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+        for (long i = 0; i < 50; i++) {
+            assertThat(h.take(5, TimeUnit.SECONDS).sequence()).isEqualTo(i);
+        }
+        producer.join();
+        assertThat(h.dropped()).isZero();
+    }
+}
