@@ -57,9 +57,13 @@ public class OutboxRepository {
                 ROW, target).stream().findFirst();
     }
 
-    /** Claims a due row until {@code leaseUntil}; false when another deliverer took it first. */
+    /**
+     * Claims a due row until {@code leaseUntil} and counts the attempt (so that after a crash mid-delivery the
+     * next attempt knows an earlier one may have reached the target); false when another deliverer took it first.
+     */
     public boolean claim(long id, Instant now, Instant leaseUntil) {
-        return jdbc.update("UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' "
+        return jdbc.update("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, updated_at = ? "
+                + "WHERE id = ? AND status = 'PENDING' "
                 + "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", ts(leaseUntil), ts(now), id, ts(now)) == 1;
     }
 

@@ -1,5 +1,6 @@
 package io.visionhub.enterprise.rules;
 
+import io.visionhub.enterprise.DeliveryHeader;
 import io.visionhub.enterprise.TargetType;
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent;
@@ -64,18 +65,7 @@ public class EnterpriseRules {
             Object v = exchange.getProperty(RuleSettings.PREFIX + name);
             return v != null ? v : exchange.getMessage().getHeader(RuleSettings.PREFIX + name);
         });
-        List<DeliveryRequest> decided = decide(body, settings);
-        List<DeliveryRequest> all = new ArrayList<>();
-        Object existing = exchange.getMessage().getHeader(InspectionLedger.HEADER_DELIVERIES);
-        if (existing instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof DeliveryRequest d) {
-                    all.add(d);
-                }
-            }
-        }
-        all.addAll(decided);
-        exchange.getMessage().setHeader(InspectionLedger.HEADER_DELIVERIES, List.copyOf(new LinkedHashSet<>(all)));
+        DeliveryHeader.append(exchange, decide(body, settings));
         exchange.getMessage().setHeader(HEADER_SEVERITY, severity.severityOf(body));
         return body;
     }
