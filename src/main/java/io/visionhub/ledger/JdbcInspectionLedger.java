@@ -86,9 +86,33 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         if (running) {
             return;
         }
+        try {
+            loadState();
+        } catch (SQLException e) {
+            throw new LedgerException("cannot open the ledger tables (did Flyway run?): " + e.getMessage(), e);
+        }
+        lastHeadAt = clock.instant();
+        running = true;
+        writer = new Thread(this::writeLoop, "ledger-writer");
+        writer.setDaemon(true);
+        writer.start();
+        LOG.info("Ledger open on {}: {} records, last signed head at size {}; heads {}", h2 ? "H2" : "PostgreSQL",
+                nextSeq, lastHeadSize, signer == null ? "off" : "signed by key " + signer.keyId());
+    }
+
+    private long storedCount() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_leaf")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Reads the sequence, the tree's right edge and the latest head from the database (start, and after a failure). */
+    private void loadState() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             h2 = c.getMetaData().getDatabaseProductName().toLowerCase().contains("h2");
-            frontier = new MerkleFrontier();
+            MerkleFrontier f = new MerkleFrontier();
             long expected = 0;
             try (Statement st = c.createStatement()) {
                 st.setFetchSize(10_000);
@@ -99,7 +123,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                             throw new LedgerException("ledger_leaf has no record " + expected + " (next is " + seq
                                     + "): the log was altered; run the ledger verification before appending");
                         }
-                        frontier.append(MerkleHash.unhex(rs.getString(2)));
+                        f.append(MerkleHash.unhex(rs.getString(2)));
                         expected++;
                     }
                 }
@@ -111,17 +135,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                     }
                 }
             }
+            frontier = f;
             nextSeq = expected;
-        } catch (SQLException e) {
-            throw new LedgerException("cannot open the ledger tables (did Flyway run?): " + e.getMessage(), e);
         }
-        lastHeadAt = clock.instant();
-        running = true;
-        writer = new Thread(this::writeLoop, "ledger-writer");
-        writer.setDaemon(true);
-        writer.start();
-        LOG.info("Ledger open on {}: {} records, last signed head at size {}; heads {}", h2 ? "H2" : "PostgreSQL",
-                nextSeq, lastHeadSize, signer == null ? "off" : "signed by key " + signer.keyId());
     }
 
     @Override
@@ -210,6 +226,17 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         try {
             commit(batch);
         } catch (SQLException e) {
+            // the outcome of a failed commit may be unknown (connection lost): re-read what the database holds
+            try {
+                if (storedCount() != nextSeq) {
+                    loadState();
+                }
+            } catch (SQLException | RuntimeException reload) {
+                LOG.error("Ledger cannot re-read its state after a failed commit ({}); refusing this batch",
+                        reload.getMessage());
+                batch.forEach(p -> fail(p, e));
+                return;
+            }
             if (batch.size() == 1) {
                 fail(batch.get(0), e);
                 return;
@@ -298,6 +325,10 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             if (h2 && props.isH2SyncEachCommit()) {
                 try (Statement st = c.createStatement()) {
                     st.execute("CHECKPOINT SYNC");
+                } catch (SQLException e) {
+                    // committed already: acknowledge, but say that power-loss durability was not confirmed
+                    LOG.error("Ledger records {}..{} committed but H2 could not force them to disk: {} (they survive "
+                            + "a process crash, not a power loss; check the disk)", nextSeq, seq - 1, e.getMessage());
                 }
             }
         }
