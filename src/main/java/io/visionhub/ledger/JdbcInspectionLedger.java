@@ -53,6 +53,13 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Pending> queue;
     private final List<Consumer<SignedTreeHead>> headListeners = new CopyOnWriteArrayList<>();
+    /** publishes heads (file, MQTT) in order, off the writer thread: a slow broker never delays a commit */
+    private final java.util.concurrent.ExecutorService publisher = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ledger-head-publisher");
+                t.setDaemon(true);
+                return t;
+            });
     private final java.util.Queue<CompletableFuture<SignedTreeHead>> headRequests =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -361,14 +368,16 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         latestHead = head;
         lastHeadSize = head.treeSize();
         lastHeadAt = head.signedAt();
-        for (Consumer<SignedTreeHead> l : headListeners) {
-            try {
-                l.accept(head);
-            } catch (RuntimeException e) {
-                LOG.warn("Publishing signed tree head {} failed in {}: {} (the head is in the database; it will be "
-                        + "published again with the next head)", head.treeSize(), l, e.getMessage());
+        publisher.execute(() -> {
+            for (Consumer<SignedTreeHead> l : headListeners) {
+                try {
+                    l.accept(head);
+                } catch (RuntimeException e) {
+                    LOG.warn("Publishing signed tree head {} to {} failed: {} (the head is in the database and the API; "
+                            + "the next head covers it too)", head.treeSize(), l, e.getMessage());
+                }
             }
-        }
+        });
     }
 
     /** Signs a head for records not yet covered when the interval passed (or always when forced). */
@@ -398,8 +407,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     /**
-     * Signs a head now for everything committed (before an export or a verification), waiting at most the
-     * append timeout; returns the latest head (null when heads are off or the log is empty).
+     * Signs a head now for everything committed (before an export or a verification) and waits until it is
+     * published, at most the append timeout each; returns the latest head (null when heads are off or the log is
+     * empty).
      */
     public SignedTreeHead signNow() {
         if (signer == null || !running) {
@@ -408,7 +418,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         CompletableFuture<SignedTreeHead> f = new CompletableFuture<>();
         headRequests.add(f);
         try {
-            return f.get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            SignedTreeHead head = f.get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            publisher.submit(() -> { }).get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return head; // signed, committed and published (file, endpoint)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return latestHead;
@@ -436,6 +448,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         running = false;
         try {
             writer.join(props.getAppendTimeout().toMillis());
+            publisher.shutdown();
+            publisher.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -173,9 +173,9 @@ class JdbcInspectionLedgerTest {
         ledger = LedgerTestSupport.ledger(ds, props);
         ledger.append(LedgerTestSupport.event(), List.of());
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> ledger.latestHead() != null && ledger.latestHead().treeSize() == 1);
-        assertThat(HeadsFile.read(Path.of(props.getHeads().getFile()))).extracting(SignedTreeHead::treeSize)
-                .contains(1L);
+                .until(() -> HeadsFile.read(Path.of(props.getHeads().getFile())).stream()
+                        .anyMatch(h -> h.treeSize() == 1));
+        assertThat(ledger.latestHead().treeSize()).isEqualTo(1);
     }
 
     @Test
