@@ -30,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -63,6 +64,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private final java.util.Queue<CompletableFuture<SignedTreeHead>> headRequests =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+    private final java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder committedRecords = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder commitNanos = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running;
     private Thread writer;
     private boolean h2;
@@ -82,6 +86,35 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     private record Pending(LedgerWrite write, CompletableFuture<LedgerReceipt> done) {
+    }
+
+    /** Group commits so far, the records they held and the time they took (writer thread, sync included). */
+    public record Stats(long commits, long records, long commitNanos) {
+        public double recordsPerCommit() {
+            return commits == 0 ? 0 : (double) records / commits;
+        }
+
+        public double millisPerCommit() {
+            return commits == 0 ? 0 : commitNanos / 1e6 / commits;
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(commits.sum(), committedRecords.sum(), commitNanos.sum());
+    }
+
+    /** Publishes the ledger's figures to Micrometer (visionhub.ledger.*). */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
+        io.micrometer.core.instrument.FunctionCounter.builder("visionhub.ledger.commits", commits, LongAdder::sum)
+                .description("group commits of the ledger writer").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("visionhub.ledger.records", committedRecords,
+                LongAdder::sum).description("records committed").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("visionhub.ledger.commit.seconds", commitNanos,
+                a -> a.sum() / 1e9).description("time spent committing (sync included)").register(meters);
+        io.micrometer.core.instrument.Gauge.builder("visionhub.ledger.queue", queue, BlockingQueue::size)
+                .description("appends waiting for the writer").register(meters);
+        io.micrometer.core.instrument.Gauge.builder("visionhub.ledger.size", this, l -> l.nextSeq)
+                .description("records in the log").register(meters);
     }
 
     /** Called for each signed head after its transaction committed (heads file, MQTT, API cache). */
@@ -272,6 +305,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     private void commit(List<Pending> batch) throws SQLException {
+        long t0 = System.nanoTime();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String recordedAt = now.toString();
         MerkleFrontier f = frontier.copy();
@@ -341,6 +375,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
         frontier = f;
         nextSeq = seq;
+        commits.increment();
+        committedRecords.add(done.size());
+        commitNanos.add(System.nanoTime() - t0);
         for (Committed d : done) {
             d.pending().done().complete(d.receipt());
         }

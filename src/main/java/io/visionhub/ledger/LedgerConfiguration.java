@@ -58,8 +58,10 @@ public class LedgerConfiguration {
     @DependsOnDatabaseInitialization
     public JdbcInspectionLedger inspectionLedger(DataSource dataSource, LedgerProperties props,
                                                  KeystoreTreeHeadSigner signer, HeadsFile headsFile,
-                                                 ObjectProvider<CamelContext> camel) {
+                                                 ObjectProvider<CamelContext> camel,
+                                                 ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         JdbcInspectionLedger ledger = new JdbcInspectionLedger(dataSource, props, signer, Clock.systemUTC());
+        meters.ifAvailable(ledger::bindMetrics);
         ledger.addHeadListener(headsFile);
         CamelContext ctx = camel.getIfAvailable();
         if (ctx != null && props.getHeads().getEndpoint() != null && !props.getHeads().getEndpoint().isBlank()) {

@@ -79,8 +79,14 @@ public final class LedgerAppendBench {
         try {
             System.out.println("== " + name);
             throughput(ledger, threads, 3, false);
+            JdbcInspectionLedger.Stats s0 = ledger.stats();
             double rate = throughput(ledger, threads, seconds, true);
-            System.out.printf("  throughput: %.0f durable records/s (%d appenders, group commit)%n", rate, threads);
+            JdbcInspectionLedger.Stats s1 = ledger.stats();
+            JdbcInspectionLedger.Stats d = new JdbcInspectionLedger.Stats(s1.commits() - s0.commits(),
+                    s1.records() - s0.records(), s1.commitNanos() - s0.commitNanos());
+            System.out.printf("  throughput: %.0f durable records/s (%d appenders, group commit: %.0f records and "
+                    + "%.2f ms per commit, writer busy %.0f%%)%n", rate, threads, d.recordsPerCommit(),
+                    d.millisPerCommit(), 100.0 * d.commitNanos() / 1e9 / seconds);
             paced(ledger, 1000, 2, false);
             paced(ledger, 1000, seconds, true);
             SignedTreeHead h = ledger.signNow();
