@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * Durable ledger appends: throughput with many concurrent appenders (group commit), and commit latency at a paced
  * 1,000 records/s (latency measured from each record's scheduled time, so a stall is not hidden). Leaf hashing,
  * outbox rows and Ed25519-signed tree heads (every 1,000 records or 10 s) are on; H2 forces its file to disk after
- * each group commit, PostgreSQL runs with synchronous_commit as configured (on by default).
+ * each group commit (fsync), PostgreSQL runs with synchronous_commit as configured (on by default).
  * <p>
  * Usage: bench/run LedgerAppendBench [h2|pg|both] [seconds per phase, default 10] [appender threads, default 64]
  * [h2-nosync]
@@ -47,7 +47,7 @@ public final class LedgerAppendBench {
         if (!which.equals("pg")) {
             Path dir = Files.createTempDirectory("ledger-bench-h2");
             try (HikariDataSource ds = LedgerTestSupport.h2(dir)) {
-                run(h2Sync ? "H2 file (CHECKPOINT SYNC per group commit)" : "H2 file (no forced sync: survives kill -9, "
+                run(h2Sync ? "H2 file (fsync per group commit)" : "H2 file (no forced sync: survives kill -9, "
                         + "not power loss)", ds, dir, seconds, threads);
             }
         }
