@@ -45,6 +45,11 @@ public class LedgerConfiguration {
     @Bean
     public KeystoreTreeHeadSigner treeHeadSigner(LedgerProperties props) {
         LedgerProperties.Heads h = props.getHeads();
+        if ("change-me".equals(h.getKeystorePassword())) {
+            org.slf4j.LoggerFactory.getLogger(LedgerConfiguration.class).warn("The ledger signing keystore {} uses the "
+                    + "demo password: set VISIONHUB_LEDGER_KEYSTORE_PASSWORD before the first start of a real "
+                    + "installation", h.getKeystore());
+        }
         return KeystoreTreeHeadSigner.openOrCreate(Path.of(h.getKeystore()), h.getKeystorePassword().toCharArray(),
                 h.getKeyAlias());
     }
