@@ -106,7 +106,7 @@ public class VisionConsumer extends DefaultConsumer {
                 Frame f;
                 while (running && (f = s.next()) != null) {
                     health.frameRead(f.captureTime());
-                    if (s.lossless()) {
+                    if (s.lossless() || endpoint.isLossless()) {
                         handoff.put(f);
                     } else {
                         handoff.offer(f);

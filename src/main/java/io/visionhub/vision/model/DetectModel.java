@@ -1,16 +1,12 @@
 package io.visionhub.vision.model;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent.Verdict;
 import io.visionhub.event.ModelRef;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A model of kind {@code detect}: YOLOv5 or YOLOv8/YOLO11 output, letterboxed input, per-class thresholds,
@@ -39,19 +35,9 @@ public final class DetectModel extends OnnxModel {
         }
         float iou = card.nms() == null ? 0.45f : card.nms().floatValue();
         this.decoder = new YoloDecoder(layout, classes.size(), thresholds, iou, 300);
-        try {
-            Map<String, NodeInfo> outputs = session.getOutputInfo();
-            this.outputName = card.output() != null && card.output().tensor() != null ? card.output().tensor()
-                    : outputs.keySet().iterator().next();
-            NodeInfo info = outputs.get(outputName);
-            if (info == null) {
-                throw new ModelException("model " + ref.name() + ": card names output '" + outputName + "', the ONNX file has "
-                        + outputs.keySet());
-            }
-            this.candidates = decoder.candidates(((TensorInfo) info.getInfo()).getShape(), ref.name());
-        } catch (OrtException e) {
-            throw new ModelException("model " + ref.name() + ": cannot read output info: " + e.getMessage(), e);
-        }
+        MainOutput main = mainOutput();
+        this.outputName = main.name();
+        this.candidates = decoder.candidates(main.shape(), ref.name());
         warmUp(tuning.warmupRuns());
     }
 

@@ -151,6 +151,26 @@ public abstract class OnnxModel implements InspectionModel {
         }
     }
 
+    /** The main output named by the card (output.tensor), else the session's first output, and its shape. */
+    protected record MainOutput(String name, long[] shape) {
+    }
+
+    protected MainOutput mainOutput() {
+        try {
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            String name = card.output() != null && card.output().tensor() != null ? card.output().tensor()
+                    : outputs.keySet().iterator().next();
+            NodeInfo info = outputs.get(name);
+            if (info == null) {
+                throw new ModelException("model " + ref.name() + ": card names output '" + name + "', the ONNX file has "
+                        + outputs.keySet());
+            }
+            return new MainOutput(name, ((TensorInfo) info.getInfo()).getShape());
+        } catch (OrtException e) {
+            throw new ModelException("model " + ref.name() + ": cannot read output info: " + e.getMessage(), e);
+        }
+    }
+
     protected abstract ModelVerdict decode(OrtSession.Result result, ImagePreprocessor.Geometry geo,
                                            double preMs, double runMs, long t0);
 
