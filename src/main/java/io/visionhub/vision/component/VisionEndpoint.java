@@ -65,8 +65,10 @@ public class VisionEndpoint extends DefaultEndpoint {
     private boolean storeImages = true;
     @UriParam(description = "Store an annotated copy (boxes drawn) when defects are found", defaultValue = "true")
     private boolean annotate = true;
-    @UriParam(description = "Format of stored frames that arrive as pixels: png or jpg", defaultValue = "png")
-    private String imageFormat = "png";
+    @UriParam(description = "Format of stored frames that arrive as pixels (streams, sim): jpg (quality 0.9, ~5 ms "
+            + "for 640x480) or png (lossless, ~10x slower on noisy frames); encoded frames are stored as received",
+            defaultValue = "jpg")
+    private String imageFormat = "jpg";
 
     public VisionEndpoint(String uri, VisionComponent component) {
         super(uri, component);
