@@ -1,8 +1,6 @@
 package io.visionhub.vision.model;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -10,8 +8,6 @@ import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent.Verdict;
 import io.visionhub.event.ModelRef;
 
-import java.awt.image.BufferedImage;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,18 +122,6 @@ public final class AnomalyModel extends OnnxModel {
             stack[sp++] = j;
         }
         return sp;
-    }
-
-    /** Runs the session and returns the raw anomaly map (for teaching reports and tests). */
-    public float[] anomalyMap(BufferedImage image) {
-        FloatBuffer in = inputBuffer();
-        preprocessor().apply(image, in);
-        try (OnnxTensor t = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, preprocessor().shape());
-             OrtSession.Result r = session().run(Map.of(inputName(), t))) {
-            return floats(r, mapName, mapW * mapH);
-        } catch (OrtException e) {
-            throw new ModelException("model " + ref().name() + ": session run failed: " + e.getMessage(), e);
-        }
     }
 
     public int mapWidth() {

@@ -109,6 +109,15 @@ class ModelKindsTest {
     }
 
     @Test
+    void cudaAskedForWithoutTheGpuBuildFallsBackToCpuAndStillInspects() throws Exception {
+        Path d = TestModels.classifier(Files.createDirectories(dir.resolve("cuda")), good);
+        SessionTuning cuda = new SessionTuning(2, 1, false, "extended", 1, true, 0);
+        try (InspectionModel m = new ModelLoader(cuda).load(d)) {
+            assertThat(m.inspect(good.get(0)).result()).isEqualTo(Verdict.OK);
+        }
+    }
+
+    @Test
     void nanOutputsAreRefusedNamingTheModel() throws Exception {
         Path d = TestModels.nanClassifier(Files.createDirectories(dir.resolve("nan")));
         assertThatThrownBy(() -> new ModelLoader().load(d))
