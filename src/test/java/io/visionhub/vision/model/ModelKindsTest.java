@@ -174,6 +174,8 @@ class ModelKindsTest {
             assertThat(model.inspect(grey).result()).isNotNull();
             assertThatThrownBy(() -> model.inspect(null)).isInstanceOf(ModelException.class)
                     .hasMessageContaining("test-classifier");
+            assertThatThrownBy(() -> model.inspect(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB)))
+                    .isInstanceOf(ModelException.class).hasMessageContaining("1x1 pixels");
         }
     }
 
