@@ -74,7 +74,7 @@ public final class TestModels {
         new ModelCard("test-detector-" + layout, "1", ModelCard.DETECT, null, "test detector",
                 new ModelCard.Input(null, size, size, 3, "RGB", true, 114, null, null, null),
                 new ModelCard.Output(layout, null, null, null, null), List.of("defect", "dust"),
-                Map.of("default", 0.5), null, null, null, 0.3, null).write(dir.resolve("model.yaml"));
+                Map.of("default", 0.5), null, null, null, 0.3, null, null).write(dir.resolve("model.yaml"));
         return dir;
     }
 
@@ -105,7 +105,7 @@ public final class TestModels {
         new ModelCard("test-classifier", "1", ModelCard.CLASSIFY, null, "test classifier",
                 new ModelCard.Input(null, size, size, 3, "RGB", false, null, null, null, null),
                 new ModelCard.Output(null, null, null, null, true), List.of("good", "defect"), Map.of("default", 0.5),
-                List.of("good"), null, null, null, null).write(dir.resolve("model.yaml"));
+                List.of("good"), null, null, null, null, null).write(dir.resolve("model.yaml"));
         return dir;
     }
 
@@ -126,7 +126,7 @@ public final class TestModels {
         g.write(dir.resolve("model.onnx"));
         new ModelCard("nan-classifier", "1", ModelCard.CLASSIFY, null, null,
                 new ModelCard.Input(null, 64, 64, 3, null, false, null, null, null, null), null,
-                List.of("good", "defect"), null, List.of("good"), null, null, null, null).write(dir.resolve("model.yaml"));
+                List.of("good", "defect"), null, List.of("good"), null, null, null, null, null).write(dir.resolve("model.yaml"));
         return dir;
     }
 

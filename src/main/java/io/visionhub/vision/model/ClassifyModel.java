@@ -75,6 +75,18 @@ public final class ClassifyModel extends OnnxModel {
             defects = List.of(new Defect(name, conf, null));
         } else {
             verdict = Verdict.UNCERTAIN;
+            defects = List.of(new Defect(name, conf, null));
+        }
+        if (verdict == Verdict.OK && card().uncertainBand() != null) {
+            // the best defect class close to its threshold makes the part UNCERTAIN
+            for (int i = 0; i < p.length; i++) {
+                String c = classes.get(i);
+                if (!okClasses.contains(c) && p[i] >= card().thresholdFor(c, 0.5) - card().uncertainBand()) {
+                    verdict = Verdict.UNCERTAIN;
+                    defects = List.of(new Defect(c, round3(p[i]), null));
+                    break;
+                }
+            }
         }
         return new ModelVerdict(verdict, defects, null, preMs, runMs, ms(t0));
     }

@@ -109,6 +109,37 @@ class ModelKindsTest {
     }
 
     @Test
+    void resultsCloseBelowTheThresholdAreUncertainWhenTheCardHasABand() throws Exception {
+        SimulatedPart part = new SimulatedPartGenerator(77, 0).defective(502, SimulatedPart.SPOT);
+        // detector: the spot scores ~1; a class threshold above it with a wide band makes it UNCERTAIN
+        Path d = TestModels.detector(Files.createDirectories(dir.resolve("band")), "yolov8", good);
+        String card = Files.readString(d.resolve("model.yaml")).replace("default: 0.5", "default: 0.9999999");
+        Files.writeString(d.resolve("model.yaml"), card + "uncertainBand: 0.5\n");
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            ModelVerdict v = model.inspect(part.image());
+            assertThat(v.result()).isEqualTo(Verdict.UNCERTAIN);
+            assertThat(v.defects()).anySatisfy(x -> assertThat(overlaps(x.box(), part.defectBox())).isTrue());
+            assertThat(model.inspect(good.get(0)).result()).isEqualTo(Verdict.OK);
+        }
+        // anomaly: a threshold just above the part's score, band 30%
+        Path a = Files.createDirectories(dir.resolve("band-anomaly"));
+        io.visionhub.vision.teach.AnomalyTeacher.Result taught = new io.visionhub.vision.teach.AnomalyTeacher()
+                .teach(good, io.visionhub.vision.teach.AnomalyTeacher.Spec.of("band", "1"), a);
+        double score;
+        try (InspectionModel model = new ModelLoader().load(a)) {
+            score = model.inspect(part.image()).anomalyScore();
+        }
+        String yaml = Files.readString(a.resolve("model.yaml")).replace("threshold: " + taught.threshold(),
+                "threshold: " + score * 1.1);
+        Files.writeString(a.resolve("model.yaml"), yaml + "uncertainBand: 0.3\n");
+        try (InspectionModel model = new ModelLoader().load(a)) {
+            ModelVerdict v = model.inspect(part.image());
+            assertThat(v.result()).isEqualTo(Verdict.UNCERTAIN);
+            assertThat(v.defects()).anySatisfy(x -> assertThat(overlaps(x.box(), part.defectBox())).isTrue());
+        }
+    }
+
+    @Test
     void cudaAskedForWithoutTheGpuBuildFallsBackToCpuAndStillInspects() throws Exception {
         Path d = TestModels.classifier(Files.createDirectories(dir.resolve("cuda")), good);
         SessionTuning cuda = new SessionTuning(2, 1, false, "extended", 1, true, 0);
