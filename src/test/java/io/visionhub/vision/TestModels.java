@@ -46,7 +46,8 @@ public final class TestModels {
             boxes[2 * n + i] = 32;
             boxes[3 * n + i] = 32;
         }
-        OnnxGraphWriter g = new OnnxGraphWriter("test-detector-" + layout);
+        OnnxGraphWriter g = new OnnxGraphWriter("test-detector-" + layout)
+                .metadata("names", "{0: 'defect', 1: 'dust'}"); // as an Ultralytics export writes them
         g.input("images", new long[]{1, 3, size, size});
         g.initializer("mean", new long[]{1, 1, cw, cw}, st.mean());
         g.initializer("std", new long[]{1, 1, cw, cw}, st.std());

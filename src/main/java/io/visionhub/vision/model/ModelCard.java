@@ -125,6 +125,12 @@ public record ModelCard(
     public record Anomaly(double threshold, Double regionThreshold, Integer minRegionCells, String defectClass) {
     }
 
+    /** A copy with these class names (from the ONNX file's metadata when the card has none). */
+    public ModelCard withClasses(List<String> names) {
+        return new ModelCard(name, version, kind, file, description, input, output, List.copyOf(names), thresholds,
+                okClasses, roi, anomaly, nms, taught, uncertainBand);
+    }
+
     public String fileOrDefault() {
         return file == null || file.isBlank() ? DEFAULT_MODEL_FILE : file;
     }
@@ -198,8 +204,9 @@ public record ModelCard(
         if (ANOMALY.equals(kind) && anomaly == null) {
             throw new ModelException(where + ": kind anomaly needs an 'anomaly' block with a threshold");
         }
-        if ((DETECT.equals(kind) || CLASSIFY.equals(kind)) && (classes == null || classes.isEmpty())) {
-            throw new ModelException(where + ": kind " + kind + " needs 'classes' (names by output index)");
+        if ((DETECT.equals(kind) || CLASSIFY.equals(kind)) && classes != null && classes.isEmpty()) {
+            throw new ModelException(where + ": 'classes' is empty; list the names by output index or leave it out "
+                    + "to use the names an Ultralytics export carries");
         }
         if (DETECT.equals(kind) && output != null && output.layout() != null
                 && !List.of("yolov5", "yolov8", "yolo11").contains(output.layout().toLowerCase())) {

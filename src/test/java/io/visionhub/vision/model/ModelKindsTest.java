@@ -88,6 +88,25 @@ class ModelKindsTest {
     }
 
     @Test
+    void classNamesComeFromTheExportsMetadataWhenTheCardHasNone() throws Exception {
+        Path d = TestModels.detector(Files.createDirectories(dir.resolve("names")), "yolov8", good);
+        String card = Files.readString(d.resolve("model.yaml")).replaceAll("(?m)^classes:\\n(- .*\\n)+", "");
+        assertThat(card).doesNotContain("- dust");
+        Files.writeString(d.resolve("model.yaml"), card);
+        SimulatedPart part = new SimulatedPartGenerator(77, 0).defective(503, SimulatedPart.SCRATCH);
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            assertThat(model.inspect(part.image()).defects()).isNotEmpty()
+                    .allSatisfy(x -> assertThat(x.defectClass()).isEqualTo("defect"));
+        }
+        // no names anywhere: a clear error
+        Path c = TestModels.classifier(Files.createDirectories(dir.resolve("nonames")), good);
+        Files.writeString(c.resolve("model.yaml"), Files.readString(c.resolve("model.yaml"))
+                .replaceAll("(?m)^classes:\\n(- .*\\n)+", ""));
+        assertThatThrownBy(() -> new ModelLoader().load(c)).isInstanceOf(ModelException.class)
+                .hasMessageContaining("no 'names' metadata");
+    }
+
+    @Test
     void classifierSeparatesDefectiveFromGoodParts() throws Exception {
         Path d = TestModels.classifier(Files.createDirectories(dir.resolve("cls")), good);
         SimulatedPartGenerator gen = new SimulatedPartGenerator(78, 0);
