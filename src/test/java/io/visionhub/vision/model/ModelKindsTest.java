@@ -98,6 +98,13 @@ class ModelKindsTest {
             assertThat(model.inspect(part.image()).defects()).isNotEmpty()
                     .allSatisfy(x -> assertThat(x.defectClass()).isEqualTo("defect"));
         }
+        // the minimal card of an Ultralytics export
+        Files.writeString(d.resolve("model.yaml"), "name: minimal\nversion: 1\nkind: detect\ninput: {width: 640, height: 640}\n");
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            ModelVerdict v = model.inspect(part.image());
+            assertThat(v.result()).isEqualTo(Verdict.NG);
+            assertThat(v.defects()).anySatisfy(x -> assertThat(overlaps(x.box(), part.defectBox())).isTrue());
+        }
         // no names anywhere: a clear error
         Path c = TestModels.classifier(Files.createDirectories(dir.resolve("nonames")), good);
         Files.writeString(c.resolve("model.yaml"), Files.readString(c.resolve("model.yaml"))
