@@ -32,7 +32,7 @@ public class QualityRestRoutes extends RouteBuilder {
                     .security(ApiRestConfiguration.BASIC_AUTH).security(ApiRestConfiguration.API_KEY)
                     .param().name("order").type(RestParamType.path).description("production order").endParam()
                     .responseMessage().code(200).message("the summary").endResponseMessage()
-                    .responseMessage().code(404).message("no inspection under this order (ApiError)").endResponseMessage()
+                    .responseMessage().code(404).message("no inspection under this order (ApiError)").responseModel(ApiError.class).endResponseMessage()
                     .to("direct:api-order-summary");
         rest("/lots").description("Lot traceability")
                 .securityDefinitions()
@@ -47,7 +47,7 @@ public class QualityRestRoutes extends RouteBuilder {
                     .param().name("limit").type(RestParamType.query).dataType("integer").defaultValue("1000")
                         .description("most inspections to list (1-10000)").required(false).endParam()
                     .responseMessage().code(200).message("the trace").endResponseMessage()
-                    .responseMessage().code(404).message("the hub knows nothing about this batch (ApiError)").endResponseMessage()
+                    .responseMessage().code(404).message("the hub knows nothing about this batch (ApiError)").responseModel(ApiError.class).endResponseMessage()
                     .to("direct:api-lot-trace");
 
         from("direct:api-order-summary").routeId("api-order-summary").process(ex -> {
