@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -42,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "visionhub.api.max-body-size=2KB",
         "visionhub.routes.dir=target/api-test-no-routes",
         "visionhub.routes.reload=false",
-        // other concerns off: this class tests the API and the context only
+        // other concerns off: this class tests the API and the context only (and must not take the demo's
+        // ports or data/)
         "visionhub.simulators.enabled=false",
         "visionhub.enterprise.outbox.enabled=false",
         "visionhub.enterprise.sync.enabled=false",
@@ -52,7 +54,11 @@ import static org.assertj.core.api.Assertions.assertThat;
         "visionhub.vision.demo-model.enabled=false",
         "visionhub.vision.teach.enabled=false",
         "visionhub.ledger.heads.enabled=false",
+        "visionhub.images.root=target/api-test/images",
+        "visionhub.ledger.heads.keystore=target/api-test/keys/ledger.p12",
+        "visionhub.ledger.heads.file=target/api-test/ledger-heads.jsonl",
 })
+@DirtiesContext
 class ApiHttpTest {
 
     static final Instant T0 = Instant.parse("2026-03-02T06:00:00Z");
