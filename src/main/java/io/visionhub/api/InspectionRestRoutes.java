@@ -28,11 +28,7 @@ public class InspectionRestRoutes extends RouteBuilder {
         ApiErrorHandling.install(this);
         String roles = ApiAccess.describe(ApiAccess.READ_RESULTS);
 
-        rest("/inspections").description("Inspection history")
-                .securityDefinitions()
-                    .basicAuth(ApiRestConfiguration.BASIC_AUTH, "people: user name and password")
-                    .apiKey(ApiRestConfiguration.API_KEY, "systems: key in the X-API-Key header").withHeader("X-API-Key").end()
-                .end()
+        ApiRestConfiguration.securedRest(this, "/inspections").description("Inspection history")
                 .get().id("api-inspections-list").outType(InspectionPage.class)
                     .description("Recent inspections, newest first, with filters and paging. " + roles)
                     .security(ApiRestConfiguration.BASIC_AUTH).security(ApiRestConfiguration.API_KEY)

@@ -41,11 +41,7 @@ public class ContextRestRoutes extends RouteBuilder {
         ApiErrorHandling.install(this);
         String read = ApiAccess.describe(ApiAccess.READ_RESULTS);
         String push = ApiAccess.describe(ApiAccess.PUSH_CONTEXT);
-        rest("/context").description("Production context per line (ISA-95 terms)")
-                .securityDefinitions()
-                    .basicAuth(ApiRestConfiguration.BASIC_AUTH, "people: user name and password")
-                    .apiKey(ApiRestConfiguration.API_KEY, "systems: key in the X-API-Key header").withHeader("X-API-Key").end()
-                .end()
+        ApiRestConfiguration.securedRest(this, "/context").description("Production context per line (ISA-95 terms)")
                 .get().id("api-context-lines").outType(LineContext[].class)
                     .description("Every known line with its newest context version. " + read)
                     .security(ApiRestConfiguration.BASIC_AUTH).security(ApiRestConfiguration.API_KEY)
