@@ -49,10 +49,13 @@ public class DeliveryService {
         }
     }
 
-    /** Delivers; returns the document number. */
+    /**
+     * Delivers; returns the document number. Attempt 1 means no earlier attempt can have reached the target (the
+     * outbox counts an attempt when it claims the row), so the lookup before create is skipped.
+     */
     public String deliver(InspectionEvent event, String target, String documentType, String key, int attempt) {
         ObjectNode payload = payload(event, target, documentType, key, attempt);
-        String number = targets.client(target).deliver(payload, key);
+        String number = targets.client(target).deliver(payload, key, attempt > 1);
         LOG.debug("{} {} for inspection {} (key {}) is document {}", target, documentType, event.id(), key, number);
         return number;
     }

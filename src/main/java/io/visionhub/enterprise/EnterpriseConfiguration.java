@@ -1,5 +1,7 @@
 package io.visionhub.enterprise;
 
+import io.visionhub.api.ApiProperties;
+import io.visionhub.api.ApiRoles;
 import io.visionhub.enterprise.mapping.MappingEngine;
 import io.visionhub.enterprise.outbox.OutboxDeliverer;
 import io.visionhub.enterprise.outbox.OutboxOperations;
@@ -25,6 +27,7 @@ import org.springframework.context.annotation.Configuration;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * Beans of the enterprise concern: targets and their clients, the mapping engine, the delivery service,
@@ -105,6 +108,12 @@ public class EnterpriseConfiguration {
                 props.getSync().getProductionOrdersCron(), props.getSync().getQualitySummaryCron(),
                 props.getSync().isMaster() ? " (one node of the cluster, camel-master)" : "");
         return EnterpriseSyncRoutes.scheduled(props.getSync(), sapUrl, sync);
+    }
+
+    /** /api/outbox is for integrators and admins (enforced by the api concern's security; the routes check too). */
+    @Bean
+    public ApiProperties.AccessRule enterpriseOutboxAccess() {
+        return new ApiProperties.AccessRule("*", "/api/outbox/**", List.of(ApiRoles.INTEGRATOR, ApiRoles.ADMIN));
     }
 
     @Bean

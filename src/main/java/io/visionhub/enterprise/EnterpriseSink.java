@@ -5,8 +5,6 @@ import io.visionhub.ledger.DeliveryRequest;
 import io.visionhub.ledger.InspectionLedger;
 import org.apache.camel.Exchange;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -33,19 +31,10 @@ public class EnterpriseSink {
         }
         delivery.targets().config(target); // an unknown target fails here, naming the configured ones
         if (durable) {
-            List<DeliveryRequest> all = new ArrayList<>();
-            Object existing = exchange.getMessage().getHeader(InspectionLedger.HEADER_DELIVERIES);
-            if (existing instanceof List<?> list) {
-                for (Object o : list) {
-                    if (o instanceof DeliveryRequest d) {
-                        all.add(d);
-                    }
-                }
-            }
-            all.add(new DeliveryRequest(target, documentType, body.id()));
-            exchange.getMessage().setHeader(InspectionLedger.HEADER_DELIVERIES, List.copyOf(new LinkedHashSet<>(all)));
+            DeliveryHeader.append(exchange, List.of(new DeliveryRequest(target, documentType, body.id())));
         } else {
-            String number = delivery.deliver(body, target, documentType, body.id(), 1);
+            // no outbox counts attempts here: always look up first (a repeated exchange finds its document)
+            String number = delivery.deliver(body, target, documentType, body.id(), 2);
             exchange.getMessage().setHeader(HEADER_DOCUMENT_NUMBER, number);
         }
         return body;

@@ -35,21 +35,17 @@ public final class MaximoWorkOrderClient implements TargetClient {
     }
 
     @Override
-    public String deliver(ObjectNode payload, String deliveryKey) {
+    public String deliver(ObjectNode payload, String deliveryKey, boolean mayExist) {
         String ref = payload.path("externalrefid").asText("");
         if (ref.isEmpty()) {
             throw DeliveryException.permanentFailure(http.targetName() + ": the mapped work order has no externalrefid "
                     + "(the hub looks work orders up by it); set it in the mapping, e.g. \"externalrefid\": delivery.reference20");
         }
-        String where = "externalrefid=\"" + ref.replace("\"", "") + "\"";
-        HttpResponse<String> found = http.send(auth.apply(http.request(baseUrl + OBJECT_STRUCTURE + "?lean=1&oslc.select="
-                + enc("wonum,status") + "&oslc.where=" + enc(where))).header("Accept", "application/json").GET().build());
-        if (found.statusCode() != 200) {
-            throw http.failure("lookup of work order by externalrefid", found);
-        }
-        JsonNode members = tree(found.body()).path("member");
-        if (members.isArray() && !members.isEmpty()) {
-            return members.get(0).path("wonum").asText();
+        if (mayExist) {
+            String existing = find(ref);
+            if (existing != null) {
+                return existing;
+            }
         }
         HttpResponse<String> r = http.send(auth.apply(http.request(baseUrl + OBJECT_STRUCTURE + "?lean=1"))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
@@ -64,6 +60,18 @@ public final class MaximoWorkOrderClient implements TargetClient {
                     + "return wonum; will look it up by externalrefid " + ref, null);
         }
         return wonum;
+    }
+
+    /** wonum of the work order with this externalrefid, or null. */
+    private String find(String ref) {
+        String where = "externalrefid=\"" + ref.replace("\"", "") + "\"";
+        HttpResponse<String> found = http.send(auth.apply(http.request(baseUrl + OBJECT_STRUCTURE + "?lean=1&oslc.select="
+                + enc("wonum,status") + "&oslc.where=" + enc(where))).header("Accept", "application/json").GET().build());
+        if (found.statusCode() != 200) {
+            throw http.failure("lookup of work order by externalrefid", found);
+        }
+        JsonNode members = tree(found.body()).path("member");
+        return members.isArray() && !members.isEmpty() ? members.get(0).path("wonum").asText() : null;
     }
 
     @Override

@@ -42,21 +42,23 @@ public record OracleFusionClient(HttpTransport http, String baseUrl, TargetAuth 
     }
 
     @Override
-    public String deliver(ObjectNode payload, String deliveryKey) {
+    public String deliver(ObjectNode payload, String deliveryKey, boolean mayExist) {
         String ref = payload.path(referenceField).asText("");
         if (ref.isEmpty()) {
             throw DeliveryException.permanentFailure(http.targetName() + ": the mapped payload has no " + referenceField
                     + " (the hub looks the document up by it before creating); set it in the mapping");
         }
-        String q = referenceField + "='" + ref.replace("'", "") + "'";
-        HttpResponse<String> found = call(http.request(baseUrl + resourcePath + "?onlyData=true&q="
-                + URLEncoder.encode(q, StandardCharsets.UTF_8).replace("+", "%20")).GET());
-        if (found.statusCode() != 200) {
-            throw http.failure("lookup by " + referenceField, found);
-        }
-        JsonNode items = tree(found.body()).path("items");
-        if (items.isArray() && !items.isEmpty()) {
-            return items.get(0).path(numberField).asText();
+        if (mayExist) {
+            String q = referenceField + "='" + ref.replace("'", "") + "'";
+            HttpResponse<String> found = call(http.request(baseUrl + resourcePath + "?onlyData=true&q="
+                    + URLEncoder.encode(q, StandardCharsets.UTF_8).replace("+", "%20")).GET());
+            if (found.statusCode() != 200) {
+                throw http.failure("lookup by " + referenceField, found);
+            }
+            JsonNode items = tree(found.body()).path("items");
+            if (items.isArray() && !items.isEmpty()) {
+                return items.get(0).path(numberField).asText();
+            }
         }
         HttpResponse<String> r = call(http.request(baseUrl + resourcePath).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(payload.toString())));

@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What an integrator does with parked deliveries (REST /api/outbox): list, retry, cancel. Every retry and
@@ -50,7 +49,7 @@ public class OutboxOperations {
         return change(id, actor, reason, "CANCEL", null, OutboxRow.CANCELLED);
     }
 
-    public List<Map<String, Object>> audit(long id) {
+    public List<OutboxAuditEntry> audit(long id) {
         return repo.auditOf(id);
     }
 

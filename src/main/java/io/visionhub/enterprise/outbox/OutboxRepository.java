@@ -6,7 +6,6 @@ import org.springframework.jdbc.core.RowMapper;
 import javax.sql.DataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -58,9 +57,13 @@ public class OutboxRepository {
                 ROW, target).stream().findFirst();
     }
 
-    /** Claims a due row until {@code leaseUntil}; false when another deliverer took it first. */
+    /**
+     * Claims a due row until {@code leaseUntil} and counts the attempt (so that after a crash mid-delivery the
+     * next attempt knows an earlier one may have reached the target); false when another deliverer took it first.
+     */
     public boolean claim(long id, Instant now, Instant leaseUntil) {
-        return jdbc.update("UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' "
+        return jdbc.update("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, updated_at = ? "
+                + "WHERE id = ? AND status = 'PENDING' "
                 + "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", ts(leaseUntil), ts(now), id, ts(now)) == 1;
     }
 
@@ -132,9 +135,11 @@ public class OutboxRepository {
                 cut(oldError), ts(now));
     }
 
-    public List<Map<String, Object>> auditOf(long outboxId) {
-        return jdbc.queryForList("SELECT outbox_id, action, actor, reason, old_status, new_status, old_error, at "
-                + "FROM enterprise_outbox_audit WHERE outbox_id = ? ORDER BY id", outboxId);
+    public List<OutboxAuditEntry> auditOf(long outboxId) {
+        return jdbc.query("SELECT outbox_id, action, actor, reason, old_status, new_status, old_error, at "
+                + "FROM enterprise_outbox_audit WHERE outbox_id = ? ORDER BY id", (rs, n) -> new OutboxAuditEntry(
+                rs.getLong("outbox_id"), rs.getString("action"), rs.getString("actor"), rs.getString("reason"),
+                rs.getString("old_status"), rs.getString("new_status"), rs.getString("old_error"), instant(rs, "at")), outboxId);
     }
 
     /** Inserts a row as the ledger does (tests, benchmarks, and the quality summary push). */
@@ -146,9 +151,5 @@ public class OutboxRepository {
 
     private static String cut(String s) {
         return s == null || s.length() <= MAX_ERROR ? s : s.substring(0, MAX_ERROR) + "…";
-    }
-
-    static Timestamp timestamp(Instant t) {
-        return Timestamp.from(t);
     }
 }

@@ -1,5 +1,6 @@
 package io.visionhub.enterprise.rules;
 
+import io.visionhub.enterprise.DeliveryHeader;
 import io.visionhub.enterprise.TargetType;
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent;
@@ -29,7 +30,8 @@ import java.util.function.Function;
  *       plus one per NG part to each extra target;</li>
  *   <li>maintenance notification: one per station and defect class when {@code maintenanceThreshold} defects of
  *       that class occur within a {@code maintenanceWindow} (tumbling windows aligned to the epoch; key =
- *       {@link MaintenanceWindowKey}, so re-counting after a restart maps to the same outbox row);</li>
+ *       {@link MaintenanceWindowKey}, so re-counting after a restart maps to the same outbox row); an NG verdict
+ *       without classified defects (anomaly models) counts as class {@value #ANOMALY};</li>
  *   <li>severity from the defect class (header {@value #HEADER_SEVERITY}; mappings get it as {@code severity}).</li>
  * </ul>
  * Parameters: visionhub.enterprise.rules.* overridden per exchange by properties/headers
@@ -38,6 +40,8 @@ import java.util.function.Function;
 public class EnterpriseRules {
 
     public static final String HEADER_SEVERITY = "VisionHubSeverity";
+    /** Defect class counted for an NG verdict that has no classified defects (anomaly models). */
+    public static final String ANOMALY = "anomaly";
     private static final Logger LOG = LoggerFactory.getLogger(EnterpriseRules.class);
 
     private final RuleSettings defaults;
@@ -61,18 +65,7 @@ public class EnterpriseRules {
             Object v = exchange.getProperty(RuleSettings.PREFIX + name);
             return v != null ? v : exchange.getMessage().getHeader(RuleSettings.PREFIX + name);
         });
-        List<DeliveryRequest> decided = decide(body, settings);
-        List<DeliveryRequest> all = new ArrayList<>();
-        Object existing = exchange.getMessage().getHeader(InspectionLedger.HEADER_DELIVERIES);
-        if (existing instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof DeliveryRequest d) {
-                    all.add(d);
-                }
-            }
-        }
-        all.addAll(decided);
-        exchange.getMessage().setHeader(InspectionLedger.HEADER_DELIVERIES, List.copyOf(new LinkedHashSet<>(all)));
+        DeliveryHeader.append(exchange, decide(body, settings));
         exchange.getMessage().setHeader(HEADER_SEVERITY, severity.severityOf(body));
         return body;
     }
@@ -88,11 +81,15 @@ public class EnterpriseRules {
                 out.add(new DeliveryRequest(t, documentTypeOf(t), e.id()));
             }
         }
-        if (s.maintenanceTarget() != null && !s.maintenanceTarget().isBlank() && !e.defects().isEmpty()) {
+        boolean anomalyOnly = e.result() == InspectionEvent.Verdict.NG && e.defects().isEmpty();
+        if (s.maintenanceTarget() != null && !s.maintenanceTarget().isBlank() && (anomalyOnly || !e.defects().isEmpty())) {
             Instant at = e.captureTime() != null ? e.captureTime() : Instant.now();
             long windowSeconds = Math.max(1, s.maintenanceWindow().toSeconds());
             Instant start = Instant.ofEpochSecond(Math.floorDiv(at.getEpochSecond(), windowSeconds) * windowSeconds);
             Set<String> classes = new LinkedHashSet<>();
+            if (anomalyOnly && (s.maintenanceClasses().isEmpty() || s.maintenanceClasses().contains(ANOMALY))) {
+                classes.add(ANOMALY); // an anomaly model's NG without classified defects counts as class "anomaly"
+            }
             for (Defect d : e.defects()) {
                 if (s.maintenanceClasses().isEmpty() || s.maintenanceClasses().contains(d.defectClass())) {
                     classes.add(d.defectClass());

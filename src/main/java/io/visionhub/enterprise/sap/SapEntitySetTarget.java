@@ -45,16 +45,18 @@ public record SapEntitySetTarget(SapODataClient client, String servicePath, Stri
     }
 
     @Override
-    public String deliver(ObjectNode payload, String deliveryKey) {
+    public String deliver(ObjectNode payload, String deliveryKey, boolean mayExist) {
         String reference = payload.path(referenceField).asText("");
         if (reference.isEmpty()) {
             throw DeliveryException.permanentFailure(client.transport().targetName() + ": the mapped " + entitySet
                     + " has no " + referenceField + " (the external reference the hub looks documents up by); "
                     + "set it in the mapping, e.g. \"" + referenceField + "\": delivery.reference20");
         }
-        Optional<String> existing = find(reference);
-        if (existing.isPresent()) {
-            return existing.get();
+        if (mayExist) {
+            Optional<String> existing = find(reference);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
         }
         HttpResponse<String> r = client.post(servicePath, entitySet, payload.toString());
         if (r.statusCode() != 201 && r.statusCode() != 200) {

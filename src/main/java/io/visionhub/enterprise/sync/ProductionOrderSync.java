@@ -156,7 +156,7 @@ public class ProductionOrderSync {
                 "reference", key, "reference20", DeliveryInput.reference20(key)));
         input.put("customer", cust);
         try {
-            return targets.client(summaryTarget).deliver(mappings.map(cust, mapping, input), key);
+            return targets.client(summaryTarget).deliver(mappings.map(cust, mapping, input), key, true);
         } catch (io.visionhub.enterprise.mapping.MappingException e) {
             throw new DeliveryException(e.getMessage(), true, 0, e);
         }

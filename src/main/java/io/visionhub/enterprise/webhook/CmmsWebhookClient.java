@@ -42,7 +42,7 @@ public final class CmmsWebhookClient implements TargetClient {
     }
 
     @Override
-    public String deliver(ObjectNode payload, String deliveryKey) {
+    public String deliver(ObjectNode payload, String deliveryKey, boolean mayExist) {
         byte[] body = payload.toString().getBytes(StandardCharsets.UTF_8);
         HttpRequest.Builder b = auth.apply(http.request(url)).header("Content-Type", "application/json")
                 .header("Idempotency-Key", deliveryKey).POST(HttpRequest.BodyPublishers.ofByteArray(body));

@@ -169,9 +169,10 @@ class OutboxDeliveryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> db.count("DELIVERED") == 1);
         assertThat(sims.maximo().workOrders().count()).isEqualTo(1);
         assertThat(ops.audit(parked.id())).singleElement().satisfies(a -> {
-            assertThat(a.get("ACTION")).isEqualTo("RETRY");
-            assertThat(a.get("ACTOR")).isEqualTo("integrator-1");
-            assertThat((String) a.get("OLD_ERROR")).contains("maximo.jsonata");
+            assertThat(a.action()).isEqualTo("RETRY");
+            assertThat(a.actor()).isEqualTo("integrator-1");
+            assertThat(a.oldStatus()).isEqualTo("PARKED");
+            assertThat(a.oldError()).contains("maximo.jsonata");
         });
     }
 

@@ -81,6 +81,24 @@ class EnterpriseRulesTest {
     }
 
     @Test
+    void anomalyVerdictsWithoutDefectClassesCountAsAnomaly() {
+        Instant t0 = Instant.parse("2026-11-25T03:00:00Z");
+        List<DeliveryRequest> maint = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            InspectionEvent withDefect = TestEvents.ng(UUID.randomUUID().toString(), "station-5", "x", t0.plusSeconds(i));
+            InspectionEvent e = new InspectionEvent(withDefect.schemaVersion(), withDefect.id(), withDefect.station(),
+                    withDefect.camera(), withDefect.line(), withDefect.captureTime(), withDefect.inferenceTime(),
+                    withDefect.model(), InspectionEvent.Verdict.NG, List.of(), 0.97, null, null,
+                    InspectionEvent.ContextStatus.MISSING, null, null);
+            Exchange ex = exchange(e);
+            rules.apply(e, ex);
+            maint.addAll(deliveries(ex).stream().filter(d -> d.documentType().equals("MAINTENANCE_NOTIFICATION")).toList());
+        }
+        assertThat(maint).singleElement().satisfies(d ->
+                assertThat(MaintenanceWindowKey.parse(d.key()).defectClass()).isEqualTo(EnterpriseRules.ANOMALY));
+    }
+
+    @Test
     void routeParametersOverrideTheConfiguredRules() {
         InspectionEvent e = TestEvents.ng("station-9", "scratch");
         Exchange ex = exchange(e);

@@ -1,0 +1,121 @@
+package io.visionhub.enterprise;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.visionhub.enterprise.outbox.OutboxRepository;
+import io.visionhub.enterprise.outbox.OutboxRow;
+import io.visionhub.enterprise.rules.EnterpriseRules;
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.DeliveryRequest;
+import io.visionhub.ledger.InspectionLedger;
+import io.visionhub.simulators.EnterpriseSimulators;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The hub wired by Spring (one context): rules → ledger append (record + outbox rows) → outbox deliverer →
+ * SAP simulator, document number stored; a parked delivery handled through /api/outbox with the api
+ * concern's security.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:enterprise-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+        "spring.datasource.username=sa",
+        "visionhub.context.hazelcast.cluster-name=enterprise-test-${random.uuid}",
+        "visionhub.context.hazelcast.interface-address=127.0.0.1",
+        "visionhub.routes.dir=target/enterprise-test-no-routes",
+        "visionhub.routes.reload=false",
+        "visionhub.broker.enabled=false",
+        "visionhub.mqtt.enabled=false",
+        "visionhub.opcua.enabled=false",
+        "visionhub.vision.demo-model.enabled=false",
+        "visionhub.simulators.sap-port=0",
+        "visionhub.simulators.maximo-port=0",
+        "visionhub.simulators.oracle-port=0",
+        "visionhub.simulators.webhook-port=0",
+        "visionhub.enterprise.sync.enabled=false",
+        "visionhub.enterprise.outbox.poll-interval=50ms",
+        "visionhub.enterprise.outbox.initial-backoff=100ms",
+        "visionhub.enterprise.targets.broken-qm.type=SAP_QM_NOTIFICATION",
+        "visionhub.enterprise.targets.broken-qm.url=simulator:sap",
+        "visionhub.enterprise.targets.broken-qm.mapping=no-such-template",
+})
+class EnterpriseFlowTest {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    InspectionLedger ledger;
+    @Autowired
+    EnterpriseRules rules;
+    @Autowired
+    EnterpriseSimulators sims;
+    @Autowired
+    OutboxRepository outbox;
+    @Autowired
+    CamelContext camel;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> call(String method, String path, String user, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (user + ":" + user + "-demo").getBytes(StandardCharsets.UTF_8)));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void ngPartRecordedByTheLedgerBecomesOneSapQualityNotificationWithItsNumberStored() {
+        InspectionEvent e = TestEvents.ng("station-1", "crack");
+        Exchange ex = new DefaultExchange(camel);
+        rules.apply(e, ex);
+        List<DeliveryRequest> deliveries = (List<DeliveryRequest>) ex.getMessage().getHeader(InspectionLedger.HEADER_DELIVERIES);
+        ledger.append(e, deliveries);
+        await().atMost(Duration.ofSeconds(20)).until(() -> outbox.forInspection(e.id()).stream()
+                .anyMatch(r -> r.target().equals("sap-qm") && r.status().equals(OutboxRow.DELIVERED)));
+        OutboxRow row = outbox.forInspection(e.id()).stream().filter(r -> r.target().equals("sap-qm")).findFirst().orElseThrow();
+        assertThat(sims.sap().qualityNotifications().findBy("QltyNotifExternalReference", e.id()))
+                .singleElement().satisfies(d -> assertThat(d.number()).isEqualTo(row.documentNumber()));
+    }
+
+    @Test
+    void parkedDeliveryIsListedRetriedByAnIntegratorAndRefusedToAnOperator() throws Exception {
+        InspectionEvent e = TestEvents.ng("station-2", "dent");
+        ledger.append(e, List.of(new DeliveryRequest("broken-qm", "QUALITY_NOTIFICATION", e.id())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> outbox.forInspection(e.id()).stream()
+                .anyMatch(r -> r.status().equals(OutboxRow.PARKED)));
+        OutboxRow parked = outbox.forInspection(e.id()).get(0);
+        assertThat(parked.lastError()).contains("no-such-template.jsonata").contains("file not found");
+
+        HttpResponse<String> list = call("GET", "/api/outbox?status=PARKED", "integrator", null);
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains(e.id());
+
+        assertThat(call("POST", "/api/outbox/" + parked.id() + "/retry", "operator", "{}").statusCode()).isEqualTo(403);
+        HttpResponse<String> cancel = call("POST", "/api/outbox/" + parked.id() + "/cancel", "integrator",
+                "{\"reason\":\"test target without a mapping\"}");
+        assertThat(cancel.statusCode()).isEqualTo(200);
+        JsonNode one = EventJson.mapper().readTree(call("GET", "/api/outbox/" + parked.id(), "integrator", null).body());
+        assertThat(one.path("row").path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(one.path("audit").get(0).path("actor").asText()).isEqualTo("integrator");
+    }
+}
