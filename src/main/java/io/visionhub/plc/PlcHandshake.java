@@ -19,12 +19,10 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,28 +86,26 @@ public class PlcHandshake implements AutoCloseable {
         MessageSecurityMode mode = policy == SecurityPolicy.None ? MessageSecurityMode.None : MessageSecurityMode.SignAndEncrypt;
         IdentityProvider identity = props.getUsername().isBlank() ? new AnonymousProvider()
                 : new UsernameProvider(props.getUsername(), props.getPassword());
-        KeyPair keys = null;
-        X509Certificate cert = null;
+        PlcClientCertificate own = null;
         if (policy != SecurityPolicy.None) {
-            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-            gen.initialize(2048);
-            keys = gen.generateKeyPair();
-            cert = new SelfSignedCertificateBuilder(keys).setCommonName("Vision Hub PLC client")
-                    .setApplicationUri("urn:visionhub:plc-client").addDnsName("localhost").build();
+            Path store = Path.of(props.getPkiDir()).resolve("plc-client.pfx");
+            own = PlcClientCertificate.loadOrCreate(store, props.getKeyStorePassword().toCharArray());
+            LOG.info("PLC client certificate {} (application URI {}): the PLC must trust it (copy plc-client.der)",
+                    store.toAbsolutePath(), PlcClientCertificate.APPLICATION_URI);
         }
-        KeyPair k = keys;
-        X509Certificate c = cert;
+        PlcClientCertificate cert = own;
         client = OpcUaClient.create(props.getEndpointUrl(),
                 endpoints -> endpoints.stream().filter(e -> policy.getUri().equals(e.getSecurityPolicyUri())
                         && e.getSecurityMode() == mode).findFirst(),
                 transport -> { },
                 config -> {
                     config.setApplicationName(LocalizedText.english("Vision Hub PLC client"))
-                            .setApplicationUri("urn:visionhub:plc-client")
+                            .setApplicationUri(PlcClientCertificate.APPLICATION_URI)
                             .setIdentityProvider(identity)
                             .setRequestTimeout(UInteger.valueOf(Math.max(1000, props.getCycleBudgetMs())));
-                    if (k != null) {
-                        config.setKeyPair(k).setCertificate(c).setCertificateChain(new X509Certificate[]{c});
+                    if (cert != null) {
+                        config.setKeyPair(cert.keys()).setCertificate(cert.certificate())
+                                .setCertificateChain(new X509Certificate[]{cert.certificate()});
                     }
                 });
         client.connect();

@@ -45,6 +45,10 @@ class PlcHandshakeTest {
     }
 
     static PlcProperties.StationNodes mapping(String station, String resultCodeNode) {
+        return mapping(plc, station, resultCodeNode);
+    }
+
+    static PlcProperties.StationNodes mapping(PlcSimulator plc, String station, String resultCodeNode) {
         PlcProperties.StationNodes n = new PlcProperties.StationNodes();
         n.setTrigger(plc.nodeId(station, "Trigger"));
         n.setPartId(plc.nodeId(station, "PartId"));

@@ -1,0 +1,79 @@
+package io.visionhub.outputs;
+
+import io.visionhub.broker.EmbeddedMqttBroker;
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.outputs.mqtt.MqttTestSubscriber;
+import io.visionhub.outputs.mqtt.TestEvents;
+import io.visionhub.outputs.opcua.HubOpcUaServer;
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shop-floor beans as the demo route uses them, in the application context: the embedded broker starts
+ * because no broker URL is set, bean:opcUaResultPublisher and bean:mqttEventPublisher pass the event on, and
+ * direct:tree-heads publishes a retained tree head.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@DirtiesContext
+class ShopfloorWiringTest {
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry registry) throws Exception {
+        Path dir = Files.createTempDirectory("shopfloor-wiring");
+        registry.add("visionhub.site", () -> "wiring-site");
+        registry.add("visionhub.broker.port", () -> "0");
+        registry.add("visionhub.broker.bind-address", () -> "127.0.0.1");
+        registry.add("visionhub.broker.data-dir", () -> dir.resolve("broker").toString());
+        registry.add("visionhub.mqtt.buffer.dir", () -> dir.resolve("mqtt-buffer").toString());
+        registry.add("visionhub.opcua.port", () -> "0");
+        registry.add("visionhub.opcua.bind-address", () -> "127.0.0.1");
+        registry.add("visionhub.opcua.pki-dir", () -> dir.resolve("pki").toString());
+        registry.add("visionhub.routes.dir", () -> dir.resolve("routes").toString());
+        // the rest of the hub stays out of the developer's data/ folder and ports
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:shopfloor-wiring;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        registry.add("visionhub.simulators.enabled", () -> "false");
+        registry.add("visionhub.vision.demo-model.enabled", () -> "false");
+        registry.add("visionhub.images.root", () -> dir.resolve("images").toString());
+        registry.add("visionhub.ledger.heads.keystore", () -> dir.resolve("keys/ledger.p12").toString());
+        registry.add("visionhub.ledger.heads.file", () -> dir.resolve("ledger-heads.jsonl").toString());
+    }
+
+    @Autowired
+    EmbeddedMqttBroker broker;
+    @Autowired
+    HubOpcUaServer opcUaServer;
+    @Autowired
+    ProducerTemplate producer;
+
+    @Test
+    void demoRouteStepsPublishTheEventAndTreeHeadsGoOutRetained() throws Exception {
+        try (MqttTestSubscriber sub = new MqttTestSubscriber(broker.url(), "wiring-sub", "visionhub/wiring-site/#", false)) {
+            InspectionEvent event = TestEvents.event("station-1", "P-7", InspectionEvent.Verdict.OK);
+
+            Object afterOpcUa = producer.requestBody("bean:opcUaResultPublisher", event);
+            Object afterMqtt = producer.requestBody("bean:mqttEventPublisher", afterOpcUa);
+
+            assertThat(afterMqtt).isEqualTo(event);
+            MqttTestSubscriber.Received r = sub.next("visionhub/wiring-site/line-1/station-1/inspection", 10);
+            assertThat(r).isNotNull();
+            assertThat(EventJson.fromJson(r.text()).id()).isEqualTo(event.id());
+            assertThat(opcUaServer.namespace().hasStation("station-1")).isTrue();
+
+            producer.sendBody("direct:tree-heads", "{\"treeSize\":1,\"rootHash\":\"ab\",\"signature\":\"cd\"}");
+            MqttTestSubscriber.Received head = sub.next("visionhub/wiring-site/ledger/heads", 10);
+            assertThat(head).isNotNull();
+            assertThat(head.text()).contains("\"treeSize\":1");
+        }
+    }
+}
