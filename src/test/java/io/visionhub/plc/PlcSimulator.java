@@ -4,7 +4,6 @@ import io.visionhub.outputs.PortPicker;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
-import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigBuilder;
@@ -16,13 +15,10 @@ import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
 import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
 import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
-import org.eclipse.milo.opcua.sdk.server.items.DataItem;
-import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.filters.AttributeFilter;
 import org.eclipse.milo.opcua.sdk.server.nodes.filters.AttributeFilterContext;
-import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
@@ -177,14 +173,11 @@ public final class PlcSimulator implements AutoCloseable {
         server.shutdown().get(10, TimeUnit.SECONDS);
     }
 
-    private final class SimNamespace extends ManagedNamespaceWithLifecycle {
+    private final class SimNamespace extends io.visionhub.outputs.opcua.SubscribedNamespace {
         final Map<String, UaVariableNode> nodes = new ConcurrentHashMap<>();
-        private final SubscriptionModel subscriptions;
 
         SimNamespace(OpcUaServer server, List<String> stations) {
             super(server, NAMESPACE_URI);
-            subscriptions = new SubscriptionModel(server, this);
-            getLifecycleManager().addLifecycle(subscriptions);
             getLifecycleManager().addStartupTask(() -> stations.forEach(this::station));
         }
 
@@ -220,24 +213,8 @@ public final class PlcSimulator implements AutoCloseable {
             }
         }
 
-        @Override
-        public void onDataItemsCreated(List<DataItem> dataItems) {
-            subscriptions.onDataItemsCreated(dataItems);
-        }
 
-        @Override
-        public void onDataItemsModified(List<DataItem> dataItems) {
-            subscriptions.onDataItemsModified(dataItems);
-        }
 
-        @Override
-        public void onDataItemsDeleted(List<DataItem> dataItems) {
-            subscriptions.onDataItemsDeleted(dataItems);
-        }
 
-        @Override
-        public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
-            subscriptions.onMonitoringModeChanged(monitoredItems);
-        }
     }
 }
