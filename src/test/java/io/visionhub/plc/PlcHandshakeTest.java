@@ -152,6 +152,21 @@ class PlcHandshakeTest {
     }
 
     @Test
+    void unreachablePlcDoesNotStopTheHubAndResultsFollowTheFailSafe() throws Exception {
+        PlcProperties props = new PlcProperties();
+        props.setEndpointUrl("opc.tcp://127.0.0.1:" + io.visionhub.outputs.PortPicker.ephemeral("127.0.0.1") + "/plc");
+        props.setCycleBudgetMs(50);
+        props.setStations(Map.of("st9", mapping("st1", "ResultCode")));
+        SimpleMeterRegistry m = new SimpleMeterRegistry();
+        try (PlcHandshake down = new PlcHandshake(props, m, t -> { })) {
+            down.start();
+            assertThat(down.writeResult(TestEvents.event("st9", "P-9", InspectionEvent.Verdict.OK)))
+                    .isEqualTo(PlcHandshake.Outcome.MISSED);
+            assertThat(m.get("visionhub.plc.deadline.missed").tag("station", "st9").counter().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void badMappingIsRefusedAtStartWithTheKeyToFix() {
         PlcProperties props = new PlcProperties();
         props.setEndpointUrl(plc.endpointUrl());
