@@ -117,6 +117,36 @@ class ConnectorsTest {
     }
 
     @Test
+    void maximoAndOracleRefusalsArePermanentWithTheirOwnMessages() {
+        InspectionEvent e = TestEvents.ng("station-1", "dent");
+        var maximo = (io.visionhub.enterprise.maximo.MaximoWorkOrderClient) delivery.targets().client("maximo");
+        var noSite = io.visionhub.event.EventJson.mapper().createObjectNode().put("externalrefid", "R1").put("description", "x");
+        assertThatThrownBy(() -> maximo.deliver(noSite, e.id(), false))
+                .isInstanceOfSatisfying(DeliveryException.class, ex -> {
+                    assertThat(ex.isPermanent()).isTrue();
+                    assertThat(ex.status()).isEqualTo(400);
+                })
+                .hasMessageContaining("BMXAA4195E");
+        TargetClient oracle = delivery.targets().client("oracle-qi");
+        var badSeverity = io.visionhub.event.EventJson.mapper().createObjectNode().put("Name", "VH-x").put("Severity", "ORA_URGENT")
+                .put("QualityTypeCode", "ORA_ENQ_QI_PR_ITEM").put("OrganizationCode", "M1");
+        assertThatThrownBy(() -> oracle.deliver(badSeverity, e.id(), false))
+                .isInstanceOfSatisfying(DeliveryException.class, ex -> assertThat(ex.isPermanent()).isTrue())
+                .hasMessageContaining("QA-QI-SEV").hasMessageContaining("ORA_URGENT");
+    }
+
+    @Test
+    void slowAnswersWithinTheTimeoutStillDeliver() {
+        sims.oracle().faults().slowAnswers(Duration.ofMillis(300));
+        try {
+            InspectionEvent e = TestEvents.ng("station-1", "dent");
+            assertThat(delivery.deliver(e, "oracle-wo", "WORK_ORDER", e.id(), 1)).startsWith("VH-");
+        } finally {
+            sims.oracle().faults().slowAnswers(Duration.ZERO);
+        }
+    }
+
+    @Test
     void unknownTargetIsPermanent() {
         InspectionEvent e = TestEvents.ng("station-1", "dent");
         assertThatThrownBy(() -> delivery.deliver(e, "nowhere", "X", e.id(), 1))
