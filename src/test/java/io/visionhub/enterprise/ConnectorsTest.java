@@ -64,6 +64,13 @@ class ConnectorsTest {
     }
 
     @Test
+    void sapInspectionResultIsRecordedOnceForTheContextsInspectionLot() {
+        deliversOnceAndFindsItAgain("sap-qm-result", "INSPECTION_RESULT", sims.sap().inspectionResults());
+        assertThat(sims.sap().inspectionResults().all().get(0).fields()).containsEntry("InspectionLot", "010000000123")
+                .containsEntry("InspectionValuationResult", "R");
+    }
+
+    @Test
     void maximoWorkOrderIsCreatedOnce() {
         deliversOnceAndFindsItAgain("maximo", "WORK_ORDER", sims.maximo().workOrders());
         assertThat(sims.maximo().workOrders().all().get(0).fields()).containsEntry("wopriority", 1).containsEntry("status", "WAPPR");
