@@ -9,9 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Turns an inspection event and its deliveries into a ledger write: the leaf body and the table rows. */
 public final class InspectionRecord {
@@ -60,10 +58,9 @@ public final class InspectionRecord {
 
     public static LedgerWrite toWrite(InspectionEvent e, List<DeliveryRequest> deliveries, Instant now) {
         validate(e, deliveries);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("event", e);
-        body.put("deliveries", deliveries);
-        String bodyJson = CanonicalJson.write(body);
+        // one serialisation of the event: the canonical JSON is both the leaf's content and inspection.event_json
+        String eventJson = CanonicalJson.write(e);
+        String bodyJson = "{\"deliveries\":" + CanonicalJson.write(deliveries) + ",\"event\":" + eventJson + "}";
         List<SqlRow> rows = new ArrayList<>();
         ProductionContext ctx = e.context();
         rows.add(SqlRow.of(INSERT_INSPECTION, e.id(), SqlRow.SEQUENCE, e.station(), e.camera(), e.line(),
@@ -73,7 +70,7 @@ public final class InspectionRecord {
                 e.model() == null ? null : e.model().name(), e.model() == null ? null : e.model().version(),
                 e.model() == null ? null : e.model().sha256(), e.anomalyScore(), e.partId(),
                 e.image() == null ? null : e.image().sha256(), e.image() == null ? null : e.image().annotatedSha256(),
-                io.visionhub.event.EventJson.toJson(e)));
+                eventJson));
         int i = 0;
         for (Defect d : e.defects()) {
             Defect.Box b = d.box();

@@ -101,6 +101,20 @@ public class LedgerConfiguration {
         return new AuditPackageService(ledger, queries, dataSource, Clock.systemUTC());
     }
 
+    /** Access to /api/ledger/** for the api concern's security filter chain: signing a disposition. */
+    @Bean
+    public io.visionhub.api.ApiProperties.AccessRule ledgerSignAccess() {
+        return new io.visionhub.api.ApiProperties.AccessRule("POST", "/api/ledger/dispositions",
+                io.visionhub.ledger.api.LedgerRoles.SIGN);
+    }
+
+    /** Access to /api/ledger/**: reading (verify, heads, proofs, records, dispositions, audit packages). */
+    @Bean
+    public io.visionhub.api.ApiProperties.AccessRule ledgerReadAccess() {
+        return new io.visionhub.api.ApiProperties.AccessRule("GET", "/api/ledger/**",
+                io.visionhub.ledger.api.LedgerRoles.READ);
+    }
+
     @Bean
     @ConditionalOnProperty(prefix = "visionhub.ledger.api", name = "enabled", matchIfMissing = true)
     public LedgerRestRoutes ledgerRestRoutes(LedgerService ledger, DispositionService dispositions,

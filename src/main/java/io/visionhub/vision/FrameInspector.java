@@ -11,7 +11,6 @@ import io.visionhub.vision.model.ModelVerdict;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
@@ -81,23 +80,7 @@ public record FrameInspector(String station, String line, ModelHandle model, Ima
 
     /** Decodes JPEG/PNG/BMP bytes; a clear error for empty, corrupt or truncated data. */
     public static BufferedImage decode(byte[] bytes, String camera) {
-        if (bytes == null || bytes.length == 0) {
-            throw new ModelException("camera " + camera + ": empty image (0 bytes)");
-        }
-        try {
-            BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (img == null) {
-                throw new ModelException("camera " + camera + ": " + bytes.length
-                        + " bytes are not a readable image (JPEG, PNG, BMP expected)");
-            }
-            return img;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof ModelException me) {
-                throw me;
-            }
-            throw new ModelException("camera " + camera + ": corrupt or truncated image (" + bytes.length + " bytes): "
-                    + e.getMessage(), e);
-        }
+        return ImageDecoder.decode(bytes, camera);
     }
 
     public static byte[] encode(BufferedImage image, String format) {

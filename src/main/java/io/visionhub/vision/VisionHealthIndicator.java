@@ -39,8 +39,8 @@ public class VisionHealthIndicator extends AbstractHealthIndicator {
             return;
         }
         for (Route route : ctx.getRoutes()) {
-            if (!(route.getConsumer() instanceof VisionConsumer c)) {
-                continue;
+            if (!(route.getConsumer() instanceof VisionConsumer c) || !c.isStarted()) {
+                continue; // a stopped route is not a camera fault
             }
             CameraHealth h = c.health();
             double fps = c.endpoint().getFps();

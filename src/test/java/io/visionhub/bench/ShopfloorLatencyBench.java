@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.broker.EmbeddedMqttBroker;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.JdbcInspectionLedger;
+import io.visionhub.ledger.LedgerProperties;
+import io.visionhub.ledger.LedgerTestSupport;
 import io.visionhub.outputs.mqtt.MqttEventPublisher;
 import io.visionhub.outputs.mqtt.MqttTopics;
 import io.visionhub.outputs.mqtt.ReliableMqttClient;
@@ -15,15 +18,10 @@ import io.visionhub.plc.PlcHandshake;
 import io.visionhub.plc.PlcProperties;
 import io.visionhub.plc.PlcResultWriter;
 import io.visionhub.plc.PlcSimulator;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +41,11 @@ import java.util.concurrent.TimeUnit;
  * (opcUaResultPublisher -> plcResultWriter -> mqttEventPublisher) to (a) the reject bit written on the PLC
  * simulator's OPC UA server (time taken inside the simulator's write handler) and (b) an independent MQTT
  * subscriber receiving the event. Load: 4 stations x 50 inspections/s (one thread per station, as one route
- * consumer per camera). The ledger commit is not in the path (no InspectionLedger implementation on main yet).
+ * consumer per camera). With ledger=h2 (default) the durable ledger commit (JdbcInspectionLedger on an H2 file
+ * database, group commit, as the demo runs it) comes first, as in the demo route.
  *
- * <p>Run: {@code bench/run ShopfloorLatencyBench [seconds=30] [ratePerStation=50] [stations=4] [broker=embedded|tcp://host:port]}
+ * <p>Run: {@code bench/run ShopfloorLatencyBench [seconds=30] [ratePerStation=50] [stations=4]
+ * [broker=embedded|tcp://host:port] [ledger=h2|none]}
  */
 public final class ShopfloorLatencyBench {
 
@@ -54,6 +54,7 @@ public final class ShopfloorLatencyBench {
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int stationCount = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         String brokerArg = args.length > 3 ? args[3] : "embedded";
+        boolean withLedger = !(args.length > 4 && "none".equals(args[4]));
         int warmupSeconds = 10;
         Path dir = Files.createTempDirectory("shopfloor-bench");
         List<String> stations = new ArrayList<>();
@@ -103,6 +104,13 @@ public final class ShopfloorLatencyBench {
         MqttEventPublisher mqttPublisher = new MqttEventPublisher(mqtt, new MqttTopics("visionhub", "bench"), 1, true);
         mqtt.start(10_000);
         OpcUaResultPublisher opcPublisher = new OpcUaResultPublisher(opcServer);
+        JdbcInspectionLedger ledger = null;
+        if (withLedger) {
+            LedgerProperties ledgerProps = LedgerTestSupport.props(dir.resolve("ledger"));
+            ledgerProps.getHeads().setEveryRecords(new LedgerProperties().getHeads().getEveryRecords());
+            ledger = LedgerTestSupport.ledger(LedgerTestSupport.h2(dir.resolve("ledger")), ledgerProps);
+        }
+        JdbcInspectionLedger ledgerInPath = ledger;
         PlcResultWriter plcWriter = new PlcResultWriter(handshake);
 
         Map<String, Long> startOf = new ConcurrentHashMap<>();
@@ -120,7 +128,7 @@ public final class ShopfloorLatencyBench {
             }
         });
         MqttClient sub = new MqttClient(brokerUrl, "bench-sub", new MemoryPersistence());
-        sub.setCallback(new MqttCallback() {
+        sub.setCallback(new io.visionhub.outputs.mqtt.MqttCallbackAdapter() {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 long now = System.nanoTime();
@@ -134,25 +142,10 @@ public final class ShopfloorLatencyBench {
                 }
             }
 
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-            }
 
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
 
-            @Override
-            public void deliveryComplete(IMqttToken t) {
-            }
 
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
 
-            @Override
-            public void authPacketArrived(int code, MqttProperties p) {
-            }
         });
         MqttConnectionOptions subOptions = new MqttConnectionOptions();
         subOptions.setReceiveMaximum(1000);
@@ -169,6 +162,9 @@ public final class ShopfloorLatencyBench {
                 long t0 = System.nanoTime(); // end of inference: the event exists
                 startOf.put(e.id(), t0);
                 inFlightStart.put(s, t0);
+                if (ledgerInPath != null) {
+                    ledgerInPath.append(e, List.of());
+                }
                 InspectionEvent out = opcPublisher.publish(e);
                 out = plcWriter.write(out);
                 mqttPublisher.publish(out);
@@ -189,9 +185,10 @@ public final class ShopfloorLatencyBench {
         Thread.sleep(500);
 
         System.out.printf("ShopfloorLatencyBench: %d stations x %d inspections/s for %.0f s (broker %s, PLC simulator "
-                + "over OPC UA None, cycle budget %d ms; ledger commit NOT included)%n", stationCount, rate, elapsed,
-                brokerArg, plcProps.getCycleBudgetMs());
-        report("route steps (opcua+plc+mqtt hand-off)", stepNanos, elapsed);
+                + "over OPC UA None, cycle budget %d ms; ledger commit %s)%n", stationCount, rate, elapsed,
+                brokerArg, plcProps.getCycleBudgetMs(), withLedger ? "included (JdbcInspectionLedger, H2 file)" : "NOT included");
+        report(withLedger ? "route steps (ledger+opcua+plc+mqtt hand-off)" : "route steps (opcua+plc+mqtt hand-off)",
+                stepNanos, elapsed);
         report("end of inference -> reject bit written on PLC", plcNanos, elapsed);
         report("end of inference -> MQTT subscriber received", mqttNanos, elapsed);
         System.out.printf("PLC deadline missed: %.0f, failed writes: %.0f; MQTT kept: %.0f, dropped: %.0f%n",
@@ -203,6 +200,9 @@ public final class ShopfloorLatencyBench {
         sub.close();
         mqtt.close();
         handshake.close();
+        if (ledger != null) {
+            ledger.close();
+        }
         opcServer.stop();
         plc.close();
         if (broker != null) {

@@ -24,6 +24,8 @@ public final class LedgerCrashChild {
                 ? LedgerTestSupport.dataSource(args[1], "postgres", "", args.length > 2 ? args[2] : null)
                 : LedgerTestSupport.h2(dir);
         LedgerProperties props = LedgerTestSupport.props(dir);
+        // LEDGER_H2_SYNC=false: prove that without the forced sync a process kill still loses nothing
+        props.setH2SyncEachCommit(!"false".equals(System.getenv("LEDGER_H2_SYNC")));
         JdbcInspectionLedger ledger = LedgerTestSupport.ledger(ds, props);
         PrintStream out = System.out;
         out.println("READY");

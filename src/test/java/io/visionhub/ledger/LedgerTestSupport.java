@@ -35,11 +35,11 @@ public final class LedgerTestSupport {
     }
 
     public static final String PG_URL = System.getProperty("visionhub.test.pg-url",
-            "jdbc:postgresql://127.0.0.1:5432/test");
+            "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true");
 
     /** Whether the test PostgreSQL (127.0.0.1:5432, db test, user postgres) answers. */
     public static boolean postgresAvailable() {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_URL + "?connectTimeout=2", "postgres", "")) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_URL + "&connectTimeout=2", "postgres", "")) {
             return c.isValid(2);
         } catch (java.sql.SQLException e) {
             return false;

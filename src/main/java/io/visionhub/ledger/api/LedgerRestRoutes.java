@@ -8,6 +8,8 @@ import io.visionhub.ledger.disposition.DispositionQueries;
 import io.visionhub.ledger.disposition.DispositionRequest;
 import io.visionhub.ledger.disposition.DispositionService;
 import io.visionhub.ledger.disposition.SignatureRefusedException;
+import io.visionhub.api.ApiError;
+import io.visionhub.api.ApiErrorHandling;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
@@ -23,6 +25,9 @@ import java.util.Map;
  */
 public class LedgerRestRoutes extends RouteBuilder {
 
+    /** Operations answered without the JSON binding (zip, PEM). */
+    private static final java.util.Set<String> RAW_ROUTES = java.util.Set.of("ledger-audit-package",
+            "ledger-public-key", "ledger-audit-package-api", "ledger-public-key-api");
     private final LedgerService ledger;
     private final DispositionService dispositions;
     private final DispositionQueries dispositionQueries;
@@ -41,10 +46,10 @@ public class LedgerRestRoutes extends RouteBuilder {
         onException(LedgerRoles.Forbidden.class).handled(true)
                 .process(e -> error(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, LedgerRoles.Forbidden.class).status(),
                         "forbidden"));
-        onException(IllegalArgumentException.class).handled(true).process(e -> error(e, 400, "bad-request"));
-        onException(SignatureRefusedException.class).handled(true).process(e -> error(e, 403, "signature-refused"));
+        onException(IllegalArgumentException.class).handled(true).process(e -> error(e, 400, "bad_request"));
+        onException(SignatureRefusedException.class).handled(true).process(e -> error(e, 403, "signature_refused"));
         onException(IllegalStateException.class).handled(true).process(e -> error(e, 409, "conflict"));
-        onException(LedgerException.class).handled(true).process(e -> error(e, 503, "ledger-unavailable"));
+        onException(LedgerException.class).handled(true).process(e -> error(e, 503, "ledger_unavailable"));
 
         declareRest();
         routes();
@@ -194,13 +199,19 @@ public class LedgerRestRoutes extends RouteBuilder {
         }
     }
 
-    private static void error(Exchange e, int status, String code) {
+    /** Answers with the api concern's error document {code, message, field} and the status. */
+    private void error(Exchange e, int status, String code) {
         Exception ex = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", code);
-        body.put("message", ex == null ? code : ex.getMessage());
-        e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        e.getMessage().setBody(io.visionhub.ledger.CanonicalJson.write(body));
+        String message = ex == null ? code : ex.getMessage();
+        if (status >= 500) {
+            log.error("Ledger API {} failed: {}", e.getFromRouteId(), message, ex);
+        } else {
+            log.info("Ledger API {} refused with {} {}: {}", e.getFromRouteId(), status, code, message);
+        }
+        ApiError error = new ApiError(code, message, null);
+        ApiErrorHandling.writeError(e, error, status);
+        if (RAW_ROUTES.contains(e.getFromRouteId())) {
+            e.getMessage().setBody(error.toJson()); // no JSON binding on these operations
+        }
     }
 }

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -68,6 +67,12 @@ public class ReliableMqttClient implements AutoCloseable {
         this.maxReconnectDelayMs = Math.max(100, maxReconnectDelayMs);
         options.setAutomaticReconnect(false);
         options.setCleanStart(true);
+        try {
+            this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
+        } catch (MqttException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad MQTT broker URL or client id '" + brokerUrl + "', '" + clientId + "': "
+                    + e.getMessage() + " (expected tcp://host:1883 or ssl://host:8883)", e);
+        }
         this.buffer = new OfflineBuffer(bufferDir, maxBuffered);
         this.nextSequence = buffer.lastSequence() + 1;
         this.published = Counter.builder("visionhub.mqtt.published").description("MQTT messages acknowledged by the broker")
@@ -78,12 +83,6 @@ public class ReliableMqttClient implements AutoCloseable {
                 .tag("client", clientId).register(meters);
         Gauge.builder("visionhub.mqtt.buffer.size", this, ReliableMqttClient::buffered)
                 .description("messages waiting in the offline buffer").tag("client", clientId).register(meters);
-        try {
-            this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
-        } catch (MqttException e) {
-            throw new IllegalArgumentException("bad MQTT broker URL or client id '" + brokerUrl + "', '" + clientId + "': "
-                    + e.getMessage(), e);
-        }
         client.setCallback(new Callback());
     }
 
@@ -413,7 +412,7 @@ public class ReliableMqttClient implements AutoCloseable {
         }
     }
 
-    private final class Callback implements MqttCallback {
+    private final class Callback extends MqttCallbackAdapter {
         @Override
         public void disconnected(MqttDisconnectResponse response) {
             synchronized (lock) {
@@ -437,25 +436,9 @@ public class ReliableMqttClient implements AutoCloseable {
             LOG.warn("MQTT error from {}: {}", brokerUrl, exception.getMessage());
         }
 
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            // the hub only publishes
-        }
 
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-            // counted by the listeners
-        }
 
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-            // the keeper marks the connection usable once the on-connect action ran
-        }
 
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            // no enhanced authentication
-        }
     }
 
     static long secondsToMs(int seconds) {

@@ -1,9 +1,7 @@
 package io.visionhub.outputs.mqtt;
 
 import io.visionhub.event.InspectionEvent;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -250,7 +248,7 @@ public class SparkplugPublisher implements AutoCloseable {
         }
     }
 
-    private final class Callback implements MqttCallback {
+    private final class Callback extends MqttCallbackAdapter {
         @Override
         public void disconnected(MqttDisconnectResponse response) {
             LOG.warn("Sparkplug B edge node {} lost its broker connection; it will reconnect with a new bdSeq", edgeNodeId);
@@ -259,9 +257,6 @@ public class SparkplugPublisher implements AutoCloseable {
             }
         }
 
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
@@ -280,16 +275,7 @@ public class SparkplugPublisher implements AutoCloseable {
             }
         }
 
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
 
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
 
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-        }
     }
 }

@@ -112,13 +112,13 @@ public class VisionConsumer extends DefaultConsumer {
                         handoff.offer(f);
                     }
                 }
-                if (s.finite() || !running) {
-                    LOG.info("vision:{}: {} ended", endpoint.getStation(), s.describe());
-                    if (s.finite()) {
-                        running = false;
-                        health.connected(false);
-                        return;
-                    }
+                if (!running) {
+                    return;
+                }
+                if (s.finite()) {
+                    LOG.info("vision:{}: {} played to the end; no more frames from this source", endpoint.getStation(),
+                            s.describe());
+                    return;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

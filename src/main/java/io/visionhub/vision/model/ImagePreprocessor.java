@@ -66,66 +66,113 @@ public final class ImagePreprocessor {
         int h = image.getHeight();
         Geometry geo;
         BufferedImage src;
+        int dx = 0;
+        int dy = 0;
         if (w == width && h == height) {
             geo = new Geometry(1, 1, 0, 0, w, h);
-            src = asIntRgb(image);
+            src = image;
         } else if (letterbox) {
             double r = Math.min((double) width / w, (double) height / h);
-            int nw = (int) Math.round(w * r);
-            int nh = (int) Math.round(h * r);
-            int dx = (width - nw) / 2;
-            int dy = (height - nh) / 2;
-            src = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = src.createGraphics();
-            g.setColor(pad);
-            g.fillRect(0, 0, width, height);
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(image, dx, dy, nw, nh, null);
-            g.dispose();
+            int nw = Math.min(width, (int) Math.round(w * r));
+            int nh = Math.min(height, (int) Math.round(h * r));
+            dx = (width - nw) / 2;
+            dy = (height - nh) / 2;
+            src = nw == w && nh == h ? image : scaled(image, nw, nh);
             geo = new Geometry(r, r, dx, dy, w, h);
         } else {
-            src = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = src.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(image, 0, 0, width, height, null);
-            g.dispose();
+            src = scaled(image, width, height);
             geo = new Geometry((double) width / w, (double) height / h, 0, 0, w, h);
         }
-        int[] px = ((DataBufferInt) src.getRaster().getDataBuffer()).getData();
-        int plane = width * height;
-        if (channels == 1) {
-            float[] l = lut[0];
-            for (int i = 0; i < plane; i++) {
-                int p = px[i];
-                int grey = (((p >> 16) & 0xff) * 77 + ((p >> 8) & 0xff) * 150 + (p & 0xff) * 29) >> 8;
-                out.put(i, l[grey]);
-            }
-        } else {
-            float[] l0 = lut[0];
-            float[] l1 = lut[1];
-            float[] l2 = lut[2];
-            for (int i = 0; i < plane; i++) {
-                int p = px[i];
-                int r = (p >> 16) & 0xff;
-                int gr = (p >> 8) & 0xff;
-                int b = p & 0xff;
-                out.put(i, l0[bgr ? b : r]);
-                out.put(plane + i, l1[gr]);
-                out.put(2 * plane + i, l2[bgr ? r : b]);
-            }
+        float[] dst = scratch.get();
+        if (src.getWidth() != width || src.getHeight() != height) {
+            fillPad(dst);
         }
+        convert(src, dx, dy, dst);
+        out.put(0, dst, 0, size());
         return geo;
     }
 
-    private static BufferedImage asIntRgb(BufferedImage image) {
-        if (image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_INT_ARGB) {
-            return image;
+    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[size()]);
+
+    private void fillPad(float[] dst) {
+        int plane = width * height;
+        int p = pad.getRed();
+        int grey = p;
+        for (int c = 0; c < channels; c++) {
+            java.util.Arrays.fill(dst, c * plane, (c + 1) * plane, lut[c][grey]);
         }
-        BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = copy.createGraphics();
-        g.drawImage(image, 0, 0, null);
+    }
+
+    /** Converts the pixels of src, placed at (dx, dy) of the input canvas, into planar normalised floats. */
+    private void convert(BufferedImage src, int dx, int dy, float[] dst) {
+        int sw = src.getWidth();
+        int sh = src.getHeight();
+        int plane = width * height;
+        int[] row = new int[sw];
+        byte[] bgr = null;
+        int[] rgb = null;
+        if (src.getType() == BufferedImage.TYPE_3BYTE_BGR && src.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte db
+                && db.getData().length == sw * sh * 3) {
+            bgr = db.getData();
+        } else if ((src.getType() == BufferedImage.TYPE_INT_RGB || src.getType() == BufferedImage.TYPE_INT_ARGB)
+                && src.getRaster().getDataBuffer() instanceof DataBufferInt di && di.getData().length == sw * sh) {
+            rgb = di.getData();
+        }
+        float[] l0 = lut[0];
+        float[] l1 = channels == 3 ? lut[1] : null;
+        float[] l2 = channels == 3 ? lut[2] : null;
+        for (int y = 0; y < sh; y++) {
+            int[] line;
+            int off;
+            if (rgb != null) {
+                line = rgb;
+                off = y * sw;
+            } else if (bgr != null) {
+                int b0 = y * sw * 3;
+                for (int x = 0; x < sw; x++) {
+                    int i = b0 + x * 3;
+                    row[x] = ((bgr[i + 2] & 0xff) << 16) | ((bgr[i + 1] & 0xff) << 8) | (bgr[i] & 0xff);
+                }
+                line = row;
+                off = 0;
+            } else {
+                src.getRGB(0, y, sw, 1, row, 0, sw);
+                line = row;
+                off = 0;
+            }
+            int base = (y + dy) * width + dx;
+            if (channels == 1) {
+                for (int x = 0; x < sw; x++) {
+                    int p = line[off + x];
+                    int grey = (((p >> 16) & 0xff) * 77 + ((p >> 8) & 0xff) * 150 + (p & 0xff) * 29) >> 8;
+                    dst[base + x] = l0[grey];
+                }
+            } else {
+                for (int x = 0; x < sw; x++) {
+                    int p = line[off + x];
+                    int r = (p >> 16) & 0xff;
+                    int g = (p >> 8) & 0xff;
+                    int b = p & 0xff;
+                    int i = base + x;
+                    dst[i] = l0[bgr() ? b : r];
+                    dst[plane + i] = l1[g];
+                    dst[2 * plane + i] = l2[bgr() ? r : b];
+                }
+            }
+        }
+    }
+
+    private boolean bgr() {
+        return bgr;
+    }
+
+    private static BufferedImage scaled(BufferedImage image, int w, int h) {
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(image, 0, 0, w, h, null);
         g.dispose();
-        return copy;
+        return out;
     }
 
     /**

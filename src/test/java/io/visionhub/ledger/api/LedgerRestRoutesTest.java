@@ -1,5 +1,6 @@
 package io.visionhub.ledger.api;
 
+import io.visionhub.api.ApiError;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.ConsistencyProof;
 import io.visionhub.ledger.InclusionProof;
@@ -90,7 +91,7 @@ class LedgerRestRoutesTest {
     void rolesAreEnforced() {
         Exchange op = call("ledger-verify", "otto", "OPERATOR", Map.of(), null);
         assertThat(status(op)).isEqualTo(403);
-        assertThat(op.getMessage().getBody(String.class)).contains("otto lacks a role");
+        assertThat(op.getMessage().getBody(ApiError.class).message()).contains("otto lacks a role");
         assertThat(status(call("ledger-verify", "", "", Map.of(), null))).isEqualTo(401);
         DispositionRequest req = new DispositionRequest("INSPECTION", events.get(0).id(), "REJECT", "crack",
                 "Approval", null, "s3cret!");
@@ -111,14 +112,15 @@ class LedgerRestRoutesTest {
                 "Approval", null, "guess");
         Exchange refused = call("ledger-disposition-sign", "qa.lee", "QUALITY", Map.of(), wrong);
         assertThat(status(refused)).isEqualTo(403);
-        assertThat(refused.getMessage().getBody(String.class)).contains("signature-refused", "wrong password");
+        assertThat(refused.getMessage().getBody(ApiError.class).code()).isEqualTo("signature_refused");
+        assertThat(refused.getMessage().getBody(ApiError.class).message()).contains("wrong password");
     }
 
     @Test
     void badInputGets400WithTheReason() {
         Exchange e = call("ledger-consistency-proof", "kim", "AUDITOR", Map.of("from", "x", "to", "5"), null);
         assertThat(status(e)).isEqualTo(400);
-        assertThat(e.getMessage().getBody(String.class)).contains("not a whole number");
+        assertThat(e.getMessage().getBody(ApiError.class).message()).contains("not a whole number");
         assertThat(status(call("ledger-consistency-proof", "kim", "AUDITOR", Map.of("from", "4", "to", "99"), null)))
                 .isEqualTo(400);
         assertThat(status(call("ledger-inclusion-proof", "kim", "AUDITOR", Map.of("record", "no-such-id"), null)))

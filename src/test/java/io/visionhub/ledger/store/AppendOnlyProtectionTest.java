@@ -48,6 +48,10 @@ class AppendOnlyProtectionTest {
         InspectionEvent e = LedgerTestSupport.event();
         try {
             ledger.append(e, List.of(new DeliveryRequest("sap-qm", "QUALITY_NOTIFICATION", e.id())));
+            ledger.append(new io.visionhub.ledger.LedgerWrite("DISPOSITION", "d-1", "{}", List.of(
+                    io.visionhub.ledger.LedgerWrite.SqlRow.of("INSERT INTO disposition VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            "d-1", io.visionhub.ledger.LedgerWrite.SqlRow.SEQUENCE, "INSPECTION", e.id(), "ab", 1,
+                            "ACCEPT", "r", "m", "u", "U", java.time.OffsetDateTime.now(), "cd"))));
             ledger.signNow();
         } finally {
             ledger.close();
@@ -65,7 +69,7 @@ class AppendOnlyProtectionTest {
         assertThat(refusal(jdbc, "UPDATE ledger_tree_head SET root_hash = 'x'")).contains("append-only");
         assertThat(jdbc.update("UPDATE outbox SET status = 'DELIVERED', attempts = 1, updated_at = CURRENT_TIMESTAMP "
                 + "WHERE inspection_id = ?", e.id())).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ledger_leaf", Long.class)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ledger_leaf", Long.class)).isEqualTo(2);
     }
 
     /** The database's own message for a refused statement. */

@@ -44,31 +44,16 @@ public final class MqttTestSubscriber implements AutoCloseable {
         options.setAutomaticReconnect(true);
         options.setAutomaticReconnectDelay(1, 2);
         options.setReceiveMaximum(1000);
-        client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
-            @Override
-            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {
-            }
+        client.setCallback(new MqttCallbackAdapter() {
 
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 received.add(new Received(topic, message));
             }
 
-            @Override
-            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
-            }
 
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-            }
 
-            @Override
-            public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties p) {
-            }
         });
         client.connect(options);
         client.subscribe(filter, 1);

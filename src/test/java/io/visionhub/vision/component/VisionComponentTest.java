@@ -191,6 +191,10 @@ class VisionComponentTest {
         byte[] truncated = Arrays.copyOf(png, png.length / 3);
         assertThatThrownBy(() -> template.requestBody(uri, truncated))
                 .cause().isInstanceOf(ModelException.class).hasMessageContaining("cam-7");
+        byte[] jpg = FrameInspector.encode(new SimulatedPartGenerator(1, 0).good(2).image(), "jpg");
+        assertThatThrownBy(() -> template.requestBody(uri, Arrays.copyOf(jpg, jpg.length / 2)))
+                .rootCause().isInstanceOf(ModelException.class).hasMessageContaining("cam-7").hasMessageContaining("truncated");
+        assertThat(template.requestBody(uri, jpg, InspectionEvent.class).image().height()).isEqualTo(480);
         assertThatThrownBy(() -> template.requestBody(uri, new byte[0]))
                 .rootCause().hasMessageContaining("empty image");
         // still serving after bad input

@@ -66,6 +66,28 @@ class ModelKindsTest {
     }
 
     @Test
+    void detectionsOutsideTheRegionsOfInterestAreIgnored() throws Exception {
+        Path d = TestModels.detector(Files.createDirectories(dir.resolve("roi")), "yolov8", good);
+        SimulatedPart part = new SimulatedPartGenerator(77, 0).defective(501, SimulatedPart.SPOT);
+        Defect.Box b = part.defectBox();
+        String card = Files.readString(d.resolve("model.yaml"));
+        // a region far from the defect: nothing left, part OK
+        int farX = b.x() < 320 ? 500 : 0;
+        Files.writeString(d.resolve("model.yaml"), card + "roi:\n- {name: far, x: " + farX + ", y: 0, width: 100, height: 60}\n");
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            ModelVerdict v = model.inspect(part.image());
+            assertThat(v.result()).isEqualTo(Verdict.OK);
+            assertThat(v.defects()).isEmpty();
+        }
+        // a region around the defect: found
+        Files.writeString(d.resolve("model.yaml"), card + "roi:\n- {name: plate, x: " + (b.x() - 30) + ", y: " + (b.y() - 30)
+                + ", width: " + (b.width() + 60) + ", height: " + (b.height() + 60) + "}\n");
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            assertThat(model.inspect(part.image()).result()).isEqualTo(Verdict.NG);
+        }
+    }
+
+    @Test
     void classifierSeparatesDefectiveFromGoodParts() throws Exception {
         Path d = TestModels.classifier(Files.createDirectories(dir.resolve("cls")), good);
         SimulatedPartGenerator gen = new SimulatedPartGenerator(78, 0);

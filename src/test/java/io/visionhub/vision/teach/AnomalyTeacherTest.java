@@ -63,6 +63,16 @@ class AnomalyTeacherTest {
     }
 
     @Test
+    void teachingIsDeterministic(@TempDir Path other) throws Exception {
+        SimulatedPartGenerator gen = new SimulatedPartGenerator(42, 0.0);
+        List<BufferedImage> good = LongStream.range(0, 5).mapToObj(i -> gen.good(i).image()).toList();
+        new AnomalyTeacher().teach(good, AnomalyTeacher.Spec.of("same", "1"), dir);
+        List<BufferedImage> again = LongStream.range(0, 5).mapToObj(i -> new SimulatedPartGenerator(42, 0.0).good(i).image()).toList();
+        new AnomalyTeacher().teach(again, AnomalyTeacher.Spec.of("same", "1"), other);
+        assertThat(Files.readAllBytes(other.resolve("model.onnx"))).isEqualTo(Files.readAllBytes(dir.resolve("model.onnx")));
+    }
+
+    @Test
     void teachingRefusesTooFewImages() {
         SimulatedPartGenerator gen = new SimulatedPartGenerator(7, 0.0);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AnomalyTeacher()
