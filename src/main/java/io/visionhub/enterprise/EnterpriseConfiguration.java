@@ -117,6 +117,12 @@ public class EnterpriseConfiguration {
     }
 
     @Bean
+    public ApiProperties.AccessRule enterpriseOrdersAccess() {
+        return new ApiProperties.AccessRule("GET", "/api/enterprise/**",
+                List.of(ApiRoles.OPERATOR, ApiRoles.QUALITY, ApiRoles.INTEGRATOR, ApiRoles.ADMIN));
+    }
+
+    @Bean
     public Clock enterpriseClock() {
         return Clock.systemUTC();
     }

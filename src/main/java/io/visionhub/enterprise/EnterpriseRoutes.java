@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.visionhub.enterprise.outbox.OutboxDeliverer;
 import io.visionhub.enterprise.outbox.OutboxOperations;
 import io.visionhub.enterprise.outbox.OutboxRow;
+import io.visionhub.enterprise.sync.ProductionOrderSync;
 import io.visionhub.event.EventJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -26,6 +27,7 @@ import java.util.Set;
  *   <li>REST under /api/outbox (roles INTEGRATOR or ADMIN): list rows by status (default PARKED), one row with
  *       its audit, retry a parked row, cancel a pending or parked row. Bodies are JSON; retry and cancel take
  *       an optional {@code {"reason": "…"}}.</li>
+ *   <li>GET /api/enterprise/production-orders: released orders last read from SAP (the offers).</li>
  * </ul>
  */
 @Component
@@ -36,17 +38,21 @@ public class EnterpriseRoutes extends RouteBuilder {
     /** Header the api concern's security filter sets: the caller's roles, comma-separated. */
     static final String ROLES_HEADER = "VisionHubRoles";
     static final Set<String> OPERATOR_ROLES = Set.of("INTEGRATOR", "ADMIN");
+    static final Set<String> READ_ORDER_ROLES = Set.of("OPERATOR", "QUALITY", "INTEGRATOR", "ADMIN");
     private static final Logger LOG = LoggerFactory.getLogger(EnterpriseRoutes.class);
 
     private final EnterpriseProperties props;
     private final ObjectProvider<OutboxDeliverer> deliverer;
     private final OutboxOperations operations;
+    private final ObjectProvider<ProductionOrderSync> orders;
     private volatile long lastPollWarning;
 
-    public EnterpriseRoutes(EnterpriseProperties props, ObjectProvider<OutboxDeliverer> deliverer, OutboxOperations operations) {
+    public EnterpriseRoutes(EnterpriseProperties props, ObjectProvider<OutboxDeliverer> deliverer, OutboxOperations operations,
+                            ObjectProvider<ProductionOrderSync> orders) {
         this.props = props;
         this.deliverer = deliverer;
         this.operations = operations;
+        this.orders = orders;
     }
 
     @Override
@@ -86,6 +92,15 @@ public class EnterpriseRoutes extends RouteBuilder {
                 json(e, 200, out);
             }
         });
+        from("direct:enterprise-production-orders-list").routeId("enterprise-production-orders-list").process(e -> {
+            String roles = e.getMessage().getHeader(ROLES_HEADER, "", String.class);
+            if (Arrays.stream(roles.split(",")).map(String::trim).noneMatch(READ_ORDER_ROLES::contains)) {
+                json(e, 403, error("forbidden", "production order offers need role OPERATOR, QUALITY, INTEGRATOR or ADMIN"));
+                return;
+            }
+            ProductionOrderSync sync = orders.getIfAvailable();
+            json(e, 200, Map.of("orders", sync == null ? List.of() : sync.offers()));
+        });
         from("direct:enterprise-outbox-retry").routeId("enterprise-outbox-retry").process(e -> change(e, true));
         from("direct:enterprise-outbox-cancel").routeId("enterprise-outbox-cancel").process(e -> change(e, false));
     }
@@ -104,6 +119,11 @@ public class EnterpriseRoutes extends RouteBuilder {
                     .produces("application/json").to("direct:enterprise-outbox-retry")
                 .post("/{id}/cancel").description("Cancel a PENDING or PARKED row; audited. Roles: INTEGRATOR, ADMIN.")
                     .produces("application/json").to("direct:enterprise-outbox-cancel");
+        rest("/enterprise").description("Enterprise syncs. Roles: OPERATOR, QUALITY, INTEGRATOR, ADMIN.")
+                .bindingMode(RestBindingMode.off)
+                .get("/production-orders").description("Released production orders last read from SAP, offered as "
+                        + "production context. Roles: OPERATOR, QUALITY, INTEGRATOR, ADMIN.")
+                    .produces("application/json").to("direct:enterprise-production-orders-list");
     }
 
     private void poll(OutboxDeliverer d) {

@@ -117,5 +117,10 @@ class EnterpriseFlowTest {
         JsonNode one = EventJson.mapper().readTree(call("GET", "/api/outbox/" + parked.id(), "integrator", null).body());
         assertThat(one.path("row").path("status").asText()).isEqualTo("CANCELLED");
         assertThat(one.path("audit").get(0).path("actor").asText()).isEqualTo("integrator");
+
+        HttpResponse<String> offers = call("GET", "/api/enterprise/production-orders", "operator", null);
+        assertThat(offers.statusCode()).isEqualTo(200);
+        assertThat(offers.body()).contains("\"orders\"");
+        assertThat(call("GET", "/api/outbox", "operator", null).statusCode()).isEqualTo(403);
     }
 }
