@@ -4,6 +4,8 @@ import io.visionhub.api.ApiProperties;
 import io.visionhub.api.ApiRoles;
 import io.visionhub.enterprise.mapping.MappingEngine;
 import io.visionhub.enterprise.outbox.OutboxDeliverer;
+import io.visionhub.enterprise.outbox.OutboxHealthIndicator;
+import io.visionhub.enterprise.outbox.OutboxMetrics;
 import io.visionhub.enterprise.outbox.OutboxOperations;
 import io.visionhub.enterprise.outbox.OutboxRepository;
 import io.visionhub.enterprise.rules.EnterpriseRules;
@@ -137,6 +139,16 @@ public class EnterpriseConfiguration {
     public OutboxDeliverer outboxDeliverer(OutboxRepository repo, DeliveryService delivery, EnterpriseProperties props,
                                            Clock enterpriseClock) {
         return new OutboxDeliverer(repo, delivery, props.getOutbox(), enterpriseClock);
+    }
+
+    @Bean("outboxHealthIndicator")
+    public OutboxHealthIndicator outboxHealthIndicator(OutboxRepository repo, ObjectProvider<OutboxDeliverer> deliverer) {
+        return new OutboxHealthIndicator(repo, deliverer.getIfAvailable());
+    }
+
+    @Bean
+    public OutboxMetrics outboxMetrics(OutboxRepository repo, ObjectProvider<OutboxDeliverer> deliverer) {
+        return new OutboxMetrics(repo, deliverer.getIfAvailable());
     }
 
     @Bean
