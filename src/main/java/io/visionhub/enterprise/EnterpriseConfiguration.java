@@ -134,7 +134,7 @@ public class EnterpriseConfiguration {
         return new OutboxRepository(dataSource);
     }
 
-    @Bean(destroyMethod = "close")
+    @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnProperty(prefix = "visionhub.enterprise.outbox", name = "enabled", havingValue = "true", matchIfMissing = true)
     public OutboxDeliverer outboxDeliverer(OutboxRepository repo, DeliveryService delivery, EnterpriseProperties props,
                                            Clock enterpriseClock) {

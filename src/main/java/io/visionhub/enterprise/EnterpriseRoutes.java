@@ -1,7 +1,6 @@
 package io.visionhub.enterprise;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.visionhub.enterprise.outbox.OutboxDeliverer;
 import io.visionhub.enterprise.outbox.OutboxOperations;
 import io.visionhub.enterprise.outbox.OutboxRow;
 import io.visionhub.enterprise.sync.ProductionOrderSync;
@@ -9,8 +8,6 @@ import io.visionhub.event.EventJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -23,7 +20,6 @@ import java.util.Set;
 /**
  * Routes of the enterprise concern:
  * <ul>
- *   <li>{@code enterprise-outbox-poll}: a timer that hands due outbox rows to the {@link OutboxDeliverer};</li>
  *   <li>REST under /api/outbox (roles INTEGRATOR or ADMIN): list rows by status (default PARKED), one row with
  *       its audit, retry a parked row, cancel a pending or parked row. Bodies are JSON; retry and cancel take
  *       an optional {@code {"reason": "…"}}.</li>
@@ -39,18 +35,11 @@ public class EnterpriseRoutes extends RouteBuilder {
     static final String ROLES_HEADER = "VisionHubRoles";
     static final Set<String> OPERATOR_ROLES = Set.of("INTEGRATOR", "ADMIN");
     static final Set<String> READ_ORDER_ROLES = Set.of("OPERATOR", "QUALITY", "INTEGRATOR", "ADMIN");
-    private static final Logger LOG = LoggerFactory.getLogger(EnterpriseRoutes.class);
 
-    private final EnterpriseProperties props;
-    private final ObjectProvider<OutboxDeliverer> deliverer;
     private final OutboxOperations operations;
     private final ObjectProvider<ProductionOrderSync> orders;
-    private volatile long lastPollWarning;
 
-    public EnterpriseRoutes(EnterpriseProperties props, ObjectProvider<OutboxDeliverer> deliverer, OutboxOperations operations,
-                            ObjectProvider<ProductionOrderSync> orders) {
-        this.props = props;
-        this.deliverer = deliverer;
+    public EnterpriseRoutes(OutboxOperations operations, ObjectProvider<ProductionOrderSync> orders) {
         this.operations = operations;
         this.orders = orders;
     }
@@ -59,14 +48,6 @@ public class EnterpriseRoutes extends RouteBuilder {
     public void configure() {
         onException(IllegalArgumentException.class).handled(true)
                 .process(e -> json(e, 400, error("bad_request", e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage())));
-
-        OutboxDeliverer d = deliverer.getIfAvailable();
-        if (d != null) {
-            from("timer:enterprise-outbox?delay=2000&period=" + Math.max(10, props.getOutbox().getPollInterval().toMillis()))
-                    .routeId("enterprise-outbox-poll")
-                    .routeDescription("Hands due outbox rows to the enterprise deliverer (visionhub.enterprise.outbox)")
-                    .process(e -> poll(d));
-        }
 
         restEndpoints();
 
@@ -124,19 +105,6 @@ public class EnterpriseRoutes extends RouteBuilder {
                 .get("/production-orders").description("Released production orders last read from SAP, offered as "
                         + "production context. Roles: OPERATOR, QUALITY, INTEGRATOR, ADMIN.")
                     .produces("application/json").to("direct:enterprise-production-orders-list");
-    }
-
-    private void poll(OutboxDeliverer d) {
-        try {
-            d.pollOnce();
-        } catch (RuntimeException ex) {
-            long now = System.currentTimeMillis();
-            if (now - lastPollWarning > 60_000) {
-                lastPollWarning = now;
-                LOG.warn("Outbox poll failed: {}. Deliveries wait until the database and the outbox table "
-                        + "(ledger migration V1) are there; this warning repeats at most once a minute.", ex.toString());
-            }
-        }
     }
 
     private void change(Exchange e, boolean retry) throws Exception {

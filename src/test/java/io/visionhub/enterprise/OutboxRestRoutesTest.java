@@ -1,7 +1,6 @@
 package io.visionhub.enterprise;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.visionhub.enterprise.outbox.OutboxDeliverer;
 import io.visionhub.enterprise.outbox.OutboxOperations;
 import io.visionhub.enterprise.outbox.OutboxRepository;
 import io.visionhub.enterprise.outbox.OutboxRow;
@@ -41,9 +40,7 @@ class OutboxRestRoutesTest {
         repo.park(parkedId, 10, "sap-qm: create QualityNotification answered 400: QM/103 Notification type", Instant.now());
 
         camel = new DefaultCamelContext();
-        camel.addRoutes(new EnterpriseRoutes(new EnterpriseProperties(),
-                new StaticListableBeanFactory().getBeanProvider(OutboxDeliverer.class),
-                new OutboxOperations(repo, Clock.systemUTC()),
+        camel.addRoutes(new EnterpriseRoutes(new OutboxOperations(repo, Clock.systemUTC()),
                 new StaticListableBeanFactory().getBeanProvider(io.visionhub.enterprise.sync.ProductionOrderSync.class)) {
             @Override
             protected void restEndpoints() {
