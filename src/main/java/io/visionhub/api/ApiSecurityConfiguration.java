@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -63,6 +64,7 @@ public class ApiSecurityConfiguration {
     }
 
     @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET) // no web server, no HttpSecurity
     SecurityFilterChain visionHubSecurity(HttpSecurity http, ApiProperties props, ApiErrorWriter errors,
                                           ObjectProvider<ApiProperties.AccessRule> contributed) throws Exception {
         List<ApiProperties.AccessRule> rules = new ArrayList<>(props.access());

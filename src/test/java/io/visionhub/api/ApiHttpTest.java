@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -42,7 +43,17 @@ import static org.assertj.core.api.Assertions.assertThat;
         "visionhub.api.max-body-size=2KB",
         "visionhub.routes.dir=target/api-test-no-routes",
         "visionhub.routes.reload=false",
+        // other concerns' servers are not part of this test (and must not take the demo's ports or data/)
+        "visionhub.broker.enabled=false",
+        "visionhub.mqtt.enabled=false",
+        "visionhub.opcua.enabled=false",
+        "visionhub.simulators.enabled=false",
+        "visionhub.vision.demo-model.enabled=false",
+        "visionhub.images.root=target/api-test/images",
+        "visionhub.ledger.heads.keystore=target/api-test/keys/ledger.p12",
+        "visionhub.ledger.heads.file=target/api-test/ledger-heads.jsonl",
 })
+@DirtiesContext
 class ApiHttpTest {
 
     static final Instant T0 = Instant.parse("2026-03-02T06:00:00Z");
