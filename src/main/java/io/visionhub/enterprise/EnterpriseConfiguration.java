@@ -11,7 +11,10 @@ import io.visionhub.enterprise.outbox.OutboxRepository;
 import io.visionhub.enterprise.rules.EnterpriseRules;
 import io.visionhub.enterprise.rules.RuleSettings;
 import io.visionhub.enterprise.rules.SeverityPolicy;
+import com.hazelcast.core.HazelcastInstance;
 import io.visionhub.enterprise.sync.EnterpriseSyncRoutes;
+import io.visionhub.enterprise.sync.HazelcastLeaseClusterService;
+import org.apache.camel.cluster.CamelClusterService;
 import io.visionhub.enterprise.sync.ProductionOrderSync;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -29,6 +32,7 @@ import org.springframework.context.annotation.Configuration;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -122,6 +126,21 @@ public class EnterpriseConfiguration {
     public ApiProperties.AccessRule enterpriseOrdersAccess() {
         return new ApiProperties.AccessRule("GET", "/api/enterprise/**",
                 List.of(ApiRoles.OPERATOR, ApiRoles.QUALITY, ApiRoles.INTEGRATOR, ApiRoles.ADMIN));
+    }
+
+    /**
+     * camel-master on the hub's Hazelcast members when visionhub.enterprise.sync.master=true (Camel 4.17 has no
+     * Hazelcast cluster service of its own).
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = "visionhub.enterprise.sync", name = "master", havingValue = "true")
+    public CamelClusterService enterpriseClusterService(ObjectProvider<HazelcastInstance> hazelcast) {
+        HazelcastInstance hz = hazelcast.getIfAvailable();
+        if (hz == null) {
+            throw new IllegalStateException("visionhub.enterprise.sync.master=true needs the hub's Hazelcast "
+                    + "(visionhub.context.hazelcast.enabled=true) or set master=false");
+        }
+        return new HazelcastLeaseClusterService(hz, Duration.ofSeconds(15));
     }
 
     @Bean
