@@ -14,7 +14,8 @@ import io.visionhub.enterprise.rules.SeverityPolicy;
 import com.hazelcast.core.HazelcastInstance;
 import io.visionhub.enterprise.sync.EnterpriseSyncRoutes;
 import io.visionhub.enterprise.sync.HazelcastLeaseClusterService;
-import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import io.visionhub.enterprise.sync.ProductionOrderSync;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -130,17 +131,31 @@ public class EnterpriseConfiguration {
 
     /**
      * camel-master on the hub's Hazelcast members when visionhub.enterprise.sync.master=true (Camel 4.17 has no
-     * Hazelcast cluster service of its own).
+     * Hazelcast cluster service of its own): added to the CamelContext as a service before it starts.
      */
     @Bean
     @ConditionalOnProperty(prefix = "visionhub.enterprise.sync", name = "master", havingValue = "true")
-    public CamelClusterService enterpriseClusterService(ObjectProvider<HazelcastInstance> hazelcast) {
+    public CamelContextConfiguration enterpriseClusterService(ObjectProvider<HazelcastInstance> hazelcast) {
         HazelcastInstance hz = hazelcast.getIfAvailable();
         if (hz == null) {
             throw new IllegalStateException("visionhub.enterprise.sync.master=true needs the hub's Hazelcast "
                     + "(visionhub.context.hazelcast.enabled=true) or set master=false");
         }
-        return new HazelcastLeaseClusterService(hz, Duration.ofSeconds(15));
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camelContext) {
+                try {
+                    camelContext.addService(new HazelcastLeaseClusterService(hz, Duration.ofSeconds(15)));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot add the Hazelcast cluster service for camel-master", e);
+                }
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camelContext) {
+                // nothing
+            }
+        };
     }
 
     @Bean
