@@ -46,6 +46,20 @@ class MappingEngineTest {
     }
 
     @Test
+    void contextValuesThatDoNotFitSapAreLeftOutNotCut() {
+        InspectionEvent e = TestEvents.ng("station-1", "dent");
+        var ctx = new io.visionhub.event.ProductionContext("line-1", "PO-2026-11-25-000042", "P", null, null,
+                "BATCH-LONGER-THAN-10", null, null, null, null, 1, Instant.now());
+        InspectionEvent withLongKeys = e.withContext(ctx);
+        MappingEngine engine = new MappingEngine(Path.of("mappings"), EventJson.mapper());
+        ObjectNode qn = engine.map("demo-customer", "sap-qm",
+                DeliveryInput.of(withLongKeys, "sap-qm", "QUALITY_NOTIFICATION", e.id(), 1, "LOW", "s", "demo-customer"));
+        assertThat(qn.has("ManufacturingOrder")).isFalse();
+        assertThat(qn.has("Batch")).isFalse();
+        assertThat(qn.path("Material").asText()).isEqualTo("P");
+    }
+
+    @Test
     void everyShippedTemplateCompiles() {
         MappingEngine engine = new MappingEngine(Path.of("mappings"), EventJson.mapper());
         assertThat(engine.check("demo-customer")).isEmpty();
