@@ -271,17 +271,7 @@ public class PlcHandshake implements AutoCloseable {
         if (old != null) {
             old.cancel(false);
         }
-        if (s.resultReady != null) {
-            // cleared before the capture side hears of the trigger: an asynchronous clear could land after the
-            // result of this very part and hide it from the PLC
-            try {
-                client.writeValuesAsync(List.of(s.resultReady), List.of(DataValue.valueOnly(new Variant(false))))
-                        .get(budget, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                LOG.warn("PLC trigger at station {} part {}: could not clear result-ready node {} ({})", s.station, part,
-                        s.resultReady, e.getMessage());
-            }
-        }
+        clearResultReady(s);
         try {
             triggerListener.accept(new PlcTrigger(s.station, part, at, at.plusMillis(budget)));
         } catch (RuntimeException e) {
@@ -292,8 +282,27 @@ public class PlcHandshake implements AutoCloseable {
 
     private void onAck(StationMapping s, DataValue value) {
         boolean acked = Boolean.TRUE.equals(value.getValue().getValue());
-        if (acked && s.resultReady != null) {
-            client.writeValuesAsync(List.of(s.resultReady), List.of(DataValue.valueOnly(new Variant(false))));
+        if (acked) {
+            clearResultReady(s);
+        }
+    }
+
+    /**
+     * Clears result-ready and waits for the PLC to confirm, under the station's lock: a clear must never land after
+     * the next result's write.
+     */
+    private void clearResultReady(StationMapping s) {
+        OpcUaClient c = client;
+        if (s.resultReady == null || c == null) {
+            return;
+        }
+        synchronized (s) {
+            try {
+                c.writeValuesAsync(List.of(s.resultReady), List.of(DataValue.valueOnly(new Variant(false))))
+                        .get(Math.max(100, props.getCycleBudgetMs()), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("PLC station {}: clearing result-ready failed ({})", s.station, e.getMessage());
+            }
         }
     }
 
