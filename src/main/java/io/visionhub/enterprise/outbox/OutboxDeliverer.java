@@ -82,9 +82,14 @@ public class OutboxDeliverer implements AutoCloseable {
         }
     }
 
+    private volatile long lastSummaryMillis = System.currentTimeMillis();
+    private volatile long deliveredAtLastSummary;
+    private volatile long failuresAtLastSummary;
+
     private void pollQuietly() {
         try {
             pollOnce();
+            summaryOncePerMinute();
         } catch (RuntimeException e) {
             long now = System.currentTimeMillis();
             if (now - lastPollWarning > 60_000) {
@@ -93,6 +98,24 @@ public class OutboxDeliverer implements AutoCloseable {
                         + "and this warning repeats at most once a minute.", e.toString(), config.getPollInterval().toMillis());
             }
         }
+    }
+
+    /** An INFO line per minute with activity: what was delivered and what failed since the last one. */
+    private void summaryOncePerMinute() {
+        long now = System.currentTimeMillis();
+        if (now - lastSummaryMillis < 60_000) {
+            return;
+        }
+        long d = delivered.get();
+        long f = failures.get();
+        if (d != deliveredAtLastSummary || f != failuresAtLastSummary) {
+            LOG.info("Outbox: {} document(s) delivered and {} failed attempt(s) in the last {} s; {} in flight; "
+                            + "parked since start: {} (GET /api/outbox?status=PARKED)", d - deliveredAtLastSummary,
+                    f - failuresAtLastSummary, (now - lastSummaryMillis) / 1000, inFlight.size(), parked.get());
+        }
+        lastSummaryMillis = now;
+        deliveredAtLastSummary = d;
+        failuresAtLastSummary = f;
     }
 
     /** One poll: claims due rows up to the free delivery slots and hands them to the workers. Returns rows started. */
