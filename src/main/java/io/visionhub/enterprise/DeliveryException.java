@@ -9,6 +9,7 @@ public class DeliveryException extends RuntimeException {
 
     private final boolean permanent;
     private final int status;
+    private java.time.Duration retryAfter;
 
     public DeliveryException(String message, boolean permanent, int status, Throwable cause) {
         super(message, cause);
@@ -26,6 +27,16 @@ public class DeliveryException extends RuntimeException {
 
     public boolean isPermanent() {
         return permanent;
+    }
+
+    /** The target's Retry-After (429/503), or null. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
+    }
+
+    public DeliveryException withRetryAfter(java.time.Duration wait) {
+        this.retryAfter = wait;
+        return this;
     }
 
     /** HTTP status from the target, or 0 when none came back. */

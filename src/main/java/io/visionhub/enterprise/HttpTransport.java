@@ -64,7 +64,15 @@ public final class HttpTransport {
     public DeliveryException failure(String action, HttpResponse<String> response) {
         int status = response.statusCode();
         String message = targetName + ": " + action + " answered " + status + ": " + describeError(response.body());
-        return new DeliveryException(message, PERMANENT.contains(status), status, null);
+        DeliveryException e = new DeliveryException(message, PERMANENT.contains(status), status, null);
+        response.headers().firstValue("Retry-After").ifPresent(v -> {
+            try {
+                e.withRetryAfter(java.time.Duration.ofSeconds(Long.parseLong(v.trim())));
+            } catch (NumberFormatException notSeconds) {
+                // an HTTP date: the backoff applies
+            }
+        });
+        return e;
     }
 
     /** The human message of an error body in any of the shapes the targets use. */

@@ -174,6 +174,9 @@ public abstract class HttpSimulator implements AutoCloseable {
                 resp = error(503, "SIM/503", displayName() + " is down (injected fault)");
             } else if (injected > 0) {
                 resp = error(injected, "SIM/" + injected, displayName() + " failed (injected fault)");
+                if (faults.retryAfterSeconds() > 0 && (injected == 429 || injected == 503)) {
+                    resp = resp.header("Retry-After", String.valueOf(faults.retryAfterSeconds()));
+                }
             } else {
                 try {
                     resp = handle(req);

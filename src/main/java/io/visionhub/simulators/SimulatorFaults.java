@@ -18,6 +18,7 @@ public final class SimulatorFaults {
     private final AtomicInteger timeoutsAfterCreate = new AtomicInteger();
     private final AtomicLong delayMillis = new AtomicLong();
     private final AtomicLong hangMillis = new AtomicLong(30_000);
+    private final AtomicLong retryAfterSeconds = new AtomicLong();
 
     /** While down, every request gets 503 (a target that is down for minutes). */
     public SimulatorFaults down(boolean isDown) {
@@ -34,6 +35,16 @@ public final class SimulatorFaults {
         serverErrorStatus.set(status);
         serverErrors.set(count);
         return this;
+    }
+
+    /** Injected 429/503 answers carry {@code Retry-After: <seconds>} (0 = no header). */
+    public SimulatorFaults retryAfter(long seconds) {
+        retryAfterSeconds.set(seconds);
+        return this;
+    }
+
+    long retryAfterSeconds() {
+        return retryAfterSeconds.get();
     }
 
     /** The next {@code count} creates store the document, then close the connection without an answer. */
@@ -62,6 +73,7 @@ public final class SimulatorFaults {
         lostAnswersAfterCreate.set(0);
         timeoutsAfterCreate.set(0);
         delayMillis.set(0);
+        retryAfterSeconds.set(0);
         return this;
     }
 

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Delivers the outbox: each poll claims PENDING rows that are due, and for each one loads the recorded
  * event, runs the target's mapping and client ({@link DeliveryService}) and stores the document number.
  * A transient failure is retried with exponential backoff (initial × 2^(attempt-1), capped, with up to 20 %
- * jitter); a permanent one (the target's 400, a mapping error) or the last allowed attempt parks the row with
+ * jitter; longer when the target asks with Retry-After); a permanent one (the target's 400, a mapping error) or the last allowed attempt parks the row with
  * the error. Targets marked {@code ordered} deliver one row at a time, oldest first: a later row waits for the
  * head to be delivered, parked or cancelled. Idempotency toward the target comes from the clients' lookup by
  * external reference, so a row delivered again after a crash or a lost answer finds its document.
@@ -82,9 +82,14 @@ public class OutboxDeliverer implements AutoCloseable {
         }
     }
 
+    private volatile long lastSummaryMillis = System.currentTimeMillis();
+    private volatile long deliveredAtLastSummary;
+    private volatile long failuresAtLastSummary;
+
     private void pollQuietly() {
         try {
             pollOnce();
+            summaryOncePerMinute();
         } catch (RuntimeException e) {
             long now = System.currentTimeMillis();
             if (now - lastPollWarning > 60_000) {
@@ -93,6 +98,24 @@ public class OutboxDeliverer implements AutoCloseable {
                         + "and this warning repeats at most once a minute.", e.toString(), config.getPollInterval().toMillis());
             }
         }
+    }
+
+    /** An INFO line per minute with activity: what was delivered and what failed since the last one. */
+    private void summaryOncePerMinute() {
+        long now = System.currentTimeMillis();
+        if (now - lastSummaryMillis < 60_000) {
+            return;
+        }
+        long d = delivered.get();
+        long f = failures.get();
+        if (d != deliveredAtLastSummary || f != failuresAtLastSummary) {
+            LOG.info("Outbox: {} document(s) delivered and {} failed attempt(s) in the last {} s; {} in flight; "
+                            + "parked since start: {} (GET /api/outbox?status=PARKED)", d - deliveredAtLastSummary,
+                    f - failuresAtLastSummary, (now - lastSummaryMillis) / 1000, inFlight.size(), parked.get());
+        }
+        lastSummaryMillis = now;
+        deliveredAtLastSummary = d;
+        failuresAtLastSummary = f;
     }
 
     /** One poll: claims due rows up to the free delivery slots and hands them to the workers. Returns rows started. */
@@ -183,13 +206,13 @@ public class OutboxDeliverer implements AutoCloseable {
             LOG.debug("Outbox row {}: {} {} for inspection {} delivered as {} (attempt {})", row.id(), row.target(),
                     row.documentType(), row.inspectionId(), number, attempt);
         } catch (DeliveryException e) {
-            failed(row, attempt, e.getMessage(), e.isPermanent());
+            failed(row, attempt, e.getMessage(), e.isPermanent(), e.retryAfter());
         } catch (RuntimeException e) {
-            failed(row, attempt, e.toString(), false);
+            failed(row, attempt, e.toString(), false, null);
         }
     }
 
-    private void failed(OutboxRow row, int attempt, String error, boolean permanent) {
+    private void failed(OutboxRow row, int attempt, String error, boolean permanent, Duration retryAfter) {
         Instant now = clock.instant();
         failures.incrementAndGet();
         if (permanent || attempt >= config.getMaxAttempts()) {
@@ -201,6 +224,9 @@ public class OutboxDeliverer implements AutoCloseable {
             return;
         }
         Duration wait = backoff(attempt);
+        if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
+            wait = retryAfter.compareTo(config.getMaxBackoff()) > 0 ? config.getMaxBackoff() : retryAfter;
+        }
         repo.markRetry(row.id(), attempt, now.plus(wait), error, now);
         LOG.info("Outbox row {} ({} for inspection {}) attempt {} failed, retry in {} ms: {}", row.id(), row.target(),
                 row.inspectionId(), attempt, wait.toMillis(), error);

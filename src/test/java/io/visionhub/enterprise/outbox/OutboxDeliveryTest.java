@@ -231,6 +231,19 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void tooManyRequestsWithRetryAfterWaitsAsLongAsTheTargetAsks() {
+        sims.webhook().faults().serverErrors(1, 429).retryAfter(1);
+        InspectionEvent e = record(1, "webhook", "WORK_REQUEST").get(0);
+        start(10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliverer.failureCount() == 1);
+        OutboxRow waiting = repo.forInspection(e.id()).get(0);
+        assertThat(waiting.lastError()).contains("429");
+        assertThat(Duration.between(waiting.updatedAt(), waiting.nextAttemptAt())).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("DELIVERED") == 1);
+        assertThat(sims.webhook().workRequests().count()).isEqualTo(1);
+    }
+
+    @Test
     void backoffGrowsExponentiallyUpToTheCap() {
         OutboxDeliverer d = start(10);
         assertThat(d.backoff(1).toMillis()).isBetween(20L, 24L);
