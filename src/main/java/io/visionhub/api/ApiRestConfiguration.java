@@ -3,6 +3,7 @@ package io.visionhub.api;
 import io.visionhub.event.EventJson;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
+import org.apache.camel.model.rest.RestDefinition;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +18,19 @@ public class ApiRestConfiguration extends RouteBuilder {
     public static final String MAPPER_BEAN = "visionHubEventMapper";
     public static final String BASIC_AUTH = "basicAuth";
     public static final String API_KEY = "apiKey";
+
+    /**
+     * {@code rest(path)} of a builder with the API's two security schemes declared (HTTP Basic for people,
+     * X-API-Key for systems), so its operations can name them with {@code .security(BASIC_AUTH)}.
+     */
+    public static RestDefinition securedRest(RouteBuilder builder, String path) {
+        RestDefinition rest = builder.rest(path);
+        rest.securityDefinitions()
+                .basicAuth(BASIC_AUTH, "people: user name and password")
+                .apiKey(API_KEY, "systems: key in the X-API-Key header").withHeader("X-API-Key").end()
+                .end();
+        return rest;
+    }
 
     @Override
     public void configure() {

@@ -28,11 +28,7 @@ public class InspectionRestRoutes extends RouteBuilder {
         ApiErrorHandling.install(this);
         String roles = ApiAccess.describe(ApiAccess.READ_RESULTS);
 
-        rest("/inspections").description("Inspection history")
-                .securityDefinitions()
-                    .basicAuth(ApiRestConfiguration.BASIC_AUTH, "people: user name and password")
-                    .apiKey(ApiRestConfiguration.API_KEY, "systems: key in the X-API-Key header").withHeader("X-API-Key").end()
-                .end()
+        ApiRestConfiguration.securedRest(this, "/inspections").description("Inspection history")
                 .get().id("api-inspections-list").outType(InspectionPage.class)
                     .description("Recent inspections, newest first, with filters and paging. " + roles)
                     .security(ApiRestConfiguration.BASIC_AUTH).security(ApiRestConfiguration.API_KEY)
@@ -47,15 +43,15 @@ public class InspectionRestRoutes extends RouteBuilder {
                     .param().name("offset").type(org.apache.camel.model.rest.RestParamType.query).dataType("integer").defaultValue("0").required(false).endParam()
                     .param().name("limit").type(org.apache.camel.model.rest.RestParamType.query).dataType("integer").defaultValue("50").required(false).endParam()
                     .responseMessage().code(200).message("a page of inspections").endResponseMessage()
-                    .responseMessage().code(400).message("bad filter value (ApiError)").endResponseMessage()
-                    .responseMessage().code(401).message("not logged in (ApiError)").endResponseMessage()
+                    .responseMessage().code(400).message("bad filter value (ApiError)").responseModel(ApiError.class).endResponseMessage()
+                    .responseMessage().code(401).message("not logged in (ApiError)").responseModel(ApiError.class).endResponseMessage()
                     .to("direct:api-inspections-list")
                 .get("/{id}").id("api-inspections-get")
                     .description("One inspection: the stored event document with its image and annotated image links. " + roles)
                     .security(ApiRestConfiguration.BASIC_AUTH).security(ApiRestConfiguration.API_KEY)
                     .param().name("id").type(org.apache.camel.model.rest.RestParamType.path).description("inspection id (UUID)").endParam()
                     .responseMessage().code(200).message("the inspection").endResponseMessage()
-                    .responseMessage().code(404).message("no such inspection (ApiError)").endResponseMessage()
+                    .responseMessage().code(404).message("no such inspection (ApiError)").responseModel(ApiError.class).endResponseMessage()
                     .to("direct:api-inspections-get");
 
         from("direct:api-inspections-list").routeId("api-inspections-list-query")

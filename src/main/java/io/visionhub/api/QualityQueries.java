@@ -146,6 +146,19 @@ public class QualityQueries {
                         rs.getString("document_type") + " to " + rs.getString("target") + " (key "
                                 + rs.getString("delivery_key") + ", attempts " + rs.getInt("attempts") + ")",
                         rs.getString("document_number"))));
+        if (tableExists("disposition")) {
+            entries.addAll(jdbc.query("SELECT d.signed_at, d.target_type, d.target_id, d.disposition, d.reason, d.meaning,"
+                    + " d.user_name, d.ledger_seq, i.production_order FROM disposition d LEFT JOIN inspection i"
+                    + " ON d.target_type = 'INSPECTION' AND i.id = d.target_id"
+                    + " WHERE (d.target_type = 'LOT' AND d.target_id = :b) OR (d.target_type = 'INSPECTION' AND i.batch = :b)"
+                    + " ORDER BY d.signed_at", p, (rs, n) -> new LotTrace.Entry(
+                    InspectionQueries.instant(rs, "signed_at"), LotTrace.Kind.DISPOSITION,
+                    "INSPECTION".equals(rs.getString("target_type")) ? rs.getString("target_id") : null,
+                    rs.getString("production_order"), rs.getString("disposition"),
+                    ("LOT".equals(rs.getString("target_type")) ? "whole lot, " : "") + "signed by "
+                            + rs.getString("user_name") + " (" + rs.getString("meaning") + "): " + rs.getString("reason")
+                            + ", ledger #" + rs.getLong("ledger_seq"), null)));
+        }
         if (tableExists("production_context_change")) {
             entries.addAll(jdbc.query("SELECT line, version, valid_from, production_order, source, principal"
                     + " FROM production_context_change WHERE batch = :b ORDER BY valid_from", p, (rs, n) -> {

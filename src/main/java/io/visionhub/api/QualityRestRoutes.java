@@ -21,24 +21,16 @@ public class QualityRestRoutes extends RouteBuilder {
     public void configure() {
         ApiErrorHandling.install(this);
         String roles = ApiAccess.describe(ApiAccess.READ_QUALITY);
-        rest("/orders").description("Quality per production order")
-                .securityDefinitions()
-                    .basicAuth(ApiRestConfiguration.BASIC_AUTH, "people: user name and password")
-                    .apiKey(ApiRestConfiguration.API_KEY, "systems: key in the X-API-Key header").withHeader("X-API-Key").end()
-                .end()
+        ApiRestConfiguration.securedRest(this, "/orders").description("Quality per production order")
                 .get("/{order}/summary").id("api-order-summary").outType(OrderSummary.class)
                     .description("Counts by result, NG rate, defects by class and first-pass yield of an order, in "
                             + "total and per shift. " + roles)
                     .security(ApiRestConfiguration.BASIC_AUTH).security(ApiRestConfiguration.API_KEY)
                     .param().name("order").type(RestParamType.path).description("production order").endParam()
                     .responseMessage().code(200).message("the summary").endResponseMessage()
-                    .responseMessage().code(404).message("no inspection under this order (ApiError)").endResponseMessage()
+                    .responseMessage().code(404).message("no inspection under this order (ApiError)").responseModel(ApiError.class).endResponseMessage()
                     .to("direct:api-order-summary");
-        rest("/lots").description("Lot traceability")
-                .securityDefinitions()
-                    .basicAuth(ApiRestConfiguration.BASIC_AUTH, "people: user name and password")
-                    .apiKey(ApiRestConfiguration.API_KEY, "systems: key in the X-API-Key header").withHeader("X-API-Key").end()
-                .end()
+        ApiRestConfiguration.securedRest(this, "/lots").description("Lot traceability")
                 .get("/{batch}/trace").id("api-lot-trace").outType(LotTrace.class)
                     .description("Everything about a batch in time order: context changes, inspections, dispositions "
                             + "and enterprise documents (with their document numbers). " + roles)
@@ -47,7 +39,7 @@ public class QualityRestRoutes extends RouteBuilder {
                     .param().name("limit").type(RestParamType.query).dataType("integer").defaultValue("1000")
                         .description("most inspections to list (1-10000)").required(false).endParam()
                     .responseMessage().code(200).message("the trace").endResponseMessage()
-                    .responseMessage().code(404).message("the hub knows nothing about this batch (ApiError)").endResponseMessage()
+                    .responseMessage().code(404).message("the hub knows nothing about this batch (ApiError)").responseModel(ApiError.class).endResponseMessage()
                     .to("direct:api-lot-trace");
 
         from("direct:api-order-summary").routeId("api-order-summary").process(ex -> {

@@ -1,6 +1,7 @@
 package io.visionhub.context;
 
 import io.visionhub.api.ApiAccess;
+import io.visionhub.api.ApiError;
 import io.visionhub.api.ApiErrorHandling;
 import io.visionhub.api.ApiException;
 import io.visionhub.api.ApiParams;
@@ -40,11 +41,7 @@ public class ContextRestRoutes extends RouteBuilder {
         ApiErrorHandling.install(this);
         String read = ApiAccess.describe(ApiAccess.READ_RESULTS);
         String push = ApiAccess.describe(ApiAccess.PUSH_CONTEXT);
-        rest("/context").description("Production context per line (ISA-95 terms)")
-                .securityDefinitions()
-                    .basicAuth(ApiRestConfiguration.BASIC_AUTH, "people: user name and password")
-                    .apiKey(ApiRestConfiguration.API_KEY, "systems: key in the X-API-Key header").withHeader("X-API-Key").end()
-                .end()
+        ApiRestConfiguration.securedRest(this, "/context").description("Production context per line (ISA-95 terms)")
                 .get().id("api-context-lines").outType(LineContext[].class)
                     .description("Every known line with its newest context version. " + read)
                     .security(ApiRestConfiguration.BASIC_AUTH).security(ApiRestConfiguration.API_KEY)
@@ -54,7 +51,7 @@ public class ContextRestRoutes extends RouteBuilder {
                     .security(ApiRestConfiguration.BASIC_AUTH).security(ApiRestConfiguration.API_KEY)
                     .param().name("line").type(RestParamType.path).description("line id").endParam()
                     .responseMessage().code(200).message("the current context").endResponseMessage()
-                    .responseMessage().code(404).message("unknown line or no context (ApiError)").endResponseMessage()
+                    .responseMessage().code(404).message("unknown line or no context (ApiError)").responseModel(ApiError.class).endResponseMessage()
                     .to("direct:api-context-get")
                 .put("/{line}").id("api-context-put").type(ProductionContext.class).outType(ProductionContext.class)
                     .consumes("application/json")
@@ -65,11 +62,11 @@ public class ContextRestRoutes extends RouteBuilder {
                     .param().name("line").type(RestParamType.path).description("line id").endParam()
                     .param().name("body").type(RestParamType.body).description("the production context").endParam()
                     .responseMessage().code(200).message("stored; the body is the stored version").endResponseMessage()
-                    .responseMessage().code(400).message("malformed JSON, missing or wrong field (ApiError)").endResponseMessage()
-                    .responseMessage().code(404).message("unknown line (ApiError)").endResponseMessage()
-                    .responseMessage().code(409).message("stale version or validFrom (ApiError)").endResponseMessage()
-                    .responseMessage().code(413).message("body too large (ApiError)").endResponseMessage()
-                    .responseMessage().code(415).message("body is not JSON (ApiError)").endResponseMessage()
+                    .responseMessage().code(400).message("malformed JSON, missing or wrong field (ApiError)").responseModel(ApiError.class).endResponseMessage()
+                    .responseMessage().code(404).message("unknown line (ApiError)").responseModel(ApiError.class).endResponseMessage()
+                    .responseMessage().code(409).message("stale version or validFrom (ApiError)").responseModel(ApiError.class).endResponseMessage()
+                    .responseMessage().code(413).message("body too large (ApiError)").responseModel(ApiError.class).endResponseMessage()
+                    .responseMessage().code(415).message("body is not JSON (ApiError)").responseModel(ApiError.class).endResponseMessage()
                     .to("direct:api-context-put")
                 .delete("/{line}").id("api-context-end").outType(ProductionContext.class)
                     .description("End production on a line: events captured from validFrom (default now) on are "

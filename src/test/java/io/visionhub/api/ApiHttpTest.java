@@ -36,19 +36,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:api-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
         "spring.datasource.username=sa",
-        "spring.flyway.locations=classpath:db/migration,classpath:db/api-test",
+        "spring.flyway.locations=classpath:db/migration",
         "visionhub.context.hazelcast.cluster-name=api-test-${random.uuid}",
         "visionhub.context.hazelcast.interface-address=127.0.0.1",
         "visionhub.context.lines=line-push,line-bad,line-stale,line-end,line-auth,line-hist",
         "visionhub.api.max-body-size=2KB",
         "visionhub.routes.dir=target/api-test-no-routes",
         "visionhub.routes.reload=false",
-        // other concerns' servers are not part of this test (and must not take the demo's ports or data/)
+        // other concerns off: this class tests the API and the context only (and must not take the demo's
+        // ports or data/)
+        "visionhub.simulators.enabled=false",
+        "visionhub.enterprise.outbox.enabled=false",
+        "visionhub.enterprise.sync.enabled=false",
         "visionhub.broker.enabled=false",
         "visionhub.mqtt.enabled=false",
         "visionhub.opcua.enabled=false",
-        "visionhub.simulators.enabled=false",
         "visionhub.vision.demo-model.enabled=false",
+        "visionhub.vision.teach.enabled=false",
+        "visionhub.ledger.heads.enabled=false",
         "visionhub.images.root=target/api-test/images",
         "visionhub.ledger.heads.keystore=target/api-test/keys/ledger.p12",
         "visionhub.ledger.heads.file=target/api-test/ledger-heads.jsonl",
@@ -129,13 +134,13 @@ class ApiHttpTest {
     void openApiDocumentIsServedWithoutLoginAndValidates() throws Exception {
         HttpResponse<String> r = send("GET", "/api/openapi.json", null);
         assertThat(r.statusCode()).isEqualTo(200);
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target/openapi.json"), r.body());
         ParseOptions options = new ParseOptions();
         options.setResolve(true);
         SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(r.body(), null, options);
         assertThat(parsed.getMessages()).as("OpenAPI problems").isEmpty();
         assertThat(parsed.getOpenAPI().getPaths()).containsKeys("/inspections", "/inspections/{id}", "/context/{line}",
                 "/context/{line}/history");
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target/openapi.json"), r.body());
         String putDescription = parsed.getOpenAPI().getPaths().get("/context/{line}").getPut().getSummary();
         assertThat(putDescription).contains("Roles: INTEGRATOR, ADMIN");
     }
