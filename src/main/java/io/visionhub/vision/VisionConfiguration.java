@@ -20,6 +20,8 @@ import java.nio.file.Path;
 @EnableConfigurationProperties(VisionProperties.class)
 public class VisionConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VisionConfiguration.class);
+
     /** Marker bean: the demo model exists before any vision endpoint starts. */
     public record DemoModelReady(Path path, boolean taught) {
     }
@@ -28,7 +30,14 @@ public class VisionConfiguration {
     public DemoModelReady demoModelReady(VisionProperties props) {
         VisionProperties.DemoModel demo = props.demoModel();
         Path path = Path.of(demo.path());
-        boolean taught = demo.enabled() && DemoModelBootstrap.ensure(path, demo.goodImages(), demo.seed());
+        boolean taught = false;
+        try {
+            taught = demo.enabled() && DemoModelBootstrap.ensure(path, demo.goodImages(), demo.seed());
+        } catch (RuntimeException e) {
+            // the rest of the hub still starts; routes that use this model report it missing
+            LOG.error("Could not teach the demo model into {}: {}. Make the folder writable, or point "
+                    + "visionhub.vision.demo-model.path elsewhere", path.toAbsolutePath(), e.getMessage(), e);
+        }
         return new DemoModelReady(path, taught);
     }
 

@@ -65,31 +65,119 @@ public final class ImagePreprocessor {
         int w = image.getWidth();
         int h = image.getHeight();
         Geometry geo;
-        BufferedImage src;
         int dx = 0;
         int dy = 0;
+        int nw = width;
+        int nh = height;
         if (w == width && h == height) {
             geo = new Geometry(1, 1, 0, 0, w, h);
-            src = image;
         } else if (letterbox) {
             double r = Math.min((double) width / w, (double) height / h);
-            int nw = Math.min(width, (int) Math.round(w * r));
-            int nh = Math.min(height, (int) Math.round(h * r));
+            nw = Math.min(width, (int) Math.round(w * r));
+            nh = Math.min(height, (int) Math.round(h * r));
             dx = (width - nw) / 2;
             dy = (height - nh) / 2;
-            src = nw == w && nh == h ? image : scaled(image, nw, nh);
             geo = new Geometry(r, r, dx, dy, w, h);
         } else {
-            src = scaled(image, width, height);
             geo = new Geometry((double) width / w, (double) height / h, 0, 0, w, h);
         }
         float[] dst = scratch.get();
-        if (src.getWidth() != width || src.getHeight() != height) {
+        if (nw != width || nh != height) {
             fillPad(dst);
         }
-        convert(src, dx, dy, dst);
+        if (nw == w && nh == h) {
+            convert(image, dx, dy, dst);
+        } else if (!resizeBilinear(image, nw, nh, dx, dy, dst)) {
+            convert(scaled(image, nw, nh), dx, dy, dst);
+        }
         out.put(0, dst, 0, size());
         return geo;
+    }
+
+    /**
+     * Resize and normalise in one pass, bilinear with pixel centres aligned (as OpenCV's INTER_LINEAR, which the
+     * YOLO exporters' own pre-processing uses), straight from the raster array. False for image types without a
+     * plain RGB/BGR array (the caller falls back to Java2D).
+     */
+    private boolean resizeBilinear(BufferedImage src, int nw, int nh, int dx, int dy, float[] dst) {
+        int sw = src.getWidth();
+        int sh = src.getHeight();
+        int[] rgb = null;
+        byte[] bgr = null;
+        if ((src.getType() == BufferedImage.TYPE_INT_RGB || src.getType() == BufferedImage.TYPE_INT_ARGB)
+                && src.getRaster().getDataBuffer() instanceof DataBufferInt di && di.getData().length == sw * sh) {
+            rgb = di.getData();
+        } else if (src.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && src.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte db
+                && db.getData().length == sw * sh * 3) {
+            bgr = db.getData();
+        } else {
+            return false;
+        }
+        double sx = (double) sw / nw;
+        double sy = (double) sh / nh;
+        int[] x0 = new int[nw];
+        int[] x1 = new int[nw];
+        int[] fx = new int[nw]; // weight of x1 in 1/256
+        for (int x = 0; x < nw; x++) {
+            double f = Math.max(0, (x + 0.5) * sx - 0.5);
+            int i = Math.min(sw - 1, (int) f);
+            x0[x] = i;
+            x1[x] = Math.min(sw - 1, i + 1);
+            fx[x] = (int) Math.round((f - i) * 256);
+        }
+        int plane = width * height;
+        float[] l0 = lut[0];
+        float[] l1 = channels == 3 ? lut[1] : null;
+        float[] l2 = channels == 3 ? lut[2] : null;
+        for (int y = 0; y < nh; y++) {
+            double f = Math.max(0, (y + 0.5) * sy - 0.5);
+            int y0 = Math.min(sh - 1, (int) f);
+            int y1 = Math.min(sh - 1, y0 + 1);
+            int wy = (int) Math.round((f - y0) * 256);
+            int base = (y + dy) * width + dx;
+            for (int x = 0; x < nw; x++) {
+                int a;
+                int b;
+                int c;
+                int d;
+                if (rgb != null) {
+                    a = rgb[y0 * sw + x0[x]];
+                    b = rgb[y0 * sw + x1[x]];
+                    c = rgb[y1 * sw + x0[x]];
+                    d = rgb[y1 * sw + x1[x]];
+                } else {
+                    a = bgrAt(bgr, (y0 * sw + x0[x]) * 3);
+                    b = bgrAt(bgr, (y0 * sw + x1[x]) * 3);
+                    c = bgrAt(bgr, (y1 * sw + x0[x]) * 3);
+                    d = bgrAt(bgr, (y1 * sw + x1[x]) * 3);
+                }
+                int wx = fx[x];
+                int r = lerp2(a >> 16, b >> 16, c >> 16, d >> 16, wx, wy);
+                int g = lerp2(a >> 8, b >> 8, c >> 8, d >> 8, wx, wy);
+                int bl = lerp2(a, b, c, d, wx, wy);
+                int i = base + x;
+                if (channels == 1) {
+                    dst[i] = l0[(r * 77 + g * 150 + bl * 29) >> 8];
+                } else {
+                    dst[i] = l0[bgr() ? bl : r];
+                    dst[plane + i] = l1[g];
+                    dst[2 * plane + i] = l2[bgr() ? r : bl];
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int bgrAt(byte[] p, int i) {
+        return ((p[i + 2] & 0xff) << 16) | ((p[i + 1] & 0xff) << 8) | (p[i] & 0xff);
+    }
+
+    /** Bilinear mix of one 8-bit channel of four pixels, weights in 1/256. */
+    private static int lerp2(int a, int b, int c, int d, int wx, int wy) {
+        int top = (a & 0xff) * (256 - wx) + (b & 0xff) * wx;
+        int bottom = (c & 0xff) * (256 - wx) + (d & 0xff) * wx;
+        return (top * (256 - wy) + bottom * wy + (1 << 15)) >> 16;
     }
 
     private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[size()]);

@@ -26,6 +26,7 @@ public final class SimulatedPartGenerator {
     private final double defectRate;
     private final int width;
     private final int height;
+    private double severity = 1.0;
 
     /**
      * @param seed       seed of the whole sequence
@@ -46,6 +47,19 @@ public final class SimulatedPartGenerator {
         this.defectRate = defectRate;
         this.width = width;
         this.height = height;
+    }
+
+    /**
+     * A generator whose scratches and spots have this share of the full contrast (1 = clearly visible, 0.2 = faint),
+     * for measuring how a model does on subtle defects. Same seed, same parts.
+     */
+    public SimulatedPartGenerator withSeverity(double s) {
+        if (s <= 0 || s > 1) {
+            throw new IllegalArgumentException("severity must be within (0, 1], got " + s);
+        }
+        SimulatedPartGenerator g = new SimulatedPartGenerator(seed, defectRate, width, height);
+        g.severity = s;
+        return g;
     }
 
     public int width() {
@@ -136,9 +150,9 @@ public final class SimulatedPartGenerator {
 
             Defect.Box box = null;
             if (SimulatedPart.SCRATCH.equals(defect)) {
-                box = scratch(g, r, px, py, pw, ph, light);
+                box = scratch(g, r, px, py, pw, ph, light, severity);
             } else if (SimulatedPart.SPOT.equals(defect)) {
-                box = spot(g, r, px, py, pw, ph, light);
+                box = spot(g, r, px, py, pw, ph, light, severity);
             } else if (missing >= 0) {
                 Rectangle h = holes[missing];
                 box = new Defect.Box(h.x - 1, h.y - 1, h.width + 3, h.height + 3);
@@ -150,7 +164,7 @@ public final class SimulatedPartGenerator {
         }
     }
 
-    private static Defect.Box scratch(Graphics2D g, Random r, int px, int py, int pw, int ph, int light) {
+    private static Defect.Box scratch(Graphics2D g, Random r, int px, int py, int pw, int ph, int light, double severity) {
         double len = pw * (0.12 + 0.12 * r.nextDouble());
         double angle = r.nextDouble() * Math.PI;
         double cx = px + pw * (0.3 + 0.4 * r.nextDouble());
@@ -158,7 +172,7 @@ public final class SimulatedPartGenerator {
         double dx = Math.cos(angle) * len / 2;
         double dy = Math.sin(angle) * len / 2;
         float stroke = 3f;
-        g.setColor(grey(70 + light));
+        g.setColor(grey((int) Math.round(178 - (178 - 70) * severity) + light));
         g.setStroke(new BasicStroke(stroke, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         Line2D line = new Line2D.Double(cx - dx, cy - dy, cx + dx, cy + dy);
         g.draw(line);
@@ -166,12 +180,13 @@ public final class SimulatedPartGenerator {
         return new Defect.Box(b.x, b.y, b.width, b.height);
     }
 
-    private static Defect.Box spot(Graphics2D g, Random r, int px, int py, int pw, int ph, int light) {
+    private static Defect.Box spot(Graphics2D g, Random r, int px, int py, int pw, int ph, int light, double severity) {
         int d = Math.max(8, (int) (pw * (0.035 + 0.03 * r.nextDouble())));
         int x = px + (int) (pw * (0.15 + 0.7 * r.nextDouble()));
         int y = py + (int) (ph * (0.4 + 0.2 * r.nextDouble()));
         boolean dark = r.nextBoolean();
-        g.setColor(grey((dark ? 95 : 245) + light));
+        int full = dark ? 95 : 245;
+        g.setColor(grey((int) Math.round(178 + (full - 178) * severity) + light));
         g.fillOval(x, y, d, d);
         return new Defect.Box(x, y, d + 1, d + 1);
     }

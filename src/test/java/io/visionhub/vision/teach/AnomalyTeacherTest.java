@@ -57,6 +57,18 @@ class AnomalyTeacherTest {
                 badScores.stream().mapToDouble(d -> d).toArray(), taught.threshold());
         System.out.println("AnomalyTeacherTest " + report + ", lowest defective score " + badScores.stream().mapToDouble(d -> d).min().orElse(0) + ", highest good " + goodScores.stream().mapToDouble(d -> d).max().orElse(0) + ", defect regions on the drawn defect: " + boxesOnDefect + "/30");
         assertThat(report.auroc()).isGreaterThan(0.95);
+        for (double severity : new double[]{0.5, 0.3, 0.2}) {
+            SimulatedPartGenerator faint = heldOut.withSeverity(severity);
+            double[] faintScores = new double[30];
+            try (InspectionModel model = new ModelLoader().load(dir)) {
+                for (int i = 0; i < 30; i++) {
+                    String kind = i % 2 == 0 ? SimulatedPart.SCRATCH : SimulatedPart.SPOT;
+                    faintScores[i] = model.inspect(faint.defective(3000 + i, kind).image()).anomalyScore();
+                }
+            }
+            System.out.println("AnomalyTeacherTest faint defects (severity " + severity + ", scratches and spots) "
+                    + HeldOutReport.of(goodScores.stream().mapToDouble(d -> d).toArray(), faintScores, taught.threshold()));
+        }
         assertThat(report.recall()).isGreaterThan(0.8);
         assertThat(report.falsePositives()).isLessThanOrEqualTo(2);
         assertThat(boxesOnDefect).isGreaterThan(20);
