@@ -4,12 +4,18 @@ import io.visionhub.api.ApiProperties;
 import io.visionhub.api.ApiRoles;
 import io.visionhub.enterprise.mapping.MappingEngine;
 import io.visionhub.enterprise.outbox.OutboxDeliverer;
+import io.visionhub.enterprise.outbox.OutboxHealthIndicator;
+import io.visionhub.enterprise.outbox.OutboxMetrics;
 import io.visionhub.enterprise.outbox.OutboxOperations;
 import io.visionhub.enterprise.outbox.OutboxRepository;
 import io.visionhub.enterprise.rules.EnterpriseRules;
 import io.visionhub.enterprise.rules.RuleSettings;
 import io.visionhub.enterprise.rules.SeverityPolicy;
+import com.hazelcast.core.HazelcastInstance;
 import io.visionhub.enterprise.sync.EnterpriseSyncRoutes;
+import io.visionhub.enterprise.sync.HazelcastLeaseClusterService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import io.visionhub.enterprise.sync.ProductionOrderSync;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -27,6 +33,7 @@ import org.springframework.context.annotation.Configuration;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -117,6 +124,41 @@ public class EnterpriseConfiguration {
     }
 
     @Bean
+    public ApiProperties.AccessRule enterpriseOrdersAccess() {
+        return new ApiProperties.AccessRule("GET", "/api/enterprise/**",
+                List.of(ApiRoles.OPERATOR, ApiRoles.QUALITY, ApiRoles.INTEGRATOR, ApiRoles.ADMIN));
+    }
+
+    /**
+     * camel-master on the hub's Hazelcast members when visionhub.enterprise.sync.master=true (Camel 4.17 has no
+     * Hazelcast cluster service of its own): added to the CamelContext as a service before it starts.
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = "visionhub.enterprise.sync", name = "master", havingValue = "true")
+    public CamelContextConfiguration enterpriseClusterService(ObjectProvider<HazelcastInstance> hazelcast) {
+        HazelcastInstance hz = hazelcast.getIfAvailable();
+        if (hz == null) {
+            throw new IllegalStateException("visionhub.enterprise.sync.master=true needs the hub's Hazelcast "
+                    + "(visionhub.context.hazelcast.enabled=true) or set master=false");
+        }
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camelContext) {
+                try {
+                    camelContext.addService(new HazelcastLeaseClusterService(hz, Duration.ofSeconds(15)));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot add the Hazelcast cluster service for camel-master", e);
+                }
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camelContext) {
+                // nothing
+            }
+        };
+    }
+
+    @Bean
     public Clock enterpriseClock() {
         return Clock.systemUTC();
     }
@@ -126,11 +168,21 @@ public class EnterpriseConfiguration {
         return new OutboxRepository(dataSource);
     }
 
-    @Bean(destroyMethod = "close")
+    @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnProperty(prefix = "visionhub.enterprise.outbox", name = "enabled", havingValue = "true", matchIfMissing = true)
     public OutboxDeliverer outboxDeliverer(OutboxRepository repo, DeliveryService delivery, EnterpriseProperties props,
                                            Clock enterpriseClock) {
         return new OutboxDeliverer(repo, delivery, props.getOutbox(), enterpriseClock);
+    }
+
+    @Bean("outboxHealthIndicator")
+    public OutboxHealthIndicator outboxHealthIndicator(OutboxRepository repo, ObjectProvider<OutboxDeliverer> deliverer) {
+        return new OutboxHealthIndicator(repo, deliverer.getIfAvailable());
+    }
+
+    @Bean
+    public OutboxMetrics outboxMetrics(OutboxRepository repo, ObjectProvider<OutboxDeliverer> deliverer) {
+        return new OutboxMetrics(repo, deliverer.getIfAvailable());
     }
 
     @Bean

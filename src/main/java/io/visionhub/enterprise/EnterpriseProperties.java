@@ -157,6 +157,8 @@ public class EnterpriseProperties {
         /** Severity (HIGH, MEDIUM, LOW) by defect class. */
         private Map<String, String> severity = new LinkedHashMap<>();
         private String defaultSeverity = "MEDIUM";
+        /** Target (SAP_QM_INSPECTION_RESULT) that gets each inspection whose context has an inspection lot; empty = none. */
+        private String inspectionResultTarget = "";
 
         public String getQualityNotificationTarget() { return qualityNotificationTarget; }
         public void setQualityNotificationTarget(String t) { this.qualityNotificationTarget = t; }
@@ -173,6 +175,8 @@ public class EnterpriseProperties {
         public Map<String, String> getSeverity() { return severity; }
         public void setSeverity(Map<String, String> severity) { this.severity = severity; }
         public String getDefaultSeverity() { return defaultSeverity; }
+        public String getInspectionResultTarget() { return inspectionResultTarget; }
+        public void setInspectionResultTarget(String t) { this.inspectionResultTarget = t; }
         public void setDefaultSeverity(String s) { this.defaultSeverity = s; }
     }
 

@@ -1,15 +1,13 @@
 package io.visionhub.enterprise;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.visionhub.enterprise.outbox.OutboxDeliverer;
 import io.visionhub.enterprise.outbox.OutboxOperations;
 import io.visionhub.enterprise.outbox.OutboxRow;
+import io.visionhub.enterprise.sync.ProductionOrderSync;
 import io.visionhub.event.EventJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -22,10 +20,10 @@ import java.util.Set;
 /**
  * Routes of the enterprise concern:
  * <ul>
- *   <li>{@code enterprise-outbox-poll}: a timer that hands due outbox rows to the {@link OutboxDeliverer};</li>
  *   <li>REST under /api/outbox (roles INTEGRATOR or ADMIN): list rows by status (default PARKED), one row with
  *       its audit, retry a parked row, cancel a pending or parked row. Bodies are JSON; retry and cancel take
  *       an optional {@code {"reason": "…"}}.</li>
+ *   <li>GET /api/enterprise/production-orders: released orders last read from SAP (the offers).</li>
  * </ul>
  */
 @Component
@@ -36,31 +34,20 @@ public class EnterpriseRoutes extends RouteBuilder {
     /** Header the api concern's security filter sets: the caller's roles, comma-separated. */
     static final String ROLES_HEADER = "VisionHubRoles";
     static final Set<String> OPERATOR_ROLES = Set.of("INTEGRATOR", "ADMIN");
-    private static final Logger LOG = LoggerFactory.getLogger(EnterpriseRoutes.class);
+    static final Set<String> READ_ORDER_ROLES = Set.of("OPERATOR", "QUALITY", "INTEGRATOR", "ADMIN");
 
-    private final EnterpriseProperties props;
-    private final ObjectProvider<OutboxDeliverer> deliverer;
     private final OutboxOperations operations;
-    private volatile long lastPollWarning;
+    private final ObjectProvider<ProductionOrderSync> orders;
 
-    public EnterpriseRoutes(EnterpriseProperties props, ObjectProvider<OutboxDeliverer> deliverer, OutboxOperations operations) {
-        this.props = props;
-        this.deliverer = deliverer;
+    public EnterpriseRoutes(OutboxOperations operations, ObjectProvider<ProductionOrderSync> orders) {
         this.operations = operations;
+        this.orders = orders;
     }
 
     @Override
     public void configure() {
         onException(IllegalArgumentException.class).handled(true)
                 .process(e -> json(e, 400, error("bad_request", e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage())));
-
-        OutboxDeliverer d = deliverer.getIfAvailable();
-        if (d != null) {
-            from("timer:enterprise-outbox?delay=2000&period=" + Math.max(10, props.getOutbox().getPollInterval().toMillis()))
-                    .routeId("enterprise-outbox-poll")
-                    .routeDescription("Hands due outbox rows to the enterprise deliverer (visionhub.enterprise.outbox)")
-                    .process(e -> poll(d));
-        }
 
         restEndpoints();
 
@@ -86,6 +73,15 @@ public class EnterpriseRoutes extends RouteBuilder {
                 json(e, 200, out);
             }
         });
+        from("direct:enterprise-production-orders-list").routeId("enterprise-production-orders-list").process(e -> {
+            String roles = e.getMessage().getHeader(ROLES_HEADER, "", String.class);
+            if (Arrays.stream(roles.split(",")).map(String::trim).noneMatch(READ_ORDER_ROLES::contains)) {
+                json(e, 403, error("forbidden", "production order offers need role OPERATOR, QUALITY, INTEGRATOR or ADMIN"));
+                return;
+            }
+            ProductionOrderSync sync = orders.getIfAvailable();
+            json(e, 200, Map.of("orders", sync == null ? List.of() : sync.offers()));
+        });
         from("direct:enterprise-outbox-retry").routeId("enterprise-outbox-retry").process(e -> change(e, true));
         from("direct:enterprise-outbox-cancel").routeId("enterprise-outbox-cancel").process(e -> change(e, false));
     }
@@ -104,19 +100,11 @@ public class EnterpriseRoutes extends RouteBuilder {
                     .produces("application/json").to("direct:enterprise-outbox-retry")
                 .post("/{id}/cancel").description("Cancel a PENDING or PARKED row; audited. Roles: INTEGRATOR, ADMIN.")
                     .produces("application/json").to("direct:enterprise-outbox-cancel");
-    }
-
-    private void poll(OutboxDeliverer d) {
-        try {
-            d.pollOnce();
-        } catch (RuntimeException ex) {
-            long now = System.currentTimeMillis();
-            if (now - lastPollWarning > 60_000) {
-                lastPollWarning = now;
-                LOG.warn("Outbox poll failed: {}. Deliveries wait until the database and the outbox table "
-                        + "(ledger migration V1) are there; this warning repeats at most once a minute.", ex.toString());
-            }
-        }
+        rest("/enterprise").description("Enterprise syncs. Roles: OPERATOR, QUALITY, INTEGRATOR, ADMIN.")
+                .bindingMode(RestBindingMode.off)
+                .get("/production-orders").description("Released production orders last read from SAP, offered as "
+                        + "production context. Roles: OPERATOR, QUALITY, INTEGRATOR, ADMIN.")
+                    .produces("application/json").to("direct:enterprise-production-orders-list");
     }
 
     private void change(Exchange e, boolean retry) throws Exception {

@@ -30,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -53,9 +54,19 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Pending> queue;
     private final List<Consumer<SignedTreeHead>> headListeners = new CopyOnWriteArrayList<>();
+    /** publishes heads (file, MQTT) in order, off the writer thread: a slow broker never delays a commit */
+    private final java.util.concurrent.ExecutorService publisher = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "ledger-head-publisher");
+                t.setDaemon(true);
+                return t;
+            });
     private final java.util.Queue<CompletableFuture<SignedTreeHead>> headRequests =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+    private final java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder committedRecords = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder commitNanos = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running;
     private Thread writer;
     private boolean h2;
@@ -77,6 +88,35 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private record Pending(LedgerWrite write, CompletableFuture<LedgerReceipt> done) {
     }
 
+    /** Group commits so far, the records they held and the time they took (writer thread, sync included). */
+    public record Stats(long commits, long records, long commitNanos) {
+        public double recordsPerCommit() {
+            return commits == 0 ? 0 : (double) records / commits;
+        }
+
+        public double millisPerCommit() {
+            return commits == 0 ? 0 : commitNanos / 1e6 / commits;
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(commits.sum(), committedRecords.sum(), commitNanos.sum());
+    }
+
+    /** Publishes the ledger's figures to Micrometer (visionhub.ledger.*). */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
+        io.micrometer.core.instrument.FunctionCounter.builder("visionhub.ledger.commits", commits, LongAdder::sum)
+                .description("group commits of the ledger writer").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("visionhub.ledger.records", committedRecords,
+                LongAdder::sum).description("records committed").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("visionhub.ledger.commit.seconds", commitNanos,
+                a -> a.sum() / 1e9).description("time spent committing (sync included)").register(meters);
+        io.micrometer.core.instrument.Gauge.builder("visionhub.ledger.queue", queue, BlockingQueue::size)
+                .description("appends waiting for the writer").register(meters);
+        io.micrometer.core.instrument.Gauge.builder("visionhub.ledger.size", this, l -> l.nextSeq)
+                .description("records in the log").register(meters);
+    }
+
     /** Called for each signed head after its transaction committed (heads file, MQTT, API cache). */
     public void addHeadListener(Consumer<SignedTreeHead> listener) {
         headListeners.add(listener);
@@ -86,9 +126,33 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         if (running) {
             return;
         }
+        try {
+            loadState();
+        } catch (SQLException e) {
+            throw new LedgerException("cannot open the ledger tables (did Flyway run?): " + e.getMessage(), e);
+        }
+        lastHeadAt = clock.instant();
+        running = true;
+        writer = new Thread(this::writeLoop, "ledger-writer");
+        writer.setDaemon(true);
+        writer.start();
+        LOG.info("Ledger open on {}: {} records, last signed head at size {}; heads {}", h2 ? "H2" : "PostgreSQL",
+                nextSeq, lastHeadSize, signer == null ? "off" : "signed by key " + signer.keyId());
+    }
+
+    private long storedCount() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_leaf")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Reads the sequence, the tree's right edge and the latest head from the database (start, and after a failure). */
+    private void loadState() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             h2 = c.getMetaData().getDatabaseProductName().toLowerCase().contains("h2");
-            frontier = new MerkleFrontier();
+            MerkleFrontier f = new MerkleFrontier();
             long expected = 0;
             try (Statement st = c.createStatement()) {
                 st.setFetchSize(10_000);
@@ -99,7 +163,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                             throw new LedgerException("ledger_leaf has no record " + expected + " (next is " + seq
                                     + "): the log was altered; run the ledger verification before appending");
                         }
-                        frontier.append(MerkleHash.unhex(rs.getString(2)));
+                        f.append(MerkleHash.unhex(rs.getString(2)));
                         expected++;
                     }
                 }
@@ -111,17 +175,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                     }
                 }
             }
+            frontier = f;
             nextSeq = expected;
-        } catch (SQLException e) {
-            throw new LedgerException("cannot open the ledger tables (did Flyway run?): " + e.getMessage(), e);
         }
-        lastHeadAt = clock.instant();
-        running = true;
-        writer = new Thread(this::writeLoop, "ledger-writer");
-        writer.setDaemon(true);
-        writer.start();
-        LOG.info("Ledger open on {}: {} records, last signed head at size {}; heads {}", h2 ? "H2" : "PostgreSQL",
-                nextSeq, lastHeadSize, signer == null ? "off" : "signed by key " + signer.keyId());
     }
 
     @Override
@@ -210,6 +266,17 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         try {
             commit(batch);
         } catch (SQLException e) {
+            // the outcome of a failed commit may be unknown (connection lost): re-read what the database holds
+            try {
+                if (storedCount() != nextSeq) {
+                    loadState();
+                }
+            } catch (SQLException | RuntimeException reload) {
+                LOG.error("Ledger cannot re-read its state after a failed commit ({}); refusing this batch",
+                        reload.getMessage());
+                batch.forEach(p -> fail(p, e));
+                return;
+            }
             if (batch.size() == 1) {
                 fail(batch.get(0), e);
                 return;
@@ -238,6 +305,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     private void commit(List<Pending> batch) throws SQLException {
+        long t0 = System.nanoTime();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String recordedAt = now.toString();
         MerkleFrontier f = frontier.copy();
@@ -296,18 +364,64 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 throw e;
             }
             if (h2 && props.isH2SyncEachCommit()) {
-                try (Statement st = c.createStatement()) {
-                    st.execute("CHECKPOINT SYNC");
+                try {
+                    syncH2(c);
+                } catch (SQLException | java.io.IOException e) {
+                    // committed already: acknowledge, but say that power-loss durability was not confirmed
+                    LOG.error("Ledger records {}..{} committed but H2 could not force them to disk: {} (they survive "
+                            + "a process crash, not a power loss; check the disk)", nextSeq, seq - 1, e.getMessage());
                 }
             }
         }
         frontier = f;
         nextSeq = seq;
+        commits.increment();
+        committedRecords.add(done.size());
+        commitNanos.add(System.nanoTime() - t0);
         for (Committed d : done) {
             d.pending().done().complete(d.receipt());
         }
         if (head != null) {
             headSigned(head);
+        }
+    }
+
+    private java.nio.channels.FileChannel h2File;
+    private boolean h2FileChecked;
+
+    /**
+     * Forces H2's committed data to disk. H2 (WRITE_DELAY=0) has written the commit to its file; an fsync of that
+     * file makes it survive a power loss. Where the file cannot be found or synced that way (not Linux),
+     * CHECKPOINT SYNC does it (dearer).
+     */
+    private void syncH2(Connection c) throws SQLException, java.io.IOException {
+        if (!h2FileChecked) {
+            h2FileChecked = true;
+            String url = c.getMetaData().getURL();
+            if (url.startsWith("jdbc:h2:mem:")) {
+                return;
+            }
+            String base = url.replaceFirst("^jdbc:h2:(file:)?", "");
+            int semi = base.indexOf(';');
+            java.nio.file.Path file = java.nio.file.Path.of((semi < 0 ? base : base.substring(0, semi)) + ".mv.db");
+            if (java.nio.file.Files.isRegularFile(file)) {
+                h2File = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+            }
+        }
+        if (h2File != null) {
+            try {
+                h2File.force(false);
+                return;
+            } catch (java.io.IOException e) {
+                LOG.warn("Cannot fsync the H2 file directly ({}); using CHECKPOINT SYNC from now on", e.getMessage());
+                h2File.close();
+                h2File = null;
+            }
+        }
+        if (!c.getMetaData().getURL().startsWith("jdbc:h2:mem:")) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CHECKPOINT SYNC");
+            }
         }
     }
 
@@ -330,14 +444,16 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         latestHead = head;
         lastHeadSize = head.treeSize();
         lastHeadAt = head.signedAt();
-        for (Consumer<SignedTreeHead> l : headListeners) {
-            try {
-                l.accept(head);
-            } catch (RuntimeException e) {
-                LOG.warn("Publishing signed tree head {} failed in {}: {} (the head is in the database; it will be "
-                        + "published again with the next head)", head.treeSize(), l, e.getMessage());
+        publisher.execute(() -> {
+            for (Consumer<SignedTreeHead> l : headListeners) {
+                try {
+                    l.accept(head);
+                } catch (RuntimeException e) {
+                    LOG.warn("Publishing signed tree head {} to {} failed: {} (the head is in the database and the API; "
+                            + "the next head covers it too)", head.treeSize(), l, e.getMessage());
+                }
             }
-        }
+        });
     }
 
     /** Signs a head for records not yet covered when the interval passed (or always when forced). */
@@ -367,8 +483,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     /**
-     * Signs a head now for everything committed (before an export or a verification), waiting at most the
-     * append timeout; returns the latest head (null when heads are off or the log is empty).
+     * Signs a head now for everything committed (before an export or a verification) and waits until it is
+     * published, at most the append timeout each; returns the latest head (null when heads are off or the log is
+     * empty).
      */
     public SignedTreeHead signNow() {
         if (signer == null || !running) {
@@ -377,7 +494,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         CompletableFuture<SignedTreeHead> f = new CompletableFuture<>();
         headRequests.add(f);
         try {
-            return f.get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            SignedTreeHead head = f.get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            publisher.submit(() -> { }).get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return head; // signed, committed and published (file, endpoint)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return latestHead;
@@ -405,8 +524,17 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         running = false;
         try {
             writer.join(props.getAppendTimeout().toMillis());
+            publisher.shutdown();
+            publisher.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (h2File != null) {
+            try {
+                h2File.close();
+            } catch (java.io.IOException ignored) {
+                // closing a read handle
+            }
         }
         LOG.info("Ledger closed at {} records, last signed head at size {}", nextSeq, lastHeadSize);
     }

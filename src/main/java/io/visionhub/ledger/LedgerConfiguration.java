@@ -45,6 +45,11 @@ public class LedgerConfiguration {
     @Bean
     public KeystoreTreeHeadSigner treeHeadSigner(LedgerProperties props) {
         LedgerProperties.Heads h = props.getHeads();
+        if ("change-me".equals(h.getKeystorePassword())) {
+            org.slf4j.LoggerFactory.getLogger(LedgerConfiguration.class).warn("The ledger signing keystore {} uses the "
+                    + "demo password: set VISIONHUB_LEDGER_KEYSTORE_PASSWORD before the first start of a real "
+                    + "installation", h.getKeystore());
+        }
         return KeystoreTreeHeadSigner.openOrCreate(Path.of(h.getKeystore()), h.getKeystorePassword().toCharArray(),
                 h.getKeyAlias());
     }
@@ -58,8 +63,10 @@ public class LedgerConfiguration {
     @DependsOnDatabaseInitialization
     public JdbcInspectionLedger inspectionLedger(DataSource dataSource, LedgerProperties props,
                                                  KeystoreTreeHeadSigner signer, HeadsFile headsFile,
-                                                 ObjectProvider<CamelContext> camel) {
+                                                 ObjectProvider<CamelContext> camel,
+                                                 ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         JdbcInspectionLedger ledger = new JdbcInspectionLedger(dataSource, props, signer, Clock.systemUTC());
+        meters.ifAvailable(ledger::bindMetrics);
         ledger.addHeadListener(headsFile);
         CamelContext ctx = camel.getIfAvailable();
         if (ctx != null && props.getHeads().getEndpoint() != null && !props.getHeads().getEndpoint().isBlank()) {

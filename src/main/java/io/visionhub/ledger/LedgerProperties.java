@@ -14,7 +14,7 @@ public class LedgerProperties {
     private int queueCapacity = 20_000;
     /** How long an append waits for its commit before it fails (the record may still commit). */
     private Duration appendTimeout = Duration.ofSeconds(30);
-    /** On H2: force the file to disk (CHECKPOINT SYNC) after each group commit, for power-loss durability. */
+    /** On H2: force the database file to disk (fsync) after each group commit, for power-loss durability. */
     private boolean h2SyncEachCommit = true;
     private final Heads heads = new Heads();
     private final Signatures signatures = new Signatures();

@@ -19,12 +19,10 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,7 +61,8 @@ public class PlcHandshake implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private OpcUaClient client;
+    private volatile OpcUaClient client;
+    private volatile boolean closed;
     private OpcUaSubscription subscription;
 
     public PlcHandshake(PlcProperties props, MeterRegistry meters, Consumer<PlcTrigger> triggerListener) {
@@ -88,28 +87,55 @@ public class PlcHandshake implements AutoCloseable {
         MessageSecurityMode mode = policy == SecurityPolicy.None ? MessageSecurityMode.None : MessageSecurityMode.SignAndEncrypt;
         IdentityProvider identity = props.getUsername().isBlank() ? new AnonymousProvider()
                 : new UsernameProvider(props.getUsername(), props.getPassword());
-        KeyPair keys = null;
-        X509Certificate cert = null;
+        PlcClientCertificate own = null;
         if (policy != SecurityPolicy.None) {
-            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-            gen.initialize(2048);
-            keys = gen.generateKeyPair();
-            cert = new SelfSignedCertificateBuilder(keys).setCommonName("Vision Hub PLC client")
-                    .setApplicationUri("urn:visionhub:plc-client").addDnsName("localhost").build();
+            Path store = Path.of(props.getPkiDir()).resolve("plc-client.pfx");
+            own = PlcClientCertificate.loadOrCreate(store, props.getKeyStorePassword().toCharArray());
+            LOG.info("PLC client certificate {} (application URI {}): the PLC must trust it (copy plc-client.der)",
+                    store.toAbsolutePath(), PlcClientCertificate.APPLICATION_URI);
         }
-        KeyPair k = keys;
-        X509Certificate c = cert;
+        PlcClientCertificate cert = own;
+        connectOrRetry(policy, mode, identity, cert);
+    }
+
+    /** Connects now, or logs why not and tries again every 5 s; the hub runs on (results meanwhile miss and fail safe). */
+    private synchronized void connectOrRetry(SecurityPolicy policy, MessageSecurityMode mode, IdentityProvider identity,
+                                             PlcClientCertificate cert) {
+        if (closed) {
+            return;
+        }
+        try {
+            connect(policy, mode, identity, cert);
+        } catch (Exception e) {
+            LOG.error("PLC at {} not reachable ({}): results cannot be confirmed and follow the fail-safe {}; "
+                    + "trying again every 5 s", props.getEndpointUrl(), e.getMessage(), props.getFailSafe());
+            OpcUaClient failed = client;
+            client = null;
+            if (failed != null) {
+                try {
+                    failed.disconnect();
+                } catch (Exception ignored) {
+                    // it never connected
+                }
+            }
+            scheduler.schedule(() -> connectOrRetry(policy, mode, identity, cert), 5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void connect(SecurityPolicy policy, MessageSecurityMode mode, IdentityProvider identity,
+                         PlcClientCertificate cert) throws Exception {
         client = OpcUaClient.create(props.getEndpointUrl(),
                 endpoints -> endpoints.stream().filter(e -> policy.getUri().equals(e.getSecurityPolicyUri())
                         && e.getSecurityMode() == mode).findFirst(),
                 transport -> { },
                 config -> {
                     config.setApplicationName(LocalizedText.english("Vision Hub PLC client"))
-                            .setApplicationUri("urn:visionhub:plc-client")
+                            .setApplicationUri(PlcClientCertificate.APPLICATION_URI)
                             .setIdentityProvider(identity)
                             .setRequestTimeout(UInteger.valueOf(Math.max(1000, props.getCycleBudgetMs())));
-                    if (k != null) {
-                        config.setKeyPair(k).setCertificate(c).setCertificateChain(new X509Certificate[]{c});
+                    if (cert != null) {
+                        config.setKeyPair(cert.keys()).setCertificate(cert.certificate())
+                                .setCertificateChain(new X509Certificate[]{cert.certificate()});
                     }
                 });
         client.connect();
@@ -177,9 +203,11 @@ public class PlcHandshake implements AutoCloseable {
                 sleepUpTo(deadline, props.getRetryBackoffMs());
             }
             s.missed.increment();
-            LOG.warn("PLC result for station {} part {} (inspection {}) not confirmed within the {} ms cycle budget "
-                    + "(last problem: {}); fail-safe {}", s.station, partId, event.id(), props.getCycleBudgetMs(),
-                    lastProblem, props.getFailSafe());
+            if (s.shouldLog()) {
+                LOG.warn("PLC result for station {} part {} (inspection {}) not confirmed within the {} ms cycle budget "
+                        + "(last problem: {}); fail-safe {}; {} missed so far", s.station, partId, event.id(),
+                        props.getCycleBudgetMs(), lastProblem, props.getFailSafe(), (long) s.missed.count());
+            }
             failSafe(s, partId);
             return Outcome.MISSED;
         }
@@ -191,6 +219,7 @@ public class PlcHandshake implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         scheduler.shutdownNow();
         try {
             if (subscription != null) {
@@ -266,7 +295,7 @@ public class PlcHandshake implements AutoCloseable {
         }
         String problem = s.write(client, partId, props.getResultCodeFailSafe(), true,
                 System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(100, props.getCycleBudgetMs())));
-        if (problem != null) {
+        if (problem != null && s.shouldLog()) {
             LOG.error("PLC fail-safe reject for station {} part {} could not be written either ({}); the PLC's own "
                     + "timeout must reject the part", s.station, partId, problem);
         }
@@ -315,6 +344,17 @@ public class PlcHandshake implements AutoCloseable {
         final Counter missed;
         final Timer latency;
         volatile Boolean lastTrigger;
+        private long lastLogNanos;
+
+        /** At most one warning a second per station, so a PLC that is down does not flood the log. */
+        synchronized boolean shouldLog() {
+            long now = System.nanoTime();
+            if (lastLogNanos != 0 && now - lastLogNanos < TimeUnit.SECONDS.toNanos(1)) {
+                return false;
+            }
+            lastLogNanos = now;
+            return true;
+        }
 
         StationMapping(String station, PlcProperties.StationNodes n, PlcProperties props, MeterRegistry meters) {
             this.station = station;

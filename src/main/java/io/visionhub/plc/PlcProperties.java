@@ -21,6 +21,10 @@ public class PlcProperties {
     private String username = "";
     /** Secret. */
     private String password = "";
+    /** Folder of the hub's client certificate towards PLCs (plc-client.pfx, plc-client.der to give the PLC). */
+    private String pkiDir = "data/plc/pki";
+    /** Password of plc-client.pfx; secret. */
+    private String keyStorePassword = "visionhub";
     /** Time from the trigger (or from the end of inference when untriggered) within which the result must be on the PLC. */
     private long cycleBudgetMs = 100;
     /** Pause between write attempts inside the budget. */
@@ -156,6 +160,22 @@ public class PlcProperties {
 
     public void setPassword(String password) {
         this.password = password;
+    }
+
+    public String getPkiDir() {
+        return pkiDir;
+    }
+
+    public void setPkiDir(String pkiDir) {
+        this.pkiDir = pkiDir;
+    }
+
+    public String getKeyStorePassword() {
+        return keyStorePassword;
+    }
+
+    public void setKeyStorePassword(String keyStorePassword) {
+        this.keyStorePassword = keyStorePassword;
     }
 
     public long getCycleBudgetMs() {

@@ -1,40 +1,19 @@
 package io.visionhub.vision;
 
 import io.visionhub.vision.model.ModelException;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
 /**
- * Decodes encoded frames (JPEG, PNG, BMP): OpenCV's codecs (libjpeg-turbo, several times faster than ImageIO
- * on large JPEGs) when its native library loads, ImageIO otherwise. Empty, corrupt or truncated data gets a
- * {@link ModelException} naming the camera.
+ * Decodes encoded frames (JPEG, PNG, BMP) with ImageIO. Empty, corrupt or truncated data (ImageIO would return
+ * a half-grey JPEG without complaint) gets a {@link ModelException} naming the camera.
  */
 public final class ImageDecoder {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ImageDecoder.class);
-    private static final boolean OPENCV = probe();
-
     private ImageDecoder() {
-    }
-
-    private static boolean probe() {
-        try {
-            opencv_imgcodecs.imdecode(new Mat(new BytePointer(new byte[]{0})), opencv_imgcodecs.IMREAD_COLOR).close();
-            return true;
-        } catch (Throwable t) {
-            LOG.info("OpenCV codecs not available ({}); decoding frames with ImageIO (slower on large JPEGs)",
-                    t.getMessage());
-            return false;
-        }
     }
 
     public static BufferedImage decode(byte[] bytes, String camera) {
@@ -43,12 +22,6 @@ public final class ImageDecoder {
         }
         if (truncatedJpeg(bytes)) {
             throw new ModelException("camera " + camera + ": truncated JPEG (" + bytes.length + " bytes, no end marker)");
-        }
-        if (OPENCV) {
-            BufferedImage img = opencv(bytes);
-            if (img != null) {
-                return img;
-            }
         }
         try {
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
@@ -77,30 +50,5 @@ public final class ImageDecoder {
             }
         }
         return true;
-    }
-
-    /** OpenCV decode into a TYPE_3BYTE_BGR image; null when OpenCV cannot read it (ImageIO then decides). */
-    private static BufferedImage opencv(byte[] bytes) {
-        try (BytePointer data = new BytePointer(bytes);
-             Mat buf = new Mat(1, bytes.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1, data);
-             Mat mat = opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_COLOR)) {
-            if (mat == null || mat.empty() || mat.channels() != 3) {
-                return null;
-            }
-            int w = mat.cols();
-            int h = mat.rows();
-            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-            byte[] dst = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-            if (mat.isContinuous()) {
-                mat.data().get(dst);
-            } else {
-                for (int y = 0; y < h; y++) {
-                    mat.ptr(y).get(dst, y * w * 3, w * 3);
-                }
-            }
-            return img;
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }

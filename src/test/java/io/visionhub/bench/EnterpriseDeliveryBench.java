@@ -13,7 +13,15 @@ import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.simulators.EnterpriseSimulators;
 
+import io.visionhub.enterprise.rules.EnterpriseRules;
+import io.visionhub.enterprise.rules.RuleSettings;
+import io.visionhub.ledger.JdbcInspectionLedger;
+import io.visionhub.ledger.LedgerTestSupport;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +41,10 @@ import java.util.function.LongSupplier;
  *   <li>throughput: deliveries/s sustained to one target while defects arrive at 250/s for 20 s (target 200/s),
  *       and the drain rate of a backlog.</li>
  * </ol>
- * Args: [latencyCount=1000] [sustainedSeconds=20] [offeredRate=250] [backlog=3000].
+ * Args: [latencyCount=1000] [sustainedSeconds=20] [offeredRate=250] [backlog=3000] [--ledger].
+ * With {@code --ledger} each defect goes through the real path before the outbox: {@link EnterpriseRules} decides
+ * the delivery and {@link JdbcInspectionLedger#append} records it (group commit, H2 file synced per commit,
+ * Flyway-migrated schema, signed heads), called from 8 appender threads.
  */
 public final class EnterpriseDeliveryBench {
 
@@ -45,10 +56,29 @@ public final class EnterpriseDeliveryBench {
         int sustainedSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int offeredRate = args.length > 2 ? Integer.parseInt(args[2]) : 250;
         int backlog = args.length > 3 ? Integer.parseInt(args[3]) : 3000;
+        boolean viaLedger = List.of(args).contains("--ledger");
 
         try (EnterpriseSimulators sims = EnterpriseSimulators.onFreePorts()) {
-            OutboxTestDb db = OutboxTestDb.inMemory();
-            OutboxRepository repo = new OutboxRepository(db.dataSource());
+            Path dir = Files.createTempDirectory("enterprise-bench");
+            javax.sql.DataSource ds;
+            Recorder recorder;
+            ExecutorService appenders = Executors.newFixedThreadPool(8);
+            JdbcInspectionLedger ledger = null;
+            if (viaLedger) {
+                ds = LedgerTestSupport.h2(dir);
+                ledger = LedgerTestSupport.ledger(ds, LedgerTestSupport.props(dir));
+                JdbcInspectionLedger l = ledger;
+                EnterpriseProperties.Rules rulesConfig = new EnterpriseProperties.Rules();
+                rulesConfig.setMaintenanceTarget("");
+                RuleSettings settings = RuleSettings.defaults(rulesConfig);
+                EnterpriseRules rules = new EnterpriseRules(settings, new SeverityPolicy(Map.of(), "MEDIUM"), n -> null);
+                recorder = e -> appenders.execute(() -> l.append(e, rules.decide(e, settings)));
+            } else {
+                OutboxTestDb mem = OutboxTestDb.inMemory();
+                ds = mem.dataSource();
+                recorder = e -> mem.record(e, "sap-qm", "QUALITY_NOTIFICATION", e.id());
+            }
+            OutboxRepository repo = new OutboxRepository(ds);
             Map<String, Long> recordedAt = new ConcurrentHashMap<>();
             Map<String, Long> createdAt = new ConcurrentHashMap<>();
             sims.sap().qualityNotifications().onCreate(d ->
@@ -62,17 +92,18 @@ public final class EnterpriseDeliveryBench {
             try (OutboxDeliverer deliverer = new OutboxDeliverer(repo, service, cfg, Clock.systemUTC())) {
                 deliverer.start();
                 LongSupplier delivered = deliverer::deliveredCount; // the harness must not load the database itself
-                System.out.printf("EnterpriseDeliveryBench: H2 in memory, SAP simulator on loopback, poll %d ms, %d in flight, %d cores%n",
+                System.out.printf("EnterpriseDeliveryBench: %s, SAP simulator on loopback, poll %d ms, %d in flight, %d cores%n",
+                        viaLedger ? "rules + JdbcInspectionLedger.append (H2 file, group commit)" : "outbox rows inserted in H2 in memory",
                         cfg.getPollInterval().toMillis(), cfg.getConcurrency(), Runtime.getRuntime().availableProcessors());
 
                 // warm-up
-                offer(db, recordedAt, 300, 100);
+                offer(recorder, recordedAt, 300, 100);
                 waitDelivered(delivered, 300, Duration.ofSeconds(120));
                 createdAt.clear();
                 recordedAt.clear();
 
                 // 1. latency at a steady rate
-                List<String> ids = offer(db, recordedAt, latencyCount, 50);
+                List<String> ids = offer(recorder, recordedAt, latencyCount, 50);
                 waitDelivered(delivered, 300 + latencyCount, Duration.ofSeconds(120));
                 long[] lat = ids.stream().mapToLong(id -> createdAt.get(id) - recordedAt.get(id)).sorted().toArray();
                 System.out.printf("latency defect recorded -> SAP QM notification created (%d at 50/s): p50 %.1f ms, "
@@ -82,7 +113,7 @@ public final class EnterpriseDeliveryBench {
                 // 2. sustained: offered rate for N seconds, measure delivered per second over the same period
                 long base = delivered.getAsLong();
                 long t0 = System.nanoTime();
-                offer(db, recordedAt, offeredRate * sustainedSeconds, offeredRate);
+                offer(recorder, recordedAt, offeredRate * sustainedSeconds, offeredRate);
                 long offeredNanos = System.nanoTime() - t0;
                 long deliveredInWindow = delivered.getAsLong() - base;
                 long total = base + (long) offeredRate * sustainedSeconds;
@@ -97,7 +128,7 @@ public final class EnterpriseDeliveryBench {
                 sims.sap().faults().down(true);
                 deliverer.close();
             }
-            base(db, recordedAt, backlog);
+            offer(recorder, recordedAt, backlog, 0);
             sims.sap().faults().down(false);
             try (OutboxDeliverer deliverer = new OutboxDeliverer(repo, service, cfg, Clock.systemUTC())) {
                 long t1 = System.nanoTime();
@@ -106,18 +137,24 @@ public final class EnterpriseDeliveryBench {
                 double s = (System.nanoTime() - t1) / 1e9;
                 System.out.printf("backlog drain: %d queued deliveries in %.1f s = %.0f deliveries/s%n", backlog, s, backlog / s);
             }
-            System.out.printf("documents in the simulator: %d, outbox DELIVERED: %d, PARKED: %d (no duplicates: %b)%n",
-                    sims.sap().qualityNotifications().count(), db.count("DELIVERED"), db.count("PARKED"),
-                    sims.sap().qualityNotifications().count() == db.count("DELIVERED"));
+            Map<String, Long> counts = repo.countsByStatus();
+            System.out.printf("documents in the simulator: %d, outbox %s (no duplicates: %b)%n",
+                    sims.sap().qualityNotifications().count(), counts,
+                    sims.sap().qualityNotifications().count() == counts.getOrDefault("DELIVERED", 0L));
+            appenders.shutdown();
+            if (ledger != null) {
+                ledger.close();
+            }
         }
     }
 
-    private static void base(OutboxTestDb db, Map<String, Long> recordedAt, int n) {
-        offer(db, recordedAt, n, 0);
+    /** Records one defect the way the chosen mode does. */
+    private interface Recorder {
+        void record(InspectionEvent e);
     }
 
     /** Records n NG inspections with a quality notification each, at rate/s (0 = as fast as possible). */
-    private static List<String> offer(OutboxTestDb db, Map<String, Long> recordedAt, int n, int rate) {
+    private static List<String> offer(Recorder recorder, Map<String, Long> recordedAt, int n, int rate) {
         List<String> ids = new ArrayList<>(n);
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -130,7 +167,7 @@ public final class EnterpriseDeliveryBench {
             }
             InspectionEvent e = TestEvents.ng("station-1", "scratch");
             recordedAt.put(e.id(), System.nanoTime());
-            db.record(e, "sap-qm", "QUALITY_NOTIFICATION", e.id());
+            recorder.record(e);
             ids.add(e.id());
         }
         return ids;

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * Durable ledger appends: throughput with many concurrent appenders (group commit), and commit latency at a paced
  * 1,000 records/s (latency measured from each record's scheduled time, so a stall is not hidden). Leaf hashing,
  * outbox rows and Ed25519-signed tree heads (every 1,000 records or 10 s) are on; H2 forces its file to disk after
- * each group commit, PostgreSQL runs with synchronous_commit as configured (on by default).
+ * each group commit (fsync), PostgreSQL runs with synchronous_commit as configured (on by default).
  * <p>
  * Usage: bench/run LedgerAppendBench [h2|pg|both] [seconds per phase, default 10] [appender threads, default 64]
  * [h2-nosync]
@@ -47,7 +47,7 @@ public final class LedgerAppendBench {
         if (!which.equals("pg")) {
             Path dir = Files.createTempDirectory("ledger-bench-h2");
             try (HikariDataSource ds = LedgerTestSupport.h2(dir)) {
-                run(h2Sync ? "H2 file (CHECKPOINT SYNC per group commit)" : "H2 file (no forced sync: survives kill -9, "
+                run(h2Sync ? "H2 file (fsync per group commit)" : "H2 file (no forced sync: survives kill -9, "
                         + "not power loss)", ds, dir, seconds, threads);
             }
         }
@@ -79,8 +79,14 @@ public final class LedgerAppendBench {
         try {
             System.out.println("== " + name);
             throughput(ledger, threads, 3, false);
+            JdbcInspectionLedger.Stats s0 = ledger.stats();
             double rate = throughput(ledger, threads, seconds, true);
-            System.out.printf("  throughput: %.0f durable records/s (%d appenders, group commit)%n", rate, threads);
+            JdbcInspectionLedger.Stats s1 = ledger.stats();
+            JdbcInspectionLedger.Stats d = new JdbcInspectionLedger.Stats(s1.commits() - s0.commits(),
+                    s1.records() - s0.records(), s1.commitNanos() - s0.commitNanos());
+            System.out.printf("  throughput: %.0f durable records/s (%d appenders, group commit: %.0f records and "
+                    + "%.2f ms per commit, writer busy %.0f%%)%n", rate, threads, d.recordsPerCommit(),
+                    d.millisPerCommit(), 100.0 * d.commitNanos() / 1e9 / seconds);
             paced(ledger, 1000, 2, false);
             paced(ledger, 1000, seconds, true);
             SignedTreeHead h = ledger.signNow();

@@ -149,6 +149,7 @@ public final class ShopfloorLatencyBench {
         });
         MqttConnectionOptions subOptions = new MqttConnectionOptions();
         subOptions.setReceiveMaximum(1000);
+        subOptions.setSocketFactory(new io.visionhub.outputs.mqtt.NoDelaySocketFactory());
         sub.connect(subOptions);
         sub.subscribe("visionhub/bench/+/+/inspection", 1);
 

@@ -64,6 +64,13 @@ class ConnectorsTest {
     }
 
     @Test
+    void sapInspectionResultIsRecordedOnceForTheContextsInspectionLot() {
+        deliversOnceAndFindsItAgain("sap-qm-result", "INSPECTION_RESULT", sims.sap().inspectionResults());
+        assertThat(sims.sap().inspectionResults().all().get(0).fields()).containsEntry("InspectionLot", "010000000123")
+                .containsEntry("InspectionValuationResult", "R");
+    }
+
+    @Test
     void maximoWorkOrderIsCreatedOnce() {
         deliversOnceAndFindsItAgain("maximo", "WORK_ORDER", sims.maximo().workOrders());
         assertThat(sims.maximo().workOrders().all().get(0).fields()).containsEntry("wopriority", 1).containsEntry("status", "WAPPR");
@@ -114,6 +121,36 @@ class ConnectorsTest {
                     assertThat(ex.isPermanent()).isFalse();
                     assertThat(ex.getMessage()).contains("maximo").contains("503");
                 });
+    }
+
+    @Test
+    void maximoAndOracleRefusalsArePermanentWithTheirOwnMessages() {
+        InspectionEvent e = TestEvents.ng("station-1", "dent");
+        var maximo = (io.visionhub.enterprise.maximo.MaximoWorkOrderClient) delivery.targets().client("maximo");
+        var noSite = io.visionhub.event.EventJson.mapper().createObjectNode().put("externalrefid", "R1").put("description", "x");
+        assertThatThrownBy(() -> maximo.deliver(noSite, e.id(), false))
+                .isInstanceOfSatisfying(DeliveryException.class, ex -> {
+                    assertThat(ex.isPermanent()).isTrue();
+                    assertThat(ex.status()).isEqualTo(400);
+                })
+                .hasMessageContaining("BMXAA4195E");
+        TargetClient oracle = delivery.targets().client("oracle-qi");
+        var badSeverity = io.visionhub.event.EventJson.mapper().createObjectNode().put("Name", "VH-x").put("Severity", "ORA_URGENT")
+                .put("QualityTypeCode", "ORA_ENQ_QI_PR_ITEM").put("OrganizationCode", "M1");
+        assertThatThrownBy(() -> oracle.deliver(badSeverity, e.id(), false))
+                .isInstanceOfSatisfying(DeliveryException.class, ex -> assertThat(ex.isPermanent()).isTrue())
+                .hasMessageContaining("QA-QI-SEV").hasMessageContaining("ORA_URGENT");
+    }
+
+    @Test
+    void slowAnswersWithinTheTimeoutStillDeliver() {
+        sims.oracle().faults().slowAnswers(Duration.ofMillis(300));
+        try {
+            InspectionEvent e = TestEvents.ng("station-1", "dent");
+            assertThat(delivery.deliver(e, "oracle-wo", "WORK_ORDER", e.id(), 1)).startsWith("VH-");
+        } finally {
+            sims.oracle().faults().slowAnswers(Duration.ZERO);
+        }
     }
 
     @Test

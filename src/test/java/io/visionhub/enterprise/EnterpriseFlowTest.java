@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The hub wired by Spring (one context): rules → ledger append (record + outbox rows) → outbox deliverer →
  * SAP simulator, document number stored; a parked delivery handled through /api/outbox with the api
- * concern's security.
+ * concern's security; the production order sync on Quartz + camel-master (Hazelcast) + camel-sap-netweaver.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:enterprise-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
@@ -49,7 +49,10 @@ import static org.awaitility.Awaitility.await;
         "visionhub.simulators.maximo-port=0",
         "visionhub.simulators.oracle-port=0",
         "visionhub.simulators.webhook-port=0",
-        "visionhub.enterprise.sync.enabled=false",
+        "visionhub.enterprise.sync.enabled=true",
+        "visionhub.enterprise.sync.master=true",
+        "visionhub.enterprise.sync.production-orders-cron=0/2 * * * * ?",
+        "visionhub.enterprise.sync.quality-summary-cron=0 0 0 1 1 ? 2099",
         "visionhub.enterprise.outbox.poll-interval=50ms",
         "visionhub.enterprise.outbox.initial-backoff=100ms",
         "visionhub.enterprise.targets.broken-qm.type=SAP_QM_NOTIFICATION",
@@ -117,5 +120,10 @@ class EnterpriseFlowTest {
         JsonNode one = EventJson.mapper().readTree(call("GET", "/api/outbox/" + parked.id(), "integrator", null).body());
         assertThat(one.path("row").path("status").asText()).isEqualTo("CANCELLED");
         assertThat(one.path("audit").get(0).path("actor").asText()).isEqualTo("integrator");
+
+        // the Quartz sync (camel-master on the hub's Hazelcast) has read the released orders through camel-sap-netweaver
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                call("GET", "/api/enterprise/production-orders", "operator", null).body().contains("000001000001"));
+        assertThat(call("GET", "/api/outbox", "operator", null).statusCode()).isEqualTo(403);
     }
 }

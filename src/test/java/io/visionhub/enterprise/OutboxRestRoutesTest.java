@@ -1,7 +1,6 @@
 package io.visionhub.enterprise;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.visionhub.enterprise.outbox.OutboxDeliverer;
 import io.visionhub.enterprise.outbox.OutboxOperations;
 import io.visionhub.enterprise.outbox.OutboxRepository;
 import io.visionhub.enterprise.outbox.OutboxRow;
@@ -41,9 +40,8 @@ class OutboxRestRoutesTest {
         repo.park(parkedId, 10, "sap-qm: create QualityNotification answered 400: QM/103 Notification type", Instant.now());
 
         camel = new DefaultCamelContext();
-        camel.addRoutes(new EnterpriseRoutes(new EnterpriseProperties(),
-                new StaticListableBeanFactory().getBeanProvider(OutboxDeliverer.class),
-                new OutboxOperations(repo, Clock.systemUTC())) {
+        camel.addRoutes(new EnterpriseRoutes(new OutboxOperations(repo, Clock.systemUTC()),
+                new StaticListableBeanFactory().getBeanProvider(io.visionhub.enterprise.sync.ProductionOrderSync.class)) {
             @Override
             protected void restEndpoints() {
                 // platform-http is not part of this test; the REST verbs only forward to the direct: routes
@@ -110,6 +108,14 @@ class OutboxRestRoutesTest {
         assertThat(status(call("enterprise-outbox-list", "olga", "OPERATOR,QUALITY", Map.of(), null))).isEqualTo(403);
         assertThat(status(call("enterprise-outbox-retry", null, null, Map.of("id", String.valueOf(parkedId)), null))).isEqualTo(403);
         assertThat(repo.find(parkedId).orElseThrow().status()).isEqualTo(OutboxRow.PARKED);
+    }
+
+    @Test
+    void productionOrderOffersAreReadableByOperatorsOnly() throws Exception {
+        Exchange ok = call("enterprise-production-orders-list", "olga", "OPERATOR", Map.of(), null);
+        assertThat(status(ok)).isEqualTo(200);
+        assertThat(json(ok).path("orders").isArray()).isTrue();
+        assertThat(status(call("enterprise-production-orders-list", "aud", "AUDITOR", Map.of(), null))).isEqualTo(403);
     }
 
     @Test

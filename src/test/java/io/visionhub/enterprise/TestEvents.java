@@ -63,6 +63,11 @@ public final class TestEvents {
         ud.setPassword("secret");
         ud.setSapClient("100");
         m.put("sap-qm-ud", ud);
+        EnterpriseProperties.Target res = target(TargetType.SAP_QM_INSPECTION_RESULT, sims.sap().baseUrl(), timeout);
+        res.setUsername("VISIONHUB");
+        res.setPassword("secret");
+        res.setSapClient("100");
+        m.put("sap-qm-result", res);
         EnterpriseProperties.Target mx = target(TargetType.MAXIMO_WORK_ORDER, sims.maximo().baseUrl(), timeout);
         mx.setAuth(EnterpriseProperties.AuthType.APIKEY);
         mx.setApiKey("maximo-demo-key");

@@ -165,4 +165,26 @@ class JdbcInspectionLedgerTest {
         List<byte[]> leaves = new JdbcLedgerReader(ds).leafHashes().stream().map(MerkleHash::unhex).toList();
         assertThat(h.rootHash()).isEqualTo(MerkleHash.hex(MerkleTree.root(leaves)));
     }
+
+    @Test
+    void aHeadIsSignedAfterTheIntervalEvenWithFewRecords() {
+        ledger.close();
+        props.getHeads().setEvery(java.time.Duration.ofMillis(200));
+        ledger = LedgerTestSupport.ledger(ds, props);
+        ledger.append(LedgerTestSupport.event(), List.of());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> HeadsFile.read(Path.of(props.getHeads().getFile())).stream()
+                        .anyMatch(h -> h.treeSize() == 1));
+        assertThat(ledger.latestHead().treeSize()).isEqualTo(1);
+    }
+
+    @Test
+    void aDatabaseThatIsGoneFailsTheAppendWithAReasonInsteadOfHanging() {
+        ds.close();
+        assertThatThrownBy(() -> ledger.append(LedgerTestSupport.event(), List.of()))
+                .isInstanceOf(LedgerException.class).hasMessageContaining("not recorded");
+        ledger.close();
+        assertThatThrownBy(() -> ledger.append(LedgerTestSupport.event(), List.of()))
+                .isInstanceOf(LedgerException.class).hasMessageContaining("not running");
+    }
 }

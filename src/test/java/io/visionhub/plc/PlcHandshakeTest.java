@@ -45,6 +45,10 @@ class PlcHandshakeTest {
     }
 
     static PlcProperties.StationNodes mapping(String station, String resultCodeNode) {
+        return mapping(plc, station, resultCodeNode);
+    }
+
+    static PlcProperties.StationNodes mapping(PlcSimulator plc, String station, String resultCodeNode) {
         PlcProperties.StationNodes n = new PlcProperties.StationNodes();
         n.setTrigger(plc.nodeId(station, "Trigger"));
         n.setPartId(plc.nodeId(station, "PartId"));
@@ -145,6 +149,21 @@ class PlcHandshakeTest {
         assertThat(handshake.writeResult(event)).isEqualTo(PlcHandshake.Outcome.UNMAPPED);
         assertThat(new PlcResultWriter(handshake).write(event)).isSameAs(event);
         assertThatThrownBy(() -> new PlcResultWriter(handshake).write(null)).hasMessageContaining("needs an InspectionEvent");
+    }
+
+    @Test
+    void unreachablePlcDoesNotStopTheHubAndResultsFollowTheFailSafe() throws Exception {
+        PlcProperties props = new PlcProperties();
+        props.setEndpointUrl("opc.tcp://127.0.0.1:" + io.visionhub.outputs.PortPicker.ephemeral("127.0.0.1") + "/plc");
+        props.setCycleBudgetMs(50);
+        props.setStations(Map.of("st9", mapping("st1", "ResultCode")));
+        SimpleMeterRegistry m = new SimpleMeterRegistry();
+        try (PlcHandshake down = new PlcHandshake(props, m, t -> { })) {
+            down.start();
+            assertThat(down.writeResult(TestEvents.event("st9", "P-9", InspectionEvent.Verdict.OK)))
+                    .isEqualTo(PlcHandshake.Outcome.MISSED);
+            assertThat(m.get("visionhub.plc.deadline.missed").tag("station", "st9").counter().count()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -4,17 +4,21 @@ import io.visionhub.outputs.PortPicker;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
-import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigBuilder;
+import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
+import org.eclipse.milo.opcua.stack.core.security.DefaultServerCertificateValidator;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
+import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
-import org.eclipse.milo.opcua.sdk.server.items.DataItem;
-import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.filters.AttributeFilter;
 import org.eclipse.milo.opcua.sdk.server.nodes.filters.AttributeFilterContext;
-import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
@@ -31,6 +35,9 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
 
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,20 +69,65 @@ public final class PlcSimulator implements AutoCloseable {
     private volatile BiConsumer<String, Long> writeListener = (node, nanos) -> { };
 
     public PlcSimulator(List<String> stations) throws Exception {
+        this(stations, null, null, null);
+    }
+
+    /**
+     * A simulator that offers only Basic256Sha256 SignAndEncrypt with a username and password, and trusts exactly
+     * the given client certificate (the PLC-side trust list).
+     */
+    public static PlcSimulator secure(List<String> stations, X509Certificate trustedClient, String user, String password)
+            throws Exception {
+        return new PlcSimulator(stations, trustedClient, user, password);
+    }
+
+    private PlcSimulator(List<String> stations, X509Certificate trustedClient, String user, String password)
+            throws Exception {
         port = PortPicker.ephemeral("127.0.0.1");
-        EndpointConfig endpoint = EndpointConfig.newBuilder()
+        EndpointConfig.Builder base = EndpointConfig.newBuilder()
                 .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
-                .setBindAddress("127.0.0.1").setBindPort(port).setHostname("127.0.0.1").setPath("/plc")
-                .setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None)
-                .addTokenPolicy(USER_TOKEN_POLICY_ANONYMOUS).build();
-        OpcUaServerConfig config = OpcUaServerConfig.builder()
+                .setBindAddress("127.0.0.1").setBindPort(port).setHostname("127.0.0.1").setPath("/plc");
+        OpcUaServerConfigBuilder builder = OpcUaServerConfig.builder()
                 .setApplicationUri("urn:visionhub:plc-simulator")
                 .setApplicationName(LocalizedText.english("PLC simulator"))
-                .setProductUri("urn:visionhub:plc-simulator")
-                .setEndpoints(Set.of(endpoint))
-                .setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine()))
-                .setIdentityValidator(AnonymousIdentityValidator.INSTANCE)
-                .build();
+                .setProductUri("urn:visionhub:plc-simulator");
+        if (trustedClient == null) {
+            builder.setEndpoints(Set.of(base.setSecurityPolicy(SecurityPolicy.None)
+                            .setSecurityMode(MessageSecurityMode.None).addTokenPolicy(USER_TOKEN_POLICY_ANONYMOUS).build()))
+                    .setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine()))
+                    .setIdentityValidator(AnonymousIdentityValidator.INSTANCE);
+        } else {
+            MemoryTrustListManager trust = new MemoryTrustListManager();
+            trust.addTrustedCertificate(trustedClient);
+            MemoryCertificateQuarantine quarantine = new MemoryCertificateQuarantine();
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+            gen.initialize(2048);
+            KeyPair keys = gen.generateKeyPair();
+            X509Certificate own = new SelfSignedCertificateBuilder(keys).setCommonName("PLC simulator")
+                    .setApplicationUri("urn:visionhub:plc-simulator").addIpAddress("127.0.0.1").build();
+            DefaultApplicationGroup group = DefaultApplicationGroup.createAndInitialize(trust, new MemoryCertificateStore(),
+                    new RsaSha256CertificateFactory() {
+                        @Override
+                        protected KeyPair createRsaSha256KeyPair() {
+                            return keys;
+                        }
+
+                        @Override
+                        protected X509Certificate[] createRsaSha256CertificateChain(KeyPair keyPair) {
+                            return new X509Certificate[]{own};
+                        }
+                    }, new DefaultServerCertificateValidator(trust, quarantine));
+            EndpointConfig secureEndpoint = base.setCertificate(own).setSecurityPolicy(SecurityPolicy.Basic256Sha256)
+                    .setSecurityMode(MessageSecurityMode.SignAndEncrypt)
+                    .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME).build();
+            EndpointConfig discovery = base.copy().setPath("/plc/discovery").setSecurityPolicy(SecurityPolicy.None)
+                    .setSecurityMode(MessageSecurityMode.None).build();
+            builder.setEndpoints(Set.of(secureEndpoint, discovery))
+                    .setCertificateManager(new DefaultCertificateManager(quarantine, group))
+                    .setIdentityValidator(new UsernameIdentityValidator(
+                            c -> user.equals(c.getUsername()) && password.equals(c.getPassword())));
+        }
+        OpcUaServerConfig config = builder.build();
         server = new OpcUaServer(config, p -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
         namespace = new SimNamespace(server, stations);
         namespace.startup();
@@ -121,14 +173,11 @@ public final class PlcSimulator implements AutoCloseable {
         server.shutdown().get(10, TimeUnit.SECONDS);
     }
 
-    private final class SimNamespace extends ManagedNamespaceWithLifecycle {
+    private final class SimNamespace extends io.visionhub.outputs.opcua.SubscribedNamespace {
         final Map<String, UaVariableNode> nodes = new ConcurrentHashMap<>();
-        private final SubscriptionModel subscriptions;
 
         SimNamespace(OpcUaServer server, List<String> stations) {
             super(server, NAMESPACE_URI);
-            subscriptions = new SubscriptionModel(server, this);
-            getLifecycleManager().addLifecycle(subscriptions);
             getLifecycleManager().addStartupTask(() -> stations.forEach(this::station));
         }
 
@@ -164,24 +213,8 @@ public final class PlcSimulator implements AutoCloseable {
             }
         }
 
-        @Override
-        public void onDataItemsCreated(List<DataItem> dataItems) {
-            subscriptions.onDataItemsCreated(dataItems);
-        }
 
-        @Override
-        public void onDataItemsModified(List<DataItem> dataItems) {
-            subscriptions.onDataItemsModified(dataItems);
-        }
 
-        @Override
-        public void onDataItemsDeleted(List<DataItem> dataItems) {
-            subscriptions.onDataItemsDeleted(dataItems);
-        }
 
-        @Override
-        public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
-            subscriptions.onMonitoringModeChanged(monitoredItems);
-        }
     }
 }

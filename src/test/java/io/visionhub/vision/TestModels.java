@@ -46,7 +46,8 @@ public final class TestModels {
             boxes[2 * n + i] = 32;
             boxes[3 * n + i] = 32;
         }
-        OnnxGraphWriter g = new OnnxGraphWriter("test-detector-" + layout);
+        OnnxGraphWriter g = new OnnxGraphWriter("test-detector-" + layout)
+                .metadata("names", "{0: 'defect', 1: 'dust'}"); // as an Ultralytics export writes them
         g.input("images", new long[]{1, 3, size, size});
         g.initializer("mean", new long[]{1, 1, cw, cw}, st.mean());
         g.initializer("std", new long[]{1, 1, cw, cw}, st.std());
@@ -74,7 +75,7 @@ public final class TestModels {
         new ModelCard("test-detector-" + layout, "1", ModelCard.DETECT, null, "test detector",
                 new ModelCard.Input(null, size, size, 3, "RGB", true, 114, null, null, null),
                 new ModelCard.Output(layout, null, null, null, null), List.of("defect", "dust"),
-                Map.of("default", 0.5), null, null, null, 0.3, null).write(dir.resolve("model.yaml"));
+                Map.of("default", 0.5), null, null, null, 0.3, null, null).write(dir.resolve("model.yaml"));
         return dir;
     }
 
@@ -105,7 +106,7 @@ public final class TestModels {
         new ModelCard("test-classifier", "1", ModelCard.CLASSIFY, null, "test classifier",
                 new ModelCard.Input(null, size, size, 3, "RGB", false, null, null, null, null),
                 new ModelCard.Output(null, null, null, null, true), List.of("good", "defect"), Map.of("default", 0.5),
-                List.of("good"), null, null, null, null).write(dir.resolve("model.yaml"));
+                List.of("good"), null, null, null, null, null).write(dir.resolve("model.yaml"));
         return dir;
     }
 
@@ -126,7 +127,7 @@ public final class TestModels {
         g.write(dir.resolve("model.onnx"));
         new ModelCard("nan-classifier", "1", ModelCard.CLASSIFY, null, null,
                 new ModelCard.Input(null, 64, 64, 3, null, false, null, null, null, null), null,
-                List.of("good", "defect"), null, List.of("good"), null, null, null, null).write(dir.resolve("model.yaml"));
+                List.of("good", "defect"), null, List.of("good"), null, null, null, null, null).write(dir.resolve("model.yaml"));
         return dir;
     }
 

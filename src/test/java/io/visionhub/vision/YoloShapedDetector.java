@@ -80,7 +80,7 @@ public final class YoloShapedDetector {
                 "benchmark detector: YOLO-sized compute, YOLOv8 output layout, random weights",
                 new ModelCard.Input("images", 640, 640, 3, "RGB", true, 114, null, null, null),
                 new ModelCard.Output("yolov8", "output0", null, null, null), classes, Map.of("default", 0.25),
-                null, null, null, 0.45, null).write(dir.resolve("model.yaml"));
+                null, null, null, 0.45, null, null).write(dir.resolve("model.yaml"));
         return dir;
     }
 

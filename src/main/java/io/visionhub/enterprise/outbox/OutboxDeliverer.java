@@ -64,7 +64,12 @@ public class OutboxDeliverer implements AutoCloseable {
         });
     }
 
-    /** Polls on its own scheduler every poll interval (standalone use; in the hub a Camel timer route polls). */
+    private volatile long lastPollWarning;
+
+    /**
+     * Polls on its own scheduler every poll interval, and at once when a delivery finishes while rows are
+     * waiting. The hub calls this when it starts (bean init).
+     */
     public synchronized void start() {
         if (scheduler == null) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -81,7 +86,12 @@ public class OutboxDeliverer implements AutoCloseable {
         try {
             pollOnce();
         } catch (RuntimeException e) {
-            LOG.warn("Outbox poll failed (database down?); next poll in {} ms: {}", config.getPollInterval().toMillis(), e.toString());
+            long now = System.currentTimeMillis();
+            if (now - lastPollWarning > 60_000) {
+                lastPollWarning = now;
+                LOG.warn("Outbox poll failed: {}. Deliveries wait until the database answers; polling goes on every {} ms "
+                        + "and this warning repeats at most once a minute.", e.toString(), config.getPollInterval().toMillis());
+            }
         }
     }
 

@@ -32,6 +32,8 @@ import java.util.function.Function;
  *       that class occur within a {@code maintenanceWindow} (tumbling windows aligned to the epoch; key =
  *       {@link MaintenanceWindowKey}, so re-counting after a restart maps to the same outbox row); an NG verdict
  *       without classified defects (anomaly models) counts as class {@value #ANOMALY};</li>
+ *   <li>inspection result: each OK/NG inspection whose context has an SAP inspection lot, to
+ *       {@code inspectionResultTarget} (off unless set);</li>
  *   <li>severity from the defect class (header {@value #HEADER_SEVERITY}; mappings get it as {@code severity}).</li>
  * </ul>
  * Parameters: visionhub.enterprise.rules.* overridden per exchange by properties/headers
@@ -80,6 +82,11 @@ public class EnterpriseRules {
             for (String t : s.extraNgTargets()) {
                 out.add(new DeliveryRequest(t, documentTypeOf(t), e.id()));
             }
+        }
+        String lot = e.context() == null ? null : e.context().inspectionLot();
+        if (lot != null && !lot.isBlank() && s.inspectionResultTarget() != null && !s.inspectionResultTarget().isBlank()
+                && e.result() != InspectionEvent.Verdict.UNCERTAIN) {
+            out.add(new DeliveryRequest(s.inspectionResultTarget(), "INSPECTION_RESULT", e.id()));
         }
         boolean anomalyOnly = e.result() == InspectionEvent.Verdict.NG && e.defects().isEmpty();
         if (s.maintenanceTarget() != null && !s.maintenanceTarget().isBlank() && (anomalyOnly || !e.defects().isEmpty())) {

@@ -15,7 +15,8 @@ import java.util.function.Function;
  * turns a target or a list off.
  */
 public record RuleSettings(String qualityNotificationTarget, String maintenanceTarget, int maintenanceThreshold,
-                           Duration maintenanceWindow, List<String> maintenanceClasses, List<String> extraNgTargets) {
+                           Duration maintenanceWindow, List<String> maintenanceClasses, List<String> extraNgTargets,
+                           String inspectionResultTarget) {
 
     public static final String PREFIX = "visionhub.rules.";
 
@@ -32,7 +33,7 @@ public record RuleSettings(String qualityNotificationTarget, String maintenanceT
 
     public static RuleSettings defaults(EnterpriseProperties.Rules r) {
         return new RuleSettings(r.getQualityNotificationTarget(), r.getMaintenanceTarget(), r.getMaintenanceThreshold(),
-                r.getMaintenanceWindow(), r.getMaintenanceClasses(), r.getExtraNgTargets());
+                r.getMaintenanceWindow(), r.getMaintenanceClasses(), r.getExtraNgTargets(), r.getInspectionResultTarget());
     }
 
     /** These settings with any parameter that {@code lookup} knows (by name without prefix) replaced. */
@@ -43,7 +44,8 @@ public record RuleSettings(String qualityNotificationTarget, String maintenanceT
                 integer(lookup, "maintenanceThreshold", maintenanceThreshold),
                 duration(lookup, "maintenanceWindow", maintenanceWindow),
                 list(lookup, "maintenanceClasses", maintenanceClasses),
-                list(lookup, "extraNgTargets", extraNgTargets));
+                list(lookup, "extraNgTargets", extraNgTargets),
+                string(lookup, "inspectionResultTarget", inspectionResultTarget));
     }
 
     public static RuleSettings of(Map<String, Object> params, RuleSettings defaults) {

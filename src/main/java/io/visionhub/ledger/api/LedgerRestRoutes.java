@@ -177,10 +177,24 @@ public class LedgerRestRoutes extends RouteBuilder {
                     AuditSelection sel = AuditSelection.of(e.getMessage().getHeader("order", String.class),
                             e.getMessage().getHeader("lot", String.class), e.getMessage().getHeader("from", String.class),
                             e.getMessage().getHeader("to", String.class));
-                    byte[] zip = audit.build(sel, user);
+                    // streamed to a temporary file (images can be large), deleted when the answer is sent
+                    java.nio.file.Path tmp = java.nio.file.Files.createTempFile("visionhub-audit-", ".zip");
+                    e.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                        @Override
+                        public void onDone(Exchange done) {
+                            try {
+                                java.nio.file.Files.deleteIfExists(tmp);
+                            } catch (java.io.IOException ignored) {
+                                tmp.toFile().deleteOnExit();
+                            }
+                        }
+                    });
+                    try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(tmp))) {
+                        audit.write(sel, user, out);
+                    }
                     e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/zip");
                     e.getMessage().setHeader("Content-Disposition", "attachment; filename=\"" + sel.fileName() + "\"");
-                    e.getMessage().setBody(zip);
+                    e.getMessage().setBody(tmp.toFile());
                 });
     }
 

@@ -69,7 +69,15 @@ public class AuditPackageService {
                String imageSha256, String annotatedSha256) {
     }
 
+    /** The package in memory (tests, small selections); {@link #write} streams it. */
     public byte[] build(AuditSelection sel, String createdBy) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        write(sel, createdBy, out);
+        return out.toByteArray();
+    }
+
+    /** Writes the package as a zip to out, one file at a time (images are never all in memory). */
+    public void write(AuditSelection sel, String createdBy, java.io.OutputStream out) {
         Instant now = clock.instant();
         List<Row> rows = select(sel);
         if (rows.isEmpty()) {
@@ -110,60 +118,92 @@ public class AuditPackageService {
         }
         VerificationReport report = ledger.verify();
         ImageStore images = ledger.images();
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("records.json", json(records));
-        files.put("records.csv", csv(rows).getBytes(StandardCharsets.UTF_8));
-        files.put("signatures.json", json(disps));
-        files.put("signatures.csv", signaturesCsv(disps).getBytes(StandardCharsets.UTF_8));
-        files.put("signed-head.json", json(head));
-        StringBuilder heads = new StringBuilder();
-        for (SignedTreeHead h : ledger.heads()) {
-            if (h.treeSize() <= head.treeSize()) {
-                heads.append(CanonicalJson.write(h)).append('\n');
-            }
-        }
-        files.put("signed-heads.jsonl", heads.toString().getBytes(StandardCharsets.UTF_8));
-        files.put("head-signing-certificate.pem", ledger.certificatePem().getBytes(StandardCharsets.US_ASCII));
-        files.put("verification-report.json", json(report));
+        Map<String, String> sums = new LinkedHashMap<>();
         int imageCount = 0;
         int missing = 0;
-        if (images != null) {
-            for (Row r : rows) {
-                for (String sha : new String[]{r.imageSha256(), r.annotatedSha256()}) {
-                    if (sha == null || files.containsKey("images/" + sha)) {
-                        continue;
-                    }
-                    var bytes = images.get(sha);
-                    if (bytes.isPresent()) {
-                        files.put("images/" + sha, bytes.get());
-                        imageCount++;
-                    } else {
-                        missing++;
+        long bytes;
+        try (CountingZip z = new CountingZip(out, sums)) {
+            z.put("records.json", json(records));
+            z.put("records.csv", csv(rows).getBytes(StandardCharsets.UTF_8));
+            z.put("signatures.json", json(disps));
+            z.put("signatures.csv", signaturesCsv(disps).getBytes(StandardCharsets.UTF_8));
+            z.put("signed-head.json", json(head));
+            StringBuilder heads = new StringBuilder();
+            for (SignedTreeHead h : ledger.heads()) {
+                if (h.treeSize() <= head.treeSize()) {
+                    heads.append(CanonicalJson.write(h)).append('\n');
+                }
+            }
+            z.put("signed-heads.jsonl", heads.toString().getBytes(StandardCharsets.UTF_8));
+            z.put("head-signing-certificate.pem", ledger.certificatePem().getBytes(StandardCharsets.US_ASCII));
+            z.put("verification-report.json", json(report));
+            if (images != null) {
+                for (Row r : rows) {
+                    for (String sha : new String[]{r.imageSha256(), r.annotatedSha256()}) {
+                        if (sha == null || sums.containsKey("images/" + sha)) {
+                            continue;
+                        }
+                        var img = images.get(sha);
+                        if (img.isPresent()) {
+                            z.put("images/" + sha, img.get());
+                            imageCount++;
+                        } else {
+                            missing++;
+                        }
                     }
                 }
             }
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("selection", sel.describe());
+            info.put("createdAt", now.toString());
+            info.put("createdBy", createdBy);
+            info.put("inspections", rows.size());
+            info.put("dispositions", disps.size());
+            info.put("images", imageCount);
+            info.put("imagesMissing", missing);
+            info.put("headTreeSize", head.treeSize());
+            info.put("headRoot", head.rootHash());
+            info.put("keyId", head.keyId());
+            z.put("summary.pdf", AuditSummaryPdf.render(sel, info, rows, disps, head, report));
+            info.put("files", new LinkedHashMap<>(sums));
+            z.put("manifest.json", json(info));
+            bytes = z.written();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the audit package for " + sel.describe(), e);
         }
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("selection", sel.describe());
-        info.put("createdAt", now.toString());
-        info.put("createdBy", createdBy);
-        info.put("inspections", rows.size());
-        info.put("dispositions", disps.size());
-        info.put("images", imageCount);
-        info.put("imagesMissing", missing);
-        info.put("headTreeSize", head.treeSize());
-        info.put("headRoot", head.rootHash());
-        info.put("keyId", head.keyId());
-        files.put("summary.pdf", AuditSummaryPdf.render(sel, info, rows, disps, head, report));
-        Map<String, String> sums = new LinkedHashMap<>();
-        files.forEach((name, bytes) -> sums.put(name, MerkleHash.hex(MerkleHash.sha256(bytes))));
-        info.put("files", sums);
-        files.put("manifest.json", json(info));
-        byte[] zip = zip(files);
         LOG.info("Audit package for {} by {}: {} inspections, {} dispositions, {} images ({} missing), head {}, "
-                + "{} bytes", sel.describe(), createdBy, rows.size(), disps.size(), imageCount, missing,
-                head.treeSize(), zip.length);
-        return zip;
+                + "{} bytes before compression", sel.describe(), createdBy, rows.size(), disps.size(), imageCount,
+                missing, head.treeSize(), bytes);
+    }
+
+    /** A zip writer that keeps the SHA-256 of every file for the manifest. */
+    private static final class CountingZip implements AutoCloseable {
+        private final ZipOutputStream z;
+        private final Map<String, String> sums;
+        private long written;
+
+        CountingZip(java.io.OutputStream out, Map<String, String> sums) {
+            this.z = new ZipOutputStream(out);
+            this.sums = sums;
+        }
+
+        void put(String name, byte[] content) throws IOException {
+            z.putNextEntry(new ZipEntry(name));
+            z.write(content);
+            z.closeEntry();
+            sums.put(name, MerkleHash.hex(MerkleHash.sha256(content)));
+            written += content.length;
+        }
+
+        long written() {
+            return written;
+        }
+
+        @Override
+        public void close() throws IOException {
+            z.finish();
+            z.flush();
+        }
     }
 
     private List<Row> select(AuditSelection sel) {
@@ -257,20 +297,6 @@ public class AuditPackageService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static byte[] zip(Map<String, byte[]> files) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream z = new ZipOutputStream(out)) {
-            for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                z.putNextEntry(new ZipEntry(f.getKey()));
-                z.write(f.getValue());
-                z.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write audit package", e);
-        }
-        return out.toByteArray();
     }
 
     static JsonNode read(byte[] json) {

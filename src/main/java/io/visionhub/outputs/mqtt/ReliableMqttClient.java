@@ -67,6 +67,9 @@ public class ReliableMqttClient implements AutoCloseable {
         this.maxReconnectDelayMs = Math.max(100, maxReconnectDelayMs);
         options.setAutomaticReconnect(false);
         options.setCleanStart(true);
+        if (options.getSocketFactory() == null && brokerUrl.startsWith("tcp://")) {
+            options.setSocketFactory(new NoDelaySocketFactory());
+        }
         try {
             this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
         } catch (MqttException | IllegalArgumentException e) {

@@ -6,16 +6,12 @@ import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.ProductionContext;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
-import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
-import org.eclipse.milo.opcua.sdk.server.items.DataItem;
-import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.model.objects.BaseEventTypeNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
-import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -28,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,12 +37,10 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
  * counters and last result (names after OPC 40100-1 where they fit, see docs/opcua.md), and an event per result.
  * Node ids are strings: {@code ns=<urn:visionhub:stations>;s=Stations/<station>/LastResult/PartId}.
  */
-public class StationNamespace extends ManagedNamespaceWithLifecycle {
+public class StationNamespace extends SubscribedNamespace {
 
     public static final String NAMESPACE_URI = "urn:visionhub:stations";
     private static final Logger LOG = LoggerFactory.getLogger(StationNamespace.class);
-
-    private final SubscriptionModel subscriptions;
     private final MachineVisionTypes types;
     private final Map<String, StationNodes> stations = new ConcurrentHashMap<>();
     private volatile UaFolderNode stationsFolder;
@@ -55,8 +48,6 @@ public class StationNamespace extends ManagedNamespaceWithLifecycle {
     public StationNamespace(OpcUaServer server, MachineVisionTypes types) {
         super(server, NAMESPACE_URI);
         this.types = types;
-        subscriptions = new SubscriptionModel(server, this);
-        getLifecycleManager().addLifecycle(subscriptions);
         getLifecycleManager().addStartupTask(this::createRoot);
     }
 
@@ -212,25 +203,9 @@ public class StationNamespace extends ManagedNamespaceWithLifecycle {
         }
     }
 
-    @Override
-    public void onDataItemsCreated(List<DataItem> dataItems) {
-        subscriptions.onDataItemsCreated(dataItems);
-    }
 
-    @Override
-    public void onDataItemsModified(List<DataItem> dataItems) {
-        subscriptions.onDataItemsModified(dataItems);
-    }
 
-    @Override
-    public void onDataItemsDeleted(List<DataItem> dataItems) {
-        subscriptions.onDataItemsDeleted(dataItems);
-    }
 
-    @Override
-    public void onMonitoringModeChanged(List<MonitoredItem> monitoredItems) {
-        subscriptions.onMonitoringModeChanged(monitoredItems);
-    }
 
     /** The variable nodes of one station. */
     public static final class StationNodes {

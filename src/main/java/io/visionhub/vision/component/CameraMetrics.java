@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Micrometer meters of one camera, tagged station and camera: {@code visionhub.vision.frames.read},
  * {@code .frames.inspected}, {@code .frames.dropped}, {@code .reconnects}, {@code .errors} (kind=source|inspection),
- * {@code .connected}, {@code .last.frame.age} (seconds) and the {@code visionhub.vision.inspection} timer.
+ * {@code .connected}, {@code .fps}, {@code .last.frame.age} (seconds) and the {@code visionhub.vision.inspection} timer.
  */
 final class CameraMetrics implements AutoCloseable {
 
@@ -41,6 +41,8 @@ final class CameraMetrics implements AutoCloseable {
                 .tags(tags.and("kind", "inspection")).description("Frames that could not be inspected").register(registry));
         meters.add(Gauge.builder("visionhub.vision.connected", h, x -> x.connected() ? 1 : 0)
                 .tags(tags).description("1 while the stream is open").register(registry));
+        meters.add(Gauge.builder("visionhub.vision.fps", h, CameraHealth::fps)
+                .tags(tags).description("Frames inspected per second since start").register(registry));
         meters.add(Gauge.builder("visionhub.vision.last.frame.age", h, CameraMetrics::age)
                 .tags(tags).baseUnit("seconds").description("Seconds since the last frame").register(registry));
         inspection = Timer.builder("visionhub.vision.inspection").tags(tags)

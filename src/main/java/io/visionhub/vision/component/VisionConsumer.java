@@ -32,7 +32,6 @@ public class VisionConsumer extends DefaultConsumer {
     private volatile boolean running;
     private ModelHandle model;
     private FrameInspector inspector;
-    private volatile FrameSource source;
     private CameraMetrics meters;
 
     public VisionConsumer(VisionEndpoint endpoint, Processor processor) {
@@ -68,15 +67,14 @@ public class VisionConsumer extends DefaultConsumer {
     @Override
     protected void doStop() throws Exception {
         running = false;
-        FrameSource s = source;
-        if (s != null) {
-            s.close();
-        }
+        // the source is closed by its reading thread (FFmpeg must not be closed under a running grab); a blocked
+        // read returns within timeoutMs
         if (threads != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(threads);
             // the frame being inspected finishes (and its image lands) before stop returns
             if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("vision:{}: inspection thread still busy 10 s after stop", endpoint.getStation());
+                LOG.warn("vision:{}: camera thread still busy 10 s after stop; it ends when its read times out",
+                        endpoint.getStation());
             }
             threads = null;
         }
@@ -94,7 +92,6 @@ public class VisionConsumer extends DefaultConsumer {
             FrameSource s = null;
             try {
                 s = endpoint.createFrameSource();
-                source = s;
                 s.open();
                 if (everOpened) {
                     health.reconnected();
@@ -106,7 +103,7 @@ public class VisionConsumer extends DefaultConsumer {
                 Frame f;
                 while (running && (f = s.next()) != null) {
                     health.frameRead(f.captureTime());
-                    if (s.lossless()) {
+                    if (s.lossless() || endpoint.isLossless()) {
                         handoff.put(f);
                     } else {
                         handoff.offer(f);

@@ -50,6 +50,9 @@ public class VisionEndpoint extends DefaultEndpoint {
     @UriParam(label = "consumer", description = "RTSP: listen on the source address for an encoder or camera that "
             + "pushes its stream (RTSP ANNOUNCE/RECORD) instead of pulling from a camera", defaultValue = "false")
     private boolean rtspListen;
+    @UriParam(label = "consumer", description = "Never drop a frame: the reader waits for the inspector instead of "
+            + "the newest frame replacing an uninspected one (always on for folder sources)", defaultValue = "false")
+    private boolean lossless;
     @UriParam(label = "consumer", description = "First reconnect delay in ms; doubles up to reconnectMaxDelay", defaultValue = "200")
     private long reconnectDelay = 200;
     @UriParam(label = "consumer", description = "Longest reconnect delay in ms", defaultValue = "10000")
@@ -62,8 +65,10 @@ public class VisionEndpoint extends DefaultEndpoint {
     private boolean storeImages = true;
     @UriParam(description = "Store an annotated copy (boxes drawn) when defects are found", defaultValue = "true")
     private boolean annotate = true;
-    @UriParam(description = "Format of stored frames that arrive as pixels: png or jpg", defaultValue = "png")
-    private String imageFormat = "png";
+    @UriParam(description = "Format of stored frames that arrive as pixels (streams, sim): jpg (quality 0.9, ~5 ms "
+            + "for 640x480) or png (lossless, ~10x slower on noisy frames); encoded frames are stored as received",
+            defaultValue = "jpg")
+    private String imageFormat = "jpg";
 
     public VisionEndpoint(String uri, VisionComponent component) {
         super(uri, component);
@@ -171,6 +176,14 @@ public class VisionEndpoint extends DefaultEndpoint {
 
     public void setTimeoutMs(int timeoutMs) {
         this.timeoutMs = timeoutMs;
+    }
+
+    public boolean isLossless() {
+        return lossless;
+    }
+
+    public void setLossless(boolean lossless) {
+        this.lossless = lossless;
     }
 
     public boolean isRtspListen() {

@@ -1,8 +1,6 @@
 package io.visionhub.vision.model;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -10,8 +8,6 @@ import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent.Verdict;
 import io.visionhub.event.ModelRef;
 
-import java.awt.image.BufferedImage;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +25,7 @@ public final class AnomalyModel extends OnnxModel {
     private final double regionThreshold;
     private final int minCells;
     private final String defectClass;
+    private final double uncertainFrom;
     private final int mapW;
     private final int mapH;
 
@@ -39,9 +36,12 @@ public final class AnomalyModel extends OnnxModel {
         this.scoreName = out != null && out.score() != null ? out.score() : "score";
         ModelCard.Anomaly a = card.anomaly();
         this.threshold = a.threshold();
-        this.regionThreshold = a.regionThreshold() == null ? a.threshold() * 0.6 : a.regionThreshold();
+        double band = card.uncertainBand() == null ? 0 : card.uncertainBand();
+        this.regionThreshold = Math.min(a.regionThreshold() == null ? a.threshold() * 0.6 : a.regionThreshold(),
+                a.threshold() * (1 - band));
         this.minCells = a.minRegionCells() == null ? 2 : a.minRegionCells();
         this.defectClass = a.defectClass() == null ? "anomaly" : a.defectClass();
+        this.uncertainFrom = card.uncertainBand() == null ? threshold : threshold * (1 - card.uncertainBand());
         try {
             Map<String, NodeInfo> outputs = session.getOutputInfo();
             if (!outputs.containsKey(mapName) || !outputs.containsKey(scoreName)) {
@@ -74,13 +74,24 @@ public final class AnomalyModel extends OnnxModel {
             throw new ModelException("model " + ref().name() + ": output '" + scoreName + "' is " + score
                     + " (NaN/Inf): the model or its input is broken");
         }
-        List<Defect> defects = score >= threshold ? regions(map, geo) : List.of();
-        Verdict verdict = score >= threshold ? Verdict.NG : Verdict.OK;
+        Verdict verdict;
+        List<Defect> defects;
+        if (score >= threshold) {
+            verdict = Verdict.NG;
+            defects = regions(map, geo, threshold);
+        } else if (score >= uncertainFrom) {
+            // close below the threshold: shown for review, with the regions that made it close
+            verdict = Verdict.UNCERTAIN;
+            defects = regions(map, geo, uncertainFrom);
+        } else {
+            verdict = Verdict.OK;
+            defects = List.of();
+        }
         return new ModelVerdict(verdict, defects, (double) score, preMs, runMs, ms(t0));
     }
 
     /** Connected regions (4-neighbour) of map cells over the region threshold, peak at or over the threshold. */
-    private List<Defect> regions(float[] map, ImagePreprocessor.Geometry geo) {
+    private List<Defect> regions(float[] map, ImagePreprocessor.Geometry geo, double peakThreshold) {
         boolean[] seen = new boolean[map.length];
         int[] stack = new int[map.length];
         List<Defect> found = new ArrayList<>();
@@ -110,7 +121,7 @@ public final class AnomalyModel extends OnnxModel {
                 if (y > 0) sp = push(map, seen, stack, sp, i - mapW);
                 if (y < mapH - 1) sp = push(map, seen, stack, sp, i + mapW);
             }
-            if (cells >= minCells && peak >= threshold) {
+            if (cells >= minCells && peak >= peakThreshold) {
                 double conf = Math.min(1.0, 0.5 + 0.5 * (peak - threshold) / threshold);
                 found.add(new Defect(defectClass, round3(conf),
                         geo.toOriginal(minX * cellW, minY * cellH, (maxX + 1) * cellW, (maxY + 1) * cellH)));
@@ -126,18 +137,6 @@ public final class AnomalyModel extends OnnxModel {
             stack[sp++] = j;
         }
         return sp;
-    }
-
-    /** Runs the session and returns the raw anomaly map (for teaching reports and tests). */
-    public float[] anomalyMap(BufferedImage image) {
-        FloatBuffer in = inputBuffer();
-        preprocessor().apply(image, in);
-        try (OnnxTensor t = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, preprocessor().shape());
-             OrtSession.Result r = session().run(Map.of(inputName(), t))) {
-            return floats(r, mapName, mapW * mapH);
-        } catch (OrtException e) {
-            throw new ModelException("model " + ref().name() + ": session run failed: " + e.getMessage(), e);
-        }
     }
 
     public int mapWidth() {

@@ -1,16 +1,12 @@
 package io.visionhub.vision.model;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent.Verdict;
 import io.visionhub.event.ModelRef;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A model of kind {@code classify}: output {@code [1, C]} logits (softmax applied unless the card says the
@@ -29,23 +25,12 @@ public final class ClassifyModel extends OnnxModel {
         this.classes = card.classes();
         this.okClasses = card.okClasses() == null ? List.of(classes.get(0)) : card.okClasses();
         this.softmax = card.output() == null || card.output().softmax() == null || card.output().softmax();
-        try {
-            Map<String, NodeInfo> outputs = session.getOutputInfo();
-            this.outputName = card.output() != null && card.output().tensor() != null ? card.output().tensor()
-                    : outputs.keySet().iterator().next();
-            NodeInfo info = outputs.get(outputName);
-            if (info == null) {
-                throw new ModelException("model " + ref.name() + ": card names output '" + outputName
-                        + "', the ONNX file has " + outputs.keySet());
-            }
-            long[] shape = ((TensorInfo) info.getInfo()).getShape();
-            long count = shape.length == 0 ? 0 : shape[shape.length - 1];
-            if (shape.length != 2 || count != classes.size()) {
-                throw new ModelException("model " + ref.name() + ": classifier output is " + Arrays.toString(shape)
-                        + " but the card lists " + classes.size() + " classes (expects [1, " + classes.size() + "])");
-            }
-        } catch (OrtException e) {
-            throw new ModelException("model " + ref.name() + ": cannot read output info: " + e.getMessage(), e);
+        MainOutput main = mainOutput();
+        this.outputName = main.name();
+        long[] shape = main.shape();
+        if (shape.length != 2 || shape[1] != classes.size()) {
+            throw new ModelException("model " + ref.name() + ": classifier output is " + Arrays.toString(shape)
+                    + " but the card lists " + classes.size() + " classes (expects [1, " + classes.size() + "])");
         }
         warmUp(tuning.warmupRuns());
     }
@@ -90,6 +75,18 @@ public final class ClassifyModel extends OnnxModel {
             defects = List.of(new Defect(name, conf, null));
         } else {
             verdict = Verdict.UNCERTAIN;
+            defects = List.of(new Defect(name, conf, null));
+        }
+        if (verdict == Verdict.OK && card().uncertainBand() != null) {
+            // the best defect class close to its threshold makes the part UNCERTAIN
+            for (int i = 0; i < p.length; i++) {
+                String c = classes.get(i);
+                if (!okClasses.contains(c) && p[i] >= card().thresholdFor(c, 0.5) - card().uncertainBand()) {
+                    verdict = Verdict.UNCERTAIN;
+                    defects = List.of(new Defect(c, round3(p[i]), null));
+                    break;
+                }
+            }
         }
         return new ModelVerdict(verdict, defects, null, preMs, runMs, ms(t0));
     }

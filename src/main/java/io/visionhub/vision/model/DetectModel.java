@@ -1,16 +1,12 @@
 package io.visionhub.vision.model;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent.Verdict;
 import io.visionhub.event.ModelRef;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A model of kind {@code detect}: YOLOv5 or YOLOv8/YOLO11 output, letterboxed input, per-class thresholds,
@@ -25,6 +21,8 @@ public final class DetectModel extends OnnxModel {
     private final List<String> classes;
     private final List<String> okClasses;
     private final List<ModelCard.Roi> roi;
+    private final float[] thresholds;
+    private final float band;
 
     DetectModel(ModelCard card, ModelRef ref, OrtSession session, SessionTuning tuning) {
         super(card, ref, session, true);
@@ -33,25 +31,18 @@ public final class DetectModel extends OnnxModel {
         this.roi = card.roi() == null ? List.of() : card.roi();
         String layoutName = card.output() == null || card.output().layout() == null ? "yolov8" : card.output().layout();
         YoloDecoder.Layout layout = "yolov5".equalsIgnoreCase(layoutName) ? YoloDecoder.Layout.YOLOV5 : YoloDecoder.Layout.YOLOV8;
-        float[] thresholds = new float[classes.size()];
+        this.band = card.uncertainBand() == null ? 0f : card.uncertainBand().floatValue();
+        this.thresholds = new float[classes.size()];
+        float[] candidateThresholds = new float[classes.size()];
         for (int i = 0; i < thresholds.length; i++) {
             thresholds[i] = (float) card.thresholdFor(classes.get(i), 0.25);
+            candidateThresholds[i] = Math.max(0.001f, thresholds[i] - band);
         }
         float iou = card.nms() == null ? 0.45f : card.nms().floatValue();
-        this.decoder = new YoloDecoder(layout, classes.size(), thresholds, iou, 300);
-        try {
-            Map<String, NodeInfo> outputs = session.getOutputInfo();
-            this.outputName = card.output() != null && card.output().tensor() != null ? card.output().tensor()
-                    : outputs.keySet().iterator().next();
-            NodeInfo info = outputs.get(outputName);
-            if (info == null) {
-                throw new ModelException("model " + ref.name() + ": card names output '" + outputName + "', the ONNX file has "
-                        + outputs.keySet());
-            }
-            this.candidates = decoder.candidates(((TensorInfo) info.getInfo()).getShape(), ref.name());
-        } catch (OrtException e) {
-            throw new ModelException("model " + ref.name() + ": cannot read output info: " + e.getMessage(), e);
-        }
+        this.decoder = new YoloDecoder(layout, classes.size(), candidateThresholds, iou, 300);
+        MainOutput main = mainOutput();
+        this.outputName = main.name();
+        this.candidates = decoder.candidates(main.shape(), ref.name());
         warmUp(tuning.warmupRuns());
     }
 
@@ -65,6 +56,7 @@ public final class DetectModel extends OnnxModel {
             throw new ModelException("model " + ref().name() + ": " + e.getMessage(), e);
         }
         List<Defect> defects = new ArrayList<>();
+        List<Defect> doubtful = new ArrayList<>();
         boolean ng = false;
         for (Detection d : dets) {
             Defect.Box box = geo.toOriginal(d.x1(), d.y1(), d.x2(), d.y2());
@@ -72,10 +64,22 @@ public final class DetectModel extends OnnxModel {
                 continue;
             }
             String name = classes.get(d.classIndex());
-            defects.add(new Defect(name, round3(Math.min(1, d.confidence())), box));
+            Defect defect = new Defect(name, round3(Math.min(1, d.confidence())), box);
+            if (d.confidence() < thresholds[d.classIndex()]) {
+                // within the uncertain band below the class threshold
+                if (!okClasses.contains(name)) {
+                    doubtful.add(defect);
+                }
+                continue;
+            }
+            defects.add(defect);
             if (!okClasses.contains(name)) {
                 ng = true;
             }
+        }
+        if (!ng && !doubtful.isEmpty()) {
+            defects.addAll(doubtful);
+            return new ModelVerdict(Verdict.UNCERTAIN, defects, null, preMs, runMs, ms(t0));
         }
         return new ModelVerdict(ng ? Verdict.NG : Verdict.OK, defects, null, preMs, runMs, ms(t0));
     }

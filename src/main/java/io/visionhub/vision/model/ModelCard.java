@@ -33,6 +33,9 @@ import java.util.Map;
  * @param anomaly     anomaly score threshold and region extraction
  * @param nms         IoU threshold of non-maximum suppression (detect)
  * @param taught      how a taught model was made (teacher, images, held-out figures)
+ * @param uncertainBand OK/NG rule: a result this close below the threshold is UNCERTAIN (for manual review)
+ *                    instead of OK: detect/classify in confidence units (0.1 = from threshold - 0.1), anomaly as
+ *                    a fraction of the threshold (0.1 = from 90% of it); none by default
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -50,7 +53,8 @@ public record ModelCard(
         List<Roi> roi,
         Anomaly anomaly,
         Double nms,
-        Map<String, Object> taught) {
+        Map<String, Object> taught,
+        Double uncertainBand) {
 
     public static final String ANOMALY = "anomaly";
     public static final String DETECT = "detect";
@@ -121,6 +125,12 @@ public record ModelCard(
     public record Anomaly(double threshold, Double regionThreshold, Integer minRegionCells, String defectClass) {
     }
 
+    /** A copy with these class names (from the ONNX file's metadata when the card has none). */
+    public ModelCard withClasses(List<String> names) {
+        return new ModelCard(name, version, kind, file, description, input, output, List.copyOf(names), thresholds,
+                okClasses, roi, anomaly, nms, taught, uncertainBand);
+    }
+
     public String fileOrDefault() {
         return file == null || file.isBlank() ? DEFAULT_MODEL_FILE : file;
     }
@@ -188,11 +198,15 @@ public record ModelCard(
         if (input.std() != null && input.std().stream().anyMatch(s -> s == 0)) {
             throw new ModelException(where + ": input.std must not hold 0");
         }
+        if (uncertainBand != null && (uncertainBand < 0 || uncertainBand >= 1)) {
+            throw new ModelException(where + ": uncertainBand must be within 0..1, got " + uncertainBand);
+        }
         if (ANOMALY.equals(kind) && anomaly == null) {
             throw new ModelException(where + ": kind anomaly needs an 'anomaly' block with a threshold");
         }
-        if ((DETECT.equals(kind) || CLASSIFY.equals(kind)) && (classes == null || classes.isEmpty())) {
-            throw new ModelException(where + ": kind " + kind + " needs 'classes' (names by output index)");
+        if ((DETECT.equals(kind) || CLASSIFY.equals(kind)) && classes != null && classes.isEmpty()) {
+            throw new ModelException(where + ": 'classes' is empty; list the names by output index or leave it out "
+                    + "to use the names an Ultralytics export carries");
         }
         if (DETECT.equals(kind) && output != null && output.layout() != null
                 && !List.of("yolov5", "yolov8", "yolo11").contains(output.layout().toLowerCase())) {

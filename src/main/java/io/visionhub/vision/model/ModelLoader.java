@@ -16,6 +16,9 @@ import java.nio.file.Path;
  */
 public class ModelLoader {
 
+    private static final java.util.regex.Pattern NAME_ENTRY =
+            java.util.regex.Pattern.compile("(\\d+)\\s*:\\s*(?:'([^']*)'|\"([^\"]*)\")");
+
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
 
     private final SessionTuning tuning;
@@ -47,10 +50,14 @@ public class ModelLoader {
         long t0 = System.nanoTime();
         OrtSession session = OnnxSessionFactory.open(onnx, tuning, c.name());
         try {
-            InspectionModel model = switch (c.kind()) {
-                case ModelCard.ANOMALY -> new AnomalyModel(c, ref, session, tuning);
-                case ModelCard.DETECT -> new DetectModel(c, ref, session, tuning);
-                case ModelCard.CLASSIFY -> new ClassifyModel(c, ref, session, tuning);
+            if ((ModelCard.DETECT.equals(c.kind()) || ModelCard.CLASSIFY.equals(c.kind())) && c.classes() == null) {
+                c = c.withClasses(classNamesFromMetadata(session, c.name(), onnx));
+            }
+            ModelCard loadedCard = c;
+            InspectionModel model = switch (loadedCard.kind()) {
+                case ModelCard.ANOMALY -> new AnomalyModel(loadedCard, ref, session, tuning);
+                case ModelCard.DETECT -> new DetectModel(loadedCard, ref, session, tuning);
+                case ModelCard.CLASSIFY -> new ClassifyModel(loadedCard, ref, session, tuning);
                 default -> throw new ModelException("model " + c.name() + ": kind " + c.kind() + " is not supported");
             };
             LOG.info("Loaded model {} {} ({}, sha256 {}) from {} in {} ms", c.name(), c.version(), c.kind(),
@@ -65,5 +72,32 @@ public class ModelLoader {
             throw e instanceof ModelException ? e : new ModelException("model " + c.name() + " from " + onnx
                     + " cannot run: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Class names from the ONNX metadata an Ultralytics export writes ({@code names: {0: 'person', 1: 'bicycle'}}),
+     * so a standard export needs no class list in its card.
+     */
+    static java.util.List<String> classNamesFromMetadata(OrtSession session, String model, Path onnx) {
+        String names;
+        try {
+            names = session.getMetadata().getCustomMetadata().get("names");
+        } catch (ai.onnxruntime.OrtException e) {
+            names = null;
+        }
+        if (names == null || names.isBlank()) {
+            throw new ModelException("model " + model + ": the card has no 'classes' and " + onnx
+                    + " carries no 'names' metadata; list the class names by output index in the card");
+        }
+        java.util.TreeMap<Integer, String> byIndex = new java.util.TreeMap<>();
+        java.util.regex.Matcher m = NAME_ENTRY.matcher(names);
+        while (m.find()) {
+            byIndex.put(Integer.parseInt(m.group(1)), m.group(2) != null ? m.group(2) : m.group(3));
+        }
+        if (byIndex.isEmpty() || byIndex.lastKey() != byIndex.size() - 1) {
+            throw new ModelException("model " + model + ": cannot read class names from the metadata of " + onnx
+                    + " (" + names + "); list them in the card");
+        }
+        return java.util.List.copyOf(byIndex.values());
     }
 }

@@ -23,6 +23,10 @@ import java.util.Optional;
  */
 public abstract class OnnxModel implements InspectionModel {
 
+    /** Frames smaller or larger than this are refused as broken (a 1x1 placeholder, a corrupt header). */
+    public static final int MIN_SIDE = 8;
+    public static final long MAX_PIXELS = 100_000_000L;
+
     private final ModelCard card;
     private final ModelRef ref;
     private final OrtSession session;
@@ -94,8 +98,14 @@ public abstract class OnnxModel implements InspectionModel {
 
     @Override
     public ModelVerdict inspect(BufferedImage image) {
-        if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
+        if (image == null) {
             throw new ModelException("model " + ref.name() + ": no image to inspect");
+        }
+        long pixels = (long) image.getWidth() * image.getHeight();
+        if (image.getWidth() < MIN_SIDE || image.getHeight() < MIN_SIDE || pixels > MAX_PIXELS) {
+            throw new ModelException("model " + ref.name() + ": frame of " + image.getWidth() + "x" + image.getHeight()
+                    + " pixels is outside what a camera sends (" + MIN_SIDE + " px per side to " + MAX_PIXELS / 1_000_000
+                    + " megapixels); check the camera's resolution setting");
         }
         long t0 = System.nanoTime();
         FloatBuffer in = inputBuffer();
@@ -148,6 +158,26 @@ public abstract class OnnxModel implements InspectionModel {
         @Override
         public void close() {
             tensor.close();
+        }
+    }
+
+    /** The main output named by the card (output.tensor), else the session's first output, and its shape. */
+    protected record MainOutput(String name, long[] shape) {
+    }
+
+    protected MainOutput mainOutput() {
+        try {
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            String name = card.output() != null && card.output().tensor() != null ? card.output().tensor()
+                    : outputs.keySet().iterator().next();
+            NodeInfo info = outputs.get(name);
+            if (info == null) {
+                throw new ModelException("model " + ref.name() + ": card names output '" + name + "', the ONNX file has "
+                        + outputs.keySet());
+            }
+            return new MainOutput(name, ((TensorInfo) info.getInfo()).getShape());
+        } catch (OrtException e) {
+            throw new ModelException("model " + ref.name() + ": cannot read output info: " + e.getMessage(), e);
         }
     }
 

@@ -10,7 +10,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Frames through FFmpeg (JavaCV): RTSP (over TCP), HTTP MJPEG streams and video files. A live stream that
@@ -30,8 +29,7 @@ public final class FfmpegFrameSource implements FrameSource {
     private FFmpegFrameGrabber grabber;
     private final Java2DFrameConverter converter = new Java2DFrameConverter();
     private long sequence;
-    private long periodNanos;
-    private long nextAt;
+    private Pacer pacer = new Pacer(0);
 
     private final boolean listen;
 
@@ -73,8 +71,7 @@ public final class FfmpegFrameSource implements FrameSource {
         }
         grabber = g;
         double rate = g.getFrameRate();
-        periodNanos = file && rate > 0 && rate < 1000 ? (long) (1e9 / rate) : 0;
-        nextAt = System.nanoTime();
+        pacer = new Pacer(file && rate > 0 && rate < 1000 ? rate : 0);
     }
 
     @Override
@@ -103,12 +100,8 @@ public final class FfmpegFrameSource implements FrameSource {
         Graphics2D g = copy.createGraphics();
         g.drawImage(converted, 0, 0, null);
         g.dispose();
-        if (periodNanos > 0) {
-            long wait;
-            while ((wait = nextAt - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            nextAt += periodNanos;
+        if (!pacer.awaitTick()) {
+            return null;
         }
         return new Frame(camera, sequence++, Instant.now(), copy, null, null);
     }

@@ -9,43 +9,36 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.LockSupport;
 
 /** Polls a camera's HTTP snapshot URL (one JPEG per GET) at the given rate. */
 public final class HttpSnapshotSource implements FrameSource {
 
     private final String camera;
     private final URI uri;
-    private final long periodNanos;
+    private final Pacer pacer;
     private final Duration timeout;
     private HttpClient client;
     private long sequence;
-    private long nextAt;
 
     public HttpSnapshotSource(String camera, String url, double fps, int timeoutMs) {
         this.camera = camera;
         this.uri = URI.create(url);
-        this.periodNanos = fps <= 0 ? 0 : (long) (1e9 / fps);
+        this.pacer = new Pacer(fps);
         this.timeout = Duration.ofMillis(timeoutMs);
     }
 
     @Override
     public void open() {
         client = HttpClient.newBuilder().connectTimeout(timeout).build();
-        nextAt = System.nanoTime();
+        pacer.restart();
         fetch(); // fail fast when the camera is not there
     }
 
     @Override
     public Frame next() {
-        long wait;
-        while ((wait = nextAt - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(wait);
-            if (Thread.currentThread().isInterrupted()) {
-                return null;
-            }
+        if (!pacer.awaitTick()) {
+            return null;
         }
-        nextAt += periodNanos;
         return new Frame(camera, sequence++, Instant.now(), null, fetch(), null);
     }
 

@@ -5,42 +5,32 @@ import io.visionhub.vision.sim.SimulatedPart;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /** A simulated camera over a conveyor: one part per frame at the given rate, part ids from the generator. */
 public final class SimulatedFrameSource implements FrameSource {
 
     private final String camera;
     private final SimulatedPartGenerator generator;
-    private final long periodNanos;
+    private final Pacer pacer;
     private long sequence;
-    private long nextAt;
     private volatile SimulatedPart last;
 
     /** @param fps frames per second; 0 or less = as fast as they are taken */
     public SimulatedFrameSource(String camera, SimulatedPartGenerator generator, double fps) {
         this.camera = camera;
         this.generator = generator;
-        this.periodNanos = fps <= 0 ? 0 : (long) (TimeUnit.SECONDS.toNanos(1) / fps);
+        this.pacer = new Pacer(fps);
     }
 
     @Override
     public void open() {
-        nextAt = System.nanoTime();
+        pacer.restart();
     }
 
     @Override
     public Frame next() {
-        if (periodNanos > 0) {
-            long wait;
-            while ((wait = nextAt - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-                if (Thread.currentThread().isInterrupted()) {
-                    return null;
-                }
-            }
-            nextAt += periodNanos;
+        if (!pacer.awaitTick()) {
+            return null;
         }
         long seq = sequence++;
         SimulatedPart part = generator.generate(seq);

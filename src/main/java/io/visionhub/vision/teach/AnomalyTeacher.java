@@ -153,7 +153,7 @@ public final class AnomalyTeacher {
         ModelCard card = new ModelCard(spec.name(), spec.version(), ModelCard.ANOMALY, ModelCard.DEFAULT_MODEL_FILE,
                 "Anomaly model taught from good parts: per-cell grey statistics, |z| map smoothed 3x3, score = max",
                 input, new ModelCard.Output(null, null, "anomaly_map", "score", null), null, null, null, null,
-                new ModelCard.Anomaly(threshold, round4(threshold * 0.6), 2, "anomaly"), null, taught);
+                new ModelCard.Anomaly(threshold, round4(threshold * 0.6), 2, "anomaly"), null, taught, null);
         card.write(modelDir.resolve(ModelCard.CARD_FILE));
         LOG.info("Taught anomaly model {} {} from {} good images in {} ms: threshold {} (highest leave-one-out good "
                         + "score {} x {}), written to {}", spec.name(), spec.version(), n,

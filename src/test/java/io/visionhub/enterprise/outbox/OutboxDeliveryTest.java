@@ -216,6 +216,21 @@ class OutboxDeliveryTest {
     }
 
     @Test
+    void healthIsDegradedWhileDeliveriesAreParkedAndMetricsCountThem() {
+        sims.oracle().faults().down(true);
+        record(1, "oracle-wo", "WORK_ORDER");
+        start(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("PARKED") == 1);
+        var health = new OutboxHealthIndicator(repo, deliverer).health();
+        assertThat(health.getStatus()).isEqualTo(OutboxHealthIndicator.DEGRADED);
+        assertThat(health.getDetails()).containsKey("rows");
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new OutboxMetrics(repo, deliverer).bindTo(registry);
+        assertThat(registry.get("visionhub.outbox.rows").tag("status", "PARKED").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get("visionhub.outbox.deliveries").tag("outcome", "parked").functionCounter().count()).isEqualTo(1.0);
+    }
+
+    @Test
     void backoffGrowsExponentiallyUpToTheCap() {
         OutboxDeliverer d = start(10);
         assertThat(d.backoff(1).toMillis()).isBetween(20L, 24L);

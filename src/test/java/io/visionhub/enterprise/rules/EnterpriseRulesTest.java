@@ -113,6 +113,20 @@ class EnterpriseRulesTest {
     }
 
     @Test
+    void inspectionResultForEveryInspectionWithAnInspectionLotWhenConfigured() {
+        InspectionEvent e = TestEvents.ng("station-1", "crack");
+        Exchange ex = exchange(e);
+        ex.setProperty("visionhub.rules.inspectionResultTarget", "sap-qm-result");
+        rules.apply(e, ex);
+        assertThat(deliveries(ex)).contains(new DeliveryRequest("sap-qm-result", "INSPECTION_RESULT", e.id()));
+        InspectionEvent noLot = TestEvents.ok("station-1");
+        Exchange ex2 = exchange(noLot);
+        ex2.setProperty("visionhub.rules.inspectionResultTarget", "sap-qm-result");
+        rules.apply(noLot, ex2);
+        assertThat(deliveries(ex2)).isEmpty();
+    }
+
+    @Test
     void deliveriesAlreadyInTheHeaderAreKept() {
         InspectionEvent e = TestEvents.ng("station-1", "crack");
         Exchange ex = exchange(e);

@@ -54,7 +54,7 @@ class EnterpriseSyncRoutesTest {
     }
 
     private CamelContext camel(ProductionOrderSync sync, String ordersTrigger, String summaryTrigger,
-                               FileLockClusterService cluster) throws Exception {
+                               org.apache.camel.cluster.CamelClusterService cluster) throws Exception {
         CamelContext c = new DefaultCamelContext();
         if (cluster != null) {
             c.addService(cluster);
@@ -117,6 +117,43 @@ class EnterpriseSyncRoutesTest {
         var ex = c.createProducerTemplate().send("direct:orders", e -> { });
         assertThat(ex.getException()).isNotNull();
         assertThat(sync.offers()).isEmpty();
+    }
+
+    @Test
+    void withMasterOnHazelcastOnlyOneMemberRunsTheSyncAndAnotherTakesOverWhenItLeaves() throws Exception {
+        String name = "sync-test-" + UUID.randomUUID();
+        int p1 = freePort();
+        int p2 = freePort();
+        List<String> members = List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2);
+        var hzA = com.hazelcast.core.Hazelcast.newHazelcastInstance(io.visionhub.context.ContextConfiguration.memberConfig(
+                new io.visionhub.context.ContextProperties.Hazelcast(name, p1, members, null, "127.0.0.1", true)));
+        var hzB = com.hazelcast.core.Hazelcast.newHazelcastInstance(io.visionhub.context.ContextConfiguration.memberConfig(
+                new io.visionhub.context.ContextProperties.Hazelcast(name, p2, members, null, "127.0.0.1", true)));
+        try {
+            ProductionOrderSync a = sync();
+            ProductionOrderSync b = sync();
+            String trigger = "master:enterprise-production-orders:timer:orders-%s?period=200";
+            CamelContext ca = camel(a, trigger.formatted("a"), "direct:sa",
+                    new HazelcastLeaseClusterService(hzA, Duration.ofSeconds(2)));
+            CamelContext cb = camel(b, trigger.formatted("b"), "direct:sb",
+                    new HazelcastLeaseClusterService(hzB, Duration.ofSeconds(2)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> !a.offers().isEmpty() || !b.offers().isEmpty());
+            assertThat(a.offers().isEmpty() ^ b.offers().isEmpty()).as("exactly one member ran the sync").isTrue();
+            boolean aLed = !a.offers().isEmpty();
+            (aLed ? ca : cb).stop(); // the leader leaves: the other member takes over
+            ProductionOrderSync other = aLed ? b : a;
+            await().atMost(Duration.ofSeconds(60)).until(() -> !other.offers().isEmpty());
+        } finally {
+            contexts.forEach(CamelContext::stop);
+            hzA.shutdown();
+            hzB.shutdown();
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     private FileLockClusterService cluster(String id) {

@@ -129,6 +129,8 @@ class LedgerRestRoutesTest {
         assertThat(status(call("ledger-disposition-sign", "qa.lee", "QUALITY", Map.of(), null))).isEqualTo(400);
         Exchange zip = call("ledger-audit-package", "kim", "AUDITOR", Map.of("lot", "LOT-7"), null);
         assertThat(zip.getMessage().getHeader(Exchange.CONTENT_TYPE)).isEqualTo("application/zip");
-        assertThat(zip.getMessage().getBody(byte[].class)).isNotEmpty();
+        // streamed from a temporary file that is deleted once the answer is sent (here: when the call returned)
+        assertThat(zip.getMessage().getBody()).isInstanceOf(java.io.File.class);
+        assertThat((java.io.File) zip.getMessage().getBody()).doesNotExist();
     }
 }

@@ -47,6 +47,24 @@ class OpcUaServerConfigErrorsTest {
     }
 
     @Test
+    void takenPortMovesToTheNextFreeOne() throws Exception {
+        try (java.net.ServerSocket holder = new java.net.ServerSocket()) {
+            holder.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0));
+            OpcUaServerProperties props = props();
+            props.setAllowSecurityNone(true);
+            props.setPort(holder.getLocalPort());
+            HubOpcUaServer server = new HubOpcUaServer(props, "s");
+            try {
+                server.start();
+                org.assertj.core.api.Assertions.assertThat(server.port()).isGreaterThan(holder.getLocalPort());
+                org.assertj.core.api.Assertions.assertThat(server.endpointUrl()).endsWith(":" + server.port() + "/visionhub");
+            } finally {
+                server.stop();
+            }
+        }
+    }
+
+    @Test
     void noEndpointAtAllIsRefused() {
         OpcUaServerProperties props = props();
         props.setSecurityPolicies(List.of());

@@ -136,7 +136,7 @@ class VisionComponentTest {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("vision:station-5?source=sim&storeImages=false&fps=10&model=" + swapDir).routeId("swap").to("mock:swap");
+                from("vision:station-5?source=sim&lossless=true&storeImages=false&fps=10&model=" + swapDir).routeId("swap").to("mock:swap");
             }
         });
         MockEndpoint out = camel.getEndpoint("mock:swap", MockEndpoint.class);

@@ -88,6 +88,32 @@ class ModelKindsTest {
     }
 
     @Test
+    void classNamesComeFromTheExportsMetadataWhenTheCardHasNone() throws Exception {
+        Path d = TestModels.detector(Files.createDirectories(dir.resolve("names")), "yolov8", good);
+        String card = Files.readString(d.resolve("model.yaml")).replaceAll("(?m)^classes:\\n(- .*\\n)+", "");
+        assertThat(card).doesNotContain("- dust");
+        Files.writeString(d.resolve("model.yaml"), card);
+        SimulatedPart part = new SimulatedPartGenerator(77, 0).defective(503, SimulatedPart.SCRATCH);
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            assertThat(model.inspect(part.image()).defects()).isNotEmpty()
+                    .allSatisfy(x -> assertThat(x.defectClass()).isEqualTo("defect"));
+        }
+        // the minimal card of an Ultralytics export
+        Files.writeString(d.resolve("model.yaml"), "name: minimal\nversion: 1\nkind: detect\ninput: {width: 640, height: 640}\n");
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            ModelVerdict v = model.inspect(part.image());
+            assertThat(v.result()).isEqualTo(Verdict.NG);
+            assertThat(v.defects()).anySatisfy(x -> assertThat(overlaps(x.box(), part.defectBox())).isTrue());
+        }
+        // no names anywhere: a clear error
+        Path c = TestModels.classifier(Files.createDirectories(dir.resolve("nonames")), good);
+        Files.writeString(c.resolve("model.yaml"), Files.readString(c.resolve("model.yaml"))
+                .replaceAll("(?m)^classes:\\n(- .*\\n)+", ""));
+        assertThatThrownBy(() -> new ModelLoader().load(c)).isInstanceOf(ModelException.class)
+                .hasMessageContaining("no 'names' metadata");
+    }
+
+    @Test
     void classifierSeparatesDefectiveFromGoodParts() throws Exception {
         Path d = TestModels.classifier(Files.createDirectories(dir.resolve("cls")), good);
         SimulatedPartGenerator gen = new SimulatedPartGenerator(78, 0);
@@ -106,6 +132,46 @@ class ModelKindsTest {
         }
         System.out.printf("ModelKindsTest classifier: %d/24 right%n", right);
         assertThat(right).isGreaterThanOrEqualTo(21);
+    }
+
+    @Test
+    void resultsCloseBelowTheThresholdAreUncertainWhenTheCardHasABand() throws Exception {
+        SimulatedPart part = new SimulatedPartGenerator(77, 0).defective(502, SimulatedPart.SPOT);
+        // detector: the spot scores ~1; a class threshold above it with a wide band makes it UNCERTAIN
+        Path d = TestModels.detector(Files.createDirectories(dir.resolve("band")), "yolov8", good);
+        String card = Files.readString(d.resolve("model.yaml")).replace("default: 0.5", "default: 0.9999999");
+        Files.writeString(d.resolve("model.yaml"), card + "uncertainBand: 0.5\n");
+        try (InspectionModel model = new ModelLoader().load(d)) {
+            ModelVerdict v = model.inspect(part.image());
+            assertThat(v.result()).isEqualTo(Verdict.UNCERTAIN);
+            assertThat(v.defects()).anySatisfy(x -> assertThat(overlaps(x.box(), part.defectBox())).isTrue());
+            assertThat(model.inspect(good.get(0)).result()).isEqualTo(Verdict.OK);
+        }
+        // anomaly: a threshold just above the part's score, band 30%
+        Path a = Files.createDirectories(dir.resolve("band-anomaly"));
+        io.visionhub.vision.teach.AnomalyTeacher.Result taught = new io.visionhub.vision.teach.AnomalyTeacher()
+                .teach(good, io.visionhub.vision.teach.AnomalyTeacher.Spec.of("band", "1"), a);
+        double score;
+        try (InspectionModel model = new ModelLoader().load(a)) {
+            score = model.inspect(part.image()).anomalyScore();
+        }
+        String yaml = Files.readString(a.resolve("model.yaml")).replace("threshold: " + taught.threshold(),
+                "threshold: " + score * 1.1);
+        Files.writeString(a.resolve("model.yaml"), yaml + "uncertainBand: 0.3\n");
+        try (InspectionModel model = new ModelLoader().load(a)) {
+            ModelVerdict v = model.inspect(part.image());
+            assertThat(v.result()).isEqualTo(Verdict.UNCERTAIN);
+            assertThat(v.defects()).anySatisfy(x -> assertThat(overlaps(x.box(), part.defectBox())).isTrue());
+        }
+    }
+
+    @Test
+    void cudaAskedForWithoutTheGpuBuildFallsBackToCpuAndStillInspects() throws Exception {
+        Path d = TestModels.classifier(Files.createDirectories(dir.resolve("cuda")), good);
+        SessionTuning cuda = new SessionTuning(2, 1, false, "extended", 1, true, 0);
+        try (InspectionModel m = new ModelLoader(cuda).load(d)) {
+            assertThat(m.inspect(good.get(0)).result()).isEqualTo(Verdict.OK);
+        }
     }
 
     @Test
@@ -165,6 +231,8 @@ class ModelKindsTest {
             assertThat(model.inspect(grey).result()).isNotNull();
             assertThatThrownBy(() -> model.inspect(null)).isInstanceOf(ModelException.class)
                     .hasMessageContaining("test-classifier");
+            assertThatThrownBy(() -> model.inspect(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB)))
+                    .isInstanceOf(ModelException.class).hasMessageContaining("1x1 pixels");
         }
     }
 

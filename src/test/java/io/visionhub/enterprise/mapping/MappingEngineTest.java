@@ -1,0 +1,121 @@
+package io.visionhub.enterprise.mapping;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.visionhub.enterprise.DeliveryInput;
+import io.visionhub.enterprise.TestEvents;
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MappingEngineTest {
+
+    @TempDir
+    Path dir;
+
+    private final InspectionEvent event = TestEvents.ng("station-1", "crack");
+
+    private Map<String, Object> input() {
+        return DeliveryInput.of(event, "t", "QUALITY_NOTIFICATION", event.id(), 1, "HIGH", "site", "c");
+    }
+
+    private void write(String customer, String name, String text) throws Exception {
+        Files.createDirectories(dir.resolve(customer));
+        Files.writeString(dir.resolve(customer).resolve(name + ".jsonata"), text);
+    }
+
+    @Test
+    void bothCustomersMapTheSameEventDifferentlyWithoutJava() {
+        MappingEngine engine = new MappingEngine(Path.of("mappings"), EventJson.mapper());
+        ObjectNode demo = engine.map("demo-customer", "sap-qm", input());
+        ObjectNode acme = engine.map("acme-pharma", "sap-qm", input());
+        assertThat(demo.path("NotificationType").asText()).isEqualTo("Q3");
+        assertThat(acme.path("NotificationType").asText()).isEqualTo("Q2");
+        assertThat(acme.path("Plant").asText()).isEqualTo("2100");
+        assertThat(demo.path("QltyNotifExternalReference").asText()).isEqualTo(event.id());
+        assertThat(acme.path("_QualityNotificationItem").get(0).path("DefectCode").asText()).isEqualTo("RI01");
+    }
+
+    @Test
+    void contextValuesThatDoNotFitSapAreLeftOutNotCut() {
+        InspectionEvent e = TestEvents.ng("station-1", "dent");
+        var ctx = new io.visionhub.event.ProductionContext("line-1", "PO-2026-11-25-000042", "P", null, null,
+                "BATCH-LONGER-THAN-10", null, null, null, null, 1, Instant.now());
+        InspectionEvent withLongKeys = e.withContext(ctx);
+        MappingEngine engine = new MappingEngine(Path.of("mappings"), EventJson.mapper());
+        ObjectNode qn = engine.map("demo-customer", "sap-qm",
+                DeliveryInput.of(withLongKeys, "sap-qm", "QUALITY_NOTIFICATION", e.id(), 1, "LOW", "s", "demo-customer"));
+        assertThat(qn.has("ManufacturingOrder")).isFalse();
+        assertThat(qn.has("Batch")).isFalse();
+        assertThat(qn.path("Material").asText()).isEqualTo("P");
+    }
+
+    @Test
+    void everyShippedTemplateCompiles() {
+        MappingEngine engine = new MappingEngine(Path.of("mappings"), EventJson.mapper());
+        assertThat(engine.check("demo-customer")).isEmpty();
+        assertThat(engine.check("acme-pharma")).isEmpty();
+    }
+
+    @Test
+    void syntaxErrorNamesFileLineAndColumn() throws Exception {
+        write("c", "bad", "{\n  \"a\": event.station &\n}");
+        MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
+        assertThatThrownBy(() -> engine.map("c", "bad", input())).isInstanceOf(MappingException.class)
+                .hasMessageContaining(dir.resolve("c/bad.jsonata").toString()).hasMessageContaining("line 3");
+        assertThat(engine.check("c")).containsKey(dir.resolve("c/bad.jsonata").toString());
+    }
+
+    @Test
+    void resultThatIsNotAnObjectIsRefused() throws Exception {
+        write("c", "text", "event.station");
+        write("c", "nothing", "event.noSuchField");
+        MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
+        assertThatThrownBy(() -> engine.map("c", "text", input())).hasMessageContaining("must produce a JSON object");
+        assertThatThrownBy(() -> engine.map("c", "nothing", input())).hasMessageContaining("produced nothing");
+    }
+
+    @Test
+    void evaluationErrorIsReported() throws Exception {
+        write("c", "eval", "{\"n\": $number(\"not a number\")}");
+        MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
+        assertThatThrownBy(() -> engine.map("c", "eval", input())).isInstanceOf(MappingException.class)
+                .hasMessageContaining("eval.jsonata");
+    }
+
+    @Test
+    void missingFileAndUnsafeNamesAreRefused() {
+        MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
+        assertThatThrownBy(() -> engine.map("c", "absent", input())).hasMessageContaining("file not found");
+        assertThatThrownBy(() -> engine.map("../etc", "passwd", input())).hasMessageContaining("not a plain folder name");
+        assertThatThrownBy(() -> engine.map("c", "../../x", input())).hasMessageContaining("not a plain file name");
+    }
+
+    @Test
+    void changedTemplateAppliesWithoutRestart() throws Exception {
+        write("c", "m", "{\"v\": 1}");
+        MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
+        assertThat(engine.map("c", "m", input()).path("v").asInt()).isEqualTo(1);
+        Path f = dir.resolve("c/m.jsonata");
+        Files.writeString(f, "{\"v\": 22}");
+        Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(engine.map("c", "m", input()).path("v").asInt()).isEqualTo(22);
+    }
+
+    @Test
+    void reference20IsStableAndShort() {
+        assertThat(DeliveryInput.reference20("abc")).isEqualTo("abc");
+        assertThat(DeliveryInput.reference20("123e4567-e89b-12d3-a456-426614174000")).isEqualTo("123E4567E89B12D3A456");
+        String window = "MAINT|station-1|dent|2026-11-25T02:00:00Z|3|600";
+        assertThat(DeliveryInput.reference20(window)).hasSize(20).startsWith("VH").isEqualTo(DeliveryInput.reference20(window));
+    }
+}

@@ -1,0 +1,94 @@
+package io.visionhub.enterprise.outbox;
+
+import io.visionhub.enterprise.TestEvents;
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ScriptUtils;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The outbox SQL on PostgreSQL (skipped when no PostgreSQL answers on 127.0.0.1:5432, db test, user postgres). */
+class OutboxRepositoryPostgresTest {
+
+    private PGSimpleDataSource ds;
+    private String schema;
+
+    @BeforeEach
+    void connect() throws Exception {
+        ds = new PGSimpleDataSource();
+        ds.setURL("jdbc:postgresql://127.0.0.1:5432/test");
+        ds.setUser("postgres");
+        ds.setConnectTimeout(2);
+        boolean up;
+        try (Connection c = ds.getConnection()) {
+            up = c.isValid(2);
+        } catch (Exception e) {
+            up = false;
+        }
+        assumeTrue(up, "PostgreSQL not reachable on 127.0.0.1:5432 (db test, user postgres)");
+        schema = "outbox_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        new JdbcTemplate(ds).execute("CREATE SCHEMA " + schema);
+        ds.setCurrentSchema(schema);
+        try (Connection c = ds.getConnection()) {
+            ScriptUtils.executeSqlScript(c, new ClassPathResource("enterprise/ledger-tables.sql"));
+        }
+    }
+
+    @AfterEach
+    void drop() {
+        if (schema != null) {
+            new JdbcTemplate(ds).execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void claimDeliverParkRequeueCancelAndAuditOnPostgres() {
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        OutboxRepository repo = new OutboxRepository(ds);
+        InspectionEvent e = TestEvents.ng("station-1", "crack");
+        jdbc.update("INSERT INTO inspection (id, ledger_seq, station, line, production_order, result, event_json) VALUES (?,?,?,?,?,?,?)",
+                e.id(), 1L, e.station(), e.line(), "000001000001", "NG", EventJson.toJson(e));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        repo.insert(e.id(), "sap-qm", "QUALITY_NOTIFICATION", e.id(), now);
+        repo.insert(e.id(), "maximo", "WORK_ORDER", e.id(), now);
+
+        assertThat(repo.due(now, 10)).hasSize(2);
+        OutboxRow first = repo.due(now, 10).get(0);
+        assertThat(repo.claim(first.id(), now, now.plus(Duration.ofMinutes(1)))).isTrue();
+        assertThat(repo.claim(first.id(), now, now.plus(Duration.ofMinutes(1)))).isFalse();
+        assertThat(repo.due(now, 10)).hasSize(1);
+        assertThat(repo.find(first.id()).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(repo.markDelivered(first.id(), 1, "000200000001", now)).isTrue();
+        assertThat(repo.forInspection(e.id()).get(0).documentNumber()).isEqualTo("000200000001");
+
+        OutboxRow second = repo.head("maximo").orElseThrow();
+        assertThat(repo.markRetry(second.id(), 1, now.plusSeconds(5), "503", now)).isTrue();
+        assertThat(repo.due(now, 10)).isEmpty();
+        assertThat(repo.due(now.plusSeconds(6), 10)).hasSize(1);
+        assertThat(repo.park(second.id(), 2, "400 bad", now)).isTrue();
+        assertThat(repo.requeue(second.id(), now)).isTrue();
+        assertThat(repo.cancel(second.id(), now)).isTrue();
+        repo.audit(second.id(), "CANCEL", "ida", "test", "PENDING", "CANCELLED", "400 bad", now);
+        assertThat(repo.auditOf(second.id())).singleElement().satisfies(a -> {
+            assertThat(a.actor()).isEqualTo("ida");
+            assertThat(a.at()).isEqualTo(now);
+        });
+        assertThat(repo.countsByStatus()).containsEntry("DELIVERED", 1L).containsEntry("CANCELLED", 1L);
+        assertThat(repo.eventJson(e.id())).isPresent();
+        assertThat(repo.list("CANCELLED", 5)).hasSize(1);
+        assertThat(repo.list(null, 5)).hasSize(2);
+    }
+}
