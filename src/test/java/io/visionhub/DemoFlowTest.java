@@ -160,10 +160,12 @@ class DemoFlowTest {
     @Test
     void contextPushedByTheMesReachesEventsCapturedAfterIt() throws Exception {
         subscribe();
-        // the demo MES simulator (routes/demo-mes-simulator.yaml) may have pushed already: go one version above
+        // the demo MES simulator (routes/demo-mes-simulator.yaml) pushes at start: wait for it, then go one
+        // version above, as an MES changeover would
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> get("/api/context/line-1", "operator", "operator-demo").statusCode() == 200);
         HttpResponse<String> current = get("/api/context/line-1", "operator", "operator-demo");
-        long version = current.statusCode() == 200
-                ? EventJson.mapper().readTree(current.body()).path("version").asLong() + 1 : 1;
+        long version = EventJson.mapper().readTree(current.body()).path("version").asLong() + 1;
         Instant pushedAt = Instant.now();
         String order = "PO-TEST-" + pushedAt.toEpochMilli();
         String body = """

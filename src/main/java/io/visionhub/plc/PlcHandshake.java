@@ -272,7 +272,15 @@ public class PlcHandshake implements AutoCloseable {
             old.cancel(false);
         }
         if (s.resultReady != null) {
-            client.writeValuesAsync(List.of(s.resultReady), List.of(DataValue.valueOnly(new Variant(false))));
+            // cleared before the capture side hears of the trigger: an asynchronous clear could land after the
+            // result of this very part and hide it from the PLC
+            try {
+                client.writeValuesAsync(List.of(s.resultReady), List.of(DataValue.valueOnly(new Variant(false))))
+                        .get(budget, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("PLC trigger at station {} part {}: could not clear result-ready node {} ({})", s.station, part,
+                        s.resultReady, e.getMessage());
+            }
         }
         try {
             triggerListener.accept(new PlcTrigger(s.station, part, at, at.plusMillis(budget)));
