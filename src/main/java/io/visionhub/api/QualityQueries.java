@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,49 +32,53 @@ public class QualityQueries {
     public Optional<OrderSummary> orderSummary(String order) {
         MapSqlParameterSource p = new MapSqlParameterSource("o", order);
         Map<String, long[]> results = new TreeMap<>(); // shift -> ok, ng, uncertain
+        Map<String, FirstInspection> firstOfPart = new HashMap<>();
         Instant[] span = new Instant[2];
-        jdbc.query("SELECT shift, result, COUNT(*) AS n, MIN(capture_time) AS first_t, MAX(capture_time) AS last_t"
-                + " FROM inspection WHERE production_order = :o GROUP BY shift, result", p, rs -> {
-            long[] c = results.computeIfAbsent(shift(rs.getString("shift")), s -> new long[3]);
+        TreeSet<String> lines = new TreeSet<>();
+        TreeSet<String> products = new TreeSet<>();
+        // one pass over the order's rows: counts, span, lines, products and each part's first inspection
+        jdbc.query("SELECT shift, result, part_id, id, capture_time, ledger_seq, line, product FROM inspection"
+                + " WHERE production_order = :o", p, rs -> {
+            String shift = shift(rs.getString("shift"));
             String r = rs.getString("result");
-            int idx = "OK".equals(r) ? 0 : "NG".equals(r) ? 1 : 2;
-            c[idx] += rs.getLong("n");
-            Instant first = InspectionQueries.instant(rs, "first_t");
-            Instant last = InspectionQueries.instant(rs, "last_t");
-            if (first != null && (span[0] == null || first.isBefore(span[0]))) {
-                span[0] = first;
+            long[] c = results.computeIfAbsent(shift, s -> new long[3]);
+            c["OK".equals(r) ? 0 : "NG".equals(r) ? 1 : 2]++;
+            Instant t = InspectionQueries.instant(rs, "capture_time");
+            if (t != null && (span[0] == null || t.isBefore(span[0]))) {
+                span[0] = t;
             }
-            if (last != null && (span[1] == null || last.isAfter(span[1]))) {
-                span[1] = last;
+            if (t != null && (span[1] == null || t.isAfter(span[1]))) {
+                span[1] = t;
             }
+            String line = rs.getString("line");
+            if (line != null) {
+                lines.add(line);
+            }
+            String product = rs.getString("product");
+            if (product != null) {
+                products.add(product);
+            }
+            String part = rs.getString("part_id");
+            FirstInspection candidate = new FirstInspection(t, rs.getLong("ledger_seq"), shift, "OK".equals(r));
+            firstOfPart.merge(part == null ? "id:" + rs.getString("id") : "part:" + part, candidate,
+                    (a, b) -> a.isBefore(b) ? a : b);
         });
         if (results.isEmpty()) {
             return Optional.empty();
+        }
+        Map<String, long[]> firstPass = new TreeMap<>(); // shift of the part's first inspection -> parts, first ok
+        for (FirstInspection f : firstOfPart.values()) {
+            long[] counts = firstPass.computeIfAbsent(f.shift(), s -> new long[2]);
+            counts[0]++;
+            if (f.ok()) {
+                counts[1]++;
+            }
         }
         Map<String, Map<String, Long>> defects = new TreeMap<>();
         jdbc.query("SELECT i.shift, d.defect_class, COUNT(*) AS n FROM inspection i JOIN inspection_defect d"
                 + " ON d.inspection_id = i.id WHERE i.production_order = :o GROUP BY i.shift, d.defect_class", p, rs -> {
             defects.computeIfAbsent(shift(rs.getString("shift")), s -> new TreeMap<>())
                     .merge(rs.getString("defect_class"), rs.getLong("n"), Long::sum);
-        });
-        Map<String, long[]> firstPass = new TreeMap<>(); // shift of the part's first inspection -> parts, first ok
-        jdbc.query("SELECT shift, COUNT(*) AS parts, SUM(CASE WHEN result = 'OK' THEN 1 ELSE 0 END) AS first_ok FROM ("
-                + " SELECT shift, result, ROW_NUMBER() OVER (PARTITION BY COALESCE(part_id, id)"
-                + " ORDER BY capture_time, ledger_seq) AS rn FROM inspection WHERE production_order = :o) f"
-                + " WHERE rn = 1 GROUP BY shift", p, rs -> {
-            long[] f = firstPass.computeIfAbsent(shift(rs.getString("shift")), s -> new long[2]);
-            f[0] += rs.getLong("parts");
-            f[1] += rs.getLong("first_ok");
-        });
-        TreeSet<String> lines = new TreeSet<>();
-        TreeSet<String> products = new TreeSet<>();
-        jdbc.query("SELECT DISTINCT line, product FROM inspection WHERE production_order = :o", p, rs -> {
-            if (rs.getString("line") != null) {
-                lines.add(rs.getString("line"));
-            }
-            if (rs.getString("product") != null) {
-                products.add(rs.getString("product"));
-            }
         });
 
         long[] total = new long[3];
@@ -94,6 +99,16 @@ public class QualityQueries {
         }
         return Optional.of(new OrderSummary(order, List.copyOf(lines), List.copyOf(products), span[0], span[1],
                 counts(total, totalFirst, totalDefects), List.copyOf(shifts)));
+    }
+
+    /** A part's earliest inspection in an order (by capture time, then ledger sequence). */
+    private record FirstInspection(Instant time, long seq, String shift, boolean ok) {
+        boolean isBefore(FirstInspection o) {
+            if (time == null || o.time == null) {
+                return o.time == null ? seq < o.seq : false;
+            }
+            return time.isBefore(o.time) || (time.equals(o.time) && seq < o.seq);
+        }
     }
 
     private static OrderSummary.Counts counts(long[] c, long[] firstPass, Map<String, Long> defects) {

@@ -5,9 +5,14 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -94,6 +99,30 @@ public class ContextConfiguration {
                     + "is not set: set both, or turn the OPC UA context path off");
         }
         return new OpcUaContextSubscriber(props.opcua(), store);
+    }
+
+    /** Counters {@code visionhub.context.enriched{status=applied|missing}} for Prometheus. */
+    @Bean
+    MeterBinder contextEnrichmentMetrics(ContextEnricher enricher) {
+        return registry -> {
+            FunctionCounter.builder("visionhub.context.enriched", enricher, ContextEnricher::appliedCount)
+                    .tag("status", "applied").description("events given the production context of their line")
+                    .register(registry);
+            FunctionCounter.builder("visionhub.context.enriched", enricher, ContextEnricher::missingCount)
+                    .tag("status", "missing").description("events marked contextStatus MISSING")
+                    .register(registry);
+        };
+    }
+
+    /** Health {@code contextOpcUa}: UP once subscribed to the MES server, OUT_OF_SERVICE while retrying. */
+    @Bean
+    @ConditionalOnBean(OpcUaContextSubscriber.class)
+    HealthIndicator contextOpcUaHealthIndicator(OpcUaContextSubscriber subscriber, ContextProperties props) {
+        return () -> (subscriber.isSubscribed() ? Health.up() : Health.outOfService())
+                .withDetail("endpointUrl", props.opcua().endpointUrl())
+                .withDetail("lines", props.opcua().lineNodes().keySet())
+                .withDetail("refused", subscriber.refusedCount())
+                .build();
     }
 
     @Bean

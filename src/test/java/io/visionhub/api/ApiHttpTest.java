@@ -201,6 +201,12 @@ class ApiHttpTest {
     }
 
     @Test
+    void contextEnrichmentCountersAreRegistered(@Autowired io.micrometer.core.instrument.MeterRegistry registry) {
+        assertThat(registry.find("visionhub.context.enriched").tag("status", "missing").functionCounter()).isNotNull();
+        assertThat(registry.find("visionhub.context.enriched").tag("status", "applied").functionCounter()).isNotNull();
+    }
+
+    @Test
     void simulatorPathsNeedNoLogin() throws Exception {
         HttpResponse<String> r = send("GET", "/sim/nothing-here", null);
         assertThat(r.statusCode()).isNotIn(401, 403);

@@ -43,13 +43,15 @@ import java.util.UUID;
  *       (50, newest first), a page deep in the order, filtered by result and defect class, and the order quality
  *       summary. H2 (file, as the hub runs by default) or PostgreSQL with {@code --postgres}. Target &lt; 200 ms.</li>
  * </ol>
- * Run: {@code bench/run ContextBench [--postgres]}
+ * Run: {@code bench/run ContextBench [--postgres] [--history-only]}
  */
 public final class ContextBench {
 
     public static void main(String[] args) throws Exception {
         boolean postgres = Arrays.asList(args).contains("--postgres");
-        contextLookup();
+        if (!Arrays.asList(args).contains("--history-only")) {
+            contextLookup();
+        }
         history(postgres);
         System.exit(0);
     }
