@@ -56,6 +56,8 @@ public class VisionComponent extends DefaultComponent {
 
     private final Map<String, ModelHandle> models = new ConcurrentHashMap<>();
     private final Map<String, String> stamps = new ConcurrentHashMap<>();
+    /** Trigger endpoints of consumers in triggered mode, by endpoint URI (one shared consumer each). */
+    final Map<String, TriggerDispatcher> triggerDispatchers = new ConcurrentHashMap<>();
     private java.util.concurrent.ScheduledExecutorService watcher;
 
     @Override

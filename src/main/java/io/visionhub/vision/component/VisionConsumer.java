@@ -13,13 +13,22 @@ import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.Counter;
+import io.visionhub.plc.PlcTrigger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Reads frames on one thread and inspects on another, joined by a newest-frame-wins handoff: a slow model
  * never lets frames queue up (drops are counted). A lost stream is reopened with exponential backoff.
- * Each inspected frame becomes one exchange whose body is the {@link InspectionEvent}.
+ * Each inspected frame becomes one exchange whose body is the {@link InspectionEvent}. In triggered mode
+ * (endpoint option {@code trigger}) only the first frame captured at or after each trigger of this station is
+ * inspected, and its event carries the trigger's part id.
  */
 public class VisionConsumer extends DefaultConsumer {
 
@@ -33,6 +42,9 @@ public class VisionConsumer extends DefaultConsumer {
     private ModelHandle model;
     private FrameInspector inspector;
     private CameraMetrics meters;
+    private final BlockingQueue<PlcTrigger> triggers = new LinkedBlockingQueue<>(64);
+    private AutoCloseable triggerRegistration;
+    private Counter triggersMissed;
 
     public VisionConsumer(VisionEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -54,19 +66,38 @@ public class VisionConsumer extends DefaultConsumer {
         model = endpoint.modelHandle();
         inspector = endpoint.inspector(model);
         running = true;
+        if (endpoint.triggered()) {
+            // first, so that a refused registration (same station twice) leaves no threads behind
+            triggerRegistration = TriggerDispatcher.register(getEndpoint().getCamelContext(),
+                    endpoint.getComponent().triggerDispatchers, endpoint.getComponent().getMeterRegistry(),
+                    endpoint.getTrigger(), endpoint.getStation(), this::trigger);
+        }
         meters = CameraMetrics.bind(endpoint.getComponent().getMeterRegistry(), health);
         threads = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "vision-" + endpoint.getStation(), 2);
         threads.submit(this::readLoop);
-        threads.submit(this::inspectLoop);
-        LOG.info("vision:{} started: camera {} from {}, model {} {}, line {}", endpoint.getStation(),
+        if (endpoint.triggered()) {
+            if (endpoint.getComponent().getMeterRegistry() != null) {
+                triggersMissed = Counter.builder("visionhub.vision.trigger.missed").tag("station", endpoint.getStation())
+                        .description("PLC triggers whose frame could not be had before the deadline")
+                        .register(endpoint.getComponent().getMeterRegistry());
+            }
+            threads.submit(this::triggerLoop);
+        } else {
+            threads.submit(this::inspectLoop);
+        }
+        LOG.info("vision:{} started: camera {} from {}, model {} {}, line {}{}", endpoint.getStation(),
                 endpoint.cameraId(), endpoint.getSource(), model.model().ref().name(), model.model().ref().version(),
-                endpoint.getLine());
+                endpoint.getLine(), endpoint.triggered() ? ", inspecting on triggers from " + endpoint.getTrigger() : "");
     }
 
     @Override
     protected void doStop() throws Exception {
         running = false;
+        if (triggerRegistration != null) {
+            triggerRegistration.close();
+            triggerRegistration = null;
+        }
         // the source is closed by its reading thread (FFmpeg must not be closed under a running grab); a blocked
         // read returns within timeoutMs
         if (threads != null) {
@@ -151,24 +182,92 @@ public class VisionConsumer extends DefaultConsumer {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (f == null) {
-                continue;
+            if (f != null) {
+                inspectAndEmit(f, null);
             }
-            InspectionEvent event;
-            try {
-                event = inspector.inspect(f);
-                health.inspected(event.latency().totalMs());
-                if (meters != null) {
-                    meters.recordInspection(event.latency().totalMs());
-                }
-            } catch (RuntimeException e) {
-                health.inspectionError(e.getMessage());
-                LOG.warn("vision:{}: frame {} of camera {} not inspected: {}", endpoint.getStation(), f.sequence(),
-                        f.camera(), e.getMessage());
-                continue;
-            }
-            emit(event);
         }
+    }
+
+    /** Inspects the frame and emits its event (with the part id where given); false when inspection failed. */
+    private boolean inspectAndEmit(Frame f, String partId) {
+        InspectionEvent event;
+        try {
+            event = inspector.inspect(f);
+            health.inspected(event.latency().totalMs());
+            if (meters != null) {
+                meters.recordInspection(event.latency().totalMs());
+            }
+        } catch (RuntimeException e) {
+            health.inspectionError(e.getMessage());
+            LOG.warn("vision:{}: frame {} of camera {} not inspected{}: {}", endpoint.getStation(), f.sequence(),
+                    f.camera(), partId == null ? "" : " (part " + partId + ")", e.getMessage());
+            return false;
+        }
+        emit(partId == null ? event : event.withPartId(partId));
+        return true;
+    }
+
+    /** Called by the trigger endpoint's dispatcher for a trigger of this station. */
+    void trigger(PlcTrigger t) {
+        if (!running || !triggers.offer(t)) {
+            missed(t, running ? "64 triggers already waiting (the model is slower than the PLC cycle)" : "consumer stopping");
+        }
+    }
+
+    /** Triggered mode: waits for triggers, inspects the frame of each trigger's moment. */
+    private void triggerLoop() {
+        while (running) {
+            PlcTrigger t;
+            try {
+                t = triggers.poll(500, TimeUnit.MILLISECONDS);
+                if (t == null) {
+                    continue;
+                }
+                Frame f = frameOf(t);
+                if (f == null) {
+                    if (running) {
+                        missed(t, "no frame captured between the trigger and its deadline " + t.deadline()
+                                + " (camera " + health.camera() + " delivering frames?)");
+                    }
+                    continue;
+                }
+                if (!inspectAndEmit(f, t.partId())) {
+                    missed(t, "inspection of frame " + f.sequence() + " failed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The first frame captured at or after the trigger, waiting until the trigger's deadline; null if none came. */
+    private Frame frameOf(PlcTrigger t) throws InterruptedException {
+        Instant from = t.triggeredAt() != null ? t.triggeredAt() : Instant.now();
+        Instant deadline = t.deadline() != null ? t.deadline() : from.plusMillis(endpoint.getTimeoutMs());
+        while (running) {
+            long left = Duration.between(Instant.now(), deadline).toNanos();
+            if (left <= 0) {
+                return null;
+            }
+            Frame f = handoff.take(left, TimeUnit.NANOSECONDS);
+            if (f == null) {
+                return null;
+            }
+            if (!f.captureTime().isBefore(from)) {
+                return f;
+            }
+            // captured before the trigger: not this part; wait for the next frame
+        }
+        return null;
+    }
+
+    private void missed(PlcTrigger t, String why) {
+        if (triggersMissed != null) {
+            triggersMissed.increment();
+        }
+        LOG.warn("vision:{}: trigger for part {} not inspected: {}; the PLC handshake's fail-safe applies",
+                endpoint.getStation(), t.partId(), why);
     }
 
     private void emit(InspectionEvent event) {

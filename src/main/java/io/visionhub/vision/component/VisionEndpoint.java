@@ -53,6 +53,13 @@ public class VisionEndpoint extends DefaultEndpoint {
     @UriParam(label = "consumer", description = "Never drop a frame: the reader waits for the inspector instead of "
             + "the newest frame replacing an uninspected one (always on for folder sources)", defaultValue = "false")
     private boolean lossless;
+    @UriParam(label = "consumer", description = "Triggered mode: Camel endpoint URI (e.g. seda:plc-trigger, where the PLC "
+            + "handshake sends io.visionhub.plc.PlcTrigger bodies) from which this station takes its triggers. The source is "
+            + "still read (newest frame wins) but only the first frame captured at or after each trigger of this station is "
+            + "inspected, within the trigger's deadline, and its event carries the trigger's part id. A trigger without a "
+            + "frame in time is logged and counted (visionhub.vision.trigger.missed). Stations may share one endpoint. "
+            + "Empty: free-running, every frame is inspected")
+    private String trigger;
     @UriParam(label = "consumer", description = "First reconnect delay in ms; doubles up to reconnectMaxDelay", defaultValue = "200")
     private long reconnectDelay = 200;
     @UriParam(label = "consumer", description = "Longest reconnect delay in ms", defaultValue = "10000")
@@ -184,6 +191,18 @@ public class VisionEndpoint extends DefaultEndpoint {
 
     public void setLossless(boolean lossless) {
         this.lossless = lossless;
+    }
+
+    public String getTrigger() {
+        return trigger;
+    }
+
+    public void setTrigger(String trigger) {
+        this.trigger = trigger;
+    }
+
+    boolean triggered() {
+        return trigger != null && !trigger.isBlank();
     }
 
     public boolean isRtspListen() {
