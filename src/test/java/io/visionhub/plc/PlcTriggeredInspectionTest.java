@@ -19,6 +19,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -215,5 +221,18 @@ class PlcTriggeredInspectionTest {
                 from(stationUri("st3") + "&camera=second").routeId("st3-again").to("mock:st3");
             }
         })).hasStackTraceContaining("already takes the triggers of station st3");
+    }
+
+    @Test
+    void exampleRouteFileIsATriggeredStationThatWritesToThePlcAfterTheLedger() throws Exception {
+        String yaml = Files.readString(Path.of("routes/examples/plc-triggered-station.yaml.example"));
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("plc-triggered-station.yaml", yaml));
+        RouteDefinition route = ((ModelCamelContext) camel).getRouteDefinition("station-2-triggered");
+        assertThat(route).isNotNull();
+        assertThat(route.getInput().getEndpointUri()).startsWith("vision:station-2").contains("trigger=");
+        assertThat(route.getInput().toString()).contains("plc-trigger");
+        String steps = route.getOutputs().toString();
+        assertThat(steps).contains("bean:ledgerRecord").contains("bean:plcResultWriter");
+        assertThat(steps.indexOf("bean:ledgerRecord")).isLessThan(steps.indexOf("bean:plcResultWriter"));
     }
 }
