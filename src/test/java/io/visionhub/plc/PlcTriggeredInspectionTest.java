@@ -212,7 +212,7 @@ class PlcTriggeredInspectionTest {
         producer.sendBody(TRIGGERS, new PlcTrigger(null, "P-X", Instant.now(), Instant.now().plusSeconds(5)));
         await().atMost(30, TimeUnit.SECONDS)
                 .until(() -> counter("visionhub.vision.trigger.ignored", "reason", "not-a-trigger") == 1
-                        && counter("visionhub.vision.trigger.ignored", "reason", "unknown-station") == 1);
+                        && counter("visionhub.vision.trigger.ignored", "reason", "no-station") == 1);
         assertThat(st3.getReceivedCounter()).isZero();
 
         assertThatThrownBy(() -> camel.addRoutes(new RouteBuilder() {

@@ -87,7 +87,13 @@ final class TriggerDispatcher implements Processor {
             count("not-a-trigger", "");
             return;
         }
-        java.util.function.Consumer<PlcTrigger> handler = trigger.station() == null ? null : stations.get(trigger.station());
+        if (trigger.station() == null || trigger.station().isBlank()) {
+            LOG.warn("Trigger endpoint {}: trigger without a station (part {}) ignored; the sender must name the station",
+                    endpoint.getEndpointUri(), trigger.partId());
+            count("no-station", "");
+            return;
+        }
+        java.util.function.Consumer<PlcTrigger> handler = stations.get(trigger.station());
         if (handler == null) {
             LOG.warn("Trigger endpoint {}: trigger for station {} part {} ignored: no vision route in triggered mode "
                             + "serves that station (stations here: {}); the PLC's fail-safe applies. Add "

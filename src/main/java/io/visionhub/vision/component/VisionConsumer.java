@@ -223,6 +223,11 @@ public class VisionConsumer extends DefaultConsumer {
                 if (t == null) {
                     continue;
                 }
+                if (t.deadline() != null && Instant.now().isAfter(t.deadline())) {
+                    missed(t, "its deadline " + t.deadline() + " had passed when it was taken up (triggers waiting "
+                            + "behind a slow inspection?)");
+                    continue;
+                }
                 Frame f = frameOf(t);
                 if (f == null) {
                     if (running) {
