@@ -58,7 +58,7 @@ class PlcTriggeredInspectionTest {
 
     @BeforeAll
     static void startPlcAndTeach() throws Exception {
-        plc = new PlcSimulator(List.of("st1", "st9"));
+        plc = new PlcSimulator(List.of("st1", "st2", "st9"));
         SimulatedPartGenerator gen = new SimulatedPartGenerator(3, 0.0);
         new AnomalyTeacher().teach(LongStream.range(0, 20).mapToObj(i -> gen.good(i).image()).toList(),
                 AnomalyTeacher.Spec.of("trigger-test", "1"), modelDir);
@@ -95,6 +95,7 @@ class PlcTriggeredInspectionTest {
         props.setCycleBudgetMs(5000);
         props.setStations(Map.of(
                 "st1", PlcHandshakeTest.mapping(plc, "st1", "ResultCode"),
+                "st2", PlcHandshakeTest.mapping(plc, "st2", "ResultCode"),
                 "st9", PlcHandshakeTest.mapping(plc, "st9", "ResultCode")));
         ProducerTemplate producer = camel.createProducerTemplate();
         handshake = new PlcHandshake(props, meters, t -> producer.asyncSendBody(props.getTriggerEndpoint(), t));
@@ -129,20 +130,24 @@ class PlcTriggeredInspectionTest {
     }
 
     @Test
-    void plcTriggerWithPartIdGetsTheResultOfThatMomentWithTheSamePartIdWrittenBack() throws Exception {
+    void plcTriggerWithPartIdGetsTheResultOfThatMomentWithTheSamePartIdWrittenBackPerStation() throws Exception {
         startHandshake();
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from(stationUri("st1")).routeId("st1-triggered").to("bean:plcResultWriter").to("mock:events");
+                // a second station on the same trigger endpoint takes only its own triggers
+                from(stationUri("st2")).routeId("st2-triggered").to("bean:plcResultWriter").to("mock:events2");
             }
         });
         MockEndpoint events = camel.getEndpoint("mock:events", MockEndpoint.class);
+        MockEndpoint events2 = camel.getEndpoint("mock:events2", MockEndpoint.class);
         camel.start();
 
         // the camera runs, but nothing is inspected without a trigger
         await().atMost(30, TimeUnit.SECONDS).until(() -> framesRead("st1") >= 10);
         assertThat(events.getReceivedCounter()).isZero();
+        assertThat(events2.getReceivedCounter()).isZero();
 
         Instant before = Instant.now();
         plc.trigger("st1", "P-1");
@@ -171,11 +176,20 @@ class PlcTriggeredInspectionTest {
         assertThat(counter("visionhub.plc.writes", "station", "st1", "outcome", "confirmed")).isEqualTo(2);
         plc.set("st1", "Trigger", new Variant(false));
 
+        // the other station on the same endpoint
+        plc.trigger("st2", "Q-1");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> events2.getReceivedCounter() == 1
+                && "Q-1".equals(plc.value("st2", "ResultPartId")) && Boolean.TRUE.equals(plc.value("st2", "ResultReady")));
+        assertThat(events2.getReceivedExchanges().get(0).getIn().getBody(InspectionEvent.class).partId()).isEqualTo("Q-1");
+        assertThat(events.getReceivedCounter()).isEqualTo(2);
+        plc.set("st2", "Trigger", new Variant(false));
+
         // a trigger for a station no triggered route serves: logged, counted, nothing inspected
         plc.trigger("st9", "P-9");
         await().atMost(30, TimeUnit.SECONDS)
                 .until(() -> counter("visionhub.vision.trigger.ignored", "station", "st9") == 1);
         assertThat(events.getReceivedCounter()).isEqualTo(2);
+        assertThat(events2.getReceivedCounter()).isEqualTo(1);
         assertThat(counter("visionhub.vision.trigger.missed")).isZero();
         plc.set("st9", "Trigger", new Variant(false));
     }
