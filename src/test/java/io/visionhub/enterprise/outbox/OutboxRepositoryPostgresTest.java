@@ -7,9 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -42,9 +40,7 @@ class OutboxRepositoryPostgresTest {
         schema = "outbox_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         new JdbcTemplate(ds).execute("CREATE SCHEMA " + schema);
         ds.setCurrentSchema(schema);
-        try (Connection c = ds.getConnection()) {
-            ScriptUtils.executeSqlScript(c, new ClassPathResource("enterprise/ledger-tables.sql"));
-        }
+        OutboxTestDb.migrate(ds);
     }
 
     @AfterEach

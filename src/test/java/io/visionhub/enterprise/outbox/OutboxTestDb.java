@@ -3,18 +3,15 @@ package io.visionhub.enterprise.outbox;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
 import org.h2.jdbcx.JdbcDataSource;
-import org.springframework.core.io.ClassPathResource;
+import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** An H2 database (PostgreSQL mode) with the agreed ledger tables, and a way to record as the ledger does. */
+/** An H2 database (PostgreSQL mode) with the hub's schema, and a way to record as the ledger does. */
 public final class OutboxTestDb {
 
     private static final AtomicLong SEQ = new AtomicLong();
@@ -34,12 +31,13 @@ public final class OutboxTestDb {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL(url);
         ds.setUser("sa");
-        try (Connection c = ds.getConnection()) {
-            ScriptUtils.executeSqlScript(c, new ClassPathResource("enterprise/ledger-tables.sql"));
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        migrate(ds);
         return new OutboxTestDb(ds);
+    }
+
+    /** The hub's own schema (the ledger's V1 tables, the outbox audit of V30 …), as Flyway builds it at start. */
+    public static void migrate(DataSource ds) {
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
     }
 
     public DataSource dataSource() {
