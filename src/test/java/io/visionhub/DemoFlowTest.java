@@ -25,9 +25,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.visionhub.broker.EmbeddedMqttBroker;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.EventSchema;
+import io.visionhub.event.InspectionEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.visionhub.outputs.opcua.HubOpcUaServer;
 import io.visionhub.outputs.opcua.StationNamespace;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
@@ -88,6 +92,7 @@ class DemoFlowTest {
         r.add("visionhub.simulators.maximo-port", () -> "0");
         r.add("visionhub.simulators.oracle-port", () -> "0");
         r.add("visionhub.simulators.webhook-port", () -> "0");
+        r.add("visionhub.failed-dir", () -> DIR.resolve("failed").toString());
     }
 
     @LocalServerPort
@@ -101,6 +106,12 @@ class DemoFlowTest {
 
     @Autowired
     CamelContext camel;
+
+    @Autowired
+    ProducerTemplate producer;
+
+    @Autowired
+    MeterRegistry meters;
 
     @AfterAll
     static void closeSubscriber() throws Exception {
@@ -182,6 +193,36 @@ class DemoFlowTest {
         assertThat(event.path("contextStatus").asText()).isEqualTo("APPLIED");
         assertThat(event.path("context").path("productionOrder").asText()).isEqualTo(order);
         assertThat(EventSchema.problems(event)).isEmpty();
+    }
+
+    @Test
+    void anInspectionTheLedgerRefusesIsKeptAsJsonAndNeverPublished() throws Exception {
+        subscribe();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !RECEIVED.isEmpty());
+        // the same inspection again: the ledger refuses a duplicate id, so the route's dead-letter path takes it
+        InspectionEvent again = EventJson.fromJson(RECEIVED.get(0).json().toString());
+        double failedBefore = failedCount();
+        Instant sent = Instant.now();
+
+        producer.sendBody("direct:inspection", again);
+
+        Path kept = DIR.resolve("failed").resolve(again.id() + ".json");
+        assertThat(kept).exists();
+        JsonNode keptJson = EventJson.mapper().readTree(Files.readString(kept));
+        assertThat(keptJson.path("id").asText()).isEqualTo(again.id());
+        assertThat(EventSchema.problems(keptJson)).isEmpty();
+        assertThat(failedCount()).isEqualTo(failedBefore + 1);
+        // outputs are sequential after the record: once a later frame's event has arrived, the refused one would
+        // have arrived before it; it was published once only (when it was first recorded)
+        await().atMost(Duration.ofSeconds(30)).until(() -> capturedAfter(sent).isPresent());
+        synchronized (RECEIVED) {
+            assertThat(RECEIVED.stream().filter(r -> again.id().equals(r.json().path("id").asText()))).hasSize(1);
+        }
+    }
+
+    private double failedCount() {
+        Counter c = meters.find("visionhub.inspection.failed").counter();
+        return c == null ? 0 : c.count();
     }
 
     private static Optional<Received> capturedAfter(Instant t) {
