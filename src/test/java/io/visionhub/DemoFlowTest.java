@@ -47,6 +47,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -61,6 +62,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * the events captured after it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("isolated")
 @DirtiesContext
 class DemoFlowTest {
 
@@ -74,24 +76,13 @@ class DemoFlowTest {
     }
 
     @DynamicPropertySource
-    static void isolatedFromTheDevelopersData(DynamicPropertyRegistry r) {
+    static void demoFolders(DynamicPropertyRegistry r) {
+        // the demo as run, on a database file; the route reads the model path and the failed folder itself
         r.add("spring.datasource.url", () -> "jdbc:h2:file:" + DIR.resolve("db/visionhub")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE");
-        r.add("visionhub.routes.reload", () -> "false");
+        r.add("visionhub.routes.dir", () -> "routes");
         r.add("visionhub.demo.fps", () -> "5");
         r.add("visionhub.vision.demo-model.path", () -> DIR.resolve("models/demo-anomaly").toString());
-        r.add("visionhub.images.root", () -> DIR.resolve("images").toString());
-        r.add("visionhub.ledger.heads.keystore", () -> DIR.resolve("keys/ledger.p12").toString());
-        r.add("visionhub.ledger.heads.file", () -> DIR.resolve("ledger-heads.jsonl").toString());
-        r.add("visionhub.broker.port", () -> "0");
-        r.add("visionhub.broker.data-dir", () -> DIR.resolve("broker").toString());
-        r.add("visionhub.mqtt.buffer.dir", () -> DIR.resolve("mqtt-buffer").toString());
-        r.add("visionhub.opcua.port", () -> "0");
-        r.add("visionhub.opcua.pki-dir", () -> DIR.resolve("pki").toString());
-        r.add("visionhub.simulators.sap-port", () -> "0");
-        r.add("visionhub.simulators.maximo-port", () -> "0");
-        r.add("visionhub.simulators.oracle-port", () -> "0");
-        r.add("visionhub.simulators.webhook-port", () -> "0");
         r.add("visionhub.failed-dir", () -> DIR.resolve("failed").toString());
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,17 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * context push and its bad inputs (nothing stored changes), inspection queries, JSON errors, the OpenAPI document.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.datasource.url=jdbc:h2:mem:api-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-        "spring.datasource.username=sa",
         "spring.flyway.locations=classpath:db/migration",
-        "visionhub.context.hazelcast.cluster-name=api-test-${random.uuid}",
-        "visionhub.context.hazelcast.interface-address=127.0.0.1",
         "visionhub.context.lines=line-push,line-bad,line-stale,line-end,line-auth,line-hist",
         "visionhub.api.max-body-size=2KB",
         "visionhub.routes.dir=target/api-test-no-routes",
-        "visionhub.routes.reload=false",
-        // other concerns off: this class tests the API and the context only (and must not take the demo's
-        // ports or data/)
+        // other concerns off: this class tests the API and the context only
         "visionhub.simulators.enabled=false",
         "visionhub.enterprise.outbox.enabled=false",
         "visionhub.enterprise.sync.enabled=false",
@@ -54,10 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "visionhub.vision.demo-model.enabled=false",
         "visionhub.vision.teach.enabled=false",
         "visionhub.ledger.heads.enabled=false",
-        "visionhub.images.root=target/api-test/images",
-        "visionhub.ledger.heads.keystore=target/api-test/keys/ledger.p12",
-        "visionhub.ledger.heads.file=target/api-test/ledger-heads.jsonl",
 })
+@ActiveProfiles("isolated")
 @DirtiesContext
 class ApiHttpTest {
 

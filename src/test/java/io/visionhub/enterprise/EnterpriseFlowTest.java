@@ -15,6 +15,8 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import java.net.URI;
@@ -35,20 +37,11 @@ import static org.awaitility.Awaitility.await;
  * concern's security; the production order sync on Quartz + camel-master (Hazelcast) + camel-sap-netweaver.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.datasource.url=jdbc:h2:mem:enterprise-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-        "spring.datasource.username=sa",
-        "visionhub.context.hazelcast.cluster-name=enterprise-test-${random.uuid}",
-        "visionhub.context.hazelcast.interface-address=127.0.0.1",
         "visionhub.routes.dir=target/enterprise-test-no-routes",
-        "visionhub.routes.reload=false",
         "visionhub.broker.enabled=false",
         "visionhub.mqtt.enabled=false",
         "visionhub.opcua.enabled=false",
         "visionhub.vision.demo-model.enabled=false",
-        "visionhub.simulators.sap-port=0",
-        "visionhub.simulators.maximo-port=0",
-        "visionhub.simulators.oracle-port=0",
-        "visionhub.simulators.webhook-port=0",
         "visionhub.enterprise.sync.enabled=true",
         "visionhub.enterprise.sync.master=true",
         "visionhub.enterprise.sync.production-orders-cron=0/2 * * * * ?",
@@ -59,6 +52,8 @@ import static org.awaitility.Awaitility.await;
         "visionhub.enterprise.targets.broken-qm.url=simulator:sap",
         "visionhub.enterprise.targets.broken-qm.mapping=no-such-template",
 })
+@ActiveProfiles("isolated")
+@DirtiesContext
 class EnterpriseFlowTest {
 
     @LocalServerPort

@@ -10,6 +10,7 @@ import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * direct:tree-heads publishes a retained tree head.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@ActiveProfiles("isolated")
 @DirtiesContext
 class ShopfloorWiringTest {
 
@@ -32,21 +34,9 @@ class ShopfloorWiringTest {
     static void props(DynamicPropertyRegistry registry) throws Exception {
         Path dir = Files.createTempDirectory("shopfloor-wiring");
         registry.add("visionhub.site", () -> "wiring-site");
-        registry.add("visionhub.broker.port", () -> "0");
-        registry.add("visionhub.broker.bind-address", () -> "127.0.0.1");
-        registry.add("visionhub.broker.data-dir", () -> dir.resolve("broker").toString());
-        registry.add("visionhub.mqtt.buffer.dir", () -> dir.resolve("mqtt-buffer").toString());
-        registry.add("visionhub.opcua.port", () -> "0");
-        registry.add("visionhub.opcua.bind-address", () -> "127.0.0.1");
-        registry.add("visionhub.opcua.pki-dir", () -> dir.resolve("pki").toString());
         registry.add("visionhub.routes.dir", () -> dir.resolve("routes").toString());
-        // the rest of the hub stays out of the developer's data/ folder and ports
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:shopfloor-wiring;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         registry.add("visionhub.simulators.enabled", () -> "false");
         registry.add("visionhub.vision.demo-model.enabled", () -> "false");
-        registry.add("visionhub.images.root", () -> dir.resolve("images").toString());
-        registry.add("visionhub.ledger.heads.keystore", () -> dir.resolve("keys/ledger.p12").toString());
-        registry.add("visionhub.ledger.heads.file", () -> dir.resolve("ledger-heads.jsonl").toString());
     }
 
     @Autowired

@@ -8,6 +8,8 @@ import io.visionhub.ledger.audit.AuditPackageVerifier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import java.io.ByteArrayInputStream;
@@ -23,16 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** /api/ledger/** through the whole hub: Spring Security users and roles, platform-http, JSON binding. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.datasource.url=jdbc:h2:mem:ledger-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-        "spring.datasource.username=sa",
-        "visionhub.ledger.heads.keystore=target/ledger-http-test/ledger.p12",
-        "visionhub.ledger.heads.file=target/ledger-http-test/heads-${random.uuid}.jsonl",
         "visionhub.ledger.heads.every-records=5",
-        "visionhub.context.hazelcast.cluster-name=ledger-test-${random.uuid}",
-        "visionhub.context.hazelcast.interface-address=127.0.0.1",
         "visionhub.routes.dir=target/ledger-test-no-routes",
-        "visionhub.routes.reload=false",
 })
+@ActiveProfiles("isolated")
+@DirtiesContext
 class LedgerHttpTest {
 
     @LocalServerPort
