@@ -14,7 +14,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.UUID;
+import io.visionhub.event.EventIds;
 
 /**
  * One inspection step: decode (where the frame came encoded), run the model, store the frame and the
@@ -69,7 +69,7 @@ public record FrameInspector(String station, String line, ModelHandle model, Ima
         double totalMs = (System.nanoTime() - t0) / 1e6;
         Latency latency = new Latency(r(decodeMs), r(v.preprocessMs()), r(v.inferenceMs()),
                 r(v.postprocessMs() + storeMs), r(totalMs));
-        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), station,
+        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, EventIds.newId(), station,
                 frame.camera(), line, frame.captureTime(), inferenceTime, modelRef, v.result(), v.defects(),
                 v.anomalyScore(), ref, null, InspectionEvent.ContextStatus.MISSING, frame.partId(), latency);
     }

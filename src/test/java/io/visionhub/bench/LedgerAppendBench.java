@@ -1,6 +1,7 @@
 package io.visionhub.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.visionhub.event.EventIds;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.DeliveryRequest;
 import io.visionhub.ledger.JdbcInspectionLedger;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,12 +29,18 @@ import java.util.concurrent.locks.LockSupport;
  * outbox rows and Ed25519-signed tree heads (every 1,000 records or 10 s) are on; H2 forces its file to disk after
  * each group commit (fsync), PostgreSQL runs with synchronous_commit as configured (on by default).
  * <p>
+ * Ids are made as the hub makes them (time-ordered, {@link EventIds}); {@code random-ids} uses random UUIDs instead,
+ * as events from an outside source might carry. The JIT warm-up before measuring is 20 s by default ({@code warmup=S}):
+ * a hub runs for hours, and the first seconds of a JVM measure the compiler, not the ledger.
+ * <p>
  * Usage: bench/run LedgerAppendBench [h2|pg|both] [seconds per phase, default 10] [appender threads, default 64]
- * [h2-nosync]
+ * [h2-nosync] [random-ids] [warmup=S]
  */
 public final class LedgerAppendBench {
 
     private static boolean h2Sync = true;
+    private static boolean randomIds;
+    private static int warmupSeconds = 20;
 
     private LedgerAppendBench() {
     }
@@ -41,8 +49,19 @@ public final class LedgerAppendBench {
         String which = args.length > 0 ? args[0] : "both";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-        h2Sync = !(args.length > 3 && args[3].equals("h2-nosync"));
-        System.out.printf("LedgerAppendBench: %d s per phase, %d appender threads, %d CPUs, Java %s%n", seconds, threads,
+        for (int i = 3; i < args.length; i++) {
+            if (args[i].equals("h2-nosync")) {
+                h2Sync = false;
+            } else if (args[i].equals("random-ids")) {
+                randomIds = true;
+            } else if (args[i].startsWith("warmup=")) {
+                warmupSeconds = Integer.parseInt(args[i].substring("warmup=".length()));
+            } else {
+                throw new IllegalArgumentException("unknown option " + args[i] + " (h2-nosync, random-ids, warmup=S)");
+            }
+        }
+        System.out.printf("LedgerAppendBench: %d s per phase after %d s warm-up, %d appender threads, %s ids, %d CPUs, "
+                + "Java %s%n", seconds, warmupSeconds, threads, randomIds ? "random" : "time-ordered (hub)",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         if (!which.equals("pg")) {
             Path dir = Files.createTempDirectory("ledger-bench-h2");
@@ -78,7 +97,7 @@ public final class LedgerAppendBench {
         JdbcInspectionLedger ledger = LedgerTestSupport.ledger(ds, props);
         try {
             System.out.println("== " + name);
-            throughput(ledger, threads, 3, false);
+            throughput(ledger, threads, warmupSeconds, false);
             JdbcInspectionLedger.Stats s0 = ledger.stats();
             double rate = throughput(ledger, threads, seconds, true);
             JdbcInspectionLedger.Stats s1 = ledger.stats();
@@ -97,7 +116,8 @@ public final class LedgerAppendBench {
     }
 
     private static InspectionEvent event() {
-        return LedgerTestSupport.event();
+        return randomIds ? LedgerTestSupport.event(UUID.randomUUID().toString(), InspectionEvent.Verdict.NG, null)
+                : LedgerTestSupport.event();
     }
 
     private static double throughput(JdbcInspectionLedger ledger, int threads, int seconds, boolean report)

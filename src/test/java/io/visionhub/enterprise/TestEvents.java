@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** Inspection events and target configuration for the enterprise tests. */
 public final class TestEvents {
@@ -22,7 +21,7 @@ public final class TestEvents {
     }
 
     public static InspectionEvent ng(String station, String defectClass) {
-        return ng(UUID.randomUUID().toString(), station, defectClass, Instant.parse("2026-11-25T02:10:11.123Z"));
+        return ng(io.visionhub.event.EventIds.newId(), station, defectClass, Instant.parse("2026-11-25T02:10:11.123Z"));
     }
 
     public static InspectionEvent ng(String id, String station, String defectClass, Instant at) {
@@ -37,7 +36,7 @@ public final class TestEvents {
 
     public static InspectionEvent ok(String station) {
         Instant at = Instant.parse("2026-11-25T02:10:11.123Z");
-        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), station, "cam-1", "line-1",
+        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, io.visionhub.event.EventIds.newId(), station, "cam-1", "line-1",
                 at, at.plusMillis(40), new ModelRef("demo-anomaly", "1.0.0", "ab".repeat(32), "anomaly"),
                 InspectionEvent.Verdict.OK, List.of(), 0.1, null, null, InspectionEvent.ContextStatus.MISSING, null, null);
     }

@@ -3,6 +3,7 @@ package io.visionhub.ledger;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.visionhub.event.Defect;
+import io.visionhub.event.EventIds;
 import io.visionhub.event.ImageRef;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.Latency;
@@ -111,8 +112,9 @@ public final class LedgerTestSupport {
         return l;
     }
 
+    /** An NG inspection with two defects and an id as the hub makes them (time-ordered, {@link EventIds}). */
     public static InspectionEvent event() {
-        return event(UUID.randomUUID().toString(), InspectionEvent.Verdict.NG, null);
+        return event(EventIds.newId(), InspectionEvent.Verdict.NG, null);
     }
 
     public static InspectionEvent event(String id, InspectionEvent.Verdict verdict, String imageSha) {

@@ -32,7 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import io.visionhub.event.EventIds;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -86,7 +86,7 @@ public class DispositionService {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         checkPassword(user, req, v, now);
         Target target = resolve(v.type(), req.targetId().trim());
-        String id = UUID.randomUUID().toString();
+        String id = EventIds.newId();
         String printed = req.printedName() == null || req.printedName().isBlank() ? user : req.printedName().trim();
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("kind", "e-signature/v1");
@@ -192,7 +192,7 @@ public class DispositionService {
     }
 
     private void refuse(String user, DispositionRequest req, Validated v, Instant now, String why) {
-        String id = UUID.randomUUID().toString();
+        String id = EventIds.newId();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", user);
         body.put("targetType", v.type().name());

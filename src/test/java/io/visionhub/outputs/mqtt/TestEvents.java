@@ -8,7 +8,6 @@ import io.visionhub.event.ProductionContext;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /** Inspection events for the shop-floor tests. */
 public final class TestEvents {
@@ -23,7 +22,7 @@ public final class TestEvents {
                 : List.of();
         ProductionContext ctx = new ProductionContext("line-1", "PO-1001", "WIDGET-A", "1", null, "B-7", null, "A",
                 null, null, 1, now.minusSeconds(60));
-        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), station, "cam-1",
+        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, io.visionhub.event.EventIds.newId(), station, "cam-1",
                 "line-1", now, now, new ModelRef("demo-anomaly", "1.0", "ab".repeat(32), "anomaly"), verdict, defects,
                 0.42, null, ctx, InspectionEvent.ContextStatus.APPLIED, partId, new Latency(1, 1, 5, 1, 8));
     }
