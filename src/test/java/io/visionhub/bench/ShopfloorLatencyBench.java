@@ -2,7 +2,6 @@ package io.visionhub.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.broker.EmbeddedMqttBroker;
-import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerProperties;
@@ -41,11 +40,12 @@ import java.util.concurrent.TimeUnit;
  * (opcUaResultPublisher -> plcResultWriter -> mqttEventPublisher) to (a) the reject bit written on the PLC
  * simulator's OPC UA server (time taken inside the simulator's write handler) and (b) an independent MQTT
  * subscriber receiving the event. Load: 4 stations x 50 inspections/s (one thread per station, as one route
- * consumer per camera). With ledger=h2 (default) the durable ledger commit (JdbcInspectionLedger on an H2 file
+ * consumer per camera). With ledger=h2 (default) or ledger=pg (the PostgreSQL at 127.0.0.1:5432, db test, a fresh
+ * schema dropped afterwards) the durable ledger commit (JdbcInspectionLedger on an H2 file or PostgreSQL
  * database, group commit, as the demo runs it) comes first, as in the demo route.
  *
  * <p>Run: {@code bench/run ShopfloorLatencyBench [seconds=30] [ratePerStation=50] [stations=4]
- * [broker=embedded|tcp://host:port] [ledger=h2|none]}
+ * [broker=embedded|tcp://host:port] [ledger=h2|pg|none]}
  */
 public final class ShopfloorLatencyBench {
 
@@ -54,7 +54,11 @@ public final class ShopfloorLatencyBench {
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int stationCount = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         String brokerArg = args.length > 3 ? args[3] : "embedded";
-        boolean withLedger = !(args.length > 4 && "none".equals(args[4]));
+        String ledgerKind = args.length > 4 ? args[4] : "h2";
+        if (!List.of("h2", "pg", "none").contains(ledgerKind)) {
+            throw new IllegalArgumentException("ledger must be h2, pg or none, not " + ledgerKind);
+        }
+        boolean withLedger = !"none".equals(ledgerKind);
         int warmupSeconds = 10;
         Path dir = Files.createTempDirectory("shopfloor-bench");
         List<String> stations = new ArrayList<>();
@@ -105,10 +109,21 @@ public final class ShopfloorLatencyBench {
         mqtt.start(10_000);
         OpcUaResultPublisher opcPublisher = new OpcUaResultPublisher(opcServer);
         JdbcInspectionLedger ledger = null;
+        com.zaxxer.hikari.HikariDataSource ledgerDs = null;
+        String pgSchema = null;
         if (withLedger) {
             LedgerProperties ledgerProps = LedgerTestSupport.props(dir.resolve("ledger"));
             ledgerProps.getHeads().setEveryRecords(new LedgerProperties().getHeads().getEveryRecords());
-            ledger = LedgerTestSupport.ledger(LedgerTestSupport.h2(dir.resolve("ledger")), ledgerProps);
+            if ("pg".equals(ledgerKind)) {
+                if (!LedgerTestSupport.postgresAvailable()) {
+                    throw new IllegalStateException("ledger=pg needs PostgreSQL on " + LedgerTestSupport.PG_URL);
+                }
+                pgSchema = LedgerTestSupport.uniqueSchema();
+                ledgerDs = LedgerTestSupport.postgres(pgSchema);
+            } else {
+                ledgerDs = LedgerTestSupport.h2(dir.resolve("ledger"));
+            }
+            ledger = LedgerTestSupport.ledger(ledgerDs, ledgerProps);
         }
         JdbcInspectionLedger ledgerInPath = ledger;
         PlcResultWriter plcWriter = new PlcResultWriter(handshake);
@@ -135,7 +150,7 @@ public final class ShopfloorLatencyBench {
                 if (!topic.endsWith("/inspection")) {
                     return;
                 }
-                String id = EventJson.fromJson(new String(message.getPayload(), java.nio.charset.StandardCharsets.UTF_8)).id();
+                String id = eventId(message.getPayload());
                 Long t0 = startOf.remove(id);
                 if (t0 != null && measuring[0]) {
                     mqttNanos.add(now - t0);
@@ -187,7 +202,7 @@ public final class ShopfloorLatencyBench {
 
         System.out.printf("ShopfloorLatencyBench: %d stations x %d inspections/s for %.0f s (broker %s, PLC simulator "
                 + "over OPC UA None, cycle budget %d ms; ledger commit %s)%n", stationCount, rate, elapsed,
-                brokerArg, plcProps.getCycleBudgetMs(), withLedger ? "included (JdbcInspectionLedger, H2 file)" : "NOT included");
+                brokerArg, plcProps.getCycleBudgetMs(), withLedger ? "included (JdbcInspectionLedger, " + ("pg".equals(ledgerKind) ? "PostgreSQL" : "H2 file") + ")" : "NOT included");
         report(withLedger ? "route steps (ledger+opcua+plc+mqtt hand-off)" : "route steps (opcua+plc+mqtt hand-off)",
                 stepNanos, elapsed);
         report("end of inference -> reject bit written on PLC", plcNanos, elapsed);
@@ -204,12 +219,32 @@ public final class ShopfloorLatencyBench {
         if (ledger != null) {
             ledger.close();
         }
+        if (pgSchema != null) {
+            LedgerTestSupport.dropSchema(ledgerDs, pgSchema);
+        }
+        if (ledgerDs != null) {
+            ledgerDs.close();
+        }
         opcServer.stop();
         plc.close();
         if (broker != null) {
             broker.stop();
         }
         System.exit(0);
+    }
+
+    /**
+     * The "id" of an event payload, found without parsing the whole document: the subscriber shares the machine
+     * with the hub in this harness, so its own work is kept small (a SCADA client runs elsewhere).
+     */
+    static String eventId(byte[] payload) {
+        String json = new String(payload, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = json.indexOf("\"id\":\"");
+        if (at < 0) {
+            throw new IllegalArgumentException("event without an id: " + json.substring(0, Math.min(80, json.length())));
+        }
+        int start = at + 6;
+        return json.substring(start, json.indexOf('"', start));
     }
 
     private static void report(String what, ConcurrentLinkedQueue<Long> nanos, double seconds) {

@@ -165,24 +165,34 @@ public class StationNamespace extends SubscribedNamespace {
         return node;
     }
 
+    /**
+     * Fires the station's ResultReady event. Milo builds an event node as a whole node tree, which cost more CPU
+     * than the rest of the OPC UA output together (bench/README-shopfloor.md); the notifier reads the node's fields
+     * synchronously in fire(), so each station keeps one event node and fills it anew for every result, under the
+     * station's lock.
+     */
     private void fireResultEvent(StationNodes nodes, InspectionEvent event) {
         try {
-            BaseEventTypeNode e = getServer().getEventFactory().createEvent(newNodeId(UUID.randomUUID()),
-                    NodeIds.BaseEventType);
-            UUID id = uuidOrRandom(event.id());
-            e.setBrowseName(newQualifiedName("ResultReady"));
-            e.setDisplayName(LocalizedText.english("ResultReady"));
-            e.setEventId(ByteString.of(ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-                    .putLong(id.getLeastSignificantBits()).array()));
-            e.setEventType(types.resultReadyEventType());
-            e.setSourceNode(nodes.object.getNodeId());
-            e.setSourceName(nodes.station);
-            e.setTime(DateTime.now());
-            e.setReceiveTime(DateTime.NULL_VALUE);
-            e.setMessage(LocalizedText.english(resultMessage(event)));
-            e.setSeverity(ushort(event.result() == InspectionEvent.Verdict.OK ? 100 : 500));
-            getServer().getEventNotifier().fire(e);
-            e.delete();
+            synchronized (nodes) {
+                if (nodes.resultEvent == null) {
+                    nodes.resultEvent = getServer().getEventFactory().createEvent(
+                            newNodeId("Stations/" + nodes.station + "/ResultReadyEvent"), NodeIds.BaseEventType);
+                    nodes.resultEvent.setBrowseName(newQualifiedName("ResultReady"));
+                    nodes.resultEvent.setDisplayName(LocalizedText.english("ResultReady"));
+                    nodes.resultEvent.setEventType(types.resultReadyEventType());
+                    nodes.resultEvent.setSourceNode(nodes.object.getNodeId());
+                    nodes.resultEvent.setSourceName(nodes.station);
+                    nodes.resultEvent.setReceiveTime(DateTime.NULL_VALUE);
+                }
+                BaseEventTypeNode e = nodes.resultEvent;
+                UUID id = uuidOrRandom(event.id());
+                e.setEventId(ByteString.of(ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
+                        .putLong(id.getLeastSignificantBits()).array()));
+                e.setTime(DateTime.now());
+                e.setMessage(LocalizedText.english(resultMessage(event)));
+                e.setSeverity(ushort(event.result() == InspectionEvent.Verdict.OK ? 100 : 500));
+                getServer().getEventNotifier().fire(e);
+            }
         } catch (Exception ex) {
             LOG.warn("OPC UA result event for inspection {} at station {} not fired: {}", event.id(), event.station(),
                     ex.getMessage());
@@ -211,6 +221,8 @@ public class StationNamespace extends SubscribedNamespace {
     public static final class StationNodes {
         final String station;
         final UaObjectNode object;
+        /** the station's ResultReady event node, filled anew for each result (guarded by this) */
+        BaseEventTypeNode resultEvent;
         UaVariableNode systemState;
         UaVariableNode currentState;
         UaVariableNode stationId;

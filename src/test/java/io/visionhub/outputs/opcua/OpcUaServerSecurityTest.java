@@ -101,6 +101,7 @@ class OpcUaServerSecurityTest {
                     .select(NodeIds.BaseEventType, new QualifiedName(0, "SourceName"))
                     .select(NodeIds.BaseEventType, new QualifiedName(0, "Message"))
                     .build());
+            item.setQueueSize(org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger.valueOf(10));
             item.setEventValueListener((i, values) -> events.add(values));
             subscription.addMonitoredItem(item);
             subscription.synchronizeMonitoredItems();
@@ -115,6 +116,21 @@ class OpcUaServerSecurityTest {
             assertThat(values[0].getValue()).isEqualTo(new NodeId(mv, (int) MachineVisionTypes.RESULT_READY_EVENT_TYPE));
             assertThat(values[1].getValue()).isEqualTo("station-1");
             assertThat(((LocalizedText) values[2].getValue()).text()).contains("part=PART-S1").contains("result=NG");
+
+            // the station's event node is filled anew for each result: back-to-back results keep their own fields
+            InspectionEvent second = TestEvents.event("station-1", "PART-S2", InspectionEvent.Verdict.OK);
+            InspectionEvent third = TestEvents.event("station-1", "PART-S3", InspectionEvent.Verdict.NG);
+            OpcUaResultPublisher publisher = new OpcUaResultPublisher(server);
+            publisher.publish(second);
+            publisher.publish(third);
+            Variant[] v2 = events.poll(10, TimeUnit.SECONDS);
+            Variant[] v3 = events.poll(10, TimeUnit.SECONDS);
+            assertThat(v2).as("second ResultReady event").isNotNull();
+            assertThat(v3).as("third ResultReady event").isNotNull();
+            assertThat(((LocalizedText) v2[2].getValue()).text()).contains("part=PART-S2").contains("result=OK")
+                    .contains(second.id());
+            assertThat(((LocalizedText) v3[2].getValue()).text()).contains("part=PART-S3").contains("result=NG")
+                    .contains(third.id());
             subscription.delete();
         } finally {
             client.disconnect();
