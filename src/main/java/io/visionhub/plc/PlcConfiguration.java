@@ -16,14 +16,15 @@ public class PlcConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     @ConditionalOnProperty(prefix = "visionhub.plc", name = "enabled", havingValue = "true")
-    public PlcHandshake plcHandshake(PlcProperties props, ObjectProvider<MeterRegistry> meters,
-                                     ObjectProvider<ProducerTemplate> producer) {
-        return new PlcHandshake(props, meters.getIfAvailable(SimpleMeterRegistry::new),
+    public PlcHandshakes plcHandshakes(PlcProperties props, ObjectProvider<MeterRegistry> meters,
+                                       ObjectProvider<ProducerTemplate> producer) {
+        return new PlcHandshakes(props, meters.getIfAvailable(SimpleMeterRegistry::new),
                 trigger -> producer.getObject().asyncSendBody(props.getTriggerEndpoint(), trigger));
     }
 
     @Bean
-    public PlcResultWriter plcResultWriter(ObjectProvider<PlcHandshake> handshake) {
-        return new PlcResultWriter(handshake.getIfAvailable());
+    public PlcResultWriter plcResultWriter(ObjectProvider<PlcHandshakes> handshakes) {
+        PlcHandshakes h = handshakes.getIfAvailable();
+        return new PlcResultWriter(h == null ? station -> null : h::forStation);
     }
 }

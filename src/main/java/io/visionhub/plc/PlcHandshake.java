@@ -80,8 +80,8 @@ public class PlcHandshake implements AutoCloseable {
     /** Connects to the PLC and watches the trigger and ack nodes. */
     public synchronized void start() throws Exception {
         if (props.getEndpointUrl().isBlank()) {
-            throw new IllegalArgumentException("visionhub.plc.endpoint-url is empty: set the PLC's opc.tcp:// address "
-                    + "or visionhub.plc.enabled=false");
+            throw new IllegalArgumentException("visionhub.plc.endpoint-url is empty and stations " + stations.keySet()
+                    + " have no endpoint-url of their own: set the PLC's opc.tcp:// address or visionhub.plc.enabled=false");
         }
         SecurityPolicy policy = policy(props.getSecurityPolicy());
         MessageSecurityMode mode = policy == SecurityPolicy.None ? MessageSecurityMode.None : MessageSecurityMode.SignAndEncrypt;

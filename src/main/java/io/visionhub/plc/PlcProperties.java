@@ -48,8 +48,50 @@ public class PlcProperties {
     /** What to do when the cycle budget runs out. */
     public enum FailSafe { REJECT, NONE }
 
+    /**
+     * The stations grouped by the PLC they talk to: one copy of these settings per endpoint, holding only that
+     * endpoint's stations (a station's own {@code endpoint-url} wins over the top-level one). Order: as configured.
+     */
+    public java.util.List<PlcProperties> perEndpoint() {
+        Map<String, Map<String, StationNodes>> groups = new LinkedHashMap<>();
+        for (Map.Entry<String, StationNodes> e : stations.entrySet()) {
+            String own = e.getValue() == null ? "" : e.getValue().getEndpointUrl().trim();
+            groups.computeIfAbsent(own.isEmpty() ? endpointUrl : own, k -> new LinkedHashMap<>())
+                    .put(e.getKey(), e.getValue());
+        }
+        if (groups.isEmpty()) {
+            groups.put(endpointUrl, new LinkedHashMap<>());
+        }
+        java.util.List<PlcProperties> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, Map<String, StationNodes>> g : groups.entrySet()) {
+            PlcProperties p = new PlcProperties();
+            p.enabled = enabled;
+            p.endpointUrl = g.getKey();
+            p.securityPolicy = securityPolicy;
+            p.username = username;
+            p.password = password;
+            p.pkiDir = pkiDir;
+            p.keyStorePassword = keyStorePassword;
+            p.cycleBudgetMs = cycleBudgetMs;
+            p.retryBackoffMs = retryBackoffMs;
+            p.failSafe = failSafe;
+            p.samplingIntervalMs = samplingIntervalMs;
+            p.resultCodeType = resultCodeType;
+            p.resultCodeOk = resultCodeOk;
+            p.resultCodeNg = resultCodeNg;
+            p.resultCodeUncertain = resultCodeUncertain;
+            p.resultCodeFailSafe = resultCodeFailSafe;
+            p.triggerEndpoint = triggerEndpoint;
+            p.stations = g.getValue();
+            out.add(p);
+        }
+        return out;
+    }
+
     /** The PLC nodes of one station; empty means the PLC has no such node. */
     public static class StationNodes {
+        /** The OPC UA endpoint of this station's PLC when it is not visionhub.plc.endpoint-url (a line with several PLCs). */
+        private String endpointUrl = "";
         /** Boolean the PLC raises when a part is in place (trigger / part present). */
         private String trigger = "";
         /** String part id the PLC sets before raising the trigger; the hub writes it back with the result. */
@@ -64,6 +106,14 @@ public class PlcProperties {
         private String resultReady = "";
         /** Boolean the PLC sets when it has taken the result; the hub then clears resultReady. */
         private String ack = "";
+
+        public String getEndpointUrl() {
+            return endpointUrl;
+        }
+
+        public void setEndpointUrl(String endpointUrl) {
+            this.endpointUrl = endpointUrl == null ? "" : endpointUrl;
+        }
 
         public String getTrigger() {
             return trigger;

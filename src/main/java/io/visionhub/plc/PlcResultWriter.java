@@ -10,10 +10,16 @@ import org.apache.camel.Handler;
  */
 public class PlcResultWriter {
 
-    private final PlcHandshake handshake;
+    /** station -> the handshake of its PLC, or null when the station has none */
+    private final java.util.function.Function<String, PlcHandshake> byStation;
 
+    public PlcResultWriter(java.util.function.Function<String, PlcHandshake> byStation) {
+        this.byStation = byStation;
+    }
+
+    /** One PLC for every station (or none). */
     public PlcResultWriter(PlcHandshake handshake) {
-        this.handshake = handshake;
+        this(station -> handshake);
     }
 
     @Handler
@@ -21,6 +27,7 @@ public class PlcResultWriter {
         if (event == null) {
             throw new IllegalArgumentException("plcResultWriter needs an InspectionEvent body, got none");
         }
+        PlcHandshake handshake = byStation.apply(event.station());
         if (handshake != null) {
             handshake.writeResult(event);
         }
