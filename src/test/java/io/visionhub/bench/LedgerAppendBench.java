@@ -99,6 +99,7 @@ public final class LedgerAppendBench {
             System.out.println("== " + name);
             throughput(ledger, threads, warmupSeconds, false);
             JdbcInspectionLedger.Stats s0 = ledger.stats();
+            MachineLoad load = MachineLoad.start();
             double rate = throughput(ledger, threads, seconds, true);
             JdbcInspectionLedger.Stats s1 = ledger.stats();
             JdbcInspectionLedger.Stats d = new JdbcInspectionLedger.Stats(s1.commits() - s0.commits(),
@@ -106,8 +107,11 @@ public final class LedgerAppendBench {
             System.out.printf("  throughput: %.0f durable records/s (%d appenders, group commit: %.0f records and "
                     + "%.2f ms per commit, writer busy %.0f%%)%n", rate, threads, d.recordsPerCommit(),
                     d.millisPerCommit(), 100.0 * d.commitNanos() / 1e9 / seconds);
+            System.out.println("    while measuring: " + load.summary());
             paced(ledger, 1000, 2, false);
+            MachineLoad pacedLoad = MachineLoad.start();
             paced(ledger, 1000, seconds, true);
+            System.out.println("    while measuring: " + pacedLoad.summary());
             SignedTreeHead h = ledger.signNow();
             System.out.printf("  log: %d records, latest signed head at size %d%n", ledger.size(), h.treeSize());
         } finally {

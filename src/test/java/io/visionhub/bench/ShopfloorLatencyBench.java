@@ -191,6 +191,7 @@ public final class ShopfloorLatencyBench {
         }
         System.out.printf("warming up %d s at %d stations x %d inspections/s ...%n", warmupSeconds, stationCount, rate);
         Thread.sleep(warmupSeconds * 1000L);
+        MachineLoad machine = MachineLoad.start();
         measuring[0] = true;
         long t = System.nanoTime();
         Thread.sleep(seconds * 1000L);
@@ -207,6 +208,7 @@ public final class ShopfloorLatencyBench {
                 stepNanos, elapsed);
         report("end of inference -> reject bit written on PLC", plcNanos, elapsed);
         report("end of inference -> MQTT subscriber received", mqttNanos, elapsed);
+        System.out.println("while measuring: " + machine.summary());
         System.out.printf("PLC deadline missed: %.0f, failed writes: %.0f; MQTT kept: %.0f, dropped: %.0f%n",
                 meters.find("visionhub.plc.deadline.missed").counters().stream().mapToDouble(c -> c.count()).sum(),
                 meters.find("visionhub.plc.writes").tag("outcome", "failed").counters().stream().mapToDouble(c -> c.count()).sum(),
