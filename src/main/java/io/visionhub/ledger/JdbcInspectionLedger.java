@@ -39,6 +39,11 @@ import java.util.function.Consumer;
  * as an RFC 6962 leaf, writes the leaves, the inspection/defect/outbox rows and (when due) a signed tree
  * head in ONE transaction, commits, and only then releases the appenders. A batch that fails is retried
  * record by record so that one bad record (say a duplicate id) does not fail its neighbours.
+ * <p>
+ * On an H2 file with {@code h2-sync-each-commit} the disk flush is pipelined: H2 writes each commit to its file,
+ * then a second thread (the syncer) forces the file once for every commit written since its last fsync and only
+ * then acknowledges them, while the writer already inserts the next batch. An appender is still answered only when
+ * its record is on disk; other database sessions may read a committed record a flush earlier than that.
  */
 public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
@@ -76,6 +81,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private long lastHeadSize;
     private Instant lastHeadAt;
     private volatile SignedTreeHead latestHead;
+    /** writer thread: the newest head committed, maybe not yet forced to disk and published */
+    private SignedTreeHead lastCommittedHead;
 
     public JdbcInspectionLedger(DataSource dataSource, LedgerProperties props, TreeHeadSigner signer, Clock clock) {
         this.dataSource = dataSource;
@@ -136,6 +143,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         writer = new Thread(this::writeLoop, "ledger-writer");
         writer.setDaemon(true);
         writer.start();
+        syncer = new Thread(this::syncLoop, "ledger-h2-sync");
+        syncer.setDaemon(true);
+        syncer.start();
         LOG.info("Ledger open on {}: {} records, last signed head at size {}; heads {}", h2 ? "H2" : "PostgreSQL",
                 nextSeq, lastHeadSize, signer == null ? "off" : "signed by key " + signer.keyId());
     }
@@ -312,6 +322,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         long seq = nextSeq;
         List<Committed> done = new ArrayList<>(batch.size());
         SignedTreeHead head = null;
+        boolean synced = true;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -365,7 +376,12 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             }
             if (h2 && props.isH2SyncEachCommit()) {
                 try {
-                    syncH2(c);
+                    resolveH2File(c);
+                    if (h2File == null) {
+                        syncH2(c); // no file to force from here: CHECKPOINT SYNC on the writer, as before
+                    } else {
+                        synced = false;
+                    }
                 } catch (SQLException | java.io.IOException e) {
                     // committed already: acknowledge, but say that power-loss durability was not confirmed
                     LOG.error("Ledger records {}..{} committed but H2 could not force them to disk: {} (they survive "
@@ -373,16 +389,70 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 }
             }
         }
+        long first = nextSeq;
         frontier = f;
         nextSeq = seq;
         commits.increment();
         committedRecords.add(done.size());
         commitNanos.add(System.nanoTime() - t0);
+        if (head != null) {
+            headCommitted(head);
+        }
+        if (synced) {
+            acknowledge(done, head);
+        } else {
+            // the H2 file is forced by the syncer while this thread goes on with the next batch (see class comment)
+            syncQueue.add(new Unsynced(first, seq - 1, done, head));
+        }
+    }
+
+    private void acknowledge(List<Committed> done, SignedTreeHead head) {
         for (Committed d : done) {
             d.pending().done().complete(d.receipt());
         }
         if (head != null) {
-            headSigned(head);
+            headDurable(head);
+        }
+    }
+
+    /** A group commit H2 holds but has not yet forced to disk; acknowledged by the syncer after the next fsync. */
+    private record Unsynced(long firstSeq, long lastSeq, List<Committed> done, SignedTreeHead head) {
+    }
+
+    private static final Unsynced STOP_SYNCER = new Unsynced(-1, -1, List.of(), null);
+    private final BlockingQueue<Unsynced> syncQueue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private Thread syncer;
+
+    /**
+     * The syncer: takes every commit that H2 has written since the last fsync, forces the file once for all of
+     * them, then acknowledges them in order. Commits that arrive during an fsync wait for the next one, so one
+     * fsync serves many group commits and the writer never waits for the disk.
+     */
+    private void syncLoop() {
+        List<Unsynced> batch = new ArrayList<>();
+        boolean stop = false;
+        while (!stop) {
+            try {
+                batch.add(syncQueue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            syncQueue.drainTo(batch);
+            stop = batch.remove(STOP_SYNCER);
+            if (!batch.isEmpty()) {
+                try {
+                    h2File.force(false);
+                } catch (java.io.IOException e) {
+                    LOG.error("Ledger records {}..{} committed but H2 could not force them to disk: {} (they survive "
+                            + "a process crash, not a power loss; check the disk)", batch.get(0).firstSeq(),
+                            batch.get(batch.size() - 1).lastSeq(), e.getMessage());
+                }
+                for (Unsynced u : batch) {
+                    acknowledge(u.done(), u.head());
+                }
+            }
+            batch.clear();
         }
     }
 
@@ -395,19 +465,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
      * CHECKPOINT SYNC does it (dearer).
      */
     private void syncH2(Connection c) throws SQLException, java.io.IOException {
-        if (!h2FileChecked) {
-            h2FileChecked = true;
-            String url = c.getMetaData().getURL();
-            if (url.startsWith("jdbc:h2:mem:")) {
-                return;
-            }
-            String base = url.replaceFirst("^jdbc:h2:(file:)?", "");
-            int semi = base.indexOf(';');
-            java.nio.file.Path file = java.nio.file.Path.of((semi < 0 ? base : base.substring(0, semi)) + ".mv.db");
-            if (java.nio.file.Files.isRegularFile(file)) {
-                h2File = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
-            }
-        }
+        resolveH2File(c);
         if (h2File != null) {
             try {
                 h2File.force(false);
@@ -421,6 +479,23 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         if (!c.getMetaData().getURL().startsWith("jdbc:h2:mem:")) {
             try (Statement st = c.createStatement()) {
                 st.execute("CHECKPOINT SYNC");
+            }
+        }
+    }
+
+    /** Finds and opens the H2 database file once (null for in-memory databases or where it cannot be found). */
+    private void resolveH2File(Connection c) throws SQLException, java.io.IOException {
+        if (!h2FileChecked) {
+            h2FileChecked = true;
+            String url = c.getMetaData().getURL();
+            if (url.startsWith("jdbc:h2:mem:")) {
+                return;
+            }
+            String base = url.replaceFirst("^jdbc:h2:(file:)?", "");
+            int semi = base.indexOf(';');
+            java.nio.file.Path file = java.nio.file.Path.of((semi < 0 ? base : base.substring(0, semi)) + ".mv.db");
+            if (java.nio.file.Files.isRegularFile(file)) {
+                h2File = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
             }
         }
     }
@@ -440,10 +515,16 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         return head;
     }
 
-    private void headSigned(SignedTreeHead head) {
-        latestHead = head;
+    /** Writer thread: a head is committed (it decides when the next one is due). */
+    private void headCommitted(SignedTreeHead head) {
         lastHeadSize = head.treeSize();
         lastHeadAt = head.signedAt();
+        lastCommittedHead = head;
+    }
+
+    /** The head is durable: serve it and publish it (file, MQTT), in order, off the writer thread. */
+    private void headDurable(SignedTreeHead head) {
+        latestHead = head;
         publisher.execute(() -> {
             for (Consumer<SignedTreeHead> l : headListeners) {
                 try {
@@ -475,7 +556,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 c.rollback();
                 throw e;
             }
-            headSigned(head);
+            headCommitted(head);
+            headDurable(head);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Could not sign a tree head at size {}: {} (will retry)", frontier.size(), e.getMessage());
             lastHeadAt = now;
@@ -505,11 +587,20 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
     }
 
+    /** Waits (writer thread) until the syncer has made this head durable, at most the append timeout. */
+    private void awaitDurable(SignedTreeHead head) {
+        long until = System.nanoTime() + props.getAppendTimeout().toNanos();
+        while (head != null && latestHead != head && System.nanoTime() < until) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+    }
+
     private void serveHeadRequests() {
         if (headRequests.isEmpty()) {
             return;
         }
         signHeadIfDue(true);
+        awaitDurable(lastCommittedHead);
         CompletableFuture<SignedTreeHead> f;
         while ((f = headRequests.poll()) != null) {
             f.complete(latestHead);
@@ -524,6 +615,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         running = false;
         try {
             writer.join(props.getAppendTimeout().toMillis());
+            syncQueue.add(STOP_SYNCER); // after the writer: what it committed last is forced and acknowledged
+            syncer.join(props.getAppendTimeout().toMillis());
             publisher.shutdown();
             publisher.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
