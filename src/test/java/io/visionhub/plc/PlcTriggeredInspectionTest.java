@@ -248,5 +248,8 @@ class PlcTriggeredInspectionTest {
         String steps = route.getOutputs().toString();
         assertThat(steps).contains("bean:ledgerRecord").contains("bean:plcResultWriter");
         assertThat(steps.indexOf("bean:ledgerRecord")).isLessThan(steps.indexOf("bean:plcResultWriter"));
+        // the outputs that do not wait go first: MQTT subscribers do not wait for the PLC's answer
+        assertThat(steps.indexOf("direct:mqtt-output")).isBetween(steps.indexOf("bean:ledgerRecord"),
+                steps.indexOf("bean:plcResultWriter"));
     }
 }
