@@ -135,6 +135,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
         try {
             loadState();
+            startSyncer();
         } catch (SQLException e) {
             throw new LedgerException("cannot open the ledger tables (did Flyway run?): " + e.getMessage(), e);
         }
@@ -143,9 +144,6 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         writer = new Thread(this::writeLoop, "ledger-writer");
         writer.setDaemon(true);
         writer.start();
-        syncer = new Thread(this::syncLoop, "ledger-h2-sync");
-        syncer.setDaemon(true);
-        syncer.start();
         LOG.info("Ledger open on {}: {} records, last signed head at size {}; heads {}", h2 ? "H2" : "PostgreSQL",
                 nextSeq, lastHeadSize, signer == null ? "off" : "signed by key " + signer.keyId());
     }
@@ -322,7 +320,6 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         long seq = nextSeq;
         List<Committed> done = new ArrayList<>(batch.size());
         SignedTreeHead head = null;
-        boolean synced = true;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -374,20 +371,6 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 c.rollback();
                 throw e;
             }
-            if (h2 && props.isH2SyncEachCommit()) {
-                try {
-                    resolveH2File(c);
-                    if (h2File == null) {
-                        syncH2(c); // no file to force from here: CHECKPOINT SYNC on the writer, as before
-                    } else {
-                        synced = false;
-                    }
-                } catch (SQLException | java.io.IOException e) {
-                    // committed already: acknowledge, but say that power-loss durability was not confirmed
-                    LOG.error("Ledger records {}..{} committed but H2 could not force them to disk: {} (they survive "
-                            + "a process crash, not a power loss; check the disk)", nextSeq, seq - 1, e.getMessage());
-                }
-            }
         }
         long first = nextSeq;
         frontier = f;
@@ -398,10 +381,10 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         if (head != null) {
             headCommitted(head);
         }
-        if (synced) {
-            acknowledge(done, head);
+        if (syncer == null) {
+            acknowledge(done, head); // nothing to force: PostgreSQL, in-memory H2, or h2-sync-each-commit off
         } else {
-            // the H2 file is forced by the syncer while this thread goes on with the next batch (see class comment)
+            // the syncer forces the H2 file while this thread goes on with the next batch
             syncQueue.add(new Unsynced(first, seq - 1, done, head));
         }
     }
@@ -442,8 +425,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             stop = batch.remove(STOP_SYNCER);
             if (!batch.isEmpty()) {
                 try {
-                    h2File.force(false);
-                } catch (java.io.IOException e) {
+                    forceH2();
+                } catch (SQLException e) {
+                    // committed already: acknowledge, but say that power-loss durability was not confirmed
                     LOG.error("Ledger records {}..{} committed but H2 could not force them to disk: {} (they survive "
                             + "a process crash, not a power loss; check the disk)", batch.get(0).firstSeq(),
                             batch.get(batch.size() - 1).lastSeq(), e.getMessage());
@@ -456,37 +440,38 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
     }
 
+    /** syncer thread (opened at start): the H2 database file, forced after commits; null: CHECKPOINT SYNC instead */
     private java.nio.channels.FileChannel h2File;
-    private boolean h2FileChecked;
 
     /**
-     * Forces H2's committed data to disk. H2 (WRITE_DELAY=0) has written the commit to its file; an fsync of that
-     * file makes it survive a power loss. Where the file cannot be found or synced that way (not Linux),
-     * CHECKPOINT SYNC does it (dearer).
+     * Forces H2's committed data to disk (syncer thread). H2 (WRITE_DELAY=0) has written each commit to its file;
+     * an fsync of that file makes it survive a power loss. Where the file cannot be synced that way (not found,
+     * not Linux), CHECKPOINT SYNC does it (dearer).
      */
-    private void syncH2(Connection c) throws SQLException, java.io.IOException {
-        resolveH2File(c);
+    private void forceH2() throws SQLException {
         if (h2File != null) {
             try {
                 h2File.force(false);
                 return;
             } catch (java.io.IOException e) {
                 LOG.warn("Cannot fsync the H2 file directly ({}); using CHECKPOINT SYNC from now on", e.getMessage());
-                h2File.close();
-                h2File = null;
+                closeH2File();
             }
         }
-        if (!c.getMetaData().getURL().startsWith("jdbc:h2:mem:")) {
-            try (Statement st = c.createStatement()) {
-                st.execute("CHECKPOINT SYNC");
-            }
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT SYNC");
         }
     }
 
-    /** Finds and opens the H2 database file once (null for in-memory databases or where it cannot be found). */
-    private void resolveH2File(Connection c) throws SQLException, java.io.IOException {
-        if (!h2FileChecked) {
-            h2FileChecked = true;
+    /**
+     * At start, on an H2 file database with h2-sync-each-commit: opens the database file for the syncer and starts
+     * it. In-memory databases and PostgreSQL (synchronous_commit) need no syncer.
+     */
+    private void startSyncer() throws SQLException {
+        if (!h2 || !props.isH2SyncEachCommit()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
             String url = c.getMetaData().getURL();
             if (url.startsWith("jdbc:h2:mem:")) {
                 return;
@@ -495,8 +480,26 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             int semi = base.indexOf(';');
             java.nio.file.Path file = java.nio.file.Path.of((semi < 0 ? base : base.substring(0, semi)) + ".mv.db");
             if (java.nio.file.Files.isRegularFile(file)) {
-                h2File = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+                try {
+                    h2File = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+                } catch (java.io.IOException e) {
+                    LOG.warn("Cannot open the H2 file {} to fsync it ({}); using CHECKPOINT SYNC", file, e.getMessage());
+                }
             }
+        }
+        syncer = new Thread(this::syncLoop, "ledger-h2-sync");
+        syncer.setDaemon(true);
+        syncer.start();
+    }
+
+    private void closeH2File() {
+        if (h2File != null) {
+            try {
+                h2File.close();
+            } catch (java.io.IOException ignored) {
+                // closing a read handle
+            }
+            h2File = null;
         }
     }
 
@@ -615,20 +618,16 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         running = false;
         try {
             writer.join(props.getAppendTimeout().toMillis());
-            syncQueue.add(STOP_SYNCER); // after the writer: what it committed last is forced and acknowledged
-            syncer.join(props.getAppendTimeout().toMillis());
+            if (syncer != null) {
+                syncQueue.add(STOP_SYNCER); // after the writer: what it committed last is forced and acknowledged
+                syncer.join(props.getAppendTimeout().toMillis());
+            }
             publisher.shutdown();
             publisher.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (h2File != null) {
-            try {
-                h2File.close();
-            } catch (java.io.IOException ignored) {
-                // closing a read handle
-            }
-        }
+        closeH2File();
         LOG.info("Ledger closed at {} records, last signed head at size {}", nextSeq, lastHeadSize);
     }
 }

@@ -65,24 +65,10 @@ public class PlcProperties {
         java.util.List<PlcProperties> out = new java.util.ArrayList<>();
         for (Map.Entry<String, Map<String, StationNodes>> g : groups.entrySet()) {
             PlcProperties p = new PlcProperties();
-            p.enabled = enabled;
-            p.endpointUrl = g.getKey();
-            p.securityPolicy = securityPolicy;
-            p.username = username;
-            p.password = password;
-            p.pkiDir = pkiDir;
-            p.keyStorePassword = keyStorePassword;
-            p.cycleBudgetMs = cycleBudgetMs;
-            p.retryBackoffMs = retryBackoffMs;
-            p.failSafe = failSafe;
-            p.samplingIntervalMs = samplingIntervalMs;
-            p.resultCodeType = resultCodeType;
-            p.resultCodeOk = resultCodeOk;
-            p.resultCodeNg = resultCodeNg;
-            p.resultCodeUncertain = resultCodeUncertain;
-            p.resultCodeFailSafe = resultCodeFailSafe;
-            p.triggerEndpoint = triggerEndpoint;
-            p.stations = g.getValue();
+            // every setting as it is, by its accessors (a setting added later is copied too), but its own PLC
+            org.springframework.beans.BeanUtils.copyProperties(this, p, "stations");
+            p.setEndpointUrl(g.getKey());
+            p.setStations(g.getValue());
             out.add(p);
         }
         return out;

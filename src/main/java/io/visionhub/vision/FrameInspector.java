@@ -1,5 +1,6 @@
 package io.visionhub.vision;
 
+import io.visionhub.event.EventIds;
 import io.visionhub.event.ImageRef;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.Latency;
@@ -14,7 +15,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
-import io.visionhub.event.EventIds;
 
 /**
  * One inspection step: decode (where the frame came encoded), run the model, store the frame and the

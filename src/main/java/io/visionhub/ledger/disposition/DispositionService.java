@@ -1,5 +1,6 @@
 package io.visionhub.ledger.disposition;
 
+import io.visionhub.event.EventIds;
 import io.visionhub.ledger.CanonicalJson;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerException;
@@ -32,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import io.visionhub.event.EventIds;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
