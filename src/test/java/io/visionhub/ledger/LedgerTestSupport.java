@@ -28,7 +28,7 @@ public final class LedgerTestSupport {
 
     public static String h2Url(Path dir) {
         return "jdbc:h2:file:" + dir.resolve("visionhub").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;CACHE_SIZE=2048";
     }
 
     public static HikariDataSource h2(Path dir) {
