@@ -41,8 +41,8 @@ import java.util.function.Consumer;
  * record by record so that one bad record (say a duplicate id) does not fail its neighbours.
  * <p>
  * On an H2 file with {@code h2-sync-each-commit} the disk flush is pipelined: H2 writes each commit to its file,
- * then a second thread (the syncer) forces the file once for every commit written since its last fsync and only
- * then acknowledges them, while the writer already inserts the next batch. An appender is still answered only when
+ * then one of two syncer threads forces the file once for every commit written since the last fsync began and only
+ * then acknowledges them (in commit order), while the writer already inserts the next batch. An appender is still answered only when
  * its record is on disk; other database sessions may read a committed record a flush earlier than that.
  */
 public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
@@ -381,11 +381,11 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         if (head != null) {
             headCommitted(head);
         }
-        if (syncer == null) {
+        if (syncers.isEmpty()) {
             acknowledge(done, head); // nothing to force: PostgreSQL, in-memory H2, or h2-sync-each-commit off
         } else {
-            // the syncer forces the H2 file while this thread goes on with the next batch
-            syncQueue.add(new Unsynced(first, seq - 1, done, head));
+            // a syncer forces the H2 file while this thread goes on with the next batch
+            handOver(new Unsynced(first, seq - 1, done, head));
         }
     }
 
@@ -398,50 +398,79 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
     }
 
-    /** A group commit H2 holds but has not yet forced to disk; acknowledged by the syncer after the next fsync. */
+    /** A group commit H2 holds but has not yet forced to disk; acknowledged by a syncer after the next fsync. */
     private record Unsynced(long firstSeq, long lastSeq, List<Committed> done, SignedTreeHead head) {
     }
 
-    private static final Unsynced STOP_SYNCER = new Unsynced(-1, -1, List.of(), null);
-    private final BlockingQueue<Unsynced> syncQueue = new java.util.concurrent.LinkedBlockingQueue<>();
-    private Thread syncer;
+    // handing over from the writer to the syncers, guarded by syncLock: commits in order, how many were handed over
+    // and how many an fsync has already started for
+    private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.Condition unsynced = syncLock.newCondition();
+    private final java.util.ArrayDeque<Unsynced> awaitingSync = new java.util.ArrayDeque<>();
+    private long handedOver;
+    private long syncStarted;
+    private long acknowledgedUpTo;
+    private boolean syncersStopping;
+    private static final int SYNCERS = 2;
+    private final List<Thread> syncers = new ArrayList<>();
+
+    /** Writer thread: a commit H2 has written, for the syncers to force and acknowledge. */
+    private void handOver(Unsynced u) {
+        syncLock.lock();
+        try {
+            awaitingSync.add(u);
+            handedOver++;
+            unsynced.signal();
+        } finally {
+            syncLock.unlock();
+        }
+    }
 
     /**
-     * The syncer: takes every commit that H2 has written since the last fsync, forces the file once for all of
-     * them, then acknowledges them in order. Commits that arrive during an fsync wait for the next one, so one
-     * fsync serves many group commits and the writer never waits for the disk.
+     * A syncer: forces the file once for every commit handed over since the last fsync began, then acknowledges
+     * them in commit order. Two syncers run, so a commit written while one fsync is in flight does not wait for it:
+     * the other starts the next fsync at once. An fsync covers the whole file, so whichever finishes makes every
+     * commit handed over before it began durable; acknowledgement (and head publication) stays in order. The
+     * writer never waits for the disk.
      */
     private void syncLoop() {
-        List<Unsynced> batch = new ArrayList<>();
-        boolean stop = false;
-        while (!stop) {
+        while (true) {
+            long covers;
+            syncLock.lock();
             try {
-                batch.add(syncQueue.take());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            syncQueue.drainTo(batch);
-            stop = batch.remove(STOP_SYNCER);
-            if (!batch.isEmpty()) {
-                try {
-                    forceH2();
-                } catch (SQLException e) {
-                    // committed already: acknowledge, but say that power-loss durability was not confirmed
-                    LOG.error("Ledger records {}..{} committed but H2 could not force them to disk: {} (they survive "
-                            + "a process crash, not a power loss; check the disk)", batch.get(0).firstSeq(),
-                            batch.get(batch.size() - 1).lastSeq(), e.getMessage());
+                while (syncStarted == handedOver && !syncersStopping) {
+                    unsynced.awaitUninterruptibly();
                 }
-                for (Unsynced u : batch) {
+                if (syncStarted == handedOver) {
+                    return; // stopping, and nothing left to force
+                }
+                covers = handedOver;
+                syncStarted = covers;
+            } finally {
+                syncLock.unlock();
+            }
+            try {
+                forceH2();
+            } catch (SQLException e) {
+                // committed already: acknowledge, but say that power-loss durability was not confirmed
+                LOG.error("Ledger commits up to {} written but H2 could not force them to disk: {} (they survive "
+                        + "a process crash, not a power loss; check the disk)", covers, e.getMessage());
+            }
+            syncLock.lock();
+            try {
+                while (acknowledgedUpTo < covers) {
+                    Unsynced u = awaitingSync.poll();
+                    acknowledgedUpTo++;
                     acknowledge(u.done(), u.head());
                 }
+            } finally {
+                syncLock.unlock();
             }
-            batch.clear();
         }
     }
 
     /** syncer thread (opened at start): the H2 database file, forced after commits; null: CHECKPOINT SYNC instead */
-    private java.nio.channels.FileChannel h2File;
+    private volatile java.nio.channels.FileChannel h2File;
 
     /**
      * Forces H2's committed data to disk (syncer thread). H2 (WRITE_DELAY=0) has written each commit to its file;
@@ -449,9 +478,10 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
      * not Linux), CHECKPOINT SYNC does it (dearer).
      */
     private void forceH2() throws SQLException {
-        if (h2File != null) {
+        java.nio.channels.FileChannel file = h2File;
+        if (file != null) {
             try {
-                h2File.force(false);
+                file.force(false);
                 return;
             } catch (java.io.IOException e) {
                 LOG.warn("Cannot fsync the H2 file directly ({}); using CHECKPOINT SYNC from now on", e.getMessage());
@@ -487,9 +517,12 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 }
             }
         }
-        syncer = new Thread(this::syncLoop, "ledger-h2-sync");
-        syncer.setDaemon(true);
-        syncer.start();
+        for (int i = 1; i <= SYNCERS; i++) {
+            Thread t = new Thread(this::syncLoop, "ledger-h2-sync-" + i);
+            t.setDaemon(true);
+            t.start();
+            syncers.add(t);
+        }
     }
 
     private void closeH2File() {
@@ -560,7 +593,11 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 throw e;
             }
             headCommitted(head);
-            headDurable(head);
+            if (syncers.isEmpty()) {
+                headDurable(head);
+            } else {
+                handOver(new Unsynced(nextSeq, nextSeq - 1, List.of(), head)); // published once forced to disk
+            }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Could not sign a tree head at size {}: {} (will retry)", frontier.size(), e.getMessage());
             lastHeadAt = now;
@@ -590,10 +627,11 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
     }
 
-    /** Waits (writer thread) until the syncer has made this head durable, at most the append timeout. */
+    /** Waits (writer thread) until a syncer has made this head (or a later one) durable, at most the append timeout. */
     private void awaitDurable(SignedTreeHead head) {
         long until = System.nanoTime() + props.getAppendTimeout().toNanos();
-        while (head != null && latestHead != head && System.nanoTime() < until) {
+        while (head != null && (latestHead == null || latestHead.treeSize() < head.treeSize())
+                && System.nanoTime() < until) {
             java.util.concurrent.locks.LockSupport.parkNanos(200_000);
         }
     }
@@ -618,9 +656,15 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         running = false;
         try {
             writer.join(props.getAppendTimeout().toMillis());
-            if (syncer != null) {
-                syncQueue.add(STOP_SYNCER); // after the writer: what it committed last is forced and acknowledged
-                syncer.join(props.getAppendTimeout().toMillis());
+            syncLock.lock();
+            try {
+                syncersStopping = true; // after the writer: what it committed last is forced and acknowledged
+                unsynced.signalAll();
+            } finally {
+                syncLock.unlock();
+            }
+            for (Thread t : syncers) {
+                t.join(props.getAppendTimeout().toMillis());
             }
             publisher.shutdown();
             publisher.awaitTermination(10, TimeUnit.SECONDS);

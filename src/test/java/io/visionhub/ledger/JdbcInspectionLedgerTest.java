@@ -88,6 +88,13 @@ class JdbcInspectionLedgerTest {
         }
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM inspection", Long.class)).isEqualTo(400);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ledger_leaf", Long.class)).isEqualTo(400);
+        // two syncers force the file in parallel: heads are still published once each, in order
+        assertThat(ledger.signNow().treeSize()).isEqualTo(400);
+        List<Long> published = HeadsFile.read(Path.of(props.getHeads().getFile())).stream()
+                .map(SignedTreeHead::treeSize).toList();
+        assertThat(published).hasSizeGreaterThan(1).isSorted().doesNotHaveDuplicates().endsWith(400L);
+        assertThat(new JdbcLedgerReader(ds).heads()).extracting(SignedTreeHead::treeSize)
+                .containsExactlyElementsOf(published);
     }
 
     @Test
