@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * database, group commit, as the demo runs it) comes first, as in the demo route.
  *
  * <p>Run: {@code bench/run ShopfloorLatencyBench [seconds=30] [ratePerStation=50] [stations=4]
- * [broker=embedded|tcp://host:port] [ledger=h2|pg|none]}
+ * [broker=embedded|tcp://host:port] [ledger=h2|pg|none] [warmup=S, default 20]}
  */
 public final class ShopfloorLatencyBench {
 
@@ -59,7 +59,13 @@ public final class ShopfloorLatencyBench {
             throw new IllegalArgumentException("ledger must be h2, pg or none, not " + ledgerKind);
         }
         boolean withLedger = !"none".equals(ledgerKind);
-        int warmupSeconds = 10;
+        int warmupSeconds = 20;
+        for (int i = 5; i < args.length; i++) {
+            if (!args[i].startsWith("warmup=")) {
+                throw new IllegalArgumentException("unknown option " + args[i] + " (warmup=S)");
+            }
+            warmupSeconds = Integer.parseInt(args[i].substring("warmup=".length()));
+        }
         Path dir = Files.createTempDirectory("shopfloor-bench");
         List<String> stations = new ArrayList<>();
         for (int i = 1; i <= stationCount; i++) {
