@@ -408,6 +408,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private final java.util.concurrent.locks.Condition unsynced = syncLock.newCondition();
     private final java.util.ArrayDeque<Unsynced> awaitingSync = new java.util.ArrayDeque<>();
     private long handedOver;
+    private long lastHandedSeq = -1;
     private long syncStarted;
     private long acknowledgedUpTo;
     private boolean syncersStopping;
@@ -420,6 +421,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         try {
             awaitingSync.add(u);
             handedOver++;
+            lastHandedSeq = u.lastSeq();
             unsynced.signal();
         } finally {
             syncLock.unlock();
@@ -436,6 +438,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private void syncLoop() {
         while (true) {
             long covers;
+            long coversSeq;
             syncLock.lock();
             try {
                 while (syncStarted == handedOver && !syncersStopping) {
@@ -445,16 +448,17 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                     return; // stopping, and nothing left to force
                 }
                 covers = handedOver;
+                coversSeq = lastHandedSeq;
                 syncStarted = covers;
             } finally {
                 syncLock.unlock();
             }
             try {
                 forceH2();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 // committed already: acknowledge, but say that power-loss durability was not confirmed
-                LOG.error("Ledger commits up to {} written but H2 could not force them to disk: {} (they survive "
-                        + "a process crash, not a power loss; check the disk)", covers, e.getMessage());
+                LOG.error("Ledger records up to seq {} committed but H2 could not force them to disk: {} (they "
+                        + "survive a process crash, not a power loss; check the disk)", coversSeq, e.getMessage());
             }
             syncLock.lock();
             try {

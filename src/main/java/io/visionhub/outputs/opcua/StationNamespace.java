@@ -207,8 +207,8 @@ public class StationNamespace extends SubscribedNamespace {
 
     /**
      * A station's reused event node and the property nodes filled per result, looked up once: Milo's setters
-     * (setTime, setMessage ...) search the node's references with streams on every call, which made up an eighth
-     * of all the bytes the shop-floor path allocated per result.
+     * (setTime, setMessage ...) search the node's references with streams on every call, which made up 15 % of
+     * all the bytes the shop-floor path allocated per result (JFR, bench/README-shopfloor.md).
      */
     static final class ResultEvent {
         final BaseEventTypeNode node;
