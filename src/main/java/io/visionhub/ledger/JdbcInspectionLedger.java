@@ -372,7 +372,6 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 throw e;
             }
         }
-        long first = nextSeq;
         frontier = f;
         nextSeq = seq;
         commits.increment();
@@ -385,7 +384,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             acknowledge(done, head); // nothing to force: PostgreSQL, in-memory H2, or h2-sync-each-commit off
         } else {
             // a syncer forces the H2 file while this thread goes on with the next batch
-            handOver(new Unsynced(first, seq - 1, done, head));
+            handOver(new Unsynced(seq - 1, done, head));
         }
     }
 
@@ -399,7 +398,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     /** A group commit H2 holds but has not yet forced to disk; acknowledged by a syncer after the next fsync. */
-    private record Unsynced(long firstSeq, long lastSeq, List<Committed> done, SignedTreeHead head) {
+    private record Unsynced(long lastSeq, List<Committed> done, SignedTreeHead head) {
     }
 
     // handing over from the writer to the syncers, guarded by syncLock: commits in order, how many were handed over
@@ -408,7 +407,6 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private final java.util.concurrent.locks.Condition unsynced = syncLock.newCondition();
     private final java.util.ArrayDeque<Unsynced> awaitingSync = new java.util.ArrayDeque<>();
     private long handedOver;
-    private long lastHandedSeq = -1;
     private long syncStarted;
     private long acknowledgedUpTo;
     private boolean syncersStopping;
@@ -421,7 +419,6 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         try {
             awaitingSync.add(u);
             handedOver++;
-            lastHandedSeq = u.lastSeq();
             unsynced.signal();
         } finally {
             syncLock.unlock();
@@ -448,7 +445,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                     return; // stopping, and nothing left to force
                 }
                 covers = handedOver;
-                coversSeq = lastHandedSeq;
+                coversSeq = awaitingSync.peekLast().lastSeq();
                 syncStarted = covers;
             } finally {
                 syncLock.unlock();
@@ -600,7 +597,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             if (syncers.isEmpty()) {
                 headDurable(head);
             } else {
-                handOver(new Unsynced(nextSeq, nextSeq - 1, List.of(), head)); // published once forced to disk
+                handOver(new Unsynced(nextSeq - 1, List.of(), head)); // published once forced to disk
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Could not sign a tree head at size {}: {} (will retry)", frontier.size(), e.getMessage());

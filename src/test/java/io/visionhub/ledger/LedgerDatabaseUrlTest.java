@@ -2,8 +2,6 @@ package io.visionhub.ledger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
-import org.springframework.core.io.ClassPathResource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,12 +10,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The H2 URL the hub ships with (config/ledger.yaml) opens a database with the settings the ledger's durability and
+ * The H2 URL the hub ships with (config/ledger.yaml; the tests and benchmarks use the same, LedgerTestSupport) opens a database with the settings the ledger's durability and
  * latency figures depend on: every commit written at once (WRITE_DELAY=0) and a small page cache (CACHE_SIZE=2048
  * KB; H2's own 16 MB cache kept freshly written pages alive and lengthened every young GC, bench/README-ledger.md).
  */
@@ -28,14 +25,9 @@ class LedgerDatabaseUrlTest {
 
     @Test
     void shippedUrlOpensH2WithImmediateWritesAndASmallCache() throws Exception {
-        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
-        yaml.setResources(new ClassPathResource("config/ledger.yaml"));
-        Properties props = yaml.getObject();
-        String url = props.getProperty("spring.datasource.url");
-        assertThat(url).startsWith("jdbc:h2:file:./data/visionhub;");
+        assertThat(LedgerTestSupport.shippedH2Url()).startsWith("jdbc:h2:file:./data/visionhub;");
 
-        String here = url.replace("./data/visionhub", dir.resolve("visionhub").toString());
-        try (Connection c = DriverManager.getConnection(here, "sa", "");
+        try (Connection c = DriverManager.getConnection(LedgerTestSupport.h2Url(dir), "sa", "");
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS")) {
             Map<String, String> settings = new HashMap<>();

@@ -26,9 +26,17 @@ public final class LedgerTestSupport {
     private LedgerTestSupport() {
     }
 
+    /** The H2 URL the hub ships with (config/ledger.yaml), file ./data/visionhub. */
+    public static String shippedH2Url() {
+        org.springframework.beans.factory.config.YamlPropertiesFactoryBean yaml =
+                new org.springframework.beans.factory.config.YamlPropertiesFactoryBean();
+        yaml.setResources(new org.springframework.core.io.ClassPathResource("config/ledger.yaml"));
+        return yaml.getObject().getProperty("spring.datasource.url");
+    }
+
+    /** The shipped H2 URL, with its settings, on a database file in this folder. */
     public static String h2Url(Path dir) {
-        return "jdbc:h2:file:" + dir.resolve("visionhub").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;CACHE_SIZE=2048";
+        return shippedH2Url().replace("./data/visionhub", dir.resolve("visionhub").toAbsolutePath().toString());
     }
 
     public static HikariDataSource h2(Path dir) {
