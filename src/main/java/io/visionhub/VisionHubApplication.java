@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class VisionHubApplication {
     public static void main(String[] args) {
+        HubLogging.useHubConfiguration();
         SpringApplication.run(VisionHubApplication.class, args);
     }
 }

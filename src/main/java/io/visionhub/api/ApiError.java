@@ -1,5 +1,6 @@
 package io.visionhub.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.visionhub.event.EventJson;
 
@@ -15,8 +16,9 @@ public record ApiError(String code, String message, String field) {
     /** This error as JSON (nulls included so that clients always see the three keys). */
     public String toJson() {
         try {
-            return EventJson.mapper().copy()
-                    .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+            return EventJson.mapper()
+                    .copy()
+                    .setSerializationInclusion(JsonInclude.Include.ALWAYS)
                     .writeValueAsString(this);
         } catch (JsonProcessingException e) {
             return "{\"code\":\"internal_error\",\"message\":\"cannot write error\",\"field\":null}";

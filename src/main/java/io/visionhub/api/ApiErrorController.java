@@ -22,7 +22,8 @@ public class ApiErrorController implements ErrorController {
             case 405 -> "method not allowed on " + uri;
             default -> "request to " + uri + " failed with HTTP " + status;
         };
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(new ApiError(ApiError.codeFor(status), message, null).toJson());
     }
 }

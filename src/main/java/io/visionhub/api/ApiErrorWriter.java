@@ -1,7 +1,6 @@
 package io.visionhub.api;
 
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 

@@ -1,11 +1,10 @@
 package io.visionhub.api;
 
-import org.apache.camel.Exchange;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
 
 /** Reads and checks request parameters (query and path) of REST routes; bad values give 400 with the field. */
 public final class ApiParams {
@@ -13,8 +12,7 @@ public final class ApiParams {
     /** Ids, lines, orders and batches: letters, digits and {@code . _ - : /}, 1 to 128 characters. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/\\-]{1,128}");
 
-    private ApiParams() {
-    }
+    private ApiParams() {}
 
     public static String optionalName(Exchange ex, String name) {
         String v = ex.getMessage().getHeader(name, String.class);
@@ -22,8 +20,8 @@ public final class ApiParams {
             return null;
         }
         if (!NAME.matcher(v).matches()) {
-            throw ApiException.badRequest(name, name + " must be 1-128 letters, digits or . _ - : / (got '"
-                    + abbreviate(v) + "')");
+            throw ApiException.badRequest(
+                    name, name + " must be 1-128 letters, digits or . _ - : / (got '" + abbreviate(v) + "')");
         }
         return v;
     }
@@ -55,7 +53,8 @@ public final class ApiParams {
         try {
             int n = Integer.parseInt(v.trim());
             if (n < min || n > max) {
-                throw ApiException.badRequest(name, name + " must be between " + min + " and " + max + " (got " + n + ")");
+                throw ApiException.badRequest(
+                        name, name + " must be between " + min + " and " + max + " (got " + n + ")");
             }
             return n;
         } catch (NumberFormatException e) {
@@ -71,8 +70,9 @@ public final class ApiParams {
         try {
             return Instant.parse(v.trim());
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(name, name + " must be an ISO-8601 UTC time such as 2026-01-31T06:00:00Z (got '"
-                    + abbreviate(v) + "')");
+            throw ApiException.badRequest(
+                    name,
+                    name + " must be an ISO-8601 UTC time such as 2026-01-31T06:00:00Z (got '" + abbreviate(v) + "')");
         }
     }
 

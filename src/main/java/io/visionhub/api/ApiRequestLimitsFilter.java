@@ -7,11 +7,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.util.AntPathMatcher;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +16,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.util.AntPathMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Size and media-type limits of request bodies under /api: a body larger than the limit gets 413 (also when
@@ -34,11 +33,22 @@ public class ApiRequestLimitsFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
     private final List<String> rawBodyPaths;
+    private final List<ApiProperties.UploadPath> uploadPaths;
     private final ApiErrorWriter errors;
 
     public ApiRequestLimitsFilter(long maxBytes, List<String> rawBodyPaths, ApiErrorWriter errors) {
+        this(maxBytes, rawBodyPaths, List.of(), errors);
+    }
+
+    /** @param uploadPaths paths that take non-JSON bodies up to their own size, streamed (not buffered here) */
+    public ApiRequestLimitsFilter(
+            long maxBytes,
+            List<String> rawBodyPaths,
+            List<ApiProperties.UploadPath> uploadPaths,
+            ApiErrorWriter errors) {
         this.maxBytes = maxBytes;
         this.rawBodyPaths = rawBodyPaths;
+        this.uploadPaths = uploadPaths;
         this.errors = errors;
     }
 
@@ -53,6 +63,34 @@ public class ApiRequestLimitsFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         long declared = request.getContentLengthLong();
+        ApiProperties.UploadPath upload = uploadPaths.stream()
+                .filter(u -> PATHS.match(u.path(), path))
+                .findFirst()
+                .orElse(null);
+        if (upload != null) {
+            // an upload is streamed to the route (a multipart body by the servlet container, which also enforces
+            // the size when no length is declared: spring.servlet.multipart.*)
+            if (declared > upload.maxSize().toBytes()) {
+                LOG.info(
+                        "refused {} {}: upload of {} bytes exceeds the limit of {} bytes ({})",
+                        request.getMethod(),
+                        path,
+                        declared,
+                        upload.maxSize().toBytes(),
+                        upload.sizeKey());
+                errors.write(
+                        response,
+                        413,
+                        new ApiError(
+                                "payload_too_large",
+                                "the upload is larger than the limit of "
+                                        + upload.maxSize().toBytes() + " bytes (" + upload.sizeKey() + ")",
+                                null));
+                return;
+            }
+            chain.doFilter(request, response);
+            return;
+        }
         if (declared > maxBytes) {
             refuseTooLarge(request, response, declared + " bytes");
             return;
@@ -61,8 +99,13 @@ public class ApiRequestLimitsFilter extends OncePerRequestFilter {
         String type = request.getContentType();
         if (!raw && declared != 0 && type != null && !isJson(type)) {
             LOG.info("refused {} {}: body of type {} where JSON is expected", request.getMethod(), path, type);
-            errors.write(response, 415, new ApiError("unsupported_media_type",
-                    "send the body as application/json (got " + type + ")", "Content-Type"));
+            errors.write(
+                    response,
+                    415,
+                    new ApiError(
+                            "unsupported_media_type",
+                            "send the body as application/json (got " + type + ")",
+                            "Content-Type"));
             return;
         }
         byte[] body = readAtMost(request.getInputStream(), maxBytes + 1);
@@ -73,11 +116,18 @@ public class ApiRequestLimitsFilter extends OncePerRequestFilter {
         chain.doFilter(new BufferedBodyRequest(request, body), response);
     }
 
-    private void refuseTooLarge(HttpServletRequest request, HttpServletResponse response, String size) throws IOException {
-        LOG.info("refused {} {}: body of {} exceeds the limit of {} bytes (visionhub.api.max-body-size)",
-                request.getMethod(), request.getRequestURI(), size, maxBytes);
-        errors.write(response, 413, new ApiError("payload_too_large",
-                "the body is larger than the limit of " + maxBytes + " bytes", null));
+    private void refuseTooLarge(HttpServletRequest request, HttpServletResponse response, String size)
+            throws IOException {
+        LOG.info(
+                "refused {} {}: body of {} exceeds the limit of {} bytes (visionhub.api.max-body-size)",
+                request.getMethod(),
+                request.getRequestURI(),
+                size,
+                maxBytes);
+        errors.write(
+                response,
+                413,
+                new ApiError("payload_too_large", "the body is larger than the limit of " + maxBytes + " bytes", null));
     }
 
     static boolean isJson(String contentType) {

@@ -18,6 +18,5 @@ public final class ApiRoles {
 
     public static final List<String> ALL = List.of(OPERATOR, QUALITY, INTEGRATOR, AUDITOR, ADMIN);
 
-    private ApiRoles() {
-    }
+    private ApiRoles() {}
 }

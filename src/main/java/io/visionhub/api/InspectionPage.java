@@ -10,5 +10,4 @@ import java.util.List;
  * @param limit  page size asked for
  * @param more   whether another page follows (ask again with offset + limit)
  */
-public record InspectionPage(List<InspectionSummary> items, int offset, int limit, boolean more) {
-}
+public record InspectionPage(List<InspectionSummary> items, int offset, int limit, boolean more) {}

@@ -1,7 +1,6 @@
 package io.visionhub.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -18,7 +17,12 @@ import java.util.List;
 public record LotTrace(String batch, List<String> orders, List<Entry> entries, boolean truncated) {
 
     /** The kinds of entry in a lot trace. */
-    public enum Kind { CONTEXT, INSPECTION, DISPOSITION, DOCUMENT }
+    public enum Kind {
+        CONTEXT,
+        INSPECTION,
+        DISPOSITION,
+        DOCUMENT
+    }
 
     /**
      * One thing that happened to the lot.
@@ -32,7 +36,12 @@ public record LotTrace(String batch, List<String> orders, List<Entry> entries, b
      * @param documentNumber the enterprise document number once the target answered (documents only)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(Instant time, Kind kind, String inspectionId, String productionOrder, String result,
-                        String detail, String documentNumber) {
-    }
+    public record Entry(
+            Instant time,
+            Kind kind,
+            String inspectionId,
+            String productionOrder,
+            String result,
+            String detail,
+            String documentNumber) {}
 }

@@ -1,5 +1,7 @@
 package io.visionhub.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.ResponseMessageDefinition;
@@ -9,9 +11,6 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Keeps the served OpenAPI document valid when a concern declares an operation without response messages
@@ -30,8 +29,7 @@ public class OpenApiDefaults implements CamelContextConfiguration {
     }
 
     @Override
-    public void afterApplicationStart(CamelContext camelContext) {
-    }
+    public void afterApplicationStart(CamelContext camelContext) {}
 
     /** Adds the missing response messages; returns how many operations were completed. */
     public static int complete(CamelContext camelContext) {
@@ -42,15 +40,16 @@ public class OpenApiDefaults implements CamelContextConfiguration {
                 if (verb.getResponseMsgs() == null || verb.getResponseMsgs().isEmpty()) {
                     List<ResponseMessageDefinition> messages = new ArrayList<>();
                     messages.add(message(verb, "200", "OK", null));
-                    messages.add(message(verb, "default", "error (ApiError JSON: code, message, field)",
-                            ApiError.class.getName()));
+                    messages.add(message(
+                            verb, "default", "error (ApiError JSON: code, message, field)", ApiError.class.getName()));
                     verb.setResponseMsgs(messages);
                     completed++;
                 }
             }
         }
         if (completed > 0 && LOG.isInfoEnabled()) {
-            LOG.info("OpenAPI: {} operation(s) declared no response messages; documented as 200 OK / ApiError",
+            LOG.info(
+                    "OpenAPI: {} operation(s) declared no response messages; documented as 200 OK / ApiError",
                     completed);
         }
         return completed;

@@ -2,9 +2,6 @@ package io.visionhub.broker;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import io.visionhub.outputs.PortPicker;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +10,8 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An MQTT 5 broker inside the hub (HiveMQ Community Edition, embedded) for the one-machine demo. It listens on
@@ -31,8 +30,8 @@ public class EmbeddedMqttBroker implements AutoCloseable {
 
     public EmbeddedMqttBroker(Path dataDir, String bindAddress, int preferredPort, String persistence) {
         if (!"in-memory".equals(persistence) && !"file".equals(persistence)) {
-            throw new IllegalArgumentException("visionhub.broker.persistence must be in-memory or file, not '"
-                    + persistence + "'");
+            throw new IllegalArgumentException(
+                    "visionhub.broker.persistence must be in-memory or file, not '" + persistence + "'");
         }
         this.dataDir = dataDir.toAbsolutePath();
         this.bindAddress = bindAddress;
@@ -41,8 +40,7 @@ public class EmbeddedMqttBroker implements AutoCloseable {
     }
 
     public static EmbeddedMqttBroker of(BrokerProperties props) {
-        return new EmbeddedMqttBroker(Path.of(props.getDataDir()), props.getBindAddress(), props.getPort(),
-                props.getPersistence());
+        return new EmbeddedMqttBroker(Path.of(props.dataDir()), props.bindAddress(), props.port(), props.persistence());
     }
 
     /** Starts the broker and waits until it accepts connections. Restarting after {@link #stop()} keeps the port. */
@@ -69,19 +67,33 @@ public class EmbeddedMqttBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the embedded MQTT broker's folder " + dataDir, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the embedded MQTT broker did not start on " + bindAddress + ":" + port
-                    + ": " + e.getMessage() + " (set visionhub.broker.port, or visionhub.mqtt.broker-url to use "
-                    + "an external broker)", e);
+            throw new IllegalStateException(
+                    "the embedded MQTT broker did not start on " + bindAddress + ":" + port
+                            + ": " + e.getMessage()
+                            + " (set visionhub.broker.port, or visionhub.mqtt.broker-url to use "
+                            + "an external broker)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the embedded MQTT broker", e);
         }
         if (port != preferredPort && preferredPort != 0) {
-            LOG.warn("Embedded MQTT broker: port {} is taken (another broker?), listening on {} instead: "
-                    + "subscribe with mqtt://localhost:{} (set visionhub.broker.port to choose)", preferredPort, port, port);
+            LOG.warn(
+                    "Embedded MQTT broker: port {} is taken (another broker?), listening on {} instead: "
+                            + "subscribe with mqtt://localhost:{} (set visionhub.broker.port to choose)",
+                    preferredPort,
+                    port,
+                    port);
         }
-        LOG.info("Embedded MQTT broker listening on {} (MQTT 5, HiveMQ CE, {} persistence, folder {})", url(),
-                persistence, dataDir);
+        LOG.info(
+                "Embedded MQTT broker listening on {}:{} ({}); clients on this machine use {} (MQTT 5, HiveMQ CE, "
+                        + "{} persistence, folder {})",
+                bindAddress,
+                port,
+                PortPicker.describe(bindAddress, "visionhub.broker.bind-address"),
+                url(),
+                persistence,
+                dataDir);
     }
 
     /** Stops the broker; {@link #start()} brings it back on the same port. */

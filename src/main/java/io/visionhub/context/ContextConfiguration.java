@@ -7,6 +7,14 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.visionhub.opcua.client.OpcUaClientSessions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,12 +26,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.time.Clock;
-import java.util.UUID;
 
 /**
  * Production context beans: the embedded Hazelcast member (single node by default), the store and the
@@ -46,7 +48,9 @@ public class ContextConfiguration {
         NetworkConfig network = config.getNetworkConfig();
         int port = h.port() == 0 ? freePort() : h.port();
         network.setPort(port).setPortAutoIncrement(false);
-        if (h.interfaceAddress() != null && !h.interfaceAddress().isBlank()) {
+        if (!ContextProperties.Hazelcast.EVERY_INTERFACE.equals(h.interfaceAddress())) {
+            // the interface list only picks the announced address; bind.any=false makes it the only one bound
+            config.setProperty("hazelcast.socket.bind.any", "false");
             network.getInterfaces().setEnabled(true).addInterface(h.interfaceAddress());
             network.setPublicAddress(h.interfaceAddress() + ":" + port);
         }
@@ -55,6 +59,14 @@ public class ContextConfiguration {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(h.members());
         return config;
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int freePort() {
@@ -72,33 +84,63 @@ public class ContextConfiguration {
         ContextProperties.Hazelcast h = props.hazelcast();
         Config config = memberConfig(h);
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
-        LOG.info("Hazelcast member {} started on port {} in cluster '{}' (members configured: {}; cluster size now {})",
-                config.getInstanceName(), config.getNetworkConfig().getPort(), h.clusterName(),
-                h.members().isEmpty() ? "none, single node" : h.members(), member.getCluster().getMembers().size());
+        String bound = ContextProperties.Hazelcast.EVERY_INTERFACE.equals(h.interfaceAddress())
+                ? "every network interface (other machines can connect)"
+                : h.interfaceAddress()
+                        + (isLoopback(h.interfaceAddress())
+                                ? " only (loopback: no other machine can "
+                                        + "join; set visionhub.context.hazelcast.interface-address for a cluster)"
+                                : " only");
+        LOG.info(
+                "Hazelcast member {} listening on port {} of {}, in cluster '{}' (members configured: {}; cluster "
+                        + "size now {})",
+                config.getInstanceName(),
+                config.getNetworkConfig().getPort(),
+                bound,
+                h.clusterName(),
+                h.members().isEmpty() ? "none, single node" : h.members(),
+                member.getCluster().getMembers().size());
         return member;
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(prefix = "visionhub.context", name = "enabled", havingValue = "true", matchIfMissing = true)
-    ProductionContextStore productionContextStore(HazelcastInstance hazelcast, ContextProperties props,
-                                                  ObjectProvider<NamedParameterJdbcTemplate> jdbc) {
+    ProductionContextStore productionContextStore(
+            HazelcastInstance hazelcast, ContextProperties props, ObjectProvider<NamedParameterJdbcTemplate> jdbc) {
         NamedParameterJdbcTemplate template = jdbc.getIfAvailable();
         ProductionContextStore store = new ProductionContextStore(
                 hazelcast.getMap(props.hazelcast().mapName()),
                 template == null ? null : new JdbcContextHistoryLog(template),
-                props.lines(), props.historyLimit(), props.maxAge(), Clock.systemUTC());
+                props.lines(),
+                props.historyLimit(),
+                props.maxAge(),
+                Clock.systemUTC(),
+                props.maxClockSkew(),
+                props.maxVersionStep());
         store.start();
         return store;
     }
 
     @Bean
     @ConditionalOnProperty(prefix = "visionhub.context.opcua", name = "enabled", havingValue = "true")
-    OpcUaContextSubscriber opcUaContextSubscriber(ContextProperties props, ProductionContextStore store) {
+    OpcUaContextSubscriber opcUaContextSubscriber(
+            ContextProperties props,
+            ProductionContextStore store,
+            OpcUaClientSessions sessions,
+            CamelContext camelContext) {
         if (props.opcua().endpointUrl() == null || props.opcua().lineNodes().isEmpty()) {
             throw new IllegalArgumentException("visionhub.context.opcua.enabled is true but endpoint-url or line-nodes "
                     + "is not set: set both, or turn the OPC UA context path off");
         }
-        return new OpcUaContextSubscriber(props.opcua(), store);
+        // the session is the PLC handshake's when both name the same server and security settings; the worker is a
+        // thread of Camel's (it shows in Camel's management), shut down by the subscriber before it lets go
+        return new OpcUaContextSubscriber(
+                props.opcua(),
+                store,
+                sessions,
+                camelContext
+                        .getExecutorServiceManager()
+                        .newSingleThreadExecutor(OpcUaContextSubscriber.class, "context-opcua"));
     }
 
     /** Counters {@code visionhub.context.enriched{status=applied|missing}} for Prometheus. */
@@ -106,10 +148,12 @@ public class ContextConfiguration {
     MeterBinder contextEnrichmentMetrics(ContextEnricher enricher) {
         return registry -> {
             FunctionCounter.builder("visionhub.context.enriched", enricher, ContextEnricher::appliedCount)
-                    .tag("status", "applied").description("events given the production context of their line")
+                    .tag("status", "applied")
+                    .description("events given the production context of their line")
                     .register(registry);
             FunctionCounter.builder("visionhub.context.enriched", enricher, ContextEnricher::missingCount)
-                    .tag("status", "missing").description("events marked contextStatus MISSING")
+                    .tag("status", "missing")
+                    .description("events marked contextStatus MISSING")
                     .register(registry);
         };
     }

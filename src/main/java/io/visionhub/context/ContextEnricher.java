@@ -2,13 +2,12 @@ package io.visionhub.context;
 
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.ProductionContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Route step ({@code bean:contextEnricher}, kamelet {@code production-context-action}): puts into the event the
@@ -60,9 +59,14 @@ public class ContextEnricher {
         Long last = lastWarned.get(line);
         if (last == null || now - last > WARN_EVERY_NANOS) {
             lastWarned.put(line, now);
-            LOG.warn("inspection {} of station {} on line {} captured at {} has no production context: marked MISSING. "
-                    + "Push one with PUT /api/context/{} (or the MES OPC UA nodes); this is logged once a minute per line",
-                    event.id(), event.station(), line, event.captureTime(), line);
+            LOG.warn(
+                    "inspection {} of station {} on line {} captured at {} has no production context: marked MISSING. "
+                            + "Push one with PUT /api/context/{} (or the MES OPC UA nodes); this is logged once a minute per line",
+                    event.id(),
+                    event.station(),
+                    line,
+                    event.captureTime(),
+                    line);
         }
     }
 }

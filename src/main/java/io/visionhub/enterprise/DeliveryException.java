@@ -1,5 +1,7 @@
 package io.visionhub.enterprise;
 
+import java.time.Duration;
+
 /**
  * A delivery that did not make its document. {@code permanent} means retrying the same payload cannot
  * succeed (400 with the target's error, a mapping error): the outbox parks it at once with the message.
@@ -9,7 +11,7 @@ public class DeliveryException extends RuntimeException {
 
     private final boolean permanent;
     private final int status;
-    private java.time.Duration retryAfter;
+    private Duration retryAfter;
 
     public DeliveryException(String message, boolean permanent, int status, Throwable cause) {
         super(message, cause);
@@ -30,11 +32,11 @@ public class DeliveryException extends RuntimeException {
     }
 
     /** The target's Retry-After (429/503), or null. */
-    public java.time.Duration retryAfter() {
+    public Duration retryAfter() {
         return retryAfter;
     }
 
-    public DeliveryException withRetryAfter(java.time.Duration wait) {
+    public DeliveryException withRetryAfter(Duration wait) {
         this.retryAfter = wait;
         return this;
     }

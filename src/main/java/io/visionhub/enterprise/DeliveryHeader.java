@@ -2,17 +2,15 @@ package io.visionhub.enterprise;
 
 import io.visionhub.ledger.DeliveryRequest;
 import io.visionhub.ledger.InspectionLedger;
-import org.apache.camel.Exchange;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.apache.camel.Exchange;
 
 /** The {@link InspectionLedger#HEADER_DELIVERIES} header: deliveries already decided, plus more, without repeats. */
 public final class DeliveryHeader {
 
-    private DeliveryHeader() {
-    }
+    private DeliveryHeader() {}
 
     /** Appends to the deliveries in the header (keeping those already there, in order, each once). */
     public static void append(Exchange exchange, List<DeliveryRequest> more) {

@@ -4,31 +4,31 @@ import io.visionhub.enterprise.maximo.MaximoWorkOrderClient;
 import io.visionhub.enterprise.oracle.OracleFusionClient;
 import io.visionhub.enterprise.sap.SapEntitySetTarget;
 import io.visionhub.enterprise.sap.SapODataClient;
+import io.visionhub.enterprise.sap.SapQualityNotificationItems;
 import io.visionhub.enterprise.webhook.CmmsWebhookClient;
-import io.visionhub.simulators.EnterpriseSimulators;
-
+import java.time.Clock;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The configured targets and their connector clients (one client, one HTTP client, one CSRF session per
- * target, built on first use). A url {@code simulator:<name>} resolves to the running simulator.
+ * target, built on first use). A url that is not http(s) is handed to the {@link TargetUrlResolver} (the demo
+ * build contributes one for its simulators); one that nobody resolves is refused with a clear error.
  */
 public final class EnterpriseTargets {
 
+    private static final Pattern HTTP_URL = Pattern.compile("(?i)https?://\\S+");
+
     private final Map<String, EnterpriseProperties.Target> config;
-    private final Function<String, String> simulatorUrls;
+    private final TargetUrlResolver resolver;
     private final Map<String, TargetClient> clients = new ConcurrentHashMap<>();
 
-    public EnterpriseTargets(Map<String, EnterpriseProperties.Target> config, Function<String, String> simulatorUrls) {
+    public EnterpriseTargets(Map<String, EnterpriseProperties.Target> config, TargetUrlResolver resolver) {
         this.config = Map.copyOf(config);
-        this.simulatorUrls = simulatorUrls;
-    }
-
-    public static EnterpriseTargets of(Map<String, EnterpriseProperties.Target> config, EnterpriseSimulators sims) {
-        return new EnterpriseTargets(config, name -> sims == null ? null : sims.url(name).orElse(null));
+        this.resolver = resolver;
     }
 
     public Set<String> names() {
@@ -38,8 +38,9 @@ public final class EnterpriseTargets {
     public EnterpriseProperties.Target config(String target) {
         EnterpriseProperties.Target t = config.get(target);
         if (t == null) {
-            throw DeliveryException.permanentFailure("target '" + target + "' is not configured (visionhub.enterprise.targets."
-                    + target + "); configured: " + config.keySet());
+            throw DeliveryException.permanentFailure(
+                    "target '" + target + "' is not configured (visionhub.enterprise.targets." + target
+                            + "); configured: " + config.keySet());
         }
         return t;
     }
@@ -48,56 +49,62 @@ public final class EnterpriseTargets {
         return clients.computeIfAbsent(target, name -> build(name, config(name)));
     }
 
-    /** Resolves simulator:<name> to the simulator's base URL. */
+    /** The base URL of a configured url: an http(s) URL as written, any other through the {@link TargetUrlResolver}. */
     public String url(String raw) {
-        if (raw != null && raw.startsWith("simulator:")) {
-            String u = simulatorUrls.apply(raw.substring("simulator:".length()));
-            if (u == null) {
-                throw DeliveryException.permanentFailure("url " + raw + " names a simulator, but the simulators are not "
-                        + "running (visionhub.simulators.enabled=false); configure the real system's url");
-            }
-            return u;
-        }
         if (raw == null || raw.isBlank()) {
             throw DeliveryException.permanentFailure("target has no url");
+        }
+        String resolved = resolver.resolve(raw);
+        if (resolved != null) {
+            return resolved;
+        }
+        if (!HTTP_URL.matcher(raw).matches()) {
+            throw DeliveryException.permanentFailure(
+                    "url " + raw + " is not an http(s) URL and no TargetUrlResolver of "
+                            + "this build resolves it; configure the system's base URL, e.g. https://erp.plant.local:8443");
         }
         return raw;
     }
 
     private TargetClient build(String name, EnterpriseProperties.Target t) {
-        if (t.getType() == null) {
-            throw DeliveryException.permanentFailure("target '" + name + "' has no type; one of "
-                    + java.util.Arrays.toString(TargetType.values()));
+        if (t.type() == null) {
+            throw DeliveryException.permanentFailure(
+                    "target '" + name + "' has no type; one of " + Arrays.toString(TargetType.values()));
         }
-        String base = url(t.getUrl());
-        HttpTransport http = new HttpTransport(name, t.getTimeout());
+        String base = url(t.url());
+        HttpTransport http = new HttpTransport(name, t.timeout());
         EnterpriseProperties.Target resolved = t;
-        if (t.getUrl() != null && t.getUrl().startsWith("simulator:")) {
-            resolved = copyWithUrl(t, base);
+        if (!base.equals(t.url())) {
+            resolved = t.withUrl(base);
         }
-        return switch (t.getType()) {
-            case SAP_PM_NOTIFICATION, SAP_QM_NOTIFICATION, SAP_QM_USAGE_DECISION, SAP_QM_INSPECTION_RESULT ->
-                    SapEntitySetTarget.of(t.getType(), new SapODataClient(http, base, t.getSapClient(),
-                            TargetAuth.of(resolved, http, "APIKey")));
+        return switch (t.type()) {
+            case SAP_PM_NOTIFICATION,
+                    SAP_QM_NOTIFICATION,
+                    SAP_QM_USAGE_DECISION,
+                    SAP_QM_INSPECTION_RESULT,
+                    SAP_QM_DEFECT -> {
+                SapEntitySetTarget sap = SapEntitySetTarget.of(
+                        t.type(),
+                        new SapODataClient(
+                                http,
+                                base,
+                                t.sapClient(),
+                                TargetAuth.of(resolved, http, "APIKey"),
+                                t.csrfFetchBackoff(),
+                                Clock.systemUTC()));
+                // quality notifications take items (an NCR's parts)
+                yield t.type() == TargetType.SAP_QM_NOTIFICATION ? new SapQualityNotificationItems(sap) : sap;
+            }
             case MAXIMO_WORK_ORDER -> new MaximoWorkOrderClient(http, base, TargetAuth.of(resolved, http, "apikey"));
-            case ORACLE_WORK_ORDER, ORACLE_QUALITY_ISSUE -> OracleFusionClient.of(t.getType(), http, base,
-                    TargetAuth.of(resolved, http, "apikey"));
-            case WEBHOOK -> new CmmsWebhookClient(http, base + (t.getPath() == null ? "" : t.getPath()),
-                    TargetAuth.of(resolved, http, "X-API-Key"), t.getSigningSecret(), t.getDocumentNumberField());
+            case ORACLE_WORK_ORDER, ORACLE_QUALITY_ISSUE ->
+                OracleFusionClient.of(t.type(), http, base, TargetAuth.of(resolved, http, "apikey"));
+            case WEBHOOK ->
+                new CmmsWebhookClient(
+                        http,
+                        base + (t.path() == null ? "" : t.path()),
+                        TargetAuth.of(resolved, http, "X-API-Key"),
+                        t.signingSecret(),
+                        t.documentNumberField());
         };
-    }
-
-    private static EnterpriseProperties.Target copyWithUrl(EnterpriseProperties.Target t, String url) {
-        EnterpriseProperties.Target c = new EnterpriseProperties.Target();
-        c.setType(t.getType());
-        c.setUrl(url);
-        c.setAuth(t.getAuth());
-        c.setUsername(t.getUsername());
-        c.setPassword(t.getPassword());
-        c.setTokenUrl(t.getTokenUrl());
-        c.setClientId(t.getClientId());
-        c.setClientSecret(t.getClientSecret());
-        c.setApiKey(t.getApiKey());
-        return c;
     }
 }

@@ -2,7 +2,6 @@ package io.visionhub.enterprise;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,11 +48,13 @@ public final class HttpTransport {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
-            throw DeliveryException.transientFailure(targetName + ": no answer from " + request.method() + " "
-                    + request.uri() + " within " + timeout.toMillis() + " ms (will look the document up before retrying)", e);
+            throw DeliveryException.transientFailure(
+                    targetName + ": no answer from " + request.method() + " " + request.uri() + " within "
+                            + timeout.toMillis() + " ms (will look the document up before retrying)",
+                    e);
         } catch (IOException e) {
-            throw DeliveryException.transientFailure(targetName + ": " + request.method() + " " + request.uri()
-                    + " failed: " + e, e);
+            throw DeliveryException.transientFailure(
+                    targetName + ": " + request.method() + " " + request.uri() + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DeliveryException.transientFailure(targetName + ": interrupted while calling " + request.uri(), e);
@@ -67,7 +68,7 @@ public final class HttpTransport {
         DeliveryException e = new DeliveryException(message, PERMANENT.contains(status), status, null);
         response.headers().firstValue("Retry-After").ifPresent(v -> {
             try {
-                e.withRetryAfter(java.time.Duration.ofSeconds(Long.parseLong(v.trim())));
+                e.withRetryAfter(Duration.ofSeconds(Long.parseLong(v.trim())));
             } catch (NumberFormatException notSeconds) {
                 // an HTTP date: the backoff applies
             }
@@ -110,7 +111,8 @@ public final class HttpTransport {
             }
             JsonNode oracle = n.path("o:errorDetails");
             if (oracle.isArray() && !oracle.isEmpty()) {
-                return oracle.get(0).path("o:errorCode").asText("") + " " + oracle.get(0).path("detail").asText("");
+                return oracle.get(0).path("o:errorCode").asText("") + " "
+                        + oracle.get(0).path("detail").asText("");
             }
             return abbreviate(body);
         } catch (IOException e) {

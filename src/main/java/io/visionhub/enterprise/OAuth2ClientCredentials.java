@@ -2,7 +2,6 @@ package io.visionhub.enterprise;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -33,14 +32,22 @@ public final class OAuth2ClientCredentials {
         if (token == null || System.currentTimeMillis() > expiresAtMillis) {
             HttpResponse<String> r = http.send(http.request(tokenUrl)
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                            (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8)))
+                    .header(
+                            "Authorization",
+                            "Basic "
+                                    + Base64.getEncoder()
+                                            .encodeToString(
+                                                    (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8)))
                     .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id="
                             + URLEncoder.encode(clientId, StandardCharsets.UTF_8)))
                     .build());
             if (r.statusCode() != 200) {
-                throw new DeliveryException(http.targetName() + ": OAuth2 token request to " + tokenUrl + " answered "
-                        + r.statusCode() + ": " + r.body() + " (check client id and secret)", false, r.statusCode(), null);
+                throw new DeliveryException(
+                        http.targetName() + ": OAuth2 token request to " + tokenUrl + " answered " + r.statusCode()
+                                + ": " + r.body() + " (check client id and secret)",
+                        false,
+                        r.statusCode(),
+                        null);
             }
             try {
                 JsonNode n = JSON.readTree(r.body());
@@ -48,7 +55,8 @@ public final class OAuth2ClientCredentials {
                 long lifetime = n.path("expires_in").asLong(300);
                 expiresAtMillis = System.currentTimeMillis() + Math.max(1, lifetime - 30) * 1000;
             } catch (IOException e) {
-                throw DeliveryException.transientFailure(http.targetName() + ": token answer is not JSON: " + r.body(), e);
+                throw DeliveryException.transientFailure(
+                        http.targetName() + ": token answer is not JSON: " + r.body(), e);
             }
         }
         return token;

@@ -13,8 +13,12 @@ public final class TargetAuth {
     private final String apiKey;
     private final OAuth2ClientCredentials oauth;
 
-    private TargetAuth(EnterpriseProperties.AuthType type, String basicHeader, String apiKeyHeader, String apiKey,
-                       OAuth2ClientCredentials oauth) {
+    private TargetAuth(
+            EnterpriseProperties.AuthType type,
+            String basicHeader,
+            String apiKeyHeader,
+            String apiKey,
+            OAuth2ClientCredentials oauth) {
         this.type = type;
         this.basicHeader = basicHeader;
         this.apiKeyHeader = apiKeyHeader;
@@ -27,8 +31,12 @@ public final class TargetAuth {
     }
 
     public static TargetAuth basic(String user, String password) {
-        return new TargetAuth(EnterpriseProperties.AuthType.BASIC, "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)), null, null, null);
+        return new TargetAuth(
+                EnterpriseProperties.AuthType.BASIC,
+                "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)),
+                null,
+                null,
+                null);
     }
 
     public static TargetAuth apiKey(String headerName, String key) {
@@ -41,12 +49,13 @@ public final class TargetAuth {
 
     /** From a target's configuration; the API key header is the system's own (Maximo: apikey). */
     public static TargetAuth of(EnterpriseProperties.Target t, HttpTransport http, String apiKeyHeader) {
-        return switch (t.getAuth() == null ? EnterpriseProperties.AuthType.NONE : t.getAuth()) {
+        return switch (t.auth() == null ? EnterpriseProperties.AuthType.NONE : t.auth()) {
             case NONE -> none();
-            case BASIC -> basic(t.getUsername(), t.getPassword());
-            case APIKEY -> apiKey(apiKeyHeader, t.getApiKey());
-            case OAUTH2 -> oauth2(new OAuth2ClientCredentials(http, absolute(t.getUrl(), t.getTokenUrl()),
-                    t.getClientId(), t.getClientSecret()));
+            case BASIC -> basic(t.username(), t.password());
+            case APIKEY -> apiKey(apiKeyHeader, t.apiKey());
+            case OAUTH2 ->
+                oauth2(new OAuth2ClientCredentials(
+                        http, absolute(t.url(), t.tokenUrl()), t.clientId(), t.clientSecret()));
         };
     }
 

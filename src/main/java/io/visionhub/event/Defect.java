@@ -7,6 +7,5 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record Defect(String defectClass, double confidence, Box box) {
 
     /** Axis-aligned box in original-frame pixels: top-left corner, width, height. */
-    public record Box(int x, int y, int width, int height) {
-    }
+    public record Box(int x, int y, int width, int height) {}
 }

@@ -16,8 +16,7 @@ public final class EventIds {
     /** Milliseconds since 1970 in the upper 48 bits, a 12-bit counter below: strictly increasing per JVM. */
     private static final AtomicLong LAST = new AtomicLong();
 
-    private EventIds() {
-    }
+    private EventIds() {}
 
     /** A new time-ordered id, e.g. {@code 0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a6b}. */
     public static String newId() {

@@ -7,5 +7,4 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * a link to fetch it, and the same for the annotated copy where one was drawn.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ImageRef(String sha256, String uri, String annotatedSha256, String annotatedUri, int width, int height) {
-}
+public record ImageRef(String sha256, String uri, String annotatedSha256, String annotatedUri, int width, int height) {}

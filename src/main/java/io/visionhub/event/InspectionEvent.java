@@ -1,7 +1,6 @@
 package io.visionhub.event;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -53,24 +52,75 @@ public record InspectionEvent(
 
     /** A copy with the production context set (and its status). */
     public InspectionEvent withContext(ProductionContext ctx) {
-        return new InspectionEvent(schemaVersion, id, station, camera, line, captureTime, inferenceTime, model, result,
-                defects, anomalyScore, image, ctx, ctx == null ? ContextStatus.MISSING : ContextStatus.APPLIED,
-                partId, latency);
+        return new InspectionEvent(
+                schemaVersion,
+                id,
+                station,
+                camera,
+                line,
+                captureTime,
+                inferenceTime,
+                model,
+                result,
+                defects,
+                anomalyScore,
+                image,
+                ctx,
+                ctx == null ? ContextStatus.MISSING : ContextStatus.APPLIED,
+                partId,
+                latency);
     }
 
     /** A copy with the image reference set (once the frame is stored by content hash). */
     public InspectionEvent withImage(ImageRef ref) {
-        return new InspectionEvent(schemaVersion, id, station, camera, line, captureTime, inferenceTime, model, result,
-                defects, anomalyScore, ref, context, contextStatus, partId, latency);
+        return new InspectionEvent(
+                schemaVersion,
+                id,
+                station,
+                camera,
+                line,
+                captureTime,
+                inferenceTime,
+                model,
+                result,
+                defects,
+                anomalyScore,
+                ref,
+                context,
+                contextStatus,
+                partId,
+                latency);
     }
 
     /** A copy with the part id set (PLC-triggered capture). */
     public InspectionEvent withPartId(String part) {
-        return new InspectionEvent(schemaVersion, id, station, camera, line, captureTime, inferenceTime, model, result,
-                defects, anomalyScore, image, context, contextStatus, part, latency);
+        return new InspectionEvent(
+                schemaVersion,
+                id,
+                station,
+                camera,
+                line,
+                captureTime,
+                inferenceTime,
+                model,
+                result,
+                defects,
+                anomalyScore,
+                image,
+                context,
+                contextStatus,
+                part,
+                latency);
     }
 
-    public enum Verdict { OK, NG, UNCERTAIN }
+    public enum Verdict {
+        OK,
+        NG,
+        UNCERTAIN
+    }
 
-    public enum ContextStatus { APPLIED, MISSING }
+    public enum ContextStatus {
+        APPLIED,
+        MISSING
+    }
 }

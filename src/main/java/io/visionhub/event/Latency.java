@@ -1,5 +1,4 @@
 package io.visionhub.event;
 
 /** Where the time of one inspection went, in milliseconds. */
-public record Latency(double decodeMs, double preprocessMs, double inferenceMs, double postprocessMs, double totalMs) {
-}
+public record Latency(double decodeMs, double preprocessMs, double inferenceMs, double postprocessMs, double totalMs) {}

@@ -1,7 +1,6 @@
 package io.visionhub.event;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.Map;
 
@@ -38,6 +37,5 @@ public record ProductionContext(
 
     /** Lower and upper specification limits with a target, in a unit. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Limit(Double lsl, Double target, Double usl, String unit) {
-    }
+    public record Limit(Double lsl, Double target, Double usl, String unit) {}
 }

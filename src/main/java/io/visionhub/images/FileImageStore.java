@@ -76,6 +76,19 @@ public class FileImageStore implements ImageStore {
         }
     }
 
+    /** Removes the image stored under this hash (retention); false when there was none. */
+    public boolean delete(String sha256) {
+        if (sha256 == null || !SHA256_HEX.matcher(sha256).matches()) {
+            return false;
+        }
+        Path p = pathOf(sha256);
+        try {
+            return Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete image " + sha256 + " at " + p, e);
+        }
+    }
+
     private Path pathOf(String hash) {
         return root.resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash);
     }

@@ -28,15 +28,20 @@ public class ImageRestRoutes {
             @Override
             public void configure() {
                 ApiErrorHandling.install(this);
-                rest("/images").description("Stored frames by SHA-256")
-                        .get("/{sha256}").id("images-get").bindingMode(RestBindingMode.off).produces("image/png,image/jpeg")
+                rest("/images")
+                        .description("Stored frames by SHA-256")
+                        .get("/{sha256}")
+                        .id("images-get")
+                        .bindingMode(RestBindingMode.off)
+                        .produces("image/png,image/jpeg")
                         .description("The frame (or annotated frame) stored under this SHA-256. Roles: "
                                 + String.join(", ", ApiRoles.ALL) + ".")
                         .to("direct:images-get");
-                from("direct:images-get").routeId("images-get-run").process(e -> {
+                from("direct:images-get").routeId("rest-images-get").process(e -> {
                     String sha = e.getMessage().getHeader("sha256", String.class);
-                    byte[] bytes = store.get(sha).orElseThrow(() -> new ApiException(404, "not_found",
-                            "no image stored under " + sha, "sha256"));
+                    byte[] bytes = store.get(sha)
+                            .orElseThrow(
+                                    () -> new ApiException(404, "not_found", "no image stored under " + sha, "sha256"));
                     e.getMessage().setBody(bytes);
                     e.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType(bytes));
                     e.getMessage().setHeader("Cache-Control", "public, max-age=31536000, immutable");

@@ -1,13 +1,12 @@
 package io.visionhub.images;
 
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import java.nio.file.Path;
 
 /** The {@code imageStore} bean: a {@link FileImageStore} under {@code visionhub.images.root} (data/images). */
 @Configuration(proxyBeanMethods = false)

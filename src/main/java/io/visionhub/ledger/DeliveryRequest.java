@@ -8,5 +8,4 @@ package io.visionhub.ledger;
  * @param key          idempotency key sent to the target as the external reference (usually the inspection id,
  *                     or a rule's window key when one document covers several inspections)
  */
-public record DeliveryRequest(String target, String documentType, String key) {
-}
+public record DeliveryRequest(String target, String documentType, String key) {}

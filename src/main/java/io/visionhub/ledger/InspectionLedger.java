@@ -1,7 +1,6 @@
 package io.visionhub.ledger;
 
 import io.visionhub.event.InspectionEvent;
-
 import java.util.List;
 
 /**

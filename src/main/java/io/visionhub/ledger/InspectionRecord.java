@@ -4,7 +4,6 @@ import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.ProductionContext;
 import io.visionhub.ledger.LedgerWrite.SqlRow;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,8 +25,7 @@ public final class InspectionRecord {
             + "status, attempts, next_attempt_at, created_at, updated_at) VALUES (?,?,?,?,'PENDING',0,?,?,?) "
             + "ON CONFLICT DO NOTHING";
 
-    private InspectionRecord() {
-    }
+    private InspectionRecord() {}
 
     /** Checks what the ledger cannot record; throws IllegalArgumentException naming the field. */
     public static void validate(InspectionEvent e, List<DeliveryRequest> deliveries) {
@@ -39,8 +37,8 @@ public final class InspectionRecord {
         require(e.station() != null && !e.station().isBlank(), e, "station");
         for (DeliveryRequest d : deliveries) {
             if (d == null || blank(d.target()) || blank(d.documentType()) || blank(d.key())) {
-                throw new IllegalArgumentException("inspection " + e.id() + ": delivery " + d
-                        + " needs target, documentType and key");
+                throw new IllegalArgumentException(
+                        "inspection " + e.id() + ": delivery " + d + " needs target, documentType and key");
             }
         }
     }
@@ -51,8 +49,8 @@ public final class InspectionRecord {
 
     private static void require(boolean ok, InspectionEvent e, String what) {
         if (!ok) {
-            throw new IllegalArgumentException("inspection event " + e.id() + " cannot be recorded: missing or bad "
-                    + what);
+            throw new IllegalArgumentException(
+                    "inspection event " + e.id() + " cannot be recorded: missing or bad " + what);
         }
     }
 
@@ -63,19 +61,40 @@ public final class InspectionRecord {
         String bodyJson = "{\"deliveries\":" + CanonicalJson.write(deliveries) + ",\"event\":" + eventJson + "}";
         List<SqlRow> rows = new ArrayList<>();
         ProductionContext ctx = e.context();
-        rows.add(SqlRow.of(INSERT_INSPECTION, e.id(), SqlRow.SEQUENCE, e.station(), e.camera(), e.line(),
-                ctx == null ? null : ctx.productionOrder(), ctx == null ? null : ctx.batch(),
-                ctx == null ? null : ctx.shift(), ctx == null ? null : ctx.product(), e.result().name(),
-                ts(e.captureTime()), ts(e.inferenceTime()),
-                e.model() == null ? null : e.model().name(), e.model() == null ? null : e.model().version(),
-                e.model() == null ? null : e.model().sha256(), e.anomalyScore(), e.partId(),
-                e.image() == null ? null : e.image().sha256(), e.image() == null ? null : e.image().annotatedSha256(),
+        rows.add(SqlRow.of(
+                INSERT_INSPECTION,
+                e.id(),
+                SqlRow.SEQUENCE,
+                e.station(),
+                e.camera(),
+                e.line(),
+                ctx == null ? null : ctx.productionOrder(),
+                ctx == null ? null : ctx.batch(),
+                ctx == null ? null : ctx.shift(),
+                ctx == null ? null : ctx.product(),
+                e.result().name(),
+                ts(e.captureTime()),
+                ts(e.inferenceTime()),
+                e.model() == null ? null : e.model().name(),
+                e.model() == null ? null : e.model().version(),
+                e.model() == null ? null : e.model().sha256(),
+                e.anomalyScore(),
+                e.partId(),
+                e.image() == null ? null : e.image().sha256(),
+                e.image() == null ? null : e.image().annotatedSha256(),
                 eventJson));
         int i = 0;
         for (Defect d : e.defects()) {
             Defect.Box b = d.box();
-            rows.add(SqlRow.of(INSERT_DEFECT, e.id(), i++, d.defectClass(), d.confidence(),
-                    b == null ? null : b.x(), b == null ? null : b.y(), b == null ? null : b.width(),
+            rows.add(SqlRow.of(
+                    INSERT_DEFECT,
+                    e.id(),
+                    i++,
+                    d.defectClass(),
+                    d.confidence(),
+                    b == null ? null : b.x(),
+                    b == null ? null : b.y(),
+                    b == null ? null : b.width(),
                     b == null ? null : b.height()));
         }
         OffsetDateTime t = ts(now);

@@ -1,15 +1,18 @@
 package io.visionhub.ledger;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.LedgerWrite.SqlRow;
+import io.visionhub.ledger.heads.KeyRotation;
+import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
+import io.visionhub.ledger.heads.RecordMac;
 import io.visionhub.ledger.heads.SignedTreeHead;
 import io.visionhub.ledger.heads.TreeHeadSigner;
 import io.visionhub.ledger.merkle.MerkleFrontier;
 import io.visionhub.ledger.merkle.MerkleHash;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
+import io.visionhub.ledger.verify.Finding;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,15 +26,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ledger on SQL (H2 or PostgreSQL) with group commit: appenders enqueue, one writer thread takes
@@ -44,34 +52,45 @@ import java.util.function.Consumer;
  * then one of two syncer threads forces the file once for every commit written since the last fsync began and only
  * then acknowledges them (in commit order), while the writer already inserts the next batch. An appender is still answered only when
  * its record is on disk; other database sessions may read a committed record a flush earlier than that.
+ * <p>
+ * Each leaf carries a record MAC ({@link RecordMac}, key in the signing keystore). Before a head is signed, the
+ * writer reads back every leaf the head adds and checks its MAC; at start (and after a failed commit) it checks the
+ * leaves since the last head. A leaf without a valid MAC (someone inserted a row, or took the sequence number the
+ * writer was about to use) raises the {@linkplain #tamperAlarm() tamper alarm}: logged at ERROR with the seq, metric
+ * {@code visionhub.ledger.tamper.alarm} = 1, and the ledger stops (appends refused, no head signed over the foreign
+ * row) until an operator has removed the row and restarted the hub.
+ * <p>
+ * This class is the writer (queue, group commit, when a head is due, key rotation) and the ledger's state; its
+ * helpers each own one concern: {@link H2FileSync} the fsync pipeline, {@link TreeHeadWriter} signing and inserting
+ * heads and the record-MAC check, {@link HeadPublisher} handing durable heads to the heads file and
+ * {@code ledger:heads}, {@link StoredLog} reading and checking the stored log at start.
  */
 public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcInspectionLedger.class);
     static final String INSERT_LEAF = "INSERT INTO ledger_leaf (seq, record_type, record_id, leaf_hash, entry, "
-            + "recorded_at) VALUES (?,?,?,?,?,?)";
-    static final String INSERT_HEAD = "INSERT INTO ledger_tree_head (tree_size, root_hash, signed_at, key_id, "
-            + "algorithm, signature) VALUES (?,?,?,?,?,?)";
+            + "recorded_at, mac) VALUES (?,?,?,?,?,?,?)";
 
     private final DataSource dataSource;
     private final LedgerProperties props;
     private final TreeHeadSigner signer;
+    /** per-record MAC; null only where the signer holds none (a bare test signer): then nothing is checked */
+    private final RecordMac mac;
+
+    private final TreeHeadWriter headWriter;
     private final Clock clock;
     private final BlockingQueue<Pending> queue;
-    private final List<Consumer<SignedTreeHead>> headListeners = new CopyOnWriteArrayList<>();
-    /** publishes heads (file, MQTT) in order, off the writer thread: a slow broker never delays a commit */
-    private final java.util.concurrent.ExecutorService publisher = java.util.concurrent.Executors
-            .newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "ledger-head-publisher");
-                t.setDaemon(true);
-                return t;
-            });
-    private final java.util.Queue<CompletableFuture<SignedTreeHead>> headRequests =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** publishes heads (file, ledger:heads) in order, off the writer thread: a slow broker never delays a commit */
+    private final HeadPublisher headPublisher = new HeadPublisher();
 
-    private final java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder committedRecords = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder commitNanos = new java.util.concurrent.atomic.LongAdder();
+    private final Queue<CompletableFuture<SignedTreeHead>> headRequests = new ConcurrentLinkedQueue<>();
+    private final Queue<RotationRequest> rotationRequests = new ConcurrentLinkedQueue<>();
+
+    private record RotationRequest(String actor, String reason, CompletableFuture<KeyRotation> done) {}
+
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder committedRecords = new LongAdder();
+    private final LongAdder commitNanos = new LongAdder();
     private volatile boolean running;
     private Thread writer;
     private boolean h2;
@@ -83,17 +102,31 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private volatile SignedTreeHead latestHead;
     /** writer thread: the newest head committed, maybe not yet forced to disk and published */
     private SignedTreeHead lastCommittedHead;
+    /** first seq that must carry a record MAC (earlier ones were written before Flyway V6: covered by heads only) */
+    private long macFrom;
+
+    private volatile TamperAlarm tamperAlarm;
+
+    /**
+     * A record in the log that this hub did not write (no valid record MAC at its seq).
+     *
+     * @param seq     the first foreign record
+     * @param message what was found and what to do
+     * @param raised  when the writer found it
+     */
+    public record TamperAlarm(long seq, String message, Instant raised) {}
 
     public JdbcInspectionLedger(DataSource dataSource, LedgerProperties props, TreeHeadSigner signer, Clock clock) {
         this.dataSource = dataSource;
         this.props = props;
-        this.signer = props.getHeads().isEnabled() ? signer : null;
+        this.signer = props.heads().enabled() ? signer : null;
+        this.mac = signer instanceof KeystoreTreeHeadSigner k ? k.recordMac() : null;
+        this.headWriter = new TreeHeadWriter(this.signer, mac);
         this.clock = clock;
-        this.queue = new ArrayBlockingQueue<>(props.getQueueCapacity());
+        this.queue = new ArrayBlockingQueue<>(props.queueCapacity());
     }
 
-    private record Pending(LedgerWrite write, CompletableFuture<LedgerReceipt> done) {
-    }
+    private record Pending(LedgerWrite write, CompletableFuture<LedgerReceipt> done) {}
 
     /** Group commits so far, the records they held and the time they took (writer thread, sync included). */
     public record Stats(long commits, long records, long commitNanos) {
@@ -111,22 +144,38 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     /** Publishes the ledger's figures to Micrometer (visionhub.ledger.*). */
-    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
-        io.micrometer.core.instrument.FunctionCounter.builder("visionhub.ledger.commits", commits, LongAdder::sum)
-                .description("group commits of the ledger writer").register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("visionhub.ledger.records", committedRecords,
-                LongAdder::sum).description("records committed").register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("visionhub.ledger.commit.seconds", commitNanos,
-                a -> a.sum() / 1e9).description("time spent committing (sync included)").register(meters);
-        io.micrometer.core.instrument.Gauge.builder("visionhub.ledger.queue", queue, BlockingQueue::size)
-                .description("appends waiting for the writer").register(meters);
-        io.micrometer.core.instrument.Gauge.builder("visionhub.ledger.size", this, l -> l.nextSeq)
-                .description("records in the log").register(meters);
+    public void bindMetrics(MeterRegistry meters) {
+        FunctionCounter.builder("visionhub.ledger.commits", commits, LongAdder::sum)
+                .description("group commits of the ledger writer")
+                .register(meters);
+        FunctionCounter.builder("visionhub.ledger.records", committedRecords, LongAdder::sum)
+                .description("records committed")
+                .register(meters);
+        FunctionCounter.builder("visionhub.ledger.commit.seconds", commitNanos, a -> a.sum() / 1e9)
+                .description("time spent committing (sync included)")
+                .register(meters);
+        Gauge.builder("visionhub.ledger.queue", queue, BlockingQueue::size)
+                .description("appends waiting for the writer")
+                .register(meters);
+        Gauge.builder("visionhub.ledger.size", this, l -> l.nextSeq)
+                .description("records in the log")
+                .register(meters);
+        Gauge.builder("visionhub.ledger.read_only", this, l -> l.readOnly == null ? 0 : 1)
+                .description("1 when the stored log failed its check and new records are refused")
+                .register(meters);
+        Gauge.builder("visionhub.ledger.tamper.alarm", this, l -> l.tamperAlarm == null ? 0 : 1)
+                .description("1 when the log holds a record this hub did not write (ledger stopped)")
+                .register(meters);
     }
 
     /** Called for each signed head after its transaction committed (heads file, MQTT, API cache). */
     public void addHeadListener(Consumer<SignedTreeHead> listener) {
-        headListeners.add(listener);
+        headPublisher.add(listener);
+    }
+
+    /** Stops calling a listener (a ledger:heads consumer that stops). */
+    public void removeHeadListener(Consumer<SignedTreeHead> listener) {
+        headPublisher.remove(listener);
     }
 
     public synchronized void start() {
@@ -135,57 +184,164 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
         try {
             loadState();
-            startSyncer();
+            if (readOnly != null) {
+                return; // no writer, no syncer: verification, proofs and reads go on; appends are refused
+            }
+            if (h2 && props.h2SyncEachCommit()) {
+                h2Sync = H2FileSync.start(dataSource, this::acknowledge);
+            }
         } catch (SQLException e) {
             throw new LedgerException("cannot open the ledger tables (did Flyway run?): " + e.getMessage(), e);
         }
         lastHeadAt = clock.instant();
+        headPublisher.start();
         running = true;
+        // one thread of its own for the ledger's life, not a pool from Camel's ExecutorServiceManager: the ledger is
+        // started by Spring before the CamelContext and also runs without one (ledger command); close() stops it
         writer = new Thread(this::writeLoop, "ledger-writer");
         writer.setDaemon(true);
         writer.start();
-        LOG.info("Ledger open on {}: {} records, last signed head at size {}; heads {}", h2 ? "H2" : "PostgreSQL",
-                nextSeq, lastHeadSize, signer == null ? "off" : "signed by key " + signer.keyId());
+        LOG.info(
+                "Ledger open on {}: {} records, last signed head at size {}; heads {}; record MACs {}",
+                h2 ? "H2" : "PostgreSQL",
+                nextSeq,
+                lastHeadSize,
+                signer == null ? "off" : "signed by key " + signer.keyId(),
+                mac == null ? "off" : "from seq " + macFrom);
+    }
+
+    /** The tamper alarm, or null when every record since the last signed head is the hub's own. */
+    public TamperAlarm tamperAlarm() {
+        return tamperAlarm;
+    }
+
+    private void raiseAlarm(long seq, String what) {
+        TamperAlarm a = new TamperAlarm(
+                seq,
+                "TAMPER ALARM: ledger record seq " + seq + " was not written by this hub ("
+                        + what
+                        + "). The ledger has stopped: no record is appended and no head is signed over it. Find who "
+                        + "wrote it (database audit log), remove the row(s) from seq " + seq
+                        + " on, then restart the hub; "
+                        + "the ledger command 'verify' names every foreign record",
+                clock.instant());
+        if (tamperAlarm == null) {
+            tamperAlarm = a;
+            LOG.error(a.message());
+        }
+    }
+
+    private LedgerException halted(String what) {
+        return new LedgerException(what + " not recorded: " + tamperAlarm.message());
+    }
+
+    /**
+     * Checks the record MAC of each leaf with from <= seq < to (the rows a head is about to cover, or those since
+     * the last head at start); raises the alarm at the first foreign one and returns false.
+     */
+    private boolean ownLeaves(Connection c, long from, long to) throws SQLException {
+        TreeHeadWriter.ForeignLeaf foreign = headWriter.firstForeignLeaf(c, from, to, macFrom);
+        if (foreign != null) {
+            raiseAlarm(foreign.seq(), foreign.why());
+            return false;
+        }
+        return true;
     }
 
     private long storedCount() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_leaf")) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_leaf")) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    /** Reads the sequence, the tree's right edge and the latest head from the database (start, and after a failure). */
+    /**
+     * Reads the sequence, the tree's right edge and the latest head from the database (start, and after a failure),
+     * and checks that the stored log still continues what was signed: no record missing, the latest head not beyond
+     * the log and its root the root of the stored leaf hashes at its size. A log that fails opens read-only
+     * ({@link #readOnly()}) instead of failing the start: appending on top of it would sign the damage into the
+     * next head, while verification and proofs are exactly what the operator needs now.
+     * It also checks the record MACs of the leaves since the latest head: a conflict on insert leaves the writer here, and
+     * a row someone else inserted at the writer's next seq raises the tamper alarm instead of being adopted.
+     */
     private void loadState() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             h2 = c.getMetaData().getDatabaseProductName().toLowerCase().contains("h2");
-            MerkleFrontier f = new MerkleFrontier();
-            long expected = 0;
-            try (Statement st = c.createStatement()) {
-                st.setFetchSize(10_000);
-                try (ResultSet rs = st.executeQuery("SELECT seq, leaf_hash FROM ledger_leaf ORDER BY seq")) {
-                    while (rs.next()) {
-                        long seq = rs.getLong(1);
-                        if (seq != expected) {
-                            throw new LedgerException("ledger_leaf has no record " + expected + " (next is " + seq
-                                    + "): the log was altered; run the ledger verification before appending");
-                        }
-                        f.append(MerkleHash.unhex(rs.getString(2)));
-                        expected++;
-                    }
-                }
-                try (ResultSet rs = st.executeQuery("SELECT tree_size, root_hash, signed_at, key_id, algorithm, "
-                        + "signature FROM ledger_tree_head ORDER BY tree_size DESC LIMIT 1")) {
-                    if (rs.next()) {
-                        latestHead = JdbcLedgerReader.head(rs);
-                        lastHeadSize = latestHead.treeSize();
-                    }
-                }
-            }
+            StoredLog log = StoredLog.read(c);
+            SignedTreeHead head = log.head();
+            Finding damage = log.damage();
+            long expected = log.valid();
+            long stored = log.stored();
+            long firstMac = log.firstMac();
+            MerkleFrontier f = log.frontier();
+            latestHead = head;
+            lastHeadSize = head == null ? 0 : head.treeSize();
             frontier = f;
-            nextSeq = expected;
+            nextSeq = damage == null ? expected : stored;
+            if (damage != null && readOnly == null) {
+                readOnly = new ReadOnly(damage, clock.instant());
+                LOG.error(
+                        "Ledger opened READ-ONLY on {}: {}. New records are refused (the inspection route keeps "
+                                + "each refused event in visionhub.failed-dir); verification and proofs still work. What to "
+                                + "do: {}",
+                        h2 ? "H2" : "PostgreSQL",
+                        damage,
+                        ReadOnly.ACTION);
+            }
+            if (damage == null) {
+                // a log written before V6 has no MAC at all: its records are legacy, every later one carries a MAC
+                macFrom = firstMac >= 0 ? firstMac : expected;
+                if (firstMac > lastHeadSize && lastHeadSize > 0 && firstMac < expected && tamperAlarm == null) {
+                    LOG.warn(
+                            "Ledger records {}..{} carry no record MAC and no signed head covers them: accepted as "
+                                    + "written before Flyway V6",
+                            lastHeadSize,
+                            firstMac - 1);
+                }
+                ownLeaves(c, lastHeadSize, expected);
+            }
         }
+    }
+
+    /**
+     * Why the ledger refuses new records: what the check of the stored log at start (or after a failed commit) found,
+     * and since when. Health, metrics and every refused append name it.
+     */
+    public record ReadOnly(Finding problem, Instant since) {
+        /** What the operator does about it (log line, health, API answers, docs/ledger.md). */
+        public static final String ACTION = "run GET /api/ledger/verify (or the ledger command verify) to see every "
+                + "problem, secure the evidence and investigate who changed the database, then restore the ledger "
+                + "database from the latest backup that verifies (check it against the published heads file) and "
+                + "restart; re-import the refused inspections from visionhub.failed-dir";
+
+        /** Short pointer for each refused record (the full action is logged once, at start). */
+        public static final String SEE =
+                "see health 'ledger' and GET /api/ledger/verify (docs/ledger.md, read-only " + "ledger)";
+
+        public String describe() {
+            return "ledger is read-only since " + since + " because " + problem;
+        }
+    }
+
+    private volatile ReadOnly readOnly;
+
+    /** Null while the ledger accepts records; otherwise why it does not. */
+    public ReadOnly readOnly() {
+        return readOnly;
+    }
+
+    /**
+     * When a signed head covering every record committed now is due at the latest (heads every {@code heads.every},
+     * or sooner after {@code heads.every-records}); null when none will come (heads off, ledger read-only or closed).
+     */
+    public Instant nextHeadDue() {
+        if (signer == null || readOnly != null || !running) {
+            return null;
+        }
+        SignedTreeHead h = latestHead;
+        return (h == null ? clock.instant() : h.signedAt()).plus(props.heads().every());
     }
 
     @Override
@@ -201,9 +357,17 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     /** Enqueues without waiting; the future completes when the record is committed. */
     public CompletableFuture<LedgerReceipt> submit(LedgerWrite write) {
+        ReadOnly ro = readOnly;
+        if (ro != null) {
+            throw new LedgerException(
+                    write.type() + " " + write.recordId() + " not recorded: " + ro.describe() + "; " + ReadOnly.SEE);
+        }
         if (!running) {
-            throw new LedgerException("ledger is not running: " + write.type() + " " + write.recordId()
-                    + " not recorded");
+            throw new LedgerException(
+                    "ledger is not running: " + write.type() + " " + write.recordId() + " not recorded");
+        }
+        if (tamperAlarm != null) {
+            throw halted(write.type() + " " + write.recordId());
         }
         Pending p = new Pending(write, new CompletableFuture<>());
         try {
@@ -217,7 +381,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     private LedgerReceipt await(CompletableFuture<LedgerReceipt> f, LedgerWrite write) {
         try {
-            return f.get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(props.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LedgerException("interrupted while waiting for " + write.type() + " " + write.recordId()
@@ -230,7 +394,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             throw new LedgerException(write.type() + " " + write.recordId() + " not recorded: " + c.getMessage(), c);
         } catch (TimeoutException e) {
             throw new LedgerException(write.type() + " " + write.recordId() + " not committed within "
-                    + props.getAppendTimeout() + " (database slow or down; it may still commit)");
+                    + props.appendTimeout() + " (database slow or down; it may still commit)");
         }
     }
 
@@ -244,7 +408,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     private void writeLoop() {
-        List<Pending> batch = new ArrayList<>(props.getBatchMaxRecords());
+        List<Pending> batch = new ArrayList<>(props.batchMaxRecords());
         while (running || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -252,10 +416,17 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                     signHeadIfDue(false);
                 } else {
                     batch.add(first);
-                    queue.drainTo(batch, props.getBatchMaxRecords() - 1);
-                    writeBatch(batch);
+                    queue.drainTo(batch, props.batchMaxRecords() - 1);
+                    if (tamperAlarm != null) {
+                        batch.forEach(p -> p.done()
+                                .completeExceptionally(halted(
+                                        p.write().type() + " " + p.write().recordId())));
+                    } else {
+                        writeBatch(batch);
+                    }
                 }
                 serveHeadRequests();
+                serveRotations();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -271,31 +442,66 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     private void writeBatch(List<Pending> batch) {
+        ReadOnly ro = readOnly;
+        if (ro != null) { // a re-read after a failed commit found the log damaged: queued records are refused too
+            batch.forEach(p -> p.done()
+                    .completeExceptionally(new LedgerException(p.write().type() + " "
+                            + p.write().recordId() + " not recorded: " + ro.describe() + "; " + ReadOnly.SEE)));
+            return;
+        }
         try {
             commit(batch);
+        } catch (LedgerException halted) {
+            if (tamperAlarm == null) {
+                throw halted;
+            }
+            batch.forEach(p -> p.done().completeExceptionally(halted)); // a foreign leaf was found before a head
         } catch (SQLException e) {
             // the outcome of a failed commit may be unknown (connection lost): re-read what the database holds
             try {
                 if (storedCount() != nextSeq) {
+                    // rows beyond the writer's sequence: its own commit whose outcome was unknown (valid MACs), or
+                    // rows someone else inserted (a sequence conflict): loadState raises the tamper alarm for those
                     loadState();
                 }
             } catch (SQLException | RuntimeException reload) {
-                LOG.error("Ledger cannot re-read its state after a failed commit ({}); refusing this batch",
+                LOG.error(
+                        "Ledger cannot re-read its state after a failed commit ({}); refusing this batch",
                         reload.getMessage());
                 batch.forEach(p -> fail(p, e));
+                return;
+            }
+            if (readOnly != null) {
+                batch.forEach(p -> fail(p, e));
+                return;
+            }
+            if (tamperAlarm != null) {
+                batch.forEach(p -> p.done()
+                        .completeExceptionally(
+                                halted(p.write().type() + " " + p.write().recordId())));
                 return;
             }
             if (batch.size() == 1) {
                 fail(batch.get(0), e);
                 return;
             }
-            LOG.warn("Ledger group commit of {} records failed ({}); retrying them one by one", batch.size(),
+            LOG.warn(
+                    "Ledger group commit of {} records failed ({}); retrying them one by one",
+                    batch.size(),
                     e.getMessage());
             for (Pending p : batch) {
+                if (tamperAlarm != null) {
+                    p.done()
+                            .completeExceptionally(
+                                    halted(p.write().type() + " " + p.write().recordId()));
+                    continue;
+                }
                 try {
                     commit(List.of(p));
                 } catch (SQLException e1) {
                     fail(p, e1);
+                } catch (LedgerException e1) {
+                    p.done().completeExceptionally(e1);
                 }
             }
         }
@@ -303,14 +509,17 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     private void fail(Pending p, SQLException e) {
         LedgerWrite w = p.write();
-        LOG.error("Ledger refused {} {}: {} (nothing about it may leave the hub; fix the cause and resend)",
-                w.type(), w.recordId(), e.getMessage());
-        p.done().completeExceptionally(new LedgerException(w.type() + " " + w.recordId() + " not recorded: "
-                + e.getMessage(), e));
+        LOG.error(
+                "Ledger refused {} {}: {} (nothing about it may leave the hub; fix the cause and resend)",
+                w.type(),
+                w.recordId(),
+                e.getMessage());
+        p.done()
+                .completeExceptionally(
+                        new LedgerException(w.type() + " " + w.recordId() + " not recorded: " + e.getMessage(), e));
     }
 
-    private record Committed(Pending pending, LedgerReceipt receipt) {
-    }
+    private record Committed(Pending pending, LedgerReceipt receipt) {}
 
     private void commit(List<Pending> batch) throws SQLException {
         long t0 = System.nanoTime();
@@ -337,6 +546,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                         leaf.setString(4, hex);
                         leaf.setString(5, entry);
                         leaf.setObject(6, InspectionRecord.ts(now));
+                        leaf.setString(7, mac == null ? null : mac.mac(seq, hex));
                         leaf.addBatch();
                         for (SqlRow row : w.rows()) {
                             PreparedStatement ps = side.get(row.sql());
@@ -362,9 +572,13 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                         ps.close();
                     }
                 }
-                if (signer != null && (f.size() - lastHeadSize >= props.getHeads().getEveryRecords()
-                        || !now.isBefore(lastHeadAt.plus(props.getHeads().getEvery())))) {
+                if (signer != null
+                        && (f.size() - lastHeadSize >= props.heads().everyRecords()
+                                || !now.isBefore(lastHeadAt.plus(props.heads().every())))) {
                     head = insertHead(c, f, now);
+                }
+                if (tamperAlarm != null) {
+                    throw halted("batch of " + batch.size() + " records"); // a foreign leaf found before the head
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -380,176 +594,37 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         if (head != null) {
             headCommitted(head);
         }
-        if (syncers.isEmpty()) {
-            acknowledge(done, head); // nothing to force: PostgreSQL, in-memory H2, or h2-sync-each-commit off
+        GroupCommit committed = new GroupCommit(done, head);
+        if (h2Sync == null) {
+            acknowledge(committed); // nothing to force: PostgreSQL, in-memory H2, or h2-sync-each-commit off
         } else {
             // a syncer forces the H2 file while this thread goes on with the next batch
-            handOver(new Unsynced(seq - 1, done, head));
+            h2Sync.handOver(seq - 1, committed);
         }
     }
 
-    private void acknowledge(List<Committed> done, SignedTreeHead head) {
-        for (Committed d : done) {
+    /** A group commit's records and the head signed with it (or null); acknowledged once durable. */
+    private record GroupCommit(List<Committed> done, SignedTreeHead head) {}
+
+    /** The commit is durable (writer thread, or an H2 syncer after its fsync): answer the appenders, publish the head. */
+    private void acknowledge(GroupCommit commit) {
+        for (Committed d : commit.done()) {
             d.pending().done().complete(d.receipt());
         }
-        if (head != null) {
-            headDurable(head);
+        if (commit.head() != null) {
+            headDurable(commit.head());
         }
     }
 
-    /** A group commit H2 holds but has not yet forced to disk; acknowledged by a syncer after the next fsync. */
-    private record Unsynced(long lastSeq, List<Committed> done, SignedTreeHead head) {
-    }
+    /** H2 file with h2-sync-each-commit: forces commits to disk off the writer thread; null: nothing to force */
+    private H2FileSync<GroupCommit> h2Sync;
 
-    // handing over from the writer to the syncers, guarded by syncLock: commits in order, how many were handed over
-    // and how many an fsync has already started for
-    private final java.util.concurrent.locks.ReentrantLock syncLock = new java.util.concurrent.locks.ReentrantLock();
-    private final java.util.concurrent.locks.Condition unsynced = syncLock.newCondition();
-    private final java.util.ArrayDeque<Unsynced> awaitingSync = new java.util.ArrayDeque<>();
-    private long handedOver;
-    private long syncStarted;
-    private long acknowledgedUpTo;
-    private boolean syncersStopping;
-    private static final int SYNCERS = 2;
-    private final List<Thread> syncers = new ArrayList<>();
-
-    /** Writer thread: a commit H2 has written, for the syncers to force and acknowledge. */
-    private void handOver(Unsynced u) {
-        syncLock.lock();
-        try {
-            awaitingSync.add(u);
-            handedOver++;
-            unsynced.signal();
-        } finally {
-            syncLock.unlock();
-        }
-    }
-
-    /**
-     * A syncer: forces the file once for every commit handed over since the last fsync began, then acknowledges
-     * them in commit order. Two syncers run, so a commit written while one fsync is in flight does not wait for it:
-     * the other starts the next fsync at once. An fsync covers the whole file, so whichever finishes makes every
-     * commit handed over before it began durable; acknowledgement (and head publication) stays in order. The
-     * writer never waits for the disk.
-     */
-    private void syncLoop() {
-        while (true) {
-            long covers;
-            long coversSeq;
-            syncLock.lock();
-            try {
-                while (syncStarted == handedOver && !syncersStopping) {
-                    unsynced.awaitUninterruptibly();
-                }
-                if (syncStarted == handedOver) {
-                    return; // stopping, and nothing left to force
-                }
-                covers = handedOver;
-                coversSeq = awaitingSync.peekLast().lastSeq();
-                syncStarted = covers;
-            } finally {
-                syncLock.unlock();
-            }
-            try {
-                forceH2();
-            } catch (SQLException | RuntimeException e) {
-                // committed already: acknowledge, but say that power-loss durability was not confirmed
-                LOG.error("Ledger records up to seq {} committed but H2 could not force them to disk: {} (they "
-                        + "survive a process crash, not a power loss; check the disk)", coversSeq, e.getMessage());
-            }
-            syncLock.lock();
-            try {
-                while (acknowledgedUpTo < covers) {
-                    Unsynced u = awaitingSync.poll();
-                    acknowledgedUpTo++;
-                    acknowledge(u.done(), u.head());
-                }
-            } finally {
-                syncLock.unlock();
-            }
-        }
-    }
-
-    /** syncer thread (opened at start): the H2 database file, forced after commits; null: CHECKPOINT SYNC instead */
-    private volatile java.nio.channels.FileChannel h2File;
-
-    /**
-     * Forces H2's committed data to disk (syncer thread). H2 (WRITE_DELAY=0) has written each commit to its file;
-     * an fsync of that file makes it survive a power loss. Where the file cannot be synced that way (not found,
-     * not Linux), CHECKPOINT SYNC does it (dearer).
-     */
-    private void forceH2() throws SQLException {
-        java.nio.channels.FileChannel file = h2File;
-        if (file != null) {
-            try {
-                file.force(false);
-                return;
-            } catch (java.io.IOException e) {
-                LOG.warn("Cannot fsync the H2 file directly ({}); using CHECKPOINT SYNC from now on", e.getMessage());
-                closeH2File();
-            }
-        }
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CHECKPOINT SYNC");
-        }
-    }
-
-    /**
-     * At start, on an H2 file database with h2-sync-each-commit: opens the database file for the syncer and starts
-     * it. In-memory databases and PostgreSQL (synchronous_commit) need no syncer.
-     */
-    private void startSyncer() throws SQLException {
-        if (!h2 || !props.isH2SyncEachCommit()) {
-            return;
-        }
-        try (Connection c = dataSource.getConnection()) {
-            String url = c.getMetaData().getURL();
-            if (url.startsWith("jdbc:h2:mem:")) {
-                return;
-            }
-            String base = url.replaceFirst("^jdbc:h2:(file:)?", "");
-            int semi = base.indexOf(';');
-            java.nio.file.Path file = java.nio.file.Path.of((semi < 0 ? base : base.substring(0, semi)) + ".mv.db");
-            if (java.nio.file.Files.isRegularFile(file)) {
-                try {
-                    h2File = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
-                } catch (java.io.IOException e) {
-                    LOG.warn("Cannot open the H2 file {} to fsync it ({}); using CHECKPOINT SYNC", file, e.getMessage());
-                }
-            }
-        }
-        for (int i = 1; i <= SYNCERS; i++) {
-            Thread t = new Thread(this::syncLoop, "ledger-h2-sync-" + i);
-            t.setDaemon(true);
-            t.start();
-            syncers.add(t);
-        }
-    }
-
-    private void closeH2File() {
-        if (h2File != null) {
-            try {
-                h2File.close();
-            } catch (java.io.IOException ignored) {
-                // closing a read handle
-            }
-            h2File = null;
-        }
-    }
-
+    /** Signs and inserts a head over the first f.size() leaves, unless a leaf it would cover is not the hub's own. */
     private SignedTreeHead insertHead(Connection c, MerkleFrontier f, Instant now) throws SQLException {
-        Instant at = now.truncatedTo(ChronoUnit.MILLIS);
-        SignedTreeHead head = signer.sign(f.size(), MerkleHash.hex(f.root()), at);
-        try (PreparedStatement ps = c.prepareStatement(INSERT_HEAD)) {
-            ps.setLong(1, head.treeSize());
-            ps.setString(2, head.rootHash());
-            ps.setObject(3, InspectionRecord.ts(head.signedAt()));
-            ps.setString(4, head.keyId());
-            ps.setString(5, head.algorithm());
-            ps.setString(6, head.signature());
-            ps.executeUpdate();
+        if (!ownLeaves(c, lastHeadSize, f.size())) {
+            return null;
         }
-        return head;
+        return headWriter.signAndInsert(c, f, now);
     }
 
     /** Writer thread: a head is committed (it decides when the next one is due). */
@@ -559,28 +634,23 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         lastCommittedHead = head;
     }
 
-    /** The head is durable: serve it and publish it (file, MQTT), in order, off the writer thread. */
+    /** The head is durable: serve it and publish it (file, ledger:heads), in order, off the writer thread. */
     private void headDurable(SignedTreeHead head) {
         latestHead = head;
-        publisher.execute(() -> {
-            for (Consumer<SignedTreeHead> l : headListeners) {
-                try {
-                    l.accept(head);
-                } catch (RuntimeException e) {
-                    LOG.warn("Publishing signed tree head {} to {} failed: {} (the head is in the database and the API; "
-                            + "the next head covers it too)", head.treeSize(), l, e.getMessage());
-                }
-            }
-        });
+        headPublisher.publish(head);
     }
 
     /** Signs a head for records not yet covered when the interval passed (or always when forced). */
     private void signHeadIfDue(boolean force) {
-        if (signer == null || frontier == null || frontier.size() == lastHeadSize) {
+        if (signer == null
+                || frontier == null
+                || frontier.size() == lastHeadSize
+                || readOnly != null
+                || tamperAlarm != null) {
             return;
         }
         Instant now = clock.instant();
-        if (!force && now.isBefore(lastHeadAt.plus(props.getHeads().getEvery()))) {
+        if (!force && now.isBefore(lastHeadAt.plus(props.heads().every()))) {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
@@ -588,16 +658,20 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             SignedTreeHead head;
             try {
                 head = insertHead(c, frontier, now);
+                if (head == null) {
+                    c.rollback();
+                    return; // tamper alarm raised
+                }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
             headCommitted(head);
-            if (syncers.isEmpty()) {
+            if (h2Sync == null) {
                 headDurable(head);
             } else {
-                handOver(new Unsynced(nextSeq - 1, List.of(), head)); // published once forced to disk
+                h2Sync.handOver(nextSeq - 1, new GroupCommit(List.of(), head)); // published once forced to disk
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Could not sign a tree head at size {}: {} (will retry)", frontier.size(), e.getMessage());
@@ -617,8 +691,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         CompletableFuture<SignedTreeHead> f = new CompletableFuture<>();
         headRequests.add(f);
         try {
-            SignedTreeHead head = f.get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            publisher.submit(() -> { }).get(props.getAppendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            SignedTreeHead head = f.get(props.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            headPublisher.awaitPublished(props.appendTimeout());
             return head; // signed, committed and published (file, endpoint)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -630,10 +704,11 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     /** Waits (writer thread) until a syncer has made this head (or a later one) durable, at most the append timeout. */
     private void awaitDurable(SignedTreeHead head) {
-        long until = System.nanoTime() + props.getAppendTimeout().toNanos();
-        while (head != null && (latestHead == null || latestHead.treeSize() < head.treeSize())
+        long until = System.nanoTime() + props.appendTimeout().toNanos();
+        while (head != null
+                && (latestHead == null || latestHead.treeSize() < head.treeSize())
                 && System.nanoTime() < until) {
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            LockSupport.parkNanos(200_000);
         }
     }
 
@@ -649,6 +724,88 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
     }
 
+    /**
+     * Rotates the head-signing key, in the writer's order: records a {@code KEY_ROTATION} entry (who, why, the new
+     * key's certificate, signed by the current key), signs a head over it with the current key, and only then puts
+     * the new key in use (the keystore keeps the previous one). Waits at most the append timeout.
+     */
+    public KeyRotation rotateKey(String actor, String reason) {
+        if (actor == null || actor.isBlank() || reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a key rotation needs the person who makes it and a reason");
+        }
+        if (!(signer instanceof KeystoreTreeHeadSigner)) {
+            throw new LedgerException("key rotation needs signed heads with the keystore signer (heads are off?)");
+        }
+        if (!running) {
+            throw new LedgerException("ledger is not running: key not rotated");
+        }
+        if (tamperAlarm != null) {
+            throw halted("key rotation");
+        }
+        RotationRequest r = new RotationRequest(actor, reason, new CompletableFuture<>());
+        rotationRequests.add(r);
+        try {
+            return r.done().get(props.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException("interrupted while rotating the key (it may still complete)");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re
+                    ? re
+                    : new LedgerException("key not rotated: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new LedgerException("key rotation not done within " + props.appendTimeout()
+                    + " (database slow or down; it may still complete)");
+        }
+    }
+
+    private void serveRotations() {
+        RotationRequest r;
+        while ((r = rotationRequests.poll()) != null) {
+            try {
+                r.done().complete(rotate(r));
+            } catch (RuntimeException e) {
+                LOG.error(
+                        "Ledger key rotation requested by {} failed: {} (the previous key stays in use)",
+                        r.actor(),
+                        e.getMessage());
+                r.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Writer thread: record the rotation, cover it with a head of the current key, then switch keys. */
+    private KeyRotation rotate(RotationRequest r) {
+        if (tamperAlarm != null) {
+            throw halted("key rotation");
+        }
+        KeystoreTreeHeadSigner keys = (KeystoreTreeHeadSigner) signer;
+        KeyRotation rotation = keys.prepareRotation(clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        String body = CanonicalJson.write(Map.of("actor", r.actor(), "reason", r.reason(), "rotation", rotation));
+        Pending p = new Pending(
+                new LedgerWrite(KeyRotation.RECORD_TYPE, rotation.newKeyId(), body, List.of()),
+                new CompletableFuture<>());
+        writeBatch(List.of(p));
+        if (p.done().isCompletedExceptionally()) {
+            p.done().join(); // throws why it was not recorded
+        }
+        signHeadIfDue(true);
+        if (lastHeadSize != nextSeq || tamperAlarm != null) {
+            throw new LedgerException("the key rotation record is in the log but no head of key "
+                    + rotation.previousKeyId() + " covers it; the previous key stays in use (see the log above)");
+        }
+        awaitDurable(lastCommittedHead);
+        keys.activate(rotation);
+        LOG.warn(
+                "Ledger key rotation by {} ({}): heads up to size {} are signed by key {}, later ones by key {}",
+                r.actor(),
+                r.reason(),
+                lastHeadSize,
+                rotation.previousKeyId(),
+                rotation.newKeyId());
+        return rotation;
+    }
+
     @Override
     public synchronized void close() {
         if (!running) {
@@ -656,23 +813,15 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
         running = false;
         try {
-            writer.join(props.getAppendTimeout().toMillis());
-            syncLock.lock();
-            try {
-                syncersStopping = true; // after the writer: what it committed last is forced and acknowledged
-                unsynced.signalAll();
-            } finally {
-                syncLock.unlock();
+            writer.join(props.appendTimeout().toMillis());
+            if (h2Sync != null) {
+                h2Sync.close(props.appendTimeout()); // after the writer: what it committed last is forced and
+                // acknowledged
             }
-            for (Thread t : syncers) {
-                t.join(props.getAppendTimeout().toMillis());
-            }
-            publisher.shutdown();
-            publisher.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeH2File();
+        headPublisher.close();
         LOG.info("Ledger closed at {} records, last signed head at size {}", nextSeq, lastHeadSize);
     }
 }

@@ -1,8 +1,6 @@
 package io.visionhub.ledger;
 
 import io.visionhub.ledger.heads.SignedTreeHead;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,14 +9,20 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /** Reads the ledger tables as they are, for proofs, verification and export. Never writes. */
 public class JdbcLedgerReader {
 
-    /** One stored leaf row. */
-    public record LeafRow(long seq, String type, String recordId, String leafHash, String entry,
-                          OffsetDateTime recordedAt) {
-    }
+    /** One stored leaf row; mac is the record MAC (null on records written before Flyway V6). */
+    public record LeafRow(
+            long seq,
+            String type,
+            String recordId,
+            String leafHash,
+            String entry,
+            OffsetDateTime recordedAt,
+            String mac) {}
 
     private final DataSource dataSource;
 
@@ -39,16 +43,22 @@ public class JdbcLedgerReader {
     public List<LeafRow> leaves(long from, long to, int limit) {
         List<LeafRow> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT seq, record_type, record_id, leaf_hash, entry, "
-                     + "recorded_at FROM ledger_leaf WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT seq, record_type, record_id, leaf_hash, entry, "
+                        + "recorded_at, mac FROM ledger_leaf WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?")) {
             ps.setFetchSize(5_000);
             ps.setLong(1, from);
             ps.setLong(2, to);
             ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new LeafRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getObject(6, OffsetDateTime.class)));
+                    out.add(new LeafRow(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getObject(6, OffsetDateTime.class),
+                            rs.getString(7)));
                 }
             }
         } catch (SQLException e) {
@@ -61,7 +71,7 @@ public class JdbcLedgerReader {
     public List<String> leafHashes() {
         List<String> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT leaf_hash FROM ledger_leaf ORDER BY seq")) {
+                PreparedStatement ps = c.prepareStatement("SELECT leaf_hash FROM ledger_leaf ORDER BY seq")) {
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -74,12 +84,31 @@ public class JdbcLedgerReader {
         return out;
     }
 
+    /** Stored leaf hashes with seq < count, in seq order (as stored: fewer than count when records are missing). */
+    public List<String> leafHashes(long count) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT leaf_hash FROM ledger_leaf WHERE seq < ? ORDER BY seq")) {
+            ps.setFetchSize(10_000);
+            ps.setLong(1, count);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read ledger leaf hashes below seq " + count + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     public List<SignedTreeHead> heads() {
         List<SignedTreeHead> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT tree_size, root_hash, signed_at, key_id, algorithm, "
-                     + "signature FROM ledger_tree_head ORDER BY tree_size");
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("SELECT tree_size, root_hash, signed_at, key_id, algorithm, "
+                        + "signature FROM ledger_tree_head ORDER BY tree_size");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(head(rs));
             }
@@ -89,9 +118,30 @@ public class JdbcLedgerReader {
         return out;
     }
 
+    /** Records in the log (highest seq + 1, 0 when empty). */
+    public long size() {
+        return queryLong("SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_leaf");
+    }
+
+    /** Whether any record carries a record MAC (the log was written, at least in part, with one). */
+    public boolean anyRecordMac() {
+        return queryLong("SELECT COUNT(*) FROM (SELECT seq FROM ledger_leaf WHERE mac IS NOT NULL LIMIT 1) m") > 0;
+    }
+
+    private long queryLong(String sql) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read the ledger (" + sql + "): " + e.getMessage(), e);
+        }
+    }
+
     public Optional<Long> seqOf(String recordId) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM ledger_leaf WHERE record_id = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM ledger_leaf WHERE record_id = ?")) {
             ps.setString(1, recordId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -104,7 +154,12 @@ public class JdbcLedgerReader {
     }
 
     static SignedTreeHead head(ResultSet rs) throws SQLException {
-        return new SignedTreeHead(rs.getLong(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
-                rs.getString(4), rs.getString(5), rs.getString(6));
+        return new SignedTreeHead(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getObject(3, OffsetDateTime.class).toInstant(),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6));
     }
 }

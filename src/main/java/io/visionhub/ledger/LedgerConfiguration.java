@@ -1,15 +1,25 @@
 package io.visionhub.ledger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.visionhub.api.ApiProperties;
+import io.visionhub.api.ApiProperties.AccessRule;
 import io.visionhub.images.ImageStore;
 import io.visionhub.ledger.api.LedgerRestRoutes;
+import io.visionhub.ledger.api.LedgerRoles;
 import io.visionhub.ledger.audit.AuditPackageService;
 import io.visionhub.ledger.disposition.DispositionQueries;
 import io.visionhub.ledger.disposition.DispositionService;
-import io.visionhub.ledger.heads.CamelHeadPublisher;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.store.AppendOnlyMigration;
-import org.apache.camel.CamelContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -18,17 +28,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
-import javax.sql.DataSource;
-import java.nio.file.Path;
-import java.time.Clock;
-
 /**
  * Wires the ledger: append-only migrations, the signing key, the group-commit writer (bean
- * {@code inspectionLedger}), head publishing (file, Camel endpoint, API), verification, dispositions, audit
+ * {@code inspectionLedger}), head publishing (file, API; routes take heads from {@code ledger:heads}), verification, dispositions, audit
  * packages and the REST routes under /api/ledger.
  */
 @Configuration(proxyBeanMethods = false)
 public class LedgerConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerConfiguration.class);
 
     /** Flyway V2 (Java): append-only triggers; Spring Boot hands JavaMigration beans to Flyway. */
     @Bean
@@ -42,37 +50,53 @@ public class LedgerConfiguration {
         return AppendOnlyMigration.v4();
     }
 
+    /**
+     * The signing keystore (and record-MAC secret). A new key is created only for an empty ledger: with records
+     * present and the keystore gone, the hub refuses to start (see {@link KeystoreTreeHeadSigner#openForLog}).
+     */
     @Bean
-    public KeystoreTreeHeadSigner treeHeadSigner(LedgerProperties props) {
-        LedgerProperties.Heads h = props.getHeads();
-        if ("change-me".equals(h.getKeystorePassword())) {
-            org.slf4j.LoggerFactory.getLogger(LedgerConfiguration.class).warn("The ledger signing keystore {} uses the "
-                    + "demo password: set VISIONHUB_LEDGER_KEYSTORE_PASSWORD before the first start of a real "
-                    + "installation", h.getKeystore());
+    @DependsOnDatabaseInitialization
+    public KeystoreTreeHeadSigner treeHeadSigner(LedgerProperties props, DataSource dataSource) {
+        LedgerProperties.Heads h = props.heads();
+        if ("change-me".equals(h.keystorePassword())) {
+            LOG.warn(
+                    "The ledger signing keystore {} uses the "
+                            + "demo password: set VISIONHUB_LEDGER_KEYSTORE_PASSWORD before the first start of a real "
+                            + "installation",
+                    h.keystore());
         }
-        return KeystoreTreeHeadSigner.openOrCreate(Path.of(h.getKeystore()), h.getKeystorePassword().toCharArray(),
-                h.getKeyAlias());
+        JdbcLedgerReader log = new JdbcLedgerReader(dataSource);
+        return KeystoreTreeHeadSigner.openForLog(
+                Path.of(h.keystore()),
+                h.keystorePassword().toCharArray(),
+                h.keyAlias(),
+                log.size(),
+                log.anyRecordMac());
     }
 
     @Bean
     public HeadsFile ledgerHeadsFile(LedgerProperties props) {
-        return new HeadsFile(Path.of(props.getHeads().getFile()));
+        return new HeadsFile(Path.of(props.heads().file()));
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
     @DependsOnDatabaseInitialization
-    public JdbcInspectionLedger inspectionLedger(DataSource dataSource, LedgerProperties props,
-                                                 KeystoreTreeHeadSigner signer, HeadsFile headsFile,
-                                                 ObjectProvider<CamelContext> camel,
-                                                 ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
+    public JdbcInspectionLedger inspectionLedger(
+            DataSource dataSource,
+            LedgerProperties props,
+            KeystoreTreeHeadSigner signer,
+            HeadsFile headsFile,
+            ObjectProvider<MeterRegistry> meters) {
         JdbcInspectionLedger ledger = new JdbcInspectionLedger(dataSource, props, signer, Clock.systemUTC());
         meters.ifAvailable(ledger::bindMetrics);
         ledger.addHeadListener(headsFile);
-        CamelContext ctx = camel.getIfAvailable();
-        if (ctx != null && props.getHeads().getEndpoint() != null && !props.getHeads().getEndpoint().isBlank()) {
-            ledger.addHeadListener(new CamelHeadPublisher(ctx, props.getHeads().getEndpoint()));
-        }
         return ledger;
+    }
+
+    /** Health "ledger": DOWN with the problem while the stored log failed its check and records are refused. */
+    @Bean
+    public LedgerHealthIndicator ledgerHealthIndicator(JdbcInspectionLedger ledger) {
+        return new LedgerHealthIndicator(ledger);
     }
 
     @Bean
@@ -82,18 +106,43 @@ public class LedgerConfiguration {
     }
 
     @Bean
-    public LedgerService ledgerService(JdbcLedgerReader reader, JdbcInspectionLedger ledger,
-                                       KeystoreTreeHeadSigner signer, HeadsFile headsFile,
-                                       ObjectProvider<ImageStore> images) {
+    public LedgerService ledgerService(
+            JdbcLedgerReader reader,
+            JdbcInspectionLedger ledger,
+            KeystoreTreeHeadSigner signer,
+            HeadsFile headsFile,
+            ObjectProvider<ImageStore> images) {
         return new LedgerService(reader, ledger, signer, headsFile, images::getIfAvailable, Clock.systemUTC());
     }
 
     @Bean
-    public DispositionService dispositionService(JdbcInspectionLedger ledger, DataSource dataSource,
-                                                 LedgerProperties props, ObjectProvider<UserDetailsService> users,
-                                                 ObjectProvider<PasswordEncoder> encoder) {
-        return new DispositionService(ledger, dataSource, users::getIfAvailable, encoder::getIfAvailable,
-                Clock.systemUTC(), props.getSignatures().getMaxFailures(), props.getSignatures().getLockout());
+    @DependsOnDatabaseInitialization
+    public DispositionService dispositionService(
+            JdbcInspectionLedger ledger,
+            DataSource dataSource,
+            LedgerProperties props,
+            ObjectProvider<UserDetailsService> users,
+            ObjectProvider<PasswordEncoder> encoder,
+            ObjectProvider<ApiProperties> accounts) {
+        // printed names come from the account configuration (visionhub.api.users[].printed-name), never a request
+        Function<String, Optional<String>> printedNames = user -> {
+            ApiProperties api = accounts.getIfAvailable();
+            return api == null
+                    ? Optional.empty()
+                    : api.users().stream()
+                            .filter(u -> user.equals(u.username()))
+                            .map(ApiProperties.User::printedName)
+                            .filter(Objects::nonNull)
+                            .findFirst();
+        };
+        return new DispositionService(
+                ledger,
+                dataSource,
+                users::getIfAvailable,
+                encoder::getIfAvailable,
+                printedNames,
+                props.signatures(),
+                Clock.systemUTC());
     }
 
     @Bean
@@ -103,29 +152,36 @@ public class LedgerConfiguration {
     }
 
     @Bean
-    public AuditPackageService auditPackageService(LedgerService ledger, DispositionQueries queries,
-                                                   DataSource dataSource) {
+    public AuditPackageService auditPackageService(
+            LedgerService ledger, DispositionQueries queries, DataSource dataSource) {
         return new AuditPackageService(ledger, queries, dataSource, Clock.systemUTC());
     }
 
     /** Access to /api/ledger/** for the api concern's security filter chain: signing a disposition. */
     @Bean
-    public io.visionhub.api.ApiProperties.AccessRule ledgerSignAccess() {
-        return new io.visionhub.api.ApiProperties.AccessRule("POST", "/api/ledger/dispositions",
-                io.visionhub.ledger.api.LedgerRoles.SIGN);
+    public AccessRule ledgerSignAccess() {
+        return new AccessRule("POST", "/api/ledger/dispositions", LedgerRoles.SIGN);
+    }
+
+    /** Access to /api/ledger/keys/rotate: rotating the head-signing key. */
+    @Bean
+    public AccessRule ledgerKeyRotationAccess() {
+        return new AccessRule("POST", "/api/ledger/keys/rotate", LedgerRoles.ROTATE_KEY);
     }
 
     /** Access to /api/ledger/**: reading (verify, heads, proofs, records, dispositions, audit packages). */
     @Bean
-    public io.visionhub.api.ApiProperties.AccessRule ledgerReadAccess() {
-        return new io.visionhub.api.ApiProperties.AccessRule("GET", "/api/ledger/**",
-                io.visionhub.ledger.api.LedgerRoles.READ);
+    public AccessRule ledgerReadAccess() {
+        return new AccessRule("GET", "/api/ledger/**", LedgerRoles.READ);
     }
 
     @Bean
     @ConditionalOnProperty(prefix = "visionhub.ledger.api", name = "enabled", matchIfMissing = true)
-    public LedgerRestRoutes ledgerRestRoutes(LedgerService ledger, DispositionService dispositions,
-                                             DispositionQueries queries, AuditPackageService audit) {
+    public LedgerRestRoutes ledgerRestRoutes(
+            LedgerService ledger,
+            DispositionService dispositions,
+            DispositionQueries queries,
+            AuditPackageService audit) {
         return new LedgerRestRoutes(ledger, dispositions, queries, audit);
     }
 }

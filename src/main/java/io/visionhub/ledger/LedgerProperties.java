@@ -1,90 +1,159 @@
 package io.visionhub.ledger;
 
+import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-import java.time.Duration;
-
-/** visionhub.ledger.*: the Merkle log, its group commit and its signed tree heads (see docs/ledger.md). */
+/**
+ * visionhub.ledger.*: the Merkle log, its group commit and its signed tree heads (see docs/ledger.md). Immutable: a
+ * setting left out of the YAML (null here) takes its default in the compact constructor; code that needs other
+ * values (tests, the ledger command line) makes a copy with {@code with…}.
+ *
+ * @param batchMaxRecords most records written in one group commit (one transaction); default 512
+ * @param queueCapacity appenders waiting for the writer at most; further appends block (back-pressure, never
+ *     dropped); default 20,000
+ * @param appendTimeout how long an append waits for its commit before it fails (the record may still commit);
+ *     default 30 s
+ * @param h2SyncEachCommit on H2: force the database file to disk (fsync) after each group commit, for power-loss
+ *     durability; default true
+ * @param heads the signed tree heads
+ * @param signatures the e-signatures of dispositions
+ * @param api the REST endpoints under /api/ledger
+ */
 @ConfigurationProperties(prefix = "visionhub.ledger")
-public class LedgerProperties {
+public record LedgerProperties(
+        Integer batchMaxRecords,
+        Integer queueCapacity,
+        Duration appendTimeout,
+        Boolean h2SyncEachCommit,
+        Heads heads,
+        Signatures signatures,
+        Api api) {
 
-    /** Most records written in one group commit (one transaction). */
-    private int batchMaxRecords = 512;
-    /** Appenders waiting for the writer at most; further appends block (back-pressure, never dropped). */
-    private int queueCapacity = 20_000;
-    /** How long an append waits for its commit before it fails (the record may still commit). */
-    private Duration appendTimeout = Duration.ofSeconds(30);
-    /** On H2: force the database file to disk (fsync) after each group commit, for power-loss durability. */
-    private boolean h2SyncEachCommit = true;
-    private final Heads heads = new Heads();
-    private final Signatures signatures = new Signatures();
-    private final Api api = new Api();
-
-    public static class Signatures {
-        /** Wrong passwords in a row before a user's signing is locked. */
-        private int maxFailures = 3;
-        /** How long signing stays locked after that. */
-        private Duration lockout = Duration.ofMinutes(15);
-
-        public int getMaxFailures() { return maxFailures; }
-        public void setMaxFailures(int maxFailures) { this.maxFailures = maxFailures; }
-        public Duration getLockout() { return lockout; }
-        public void setLockout(Duration lockout) { this.lockout = lockout; }
+    public LedgerProperties {
+        batchMaxRecords = batchMaxRecords == null ? 512 : batchMaxRecords;
+        queueCapacity = queueCapacity == null ? 20_000 : queueCapacity;
+        appendTimeout = appendTimeout == null ? Duration.ofSeconds(30) : appendTimeout;
+        h2SyncEachCommit = h2SyncEachCommit == null || h2SyncEachCommit;
+        heads = heads == null ? Heads.defaults() : heads;
+        signatures = signatures == null ? Signatures.defaults() : signatures;
+        api = api == null ? new Api(null) : api;
+        if (batchMaxRecords < 1) {
+            throw new IllegalArgumentException(
+                    "visionhub.ledger.batch-max-records must be at least 1, not " + batchMaxRecords);
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException(
+                    "visionhub.ledger.queue-capacity must be at least 1, not " + queueCapacity);
+        }
+        if (appendTimeout.isNegative() || appendTimeout.isZero()) {
+            throw new IllegalArgumentException(
+                    "visionhub.ledger.append-timeout must be positive, not " + appendTimeout);
+        }
     }
 
-    public static class Api {
-        /** REST endpoints under /api/ledger. */
-        private boolean enabled = true;
-
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    /** Every setting at its default. */
+    public static LedgerProperties defaults() {
+        return new LedgerProperties(null, null, null, null, null, null, null);
     }
 
-    public static class Heads {
-        /** Sign a tree head at least every this many records... */
-        private int everyRecords = 1000;
-        /** ...and at least every this long when records arrived. */
-        private Duration every = Duration.ofSeconds(10);
-        /** Whether heads are signed at all (turn off only for tests of the bare log). */
-        private boolean enabled = true;
-        /** PKCS12 keystore with the Ed25519 signing key; generated on first start. Keep it outside the database. */
-        private String keystore = "./data/keys/ledger-signing.p12";
-        /** Keystore and key password. Set it in production (environment variable VISIONHUB_LEDGER_HEADS_KEYSTORE_PASSWORD). */
-        private String keystorePassword = "change-me";
-        /** Alias of the key inside the keystore. */
-        private String keyAlias = "ledger-head";
-        /** Append-only log of signed heads, one JSON line each, outside the database. */
-        private String file = "./data/ledger-heads.jsonl";
-        /** Camel endpoint the heads are sent to when a route consumes it (the shopfloor helper forwards it to MQTT). */
-        private String endpoint = "direct:tree-heads";
-
-        public int getEveryRecords() { return everyRecords; }
-        public void setEveryRecords(int everyRecords) { this.everyRecords = everyRecords; }
-        public Duration getEvery() { return every; }
-        public void setEvery(Duration every) { this.every = every; }
-        public boolean isEnabled() { return enabled; }
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public String getKeystore() { return keystore; }
-        public void setKeystore(String keystore) { this.keystore = keystore; }
-        public String getKeystorePassword() { return keystorePassword; }
-        public void setKeystorePassword(String keystorePassword) { this.keystorePassword = keystorePassword; }
-        public String getKeyAlias() { return keyAlias; }
-        public void setKeyAlias(String keyAlias) { this.keyAlias = keyAlias; }
-        public String getFile() { return file; }
-        public void setFile(String file) { this.file = file; }
-        public String getEndpoint() { return endpoint; }
-        public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
+    public LedgerProperties withH2SyncEachCommit(boolean sync) {
+        return new LedgerProperties(batchMaxRecords, queueCapacity, appendTimeout, sync, heads, signatures, api);
     }
 
-    public int getBatchMaxRecords() { return batchMaxRecords; }
-    public void setBatchMaxRecords(int batchMaxRecords) { this.batchMaxRecords = batchMaxRecords; }
-    public int getQueueCapacity() { return queueCapacity; }
-    public void setQueueCapacity(int queueCapacity) { this.queueCapacity = queueCapacity; }
-    public Duration getAppendTimeout() { return appendTimeout; }
-    public void setAppendTimeout(Duration appendTimeout) { this.appendTimeout = appendTimeout; }
-    public boolean isH2SyncEachCommit() { return h2SyncEachCommit; }
-    public void setH2SyncEachCommit(boolean h2SyncEachCommit) { this.h2SyncEachCommit = h2SyncEachCommit; }
-    public Heads getHeads() { return heads; }
-    public Signatures getSignatures() { return signatures; }
-    public Api getApi() { return api; }
+    public LedgerProperties withHeads(Heads newHeads) {
+        return new LedgerProperties(
+                batchMaxRecords, queueCapacity, appendTimeout, h2SyncEachCommit, newHeads, signatures, api);
+    }
+
+    /**
+     * The signed tree heads.
+     *
+     * @param everyRecords sign a tree head at least every this many records... (default 1,000)
+     * @param every ...and at least every this long when records arrived (default 10 s)
+     * @param enabled whether heads are signed at all (turn off only for tests of the bare log); default true
+     * @param keystore PKCS12 keystore with the Ed25519 signing key; generated on first start. Keep it outside the
+     *     database
+     * @param keystorePassword keystore and key password. Set it in production (environment variable
+     *     VISIONHUB_LEDGER_HEADS_KEYSTORE_PASSWORD)
+     * @param keyAlias alias of the key inside the keystore
+     * @param file append-only log of signed heads, one JSON line each, outside the database
+     */
+    public record Heads(
+            Integer everyRecords,
+            Duration every,
+            Boolean enabled,
+            String keystore,
+            String keystorePassword,
+            String keyAlias,
+            String file) {
+
+        public Heads {
+            everyRecords = everyRecords == null ? 1000 : everyRecords;
+            every = every == null ? Duration.ofSeconds(10) : every;
+            enabled = enabled == null || enabled;
+            keystore = keystore == null ? "./data/keys/ledger-signing.p12" : keystore;
+            keystorePassword = keystorePassword == null ? "change-me" : keystorePassword;
+            keyAlias = keyAlias == null ? "ledger-head" : keyAlias;
+            file = file == null ? "./data/ledger-heads.jsonl" : file;
+            if (everyRecords < 1) {
+                throw new IllegalArgumentException(
+                        "visionhub.ledger.heads.every-records must be at least 1, not " + everyRecords);
+            }
+        }
+
+        public static Heads defaults() {
+            return new Heads(null, null, null, null, null, null, null);
+        }
+
+        public Heads withEveryRecords(int n) {
+            return new Heads(n, every, enabled, keystore, keystorePassword, keyAlias, file);
+        }
+
+        public Heads withEvery(Duration d) {
+            return new Heads(everyRecords, d, enabled, keystore, keystorePassword, keyAlias, file);
+        }
+
+        /** The keystore, its password and the heads file, e.g. in a test's own folder. */
+        public Heads withFiles(String newKeystore, String newKeystorePassword, String newFile) {
+            return new Heads(everyRecords, every, enabled, newKeystore, newKeystorePassword, keyAlias, newFile);
+        }
+    }
+
+    /**
+     * The e-signatures of dispositions (21 CFR 11.50, 11.300).
+     *
+     * @param maxFailures wrong passwords in a row before a user's signing is locked; default 3
+     * @param lockout how long signing stays locked after that; default 15 min
+     * @param meanings the meanings a signer may choose: code sent in the request, text printed with the signature. A
+     *     list, so a site's own list replaces this one instead of merging with it
+     */
+    public record Signatures(Integer maxFailures, Duration lockout, List<Meaning> meanings) {
+
+        public Signatures {
+            maxFailures = maxFailures == null ? 3 : maxFailures;
+            lockout = lockout == null ? Duration.ofMinutes(15) : lockout;
+            meanings = meanings == null
+                    ? List.of(
+                            new Meaning(
+                                    "REVIEWED", "Reviewed: I have reviewed the inspection record and this disposition"),
+                            new Meaning("APPROVED", "Approved: I approve this disposition"),
+                            new Meaning("RESPONSIBILITY", "Responsibility: I take responsibility for this disposition"))
+                    : List.copyOf(meanings);
+        }
+
+        public static Signatures defaults() {
+            return new Signatures(null, null, null);
+        }
+    }
+
+    /** A signature meaning: its code (what the request sends) and its text (what every printed form shows). */
+    public record Meaning(String code, String text) {}
+
+    /** @param enabled REST endpoints under /api/ledger; default true */
+    public record Api(Boolean enabled) {
+        public Api {
+            enabled = enabled == null || enabled;
+        }
+    }
 }

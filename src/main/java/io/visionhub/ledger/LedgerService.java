@@ -2,20 +2,22 @@ package io.visionhub.ledger;
 
 import io.visionhub.images.ImageStore;
 import io.visionhub.ledger.heads.HeadsFile;
+import io.visionhub.ledger.heads.KeyRotation;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.heads.SignedTreeHead;
 import io.visionhub.ledger.merkle.MerkleHash;
 import io.visionhub.ledger.merkle.MerkleTree;
 import io.visionhub.ledger.verify.LedgerVerifier;
 import io.visionhub.ledger.verify.VerificationReport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What the API, the command and the audit package ask of the ledger: verification, heads, proofs, the key. */
 public class LedgerService {
@@ -28,8 +30,13 @@ public class LedgerService {
     private final Supplier<ImageStore> images;
     private final Clock clock;
 
-    public LedgerService(JdbcLedgerReader reader, JdbcInspectionLedger ledger, KeystoreTreeHeadSigner signer,
-                         HeadsFile headsFile, Supplier<ImageStore> images, Clock clock) {
+    public LedgerService(
+            JdbcLedgerReader reader,
+            JdbcInspectionLedger ledger,
+            KeystoreTreeHeadSigner signer,
+            HeadsFile headsFile,
+            Supplier<ImageStore> images,
+            Clock clock) {
         this.reader = reader;
         this.ledger = ledger;
         this.signer = signer;
@@ -52,7 +59,14 @@ public class LedgerService {
 
     /** Full verification against the heads published in the heads file and the images in the store. */
     public VerificationReport verify() {
-        VerificationReport r = new LedgerVerifier(reader, signer.publicKey(), headsFile::read, images.get(), clock)
+        VerificationReport r = new LedgerVerifier(
+                        reader,
+                        signer.keyHistory(),
+                        headsFile::read,
+                        images.get(),
+                        clock,
+                        signer.recordMac(),
+                        headsFile.path())
                 .verify();
         if (r.ok()) {
             LOG.info("Ledger verification: {}", r.summary());
@@ -76,12 +90,20 @@ public class LedgerService {
     }
 
     /**
-     * Inclusion proof of a record (by record/inspection id, or by sequence number) in the tree of a signed head:
-     * the given tree size, or the latest head (signed now if the record is newer).
+     * Inclusion proof of a record (by record/inspection id, or by sequence number) in the tree of a signed head: the
+     * given tree size, or the latest durable signed head. Never against a size the log has not durably reached and
+     * signed: a record newer than the latest head gets {@link NotYetSignedException} (retry when the next head is due).
      */
     public InclusionProof inclusionProof(String recordIdOrSeq, Long treeSize) {
         long seq = resolveSeq(recordIdOrSeq);
-        return inclusionProof(seq, treeSize, tree());
+        if (treeSize != null && treeSize <= seq) {
+            throw new IllegalArgumentException("record " + seq + " is not in a tree of size " + treeSize);
+        }
+        long signed = treeSize != null
+                ? signedSizeAtLeast(treeSize, "tree size " + treeSize)
+                : signedSizeAtLeast(seq + 1, "record " + seq);
+        long size = treeSize != null ? treeSize : signed;
+        return inclusionProof(seq, size, tree(size));
     }
 
     /** Proof against an already loaded tree (the audit package builds many). */
@@ -89,15 +111,24 @@ public class LedgerService {
         SignedTreeHead head = headFor(seq, treeSize);
         long size = head != null ? head.treeSize() : treeSize;
         if (size > tree.size()) {
-            throw new IllegalArgumentException("tree size " + size + " is beyond the log (" + tree.size() + " records)");
+            throw new IllegalArgumentException(
+                    "tree size " + size + " is beyond the log (" + tree.size() + " records)");
         }
-        var row = reader.leaves(seq, seq + 1).get(0);
+        var row = leaf(seq);
         List<byte[]> path = tree.inclusionProof((int) seq, (int) size);
         byte[] root = tree.rootOf(0, (int) size);
         boolean ok = MerkleTree.verifyInclusion(seq, size, MerkleHash.unhex(row.leafHash()), path, root)
                 && (head == null || head.rootHash().equals(MerkleHash.hex(root)));
-        return new InclusionProof(seq, row.recordId(), row.type(), row.leafHash(), size, MerkleHash.hex(root),
-                path.stream().map(MerkleHash::hex).toList(), head, ok);
+        return new InclusionProof(
+                seq,
+                row.recordId(),
+                row.type(),
+                row.leafHash(),
+                size,
+                MerkleHash.hex(root),
+                path.stream().map(MerkleHash::hex).toList(),
+                head,
+                ok);
     }
 
     private SignedTreeHead headFor(long seq, Long treeSize) {
@@ -105,7 +136,10 @@ public class LedgerService {
             if (treeSize <= seq) {
                 throw new IllegalArgumentException("record " + seq + " is not in a tree of size " + treeSize);
             }
-            return heads().stream().filter(h -> h.treeSize() == treeSize).findFirst().orElse(null);
+            return heads().stream()
+                    .filter(h -> h.treeSize() == treeSize)
+                    .findFirst()
+                    .orElse(null);
         }
         SignedTreeHead h = latestHead();
         if (h == null || h.treeSize() <= seq) {
@@ -114,22 +148,87 @@ public class LedgerService {
         return h;
     }
 
-    public ConsistencyProof consistencyProof(long from, long to) {
-        MerkleTree tree = tree();
-        if (from < 1 || from > to || to > tree.size()) {
-            throw new IllegalArgumentException("no consistency proof from size " + from + " to " + to + " in a log of "
-                    + tree.size() + " records (need 1 <= from <= to <= size)");
+    /**
+     * The latest durable signed head's size, when it reaches {@code needed}: proofs are served against it, so that
+     * they never name a size whose leaves a concurrent reader might not see yet and always match a published head.
+     */
+    private long signedSizeAtLeast(long needed, String what) {
+        SignedTreeHead latest = ledger.latestHead(); // set only once the head is committed and forced to disk
+        long signed = latest == null ? 0 : latest.treeSize();
+        if (needed <= signed) {
+            return signed;
         }
+        if (needed > ledger.size()) {
+            throw new IllegalArgumentException(what + " is beyond the log (" + ledger.size() + " records)");
+        }
+        String covered = latest == null
+                ? "no head is signed yet"
+                : "the latest signed head, of " + latest.signedAt() + ", covers seq 0.." + (signed - 1);
+        JdbcInspectionLedger.ReadOnly ro = ledger.readOnly();
+        if (ro != null) {
+            throw new LedgerException(
+                    what + " is not in a signed head (" + covered + ") and none will be signed: " + ro.describe());
+        }
+        Instant due = ledger.nextHeadDue();
+        if (due == null) {
+            throw new IllegalStateException(what + " is not in a signed head (" + covered + ") and none will be "
+                    + "signed: tree heads are off (visionhub.ledger.heads.enabled)");
+        }
+        long seconds = Math.max(1, (long)
+                Math.ceil(Duration.between(clock.instant(), due).toMillis() / 1000.0));
+        throw new NotYetSignedException(
+                what + " is not yet in a signed head (" + covered + "); the next head is due by " + due
+                        + ": retry after " + seconds + " s",
+                Duration.ofSeconds(seconds));
+    }
+
+    /**
+     * Consistency proof between two tree sizes, both within the latest durable signed head (a {@code to} beyond it
+     * gets {@link NotYetSignedException}).
+     */
+    public ConsistencyProof consistencyProof(long from, long to) {
+        if (from < 1 || from > to) {
+            throw new IllegalArgumentException("no consistency proof from size " + from + " to " + to + " (need 1 <= "
+                    + "from <= to <= the latest signed size)");
+        }
+        signedSizeAtLeast(to, "tree size " + to);
+        MerkleTree tree = tree(to);
         List<byte[]> p = tree.consistencyProof((int) from, (int) to);
         byte[] r1 = tree.rootOf(0, (int) from);
         byte[] r2 = tree.rootOf(0, (int) to);
-        return new ConsistencyProof(from, to, MerkleHash.hex(r1), MerkleHash.hex(r2),
-                p.stream().map(MerkleHash::hex).toList(), MerkleTree.verifyConsistency(from, to, r1, r2, p));
+        return new ConsistencyProof(
+                from,
+                to,
+                MerkleHash.hex(r1),
+                MerkleHash.hex(r2),
+                p.stream().map(MerkleHash::hex).toList(),
+                MerkleTree.verifyConsistency(from, to, r1, r2, p));
+    }
+
+    /** The stored leaf hashes of seq 0..size-1 as a tree; a record missing there is named. */
+    public MerkleTree tree(long size) {
+        List<String> hashes = reader.leafHashes(size);
+        if (hashes.size() < size) {
+            throw new LedgerException("ledger_leaf holds " + hashes.size() + " of the records 0.." + (size - 1)
+                    + ": the log was altered; GET /api/ledger/verify names the missing records");
+        }
+        return new MerkleTree(hashes.stream().map(MerkleHash::unhex).toList());
+    }
+
+    /** One stored record; a sequence number with no row (deleted below the triggers) is named. */
+    public JdbcLedgerReader.LeafRow leaf(long seq) {
+        List<JdbcLedgerReader.LeafRow> rows = reader.leaves(seq, seq + 1);
+        if (rows.isEmpty()) {
+            throw new LedgerException("record " + seq + " is missing from ledger_leaf: the log was altered; "
+                    + "GET /api/ledger/verify names every problem");
+        }
+        return rows.get(0);
     }
 
     /** The stored leaf hashes as a tree (proofs are computed from the log as stored). */
     public MerkleTree tree() {
-        return new MerkleTree(reader.leafHashes().stream().map(MerkleHash::unhex).toList());
+        return new MerkleTree(
+                reader.leafHashes().stream().map(MerkleHash::unhex).toList());
     }
 
     public long resolveSeq(String recordIdOrSeq) {
@@ -143,15 +242,21 @@ public class LedgerService {
             }
             return seq;
         }
-        return reader.seqOf(recordIdOrSeq).orElseThrow(() -> new IllegalArgumentException("no record with id "
-                + recordIdOrSeq));
+        return reader.seqOf(recordIdOrSeq)
+                .orElseThrow(() -> new IllegalArgumentException("no record with id " + recordIdOrSeq));
+    }
+
+    /** Rotates the head-signing key (recorded in the ledger, signed by the current key); see JdbcInspectionLedger. */
+    public KeyRotation rotateKey(String actor, String reason) {
+        return ledger.rotateKey(actor, reason);
     }
 
     /** The certificate of the head-signing key, PEM. */
     public String certificatePem() {
         try {
             return "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(signer.certificate().getEncoded())
+                    + Base64.getMimeEncoder(64, "\n".getBytes())
+                            .encodeToString(signer.certificate().getEncoded())
                     + "\n-----END CERTIFICATE-----\n";
         } catch (CertificateEncodingException e) {
             throw new LedgerException("cannot encode the ledger certificate: " + e.getMessage(), e);

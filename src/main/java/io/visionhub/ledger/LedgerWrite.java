@@ -1,5 +1,6 @@
 package io.visionhub.ledger;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,7 +28,7 @@ public record LedgerWrite(String type, String recordId, String body, List<SqlRow
         };
 
         public static SqlRow of(String sql, Object... args) {
-            return new SqlRow(sql, java.util.Arrays.asList(args));
+            return new SqlRow(sql, Arrays.asList(args));
         }
     }
 

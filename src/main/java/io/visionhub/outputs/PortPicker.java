@@ -11,8 +11,7 @@ public final class PortPicker {
     /** How many ports above the preferred one are tried before giving up. */
     public static final int SEARCH_SPAN = 100;
 
-    private PortPicker() {
-    }
+    private PortPicker() {}
 
     /**
      * The preferred port when it is free on the bind address (and on the wildcard address), else the next free one.
@@ -35,6 +34,25 @@ public final class PortPicker {
     /** Whether nothing listens on the port, checked on the bind address and on the wildcard address. */
     public static boolean isFree(String bindAddress, int port) {
         return canBind(bindAddress, port) && canBind("0.0.0.0", port) && canBind("127.0.0.1", port);
+    }
+
+    /**
+     * What a bind address means for who can connect, for the log line of a listener: loopback only, every
+     * interface, or one address. {@code key} is the setting that changes it.
+     */
+    public static String describe(String bindAddress, String key) {
+        try {
+            InetAddress a = InetAddress.getByName(bindAddress);
+            if (a.isLoopbackAddress()) {
+                return "loopback only: other machines cannot connect; set " + key + " to open it";
+            }
+            if (a.isAnyLocalAddress()) {
+                return "every network interface: other machines can connect";
+            }
+            return "this address only";
+        } catch (IOException e) {
+            return "unresolved address";
+        }
     }
 
     /** A port the operating system hands out as free. */

@@ -1,16 +1,5 @@
 package io.visionhub.routes;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
-import org.apache.camel.RoutesBuilder;
-import org.apache.camel.spi.Resource;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
  * Loads the integrators' YAML route files one by one, so that a file with an error stops nothing else:
@@ -45,10 +44,16 @@ public class RouteFileLoader {
         this.camel = camel;
     }
 
+    /** The context the routes are loaded into. */
+    CamelContext camelContext() {
+        return camel;
+    }
+
     /** Loads every *.yaml / *.yml file in the folder, in name order. */
     public synchronized void loadAll(Path dir) {
         if (!Files.isDirectory(dir)) {
-            LOG.warn("Route folder {} does not exist: no integrator routes loaded (set visionhub.routes.dir)",
+            LOG.warn(
+                    "Route folder {} does not exist: no integrator routes loaded (set visionhub.routes.dir)",
                     dir.toAbsolutePath());
             return;
         }
@@ -90,8 +95,13 @@ public class RouteFileLoader {
         } catch (Exception e) {
             removeRoutesOf(key); // anything the bad content half-added
             RouteFileStatus bad = describe(key, e);
-            LOG.error("Route file {} NOT loaded (line {}, column {}): {}. Other route files keep running{}. "
-                            + "Fix the file; it is reloaded when saved.", key, bad.line(), bad.column(), bad.problem(),
+            LOG.error(
+                    "Route file {} NOT loaded (line {}, column {}): {}. Other route files keep running{}. "
+                            + "Fix the file; it is reloaded when saved.",
+                    key,
+                    bad.line(),
+                    bad.column(),
+                    bad.problem(),
                     previous.isEmpty() ? "" : "; the previous version of this file is restored");
             restoreLastGood(key);
             return record(key, bad);

@@ -14,6 +14,5 @@ import java.util.List;
  * @param problem  the problem, or null when loaded
  * @param at       when the file was last (re)loaded
  */
-public record RouteFileStatus(String file, boolean loaded, List<String> routeIds, Integer line, Integer column,
-                              String problem, Instant at) {
-}
+public record RouteFileStatus(
+        String file, boolean loaded, List<String> routeIds, Integer line, Integer column, String problem, Instant at) {}

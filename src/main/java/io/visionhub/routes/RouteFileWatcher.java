@@ -1,8 +1,5 @@
 package io.visionhub.routes;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +8,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dev mode: polls the route folder and reloads a file when its modification time changes, unloads deleted
@@ -27,11 +25,7 @@ public class RouteFileWatcher implements AutoCloseable {
     private final RouteFileLoader loader;
     private final Path dir;
     private final Map<Path, FileTime> seen = new HashMap<>();
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "route-file-watcher");
-        t.setDaemon(true);
-        return t;
-    });
+    private ScheduledExecutorService poller;
 
     public RouteFileWatcher(RouteFileLoader loader, Path dir) {
         this.loader = loader;
@@ -39,15 +33,27 @@ public class RouteFileWatcher implements AutoCloseable {
         scan(false);
     }
 
-    public void start(long intervalMillis) {
-        poller.scheduleWithFixedDelay(() -> {
-            try {
-                scan(true);
-            } catch (RuntimeException e) {
-                LOG.error("Route folder {} could not be scanned: {}", dir.toAbsolutePath(), e.getMessage());
-            }
-        }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
-        LOG.info("Watching route folder {} for changes (dev mode; visionhub.routes.reload=false turns it off)",
+    /** Polls on a thread of Camel's ExecutorServiceManager (the loader's context): Camel stops it with the context. */
+    public synchronized void start(long intervalMillis) {
+        if (poller != null) {
+            return;
+        }
+        poller = loader.camelContext()
+                .getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "route-file-watcher");
+        poller.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        scan(true);
+                    } catch (RuntimeException e) {
+                        LOG.error("Route folder {} could not be scanned: {}", dir.toAbsolutePath(), e.getMessage());
+                    }
+                },
+                intervalMillis,
+                intervalMillis,
+                TimeUnit.MILLISECONDS);
+        LOG.info(
+                "Watching route folder {} for changes (dev mode; visionhub.routes.reload=false turns it off)",
                 dir.toAbsolutePath());
     }
 
@@ -84,7 +90,10 @@ public class RouteFileWatcher implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        poller.shutdownNow();
+    public synchronized void close() {
+        if (poller != null) {
+            loader.camelContext().getExecutorServiceManager().shutdownNow(poller);
+            poller = null;
+        }
     }
 }

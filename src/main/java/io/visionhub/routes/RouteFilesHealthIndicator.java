@@ -1,11 +1,10 @@
 package io.visionhub.routes;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Health of the integrators' route files: UP when every file loaded; DEGRADED (the other routes run)
@@ -41,6 +40,8 @@ public class RouteFilesHealthIndicator implements HealthIndicator {
             d.put("at", s.at().toString());
             files.put(s.file(), d);
         }
-        return Health.status(allLoaded ? Status.UP : DEGRADED).withDetail("files", files).build();
+        return Health.status(allLoaded ? Status.UP : DEGRADED)
+                .withDetail("files", files)
+                .build();
     }
 }

@@ -1,9 +1,8 @@
 package io.visionhub.routes;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 import java.nio.file.Path;
 import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Where integrators keep their YAML routes and whether edits are picked up while the hub runs.

@@ -1,7 +1,6 @@
 package io.visionhub.vision;
 
 import io.visionhub.event.Defect;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -15,8 +14,7 @@ public final class DefectAnnotator {
 
     private static final Color BOX = new Color(230, 30, 30);
 
-    private DefectAnnotator() {
-    }
+    private DefectAnnotator() {}
 
     public static BufferedImage annotate(BufferedImage image, List<Defect> defects) {
         BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);

@@ -3,14 +3,13 @@ package io.visionhub.vision;
 import io.visionhub.vision.model.ModelCard;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.teach.AnomalyTeacher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.LongStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure the demo anomaly model exists: when {@code <path>/model.onnx} is missing, teaches it from good
@@ -20,8 +19,7 @@ public final class DemoModelBootstrap {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoModelBootstrap.class);
 
-    private DemoModelBootstrap() {
-    }
+    private DemoModelBootstrap() {}
 
     /** @return true when a model was taught */
     public static boolean ensure(Path dir, int goodImages, long seed) {
@@ -30,11 +28,17 @@ public final class DemoModelBootstrap {
             LOG.info("Demo model present at {}, not teaching", dir.toAbsolutePath());
             return false;
         }
-        LOG.info("Demo model missing at {}: teaching it from {} good simulated parts (seed {})",
-                dir.toAbsolutePath(), goodImages, seed);
+        LOG.info(
+                "Demo model missing at {}: teaching it from {} good simulated parts (seed {})",
+                dir.toAbsolutePath(),
+                goodImages,
+                seed);
         SimulatedPartGenerator gen = new SimulatedPartGenerator(seed, 0.0);
-        List<BufferedImage> good = LongStream.range(0, goodImages).mapToObj(i -> gen.good(i).image()).toList();
-        new AnomalyTeacher().teach(good, AnomalyTeacher.Spec.of(dir.getFileName().toString(), "1"), dir);
+        List<BufferedImage> good = LongStream.range(0, goodImages)
+                .mapToObj(i -> gen.good(i).image())
+                .toList();
+        new AnomalyTeacher()
+                .teach(good, AnomalyTeacher.Spec.of(dir.getFileName().toString(), "1"), dir);
         return true;
     }
 }

@@ -13,5 +13,5 @@ import java.time.Instant;
  * @param encoded     the frame as received (JPEG/PNG bytes) where the source had them, else null
  * @param partId      part id where the source knows it (PLC trigger, simulated camera), else null
  */
-public record Frame(String camera, long sequence, Instant captureTime, BufferedImage image, byte[] encoded, String partId) {
-}
+public record Frame(
+        String camera, long sequence, Instant captureTime, BufferedImage image, byte[] encoded, String partId) {}

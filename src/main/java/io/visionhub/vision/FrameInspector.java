@@ -1,20 +1,26 @@
 package io.visionhub.vision;
 
+import io.visionhub.event.Defect;
 import io.visionhub.event.EventIds;
 import io.visionhub.event.ImageRef;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.Latency;
-import io.visionhub.images.ImageStore;
-import io.visionhub.vision.model.InspectionModel;
-import io.visionhub.vision.model.ModelHandle;
+import io.visionhub.event.ModelRef;
 import io.visionhub.vision.model.ModelException;
+import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelVerdict;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /**
  * One inspection step: decode (where the frame came encoded), run the model, store the frame and the
@@ -23,20 +29,40 @@ import java.time.Instant;
  * @param station        station id
  * @param line           line id
  * @param model          the current model (a hot-swappable handle)
- * @param imageStore     where frames are stored, or null to store nothing
+ * @param frameStore     where frames are stored, or null to store nothing
  * @param annotate       store an annotated copy when defects have boxes
  * @param imageFormat    {@code png} or {@code jpg}, for frames that arrive as pixels
  * @param imageUriPrefix link prefix of stored images (the hash is appended), or null
+ * @param maxFramePixels largest width x height decoded; larger frames are refused from their header
  */
-public record FrameInspector(String station, String line, ModelHandle model, ImageStore imageStore,
-                             boolean annotate, String imageFormat, String imageUriPrefix) {
+public record FrameInspector(
+        String station,
+        String line,
+        ModelHandle model,
+        FrameStore frameStore,
+        boolean annotate,
+        String imageFormat,
+        String imageUriPrefix,
+        long maxFramePixels) {
+
+    /** Without a pixel limit of its own: {@link ImageDecoder#DEFAULT_MAX_PIXELS}. */
+    public FrameInspector(
+            String station,
+            String line,
+            ModelHandle model,
+            FrameStore frameStore,
+            boolean annotate,
+            String imageFormat,
+            String imageUriPrefix) {
+        this(station, line, model, frameStore, annotate, imageFormat, imageUriPrefix, ImageDecoder.DEFAULT_MAX_PIXELS);
+    }
 
     public InspectionEvent inspect(Frame frame) {
         long t0 = System.nanoTime();
         BufferedImage image = frame.image();
         double decodeMs = 0;
         if (image == null) {
-            image = decode(frame.encoded(), frame.camera());
+            image = ImageDecoder.decode(frame.encoded(), frame.camera(), maxFramePixels);
             decodeMs = (System.nanoTime() - t0) / 1e6;
         }
         BufferedImage pixels = image;
@@ -50,28 +76,74 @@ public record FrameInspector(String station, String line, ModelHandle model, Ima
         } catch (ModelException e) {
             throw new ModelException("camera " + frame.camera() + ", " + e.getMessage(), e);
         }
-        io.visionhub.event.ModelRef modelRef = (io.visionhub.event.ModelRef) used[0];
+        ModelRef modelRef = (ModelRef) used[0];
         ModelVerdict v = (ModelVerdict) used[1];
         Instant inferenceTime = Instant.now();
         long tStore = System.nanoTime();
         ImageRef ref = null;
-        if (imageStore != null) {
+        if (frameStore != null) {
             byte[] encoded = frame.encoded() != null ? frame.encoded() : encode(image, imageFormat);
-            String sha = imageStore.put(encoded);
+            String sha = frameStore.put(encoded);
             String annotatedSha = null;
             if (annotate && v.defects().stream().anyMatch(d -> d.box() != null)) {
-                annotatedSha = imageStore.put(encode(DefectAnnotator.annotate(image, v.defects()), imageFormat));
+                annotatedSha = frameStore.put(encode(DefectAnnotator.annotate(image, v.defects()), imageFormat));
             }
-            ref = new ImageRef(sha, uri(sha), annotatedSha, annotatedSha == null ? null : uri(annotatedSha),
-                    image.getWidth(), image.getHeight());
+            ref = new ImageRef(
+                    sha,
+                    uri(sha),
+                    annotatedSha,
+                    annotatedSha == null ? null : uri(annotatedSha),
+                    image.getWidth(),
+                    image.getHeight());
         }
         double storeMs = (System.nanoTime() - tStore) / 1e6;
         double totalMs = (System.nanoTime() - t0) / 1e6;
-        Latency latency = new Latency(r(decodeMs), r(v.preprocessMs()), r(v.inferenceMs()),
-                r(v.postprocessMs() + storeMs), r(totalMs));
-        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, EventIds.newId(), station,
-                frame.camera(), line, frame.captureTime(), inferenceTime, modelRef, v.result(), v.defects(),
-                v.anomalyScore(), ref, null, InspectionEvent.ContextStatus.MISSING, frame.partId(), latency);
+        Latency latency = new Latency(
+                r(decodeMs), r(v.preprocessMs()), r(v.inferenceMs()), r(v.postprocessMs() + storeMs), r(totalMs));
+        return new InspectionEvent(
+                InspectionEvent.SCHEMA_VERSION,
+                EventIds.newId(),
+                station,
+                frame.camera(),
+                line,
+                frame.captureTime(),
+                inferenceTime,
+                modelRef,
+                v.result(),
+                v.defects(),
+                v.anomalyScore(),
+                ref,
+                null,
+                InspectionEvent.ContextStatus.MISSING,
+                frame.partId(),
+                latency);
+    }
+
+    /**
+     * The record of a part whose frame was refused (empty, corrupt, above the pixel limit), so that the part is not
+     * lost: result UNCERTAIN (nobody judged it; the PLC gets the uncertain code and a person decides), one defect
+     * whose class says why ({@code frame_empty}, {@code frame_corrupt}, {@code frame_too_large}, confidence 1, no
+     * box), the current model, no image (the file itself is kept by the source, e.g. a folder's {@code .rejected/}).
+     */
+    public InspectionEvent refused(Frame frame, FrameRefusedException why) {
+        Instant now = Instant.now();
+        return new InspectionEvent(
+                InspectionEvent.SCHEMA_VERSION,
+                EventIds.newId(),
+                station,
+                frame.camera(),
+                line,
+                frame.captureTime() == null ? now : frame.captureTime(),
+                now,
+                model.model().ref(),
+                InspectionEvent.Verdict.UNCERTAIN,
+                List.of(new Defect(why.reason().defectClass(), 1.0, null)),
+                null,
+                null,
+                null,
+                InspectionEvent.ContextStatus.MISSING,
+                frame.partId(),
+                new Latency(0, 0, 0, 0, 0));
     }
 
     private String uri(String sha) {
@@ -88,28 +160,28 @@ public record FrameInspector(String station, String line, ModelHandle model, Ima
      * or JPEG at quality 0.9.
      */
     public static byte[] encode(BufferedImage image, String format) {
-        String f = format == null ? "png" : format.toLowerCase(java.util.Locale.ROOT);
+        String f = format == null ? "png" : format.toLowerCase(Locale.ROOT);
         boolean jpeg = "jpg".equals(f) || "jpeg".equals(f);
         BufferedImage img = image;
         if (jpeg && image.getColorModel().hasAlpha()) {
             img = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
             img.createGraphics().drawImage(image, 0, 0, null);
         }
-        java.util.Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName(jpeg ? "jpeg" : f);
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(jpeg ? "jpeg" : f);
         if (!writers.hasNext()) {
             throw new IllegalArgumentException("no image writer for format " + f + " (use png or jpg)");
         }
-        javax.imageio.ImageWriter writer = writers.next();
+        ImageWriter writer = writers.next();
         ByteArrayOutputStream out = new ByteArrayOutputStream(128 * 1024);
-        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
             writer.setOutput(ios);
-            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            ImageWriteParam param = writer.getDefaultWriteParam();
             if (param.canWriteCompressed()) {
-                param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
                 // JPEG: quality 0.9; PNG: maps to deflate level 1 (fast, files ~20% larger than the default)
                 param.setCompressionQuality(0.9f);
             }
-            writer.write(null, new javax.imageio.IIOImage(img, null, null), param);
+            writer.write(null, new IIOImage(img, null, null), param);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode frame as " + f, e);
         } finally {

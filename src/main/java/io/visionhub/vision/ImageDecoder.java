@@ -1,41 +1,83 @@
 package io.visionhub.vision;
 
-import io.visionhub.vision.model.ModelException;
-
-import javax.imageio.ImageIO;
+import io.visionhub.vision.FrameRefusedException.Reason;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes encoded frames (JPEG, PNG, BMP) with ImageIO. Empty, corrupt or truncated data (ImageIO would return
- * a half-grey JPEG without complaint) gets a {@link ModelException} naming the camera.
+ * Decodes encoded frames (JPEG, PNG, BMP) with ImageIO. The image header is read first and a frame of more than
+ * {@code maxPixels} pixels is refused before any pixel is decoded (a 20000x20000 PNG of a few kB would otherwise
+ * take 1.6 GB of heap). Empty, corrupt or truncated data (ImageIO would return a half-grey JPEG without complaint)
+ * and oversized frames get a {@link FrameRefusedException} naming the camera or file.
  */
 public final class ImageDecoder {
 
-    private ImageDecoder() {
+    /** Default of {@code visionhub.vision.max-frame-pixels}: 50 MP, above any line-scan or area camera in use. */
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
+    private ImageDecoder() {}
+
+    /** {@link #decode(byte[], String, long)} with the default limit of {@value #DEFAULT_MAX_PIXELS} pixels. */
+    public static BufferedImage decode(byte[] bytes, String camera) {
+        return decode(bytes, camera, DEFAULT_MAX_PIXELS);
     }
 
-    public static BufferedImage decode(byte[] bytes, String camera) {
+    /**
+     * @param bytes     the encoded frame
+     * @param source    camera id or file, for the message
+     * @param maxPixels largest width x height accepted
+     */
+    public static BufferedImage decode(byte[] bytes, String source, long maxPixels) {
+        String what = "camera " + source;
         if (bytes == null || bytes.length == 0) {
-            throw new ModelException("camera " + camera + ": empty image (0 bytes)");
+            throw new FrameRefusedException(Reason.EMPTY, what + ": empty image (0 bytes)");
         }
         if (truncatedJpeg(bytes)) {
-            throw new ModelException("camera " + camera + ": truncated JPEG (" + bytes.length + " bytes, no end marker)");
+            throw new FrameRefusedException(
+                    Reason.CORRUPT, what + ": truncated JPEG (" + bytes.length + " bytes, no end marker)");
         }
-        try {
-            BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
-            if (img == null) {
-                throw new ModelException("camera " + camera + ": " + bytes.length
-                        + " bytes are not a readable image (JPEG, PNG, BMP expected)");
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new FrameRefusedException(
+                        Reason.CORRUPT,
+                        what + ": " + bytes.length + " bytes are not a readable image (JPEG, PNG, BMP expected)");
             }
-            return img;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // the header only: nothing is decoded before the size is known to be acceptable
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0 || w * h > maxPixels) {
+                    throw new FrameRefusedException(
+                            Reason.TOO_LARGE,
+                            what + ": image of " + w + "x" + h + " = "
+                                    + (w * h) + " pixels is above the limit of " + maxPixels
+                                    + " pixels (visionhub.vision.max-frame-pixels); not decoded");
+                }
+                BufferedImage img = reader.read(0);
+                if (img == null) {
+                    throw new FrameRefusedException(
+                            Reason.CORRUPT,
+                            what + ": " + bytes.length + " bytes are not a readable image (JPEG, PNG, BMP expected)");
+                }
+                return img;
+            } finally {
+                reader.dispose();
+            }
+        } catch (FrameRefusedException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof ModelException me) {
-                throw me;
-            }
-            throw new ModelException("camera " + camera + ": corrupt or truncated image (" + bytes.length + " bytes): "
-                    + e.getMessage(), e);
+            throw new FrameRefusedException(
+                    Reason.CORRUPT,
+                    what + ": corrupt or truncated image (" + bytes.length + " bytes): " + e.getMessage(),
+                    e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.visionhub.bench;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.zaxxer.hikari.HikariDataSource;
 import io.visionhub.api.InspectionFilter;
 import io.visionhub.api.InspectionPage;
 import io.visionhub.api.InspectionQueries;
@@ -13,16 +14,8 @@ import io.visionhub.context.ProductionContextStore;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.ModelRef;
 import io.visionhub.event.ProductionContext;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kamelet.KameletComponent;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.flywaydb.core.Flyway;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-
-import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,6 +25,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kamelet.KameletComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * Figures for the production context and the inspection history API.
@@ -61,22 +63,50 @@ public final class ContextBench {
     static void contextLookup() throws Exception {
         HazelcastInstance member = Hazelcast.newHazelcastInstance(ContextConfiguration.memberConfig(
                 new ContextProperties.Hazelcast("bench-" + UUID.randomUUID(), 0, List.of(), null, "127.0.0.1", true)));
-        ProductionContextStore store = new ProductionContextStore(member.getMap("bench"), null, List.of(), 1000, null,
-                Clock.systemUTC());
+        ProductionContextStore store =
+                new ProductionContextStore(member.getMap("bench"), null, List.of(), 1000, null, Clock.systemUTC());
         store.start();
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         for (int v = 1; v <= 1000; v++) {
-            store.update("line-1", new ProductionContext("line-1", "PO-" + v, "MAT-1", "1", null, "LOT-" + v, "WC-1",
-                    "A", "OS-1", null, v, t0.plusSeconds(60L * v)), "BENCH", "bench");
+            store.update(
+                    "line-1",
+                    new ProductionContext(
+                            "line-1",
+                            "PO-" + v,
+                            "MAT-1",
+                            "1",
+                            null,
+                            "LOT-" + v,
+                            "WC-1",
+                            "A",
+                            "OS-1",
+                            null,
+                            v,
+                            t0.plusSeconds(60L * v)),
+                    "BENCH",
+                    "bench");
         }
         ContextEnricher enricher = new ContextEnricher(store);
         int n = 2_000_000;
         InspectionEvent[] events = new InspectionEvent[4096];
         for (int i = 0; i < events.length; i++) {
-            events[i] = new InspectionEvent(InspectionEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), "station-1",
-                    "cam-1", "line-1", t0.plusSeconds(60 + (long) (i * 14.6)), null,
-                    new ModelRef("demo", "1", "00", "anomaly"), InspectionEvent.Verdict.OK, List.of(), null, null, null,
-                    null, null, null);
+            events[i] = new InspectionEvent(
+                    InspectionEvent.SCHEMA_VERSION,
+                    UUID.randomUUID().toString(),
+                    "station-1",
+                    "cam-1",
+                    "line-1",
+                    t0.plusSeconds(60 + (long) (i * 14.6)),
+                    null,
+                    new ModelRef("demo", "1", "00", "anomaly"),
+                    InspectionEvent.Verdict.OK,
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
         }
         long sink = 0;
         for (int i = 0; i < 500_000; i++) { // warm-up
@@ -115,7 +145,11 @@ public final class ContextBench {
             producer.requestBody("direct:bench", events[i & 4095]);
             route[i] = System.nanoTime() - a;
         }
-        print("enrichment step through Camel (direct -> kamelet production-context-action -> bean)", route, 1e3, "us");
+        print(
+                "enrichment step through Camel (direct -> kamelet production-context-action -> context:enrich)",
+                route,
+                1e3,
+                "us");
         camel.stop();
         store.close();
         member.shutdown();
@@ -129,15 +163,25 @@ public final class ContextBench {
         if (postgres) {
             String schema = "api_bench_" + Long.toHexString(System.nanoTime());
             ds = pool("jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema, "postgres");
-            Flyway.configure().dataSource(ds).schemas(schema).locations("classpath:db/migration")
-                    .load().migrate();
+            Flyway.configure()
+                    .dataSource(ds)
+                    .schemas(schema)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
             where = "PostgreSQL 127.0.0.1:5432/test schema " + schema;
         } else {
-            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("context-bench");
+            Path dir = Files.createTempDirectory("context-bench");
             // OPTIMIZE_REUSE_RESULTS=FALSE: H2 would otherwise answer a repeated query from its result cache
-            ds = pool("jdbc:h2:file:" + dir.resolve("bench") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH;OPTIMIZE_REUSE_RESULTS=FALSE", "sa");
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            ds = pool(
+                    "jdbc:h2:file:" + dir.resolve("bench") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                            + "DEFAULT_NULL_ORDERING=HIGH;OPTIMIZE_REUSE_RESULTS=FALSE",
+                    "sa");
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
             where = "H2 file " + dir;
         }
         JdbcTemplate jdbc = new JdbcTemplate(ds);
@@ -146,8 +190,9 @@ public final class ContextBench {
         int others = perOrder / 5;
         insert(jdbc, "PO-OTHER", others, 0);
         insert(jdbc, "PO-BENCH", perOrder, others);
-        System.out.printf("%nhistory: loaded %,d inspections (%,d in order PO-BENCH) into %s in %.1f s%n", others + perOrder,
-                perOrder, where, (System.nanoTime() - loadStart) / 1e9);
+        System.out.printf(
+                "%nhistory: loaded %,d inspections (%,d in order PO-BENCH) into %s in %.1f s%n",
+                others + perOrder, perOrder, where, (System.nanoTime() - loadStart) / 1e9);
         if (postgres) {
             jdbc.execute("ANALYZE");
         }
@@ -157,9 +202,18 @@ public final class ContextBench {
         time("order PO-BENCH, first page of 50, newest first", 200, () -> check(queries.list(filter(null, null, 0))));
         time("order PO-BENCH, page at offset 50,000", 50, () -> check(queries.list(filter(null, null, 50_000))));
         time("order PO-BENCH, result NG, first page", 200, () -> check(queries.list(filter("NG", null, 0))));
-        time("order PO-BENCH, defect class scratch, first page", 200, () -> check(queries.list(filter(null, "scratch", 0))));
-        time("order PO-BENCH quality summary (100,000 inspections)", 20, () -> quality.orderSummary("PO-BENCH").orElseThrow());
-        time("lot trace of one batch (1,000 inspections)", 50, () -> quality.lotTrace("LOT-BENCH-7", 1000).orElseThrow());
+        time(
+                "order PO-BENCH, defect class scratch, first page",
+                200,
+                () -> check(queries.list(filter(null, "scratch", 0))));
+        time(
+                "order PO-BENCH quality summary (100,000 inspections)",
+                20,
+                () -> quality.orderSummary("PO-BENCH").orElseThrow());
+        time(
+                "lot trace of one batch (1,000 inspections)",
+                50,
+                () -> quality.lotTrace("LOT-BENCH-7", 1000).orElseThrow());
         if (postgres) {
             jdbc.execute("DROP SCHEMA " + where.substring(where.lastIndexOf(' ') + 1) + " CASCADE");
         }
@@ -167,7 +221,7 @@ public final class ContextBench {
 
     /** A connection pool as the hub has (HikariCP): an H2 file database closes when its last connection does. */
     static DataSource pool(String url, String user) {
-        com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
+        HikariDataSource ds = new HikariDataSource();
         ds.setJdbcUrl(url);
         ds.setUsername(user);
         ds.setPassword("");
@@ -181,7 +235,8 @@ public final class ContextBench {
 
     static Object check(InspectionPage page) {
         if (page.items().size() != 50) {
-            throw new IllegalStateException("expected a full page, got " + page.items().size());
+            throw new IllegalStateException(
+                    "expected a full page, got " + page.items().size());
         }
         return page;
     }
@@ -196,19 +251,38 @@ public final class ContextBench {
                 String id = UUID.randomUUID().toString();
                 boolean ng = i % 20 == 0;
                 Instant capture = t0.plusMillis(500L * i + (seqBase > 0 ? 1 : 0));
-                rows.add(new Object[]{id, seqBase + i + 1, "station-" + (i % 4), "cam-1", "line-1", order,
-                        (order.equals("PO-BENCH") ? "LOT-BENCH-" : "LOT-OTHER-") + (i / 1000), i % 3 == 0 ? "A" : "B",
-                        "MAT-1", ng ? "NG" : "OK", Timestamp.from(capture), Timestamp.from(capture.plusMillis(80)),
-                        "demo", "1", (double) (i % 100) / 100, "part-" + i, "{\"id\":\"" + id + "\"}"});
+                rows.add(new Object[] {
+                    id,
+                    seqBase + i + 1,
+                    "station-" + (i % 4),
+                    "cam-1",
+                    "line-1",
+                    order,
+                    (order.equals("PO-BENCH") ? "LOT-BENCH-" : "LOT-OTHER-") + (i / 1000),
+                    i % 3 == 0 ? "A" : "B",
+                    "MAT-1",
+                    ng ? "NG" : "OK",
+                    Timestamp.from(capture),
+                    Timestamp.from(capture.plusMillis(80)),
+                    "demo",
+                    "1",
+                    (double) (i % 100) / 100,
+                    "part-" + i,
+                    "{\"id\":\"" + id + "\"}"
+                });
                 if (ng) {
-                    defects.add(new Object[]{id, 0, i % 40 == 0 ? "scratch" : "dent", 0.9});
+                    defects.add(new Object[] {id, 0, i % 40 == 0 ? "scratch" : "dent", 0.9});
                 }
             }
-            jdbc.batchUpdate("INSERT INTO inspection (id, ledger_seq, station, camera, line, production_order, batch, shift,"
-                    + " product, result, capture_time, inference_time, model_name, model_version, anomaly_score, part_id,"
-                    + " event_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
-            jdbc.batchUpdate("INSERT INTO inspection_defect (inspection_id, idx, defect_class, confidence)"
-                    + " VALUES (?,?,?,?)", defects);
+            jdbc.batchUpdate(
+                    "INSERT INTO inspection (id, ledger_seq, station, camera, line, production_order, batch, shift,"
+                            + " product, result, capture_time, inference_time, model_name, model_version, anomaly_score, part_id,"
+                            + " event_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    rows);
+            jdbc.batchUpdate(
+                    "INSERT INTO inspection_defect (inspection_id, idx, defect_class, confidence)"
+                            + " VALUES (?,?,?,?)",
+                    defects);
         }
     }
 
@@ -232,9 +306,18 @@ public final class ContextBench {
     static void print(String what, long[] nanos, double unit, String unitName) {
         long[] s = nanos.clone();
         Arrays.sort(s);
-        System.out.printf("%s%n  n=%,d  p50 %.3f %s  p99 %.3f %s  p99.9 %.3f %s  max %.3f %s%n", what, s.length,
-                s[s.length / 2] / unit, unitName, s[(int) (s.length * 0.99)] / unit, unitName,
-                s[Math.min(s.length - 1, (int) (s.length * 0.999))] / unit, unitName, s[s.length - 1] / unit, unitName);
+        System.out.printf(
+                "%s%n  n=%,d  p50 %.3f %s  p99 %.3f %s  p99.9 %.3f %s  max %.3f %s%n",
+                what,
+                s.length,
+                s[s.length / 2] / unit,
+                unitName,
+                s[(int) (s.length * 0.99)] / unit,
+                unitName,
+                s[Math.min(s.length - 1, (int) (s.length * 0.999))] / unit,
+                unitName,
+                s[s.length - 1] / unit,
+                unitName);
     }
 
     static OffsetDateTime utc(Instant i) {

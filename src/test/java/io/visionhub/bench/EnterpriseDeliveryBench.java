@@ -8,29 +8,29 @@ import io.visionhub.enterprise.mapping.MappingEngine;
 import io.visionhub.enterprise.outbox.OutboxDeliverer;
 import io.visionhub.enterprise.outbox.OutboxRepository;
 import io.visionhub.enterprise.outbox.OutboxTestDb;
+import io.visionhub.enterprise.outbox.PlainOutboxThreads;
+import io.visionhub.enterprise.rules.EnterpriseRules;
+import io.visionhub.enterprise.rules.RuleSettings;
 import io.visionhub.enterprise.rules.SeverityPolicy;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
-import io.visionhub.simulators.EnterpriseSimulators;
-
-import io.visionhub.enterprise.rules.EnterpriseRules;
-import io.visionhub.enterprise.rules.RuleSettings;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerTestSupport;
-
+import io.visionhub.simulators.EnterpriseSimulators;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import javax.sql.DataSource;
 
 /**
  * Enterprise delivery, end to end through the real path: the ledger's rows (inspection + outbox, H2) → outbox
@@ -48,8 +48,7 @@ import java.util.function.LongSupplier;
  */
 public final class EnterpriseDeliveryBench {
 
-    private EnterpriseDeliveryBench() {
-    }
+    private EnterpriseDeliveryBench() {}
 
     public static void main(String[] args) throws Exception {
         int latencyCount = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -60,7 +59,7 @@ public final class EnterpriseDeliveryBench {
 
         try (EnterpriseSimulators sims = EnterpriseSimulators.onFreePorts()) {
             Path dir = Files.createTempDirectory("enterprise-bench");
-            javax.sql.DataSource ds;
+            DataSource ds;
             Recorder recorder;
             ExecutorService appenders = Executors.newFixedThreadPool(8);
             JdbcInspectionLedger ledger = null;
@@ -68,10 +67,11 @@ public final class EnterpriseDeliveryBench {
                 ds = LedgerTestSupport.h2(dir);
                 ledger = LedgerTestSupport.ledger(ds, LedgerTestSupport.props(dir));
                 JdbcInspectionLedger l = ledger;
-                EnterpriseProperties.Rules rulesConfig = new EnterpriseProperties.Rules();
-                rulesConfig.setMaintenanceTarget("");
+                EnterpriseProperties.Rules rulesConfig =
+                        EnterpriseProperties.Rules.defaults().withMaintenanceTarget("");
                 RuleSettings settings = RuleSettings.defaults(rulesConfig);
-                EnterpriseRules rules = new EnterpriseRules(settings, new SeverityPolicy(Map.of(), "MEDIUM"), n -> null);
+                EnterpriseRules rules =
+                        new EnterpriseRules(settings, new SeverityPolicy(Map.of(), "MEDIUM"), n -> null);
                 recorder = e -> appenders.execute(() -> l.append(e, rules.decide(e, settings)));
             } else {
                 OutboxTestDb mem = OutboxTestDb.inMemory();
@@ -81,20 +81,30 @@ public final class EnterpriseDeliveryBench {
             OutboxRepository repo = new OutboxRepository(ds);
             Map<String, Long> recordedAt = new ConcurrentHashMap<>();
             Map<String, Long> createdAt = new ConcurrentHashMap<>();
-            sims.sap().qualityNotifications().onCreate(d ->
-                    createdAt.put(String.valueOf(d.fields().get("QltyNotifExternalReference")), d.createdNanos()));
+            sims.sap()
+                    .qualityNotifications()
+                    .onCreate(d -> createdAt.put(
+                            String.valueOf(d.fields().get("QltyNotifExternalReference")), d.createdNanos()));
 
-            EnterpriseProperties.Outbox cfg = new EnterpriseProperties.Outbox(); // production defaults: 100 ms poll, 16 in flight
+            EnterpriseProperties.Outbox cfg =
+                    EnterpriseProperties.Outbox.defaults(); // production defaults: 100 ms poll, 16 in flight
             DeliveryService service = new DeliveryService(
                     new EnterpriseTargets(TestEvents.targets(sims, Duration.ofSeconds(10)), n -> null),
-                    new MappingEngine(Path.of("mappings"), EventJson.mapper()), new SeverityPolicy(Map.of(), "MEDIUM"),
-                    "demo-customer", "bench");
-            try (OutboxDeliverer deliverer = new OutboxDeliverer(repo, service, cfg, Clock.systemUTC())) {
+                    new MappingEngine(Path.of("mappings"), EventJson.mapper()),
+                    new SeverityPolicy(Map.of(), "MEDIUM"),
+                    "demo-customer",
+                    "bench");
+            try (OutboxDeliverer deliverer = PlainOutboxThreads.deliverer(repo, service, cfg, Clock.systemUTC())) {
                 deliverer.start();
                 LongSupplier delivered = deliverer::deliveredCount; // the harness must not load the database itself
-                System.out.printf("EnterpriseDeliveryBench: %s, SAP simulator on loopback, poll %d ms, %d in flight, %d cores%n",
-                        viaLedger ? "rules + JdbcInspectionLedger.append (H2 file, group commit)" : "outbox rows inserted in H2 in memory",
-                        cfg.getPollInterval().toMillis(), cfg.getConcurrency(), Runtime.getRuntime().availableProcessors());
+                System.out.printf(
+                        "EnterpriseDeliveryBench: %s, SAP simulator on loopback, poll %d ms, %d in flight, %d cores%n",
+                        viaLedger
+                                ? "rules + JdbcInspectionLedger.append (H2 file, group commit)"
+                                : "outbox rows inserted in H2 in memory",
+                        cfg.pollInterval().toMillis(),
+                        cfg.concurrency(),
+                        Runtime.getRuntime().availableProcessors());
 
                 // warm-up
                 offer(recorder, recordedAt, 300, 100);
@@ -105,10 +115,14 @@ public final class EnterpriseDeliveryBench {
                 // 1. latency at a steady rate
                 List<String> ids = offer(recorder, recordedAt, latencyCount, 50);
                 waitDelivered(delivered, 300 + latencyCount, Duration.ofSeconds(120));
-                long[] lat = ids.stream().mapToLong(id -> createdAt.get(id) - recordedAt.get(id)).sorted().toArray();
-                System.out.printf("latency defect recorded -> SAP QM notification created (%d at 50/s): p50 %.1f ms, "
-                                + "p90 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < 1000 ms)%n", lat.length,
-                        pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[lat.length - 1] / 1e6);
+                long[] lat = ids.stream()
+                        .mapToLong(id -> createdAt.get(id) - recordedAt.get(id))
+                        .sorted()
+                        .toArray();
+                System.out.printf(
+                        "latency defect recorded -> SAP QM notification created (%d at 50/s): p50 %.1f ms, "
+                                + "p90 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < 1000 ms)%n",
+                        lat.length, pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[lat.length - 1] / 1e6);
 
                 // 2. sustained: offered rate for N seconds, measure delivered per second over the same period
                 long base = delivered.getAsLong();
@@ -119,9 +133,14 @@ public final class EnterpriseDeliveryBench {
                 long total = base + (long) offeredRate * sustainedSeconds;
                 waitDelivered(delivered, total, Duration.ofSeconds(300));
                 long allNanos = System.nanoTime() - t0;
-                System.out.printf("sustained: offered %d/s for %d s; delivered %.0f/s during the offer, all %d delivered "
-                                + "%.1f s after the first (%.0f/s overall; target 200/s)%n", offeredRate, sustainedSeconds,
-                        deliveredInWindow / (offeredNanos / 1e9), offeredRate * sustainedSeconds, allNanos / 1e9,
+                System.out.printf(
+                        "sustained: offered %d/s for %d s; delivered %.0f/s during the offer, all %d delivered "
+                                + "%.1f s after the first (%.0f/s overall; target 200/s)%n",
+                        offeredRate,
+                        sustainedSeconds,
+                        deliveredInWindow / (offeredNanos / 1e9),
+                        offeredRate * sustainedSeconds,
+                        allNanos / 1e9,
                         offeredRate * sustainedSeconds / (allNanos / 1e9));
 
                 // 3. backlog drain (target was down; everything queued)
@@ -130,16 +149,19 @@ public final class EnterpriseDeliveryBench {
             }
             offer(recorder, recordedAt, backlog, 0);
             sims.sap().faults().down(false);
-            try (OutboxDeliverer deliverer = new OutboxDeliverer(repo, service, cfg, Clock.systemUTC())) {
+            try (OutboxDeliverer deliverer = PlainOutboxThreads.deliverer(repo, service, cfg, Clock.systemUTC())) {
                 long t1 = System.nanoTime();
                 deliverer.start();
                 waitDelivered(deliverer::deliveredCount, backlog, Duration.ofSeconds(300));
                 double s = (System.nanoTime() - t1) / 1e9;
-                System.out.printf("backlog drain: %d queued deliveries in %.1f s = %.0f deliveries/s%n", backlog, s, backlog / s);
+                System.out.printf(
+                        "backlog drain: %d queued deliveries in %.1f s = %.0f deliveries/s%n", backlog, s, backlog / s);
             }
             Map<String, Long> counts = repo.countsByStatus();
-            System.out.printf("documents in the simulator: %d, outbox %s (no duplicates: %b)%n",
-                    sims.sap().qualityNotifications().count(), counts,
+            System.out.printf(
+                    "documents in the simulator: %d, outbox %s (no duplicates: %b)%n",
+                    sims.sap().qualityNotifications().count(),
+                    counts,
                     sims.sap().qualityNotifications().count() == counts.getOrDefault("DELIVERED", 0L));
             appenders.shutdown();
             if (ledger != null) {
@@ -177,7 +199,8 @@ public final class EnterpriseDeliveryBench {
         long end = System.nanoTime() + max.toNanos();
         while (delivered.getAsLong() < expected) {
             if (System.nanoTime() > end) {
-                throw new IllegalStateException("only " + delivered.getAsLong() + " of " + expected + " delivered in " + max);
+                throw new IllegalStateException(
+                        "only " + delivered.getAsLong() + " of " + expected + " delivered in " + max);
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }

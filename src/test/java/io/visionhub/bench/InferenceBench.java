@@ -8,13 +8,11 @@ import io.visionhub.vision.YoloShapedDetector;
 import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelLoader;
-import io.visionhub.vision.model.ModelVerdict;
 import io.visionhub.vision.model.OnnxModel;
 import io.visionhub.vision.model.SessionTuning;
 import io.visionhub.vision.sim.SimulatedPart;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.teach.AnomalyTeacher;
-
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -39,21 +37,41 @@ public final class InferenceBench {
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         Path tmp = Files.createTempDirectory("inference-bench");
-        System.out.printf("InferenceBench on %d cores, Java %s, %d iterations per case%n",
+        System.out.printf(
+                "InferenceBench on %d cores, Java %s, %d iterations per case%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), iterations);
 
         // taught anomaly model
         SimulatedPartGenerator gen = new SimulatedPartGenerator(42, 0.3);
         Path anomalyDir = tmp.resolve("anomaly");
-        new AnomalyTeacher().teach(LongStream.range(0, 20).mapToObj(i -> gen.good(i).image()).toList(),
-                AnomalyTeacher.Spec.of("bench-anomaly", "1"), anomalyDir);
-        for (int threads : new int[]{1, 2}) {
+        new AnomalyTeacher()
+                .teach(
+                        LongStream.range(0, 20)
+                                .mapToObj(i -> gen.good(i).image())
+                                .toList(),
+                        AnomalyTeacher.Spec.of("bench-anomaly", "1"),
+                        anomalyDir);
+        for (int threads : new int[] {1, 2}) {
             SessionTuning t = new SessionTuning(threads, 1, false, "all", 0, false, 0);
             try (InspectionModel m = new ModelLoader(t).load(anomalyDir)) {
-                run("anomaly 640x480, pixels in, intra-op " + threads, (OnnxModel) m, gen, 640, 480, false,
-                        iterations * 3, Math.max(200, iterations));
-                run("anomaly 640x480, JPEG in, intra-op " + threads, (OnnxModel) m, gen, 640, 480, true,
-                        iterations * 3, Math.max(200, iterations));
+                run(
+                        "anomaly 640x480, pixels in, intra-op " + threads,
+                        (OnnxModel) m,
+                        gen,
+                        640,
+                        480,
+                        false,
+                        iterations * 3,
+                        Math.max(200, iterations));
+                run(
+                        "anomaly 640x480, JPEG in, intra-op " + threads,
+                        (OnnxModel) m,
+                        gen,
+                        640,
+                        480,
+                        true,
+                        iterations * 3,
+                        Math.max(200, iterations));
             }
         }
 
@@ -69,7 +87,7 @@ public final class InferenceBench {
                     + "(~5 GFLOPs, output 1x84x8400)");
         }
         int detIters = Math.max(30, iterations / 5);
-        for (String cfg : new String[]{"1:0", "2:0", "2:1"}) {
+        for (String cfg : new String[] {"1:0", "2:0", "2:1"}) {
             int threads = Integer.parseInt(cfg.split(":")[0]);
             boolean spin = cfg.endsWith(":1");
             SessionTuning t = new SessionTuning(threads, 1, spin, "all", 0, false, 0);
@@ -77,15 +95,38 @@ public final class InferenceBench {
                 String tag = ", intra-op " + threads + (spin ? ", spinning" : "");
                 run("detector 640x640, 640x480 pixels in" + tag, (OnnxModel) m, gen, 640, 480, false, detIters, 10);
                 if (threads == 2 && !spin) {
-                    run("detector 640x640, 1920x1080 pixels in" + tag, (OnnxModel) m, gen, 1920, 1080, false, detIters, 10);
-                    run("detector 640x640, 1920x1080 JPEG in" + tag, (OnnxModel) m, gen, 1920, 1080, true, detIters, 10);
+                    run(
+                            "detector 640x640, 1920x1080 pixels in" + tag,
+                            (OnnxModel) m,
+                            gen,
+                            1920,
+                            1080,
+                            false,
+                            detIters,
+                            10);
+                    run(
+                            "detector 640x640, 1920x1080 JPEG in" + tag,
+                            (OnnxModel) m,
+                            gen,
+                            1920,
+                            1080,
+                            true,
+                            detIters,
+                            10);
                 }
             }
         }
     }
 
-    private static void run(String name, OnnxModel model, SimulatedPartGenerator gen, int w, int h, boolean jpeg,
-                            int iterations, int warmup) {
+    private static void run(
+            String name,
+            OnnxModel model,
+            SimulatedPartGenerator gen,
+            int w,
+            int h,
+            boolean jpeg,
+            int iterations,
+            int warmup) {
         int frames = 16;
         BufferedImage[] images = new BufferedImage[frames];
         byte[][] encoded = new byte[frames][];
@@ -119,7 +160,8 @@ public final class InferenceBench {
                     step[i] = (t1 - t0) / 1e6;
                     bare[i] = (t2 - t1) / 1e6;
                     // per frame: everything in the step that is not the step's own session.run
-                    outside[i] = (step[i] - ev.latency().inferenceMs()) / ev.latency().inferenceMs();
+                    outside[i] = (step[i] - ev.latency().inferenceMs())
+                            / ev.latency().inferenceMs();
                     pre[i] = ev.latency().preprocessMs();
                     post[i] = ev.latency().postprocessMs();
                     dec[i] = ev.latency().decodeMs();
@@ -135,11 +177,24 @@ public final class InferenceBench {
         double bp99 = pct(bare, 99);
         double meanStep = Arrays.stream(step).average().orElse(0);
         double meanBare = Arrays.stream(bare).average().orElse(0);
-        System.out.printf("%-58s step p50 %7.2f p99 %7.2f ms | bare session.run p50 %7.2f p99 %7.2f ms | "
+        System.out.printf(
+                "%-58s step p50 %7.2f p99 %7.2f ms | bare session.run p50 %7.2f p99 %7.2f ms | "
                         + "step/run p50 %.3f mean %.3f | overhead per frame (median) %5.1f%% [decode %.2f, pre %.2f, "
                         + "post %.2f ms p50] | %.0f frames/s | NG %d/%d%n",
-                name, sp50, sp99, bp50, bp99, sp50 / bp50, meanStep / meanBare, 100 * pct(outside, 50),
-                pct(dec, 50), pct(pre, 50), pct(post, 50), 1000 / meanStep, ng, iterations);
+                name,
+                sp50,
+                sp99,
+                bp50,
+                bp99,
+                sp50 / bp50,
+                meanStep / meanBare,
+                100 * pct(outside, 50),
+                pct(dec, 50),
+                pct(pre, 50),
+                pct(post, 50),
+                1000 / meanStep,
+                ng,
+                iterations);
     }
 
     private static BufferedImage scale(BufferedImage src, int w, int h) {

@@ -8,9 +8,9 @@ import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerProperties;
 import io.visionhub.ledger.LedgerTestSupport;
 import io.visionhub.ledger.heads.SignedTreeHead;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Durable ledger appends: throughput with many concurrent appenders (group commit), and commit latency at a paced
@@ -42,8 +43,7 @@ public final class LedgerAppendBench {
     private static boolean randomIds;
     private static int warmupSeconds = 20;
 
-    private LedgerAppendBench() {
-    }
+    private LedgerAppendBench() {}
 
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "both";
@@ -60,14 +60,26 @@ public final class LedgerAppendBench {
                 throw new IllegalArgumentException("unknown option " + args[i] + " (h2-nosync, random-ids, warmup=S)");
             }
         }
-        System.out.printf("LedgerAppendBench: %d s per phase after %d s warm-up, %d appender threads, %s ids, %d CPUs, "
-                + "Java %s%n", seconds, warmupSeconds, threads, randomIds ? "random" : "time-ordered (hub)",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf(
+                "LedgerAppendBench: %d s per phase after %d s warm-up, %d appender threads, %s ids, %d CPUs, "
+                        + "Java %s%n",
+                seconds,
+                warmupSeconds,
+                threads,
+                randomIds ? "random" : "time-ordered (hub)",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
         if (!which.equals("pg")) {
             Path dir = Files.createTempDirectory("ledger-bench-h2");
             try (HikariDataSource ds = LedgerTestSupport.h2(dir)) {
-                run(h2Sync ? "H2 file (fsync per group commit)" : "H2 file (no forced sync: survives kill -9, "
-                        + "not power loss)", ds, dir, seconds, threads);
+                run(
+                        h2Sync
+                                ? "H2 file (fsync per group commit)"
+                                : "H2 file (no forced sync: survives kill -9, " + "not power loss)",
+                        ds,
+                        dir,
+                        seconds,
+                        threads);
             }
         }
         if (!which.equals("h2")) {
@@ -78,8 +90,7 @@ public final class LedgerAppendBench {
                 String schema = LedgerTestSupport.uniqueSchema();
                 HikariDataSource ds = LedgerTestSupport.postgres(schema);
                 try {
-                    String sync = new org.springframework.jdbc.core.JdbcTemplate(ds)
-                            .queryForObject("SHOW synchronous_commit", String.class);
+                    String sync = new JdbcTemplate(ds).queryForObject("SHOW synchronous_commit", String.class);
                     run("PostgreSQL 127.0.0.1 (synchronous_commit=" + sync + ")", ds, dir, seconds, threads);
                 } finally {
                     LedgerTestSupport.dropSchema(ds, schema);
@@ -91,9 +102,8 @@ public final class LedgerAppendBench {
 
     private static void run(String name, HikariDataSource ds, Path dir, int seconds, int threads) throws Exception {
         LedgerProperties props = LedgerTestSupport.props(dir);
-        props.getHeads().setEveryRecords(1000);
-        props.getHeads().setEvery(java.time.Duration.ofSeconds(10));
-        props.setH2SyncEachCommit(h2Sync);
+        props = props.withHeads(props.heads().withEveryRecords(1000).withEvery(Duration.ofSeconds(10)))
+                .withH2SyncEachCommit(h2Sync);
         JdbcInspectionLedger ledger = LedgerTestSupport.ledger(ds, props);
         try {
             System.out.println("== " + name);
@@ -102,11 +112,12 @@ public final class LedgerAppendBench {
             MachineLoad load = MachineLoad.start();
             double rate = throughput(ledger, threads, seconds, true);
             JdbcInspectionLedger.Stats s1 = ledger.stats();
-            JdbcInspectionLedger.Stats d = new JdbcInspectionLedger.Stats(s1.commits() - s0.commits(),
-                    s1.records() - s0.records(), s1.commitNanos() - s0.commitNanos());
-            System.out.printf("  throughput: %.0f durable records/s (%d appenders, group commit: %.0f records and "
-                    + "%.2f ms per commit, writer busy %.0f%%)%n", rate, threads, d.recordsPerCommit(),
-                    d.millisPerCommit(), 100.0 * d.commitNanos() / 1e9 / seconds);
+            JdbcInspectionLedger.Stats d = new JdbcInspectionLedger.Stats(
+                    s1.commits() - s0.commits(), s1.records() - s0.records(), s1.commitNanos() - s0.commitNanos());
+            System.out.printf(
+                    "  throughput: %.0f durable records/s (%d appenders, group commit: %.0f records and "
+                            + "%.2f ms per commit, writer busy %.0f%%)%n",
+                    rate, threads, d.recordsPerCommit(), d.millisPerCommit(), 100.0 * d.commitNanos() / 1e9 / seconds);
             System.out.println("    while measuring: " + load.summary());
             paced(ledger, 1000, 2, false);
             MachineLoad pacedLoad = MachineLoad.start();
@@ -120,7 +131,8 @@ public final class LedgerAppendBench {
     }
 
     private static InspectionEvent event() {
-        return randomIds ? LedgerTestSupport.event(UUID.randomUUID().toString(), InspectionEvent.Verdict.NG, null)
+        return randomIds
+                ? LedgerTestSupport.event(UUID.randomUUID().toString(), InspectionEvent.Verdict.NG, null)
                 : LedgerTestSupport.event();
     }
 
@@ -150,7 +162,8 @@ public final class LedgerAppendBench {
         return done.get() / elapsed;
     }
 
-    private static void paced(JdbcInspectionLedger ledger, int perSecond, int seconds, boolean report) throws Exception {
+    private static void paced(JdbcInspectionLedger ledger, int perSecond, int seconds, boolean report)
+            throws Exception {
         int total = perSecond * seconds;
         long[] latency = new long[total];
         ExecutorService pool = Executors.newFixedThreadPool(64);
@@ -178,9 +191,16 @@ public final class LedgerAppendBench {
         if (report) {
             Arrays.sort(latency);
             double achieved = total / ((System.nanoTime() - start) / 1e9);
-            System.out.printf("  paced %d records/s for %d s (achieved %.0f/s): commit latency p50 %.2f ms, p99 %.2f ms, "
-                    + "p99.9 %.2f ms, max %.2f ms%n", perSecond, seconds, achieved, ms(latency, 0.50), ms(latency, 0.99),
-                    ms(latency, 0.999), latency[total - 1] / 1e6);
+            System.out.printf(
+                    "  paced %d records/s for %d s (achieved %.0f/s): commit latency p50 %.2f ms, p99 %.2f ms, "
+                            + "p99.9 %.2f ms, max %.2f ms%n",
+                    perSecond,
+                    seconds,
+                    achieved,
+                    ms(latency, 0.50),
+                    ms(latency, 0.99),
+                    ms(latency, 0.999),
+                    latency[total - 1] / 1e6);
         }
     }
 

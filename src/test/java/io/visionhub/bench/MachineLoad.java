@@ -41,9 +41,13 @@ final class MachineLoad {
         long idle = d[3] + d[4];
         long steal = d.length > 7 ? d[7] : 0;
         long busy = total - idle - steal;
-        return String.format("CPU %d cores: busy %.0f%%, steal %.0f%% (taken by the host), idle %.0f%%; load average %s",
-                Runtime.getRuntime().availableProcessors(), 100.0 * busy / total, 100.0 * steal / total,
-                100.0 * idle / total, loadAverage());
+        return String.format(
+                "CPU %d cores: busy %.0f%%, steal %.0f%% (taken by the host), idle %.0f%%; load average %s",
+                Runtime.getRuntime().availableProcessors(),
+                100.0 * busy / total,
+                100.0 * steal / total,
+                100.0 * idle / total,
+                loadAverage());
     }
 
     private static String loadAverage() {

@@ -1,13 +1,16 @@
 package io.visionhub.bench;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.broker.EmbeddedMqttBroker;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerProperties;
 import io.visionhub.ledger.LedgerTestSupport;
+import io.visionhub.outputs.mqtt.MqttCallbackAdapter;
 import io.visionhub.outputs.mqtt.MqttEventPublisher;
 import io.visionhub.outputs.mqtt.MqttTopics;
+import io.visionhub.outputs.mqtt.NoDelaySocketFactory;
 import io.visionhub.outputs.mqtt.ReliableMqttClient;
 import io.visionhub.outputs.mqtt.TestEvents;
 import io.visionhub.outputs.opcua.HubOpcUaServer;
@@ -15,13 +18,8 @@ import io.visionhub.outputs.opcua.OpcUaResultPublisher;
 import io.visionhub.outputs.opcua.OpcUaServerProperties;
 import io.visionhub.plc.PlcHandshake;
 import io.visionhub.plc.PlcProperties;
-import io.visionhub.plc.PlcResultWriter;
 import io.visionhub.plc.PlcSimulator;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,10 +32,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
  * Shop-floor latency: from the end of inference (the event exists) through the real-time outputs of the route
- * (opcUaResultPublisher -> mqttEventPublisher -> plcResultWriter) to (a) the reject bit written on the PLC
+ * (opcUaResultPublisher -> mqttEventPublisher -> plc: producer) to (a) the reject bit written on the PLC
  * simulator's OPC UA server (time taken inside the simulator's write handler) and (b) an independent MQTT
  * subscriber receiving the event. Load: 4 stations x 50 inspections/s (one thread per station, as one route
  * consumer per camera). With ledger=h2 (default) or ledger=pg (the PostgreSQL at 127.0.0.1:5432, db test, a fresh
@@ -80,46 +82,47 @@ public final class ShopfloorLatencyBench {
             brokerUrl = broker.url();
         }
         PlcSimulator plc = new PlcSimulator(stations);
-        OpcUaServerProperties opcProps = new OpcUaServerProperties();
-        opcProps.setPort(0);
-        opcProps.setBindAddress("127.0.0.1");
-        opcProps.setAllowSecurityNone(true);
-        opcProps.setAllowAnonymous(true);
-        opcProps.setPkiDir(dir.resolve("pki").toString());
+        OpcUaServerProperties opcProps = OpcUaServerProperties.defaults()
+                .withListen("127.0.0.1", 0)
+                .withAllowSecurityNone(true)
+                .withAllowAnonymous(true)
+                .withPkiDir(dir.resolve("pki").toString());
         HubOpcUaServer opcServer = new HubOpcUaServer(opcProps, "bench");
         opcServer.start();
 
-        PlcProperties plcProps = new PlcProperties();
-        plcProps.setEnabled(true);
-        plcProps.setEndpointUrl(plc.endpointUrl());
-        plcProps.setCycleBudgetMs(100);
+        PlcProperties plcProps = PlcProperties.defaults()
+                .withEnabled(true)
+                .withEndpointUrl(plc.endpointUrl())
+                .withCycleBudgetMs(100);
         Map<String, PlcProperties.StationNodes> mapping = new LinkedHashMap<>();
         for (String s : stations) {
-            PlcProperties.StationNodes n = new PlcProperties.StationNodes();
-            n.setTrigger(plc.nodeId(s, "Trigger"));
-            n.setPartId(plc.nodeId(s, "PartId"));
-            n.setResultPartId(plc.nodeId(s, "ResultPartId"));
-            n.setResultCode(plc.nodeId(s, "ResultCode"));
-            n.setReject(plc.nodeId(s, "Reject"));
-            n.setResultReady(plc.nodeId(s, "ResultReady"));
+            PlcProperties.StationNodes n = PlcProperties.StationNodes.defaults()
+                    .withTrigger(plc.nodeId(s, "Trigger"))
+                    .withPartId(plc.nodeId(s, "PartId"))
+                    .withResultPartId(plc.nodeId(s, "ResultPartId"))
+                    .withResultCode(plc.nodeId(s, "ResultCode"))
+                    .withReject(plc.nodeId(s, "Reject"))
+                    .withResultReady(plc.nodeId(s, "ResultReady"));
             mapping.put(s, n);
         }
-        plcProps.setStations(mapping);
+        plcProps = plcProps.withStations(mapping);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        PlcHandshake handshake = new PlcHandshake(plcProps, meters, t -> { });
+        PlcHandshake handshake = new PlcHandshake(plcProps, meters, t -> {});
         handshake.start();
 
-        ReliableMqttClient mqtt = new ReliableMqttClient(brokerUrl, "bench-hub", new MqttConnectionOptions(),
-                dir.resolve("buffer"), 100_000, 1000, meters);
+        ReliableMqttClient mqtt = new ReliableMqttClient(
+                brokerUrl, "bench-hub", new MqttConnectionOptions(), dir.resolve("buffer"), 100_000, 1000, meters);
         MqttEventPublisher mqttPublisher = new MqttEventPublisher(mqtt, new MqttTopics("visionhub", "bench"), 1, true);
         mqtt.start(10_000);
         OpcUaResultPublisher opcPublisher = new OpcUaResultPublisher(opcServer);
         JdbcInspectionLedger ledger = null;
-        com.zaxxer.hikari.HikariDataSource ledgerDs = null;
+        HikariDataSource ledgerDs = null;
         String pgSchema = null;
         if (withLedger) {
-            LedgerProperties ledgerProps = LedgerTestSupport.props(dir.resolve("ledger"));
-            ledgerProps.getHeads().setEveryRecords(new LedgerProperties().getHeads().getEveryRecords());
+            LedgerProperties testProps = LedgerTestSupport.props(dir.resolve("ledger"));
+            LedgerProperties ledgerProps = testProps.withHeads(testProps
+                    .heads()
+                    .withEveryRecords(LedgerProperties.defaults().heads().everyRecords()));
             if ("pg".equals(ledgerKind)) {
                 if (!LedgerTestSupport.postgresAvailable()) {
                     throw new IllegalStateException("ledger=pg needs PostgreSQL on " + LedgerTestSupport.PG_URL);
@@ -132,7 +135,6 @@ public final class ShopfloorLatencyBench {
             ledger = LedgerTestSupport.ledger(ledgerDs, ledgerProps);
         }
         JdbcInspectionLedger ledgerInPath = ledger;
-        PlcResultWriter plcWriter = new PlcResultWriter(handshake);
 
         Map<String, Long> startOf = new ConcurrentHashMap<>();
         Map<String, Long> inFlightStart = new ConcurrentHashMap<>();
@@ -149,7 +151,7 @@ public final class ShopfloorLatencyBench {
             }
         });
         MqttClient sub = new MqttClient(brokerUrl, "bench-sub", new MemoryPersistence());
-        sub.setCallback(new io.visionhub.outputs.mqtt.MqttCallbackAdapter() {
+        sub.setCallback(new MqttCallbackAdapter() {
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 long now = System.nanoTime();
@@ -162,15 +164,10 @@ public final class ShopfloorLatencyBench {
                     mqttNanos.add(now - t0);
                 }
             }
-
-
-
-
-
         });
         MqttConnectionOptions subOptions = new MqttConnectionOptions();
         subOptions.setReceiveMaximum(1000);
-        subOptions.setSocketFactory(new io.visionhub.outputs.mqtt.NoDelaySocketFactory());
+        subOptions.setSocketFactory(new NoDelaySocketFactory());
         sub.connect(subOptions);
         sub.subscribe("visionhub/bench/+/+/inspection", 1);
 
@@ -178,24 +175,30 @@ public final class ShopfloorLatencyBench {
         long periodMicros = 1_000_000L / rate;
         int[] counter = {0};
         for (String s : stations) {
-            load.scheduleAtFixedRate(() -> {
-                InspectionEvent.Verdict v = (counter[0]++ % 10 == 0) ? InspectionEvent.Verdict.NG : InspectionEvent.Verdict.OK;
-                InspectionEvent e = TestEvents.event(s, "P-" + System.nanoTime(), v);
-                long t0 = System.nanoTime(); // end of inference: the event exists
-                startOf.put(e.id(), t0);
-                inFlightStart.put(s, t0);
-                if (ledgerInPath != null) {
-                    ledgerInPath.append(e, List.of());
-                }
-                // as routes/examples/plc-triggered-station.yaml.example: the hand-offs that do not wait (OPC UA
-                // nodes, MQTT) first, then the PLC round trip, so that subscribers do not wait for the PLC's answer
-                InspectionEvent out = opcPublisher.publish(e);
-                out = mqttPublisher.publish(out);
-                plcWriter.write(out);
-                if (measuring[0]) {
-                    stepNanos.add(System.nanoTime() - t0);
-                }
-            }, 0, periodMicros, TimeUnit.MICROSECONDS);
+            load.scheduleAtFixedRate(
+                    () -> {
+                        InspectionEvent.Verdict v =
+                                (counter[0]++ % 10 == 0) ? InspectionEvent.Verdict.NG : InspectionEvent.Verdict.OK;
+                        InspectionEvent e = TestEvents.event(s, "P-" + System.nanoTime(), v);
+                        long t0 = System.nanoTime(); // end of inference: the event exists
+                        startOf.put(e.id(), t0);
+                        inFlightStart.put(s, t0);
+                        if (ledgerInPath != null) {
+                            ledgerInPath.append(e, List.of());
+                        }
+                        // as routes/examples/plc-triggered-station.yaml.example: the hand-offs that do not wait (OPC UA
+                        // nodes, MQTT) first, then the PLC round trip, so that subscribers do not wait for the PLC's
+                        // answer
+                        InspectionEvent out = opcPublisher.publish(e);
+                        out = mqttPublisher.publish(out);
+                        handshake.writeResult(out); // what the plc: producer does
+                        if (measuring[0]) {
+                            stepNanos.add(System.nanoTime() - t0);
+                        }
+                    },
+                    0,
+                    periodMicros,
+                    TimeUnit.MICROSECONDS);
         }
         System.out.printf("warming up %d s at %d stations x %d inspections/s ...%n", warmupSeconds, stationCount, rate);
         Thread.sleep(warmupSeconds * 1000L);
@@ -209,18 +212,35 @@ public final class ShopfloorLatencyBench {
         load.awaitTermination(10, TimeUnit.SECONDS);
         Thread.sleep(500);
 
-        System.out.printf("ShopfloorLatencyBench: %d stations x %d inspections/s for %.0f s (broker %s, PLC simulator "
-                + "over OPC UA None, cycle budget %d ms; ledger commit %s)%n", stationCount, rate, elapsed,
-                brokerArg, plcProps.getCycleBudgetMs(), withLedger ? "included (JdbcInspectionLedger, " + ("pg".equals(ledgerKind) ? "PostgreSQL" : "H2 file") + ")" : "NOT included");
-        report(withLedger ? "route steps (ledger+opcua+plc+mqtt hand-off)" : "route steps (opcua+plc+mqtt hand-off)",
-                stepNanos, elapsed);
+        System.out.printf(
+                "ShopfloorLatencyBench: %d stations x %d inspections/s for %.0f s (broker %s, PLC simulator "
+                        + "over OPC UA None, cycle budget %d ms; ledger commit %s)%n",
+                stationCount,
+                rate,
+                elapsed,
+                brokerArg,
+                plcProps.cycleBudgetMs(),
+                withLedger
+                        ? "included (JdbcInspectionLedger, " + ("pg".equals(ledgerKind) ? "PostgreSQL" : "H2 file")
+                                + ")"
+                        : "NOT included");
+        report(
+                withLedger ? "route steps (ledger+opcua+plc+mqtt hand-off)" : "route steps (opcua+plc+mqtt hand-off)",
+                stepNanos,
+                elapsed);
         report("end of inference -> reject bit written on PLC", plcNanos, elapsed);
         report("end of inference -> MQTT subscriber received", mqttNanos, elapsed);
         System.out.println("while measuring: " + machine.summary());
-        System.out.printf("PLC deadline missed: %.0f, failed writes: %.0f; MQTT kept: %.0f, dropped: %.0f%n",
-                meters.find("visionhub.plc.deadline.missed").counters().stream().mapToDouble(c -> c.count()).sum(),
-                meters.find("visionhub.plc.writes").tag("outcome", "failed").counters().stream().mapToDouble(c -> c.count()).sum(),
-                mqtt.keptCount(), mqtt.droppedCount());
+        System.out.printf(
+                "PLC deadline missed: %.0f, failed writes: %.0f; MQTT kept: %.0f, dropped: %.0f%n",
+                meters.find("visionhub.plc.deadline.missed").counters().stream()
+                        .mapToDouble(c -> c.count())
+                        .sum(),
+                meters.find("visionhub.plc.writes").tag("outcome", "failed").counters().stream()
+                        .mapToDouble(c -> c.count())
+                        .sum(),
+                mqtt.keptCount(),
+                mqtt.droppedCount());
 
         sub.disconnect();
         sub.close();
@@ -248,10 +268,11 @@ public final class ShopfloorLatencyBench {
      * with the hub in this harness, so its own work is kept small (a SCADA client runs elsewhere).
      */
     static String eventId(byte[] payload) {
-        String json = new String(payload, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String json = new String(payload, StandardCharsets.ISO_8859_1);
         int at = json.indexOf("\"id\":\"");
         if (at < 0) {
-            throw new IllegalArgumentException("event without an id: " + json.substring(0, Math.min(80, json.length())));
+            throw new IllegalArgumentException(
+                    "event without an id: " + json.substring(0, Math.min(80, json.length())));
         }
         int start = at + 6;
         return json.substring(start, json.indexOf('"', start));
@@ -264,8 +285,14 @@ public final class ShopfloorLatencyBench {
             return;
         }
         Arrays.sort(v);
-        System.out.printf("%-48s n=%d (%.0f/s)  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms%n", what, v.length,
-                v.length / seconds, v[v.length / 2] / 1e6, v[(int) Math.min(v.length - 1, Math.floor(v.length * 0.99))] / 1e6,
-                v[(int) Math.min(v.length - 1, Math.floor(v.length * 0.999))] / 1e6, v[v.length - 1] / 1e6);
+        System.out.printf(
+                "%-48s n=%d (%.0f/s)  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms%n",
+                what,
+                v.length,
+                v.length / seconds,
+                v[v.length / 2] / 1e6,
+                v[(int) Math.min(v.length - 1, Math.floor(v.length * 0.99))] / 1e6,
+                v[(int) Math.min(v.length - 1, Math.floor(v.length * 0.999))] / 1e6,
+                v[v.length - 1] / 1e6);
     }
 }

@@ -1,16 +1,15 @@
 package io.visionhub.broker;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedMqttBrokerTest {
 
@@ -39,6 +38,7 @@ class EmbeddedMqttBrokerTest {
     @Test
     void refusesAnUnknownPersistenceMode() {
         assertThatThrownBy(() -> new EmbeddedMqttBroker(dir, "127.0.0.1", 0, "disk"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in-memory or file");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("in-memory or file");
     }
 }

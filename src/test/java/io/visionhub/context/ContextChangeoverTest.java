@@ -1,9 +1,18 @@
 package io.visionhub.context;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.core.HazelcastInstance;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.ModelRef;
 import io.visionhub.event.ProductionContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -12,16 +21,6 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Clock;
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Exact changeover through a real Camel route that uses the kamelet {@code production-context-action}
@@ -40,8 +39,8 @@ class ContextChangeoverTest {
     @BeforeAll
     static void start() throws Exception {
         member = TestMembers.single();
-        store = new ProductionContextStore(member.getMap("ctx-" + UUID.randomUUID()), null, List.of(), 100, null,
-                Clock.systemUTC());
+        store = new ProductionContextStore(
+                member.getMap("ctx-" + UUID.randomUUID()), null, List.of(), 100, null, Clock.systemUTC());
         store.start();
         camel = new DefaultCamelContext();
         camel.getRegistry().bind("contextEnricher", new ContextEnricher(store));
@@ -49,13 +48,15 @@ class ContextChangeoverTest {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:frame").routeId("test-station")
+                from("direct:frame")
+                        .routeId("test-station")
                         // simulated inference: a frame marked "slow" finishes only after the changeover is applied
                         .process(ex -> {
                             InspectionEvent e = ex.getMessage().getBody(InspectionEvent.class);
                             if ("slow".equals(e.partId())) {
                                 inferenceStarted.countDown();
-                                assertThat(changeoverApplied.await(30, TimeUnit.SECONDS)).isTrue();
+                                assertThat(changeoverApplied.await(30, TimeUnit.SECONDS))
+                                        .isTrue();
                             }
                             ex.getMessage().setBody(withInferenceTime(e, Instant.now()));
                         })
@@ -80,19 +81,48 @@ class ContextChangeoverTest {
     }
 
     static InspectionEvent frame(String line, Instant capture, String partId) {
-        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, UUID.randomUUID().toString(), "station-1", "cam-1",
-                line, capture, null, new ModelRef("demo", "1", "00", "anomaly"), InspectionEvent.Verdict.OK, List.of(),
-                null, null, null, null, partId, null);
+        return new InspectionEvent(
+                InspectionEvent.SCHEMA_VERSION,
+                UUID.randomUUID().toString(),
+                "station-1",
+                "cam-1",
+                line,
+                capture,
+                null,
+                new ModelRef("demo", "1", "00", "anomaly"),
+                InspectionEvent.Verdict.OK,
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                partId,
+                null);
     }
 
     static InspectionEvent withInferenceTime(InspectionEvent e, Instant t) {
-        return new InspectionEvent(e.schemaVersion(), e.id(), e.station(), e.camera(), e.line(), e.captureTime(), t,
-                e.model(), e.result(), e.defects(), e.anomalyScore(), e.image(), e.context(), e.contextStatus(),
-                e.partId(), e.latency());
+        return new InspectionEvent(
+                e.schemaVersion(),
+                e.id(),
+                e.station(),
+                e.camera(),
+                e.line(),
+                e.captureTime(),
+                t,
+                e.model(),
+                e.result(),
+                e.defects(),
+                e.anomalyScore(),
+                e.image(),
+                e.context(),
+                e.contextStatus(),
+                e.partId(),
+                e.latency());
     }
 
     static ProductionContext order(String line, String order, Instant from) {
-        return new ProductionContext(line, order, "MAT-1", "1", null, "LOT-" + order, "WC-1", "A", "OS-1", null, 0, from);
+        return new ProductionContext(
+                line, order, "MAT-1", "1", null, "LOT-" + order, "WC-1", "A", "OS-1", null, 0, from);
     }
 
     @Test
@@ -101,8 +131,8 @@ class ContextChangeoverTest {
         store.update("line-c", order("line-c", "PO-OLD", start), "TEST", "test");
         Instant capturedBefore = Instant.now();
 
-        CompletableFuture<InspectionEvent> slow = producer.asyncRequestBody("direct:frame",
-                frame("line-c", capturedBefore, "slow"), InspectionEvent.class);
+        CompletableFuture<InspectionEvent> slow = producer.asyncRequestBody(
+                "direct:frame", frame("line-c", capturedBefore, "slow"), InspectionEvent.class);
         assertThat(inferenceStarted.await(30, TimeUnit.SECONDS)).isTrue();
 
         Instant changeover = capturedBefore.plusMillis(1);
@@ -114,16 +144,16 @@ class ContextChangeoverTest {
         assertThat(before.contextStatus()).isEqualTo(InspectionEvent.ContextStatus.APPLIED);
         assertThat(before.context().productionOrder()).isEqualTo("PO-OLD");
 
-        InspectionEvent after = producer.requestBody("direct:frame", frame("line-c", changeover, "fast"),
-                InspectionEvent.class);
+        InspectionEvent after =
+                producer.requestBody("direct:frame", frame("line-c", changeover, "fast"), InspectionEvent.class);
         assertThat(after.context().productionOrder()).isEqualTo("PO-NEW");
         assertThat(after.context().batch()).isEqualTo("LOT-PO-NEW");
     }
 
     @Test
     void frameOfALineWithoutContextIsMarkedMissing() {
-        InspectionEvent e = producer.requestBody("direct:frame", frame("line-without-context", Instant.now(), "x"),
-                InspectionEvent.class);
+        InspectionEvent e = producer.requestBody(
+                "direct:frame", frame("line-without-context", Instant.now(), "x"), InspectionEvent.class);
         assertThat(e.contextStatus()).isEqualTo(InspectionEvent.ContextStatus.MISSING);
         assertThat(e.context()).isNull();
     }
@@ -132,11 +162,11 @@ class ContextChangeoverTest {
     void frameCapturedBeforeTheFirstContextIsMarkedMissingNotGivenALaterOne() {
         Instant first = Instant.parse("2026-05-01T06:00:00Z");
         store.update("line-first", order("line-first", "PO-1", first), "TEST", "test");
-        InspectionEvent early = producer.requestBody("direct:frame", frame("line-first", first.minusMillis(1), "x"),
-                InspectionEvent.class);
+        InspectionEvent early = producer.requestBody(
+                "direct:frame", frame("line-first", first.minusMillis(1), "x"), InspectionEvent.class);
         assertThat(early.contextStatus()).isEqualTo(InspectionEvent.ContextStatus.MISSING);
-        InspectionEvent onTime = producer.requestBody("direct:frame", frame("line-first", first, "x"),
-                InspectionEvent.class);
+        InspectionEvent onTime =
+                producer.requestBody("direct:frame", frame("line-first", first, "x"), InspectionEvent.class);
         assertThat(onTime.context().productionOrder()).isEqualTo("PO-1");
     }
 
@@ -145,9 +175,14 @@ class ContextChangeoverTest {
         Instant from = Instant.parse("2026-05-02T06:00:00Z");
         store.update("line-ended", order("line-ended", "PO-9", from), "TEST", "test");
         store.end("line-ended", 0, from.plusSeconds(3600), "TEST", "test");
-        assertThat(producer.requestBody("direct:frame", frame("line-ended", from.plusSeconds(10), "x"),
-                InspectionEvent.class).context().productionOrder()).isEqualTo("PO-9");
-        assertThat(producer.requestBody("direct:frame", frame("line-ended", from.plusSeconds(3601), "x"),
-                InspectionEvent.class).contextStatus()).isEqualTo(InspectionEvent.ContextStatus.MISSING);
+        assertThat(producer.requestBody(
+                                "direct:frame", frame("line-ended", from.plusSeconds(10), "x"), InspectionEvent.class)
+                        .context()
+                        .productionOrder())
+                .isEqualTo("PO-9");
+        assertThat(producer.requestBody(
+                                "direct:frame", frame("line-ended", from.plusSeconds(3601), "x"), InspectionEvent.class)
+                        .contextStatus())
+                .isEqualTo(InspectionEvent.ContextStatus.MISSING);
     }
 }

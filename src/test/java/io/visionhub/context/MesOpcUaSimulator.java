@@ -4,6 +4,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.milo.server.MiloServerComponent;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 
 /**
  * A simulated MES for tests: a real Eclipse Milo OPC UA server (through camel-milo's server component) on a free
@@ -28,7 +29,7 @@ public final class MesOpcUaSimulator implements AutoCloseable {
         server.setEnableAnonymousAuthentication(false);
         server.setUserAuthenticationCredentials("mes:" + PASSWORD);
         // no server certificate in the test: the user name token travels unencrypted (test only)
-        server.setUsernameSecurityPolicyUri(org.eclipse.milo.opcua.stack.core.security.SecurityPolicy.None);
+        server.setUsernameSecurityPolicyUri(SecurityPolicy.None);
         server.setApplicationName("MES simulator");
         server.setApplicationUri("urn:visionhub:test:mes-simulator");
         camel.addComponent("milo-server", server);

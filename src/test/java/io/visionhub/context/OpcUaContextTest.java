@@ -1,20 +1,21 @@
 package io.visionhub.context;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import com.hazelcast.core.HazelcastInstance;
 import io.visionhub.event.ProductionContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import io.visionhub.opcua.client.OpcUaClientSessions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The OPC UA context path against a real Milo server (MesOpcUaSimulator) and a real Hazelcast member. */
 class OpcUaContextTest {
@@ -28,8 +29,8 @@ class OpcUaContextTest {
     void start() {
         mes = new MesOpcUaSimulator();
         member = TestMembers.single();
-        store = new ProductionContextStore(member.getMap("ctx-" + UUID.randomUUID()), null, List.of("line-1"), 100, null,
-                Clock.systemUTC());
+        store = new ProductionContextStore(
+                member.getMap("ctx-" + UUID.randomUUID()), null, List.of("line-1"), 100, null, Clock.systemUTC());
         store.start();
     }
 
@@ -51,15 +52,38 @@ class OpcUaContextTest {
     }
 
     ContextProperties.OpcUa config(Map<String, String> fields) {
-        return new ContextProperties.OpcUa(true, mes.endpointUrl(), Duration.ofMillis(50), "version",
-                Map.of("line-1", fields), Duration.ofMillis(200), "mes", MesOpcUaSimulator.PASSWORD);
+        return new ContextProperties.OpcUa(
+                true,
+                mes.endpointUrl(),
+                Duration.ofMillis(50),
+                "version",
+                Map.of("line-1", fields),
+                Duration.ofMillis(200),
+                "mes",
+                MesOpcUaSimulator.PASSWORD,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     static Map<String, String> lineOneNodes() {
-        return Map.of("productionOrder", MesOpcUaSimulator.nodeId("Line1/ProductionOrder"),
-                "batch", MesOpcUaSimulator.nodeId("Line1/Batch"),
-                "shift", MesOpcUaSimulator.nodeId("Line1/Shift"),
-                "version", MesOpcUaSimulator.nodeId("Line1/ContextVersion"));
+        return Map.of(
+                "productionOrder",
+                MesOpcUaSimulator.nodeId("Line1/ProductionOrder"),
+                "batch",
+                MesOpcUaSimulator.nodeId("Line1/Batch"),
+                "shift",
+                MesOpcUaSimulator.nodeId("Line1/Shift"),
+                "version",
+                MesOpcUaSimulator.nodeId("Line1/ContextVersion"));
+    }
+
+    /** A subscriber on a session and a worker thread of its own (the hub gives it the shared ones). */
+    static OpcUaContextSubscriber subscriber(ContextProperties.OpcUa config, ProductionContextStore store) {
+        return new OpcUaContextSubscriber(
+                config, store, new OpcUaClientSessions(), Executors.newSingleThreadExecutor());
     }
 
     String order() {
@@ -69,7 +93,7 @@ class OpcUaContextTest {
     @Test
     void mesWritesOverOpcUaBecomeTheLineContextAndStaleVersionsAreRefused() {
         writeContext("PO-1", "LOT-1", 1);
-        subscriber = new OpcUaContextSubscriber(config(lineOneNodes()), store);
+        subscriber = subscriber(config(lineOneNodes()), store);
         subscriber.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> "PO-1".equals(order()));
         ProductionContext first = store.latest("line-1").orElseThrow();
@@ -87,7 +111,8 @@ class OpcUaContextTest {
         writeContext("PO-STALE", "LOT-X", 1);
         await().atMost(Duration.ofSeconds(30)).until(() -> subscriber.refusedCount() > refusedBefore);
         assertThat(order()).isEqualTo("PO-3");
-        assertThat(store.recent("line-1")).extracting(ProductionContext::productionOrder)
+        assertThat(store.recent("line-1"))
+                .extracting(ProductionContext::productionOrder)
                 .containsExactly("PO-3", "PO-2", "PO-1");
     }
 
@@ -95,8 +120,22 @@ class OpcUaContextTest {
     void unreachableMesServerLeavesTheLineWithoutContextAndDoesNotFailStart() {
         String url = mes.endpointUrl();
         mes.close();
-        subscriber = new OpcUaContextSubscriber(new ContextProperties.OpcUa(true, url, Duration.ofMillis(50), "version",
-                Map.of("line-1", lineOneNodes()), Duration.ofMillis(200), "mes", MesOpcUaSimulator.PASSWORD), store);
+        subscriber = subscriber(
+                new ContextProperties.OpcUa(
+                        true,
+                        url,
+                        Duration.ofMillis(50),
+                        "version",
+                        Map.of("line-1", lineOneNodes()),
+                        Duration.ofMillis(200),
+                        "mes",
+                        MesOpcUaSimulator.PASSWORD,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                store);
         subscriber.start();
         assertThat(subscriber.isSubscribed()).isFalse();
         assertThat(store.latest("line-1")).isEmpty();
@@ -104,11 +143,13 @@ class OpcUaContextTest {
 
     @Test
     void configurationWithoutTriggerOrOrderNodeIsRefusedAtStart() {
-        assertThatThrownBy(() -> new OpcUaContextSubscriber(config(Map.of("productionOrder", "ns=2;s=x")), store))
+        assertThatThrownBy(() -> subscriber(config(Map.of("productionOrder", "ns=2;s=x")), store))
                 .hasMessageContaining("trigger");
-        assertThatThrownBy(() -> new OpcUaContextSubscriber(config(Map.of("version", "ns=2;s=x")), store))
+        assertThatThrownBy(() -> subscriber(config(Map.of("version", "ns=2;s=x")), store))
                 .hasMessageContaining("productionOrder");
-        assertThatThrownBy(() -> new OpcUaContextSubscriber(config(Map.of("version", "ns=2;s=x", "colour", "ns=2;s=y",
-                "productionOrder", "ns=2;s=z")), store)).hasMessageContaining("colour");
+        assertThatThrownBy(() -> subscriber(
+                        config(Map.of("version", "ns=2;s=x", "colour", "ns=2;s=y", "productionOrder", "ns=2;s=z")),
+                        store))
+                .hasMessageContaining("colour");
     }
 }

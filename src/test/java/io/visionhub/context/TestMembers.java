@@ -3,7 +3,6 @@ package io.visionhub.context;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,11 +12,11 @@ import java.util.UUID;
 /** Hazelcast members for tests: loopback, free ports, a cluster name of their own (tests never join each other). */
 final class TestMembers {
 
-    private TestMembers() {
-    }
+    private TestMembers() {}
 
     static HazelcastInstance single() {
-        return start(new ContextProperties.Hazelcast("test-" + UUID.randomUUID(), 0, List.of(), null, "127.0.0.1", true));
+        return start(
+                new ContextProperties.Hazelcast("test-" + UUID.randomUUID(), 0, List.of(), null, "127.0.0.1", true));
     }
 
     static HazelcastInstance start(ContextProperties.Hazelcast h) {

@@ -1,5 +1,10 @@
 package io.visionhub.enterprise;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.visionhub.context.ContextEnricher;
+import io.visionhub.enterprise.component.EnterpriseConstants;
 import io.visionhub.enterprise.mapping.MappingEngine;
 import io.visionhub.enterprise.rules.EnterpriseRules;
 import io.visionhub.enterprise.rules.RuleSettings;
@@ -9,22 +14,23 @@ import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.DeliveryRequest;
 import io.visionhub.ledger.InspectionLedger;
 import io.visionhub.simulators.EnterpriseSimulators;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kamelet.KameletComponent;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The connector and rules kamelets (kamelets/*.kamelet.yaml) in a Camel context with the enterprise beans. */
 class KameletsTest {
@@ -36,22 +42,31 @@ class KameletsTest {
     @BeforeAll
     static void start() throws Exception {
         sims = EnterpriseSimulators.onFreePorts();
-        DeliveryService delivery = new DeliveryService(new EnterpriseTargets(TestEvents.targets(sims, Duration.ofSeconds(5)), n -> null),
-                new MappingEngine(Path.of("mappings"), EventJson.mapper()), new SeverityPolicy(Map.of(), "MEDIUM"),
-                "demo-customer", "test-site");
+        DeliveryService delivery = new DeliveryService(
+                new EnterpriseTargets(TestEvents.targets(sims, Duration.ofSeconds(5)), n -> null),
+                new MappingEngine(Path.of("mappings"), EventJson.mapper()),
+                new SeverityPolicy(Map.of("crack", "HIGH"), "MEDIUM"),
+                "demo-customer",
+                "test-site");
         camel = new DefaultCamelContext();
-        camel.getRegistry().bind("enterpriseSink", new EnterpriseSink(delivery));
-        camel.getRegistry().bind("enterpriseRules", new EnterpriseRules(RuleSettings.defaults(new EnterpriseProperties.Rules()),
-                new SeverityPolicy(Map.of(), "MEDIUM"), n -> null));
+        camel.getRegistry().bind("deliveryService", delivery); // found by type by the enterprise: component
+        camel.getRegistry()
+                .bind(
+                        "enterpriseRules",
+                        new EnterpriseRules(
+                                RuleSettings.defaults(EnterpriseProperties.Rules.defaults()),
+                                new SeverityPolicy(Map.of(), "MEDIUM"),
+                                n -> null));
         KameletComponent kamelet = camel.getComponent("kamelet", KameletComponent.class);
         kamelet.setLocation("file:kamelets");
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("direct:durable").to("kamelet:sap-qm-notification-sink").to("kamelet:maximo-workorder-sink");
-                from("direct:now").to("kamelet:cmms-webhook-sink?durable=false");
-                from("direct:rules").to("kamelet:enterprise-rules-action?maintenanceThreshold=1&extraNgTargets=webhook"
-                        + "&qualityNotificationTarget=none");
+                from("direct:now").to("kamelet:cmms-webhook-sink?mode=direct");
+                from("direct:rules")
+                        .to("kamelet:enterprise-rules-action?maintenanceThreshold=1&extraNgTargets=webhook"
+                                + "&qualityNotificationTarget=none");
             }
         });
         camel.start();
@@ -75,8 +90,10 @@ class KameletsTest {
         Exchange ex = producer.request("direct:durable", x -> x.getMessage().setBody(e));
         assertThat(ex.getException()).isNull();
         assertThat(ex.getMessage().getBody()).isEqualTo(e);
-        assertThat(deliveries(ex)).containsExactly(new DeliveryRequest("sap-qm", "QUALITY_NOTIFICATION", e.id()),
-                new DeliveryRequest("maximo", "WORK_ORDER", e.id()));
+        assertThat(deliveries(ex))
+                .containsExactly(
+                        new DeliveryRequest("sap-qm", "QUALITY_NOTIFICATION", e.id()),
+                        new DeliveryRequest("maximo", "WORK_ORDER", e.id()));
         assertThat(sims.sap().qualityNotifications().count()).isZero();
     }
 
@@ -85,7 +102,8 @@ class KameletsTest {
         InspectionEvent e = TestEvents.ng("station-1", "dent");
         Exchange ex = producer.request("direct:now", x -> x.getMessage().setBody(e));
         assertThat(ex.getException()).isNull();
-        assertThat(ex.getMessage().getHeader(EnterpriseSink.HEADER_DOCUMENT_NUMBER, String.class)).startsWith("WR-");
+        assertThat(ex.getMessage().getHeader(EnterpriseConstants.DOCUMENT_NUMBER, String.class))
+                .startsWith("WR-");
     }
 
     @Test
@@ -96,10 +114,80 @@ class KameletsTest {
         assertThat(deliveries(ex)).extracting(DeliveryRequest::target).containsExactly("webhook", "sap-pm");
     }
 
+    /** The example routes of docs/enterprise.md, as written there; the ledger step and the context enricher stand in. */
+    @Test
+    void docsExampleRoutesRequestDeliveriesAndDeliverNow() throws Exception {
+        String doc = Files.readString(Path.of("docs/enterprise.md"));
+        int start = doc.indexOf("```yaml\n- route:\n    id: station-2-enterprise");
+        // ledger:record (the ledger's component) stands in as a mock endpoint: what matters here is the header.
+        // The URI is swapped rather than the component: the generated ledger configurer expects its own component.
+        String yaml = doc.substring(start + "```yaml\n".length(), doc.indexOf("```", start + 3))
+                .replace("ledger:record", "mock:ledger-record");
+        // the context:enrich step of production-context-action: no store, so every event is marked MISSING
+        camel.getRegistry().bind("contextEnricher", new ContextEnricher(null));
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("enterprise-example.yaml", yaml));
+
+        InspectionEvent high = TestEvents.ng("station-2", "crack");
+        producer.sendBody("direct:station-2-enterprise", high);
+        InspectionEvent medium = TestEvents.ng("station-2", "dent");
+        producer.sendBody("direct:station-2-enterprise", medium);
+        List<List<DeliveryRequest>> recorded =
+                camel.getEndpoint("mock:ledger-record", MockEndpoint.class).getExchanges().stream()
+                        .map(KameletsTest::deliveries)
+                        .toList();
+        assertThat(recorded)
+                .containsExactly(
+                        List.of(
+                                new DeliveryRequest("sap-qm", "QUALITY_NOTIFICATION", high.id()),
+                                new DeliveryRequest("webhook", "WORK_REQUEST", high.id()),
+                                new DeliveryRequest("maximo", "WORK_ORDER", high.id())),
+                        List.of(
+                                new DeliveryRequest("sap-qm", "QUALITY_NOTIFICATION", medium.id()),
+                                new DeliveryRequest("maximo", "WORK_ORDER", medium.id())));
+
+        Exchange now =
+                producer.request("direct:quality-alert-now", x -> x.getMessage().setBody(medium));
+        assertThat(now.getException()).isNull();
+        assertThat(now.getMessage().getHeader(EnterpriseConstants.DOCUMENT_NUMBER, String.class))
+                .startsWith("WR-");
+    }
+
     @Test
     void sinkWithUnknownTargetFailsNamingIt() {
-        Exchange ex = producer.request("kamelet:sap-qm-notification-sink?target=nowhere",
-                x -> x.getMessage().setBody(TestEvents.ng("station-1", "dent")));
-        assertThat(ex.getException()).hasMessageContaining("nowhere");
+        assertThatThrownBy(() -> producer.request(
+                        "kamelet:sap-qm-notification-sink?target=nowhere",
+                        x -> x.getMessage().setBody(TestEvents.ng("station-1", "dent"))))
+                .rootCause()
+                .hasMessageContaining("nowhere")
+                .hasMessageContaining("configured");
+    }
+
+    @Test
+    void sinkLeavesInspectionsBelowItsMinimumSeverityAlone() {
+        InspectionEvent e = TestEvents.ng("station-1", "dent"); // no severity configured for dent: MEDIUM
+        Exchange ex = producer.request(
+                "kamelet:maximo-workorder-sink?minSeverity=HIGH",
+                x -> x.getMessage().setBody(e));
+        assertThat(ex.getException()).isNull();
+        assertThat(deliveries(ex)).isNull();
+        Exchange medium = producer.request(
+                "kamelet:maximo-workorder-sink?minSeverity=MEDIUM",
+                x -> x.getMessage().setBody(e));
+        assertThat(deliveries(medium)).containsExactly(new DeliveryRequest("maximo", "WORK_ORDER", e.id()));
+    }
+
+    @Test
+    void rulesKameletWithABadParameterDoesNotStartAndNamesIt() {
+        assertThatThrownBy(() -> camel.addRoutes(new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from("direct:bad-rules")
+                                .routeId("bad-rules")
+                                .to("kamelet:enterprise-rules-action?maintenanceThreshold=three");
+                    }
+                }))
+                .rootCause()
+                .hasMessageContaining("maintenanceThreshold")
+                .hasMessageContaining("three");
     }
 }

@@ -1,7 +1,6 @@
 package io.visionhub.ledger;
 
 import com.zaxxer.hikari.HikariDataSource;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,8 +14,7 @@ import java.util.concurrent.Executors;
  */
 public final class LedgerCrashChild {
 
-    private LedgerCrashChild() {
-    }
+    private LedgerCrashChild() {}
 
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
@@ -25,7 +23,7 @@ public final class LedgerCrashChild {
                 : LedgerTestSupport.h2(dir);
         LedgerProperties props = LedgerTestSupport.props(dir);
         // LEDGER_H2_SYNC=false: prove that without the forced sync a process kill still loses nothing
-        props.setH2SyncEachCommit(!"false".equals(System.getenv("LEDGER_H2_SYNC")));
+        props = props.withH2SyncEachCommit(!"false".equals(System.getenv("LEDGER_H2_SYNC")));
         JdbcInspectionLedger ledger = LedgerTestSupport.ledger(ds, props);
         PrintStream out = System.out;
         out.println("READY");
@@ -35,8 +33,8 @@ public final class LedgerCrashChild {
             pool.submit(() -> {
                 while (true) {
                     var e = LedgerTestSupport.event();
-                    LedgerReceipt r = ledger.append(e, List.of(new DeliveryRequest("sap-qm", "QUALITY_NOTIFICATION",
-                            e.id())));
+                    LedgerReceipt r =
+                            ledger.append(e, List.of(new DeliveryRequest("sap-qm", "QUALITY_NOTIFICATION", e.id())));
                     synchronized (out) {
                         out.println("ACK " + r.sequence() + " " + e.id());
                         out.flush();

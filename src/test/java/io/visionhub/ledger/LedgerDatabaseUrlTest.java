@@ -1,7 +1,6 @@
 package io.visionhub.ledger;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,8 +9,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The H2 URL the hub ships with (config/ledger.yaml; the tests and benchmarks use the same, LedgerTestSupport) opens a database with the settings the ledger's durability and
@@ -28,8 +27,8 @@ class LedgerDatabaseUrlTest {
         assertThat(LedgerTestSupport.shippedH2Url()).startsWith("jdbc:h2:file:./data/visionhub;");
 
         try (Connection c = DriverManager.getConnection(LedgerTestSupport.h2Url(dir), "sa", "");
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS")) {
             Map<String, String> settings = new HashMap<>();
             while (rs.next()) {
                 settings.put(rs.getString(1), rs.getString(2));

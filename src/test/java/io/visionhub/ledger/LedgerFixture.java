@@ -8,17 +8,17 @@ import io.visionhub.ledger.disposition.DispositionQueries;
 import io.visionhub.ledger.disposition.DispositionService;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
 
 /** The ledger's services wired by hand on an H2 file (no Spring context), with a test user directory. */
 public final class LedgerFixture implements AutoCloseable {
@@ -34,25 +34,44 @@ public final class LedgerFixture implements AutoCloseable {
     public final AuditPackageService audit;
 
     public LedgerFixture(Path dir) {
-        ds = LedgerTestSupport.h2(dir);
+        this(dir, LedgerTestSupport.h2(dir));
+    }
+
+    /** The same on a database of the caller's (e.g. a PostgreSQL schema); closed with the fixture. */
+    public LedgerFixture(Path dir, HikariDataSource database) {
+        ds = database;
         props = LedgerTestSupport.props(dir);
-        ledger = LedgerTestSupport.ledger(ds, props);
-        images = new FileImageStore(dir.resolve("images"));
+        // one signer for the writer and the services, as the hub wires it: a key rotation is seen by both
         signer = LedgerTestSupport.signer(props);
-        service = new LedgerService(new JdbcLedgerReader(ds), ledger, signer,
-                new HeadsFile(Path.of(props.getHeads().getFile())), () -> images, Clock.systemUTC());
+        ledger = LedgerTestSupport.ledger(ds, props, signer);
+        images = new FileImageStore(dir.resolve("images"));
+        service = new LedgerService(
+                new JdbcLedgerReader(ds),
+                ledger,
+                signer,
+                new HeadsFile(Path.of(props.heads().file())),
+                () -> images,
+                Clock.systemUTC());
         PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
-        InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(
-                User.withUsername("qa.lee").password(encoder.encode("s3cret!")).roles("QUALITY").build());
-        dispositions = new DispositionService(ledger, ds, () -> users, () -> encoder, Clock.systemUTC(), 3,
-                Duration.ofMinutes(15));
+        InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(User.withUsername("qa.lee")
+                .password(encoder.encode("s3cret!"))
+                .roles("QUALITY")
+                .build());
+        dispositions = new DispositionService(
+                ledger,
+                ds,
+                () -> users,
+                () -> encoder,
+                user -> "qa.lee".equals(user) ? Optional.of("Lee Quality") : Optional.empty(),
+                LedgerProperties.Signatures.defaults(),
+                Clock.systemUTC());
         dispositionQueries = new DispositionQueries(ds);
         audit = new AuditPackageService(service, dispositionQueries, ds, Clock.systemUTC());
     }
 
     /** Appends n NG inspections of order PO-1001 / lot LOT-7, each with its own stored image. */
     public List<InspectionEvent> inspections(int n) {
-        List<InspectionEvent> out = new java.util.ArrayList<>();
+        List<InspectionEvent> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String sha = images.put(("frame " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
             InspectionEvent e = LedgerTestSupport.event(UUID.randomUUID().toString(), InspectionEvent.Verdict.NG, sha);

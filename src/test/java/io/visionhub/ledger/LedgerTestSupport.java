@@ -11,46 +11,55 @@ import io.visionhub.event.ModelRef;
 import io.visionhub.event.ProductionContext;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
-import org.flywaydb.core.Flyway;
-
+import io.visionhub.ledger.store.AppendOnlyMigration;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Test helpers: an H2 file database migrated by Flyway, events, and a ledger wired like the application. */
 public final class LedgerTestSupport {
 
-    private LedgerTestSupport() {
-    }
+    private LedgerTestSupport() {}
 
     /** The H2 URL the hub ships with (config/ledger.yaml), file ./data/visionhub. */
     public static String shippedH2Url() {
-        org.springframework.beans.factory.config.YamlPropertiesFactoryBean yaml =
-                new org.springframework.beans.factory.config.YamlPropertiesFactoryBean();
-        yaml.setResources(new org.springframework.core.io.ClassPathResource("config/ledger.yaml"));
+        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+        yaml.setResources(new ClassPathResource("config/ledger.yaml"));
         return yaml.getObject().getProperty("spring.datasource.url");
     }
 
     /** The shipped H2 URL, with its settings, on a database file in this folder. */
     public static String h2Url(Path dir) {
-        return shippedH2Url().replace("./data/visionhub", dir.resolve("visionhub").toAbsolutePath().toString());
+        return shippedH2Url()
+                .replace(
+                        "./data/visionhub",
+                        dir.resolve("visionhub").toAbsolutePath().toString());
     }
 
     public static HikariDataSource h2(Path dir) {
         return dataSource(h2Url(dir), "sa", "", null);
     }
 
-    public static final String PG_URL = System.getProperty("visionhub.test.pg-url",
-            "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true");
+    public static final String PG_URL = System.getProperty(
+            "visionhub.test.pg-url", "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true");
 
     /** Whether the test PostgreSQL (127.0.0.1:5432, db test, user postgres) answers. */
     public static boolean postgresAvailable() {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG_URL + "&connectTimeout=2", "postgres", "")) {
+        try (Connection c = DriverManager.getConnection(PG_URL + "&connectTimeout=2", "postgres", "")) {
             return c.isValid(2);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             return false;
         }
     }
@@ -60,8 +69,8 @@ public final class LedgerTestSupport {
         return dataSource(PG_URL, "postgres", "", schema);
     }
 
-    public static void dropSchema(javax.sql.DataSource ds, String schema) {
-        new org.springframework.jdbc.core.JdbcTemplate(ds).execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    public static void dropSchema(DataSource ds, String schema) {
+        new JdbcTemplate(ds).execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
 
     public static String uniqueSchema() {
@@ -78,18 +87,22 @@ public final class LedgerTestSupport {
             c.setSchema(schema);
         }
         HikariDataSource ds = new HikariDataSource(c);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration")
-                .javaMigrations(io.visionhub.ledger.store.AppendOnlyMigration.all())
-                .schemas(schema == null ? new String[0] : new String[]{schema}).load().migrate();
+        Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration")
+                .javaMigrations(AppendOnlyMigration.all())
+                .schemas(schema == null ? new String[0] : new String[] {schema})
+                .load()
+                .migrate();
         return ds;
     }
 
     /** What an attacker with database admin rights does first: remove the append-only triggers. */
-    public static void removeProtection(javax.sql.DataSource ds) {
-        org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(ds);
-        boolean pg = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName()
-                .toLowerCase().contains("postgres"));
-        for (String t : io.visionhub.ledger.store.AppendOnlyMigration.TABLES) {
+    public static void removeProtection(DataSource ds) {
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        boolean pg = jdbc.execute((Connection c) ->
+                c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres"));
+        for (String t : AppendOnlyMigration.TABLES) {
             if (pg) {
                 jdbc.execute("ALTER TABLE " + t + " DISABLE TRIGGER USER");
             } else {
@@ -99,23 +112,31 @@ public final class LedgerTestSupport {
     }
 
     public static LedgerProperties props(Path dir) {
-        LedgerProperties p = new LedgerProperties();
-        p.getHeads().setKeystore(dir.resolve("keys/ledger.p12").toString());
-        p.getHeads().setKeystorePassword("test-password");
-        p.getHeads().setFile(dir.resolve("heads.jsonl").toString());
-        p.getHeads().setEveryRecords(10);
-        p.getHeads().setEvery(java.time.Duration.ofHours(1));
+        LedgerProperties p = LedgerProperties.defaults();
+        p = p.withHeads(p.heads()
+                .withFiles(
+                        dir.resolve("keys/ledger.p12").toString(),
+                        "test-password",
+                        dir.resolve("heads.jsonl").toString())
+                .withEveryRecords(10)
+                .withEvery(Duration.ofHours(1)));
         return p;
     }
 
     public static KeystoreTreeHeadSigner signer(LedgerProperties p) {
-        return KeystoreTreeHeadSigner.openOrCreate(Path.of(p.getHeads().getKeystore()),
-                p.getHeads().getKeystorePassword().toCharArray(), p.getHeads().getKeyAlias());
+        return KeystoreTreeHeadSigner.openOrCreate(
+                Path.of(p.heads().keystore()),
+                p.heads().keystorePassword().toCharArray(),
+                p.heads().keyAlias());
     }
 
-    public static JdbcInspectionLedger ledger(javax.sql.DataSource ds, LedgerProperties p) {
-        JdbcInspectionLedger l = new JdbcInspectionLedger(ds, p, signer(p), Clock.systemUTC());
-        l.addHeadListener(new HeadsFile(Path.of(p.getHeads().getFile())));
+    public static JdbcInspectionLedger ledger(DataSource ds, LedgerProperties p) {
+        return ledger(ds, p, signer(p));
+    }
+
+    public static JdbcInspectionLedger ledger(DataSource ds, LedgerProperties p, KeystoreTreeHeadSigner signer) {
+        JdbcInspectionLedger l = new JdbcInspectionLedger(ds, p, signer, Clock.systemUTC());
+        l.addHeadListener(new HeadsFile(Path.of(p.heads().file())));
         l.start();
         return l;
     }
@@ -127,17 +148,39 @@ public final class LedgerTestSupport {
 
     public static InspectionEvent event(String id, InspectionEvent.Verdict verdict, String imageSha) {
         Instant t = Instant.parse("2026-11-25T01:00:00.123456Z");
-        ProductionContext ctx = new ProductionContext("line-1", "PO-1001", "P-42", "S-3",
-                Map.of("width", new ProductionContext.Limit(9.9, 10.0, 10.1, "mm")), "LOT-7", "WC-1", "A",
-                "OS-1", "8900001", 3, t.minusSeconds(3600));
-        return new InspectionEvent(InspectionEvent.SCHEMA_VERSION, id, "station-1", "cam-1", "line-1", t,
-                t.plusMillis(40), new ModelRef("demo-anomaly", "1.0", "ab".repeat(32), "anomaly"), verdict,
+        ProductionContext ctx = new ProductionContext(
+                "line-1",
+                "PO-1001",
+                "P-42",
+                "S-3",
+                Map.of("width", new ProductionContext.Limit(9.9, 10.0, 10.1, "mm")),
+                "LOT-7",
+                "WC-1",
+                "A",
+                "OS-1",
+                "8900001",
+                3,
+                t.minusSeconds(3600));
+        return new InspectionEvent(
+                InspectionEvent.SCHEMA_VERSION,
+                id,
+                "station-1",
+                "cam-1",
+                "line-1",
+                t,
+                t.plusMillis(40),
+                new ModelRef("demo-anomaly", "1.0", "ab".repeat(32), "anomaly"),
+                verdict,
                 verdict == InspectionEvent.Verdict.NG
-                        ? List.of(new Defect("scratch", 0.91, new Defect.Box(10, 20, 30, 40)),
-                        new Defect("dent", 0.55, null))
+                        ? List.of(
+                                new Defect("scratch", 0.91, new Defect.Box(10, 20, 30, 40)),
+                                new Defect("dent", 0.55, null))
                         : List.of(),
-                0.87, imageSha == null ? null : new ImageRef(imageSha, "/api/images/" + imageSha, null, null, 64, 48),
-                ctx, InspectionEvent.ContextStatus.APPLIED, "part-" + id.substring(0, Math.min(4, id.length())),
+                0.87,
+                imageSha == null ? null : new ImageRef(imageSha, "/api/images/" + imageSha, null, null, 64, 48),
+                ctx,
+                InspectionEvent.ContextStatus.APPLIED,
+                "part-" + id.substring(0, Math.min(4, id.length())),
                 new Latency(1, 2, 30, 3, 36));
     }
 }

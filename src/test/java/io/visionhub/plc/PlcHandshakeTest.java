@@ -1,23 +1,24 @@
 package io.visionhub.plc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.InspectionEvent;
+import io.visionhub.event.PartTrigger;
+import io.visionhub.outputs.PortPicker;
 import io.visionhub.outputs.mqtt.TestEvents;
-import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The trigger / part id / result / ack handshake against {@link PlcSimulator}. */
 class PlcHandshakeTest {
@@ -25,7 +26,7 @@ class PlcHandshakeTest {
     static PlcSimulator plc;
     PlcHandshake handshake;
     SimpleMeterRegistry meters;
-    final BlockingQueue<PlcTrigger> triggers = new LinkedBlockingQueue<>();
+    final BlockingQueue<PartTrigger> triggers = new LinkedBlockingQueue<>();
 
     @BeforeAll
     static void startPlc() throws Exception {
@@ -49,23 +50,23 @@ class PlcHandshakeTest {
     }
 
     static PlcProperties.StationNodes mapping(PlcSimulator plc, String station, String resultCodeNode) {
-        PlcProperties.StationNodes n = new PlcProperties.StationNodes();
-        n.setTrigger(plc.nodeId(station, "Trigger"));
-        n.setPartId(plc.nodeId(station, "PartId"));
-        n.setResultPartId(plc.nodeId(station, "ResultPartId"));
-        n.setResultCode(plc.nodeId(station, resultCodeNode));
-        n.setReject(plc.nodeId(station, "Reject"));
-        n.setResultReady(plc.nodeId(station, "ResultReady"));
-        n.setAck(plc.nodeId(station, "Ack"));
+        PlcProperties.StationNodes n = PlcProperties.StationNodes.defaults()
+                .withTrigger(plc.nodeId(station, "Trigger"))
+                .withPartId(plc.nodeId(station, "PartId"))
+                .withResultPartId(plc.nodeId(station, "ResultPartId"))
+                .withResultCode(plc.nodeId(station, resultCodeNode))
+                .withReject(plc.nodeId(station, "Reject"))
+                .withResultReady(plc.nodeId(station, "ResultReady"))
+                .withAck(plc.nodeId(station, "Ack"));
         return n;
     }
 
     PlcHandshake start(String station, String resultCodeNode, long budgetMs) throws Exception {
-        PlcProperties props = new PlcProperties();
-        props.setEnabled(true);
-        props.setEndpointUrl(plc.endpointUrl());
-        props.setCycleBudgetMs(budgetMs);
-        props.setStations(Map.of(station, mapping(station, resultCodeNode)));
+        PlcProperties props = PlcProperties.defaults()
+                .withEnabled(true)
+                .withEndpointUrl(plc.endpointUrl())
+                .withCycleBudgetMs(budgetMs)
+                .withStations(Map.of(station, mapping(station, resultCodeNode)));
         meters = new SimpleMeterRegistry();
         handshake = new PlcHandshake(props, meters, triggers::add);
         handshake.start();
@@ -73,25 +74,30 @@ class PlcHandshakeTest {
     }
 
     double count(String name, String station) {
-        return meters.find(name).tag("station", station).counters().stream().mapToDouble(c -> c.count()).sum();
+        return meters.find(name).tag("station", station).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     double writes(String station, String outcome) {
-        return meters.get("visionhub.plc.writes").tag("station", station).tag("outcome", outcome).counter().count();
+        return meters.get("visionhub.plc.writes")
+                .tag("station", station)
+                .tag("outcome", outcome)
+                .counter()
+                .count();
     }
 
     @Test
     void triggerWithPartIdGetsTheResultWithTheSamePartIdAndAckClearsResultReady() throws Exception {
         start("st1", "ResultCode", 2000);
         plc.trigger("st1", "PART-001");
-        PlcTrigger trigger = triggers.poll(10, TimeUnit.SECONDS);
+        PartTrigger trigger = triggers.poll(10, TimeUnit.SECONDS);
         assertThat(trigger).isNotNull();
         assertThat(trigger.station()).isEqualTo("st1");
         assertThat(trigger.partId()).isEqualTo("PART-001");
 
         InspectionEvent event = TestEvents.event("st1", trigger.partId(), InspectionEvent.Verdict.NG);
-        PlcResultWriter writer = new PlcResultWriter(handshake);
-        assertThat(writer.write(event)).isSameAs(event);
+        assertThat(handshake.writeResult(event)).isEqualTo(PlcHandshake.Outcome.CONFIRMED);
 
         assertThat(plc.value("st1", "ResultPartId")).isEqualTo("PART-001");
         assertThat(plc.value("st1", "ResultCode")).isEqualTo((short) 2);
@@ -138,7 +144,16 @@ class PlcHandshakeTest {
                 .isEqualTo(PlcHandshake.Outcome.MISSED);
         assertThat(writes("st4", "failed")).isGreaterThanOrEqualTo(1);
         assertThat(count("visionhub.plc.deadline.missed", "st4")).isEqualTo(1);
-        // the fail-safe writes reject as well; the result code still cannot be written, the reject bit can
+        // the PLC answered every attempt (refused): no retry left waiting for its answer at the deadline, so the write
+        // is not in doubt and the PLC not taken for down
+        assertThat(meters.get("visionhub.plc.failsafe")
+                        .tag("station", "st4")
+                        .tag("reason", "deadline_passed")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        // the fail-safe (on this thread, before writeResult returns) writes reject as well; the result code still
+        // cannot be written, the reject bit can
         assertThat(plc.value("st4", "Reject")).isEqualTo(true);
     }
 
@@ -147,41 +162,39 @@ class PlcHandshakeTest {
         start("st5", "ResultCode", 500);
         InspectionEvent event = TestEvents.event("station-without-plc", "P", InspectionEvent.Verdict.NG);
         assertThat(handshake.writeResult(event)).isEqualTo(PlcHandshake.Outcome.UNMAPPED);
-        assertThat(new PlcResultWriter(handshake).write(event)).isSameAs(event);
-        assertThatThrownBy(() -> new PlcResultWriter(handshake).write(null)).hasMessageContaining("needs an InspectionEvent");
     }
 
     @Test
     void unreachablePlcDoesNotStopTheHubAndResultsFollowTheFailSafe() throws Exception {
-        PlcProperties props = new PlcProperties();
-        props.setEndpointUrl("opc.tcp://127.0.0.1:" + io.visionhub.outputs.PortPicker.ephemeral("127.0.0.1") + "/plc");
-        props.setCycleBudgetMs(50);
-        props.setStations(Map.of("st9", mapping("st1", "ResultCode")));
+        PlcProperties props = PlcProperties.defaults()
+                .withEndpointUrl("opc.tcp://127.0.0.1:" + PortPicker.ephemeral("127.0.0.1") + "/plc");
+        props = props.withCycleBudgetMs(50).withStations(Map.of("st9", mapping("st1", "ResultCode")));
         SimpleMeterRegistry m = new SimpleMeterRegistry();
-        try (PlcHandshake down = new PlcHandshake(props, m, t -> { })) {
+        try (PlcHandshake down = new PlcHandshake(props, m, t -> {})) {
             down.start();
             assertThat(down.writeResult(TestEvents.event("st9", "P-9", InspectionEvent.Verdict.OK)))
                     .isEqualTo(PlcHandshake.Outcome.MISSED);
-            assertThat(m.get("visionhub.plc.deadline.missed").tag("station", "st9").counter().count()).isEqualTo(1);
+            assertThat(m.get("visionhub.plc.deadline.missed")
+                            .tag("station", "st9")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void badMappingIsRefusedAtStartWithTheKeyToFix() {
-        PlcProperties props = new PlcProperties();
-        props.setEndpointUrl(plc.endpointUrl());
-        PlcProperties.StationNodes n = new PlcProperties.StationNodes();
-        n.setReject("ns=x;nonsense");
-        props.setStations(Map.of("stX", n));
-        assertThatThrownBy(() -> new PlcHandshake(props, new SimpleMeterRegistry(), t -> { }))
-                .hasMessageContaining("visionhub.plc.stations.stX.reject").hasMessageContaining("not an OPC UA node id");
-        PlcProperties.StationNodes empty = new PlcProperties.StationNodes();
-        props.setStations(Map.of("stY", empty));
-        assertThatThrownBy(() -> new PlcHandshake(props, new SimpleMeterRegistry(), t -> { }))
+        PlcProperties props = PlcProperties.defaults().withEndpointUrl(plc.endpointUrl());
+        PlcProperties badReject =
+                props.withStation("stX", PlcProperties.StationNodes.defaults().withReject("ns=x;nonsense"));
+        assertThatThrownBy(() -> new PlcHandshake(badReject, new SimpleMeterRegistry(), t -> {}))
+                .hasMessageContaining("visionhub.plc.stations.stX.reject")
+                .hasMessageContaining("not an OPC UA node id");
+        PlcProperties empty = props.withStation("stY", PlcProperties.StationNodes.defaults());
+        assertThatThrownBy(() -> new PlcHandshake(empty, new SimpleMeterRegistry(), t -> {}))
                 .hasMessageContaining("neither result-code nor reject");
-        props.setStations(Map.of());
-        props.setCycleBudgetMs(0);
-        assertThatThrownBy(() -> new PlcHandshake(props, new SimpleMeterRegistry(), t -> { }))
+        PlcProperties noBudget = props.withCycleBudgetMs(0);
+        assertThatThrownBy(() -> new PlcHandshake(noBudget, new SimpleMeterRegistry(), t -> {}))
                 .hasMessageContaining("cycle-budget-ms");
     }
 }

@@ -1,20 +1,32 @@
 package io.visionhub.plc;
 
+import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS;
+
 import io.visionhub.outputs.PortPicker;
+import io.visionhub.outputs.opcua.SubscribedNamespace;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigBuilder;
-import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
-import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
-import org.eclipse.milo.opcua.stack.core.security.DefaultServerCertificateValidator;
-import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateStore;
-import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
-import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfigLimits;
 import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.items.DataItem;
+import org.eclipse.milo.opcua.sdk.server.nodes.AttributeObserver;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.filters.AttributeFilter;
@@ -23,30 +35,25 @@ import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
 import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.DefaultServerCertificateValidator;
 import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.MemoryTrustListManager;
+import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.transport.TransportProfile;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
 import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
-
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.cert.X509Certificate;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
-
-import static org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS;
 
 /**
  * A PLC simulator: a Milo OPC UA server (security None, anonymous) with, per station, the nodes a PLC program
@@ -58,15 +65,30 @@ public final class PlcSimulator implements AutoCloseable {
 
     public static final String NAMESPACE_URI = "urn:visionhub:plc-sim";
     private static final Object[][] NODES = {
-            {"Trigger", NodeIds.Boolean, false}, {"PartId", NodeIds.String, ""}, {"ResultPartId", NodeIds.String, ""},
-            {"ResultCode", NodeIds.Int16, (short) 0}, {"Reject", NodeIds.Boolean, false},
-            {"ResultReady", NodeIds.Boolean, false}, {"Ack", NodeIds.Boolean, false}, {"WrongType", NodeIds.String, ""}};
+        {"Trigger", NodeIds.Boolean, false},
+        {"PartId", NodeIds.String, ""},
+        {"ResultPartId", NodeIds.String, ""},
+        {"ResultCode", NodeIds.Int16, (short) 0},
+        {"Reject", NodeIds.Boolean, false},
+        {"ResultReady", NodeIds.Boolean, false},
+        {"Ack", NodeIds.Boolean, false},
+        {"WrongType", NodeIds.String, ""},
+        {"TriggerAck", NodeIds.Boolean, false},
+        // what an MES (or an edge gateway in front of PLC and MES) publishes for the line: the production context
+        {"Order", NodeIds.String, ""},
+        {"ContextVersion", NodeIds.Int32, 0}
+    };
 
     private final OpcUaServer server;
     private final SimNamespace namespace;
+    private X509Certificate serverCertificate;
     private final int port;
     private final AtomicInteger refuseWrites = new AtomicInteger();
-    private volatile BiConsumer<String, Long> writeListener = (node, nanos) -> { };
+    private volatile BiConsumer<String, Long> writeListener = (node, nanos) -> {};
+    private volatile Consumer<Result> resultListener = r -> {};
+
+    /** A result as the PLC program takes it: the values of one write that set ResultReady. */
+    public record Result(String station, String partId, Object code, Object reject, long nanos) {}
 
     public PlcSimulator(List<String> stations) throws Exception {
         this(stations, null, null, null);
@@ -76,8 +98,8 @@ public final class PlcSimulator implements AutoCloseable {
      * A simulator that offers only Basic256Sha256 SignAndEncrypt with a username and password, and trusts exactly
      * the given client certificate (the PLC-side trust list).
      */
-    public static PlcSimulator secure(List<String> stations, X509Certificate trustedClient, String user, String password)
-            throws Exception {
+    public static PlcSimulator secure(
+            List<String> stations, X509Certificate trustedClient, String user, String password) throws Exception {
         return new PlcSimulator(stations, trustedClient, user, password);
     }
 
@@ -86,14 +108,31 @@ public final class PlcSimulator implements AutoCloseable {
         port = PortPicker.ephemeral("127.0.0.1");
         EndpointConfig.Builder base = EndpointConfig.newBuilder()
                 .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
-                .setBindAddress("127.0.0.1").setBindPort(port).setHostname("127.0.0.1").setPath("/plc");
+                .setBindAddress("127.0.0.1")
+                .setBindPort(port)
+                .setHostname("127.0.0.1")
+                .setPath("/plc");
         OpcUaServerConfigBuilder builder = OpcUaServerConfig.builder()
                 .setApplicationUri("urn:visionhub:plc-simulator")
                 .setApplicationName(LocalizedText.english("PLC simulator"))
-                .setProductUri("urn:visionhub:plc-simulator");
+                .setProductUri("urn:visionhub:plc-simulator")
+                // a PLC's OPC UA server samples and publishes every 10 ms (Milo's default minimum is 100 ms)
+                .setLimits(new OpcUaServerConfigLimits() {
+                    @Override
+                    public Double getMinSupportedSampleRate() {
+                        return 10.0;
+                    }
+
+                    @Override
+                    public Double getMinPublishingInterval() {
+                        return 10.0;
+                    }
+                });
         if (trustedClient == null) {
             builder.setEndpoints(Set.of(base.setSecurityPolicy(SecurityPolicy.None)
-                            .setSecurityMode(MessageSecurityMode.None).addTokenPolicy(USER_TOKEN_POLICY_ANONYMOUS).build()))
+                            .setSecurityMode(MessageSecurityMode.None)
+                            .addTokenPolicy(USER_TOKEN_POLICY_ANONYMOUS)
+                            .build()))
                     .setCertificateManager(new DefaultCertificateManager(new MemoryCertificateQuarantine()))
                     .setIdentityValidator(AnonymousIdentityValidator.INSTANCE);
         } else {
@@ -103,9 +142,14 @@ public final class PlcSimulator implements AutoCloseable {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
             gen.initialize(2048);
             KeyPair keys = gen.generateKeyPair();
-            X509Certificate own = new SelfSignedCertificateBuilder(keys).setCommonName("PLC simulator")
-                    .setApplicationUri("urn:visionhub:plc-simulator").addIpAddress("127.0.0.1").build();
-            DefaultApplicationGroup group = DefaultApplicationGroup.createAndInitialize(trust, new MemoryCertificateStore(),
+            X509Certificate own = new SelfSignedCertificateBuilder(keys)
+                    .setCommonName("PLC simulator")
+                    .setApplicationUri("urn:visionhub:plc-simulator")
+                    .addIpAddress("127.0.0.1")
+                    .build();
+            DefaultApplicationGroup group = DefaultApplicationGroup.createAndInitialize(
+                    trust,
+                    new MemoryCertificateStore(),
                     new RsaSha256CertificateFactory() {
                         @Override
                         protected KeyPair createRsaSha256KeyPair() {
@@ -114,21 +158,31 @@ public final class PlcSimulator implements AutoCloseable {
 
                         @Override
                         protected X509Certificate[] createRsaSha256CertificateChain(KeyPair keyPair) {
-                            return new X509Certificate[]{own};
+                            return new X509Certificate[] {own};
                         }
-                    }, new DefaultServerCertificateValidator(trust, quarantine));
-            EndpointConfig secureEndpoint = base.setCertificate(own).setSecurityPolicy(SecurityPolicy.Basic256Sha256)
+                    },
+                    new DefaultServerCertificateValidator(trust, quarantine));
+            serverCertificate = own;
+            EndpointConfig secureEndpoint = base.setCertificate(own)
+                    .setSecurityPolicy(SecurityPolicy.Basic256Sha256)
                     .setSecurityMode(MessageSecurityMode.SignAndEncrypt)
-                    .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME).build();
-            EndpointConfig discovery = base.copy().setPath("/plc/discovery").setSecurityPolicy(SecurityPolicy.None)
-                    .setSecurityMode(MessageSecurityMode.None).build();
+                    .addTokenPolicy(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME)
+                    .build();
+            EndpointConfig discovery = base.copy()
+                    .setPath("/plc/discovery")
+                    .setSecurityPolicy(SecurityPolicy.None)
+                    .setSecurityMode(MessageSecurityMode.None)
+                    .build();
             builder.setEndpoints(Set.of(secureEndpoint, discovery))
                     .setCertificateManager(new DefaultCertificateManager(quarantine, group))
                     .setIdentityValidator(new UsernameIdentityValidator(
                             c -> user.equals(c.getUsername()) && password.equals(c.getPassword())));
         }
         OpcUaServerConfig config = builder.build();
-        server = new OpcUaServer(config, p -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
+        server = new OpcUaServer(
+                config,
+                p -> new OpcTcpServerTransport(
+                        OpcTcpServerTransportConfig.newBuilder().build()));
         namespace = new SimNamespace(server, stations);
         namespace.startup();
         server.startup().get(30, TimeUnit.SECONDS);
@@ -136,6 +190,16 @@ public final class PlcSimulator implements AutoCloseable {
 
     public String endpointUrl() {
         return "opc.tcp://127.0.0.1:" + port + "/plc";
+    }
+
+    /** The secure simulator's own certificate (what a client puts in its trust list); null when security is None. */
+    public X509Certificate serverCertificate() {
+        return serverCertificate;
+    }
+
+    /** Client sessions open on the server now. */
+    public int sessionCount() {
+        return server.getSessionManager().getCurrentSessionCount().intValue();
     }
 
     /** Node id text as the hub's configuration holds it. */
@@ -150,7 +214,14 @@ public final class PlcSimulator implements AutoCloseable {
     }
 
     public void set(String station, String name, Variant value) {
-        namespace.nodes.get(station + "." + name).setValue(new DataValue(value));
+        // source time to the 100 ns, as a PLC stamps it: the hub pairs a trigger with the part id of its moment
+        DateTime now = DateTime.nowNanos();
+        namespace.nodes.get(station + "." + name).setValue(new DataValue(value, StatusCode.GOOD, now, now));
+    }
+
+    /** Called for each client write that raises ResultReady, with the result values written in the same call. */
+    public void onResult(Consumer<Result> listener) {
+        this.resultListener = listener;
     }
 
     public Object value(String station, String name) {
@@ -173,31 +244,99 @@ public final class PlcSimulator implements AutoCloseable {
         server.shutdown().get(10, TimeUnit.SECONDS);
     }
 
-    private final class SimNamespace extends io.visionhub.outputs.opcua.SubscribedNamespace {
+    private final class SimNamespace extends SubscribedNamespace {
         final Map<String, UaVariableNode> nodes = new ConcurrentHashMap<>();
+
+        /** Monitored items fed on each change, with the observer that feeds them. */
+        final Map<Object, Map.Entry<UaVariableNode, AttributeObserver>> pushed = new ConcurrentHashMap<>();
 
         SimNamespace(OpcUaServer server, List<String> stations) {
             super(server, NAMESPACE_URI);
             getLifecycleManager().addStartupTask(() -> stations.forEach(this::station));
         }
 
+        /**
+         * Every change of a value is queued for its monitored items as it happens, as a PLC's server reports a change
+         * of its own variables, instead of being sampled on Milo's timer: in a test JVM on a starved machine that timer
+         * can miss a 30 ms pulse (or a whole part), which says nothing about the hub.
+         */
+        @Override
+        public void onDataItemsCreated(List<DataItem> items) {
+            List<DataItem> sampled = new ArrayList<>();
+            for (DataItem item : items) {
+                UaVariableNode node = nodes.values().stream()
+                        .filter(n -> n.getNodeId().equals(item.getReadValueId().getNodeId()))
+                        .findFirst()
+                        .orElse(null);
+                if (node == null
+                        || !AttributeId.Value.uid().equals(item.getReadValueId().getAttributeId())) {
+                    sampled.add(item);
+                    continue;
+                }
+                AttributeObserver observer = (n, id, value) -> {
+                    if (id == AttributeId.Value && value instanceof DataValue dv) {
+                        item.setValue(dv);
+                    }
+                };
+                synchronized (node) {
+                    node.addAttributeObserver(observer);
+                    item.setValue(node.getValue());
+                }
+                pushed.put(item.getId(), Map.entry(node, observer));
+            }
+            if (!sampled.isEmpty()) {
+                super.onDataItemsCreated(sampled);
+            }
+        }
+
+        @Override
+        public void onDataItemsModified(List<DataItem> items) {
+            List<DataItem> sampled =
+                    items.stream().filter(i -> !pushed.containsKey(i.getId())).toList();
+            if (!sampled.isEmpty()) {
+                super.onDataItemsModified(sampled);
+            }
+        }
+
+        @Override
+        public void onDataItemsDeleted(List<DataItem> items) {
+            List<DataItem> sampled = new ArrayList<>();
+            for (DataItem item : items) {
+                var e = pushed.remove(item.getId());
+                if (e != null) {
+                    e.getKey().removeAttributeObserver(e.getValue());
+                } else {
+                    sampled.add(item);
+                }
+            }
+            if (!sampled.isEmpty()) {
+                super.onDataItemsDeleted(sampled);
+            }
+        }
+
         private void station(String station) {
-            UaFolderNode folder = new UaFolderNode(getNodeContext(), newNodeId(station), newQualifiedName(station),
-                    LocalizedText.english(station));
+            UaFolderNode folder = new UaFolderNode(
+                    getNodeContext(), newNodeId(station), newQualifiedName(station), LocalizedText.english(station));
             getNodeManager().addNode(folder);
-            folder.addReference(new Reference(folder.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
+            folder.addReference(
+                    new Reference(folder.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
             for (Object[] n : NODES) {
                 String name = (String) n[0];
                 UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
                         .setNodeId(newNodeId(station + "." + name))
-                        .setAccessLevel(AccessLevel.READ_WRITE).setUserAccessLevel(AccessLevel.READ_WRITE)
-                        .setBrowseName(newQualifiedName(name)).setDisplayName(LocalizedText.english(name))
-                        .setDataType((NodeId) n[1]).setTypeDefinition(NodeIds.BaseDataVariableType).build();
+                        .setAccessLevel(AccessLevel.READ_WRITE)
+                        .setUserAccessLevel(AccessLevel.READ_WRITE)
+                        .setBrowseName(newQualifiedName(name))
+                        .setDisplayName(LocalizedText.english(name))
+                        .setDataType((NodeId) n[1])
+                        .setTypeDefinition(NodeIds.BaseDataVariableType)
+                        .build();
                 node.setValue(new DataValue(new Variant(n[2])));
                 String key = station + "." + name;
                 node.getFilterChain().addLast(new AttributeFilter() {
                     @Override
-                    public void writeAttribute(AttributeFilterContext ctx, AttributeId id, Object value) throws UaException {
+                    public void writeAttribute(AttributeFilterContext ctx, AttributeId id, Object value)
+                            throws UaException {
                         if (id == AttributeId.Value) {
                             if (refuseWrites.getAndUpdate(x -> Math.max(0, x - 1)) > 0) {
                                 throw new UaException(StatusCodes.Bad_DeviceFailure, "simulated PLC write failure");
@@ -205,6 +344,18 @@ public final class PlcSimulator implements AutoCloseable {
                             writeListener.accept(key, System.nanoTime());
                         }
                         ctx.writeAttribute(id, value);
+                        if (id == AttributeId.Value
+                                && name.equals("ResultReady")
+                                && value instanceof DataValue dv
+                                && Boolean.TRUE.equals(dv.getValue().getValue())) {
+                            // one Write call: part id, code and reject were applied before ResultReady
+                            resultListener.accept(new Result(
+                                    station,
+                                    (String) value(station, "ResultPartId"),
+                                    value(station, "ResultCode"),
+                                    value(station, "Reject"),
+                                    System.nanoTime()));
+                        }
                     }
                 });
                 getNodeManager().addNode(node);
@@ -212,9 +363,5 @@ public final class PlcSimulator implements AutoCloseable {
                 nodes.put(key, node);
             }
         }
-
-
-
-
     }
 }

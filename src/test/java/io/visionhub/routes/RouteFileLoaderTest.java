@@ -1,5 +1,10 @@
 package io.visionhub.routes;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -8,16 +13,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class RouteFileLoaderTest {
 
     @TempDir
     Path dir;
+
     DefaultCamelContext camel;
     RouteFileLoader loader;
 
@@ -64,7 +64,8 @@ class RouteFileLoaderTest {
         ProducerTemplate template = camel.createProducerTemplate();
         template.sendBody("direct:in", "part-7");
         out.assertIsSatisfied();
-        assertThat(loader.status(dir.resolve("upper.yaml")).orElseThrow().routeIds()).containsExactly("upper");
+        assertThat(loader.status(dir.resolve("upper.yaml")).orElseThrow().routeIds())
+                .containsExactly("upper");
     }
 
     @Test

@@ -1,18 +1,17 @@
 package io.visionhub.vision;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.visionhub.images.ImageStore;
 import io.visionhub.images.ImageStoreConfiguration;
 import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class VisionConfigurationTest {
 
@@ -24,14 +23,17 @@ class VisionConfigurationTest {
         Path model = dir.resolve("models/demo-anomaly");
         new ApplicationContextRunner()
                 .withUserConfiguration(ImageStoreConfiguration.class, VisionConfiguration.class)
-                .withPropertyValues("visionhub.vision.demo-model.path=" + model,
+                .withPropertyValues(
+                        "visionhub.vision.demo-model.path=" + model,
                         "visionhub.images.root=" + dir.resolve("images"),
                         "visionhub.vision.session.warmup-runs=1")
                 .run(ctx -> {
                     if (ctx.getStartupFailure() != null) {
                         throw new AssertionError("start-up failed", ctx.getStartupFailure());
                     }
-                    assertThat(ctx.getBean(VisionConfiguration.DemoModelReady.class).taught()).isTrue();
+                    assertThat(ctx.getBean(VisionConfiguration.DemoModelReady.class)
+                                    .taught())
+                            .isTrue();
                     assertThat(model.resolve("model.onnx")).exists();
                     assertThat(model.resolve("model.yaml")).exists();
                     VisionComponent vision = ctx.getBean("vision", VisionComponent.class);
@@ -45,9 +47,11 @@ class VisionConfigurationTest {
         // second start: the model exists and is kept
         new ApplicationContextRunner()
                 .withUserConfiguration(ImageStoreConfiguration.class, VisionConfiguration.class)
-                .withPropertyValues("visionhub.vision.demo-model.path=" + model,
-                        "visionhub.images.root=" + dir.resolve("images"))
-                .run(ctx -> assertThat(ctx.getBean(VisionConfiguration.DemoModelReady.class).taught()).isFalse());
+                .withPropertyValues(
+                        "visionhub.vision.demo-model.path=" + model, "visionhub.images.root=" + dir.resolve("images"))
+                .run(ctx -> assertThat(ctx.getBean(VisionConfiguration.DemoModelReady.class)
+                                .taught())
+                        .isFalse());
         assertThat(model.resolve("model.onnx").toFile().lastModified()).isEqualTo(modified);
         assertThat(Files.isDirectory(dir.resolve("images"))).isTrue();
     }

@@ -5,17 +5,18 @@ import com.dashjoin.jsonata.Jsonata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a delivery's input (the inspection event, its production context, the delivery and the rule's
@@ -34,10 +35,9 @@ public final class MappingEngine {
     private final ObjectMapper json;
     private final Map<Path, Compiled> cache = new ConcurrentHashMap<>();
     /** Compiled expressions per thread: a dashjoin expression keeps evaluation state, so threads do not share one. */
-    private final ThreadLocal<Map<Path, Compiled>> perThread = ThreadLocal.withInitial(java.util.HashMap::new);
+    private final ThreadLocal<Map<Path, Compiled>> perThread = ThreadLocal.withInitial(HashMap::new);
 
-    private record Compiled(long modified, long size, String source, Jsonata expression) {
-    }
+    private record Compiled(long modified, long size, String source, Jsonata expression) {}
 
     public MappingEngine(Path mappingsDir, ObjectMapper json) {
         this.mappingsDir = mappingsDir;
@@ -51,12 +51,16 @@ public final class MappingEngine {
     /** The template file of a customer's mapping. */
     public Path file(String customer, String mapping) {
         if (customer == null || !SAFE_NAME.matcher(customer).matches() || customer.contains("..")) {
-            throw new MappingException(mappingsDir + "/" + customer, "customer name '" + customer
-                    + "' is not a plain folder name (letters, digits, _ . -)", null);
+            throw new MappingException(
+                    mappingsDir + "/" + customer,
+                    "customer name '" + customer + "' is not a plain folder name (letters, digits, _ . -)",
+                    null);
         }
         if (mapping == null || !SAFE_NAME.matcher(mapping).matches() || mapping.contains("..")) {
-            throw new MappingException(mappingsDir + "/" + customer + "/" + mapping, "mapping name '" + mapping
-                    + "' is not a plain file name (letters, digits, _ . -)", null);
+            throw new MappingException(
+                    mappingsDir + "/" + customer + "/" + mapping,
+                    "mapping name '" + mapping + "' is not a plain file name (letters, digits, _ . -)",
+                    null);
         }
         return mappingsDir.resolve(customer).resolve(mapping + ".jsonata");
     }
@@ -71,7 +75,8 @@ public final class MappingEngine {
         Map<Path, Compiled> mine = perThread.get();
         Compiled compiled = mine.get(file);
         if (compiled == null || compiled.modified() != shared.modified() || compiled.size() != shared.size()) {
-            compiled = new Compiled(shared.modified(), shared.size(), shared.source(), Jsonata.jsonata(shared.source()));
+            compiled =
+                    new Compiled(shared.modified(), shared.size(), shared.source(), Jsonata.jsonata(shared.source()));
             mine.put(file, compiled);
         }
         Object result;
@@ -79,14 +84,21 @@ public final class MappingEngine {
             Object plain = input instanceof Map<?, ?> ? input : json.convertValue(input, Object.class);
             result = compiled.expression().evaluate(plain);
         } catch (JException e) {
-            throw new MappingException(file.toString(), "evaluation failed " + where(compiled.source(), e.getLocation())
-                    + ": " + e.getMessage(), e);
+            throw new MappingException(
+                    file.toString(),
+                    "evaluation failed " + where(compiled.source(), e.getLocation()) + ": " + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
             throw new MappingException(file.toString(), "evaluation failed: " + e, e);
         }
         if (!(result instanceof Map<?, ?>)) {
-            throw new MappingException(file.toString(), "must produce a JSON object, produced "
-                    + (result == null ? "nothing (check the field names it reads)" : result.getClass().getSimpleName() + " " + result), null);
+            throw new MappingException(
+                    file.toString(),
+                    "must produce a JSON object, produced "
+                            + (result == null
+                                    ? "nothing (check the field names it reads)"
+                                    : result.getClass().getSimpleName() + " " + result),
+                    null);
         }
         JsonNode node = json.valueToTree(result);
         return (ObjectNode) node;
@@ -94,7 +106,7 @@ public final class MappingEngine {
 
     /** Compiles every template of a customer; returns problems by file (empty when all compile). */
     public Map<String, String> check(String customer) {
-        Map<String, String> problems = new java.util.TreeMap<>();
+        Map<String, String> problems = new TreeMap<>();
         Path dir = mappingsDir.resolve(customer);
         try (var files = Files.list(dir)) {
             files.filter(f -> f.toString().endsWith(".jsonata")).forEach(f -> {
@@ -117,7 +129,8 @@ public final class MappingEngine {
             modified = Files.getLastModifiedTime(file).toMillis();
             size = Files.size(file);
         } catch (NoSuchFileException e) {
-            throw new MappingException(file.toString(), "file not found (create it, or set the target's mapping name)", e);
+            throw new MappingException(
+                    file.toString(), "file not found (create it, or set the target's mapping name)", e);
         } catch (IOException e) {
             throw new MappingException(file.toString(), "cannot read: " + e, e);
         }
@@ -138,7 +151,8 @@ public final class MappingEngine {
             LOG.info("Mapping {} compiled", file);
             return c;
         } catch (JException e) {
-            throw new MappingException(file.toString(), "syntax error " + where(source, e.getLocation()) + ": " + e.getMessage(), e);
+            throw new MappingException(
+                    file.toString(), "syntax error " + where(source, e.getLocation()) + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new MappingException(file.toString(), "syntax error: " + e, e);
         }

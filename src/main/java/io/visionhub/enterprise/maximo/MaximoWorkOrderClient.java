@@ -7,7 +7,6 @@ import io.visionhub.enterprise.DeliveryException;
 import io.visionhub.enterprise.HttpTransport;
 import io.visionhub.enterprise.TargetAuth;
 import io.visionhub.enterprise.TargetClient;
-
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -38,8 +37,9 @@ public final class MaximoWorkOrderClient implements TargetClient {
     public String deliver(ObjectNode payload, String deliveryKey, boolean mayExist) {
         String ref = payload.path("externalrefid").asText("");
         if (ref.isEmpty()) {
-            throw DeliveryException.permanentFailure(http.targetName() + ": the mapped work order has no externalrefid "
-                    + "(the hub looks work orders up by it); set it in the mapping, e.g. \"externalrefid\": delivery.reference20");
+            throw DeliveryException.permanentFailure(
+                    http.targetName() + ": the mapped work order has no externalrefid "
+                            + "(the hub looks work orders up by it); set it in the mapping, e.g. \"externalrefid\": delivery.reference20");
         }
         if (mayExist) {
             String existing = find(ref);
@@ -48,16 +48,20 @@ public final class MaximoWorkOrderClient implements TargetClient {
             }
         }
         HttpResponse<String> r = http.send(auth.apply(http.request(baseUrl + OBJECT_STRUCTURE + "?lean=1"))
-                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
                 .header("properties", "wonum,workorderid,status,href")
-                .POST(HttpRequest.BodyPublishers.ofString(payload.toString())).build());
+                .POST(HttpRequest.BodyPublishers.ofString(payload.toString()))
+                .build());
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw http.failure("create work order", r);
         }
         String wonum = tree(r.body()).path("wonum").asText("");
         if (wonum.isEmpty()) {
-            throw DeliveryException.transientFailure(http.targetName() + ": Maximo created the work order but did not "
-                    + "return wonum; will look it up by externalrefid " + ref, null);
+            throw DeliveryException.transientFailure(
+                    http.targetName() + ": Maximo created the work order but did not "
+                            + "return wonum; will look it up by externalrefid " + ref,
+                    null);
         }
         return wonum;
     }
@@ -65,13 +69,18 @@ public final class MaximoWorkOrderClient implements TargetClient {
     /** wonum of the work order with this externalrefid, or null. */
     private String find(String ref) {
         String where = "externalrefid=\"" + ref.replace("\"", "") + "\"";
-        HttpResponse<String> found = http.send(auth.apply(http.request(baseUrl + OBJECT_STRUCTURE + "?lean=1&oslc.select="
-                + enc("wonum,status") + "&oslc.where=" + enc(where))).header("Accept", "application/json").GET().build());
+        HttpResponse<String> found = http.send(auth.apply(http.request(baseUrl + OBJECT_STRUCTURE
+                        + "?lean=1&oslc.select=" + enc("wonum,status") + "&oslc.where=" + enc(where)))
+                .header("Accept", "application/json")
+                .GET()
+                .build());
         if (found.statusCode() != 200) {
             throw http.failure("lookup of work order by externalrefid", found);
         }
         JsonNode members = tree(found.body()).path("member");
-        return members.isArray() && !members.isEmpty() ? members.get(0).path("wonum").asText() : null;
+        return members.isArray() && !members.isEmpty()
+                ? members.get(0).path("wonum").asText()
+                : null;
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.visionhub.enterprise.HttpTransport;
 import io.visionhub.enterprise.TargetAuth;
 import io.visionhub.enterprise.TargetClient;
 import io.visionhub.enterprise.TargetType;
-
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -24,8 +23,14 @@ import java.nio.charset.StandardCharsets;
  * @param referenceField payload field the lookup uses
  * @param numberField    answer field with the document number
  */
-public record OracleFusionClient(HttpTransport http, String baseUrl, TargetAuth auth, String resourcePath,
-                                 String referenceField, String numberField) implements TargetClient {
+public record OracleFusionClient(
+        HttpTransport http,
+        String baseUrl,
+        TargetAuth auth,
+        String resourcePath,
+        String referenceField,
+        String numberField)
+        implements TargetClient {
 
     public static final String RESOURCES = "/fscmRestApi/resources/11.13.18.05";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,10 +38,11 @@ public record OracleFusionClient(HttpTransport http, String baseUrl, TargetAuth 
     public static OracleFusionClient of(TargetType type, HttpTransport http, String baseUrl, TargetAuth auth) {
         String base = baseUrl.replaceAll("/$", "");
         return switch (type) {
-            case ORACLE_WORK_ORDER -> new OracleFusionClient(http, base, auth, RESOURCES + "/maintenanceWorkOrders",
-                    "WorkOrderNumber", "WorkOrderNumber");
-            case ORACLE_QUALITY_ISSUE -> new OracleFusionClient(http, base, auth, RESOURCES + "/qualityIssues",
-                    "Name", "IssueNumber");
+            case ORACLE_WORK_ORDER ->
+                new OracleFusionClient(
+                        http, base, auth, RESOURCES + "/maintenanceWorkOrders", "WorkOrderNumber", "WorkOrderNumber");
+            case ORACLE_QUALITY_ISSUE ->
+                new OracleFusionClient(http, base, auth, RESOURCES + "/qualityIssues", "Name", "IssueNumber");
             default -> throw new IllegalArgumentException(type + " is not an Oracle target");
         };
     }
@@ -51,7 +57,8 @@ public record OracleFusionClient(HttpTransport http, String baseUrl, TargetAuth 
         if (mayExist) {
             String q = referenceField + "='" + ref.replace("'", "") + "'";
             HttpResponse<String> found = call(http.request(baseUrl + resourcePath + "?onlyData=true&q="
-                    + URLEncoder.encode(q, StandardCharsets.UTF_8).replace("+", "%20")).GET());
+                            + URLEncoder.encode(q, StandardCharsets.UTF_8).replace("+", "%20"))
+                    .GET());
             if (found.statusCode() != 200) {
                 throw http.failure("lookup by " + referenceField, found);
             }
@@ -60,14 +67,16 @@ public record OracleFusionClient(HttpTransport http, String baseUrl, TargetAuth 
                 return items.get(0).path(numberField).asText();
             }
         }
-        HttpResponse<String> r = call(http.request(baseUrl + resourcePath).header("Content-Type", "application/json")
+        HttpResponse<String> r = call(http.request(baseUrl + resourcePath)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(payload.toString())));
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw http.failure("create " + resourcePath.substring(resourcePath.lastIndexOf('/') + 1), r);
         }
         String number = tree(r.body()).path(numberField).asText("");
         if (number.isEmpty()) {
-            throw DeliveryException.transientFailure(http.targetName() + ": Oracle answered without " + numberField, null);
+            throw DeliveryException.transientFailure(
+                    http.targetName() + ": Oracle answered without " + numberField, null);
         }
         return number;
     }

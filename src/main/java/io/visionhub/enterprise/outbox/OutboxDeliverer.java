@@ -1,13 +1,11 @@
 package io.visionhub.enterprise.outbox;
 
 import io.visionhub.enterprise.DeliveryException;
+import io.visionhub.enterprise.DeliveryInput;
 import io.visionhub.enterprise.DeliveryService;
 import io.visionhub.enterprise.EnterpriseProperties;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +14,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delivers the outbox: each poll claims PENDING rows that are due, and for each one loads the recorded
@@ -49,19 +49,28 @@ public class OutboxDeliverer implements AutoCloseable {
     private final AtomicInteger polling = new AtomicInteger();
     /** Set when the last poll filled every free slot: a finishing delivery polls again at once. */
     private volatile boolean backlog;
+
+    private final ScheduledExecutorService poller;
     private volatile ScheduledExecutorService scheduler;
 
-    public OutboxDeliverer(OutboxRepository repo, DeliveryService delivery, EnterpriseProperties.Outbox config, Clock clock) {
+    /**
+     * @param workers runs the deliveries: {@code concurrency} threads (in the hub a pool of Camel's
+     *     ExecutorServiceManager, so it shows in Camel's management and stops with the context)
+     * @param poller runs the polls (one thread); both are shut down by {@link #close()}, deliveries first finishing
+     */
+    public OutboxDeliverer(
+            OutboxRepository repo,
+            DeliveryService delivery,
+            EnterpriseProperties.Outbox config,
+            Clock clock,
+            ExecutorService workers,
+            ScheduledExecutorService poller) {
         this.repo = repo;
         this.delivery = delivery;
         this.config = config;
         this.clock = clock;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(Math.max(1, config.getConcurrency()), r -> {
-            Thread t = new Thread(r, "outbox-delivery-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = workers;
+        this.poller = poller;
     }
 
     private volatile long lastPollWarning;
@@ -72,12 +81,8 @@ public class OutboxDeliverer implements AutoCloseable {
      */
     public synchronized void start() {
         if (scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "outbox-poll");
-                t.setDaemon(true);
-                return t;
-            });
-            long period = Math.max(1, config.getPollInterval().toMillis());
+            scheduler = poller;
+            long period = Math.max(1, config.pollInterval().toMillis());
             scheduler.scheduleWithFixedDelay(this::pollQuietly, 0, period, TimeUnit.MILLISECONDS);
         }
     }
@@ -94,8 +99,11 @@ public class OutboxDeliverer implements AutoCloseable {
             long now = System.currentTimeMillis();
             if (now - lastPollWarning > 60_000) {
                 lastPollWarning = now;
-                LOG.warn("Outbox poll failed: {}. Deliveries wait until the database answers; polling goes on every {} ms "
-                        + "and this warning repeats at most once a minute.", e.toString(), config.getPollInterval().toMillis());
+                LOG.warn(
+                        "Outbox poll failed: {}. Deliveries wait until the database answers; polling goes on every {} ms "
+                                + "and this warning repeats at most once a minute.",
+                        e.toString(),
+                        config.pollInterval().toMillis());
             }
         }
     }
@@ -109,9 +117,14 @@ public class OutboxDeliverer implements AutoCloseable {
         long d = delivered.get();
         long f = failures.get();
         if (d != deliveredAtLastSummary || f != failuresAtLastSummary) {
-            LOG.info("Outbox: {} document(s) delivered and {} failed attempt(s) in the last {} s; {} in flight; "
-                            + "parked since start: {} (GET /api/outbox?status=PARKED)", d - deliveredAtLastSummary,
-                    f - failuresAtLastSummary, (now - lastSummaryMillis) / 1000, inFlight.size(), parked.get());
+            LOG.info(
+                    "Outbox: {} document(s) delivered and {} failed attempt(s) in the last {} s; {} in flight; "
+                            + "parked since start: {} (GET /api/outbox?status=PARKED)",
+                    d - deliveredAtLastSummary,
+                    f - failuresAtLastSummary,
+                    (now - lastSummaryMillis) / 1000,
+                    inFlight.size(),
+                    parked.get());
         }
         lastSummaryMillis = now;
         deliveredAtLastSummary = d;
@@ -125,12 +138,12 @@ public class OutboxDeliverer implements AutoCloseable {
         }
         try {
             Instant now = clock.instant();
-            int free = Math.max(0, config.getConcurrency() * 2 - inFlight.size());
+            int free = Math.max(0, config.concurrency() * 2 - inFlight.size());
             if (free == 0) {
                 return 0;
             }
             int started = 0;
-            int want = Math.min(config.getBatchSize(), free);
+            int want = Math.min(config.batchSize(), free);
             List<OutboxRow> due = repo.due(now, want);
             backlog = due.size() >= want;
             for (OutboxRow row : due) {
@@ -146,7 +159,9 @@ public class OutboxDeliverer implements AutoCloseable {
                     continue;
                 }
                 Optional<OutboxRow> head = repo.head(target);
-                if (head.isPresent() && (head.get().nextAttemptAt() == null || !head.get().nextAttemptAt().isAfter(now))) {
+                if (head.isPresent()
+                        && (head.get().nextAttemptAt() == null
+                                || !head.get().nextAttemptAt().isAfter(now))) {
                     orderedBusy.add(target);
                     if (startIfClaimed(head.get(), now)) {
                         started++;
@@ -163,14 +178,20 @@ public class OutboxDeliverer implements AutoCloseable {
 
     private boolean ordered(String target) {
         try {
-            return delivery.targets().names().contains(target) && delivery.targets().config(target).isOrdered();
+            return delivery.targets().names().contains(target)
+                    && delivery.targets().config(target).ordered();
         } catch (DeliveryException e) {
             return false;
         }
     }
 
     private boolean startIfClaimed(OutboxRow row, Instant now) {
-        if (!repo.claim(row.id(), now, now.plus(config.getClaimLease()))) {
+        String reference = row.externalReference() != null
+                ? row.externalReference()
+                : row.legacyReference()
+                        ? DeliveryInput.legacyReference20(row.deliveryKey())
+                        : DeliveryInput.randomReference20();
+        if (!repo.claim(row.id(), now, now.plus(config.claimLease()), reference)) {
             return false;
         }
         inFlight.add(row.id());
@@ -181,10 +202,10 @@ public class OutboxDeliverer implements AutoCloseable {
                 inFlight.remove(row.id());
                 orderedBusy.remove(row.target());
                 ScheduledExecutorService s = scheduler;
-                if (backlog && s != null && inFlight.size() <= config.getConcurrency()) {
+                if (backlog && s != null && inFlight.size() <= config.concurrency()) {
                     try {
                         s.execute(this::pollQuietly);
-                    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    } catch (RejectedExecutionException stopped) {
                         // shutting down
                     }
                 }
@@ -193,18 +214,37 @@ public class OutboxDeliverer implements AutoCloseable {
         return true;
     }
 
-    /** Delivers one claimed row and records the outcome. */
+    /**
+     * Delivers one claimed row and records the outcome. {@code row} is as read before the claim: its
+     * {@code mayHaveReached} says whether any earlier claim (this one not counted) may have reached the target.
+     */
     void deliver(OutboxRow row) {
         int attempt = row.attempts() + 1;
         try {
-            String json = repo.eventJson(row.inspectionId()).orElseThrow(() -> DeliveryException.permanentFailure(
-                    "inspection " + row.inspectionId() + " of outbox row " + row.id() + " is not in the ledger"));
-            InspectionEvent event = EventJson.fromJson(json);
-            String number = delivery.deliver(event, row.target(), row.documentType(), row.deliveryKey(), attempt);
+            // a row without an inspection is a document of its own (a quality alarm): its source gives the input
+            InspectionEvent event = row.inspectionId() == null
+                    ? null
+                    : EventJson.fromJson(repo.eventJson(row.inspectionId())
+                            .orElseThrow(() -> DeliveryException.permanentFailure("inspection " + row.inspectionId()
+                                    + " of outbox row " + row.id() + " is not in the ledger")));
+            // the reference the claim stored (another node's claim may have stored it before ours)
+            String reference = repo.find(row.id())
+                    .map(OutboxRow::externalReference)
+                    .orElseThrow(() -> DeliveryException.permanentFailure(
+                            "outbox row " + row.id() + " vanished while being delivered"));
+            boolean mayExist = row.mayHaveReached() || attempt > 1;
+            String number = delivery.deliver(
+                    event, row.target(), row.documentType(), row.deliveryKey(), reference, attempt, mayExist);
             repo.markDelivered(row.id(), attempt, number, clock.instant());
             delivered.incrementAndGet();
-            LOG.debug("Outbox row {}: {} {} for inspection {} delivered as {} (attempt {})", row.id(), row.target(),
-                    row.documentType(), row.inspectionId(), number, attempt);
+            LOG.debug(
+                    "Outbox row {}: {} {} for inspection {} delivered as {} (attempt {})",
+                    row.id(),
+                    row.target(),
+                    row.documentType(),
+                    row.inspectionId(),
+                    number,
+                    attempt);
         } catch (DeliveryException e) {
             failed(row, attempt, e.getMessage(), e.isPermanent(), e.retryAfter());
         } catch (RuntimeException e) {
@@ -215,27 +255,40 @@ public class OutboxDeliverer implements AutoCloseable {
     private void failed(OutboxRow row, int attempt, String error, boolean permanent, Duration retryAfter) {
         Instant now = clock.instant();
         failures.incrementAndGet();
-        if (permanent || attempt >= config.getMaxAttempts()) {
+        if (permanent || attempt >= config.maxAttempts()) {
             repo.park(row.id(), attempt, error, now);
             parked.incrementAndGet();
-            LOG.warn("Outbox row {} ({} {} for inspection {}) PARKED after attempt {}: {}. Fix the cause, then "
-                            + "POST /api/outbox/{}/retry (or /cancel).", row.id(), row.target(), row.documentType(),
-                    row.inspectionId(), attempt, error, row.id());
+            LOG.warn(
+                    "Outbox row {} ({} {} for inspection {}) PARKED after attempt {}: {}. Fix the cause, then "
+                            + "POST /api/outbox/{}/retry (or /cancel).",
+                    row.id(),
+                    row.target(),
+                    row.documentType(),
+                    row.inspectionId(),
+                    attempt,
+                    error,
+                    row.id());
             return;
         }
         Duration wait = backoff(attempt);
         if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
-            wait = retryAfter.compareTo(config.getMaxBackoff()) > 0 ? config.getMaxBackoff() : retryAfter;
+            wait = retryAfter.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : retryAfter;
         }
         repo.markRetry(row.id(), attempt, now.plus(wait), error, now);
-        LOG.info("Outbox row {} ({} for inspection {}) attempt {} failed, retry in {} ms: {}", row.id(), row.target(),
-                row.inspectionId(), attempt, wait.toMillis(), error);
+        LOG.info(
+                "Outbox row {} ({} for inspection {}) attempt {} failed, retry in {} ms: {}",
+                row.id(),
+                row.target(),
+                row.inspectionId(),
+                attempt,
+                wait.toMillis(),
+                error);
     }
 
     /** Backoff before the next attempt after {@code attempt} failed. */
     Duration backoff(int attempt) {
-        long base = config.getInitialBackoff().toMillis();
-        long max = config.getMaxBackoff().toMillis();
+        long base = config.initialBackoff().toMillis();
+        long max = config.maxBackoff().toMillis();
         long exp = base << Math.min(30, Math.max(0, attempt - 1));
         long capped = exp <= 0 ? max : Math.min(max, exp);
         long jitter = capped / 5 == 0 ? 0 : ThreadLocalRandom.current().nextLong(capped / 5 + 1);
@@ -260,10 +313,8 @@ public class OutboxDeliverer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
+        scheduler = null;
+        poller.shutdownNow(); // no new poll, then the deliveries under way finish
         workers.shutdown();
         try {
             if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {

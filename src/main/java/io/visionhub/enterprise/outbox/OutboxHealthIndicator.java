@@ -1,10 +1,9 @@
 package io.visionhub.enterprise.outbox;
 
+import java.util.Map;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
-
-import java.util.Map;
 
 /**
  * Health "outbox" (/actuator/health): UP with the row counts by status; DEGRADED while deliveries are parked

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-
 import java.util.List;
 
 /**
@@ -31,15 +30,23 @@ public class OutboxMetrics implements MeterBinder {
                             return Double.NaN;
                         }
                     })
-                    .tag("status", status).description("Outbox rows by status").register(registry);
+                    .tag("status", status)
+                    .description("Outbox rows by status")
+                    .register(registry);
         }
         if (deliverer != null) {
             FunctionCounter.builder("visionhub.outbox.deliveries", deliverer, OutboxDeliverer::deliveredCount)
-                    .tag("outcome", "delivered").description("Documents delivered since start").register(registry);
+                    .tag("outcome", "delivered")
+                    .description("Documents delivered since start")
+                    .register(registry);
             FunctionCounter.builder("visionhub.outbox.deliveries", deliverer, OutboxDeliverer::failureCount)
-                    .tag("outcome", "failed").description("Failed delivery attempts since start").register(registry);
+                    .tag("outcome", "failed")
+                    .description("Failed delivery attempts since start")
+                    .register(registry);
             FunctionCounter.builder("visionhub.outbox.deliveries", deliverer, OutboxDeliverer::parkedCount)
-                    .tag("outcome", "parked").description("Deliveries parked since start").register(registry);
+                    .tag("outcome", "parked")
+                    .description("Deliveries parked since start")
+                    .register(registry);
         }
     }
 }

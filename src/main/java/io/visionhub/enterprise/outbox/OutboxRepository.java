@@ -1,18 +1,21 @@
 package io.visionhub.enterprise.outbox;
 
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
-
-import javax.sql.DataSource;
+import io.visionhub.enterprise.DeliveryInput;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * SQL on the outbox (H2 and PostgreSQL). Claiming is optimistic: a row is claimed by moving its
@@ -22,19 +25,34 @@ import java.util.Optional;
 public class OutboxRepository {
 
     private static final String COLUMNS = "id, inspection_id, target, document_type, delivery_key, status, attempts, "
-            + "next_attempt_at, last_error, document_number, created_at, updated_at";
+            + "next_attempt_at, last_error, document_number, created_at, updated_at, may_have_reached, external_reference, "
+            + "legacy_reference";
     private static final int MAX_ERROR = 3900;
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
 
     public OutboxRepository(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
-    private static final RowMapper<OutboxRow> ROW = (ResultSet rs, int n) -> new OutboxRow(rs.getLong("id"),
-            rs.getString("inspection_id"), rs.getString("target"), rs.getString("document_type"),
-            rs.getString("delivery_key"), rs.getString("status"), rs.getInt("attempts"), instant(rs, "next_attempt_at"),
-            rs.getString("last_error"), rs.getString("document_number"), instant(rs, "created_at"), instant(rs, "updated_at"));
+    private static final RowMapper<OutboxRow> ROW = (ResultSet rs, int n) -> new OutboxRow(
+            rs.getLong("id"),
+            rs.getString("inspection_id"),
+            rs.getString("target"),
+            rs.getString("document_type"),
+            rs.getString("delivery_key"),
+            rs.getString("status"),
+            rs.getInt("attempts"),
+            instant(rs, "next_attempt_at"),
+            rs.getString("last_error"),
+            rs.getString("document_number"),
+            instant(rs, "created_at"),
+            instant(rs, "updated_at"),
+            rs.getBoolean("may_have_reached"),
+            rs.getString("external_reference"),
+            rs.getBoolean("legacy_reference"));
 
     private static Instant instant(ResultSet rs, String col) throws SQLException {
         OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
@@ -45,65 +63,211 @@ public class OutboxRepository {
         return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
-    /** PENDING rows that are due, oldest first, of targets not in {@code excludedTargets}. */
+    /**
+     * PENDING rows that are due, oldest first. A row of an ordering group (ordering_key, e.g. an NCR's document
+     * and its items) is due only when no older row of its group is still PENDING (in flight or waiting to retry).
+     */
     public List<OutboxRow> due(Instant now, int limit) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM outbox WHERE status = 'PENDING' AND "
-                + "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?", ROW, ts(now), limit);
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM outbox o WHERE status = 'PENDING' AND "
+                        + "(next_attempt_at IS NULL OR next_attempt_at <= ?) AND (ordering_key IS NULL OR NOT EXISTS "
+                        + "(SELECT 1 FROM outbox g WHERE g.ordering_key = o.ordering_key AND g.status = 'PENDING' "
+                        + "AND g.id < o.id)) ORDER BY id LIMIT ?",
+                ROW,
+                ts(now),
+                limit);
     }
 
     /** The oldest PENDING row of a target, due or not (ordered targets deliver only their head). */
     public Optional<OutboxRow> head(String target) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM outbox WHERE status = 'PENDING' AND target = ? ORDER BY id LIMIT 1",
-                ROW, target).stream().findFirst();
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS
+                                + " FROM outbox WHERE status = 'PENDING' AND target = ? ORDER BY id LIMIT 1",
+                        ROW,
+                        target)
+                .stream()
+                .findFirst();
     }
 
     /**
-     * Claims a due row until {@code leaseUntil} and counts the attempt (so that after a crash mid-delivery the
-     * next attempt knows an earlier one may have reached the target); false when another deliverer took it first.
+     * Claims a due row until {@code leaseUntil}, counts the attempt and sets {@code may_have_reached} (so that
+     * after a crash mid-delivery, or a retry of a parked row, the next attempt knows an earlier one may have
+     * reached the target), and stores {@code reference} as the row's external reference unless it has one
+     * already; false when another deliverer took it first. Read the stored reference with {@link #find}.
      */
+    public boolean claim(long id, Instant now, Instant leaseUntil, String reference) {
+        return jdbc.update(
+                        "UPDATE outbox SET attempts = attempts + 1, may_have_reached = TRUE, "
+                                + "external_reference = COALESCE(external_reference, ?), next_attempt_at = ?, updated_at = ? "
+                                + "WHERE id = ? AND status = 'PENDING' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
+                        reference,
+                        ts(leaseUntil),
+                        ts(now),
+                        id,
+                        ts(now))
+                == 1;
+    }
+
+    /** {@link #claim(long, Instant, Instant, String)} with a new random reference (tests, tools). */
     public boolean claim(long id, Instant now, Instant leaseUntil) {
-        return jdbc.update("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, updated_at = ? "
-                + "WHERE id = ? AND status = 'PENDING' "
-                + "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", ts(leaseUntil), ts(now), id, ts(now)) == 1;
+        return claim(id, now, leaseUntil, DeliveryInput.randomReference20());
     }
 
     public boolean markDelivered(long id, int attempts, String documentNumber, Instant now) {
-        return jdbc.update("UPDATE outbox SET status = 'DELIVERED', attempts = ?, document_number = ?, last_error = NULL, "
-                + "next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = 'PENDING'",
-                attempts, documentNumber, ts(now), id) == 1;
+        return jdbc.update(
+                        "UPDATE outbox SET status = 'DELIVERED', attempts = ?, document_number = ?, last_error = NULL, "
+                                + "next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = 'PENDING'",
+                        attempts,
+                        documentNumber,
+                        ts(now),
+                        id)
+                == 1;
     }
 
     public boolean markRetry(long id, int attempts, Instant nextAttempt, String error, Instant now) {
-        return jdbc.update("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? "
-                + "WHERE id = ? AND status = 'PENDING'", attempts, ts(nextAttempt), cut(error), ts(now), id) == 1;
+        return jdbc.update(
+                        "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? "
+                                + "WHERE id = ? AND status = 'PENDING'",
+                        attempts,
+                        ts(nextAttempt),
+                        cut(error),
+                        ts(now),
+                        id)
+                == 1;
     }
 
     public boolean park(long id, int attempts, String error, Instant now) {
-        return jdbc.update("UPDATE outbox SET status = 'PARKED', attempts = ?, next_attempt_at = NULL, last_error = ?, "
-                + "updated_at = ? WHERE id = ? AND status = 'PENDING'", attempts, cut(error), ts(now), id) == 1;
+        return jdbc.update(
+                        "UPDATE outbox SET status = 'PARKED', attempts = ?, next_attempt_at = NULL, last_error = ?, "
+                                + "updated_at = ? WHERE id = ? AND status = 'PENDING'",
+                        attempts,
+                        cut(error),
+                        ts(now),
+                        id)
+                == 1;
     }
 
-    /** PARKED → PENDING, attempts reset, due now. */
+    /**
+     * PARKED → PENDING, attempts reset, due now. {@code may_have_reached} and the external reference stay: the
+     * next attempt looks the document up first, by the reference earlier attempts sent.
+     */
     public boolean requeue(long id, Instant now) {
-        return jdbc.update("UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?, updated_at = ? "
-                + "WHERE id = ? AND status = 'PARKED'", ts(now), ts(now), id) == 1;
+        return jdbc.update(
+                        "UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?, updated_at = ? "
+                                + "WHERE id = ? AND status = 'PARKED'",
+                        ts(now),
+                        ts(now),
+                        id)
+                == 1;
     }
 
     /** PENDING or PARKED → CANCELLED. */
     public boolean cancel(long id, Instant now) {
-        return jdbc.update("UPDATE outbox SET status = 'CANCELLED', next_attempt_at = NULL, updated_at = ? "
-                + "WHERE id = ? AND status IN ('PENDING', 'PARKED')", ts(now), id) == 1;
+        return jdbc.update(
+                        "UPDATE outbox SET status = 'CANCELLED', next_attempt_at = NULL, updated_at = ? "
+                                + "WHERE id = ? AND status IN ('PENDING', 'PARKED')",
+                        ts(now),
+                        id)
+                == 1;
     }
 
     public Optional<OutboxRow> find(long id) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM outbox WHERE id = ?", ROW, id).stream().findFirst();
+        return jdbc.query("SELECT " + COLUMNS + " FROM outbox WHERE id = ?", ROW, id).stream()
+                .findFirst();
     }
 
+    /** The first {@code limit} rows of a status (all when null), oldest first; see {@link #page}. */
     public List<OutboxRow> list(String status, int limit) {
+        return page(status, 0, limit);
+    }
+
+    /**
+     * Rows with an id above {@code afterId}, of a status (all when null), in id order: the id is the row's
+     * identity, never reused and never changed, so paging by it neither skips nor repeats a row while rows are
+     * added or change status between pages.
+     */
+    public List<OutboxRow> page(String status, long afterId, int limit) {
         if (status == null || status.isBlank()) {
-            return jdbc.query("SELECT " + COLUMNS + " FROM outbox ORDER BY id DESC LIMIT ?", ROW, limit);
+            return jdbc.query(
+                    "SELECT " + COLUMNS + " FROM outbox WHERE id > ? ORDER BY id LIMIT ?", ROW, afterId, limit);
         }
-        return jdbc.query("SELECT " + COLUMNS + " FROM outbox WHERE status = ? ORDER BY id LIMIT ?", ROW, status, limit);
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM outbox WHERE status = ? AND id > ? ORDER BY id LIMIT ?",
+                ROW,
+                status,
+                afterId,
+                limit);
+    }
+
+    /**
+     * Moves every PARKED row that matches the filter to PENDING, as {@link #requeue} does one (attempts reset, due
+     * now, {@code may_have_reached} and the external reference kept), and writes one audit record naming the
+     * actor, the filter, the count and the id range; all in one transaction. Answers the audit record.
+     */
+    public BulkRetryAudit requeueMatching(BulkRetryFilter filter, String actor, String reason, Instant now) {
+        return tx.execute(status -> {
+            StringBuilder where = new StringBuilder(" WHERE status = 'PARKED'");
+            List<Object> args = new ArrayList<>();
+            if (filter.target() != null) {
+                where.append(" AND target = ?");
+                args.add(filter.target());
+            }
+            if (filter.from() != null) {
+                where.append(" AND created_at >= ?");
+                args.add(ts(filter.from()));
+            }
+            if (filter.to() != null) {
+                where.append(" AND created_at < ?");
+                args.add(ts(filter.to()));
+            }
+            Long[] range = jdbc.queryForObject(
+                    "SELECT MIN(id), MAX(id) FROM outbox" + where,
+                    (rs, n) -> new Long[] {
+                        rs.getObject(1) == null ? null : rs.getLong(1), rs.getObject(2) == null ? null : rs.getLong(2)
+                    },
+                    args.toArray());
+            int moved = 0;
+            if (range[0] != null) {
+                List<Object> updateArgs = new ArrayList<>(List.of(ts(now), ts(now)));
+                updateArgs.addAll(args);
+                updateArgs.add(range[0]);
+                updateArgs.add(range[1]);
+                moved = jdbc.update(
+                        "UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = ?, updated_at = ?"
+                                + where + " AND id BETWEEN ? AND ?",
+                        updateArgs.toArray());
+            }
+            Long first = moved == 0 ? null : range[0];
+            Long last = moved == 0 ? null : range[1];
+            jdbc.update(
+                    "INSERT INTO enterprise_outbox_audit (outbox_id, action, actor, reason, old_status, new_status, at, "
+                            + "filter_json, row_count, first_outbox_id, last_outbox_id) VALUES (NULL,'BULK_RETRY',?,?,'PARKED','PENDING',?,?,?,?,?)",
+                    actor,
+                    reason,
+                    ts(now),
+                    filter.toJson(),
+                    moved,
+                    first,
+                    last);
+            return new BulkRetryAudit(actor, reason, filter, moved, first, last, now);
+        });
+    }
+
+    /** Bulk retries, newest first (the audit of {@link #requeueMatching}). */
+    public List<BulkRetryAudit> bulkRetries(int limit) {
+        return jdbc.query(
+                "SELECT actor, reason, filter_json, row_count, first_outbox_id, last_outbox_id, at FROM "
+                        + "enterprise_outbox_audit WHERE action = 'BULK_RETRY' ORDER BY id DESC LIMIT ?",
+                (rs, n) -> new BulkRetryAudit(
+                        rs.getString("actor"),
+                        rs.getString("reason"),
+                        BulkRetryFilter.fromJson(rs.getString("filter_json")),
+                        rs.getInt("row_count"),
+                        (Long) rs.getObject("first_outbox_id", Long.class),
+                        (Long) rs.getObject("last_outbox_id", Long.class),
+                        instant(rs, "at")),
+                limit);
     }
 
     /** Rows of one inspection (for the lot trace: document numbers per target). */
@@ -124,29 +288,62 @@ public class OutboxRepository {
         if (inspectionId == null) {
             return Optional.empty();
         }
-        return jdbc.query("SELECT event_json FROM inspection WHERE id = ?", (rs, n) -> rs.getString(1), inspectionId)
-                .stream().findFirst();
+        return jdbc
+                .query("SELECT event_json FROM inspection WHERE id = ?", (rs, n) -> rs.getString(1), inspectionId)
+                .stream()
+                .findFirst();
     }
 
-    public void audit(long outboxId, String action, String actor, String reason, String oldStatus, String newStatus,
-                      String oldError, Instant now) {
-        jdbc.update("INSERT INTO enterprise_outbox_audit (outbox_id, action, actor, reason, old_status, new_status, "
-                + "old_error, at) VALUES (?,?,?,?,?,?,?,?)", outboxId, action, actor, reason, oldStatus, newStatus,
-                cut(oldError), ts(now));
+    public void audit(
+            long outboxId,
+            String action,
+            String actor,
+            String reason,
+            String oldStatus,
+            String newStatus,
+            String oldError,
+            Instant now) {
+        jdbc.update(
+                "INSERT INTO enterprise_outbox_audit (outbox_id, action, actor, reason, old_status, new_status, "
+                        + "old_error, at) VALUES (?,?,?,?,?,?,?,?)",
+                outboxId,
+                action,
+                actor,
+                reason,
+                oldStatus,
+                newStatus,
+                cut(oldError),
+                ts(now));
     }
 
     public List<OutboxAuditEntry> auditOf(long outboxId) {
-        return jdbc.query("SELECT outbox_id, action, actor, reason, old_status, new_status, old_error, at "
-                + "FROM enterprise_outbox_audit WHERE outbox_id = ? ORDER BY id", (rs, n) -> new OutboxAuditEntry(
-                rs.getLong("outbox_id"), rs.getString("action"), rs.getString("actor"), rs.getString("reason"),
-                rs.getString("old_status"), rs.getString("new_status"), rs.getString("old_error"), instant(rs, "at")), outboxId);
+        return jdbc.query(
+                "SELECT outbox_id, action, actor, reason, old_status, new_status, old_error, at "
+                        + "FROM enterprise_outbox_audit WHERE outbox_id = ? ORDER BY id",
+                (rs, n) -> new OutboxAuditEntry(
+                        rs.getLong("outbox_id"),
+                        rs.getString("action"),
+                        rs.getString("actor"),
+                        rs.getString("reason"),
+                        rs.getString("old_status"),
+                        rs.getString("new_status"),
+                        rs.getString("old_error"),
+                        instant(rs, "at")),
+                outboxId);
     }
 
     /** Inserts a row as the ledger does (tests, benchmarks, and the quality summary push). */
     public void insert(String inspectionId, String target, String documentType, String key, Instant now) {
-        jdbc.update("INSERT INTO outbox (inspection_id, target, document_type, delivery_key, status, attempts, "
-                + "next_attempt_at, created_at, updated_at) VALUES (?,?,?,?,'PENDING',0,?,?,?)",
-                inspectionId, target, documentType, key, ts(now), ts(now), ts(now));
+        jdbc.update(
+                "INSERT INTO outbox (inspection_id, target, document_type, delivery_key, status, attempts, "
+                        + "next_attempt_at, created_at, updated_at) VALUES (?,?,?,?,'PENDING',0,?,?,?)",
+                inspectionId,
+                target,
+                documentType,
+                key,
+                ts(now),
+                ts(now),
+                ts(now));
     }
 
     private static String cut(String s) {

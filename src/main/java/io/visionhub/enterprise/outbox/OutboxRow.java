@@ -2,10 +2,31 @@ package io.visionhub.enterprise.outbox;
 
 import java.time.Instant;
 
-/** One outbox row (table owned by the ledger, delivered by the enterprise concern). */
-public record OutboxRow(long id, String inspectionId, String target, String documentType, String deliveryKey,
-                        String status, int attempts, Instant nextAttemptAt, String lastError, String documentNumber,
-                        Instant createdAt, Instant updatedAt) {
+/**
+ * One outbox row (table owned by the ledger, delivered by the enterprise concern).
+ *
+ * @param mayHaveReached    an attempt was started once (set at the first claim, never cleared, not even by a
+ *                          retry of a parked row): every later attempt looks the document up before creating it
+ * @param externalReference the short reference sent in the target's lookup field (delivery.reference20), stored at
+ *                          the first claim; null before it
+ * @param legacyReference   a row made before Flyway V31: its reference is derived from the key as it was then
+ */
+public record OutboxRow(
+        long id,
+        String inspectionId,
+        String target,
+        String documentType,
+        String deliveryKey,
+        String status,
+        int attempts,
+        Instant nextAttemptAt,
+        String lastError,
+        String documentNumber,
+        Instant createdAt,
+        Instant updatedAt,
+        boolean mayHaveReached,
+        String externalReference,
+        boolean legacyReference) {
 
     public static final String PENDING = "PENDING";
     public static final String DELIVERED = "DELIVERED";

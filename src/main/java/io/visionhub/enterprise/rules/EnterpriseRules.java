@@ -6,10 +6,6 @@ import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.DeliveryRequest;
 import io.visionhub.ledger.InspectionLedger;
-import org.apache.camel.Exchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,9 +16,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Route step {@code bean:enterpriseRules}: decides which business documents an inspection raises and puts
+ * The enterprise rules (bean {@code enterpriseRules}): decides which business documents an inspection raises and puts
  * them in the {@link InspectionLedger#HEADER_DELIVERIES} header (appending to deliveries already there), for
  * the ledger to write as outbox rows with the record. Takes and returns the InspectionEvent body.
  * <ul>
@@ -36,14 +35,15 @@ import java.util.function.Function;
  *       {@code inspectionResultTarget} (off unless set);</li>
  *   <li>severity from the defect class (header {@value #HEADER_SEVERITY}; mappings get it as {@code severity}).</li>
  * </ul>
- * Parameters: visionhub.enterprise.rules.* overridden per exchange by properties/headers
- * {@code visionhub.rules.<name>} (see {@link RuleSettings}).
+ * Parameters: visionhub.enterprise.rules.*, or per route step those of the {@code enterprise-rules-action}
+ * kamelet ({@link EnterpriseRulesAction}, which shares this bean's window counts).
  */
 public class EnterpriseRules {
 
     public static final String HEADER_SEVERITY = "VisionHubSeverity";
     /** Defect class counted for an NG verdict that has no classified defects (anomaly models). */
     public static final String ANOMALY = "anomaly";
+
     private static final Logger LOG = LoggerFactory.getLogger(EnterpriseRules.class);
 
     private final RuleSettings defaults;
@@ -58,15 +58,24 @@ public class EnterpriseRules {
         this.targetTypes = targetTypes;
     }
 
-    /** The Camel step. */
+    /** The rules with the configured defaults (what a step without parameters gets). */
+    public RuleSettings defaults() {
+        return defaults;
+    }
+
+    /** The step {@code bean:enterpriseRules} with the configured defaults. */
     public InspectionEvent apply(InspectionEvent body, Exchange exchange) {
+        return apply(body, exchange, defaults);
+    }
+
+    /**
+     * Adds the deliveries this inspection raises under {@code settings} to the deliveries header and sets the
+     * severity header; returns the body.
+     */
+    public InspectionEvent apply(InspectionEvent body, Exchange exchange, RuleSettings settings) {
         if (body == null) {
-            throw new IllegalArgumentException("bean:enterpriseRules needs an InspectionEvent body, got none");
+            throw new IllegalArgumentException("the enterprise rules need an InspectionEvent body, got none");
         }
-        RuleSettings settings = defaults.overriddenBy(name -> {
-            Object v = exchange.getProperty(RuleSettings.PREFIX + name);
-            return v != null ? v : exchange.getMessage().getHeader(RuleSettings.PREFIX + name);
-        });
         DeliveryHeader.append(exchange, decide(body, settings));
         exchange.getMessage().setHeader(HEADER_SEVERITY, severity.severityOf(body));
         return body;
@@ -76,7 +85,8 @@ public class EnterpriseRules {
     public List<DeliveryRequest> decide(InspectionEvent e, RuleSettings s) {
         List<DeliveryRequest> out = new ArrayList<>();
         if (e.result() == InspectionEvent.Verdict.NG) {
-            if (s.qualityNotificationTarget() != null && !s.qualityNotificationTarget().isBlank()) {
+            if (s.qualityNotificationTarget() != null
+                    && !s.qualityNotificationTarget().isBlank()) {
                 out.add(new DeliveryRequest(s.qualityNotificationTarget(), "QUALITY_NOTIFICATION", e.id()));
             }
             for (String t : s.extraNgTargets()) {
@@ -84,17 +94,25 @@ public class EnterpriseRules {
             }
         }
         String lot = e.context() == null ? null : e.context().inspectionLot();
-        if (lot != null && !lot.isBlank() && s.inspectionResultTarget() != null && !s.inspectionResultTarget().isBlank()
+        if (lot != null
+                && !lot.isBlank()
+                && s.inspectionResultTarget() != null
+                && !s.inspectionResultTarget().isBlank()
                 && e.result() != InspectionEvent.Verdict.UNCERTAIN) {
             out.add(new DeliveryRequest(s.inspectionResultTarget(), "INSPECTION_RESULT", e.id()));
         }
-        boolean anomalyOnly = e.result() == InspectionEvent.Verdict.NG && e.defects().isEmpty();
-        if (s.maintenanceTarget() != null && !s.maintenanceTarget().isBlank() && (anomalyOnly || !e.defects().isEmpty())) {
+        boolean anomalyOnly =
+                e.result() == InspectionEvent.Verdict.NG && e.defects().isEmpty();
+        if (s.maintenanceTarget() != null
+                && !s.maintenanceTarget().isBlank()
+                && (anomalyOnly || !e.defects().isEmpty())) {
             Instant at = e.captureTime() != null ? e.captureTime() : Instant.now();
             long windowSeconds = Math.max(1, s.maintenanceWindow().toSeconds());
             Instant start = Instant.ofEpochSecond(Math.floorDiv(at.getEpochSecond(), windowSeconds) * windowSeconds);
             Set<String> classes = new LinkedHashSet<>();
-            if (anomalyOnly && (s.maintenanceClasses().isEmpty() || s.maintenanceClasses().contains(ANOMALY))) {
+            if (anomalyOnly
+                    && (s.maintenanceClasses().isEmpty()
+                            || s.maintenanceClasses().contains(ANOMALY))) {
                 classes.add(ANOMALY); // an anomaly model's NG without classified defects counts as class "anomaly"
             }
             for (Defect d : e.defects()) {
@@ -103,11 +121,20 @@ public class EnterpriseRules {
                 }
             }
             for (String cls : classes) {
-                MaintenanceWindowKey key = new MaintenanceWindowKey(e.station(), cls, start, s.maintenanceThreshold(), windowSeconds);
-                int n = windowCounts.computeIfAbsent(key.key(), k -> new AtomicInteger()).incrementAndGet();
+                MaintenanceWindowKey key =
+                        new MaintenanceWindowKey(e.station(), cls, start, s.maintenanceThreshold(), windowSeconds);
+                int n = windowCounts
+                        .computeIfAbsent(key.key(), k -> new AtomicInteger())
+                        .incrementAndGet();
                 if (n == s.maintenanceThreshold()) {
-                    LOG.info("{} '{}' defects at station {} within the {} window from {}: maintenance notification to {}",
-                            n, cls, e.station(), s.maintenanceWindow(), start, s.maintenanceTarget());
+                    LOG.info(
+                            "{} '{}' defects at station {} within the {} window from {}: maintenance notification to {}",
+                            n,
+                            cls,
+                            e.station(),
+                            s.maintenanceWindow(),
+                            start,
+                            s.maintenanceTarget());
                     out.add(new DeliveryRequest(s.maintenanceTarget(), "MAINTENANCE_NOTIFICATION", key.key()));
                 }
             }
@@ -118,18 +145,7 @@ public class EnterpriseRules {
 
     private String documentTypeOf(String target) {
         TargetType t = targetTypes.apply(target);
-        if (t == null) {
-            return "DOCUMENT";
-        }
-        return switch (t) {
-            case SAP_QM_NOTIFICATION -> "QUALITY_NOTIFICATION";
-            case SAP_PM_NOTIFICATION -> "MAINTENANCE_NOTIFICATION";
-            case SAP_QM_USAGE_DECISION -> "USAGE_DECISION";
-            case SAP_QM_INSPECTION_RESULT -> "INSPECTION_RESULT";
-            case MAXIMO_WORK_ORDER, ORACLE_WORK_ORDER -> "WORK_ORDER";
-            case ORACLE_QUALITY_ISSUE -> "QUALITY_ISSUE";
-            case WEBHOOK -> "WORK_REQUEST";
-        };
+        return t == null ? "DOCUMENT" : t.documentType();
     }
 
     /** Forgets counts of windows that ended more than one window ago. */
@@ -141,7 +157,10 @@ public class EnterpriseRules {
         lastPruneEpochSecond = epoch;
         windowCounts.keySet().removeIf(k -> {
             MaintenanceWindowKey w = MaintenanceWindowKey.parse(k);
-            return w != null && w.windowStart().plus(Duration.ofSeconds(2 * w.windowSeconds())).isBefore(now);
+            return w != null
+                    && w.windowStart()
+                            .plus(Duration.ofSeconds(2 * w.windowSeconds()))
+                            .isBefore(now);
         });
     }
 }

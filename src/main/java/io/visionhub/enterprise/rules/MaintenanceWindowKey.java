@@ -7,7 +7,8 @@ import java.time.Instant;
  * {@code MAINT|<station>|<defect class>|<window start ISO>|<threshold>|<window seconds>}. One key per window,
  * so the outbox's UNIQUE(target, delivery_key) keeps it to one document.
  */
-public record MaintenanceWindowKey(String station, String defectClass, Instant windowStart, int threshold, long windowSeconds) {
+public record MaintenanceWindowKey(
+        String station, String defectClass, Instant windowStart, int threshold, long windowSeconds) {
 
     public static final String PREFIX = "MAINT|";
 
@@ -25,7 +26,8 @@ public record MaintenanceWindowKey(String station, String defectClass, Instant w
             return null;
         }
         try {
-            return new MaintenanceWindowKey(p[1], p[2], Instant.parse(p[3]), Integer.parseInt(p[4]), Long.parseLong(p[5]));
+            return new MaintenanceWindowKey(
+                    p[1], p[2], Instant.parse(p[3]), Integer.parseInt(p[4]), Long.parseLong(p[5]));
         } catch (RuntimeException e) {
             return null;
         }

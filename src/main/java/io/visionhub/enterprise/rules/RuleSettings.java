@@ -1,87 +1,75 @@
 package io.visionhub.enterprise.rules;
 
 import io.visionhub.enterprise.EnterpriseProperties;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 
 /**
- * The parameters of the enterprise rules for one exchange: the configured defaults
- * (visionhub.enterprise.rules.*) overridden by exchange properties or headers named {@code visionhub.rules.<name>}
- * (what the enterprise-rules-action kamelet and route YAML set). A blank value keeps the default; "none"
- * turns a target or a list off.
+ * The parameters of the enterprise rules: the configured defaults (visionhub.enterprise.rules.*), or those
+ * defaults with the parameters of one {@code enterprise-rules-action} step ({@link EnterpriseRulesAction}) in
+ * place. The {@code parse…} helpers read a step's text parameters: a blank value keeps the default (null),
+ * "none" turns a target or a list off, anything else that does not parse is an error naming the parameter.
  */
-public record RuleSettings(String qualityNotificationTarget, String maintenanceTarget, int maintenanceThreshold,
-                           Duration maintenanceWindow, List<String> maintenanceClasses, List<String> extraNgTargets,
-                           String inspectionResultTarget) {
-
-    public static final String PREFIX = "visionhub.rules.";
+public record RuleSettings(
+        String qualityNotificationTarget,
+        String maintenanceTarget,
+        int maintenanceThreshold,
+        Duration maintenanceWindow,
+        List<String> maintenanceClasses,
+        List<String> extraNgTargets,
+        String inspectionResultTarget) {
 
     public RuleSettings {
         if (maintenanceThreshold < 1) {
             throw new IllegalArgumentException("maintenanceThreshold must be at least 1, not " + maintenanceThreshold);
         }
         if (maintenanceWindow == null || maintenanceWindow.isZero() || maintenanceWindow.isNegative()) {
-            throw new IllegalArgumentException("maintenanceWindow must be a positive duration, not " + maintenanceWindow);
+            throw new IllegalArgumentException(
+                    "maintenanceWindow must be a positive duration, not " + maintenanceWindow);
         }
         maintenanceClasses = List.copyOf(maintenanceClasses);
         extraNgTargets = List.copyOf(extraNgTargets);
     }
 
     public static RuleSettings defaults(EnterpriseProperties.Rules r) {
-        return new RuleSettings(r.getQualityNotificationTarget(), r.getMaintenanceTarget(), r.getMaintenanceThreshold(),
-                r.getMaintenanceWindow(), r.getMaintenanceClasses(), r.getExtraNgTargets(), r.getInspectionResultTarget());
-    }
-
-    /** These settings with any parameter that {@code lookup} knows (by name without prefix) replaced. */
-    public RuleSettings overriddenBy(Function<String, Object> lookup) {
         return new RuleSettings(
-                string(lookup, "qualityNotificationTarget", qualityNotificationTarget),
-                string(lookup, "maintenanceTarget", maintenanceTarget),
-                integer(lookup, "maintenanceThreshold", maintenanceThreshold),
-                duration(lookup, "maintenanceWindow", maintenanceWindow),
-                list(lookup, "maintenanceClasses", maintenanceClasses),
-                list(lookup, "extraNgTargets", extraNgTargets),
-                string(lookup, "inspectionResultTarget", inspectionResultTarget));
+                r.qualityNotificationTarget(),
+                r.maintenanceTarget(),
+                r.maintenanceThreshold(),
+                r.maintenanceWindow(),
+                r.maintenanceClasses(),
+                r.extraNgTargets(),
+                r.inspectionResultTarget());
     }
 
-    public static RuleSettings of(Map<String, Object> params, RuleSettings defaults) {
-        return defaults.overriddenBy(params::get);
+    /** A target parameter: null (keep the default) when blank, "" (off) for "none", else the target name. */
+    public static String parseTarget(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return "none".equalsIgnoreCase(value.trim()) ? "" : value.trim();
     }
 
-    private static String string(Function<String, Object> l, String name, String dflt) {
-        Object v = blankToNull(l.apply(name));
-        return v == null ? dflt : "none".equalsIgnoreCase(v.toString().trim()) ? "" : v.toString().trim();
-    }
-
-    private static Object blankToNull(Object v) {
-        return v == null || v.toString().isBlank() ? null : v;
-    }
-
-    private static int integer(Function<String, Object> l, String name, int dflt) {
-        Object v = blankToNull(l.apply(name));
-        if (v == null) {
-            return dflt;
+    /** A whole-number parameter: null when blank. */
+    public static Integer parseInteger(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
         }
         try {
-            return Integer.parseInt(v.toString().trim());
+            return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("rule parameter " + PREFIX + name + " must be a whole number, not '" + v + "'");
+            throw new IllegalArgumentException(
+                    "rule parameter " + name + " must be a whole number, not '" + value + "'");
         }
     }
 
-    private static Duration duration(Function<String, Object> l, String name, Duration dflt) {
-        Object v = blankToNull(l.apply(name));
-        if (v == null) {
-            return dflt;
+    /** A duration parameter (10m, 30s, 2h, 500ms, PT10M or milliseconds): null when blank. */
+    public static Duration parseDuration(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
         }
-        if (v instanceof Duration d) {
-            return d;
-        }
-        String s = v.toString().trim();
+        String s = value.trim();
         try {
             if (s.startsWith("P") || s.startsWith("p")) {
                 return Duration.parse(s);
@@ -90,30 +78,29 @@ public record RuleSettings(String qualityNotificationTarget, String maintenanceT
                 return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
             }
             char unit = s.charAt(s.length() - 1);
-            long n = Long.parseLong(s.substring(0, s.length() - 1));
             return switch (unit) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
+                case 's' -> Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+                case 'm' -> Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+                case 'h' -> Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
                 default -> Duration.ofMillis(Long.parseLong(s));
             };
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("rule parameter " + PREFIX + name + " must be a duration like 10m, 30s, "
+            throw new IllegalArgumentException("rule parameter " + name + " must be a duration like 10m, 30s, "
                     + "PT10M or milliseconds, not '" + s + "'");
         }
     }
 
-    private static List<String> list(Function<String, Object> l, String name, List<String> dflt) {
-        Object v = blankToNull(l.apply(name));
-        if (v == null) {
-            return dflt;
+    /** A comma-separated list parameter: null when blank, empty for "none". */
+    public static List<String> parseList(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
         }
-        if ("none".equalsIgnoreCase(v.toString().trim())) {
+        if ("none".equalsIgnoreCase(value.trim())) {
             return List.of();
         }
-        if (v instanceof List<?> list) {
-            return list.stream().map(String::valueOf).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        }
-        return Arrays.stream(v.toString().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

@@ -2,7 +2,6 @@ package io.visionhub.enterprise.rules;
 
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -1,20 +1,19 @@
 package io.visionhub.enterprise.sync;
 
 import io.visionhub.enterprise.EnterpriseProperties;
-import org.apache.camel.builder.RouteBuilder;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Scheduled syncs (Quartz; with {@code master=true} wrapped in camel-master so that only one node of the
  * cluster runs them — needs a CamelClusterService bean such as camel-hazelcast's HazelcastClusterService):
  * <ul>
- *   <li>{@code enterprise-sync-production-orders}: reads released orders from SAP through camel-sap-netweaver
+ *   <li>{@code sync-production-orders}: reads released orders from SAP through camel-sap-netweaver
  *       (GET A_ProductionOrder_2, $filter OrderIsReleased eq true) and sends each {@link ProductionOrderOffer}
  *       to {@value #OFFERS_ENDPOINT}, whose default consumer keeps them in the {@link ProductionOrderSync} bean
  *       and logs them (the context concern can consume this endpoint instead to turn offers into context);</li>
- *   <li>{@code enterprise-sync-quality-summary}: reads technically completed orders the same way and pushes one
+ *   <li>{@code sync-quality-summary}: reads technically completed orders the same way and pushes one
  *       quality summary (usage decision of the order's inspection lot) per completed order.</li>
  * </ul>
  */
@@ -33,8 +32,12 @@ public class EnterpriseSyncRoutes extends RouteBuilder {
      * @param ordersTrigger  endpoint that starts the order pull (quartz by default; tests use direct:)
      * @param summaryTrigger endpoint that starts the summary push
      */
-    public EnterpriseSyncRoutes(EnterpriseProperties.Sync config, String sapBaseUrl, ProductionOrderSync sync,
-                                String ordersTrigger, String summaryTrigger) {
+    public EnterpriseSyncRoutes(
+            EnterpriseProperties.Sync config,
+            String sapBaseUrl,
+            ProductionOrderSync sync,
+            String ordersTrigger,
+            String summaryTrigger) {
         this.config = config;
         this.sapBaseUrl = sapBaseUrl.replaceAll("/$", "");
         this.sync = sync;
@@ -43,10 +46,13 @@ public class EnterpriseSyncRoutes extends RouteBuilder {
     }
 
     /** Quartz triggers from the configured crons, wrapped in master: when configured. */
-    public static EnterpriseSyncRoutes scheduled(EnterpriseProperties.Sync config, String sapBaseUrl, ProductionOrderSync sync) {
-        String orders = "quartz:enterprise/production-orders?cron=" + config.getProductionOrdersCron().trim().replace(' ', '+');
-        String summary = "quartz:enterprise/quality-summary?cron=" + config.getQualitySummaryCron().trim().replace(' ', '+');
-        if (config.isMaster()) {
+    public static EnterpriseSyncRoutes scheduled(
+            EnterpriseProperties.Sync config, String sapBaseUrl, ProductionOrderSync sync) {
+        String orders = "quartz:enterprise/production-orders?cron="
+                + config.productionOrdersCron().trim().replace(' ', '+');
+        String summary = "quartz:enterprise/quality-summary?cron="
+                + config.qualitySummaryCron().trim().replace(' ', '+');
+        if (config.master()) {
             orders = "master:enterprise-production-orders:" + orders;
             summary = "master:enterprise-quality-summary:" + summary;
         }
@@ -56,31 +62,45 @@ public class EnterpriseSyncRoutes extends RouteBuilder {
     @Override
     public void configure() {
         String netweaver = "sap-netweaver:" + sapBaseUrl + "/sap/opu/odata/sap/API_PRODUCTION_ORDER_2_SRV?username="
-                + enc(config.getSapUsername()) + "&password=RAW(" + config.getSapPassword()
+                + enc(config.sapUsername()) + "&password=RAW(" + config.sapPassword()
                 + ")&json=true&jsonAsMap=false";
-        String client = config.getSapClient() == null || config.getSapClient().isBlank() ? ""
-                : "sap-client=" + config.getSapClient() + "&";
+        String client = config.sapClient() == null || config.sapClient().isBlank()
+                ? ""
+                : "sap-client=" + config.sapClient() + "&";
 
-        from(ordersTrigger).routeId("enterprise-sync-production-orders")
-                .routeDescription("Pulls released production orders from SAP (camel-sap-netweaver) and offers them as context")
-                .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(2000).logExhaustedMessageHistory(false))
-                .setHeader("CamelNetWeaverCommand", constant("A_ProductionOrder_2?" + client
-                        + "$filter=OrderIsReleased%20eq%20true&$top=500"))
+        from(ordersTrigger)
+                .routeId("sync-production-orders")
+                .routeDescription(
+                        "Pulls released production orders from SAP (camel-sap-netweaver) and offers them as context")
+                .errorHandler(defaultErrorHandler()
+                        .maximumRedeliveries(2)
+                        .redeliveryDelay(2000)
+                        .logExhaustedMessageHistory(false))
+                .setHeader(
+                        "CamelNetWeaverCommand",
+                        constant("A_ProductionOrder_2?" + client + "$filter=OrderIsReleased%20eq%20true&$top=500"))
                 .to(netweaver)
                 .bean(sync, "toOffers")
                 .split(body())
-                    .to(OFFERS_ENDPOINT)
+                .to(OFFERS_ENDPOINT)
                 .end();
 
-        from(OFFERS_ENDPOINT).routeId("enterprise-production-order-offers")
+        from(OFFERS_ENDPOINT)
+                .routeId("sync-production-order-offers")
                 .routeDescription("Default consumer of production order offers: kept by the sync bean, logged")
                 .log("Production order offered as context: ${body}");
 
-        from(summaryTrigger).routeId("enterprise-sync-quality-summary")
+        from(summaryTrigger)
+                .routeId("sync-quality-summary")
                 .routeDescription("Pushes a quality summary per completed production order to the ERP")
-                .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(2000).logExhaustedMessageHistory(false))
-                .setHeader("CamelNetWeaverCommand", constant("A_ProductionOrder_2?" + client
-                        + "$filter=OrderIsTechnicallyCompleted%20eq%20true&$top=500"))
+                .errorHandler(defaultErrorHandler()
+                        .maximumRedeliveries(2)
+                        .redeliveryDelay(2000)
+                        .logExhaustedMessageHistory(false))
+                .setHeader(
+                        "CamelNetWeaverCommand",
+                        constant("A_ProductionOrder_2?" + client
+                                + "$filter=OrderIsTechnicallyCompleted%20eq%20true&$top=500"))
                 .to(netweaver)
                 .bean(sync, "toOffers")
                 .bean(sync, "pushCompleted");

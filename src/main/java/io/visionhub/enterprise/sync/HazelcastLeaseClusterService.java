@@ -3,20 +3,18 @@ package io.visionhub.enterprise.sync;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.support.cluster.AbstractCamelClusterService;
 import org.apache.camel.support.cluster.AbstractCamelClusterView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Camel cluster service on the hub's Hazelcast members, for camel-master ({@code master:<namespace>:…} routes
@@ -44,19 +42,19 @@ public class HazelcastLeaseClusterService extends AbstractCamelClusterService<Ha
 
     @Override
     protected void doStart() throws Exception {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "camel-master-hazelcast");
-            t.setDaemon(true);
-            return t;
-        });
+        // a thread of Camel's: it shows in Camel's management and the context stops it
+        scheduler = getCamelContext()
+                .getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "camel-master-hazelcast");
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
-        super.doStop();
+        super.doStop(); // the views give up leadership first, on this thread
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
+            scheduler = null;
         }
     }
 
@@ -114,8 +112,10 @@ public class HazelcastLeaseClusterService extends AbstractCamelClusterService<Ha
                 }
                 setLeader(current == null ? self : current);
             } catch (RuntimeException e) {
-                LOG.warn("Leadership of {} unknown (Hazelcast: {}); this node does not lead until it can renew",
-                        getNamespace(), e.toString());
+                LOG.warn(
+                        "Leadership of {} unknown (Hazelcast: {}); this node does not lead until it can renew",
+                        getNamespace(),
+                        e.toString());
                 setLeader(null);
             }
         }
@@ -140,8 +140,11 @@ public class HazelcastLeaseClusterService extends AbstractCamelClusterService<Ha
 
         @Override
         public List<CamelClusterMember> getMembers() {
-            return hazelcast.getCluster().getMembers().stream().map(Member::getUuid).map(Object::toString)
-                    .map(this::member).toList();
+            return hazelcast.getCluster().getMembers().stream()
+                    .map(Member::getUuid)
+                    .map(Object::toString)
+                    .map(this::member)
+                    .toList();
         }
 
         private CamelClusterMember member(String id) {

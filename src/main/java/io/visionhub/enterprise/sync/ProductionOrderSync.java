@@ -6,12 +6,8 @@ import io.visionhub.enterprise.DeliveryException;
 import io.visionhub.enterprise.DeliveryInput;
 import io.visionhub.enterprise.EnterpriseTargets;
 import io.visionhub.enterprise.mapping.MappingEngine;
+import io.visionhub.enterprise.mapping.MappingException;
 import io.visionhub.event.EventJson;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
-
-import javax.sql.DataSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,6 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The work of the scheduled syncs: turns what camel-sap-netweaver read from A_ProductionOrder_2 into
@@ -40,8 +40,12 @@ public class ProductionOrderSync {
     private final Map<String, ProductionOrderOffer> offers = new ConcurrentHashMap<>();
     private final Set<String> summarised = ConcurrentHashMap.newKeySet();
 
-    public ProductionOrderSync(DataSource dataSource, EnterpriseTargets targets, MappingEngine mappings, String customer,
-                               String summaryTarget) {
+    public ProductionOrderSync(
+            DataSource dataSource,
+            EnterpriseTargets targets,
+            MappingEngine mappings,
+            String customer,
+            String summaryTarget) {
         this.jdbc = dataSource == null ? null : new JdbcTemplate(dataSource);
         this.targets = targets;
         this.mappings = mappings;
@@ -54,8 +58,8 @@ public class ProductionOrderSync {
         JsonNode n = body instanceof String s ? JSON.readTree(s) : JSON.valueToTree(body);
         JsonNode results = n.has("d") ? n.path("d").path("results") : n.has("results") ? n.path("results") : n;
         if (!results.isArray()) {
-            throw new IllegalArgumentException("SAP answered A_ProductionOrder_2 without a results list: "
-                    + abbreviate(n.toString()));
+            throw new IllegalArgumentException(
+                    "SAP answered A_ProductionOrder_2 without a results list: " + abbreviate(n.toString()));
         }
         List<ProductionOrderOffer> out = new ArrayList<>();
         for (JsonNode o : results) {
@@ -63,14 +67,21 @@ public class ProductionOrderSync {
             if (order.isEmpty()) {
                 continue;
             }
-            ProductionOrderOffer offer = new ProductionOrderOffer(order, o.path("Material").asText(null),
-                    o.path("ProductionPlant").asText(null), o.path("TotalQuantity").asText(null),
-                    o.path("ProductionUnit").asText(null), o.path("ManufacturingOrderType").asText(null),
-                    o.path("OrderIsReleased").asBoolean(false), o.path("OrderIsTechnicallyCompleted").asBoolean(false));
+            ProductionOrderOffer offer = new ProductionOrderOffer(
+                    order,
+                    o.path("Material").asText(null),
+                    o.path("ProductionPlant").asText(null),
+                    o.path("TotalQuantity").asText(null),
+                    o.path("ProductionUnit").asText(null),
+                    o.path("ManufacturingOrderType").asText(null),
+                    o.path("OrderIsReleased").asBoolean(false),
+                    o.path("OrderIsTechnicallyCompleted").asBoolean(false));
             offers.put(order, offer);
             out.add(offer);
         }
-        LOG.info("Production order sync: {} order(s) read from SAP: {}", out.size(),
+        LOG.info(
+                "Production order sync: {} order(s) read from SAP: {}",
+                out.size(),
                 out.stream().map(ProductionOrderOffer::productionOrder).toList());
         return out;
     }
@@ -86,20 +97,33 @@ public class ProductionOrderSync {
             return Optional.empty();
         }
         Map<String, Long> byResult = new LinkedHashMap<>();
-        jdbc.query("SELECT result, COUNT(*) AS n FROM inspection WHERE production_order = ? GROUP BY result",
+        jdbc.query(
+                "SELECT result, COUNT(*) AS n FROM inspection WHERE production_order = ? GROUP BY result",
                 rs -> {
                     byResult.put(rs.getString("result"), rs.getLong("n"));
-                }, order);
+                },
+                order);
         long total = byResult.values().stream().mapToLong(Long::longValue).sum();
         if (total == 0) {
             return Optional.empty();
         }
-        String lot = jdbc.query("SELECT event_json FROM inspection WHERE production_order = ? ORDER BY ledger_seq DESC LIMIT 1",
-                (rs, i) -> rs.getString(1), order).stream().findFirst()
+        String lot = jdbc
+                .query(
+                        "SELECT event_json FROM inspection WHERE production_order = ? ORDER BY ledger_seq DESC LIMIT 1",
+                        (rs, i) -> rs.getString(1),
+                        order)
+                .stream()
+                .findFirst()
                 .map(json -> EventJson.fromJson(json).context())
-                .map(ctx -> ctx.inspectionLot()).orElse(null);
-        return Optional.of(new QualitySummary(order, lot, total, byResult.getOrDefault("OK", 0L),
-                byResult.getOrDefault("NG", 0L), byResult.getOrDefault("UNCERTAIN", 0L)));
+                .map(ctx -> ctx.inspectionLot())
+                .orElse(null);
+        return Optional.of(new QualitySummary(
+                order,
+                lot,
+                total,
+                byResult.getOrDefault("OK", 0L),
+                byResult.getOrDefault("NG", 0L),
+                byResult.getOrDefault("UNCERTAIN", 0L)));
     }
 
     /**
@@ -117,7 +141,9 @@ public class ProductionOrderSync {
             }
             Optional<QualitySummary> s = summarise(o.productionOrder());
             if (s.isEmpty() || s.get().inspectionLot() == null) {
-                LOG.info("Quality summary of completed order {} not pushed: {}", o.productionOrder(),
+                LOG.info(
+                        "Quality summary of completed order {} not pushed: {}",
+                        o.productionOrder(),
                         s.isEmpty() ? "no inspections recorded for it" : "its context has no inspection lot");
                 summarised.add(o.productionOrder());
                 continue;
@@ -126,11 +152,19 @@ public class ProductionOrderSync {
                 String number = push(s.get());
                 summarised.add(o.productionOrder());
                 pushed.put(o.productionOrder(), number);
-                LOG.info("Quality summary of order {} ({} inspected, {} NG) pushed to {} as {}", o.productionOrder(),
-                        s.get().total(), s.get().ng(), summaryTarget, number);
+                LOG.info(
+                        "Quality summary of order {} ({} inspected, {} NG) pushed to {} as {}",
+                        o.productionOrder(),
+                        s.get().total(),
+                        s.get().ng(),
+                        summaryTarget,
+                        number);
             } catch (DeliveryException e) {
-                LOG.warn("Quality summary of order {} not pushed to {} (next run tries again): {}", o.productionOrder(),
-                        summaryTarget, e.getMessage());
+                LOG.warn(
+                        "Quality summary of order {} not pushed to {} (next run tries again): {}",
+                        o.productionOrder(),
+                        summaryTarget,
+                        e.getMessage());
             }
         }
         return pushed;
@@ -139,8 +173,8 @@ public class ProductionOrderSync {
     /** Maps and delivers one summary (idempotent: the usage decision is looked up by inspection lot first). */
     public String push(QualitySummary s) {
         var t = targets.config(summaryTarget);
-        String mapping = t.getMapping() == null || t.getMapping().isBlank() ? summaryTarget : t.getMapping();
-        String cust = t.getCustomer() == null || t.getCustomer().isBlank() ? customer : t.getCustomer();
+        String mapping = t.mapping() == null || t.mapping().isBlank() ? summaryTarget : t.mapping();
+        String cust = t.customer() == null || t.customer().isBlank() ? customer : t.customer();
         String key = "SUMMARY|" + s.order();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("order", s.order());
@@ -152,12 +186,23 @@ public class ProductionOrderSync {
         summary.put("ngRate", s.ngRate());
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("summary", summary);
-        input.put("delivery", Map.of("target", summaryTarget, "documentType", "USAGE_DECISION", "key", key,
-                "reference", key, "reference20", DeliveryInput.reference20(key)));
+        input.put(
+                "delivery",
+                Map.of(
+                        "target",
+                        summaryTarget,
+                        "documentType",
+                        "USAGE_DECISION",
+                        "key",
+                        key,
+                        "reference",
+                        key,
+                        "reference20",
+                        DeliveryInput.reference20(key)));
         input.put("customer", cust);
         try {
             return targets.client(summaryTarget).deliver(mappings.map(cust, mapping, input), key, true);
-        } catch (io.visionhub.enterprise.mapping.MappingException e) {
+        } catch (MappingException e) {
             throw new DeliveryException(e.getMessage(), true, 0, e);
         }
     }

@@ -3,19 +3,17 @@ package io.visionhub.enterprise.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.visionhub.enterprise.DeliveryException;
 import io.visionhub.enterprise.HttpTransport;
 import io.visionhub.enterprise.TargetAuth;
 import io.visionhub.enterprise.TargetClient;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Generic CMMS webhook: POST of the mapped JSON with {@code Idempotency-Key: <delivery key>} (the receiver
@@ -33,7 +31,8 @@ public final class CmmsWebhookClient implements TargetClient {
     private final String signingSecret;
     private final String numberField;
 
-    public CmmsWebhookClient(HttpTransport http, String url, TargetAuth auth, String signingSecret, String numberField) {
+    public CmmsWebhookClient(
+            HttpTransport http, String url, TargetAuth auth, String signingSecret, String numberField) {
         this.http = http;
         this.url = url;
         this.auth = auth;
@@ -44,8 +43,10 @@ public final class CmmsWebhookClient implements TargetClient {
     @Override
     public String deliver(ObjectNode payload, String deliveryKey, boolean mayExist) {
         byte[] body = payload.toString().getBytes(StandardCharsets.UTF_8);
-        HttpRequest.Builder b = auth.apply(http.request(url)).header("Content-Type", "application/json")
-                .header("Idempotency-Key", deliveryKey).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder b = auth.apply(http.request(url))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", deliveryKey)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (signingSecret != null) {
             b.header("X-VisionHub-Signature", "sha256=" + hmac(signingSecret, body));
         }
@@ -63,7 +64,10 @@ public final class CmmsWebhookClient implements TargetClient {
             number = "";
         }
         if (number.isEmpty()) {
-            number = r.headers().firstValue("Location").map(l -> l.substring(l.lastIndexOf('/') + 1)).orElse("");
+            number = r.headers()
+                    .firstValue("Location")
+                    .map(l -> l.substring(l.lastIndexOf('/') + 1))
+                    .orElse("");
         }
         return number.isEmpty() ? "accepted:" + deliveryKey : number;
     }

@@ -3,24 +3,25 @@ package io.visionhub.ledger.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.visionhub.images.ImageStore;
 import io.visionhub.ledger.CanonicalJson;
-import io.visionhub.ledger.InclusionProof;
 import io.visionhub.ledger.JdbcLedgerReader.LeafRow;
 import io.visionhub.ledger.LedgerException;
 import io.visionhub.ledger.LedgerService;
 import io.visionhub.ledger.disposition.DispositionQueries;
+import io.visionhub.ledger.disposition.DispositionService;
 import io.visionhub.ledger.disposition.SignedDisposition;
+import io.visionhub.ledger.heads.KeyRotation;
+import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.heads.SignedTreeHead;
 import io.visionhub.ledger.merkle.MerkleHash;
 import io.visionhub.ledger.merkle.MerkleTree;
 import io.visionhub.ledger.verify.VerificationReport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,6 +31,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,37 +40,48 @@ import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the audit package (a zip) for an order, lot or time range: the records (JSON with their exact canonical
- * entries, and CSV), the images, the dispositions with their signatures, the signed heads with an inclusion proof
- * of every record, the head-signing certificate, the ledger's verification report and a PDF summary, plus a
- * manifest of SHA-256 sums. {@link AuditPackageVerifier} (the ledger command {@code verify-package}) checks it
- * offline.
+ * entries and inclusion proofs, and CSV), the images, the dispositions with their signatures, the signed heads, the
+ * head-signing certificate, the ledger's verification report and a PDF summary, plus a manifest (every file's
+ * SHA-256 and the sequence numbers of every record the package holds) signed with the ledger's head key. The CSV,
+ * signature files and PDF are written from the recorded entries, so the verifier can write them again from the
+ * entries it proves and compare. {@link AuditPackageVerifier} (the ledger command {@code verify-package}) checks
+ * it offline.
  */
 public class AuditPackageService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditPackageService.class);
     /** most inspections in one package; narrow the selection beyond that */
     public static final int MAX_RECORDS = 50_000;
+    /** manifest format; {@link AuditPackageVerifier} refuses packages without a signed manifest of this format */
+    public static final String FORMAT = "visionhub-audit-package/v2";
+
+    /**
+     * The disposition that stands for each inspection (added within v2: packages exported before it lack the
+     * file, and the verifier checks it where the manifest lists it).
+     */
+    public static final String CURRENT_DISPOSITIONS = "current-dispositions.csv";
 
     private final LedgerService ledger;
     private final DispositionQueries dispositions;
     private final DataSource dataSource;
     private final Clock clock;
 
-    public AuditPackageService(LedgerService ledger, DispositionQueries dispositions, DataSource dataSource, Clock clock) {
+    public AuditPackageService(
+            LedgerService ledger, DispositionQueries dispositions, DataSource dataSource, Clock clock) {
         this.ledger = ledger;
         this.dispositions = dispositions;
         this.dataSource = dataSource;
         this.clock = clock;
     }
 
-    /** One selected inspection as stored (flat columns for CSV). */
-    record Row(long seq, String id, Instant captureTime, String station, String line, String order, String lot,
-               String result, String modelName, String modelVersion, String modelSha256, Double anomalyScore,
-               String imageSha256, String annotatedSha256) {
-    }
+    /** One selected inspection: its sequence, id and lot (what the dispositions are looked up by). */
+    private record Selected(long seq, String id, String lot) {}
 
     /** The package in memory (tests, small selections); {@link #write} streams it. */
     public byte[] build(AuditSelection sel, String createdBy) {
@@ -77,44 +91,116 @@ public class AuditPackageService {
     }
 
     /** Writes the package as a zip to out, one file at a time (images are never all in memory). */
-    public void write(AuditSelection sel, String createdBy, java.io.OutputStream out) {
-        Instant now = clock.instant();
-        List<Row> rows = select(sel);
-        if (rows.isEmpty()) {
+    public void write(AuditSelection sel, String createdBy, OutputStream out) {
+        List<Selected> selected = select(sel);
+        if (selected.isEmpty()) {
             throw new IllegalArgumentException("no recorded inspection matches " + sel.describe());
         }
+        write(sel.describe(), selected, List.of(), Map.of(), createdBy, out);
+    }
+
+    /**
+     * A package of chosen records, verifiable as any audit package: these inspections (with their images and
+     * dispositions), other records of the ledger (e.g. a non-conformance's NCR_* records, claimed in the manifest
+     * with their types) and extra files (e.g. a CAPA report), whose SHA-256 the signed manifest lists.
+     *
+     * @param selection      what the package is, as the manifest and the summary PDF say
+     * @param inspectionIds  the inspections
+     * @param otherSeqs      sequences of other records to prove
+     * @param extraFiles     file name to content (not a name the package uses itself)
+     */
+    public void writeRecords(
+            String selection,
+            List<String> inspectionIds,
+            List<Long> otherSeqs,
+            Map<String, byte[]> extraFiles,
+            String createdBy,
+            OutputStream out) {
+        List<Selected> selected = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(inspectionIds)) {
+            selected.addAll(selectInspection(id));
+        }
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("no recorded inspection for " + selection);
+        }
+        selected.sort(java.util.Comparator.comparingLong(Selected::seq));
+        write(selection, selected, otherSeqs, extraFiles, createdBy, out);
+    }
+
+    private List<Selected> selectInspection(String id) {
+        List<Selected> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT ledger_seq, id, batch FROM inspection WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Selected(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot select inspection " + id + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private void write(
+            String description,
+            List<Selected> selected,
+            List<Long> otherSeqs,
+            Map<String, byte[]> extraFiles,
+            String createdBy,
+            OutputStream out) {
+        Instant now = clock.instant();
         Set<String> targets = new LinkedHashSet<>();
-        rows.forEach(r -> {
+        selected.forEach(r -> {
             targets.add(r.id());
             if (r.lot() != null) {
                 targets.add(r.lot());
             }
         });
         List<SignedDisposition> disps = dispositions.forTargets(targets);
+        // the manifest's key, read before the head: a rotation after this point is refused below, one before it is
+        // in the key chain (its record lies under the head, which the previous key signed)
+        X509Certificate manifestCertificate = ledger.signer().certificate();
         SignedTreeHead head = ledger.latestHead();
         if (head == null) {
             throw new IllegalStateException("no signed tree head: turn visionhub.ledger.heads.enabled on");
         }
         MerkleTree tree = ledger.tree();
-        List<Long> seqs = new ArrayList<>();
-        rows.forEach(r -> seqs.add(r.seq()));
-        disps.forEach(d -> seqs.add(d.sequence()));
+        if (tree.size() < head.treeSize()) {
+            throw new IllegalStateException("the signed head covers " + head.treeSize() + " records but the log holds "
+                    + tree.size() + ": run the ledger verification");
+        }
+        int size = (int) head.treeSize();
+        String root = MerkleHash.hex(tree.rootOf(0, size));
         List<Map<String, Object>> records = new ArrayList<>();
+        List<AuditRecordViews.Inspection> inspections = new ArrayList<>();
+        List<AuditRecordViews.Signature> signatures = new ArrayList<>();
+        List<Long> inspectionSeqs = new ArrayList<>();
+        List<Long> dispositionSeqs = new ArrayList<>();
+        List<Map<String, Object>> others = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        selected.forEach(r -> seqs.add(r.seq()));
+        disps.forEach(d -> seqs.add(d.sequence()));
+        Set<Long> other = new LinkedHashSet<>(otherSeqs);
+        seqs.addAll(other);
         for (long seq : seqs) {
-            if (seq >= head.treeSize()) {
+            if (seq >= size) {
                 continue; // written after the head; the next package covers it
             }
             LeafRow leaf = ledger.reader().leaves(seq, seq + 1).get(0);
-            InclusionProof p = ledger.inclusionProof(seq, head.treeSize(), tree);
-            Map<String, Object> rec = new LinkedHashMap<>();
-            rec.put("seq", seq);
-            rec.put("recordType", leaf.type());
-            rec.put("recordId", leaf.recordId());
-            rec.put("leafHash", leaf.leafHash());
-            rec.put("entry", leaf.entry());
-            rec.put("inclusionProof", Map.of("treeSize", p.treeSize(), "rootHash", p.rootHash(),
-                    "auditPath", p.auditPath()));
-            records.add(rec);
+            JsonNode entry = CanonicalJson.read(leaf.entry());
+            if (other.contains(seq)) {
+                others.add(Map.of("seq", seq, "type", leaf.type()));
+            } else if (DispositionService.TYPE.equals(leaf.type())) {
+                dispositionSeqs.add(seq);
+                signatures.add(new AuditRecordViews.Signature(seq, leaf.leafHash(), entry.path("body")));
+            } else {
+                inspectionSeqs.add(seq);
+                inspections.add(AuditRecordViews.Inspection.of(seq, entry));
+            }
+            records.add(proven(leaf, tree, size, root));
         }
         VerificationReport report = ledger.verify();
         ImageStore images = ledger.images();
@@ -124,9 +210,13 @@ public class AuditPackageService {
         long bytes;
         try (CountingZip z = new CountingZip(out, sums)) {
             z.put("records.json", json(records));
-            z.put("records.csv", csv(rows).getBytes(StandardCharsets.UTF_8));
-            z.put("signatures.json", json(disps));
-            z.put("signatures.csv", signaturesCsv(disps).getBytes(StandardCharsets.UTF_8));
+            z.put("records.csv", AuditRecordViews.recordsCsv(inspections).getBytes(StandardCharsets.UTF_8));
+            z.put("signatures.json", AuditRecordViews.signaturesJson(signatures));
+            z.put("signatures.csv", AuditRecordViews.signaturesCsv(signatures).getBytes(StandardCharsets.UTF_8));
+            z.put(
+                    CURRENT_DISPOSITIONS,
+                    AuditRecordViews.currentDispositionsCsv(inspections, signatures)
+                            .getBytes(StandardCharsets.UTF_8));
             z.put("signed-head.json", json(head));
             StringBuilder heads = new StringBuilder();
             for (SignedTreeHead h : ledger.heads()) {
@@ -135,17 +225,22 @@ public class AuditPackageService {
                 }
             }
             z.put("signed-heads.jsonl", heads.toString().getBytes(StandardCharsets.UTF_8));
-            z.put("head-signing-certificate.pem", ledger.certificatePem().getBytes(StandardCharsets.US_ASCII));
+            z.put(AuditPackageVerifier.CERTIFICATE, pem(manifestCertificate).getBytes(StandardCharsets.US_ASCII));
+            z.put(AuditPackageVerifier.KEY_CHAIN, json(keyChain(tree, size, root)));
             z.put("verification-report.json", json(report));
+            for (Map.Entry<String, byte[]> f : extraFiles.entrySet()) {
+                z.put(f.getKey(), f.getValue());
+            }
             if (images != null) {
-                for (Row r : rows) {
-                    for (String sha : new String[]{r.imageSha256(), r.annotatedSha256()}) {
-                        if (sha == null || sums.containsKey("images/" + sha)) {
+                Set<String> written = new HashSet<>();
+                for (AuditRecordViews.Inspection r : inspections) {
+                    for (String sha : new String[] {r.imageSha256(), r.annotatedSha256()}) {
+                        if (sha == null || !written.add(sha)) {
                             continue;
                         }
                         var img = images.get(sha);
                         if (img.isPresent()) {
-                            z.put("images/" + sha, img.get());
+                            z.put(ImageEntryNames.name(sha, img.get()), img.get());
                             imageCount++;
                         } else {
                             missing++;
@@ -154,26 +249,138 @@ public class AuditPackageService {
                 }
             }
             Map<String, Object> info = new LinkedHashMap<>();
-            info.put("selection", sel.describe());
+            info.put("format", FORMAT);
+            info.put("selection", description);
             info.put("createdAt", now.toString());
             info.put("createdBy", createdBy);
-            info.put("inspections", rows.size());
-            info.put("dispositions", disps.size());
+            info.put("inspections", inspections.size());
+            info.put("dispositions", signatures.size());
             info.put("images", imageCount);
             info.put("imagesMissing", missing);
             info.put("headTreeSize", head.treeSize());
             info.put("headRoot", head.rootHash());
             info.put("keyId", head.keyId());
-            z.put("summary.pdf", AuditSummaryPdf.render(sel, info, rows, disps, head, report));
+            z.put(
+                    "summary.pdf",
+                    AuditSummaryPdf.render(new AuditSummaryPdf.Summary(
+                            description,
+                            now.toString(),
+                            createdBy,
+                            imageCount,
+                            missing,
+                            head,
+                            report.ok(),
+                            report.summary(),
+                            signatures,
+                            inspections)));
+            // the records this package claims: the verifier finds any of them dropped from records.json
+            Map<String, Object> claimed = new LinkedHashMap<>();
+            claimed.put("count", inspectionSeqs.size() + dispositionSeqs.size() + others.size());
+            claimed.put("inspectionSeqs", inspectionSeqs);
+            claimed.put("dispositionSeqs", dispositionSeqs);
+            if (!others.isEmpty()) {
+                claimed.put("otherRecords", others); // {seq, type}: e.g. a non-conformance's NCR_* records
+            }
+            info.put("records", claimed);
             info.put("files", new LinkedHashMap<>(sums));
-            z.put("manifest.json", json(info));
+            byte[] manifest = json(info);
+            z.put(AuditPackageVerifier.MANIFEST, manifest);
+            ManifestSignature signature = ManifestSignature.sign(ledger.signer(), manifest);
+            if (!signature.keyId().equals(KeystoreTreeHeadSigner.keyIdOf(manifestCertificate.getPublicKey()))) {
+                throw new IllegalStateException("the ledger key was rotated while the audit package for " + description
+                        + " was built: build it again");
+            }
+            z.put(ManifestSignature.FILE, json(signature));
             bytes = z.written();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the audit package for " + sel.describe(), e);
+            throw new UncheckedIOException("cannot write the audit package for " + description, e);
         }
-        LOG.info("Audit package for {} by {}: {} inspections, {} dispositions, {} images ({} missing), head {}, "
-                + "{} bytes before compression", sel.describe(), createdBy, rows.size(), disps.size(), imageCount,
-                missing, head.treeSize(), bytes);
+        LOG.info(
+                "Audit package for {} by {}: {} inspections, {} dispositions, {} images ({} missing), head {}, "
+                        + "manifest signed with key {}, {} bytes before compression",
+                description,
+                createdBy,
+                inspections.size(),
+                signatures.size(),
+                imageCount,
+                missing,
+                head.treeSize(),
+                ledger.signer().keyId(),
+                bytes);
+    }
+
+    /** A record as the package holds it: its exact entry, leaf hash and inclusion proof in the head of this size. */
+    private static Map<String, Object> proven(LeafRow leaf, MerkleTree tree, int size, String root) {
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("seq", leaf.seq());
+        rec.put("recordType", leaf.type());
+        rec.put("recordId", leaf.recordId());
+        rec.put("leafHash", leaf.leafHash());
+        rec.put("entry", leaf.entry());
+        rec.put(
+                "inclusionProof",
+                Map.of(
+                        "treeSize",
+                        size,
+                        "rootHash",
+                        root,
+                        "auditPath",
+                        tree.inclusionProof((int) leaf.seq(), size).stream()
+                                .map(MerkleHash::hex)
+                                .toList()));
+        return rec;
+    }
+
+    /**
+     * The keys from the first one to the one that signs the manifest: every certificate of the keystore (key id to
+     * base64 DER) and every KEY_ROTATION record under the head, proven in it. The verifier walks the rotations from
+     * the certificate it trusts to the manifest's key and checks the head with whichever key of the chain signed it.
+     */
+    private Map<String, Object> keyChain(MerkleTree tree, int size, String root) {
+        Map<String, String> certificates = new LinkedHashMap<>();
+        for (X509Certificate c : ledger.signer().certificateHistory()) {
+            certificates.put(KeystoreTreeHeadSigner.keyIdOf(c.getPublicKey()), base64(c));
+        }
+        List<Map<String, Object>> rotations = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT seq FROM ledger_leaf WHERE record_type = ? AND seq < ? ORDER BY seq")) {
+            ps.setString(1, KeyRotation.RECORD_TYPE);
+            ps.setLong(2, size);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long seq = rs.getLong(1);
+                    rotations.add(proven(ledger.reader().leaves(seq, seq + 1).get(0), tree, size, root));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read the key rotation records: " + e.getMessage(), e);
+        }
+        Map<String, Object> chain = new LinkedHashMap<>();
+        chain.put("certificates", certificates);
+        chain.put("rotations", rotations);
+        return chain;
+    }
+
+    private static String base64(X509Certificate c) {
+        try {
+            return Base64.getEncoder().encodeToString(c.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new LedgerException(
+                    "cannot encode the certificate of key " + KeystoreTreeHeadSigner.keyIdOf(c.getPublicKey()) + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static String pem(X509Certificate c) {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (CertificateEncodingException e) {
+            throw new LedgerException("cannot encode the ledger certificate: " + e.getMessage(), e);
+        }
     }
 
     /** A zip writer that keeps the SHA-256 of every file for the manifest. */
@@ -182,7 +389,7 @@ public class AuditPackageService {
         private final Map<String, String> sums;
         private long written;
 
-        CountingZip(java.io.OutputStream out, Map<String, String> sums) {
+        CountingZip(OutputStream out, Map<String, String> sums) {
             this.z = new ZipOutputStream(out);
             this.sums = sums;
         }
@@ -206,10 +413,8 @@ public class AuditPackageService {
         }
     }
 
-    private List<Row> select(AuditSelection sel) {
-        StringBuilder sql = new StringBuilder("SELECT ledger_seq, id, capture_time, station, line, production_order, "
-                + "batch, result, model_name, model_version, model_sha256, anomaly_score, image_sha256, "
-                + "annotated_sha256 FROM inspection WHERE 1=1");
+    private List<Selected> select(AuditSelection sel) {
+        StringBuilder sql = new StringBuilder("SELECT ledger_seq, id, batch FROM inspection WHERE 1=1");
         List<Object> args = new ArrayList<>();
         if (sel.order() != null) {
             sql.append(" AND production_order = ?");
@@ -228,67 +433,25 @@ public class AuditPackageService {
             args.add(OffsetDateTime.ofInstant(sel.to(), ZoneOffset.UTC));
         }
         sql.append(" ORDER BY ledger_seq LIMIT ").append(MAX_RECORDS + 1);
-        List<Row> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        List<Selected> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    OffsetDateTime t = rs.getObject(3, OffsetDateTime.class);
-                    double score = rs.getDouble(12);
-                    Double anomaly = rs.wasNull() ? null : score;
-                    out.add(new Row(rs.getLong(1), rs.getString(2), t == null ? null : t.toInstant(), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                            rs.getString(10), rs.getString(11), anomaly, rs.getString(13), rs.getString(14)));
+                    out.add(new Selected(rs.getLong(1), rs.getString(2), rs.getString(3)));
                 }
             }
         } catch (SQLException e) {
             throw new LedgerException("cannot select inspections for " + sel.describe() + ": " + e.getMessage(), e);
         }
         if (out.size() > MAX_RECORDS) {
-            throw new IllegalArgumentException(sel.describe() + " selects more than " + MAX_RECORDS
-                    + " inspections: narrow the time range");
+            throw new IllegalArgumentException(
+                    sel.describe() + " selects more than " + MAX_RECORDS + " inspections: narrow the time range");
         }
         return out;
-    }
-
-    static String csv(List<Row> rows) {
-        StringBuilder s = new StringBuilder("seq,inspection_id,capture_time,station,line,production_order,lot,result,"
-                + "model_name,model_version,model_sha256,anomaly_score,image_sha256,annotated_sha256\n");
-        for (Row r : rows) {
-            s.append(String.join(",", List.of(String.valueOf(r.seq()), cell(r.id()), cell(r.captureTime()),
-                    cell(r.station()), cell(r.line()), cell(r.order()), cell(r.lot()), cell(r.result()),
-                    cell(r.modelName()), cell(r.modelVersion()), cell(r.modelSha256()), cell(r.anomalyScore()),
-                    cell(r.imageSha256()), cell(r.annotatedSha256())))).append('\n');
-        }
-        return s.toString();
-    }
-
-    static String signaturesCsv(List<SignedDisposition> disps) {
-        StringBuilder s = new StringBuilder("seq,disposition_id,target_type,target_id,disposition,reason,meaning,"
-                + "user,printed_name,signed_at_utc,signature_hash,target_hash\n");
-        for (SignedDisposition d : disps) {
-            s.append(String.join(",", List.of(String.valueOf(d.sequence()), cell(d.id()), cell(d.targetType()),
-                    cell(d.targetId()), cell(d.disposition()), cell(d.reason()), cell(d.meaning()), cell(d.user()),
-                    cell(d.printedName()), cell(d.signedAt()), cell(d.signatureHash()), cell(d.targetHash()))))
-                    .append('\n');
-        }
-        return s.toString();
-    }
-
-    private static String cell(Object v) {
-        if (v == null) {
-            return "";
-        }
-        String s = v.toString();
-        if (s.startsWith("=") || s.startsWith("+") || s.startsWith("-") || s.startsWith("@")) {
-            s = "'" + s; // no formula injection when opened in a spreadsheet
-        }
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
     }
 
     private static byte[] json(Object v) {

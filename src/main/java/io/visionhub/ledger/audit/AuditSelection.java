@@ -11,7 +11,8 @@ public record AuditSelection(String order, String lot, Instant from, Instant to)
 
     public AuditSelection {
         if (blank(order) && blank(lot) && from == null && to == null) {
-            throw new IllegalArgumentException("choose an order, a lot or a time range (from/to) for the audit package");
+            throw new IllegalArgumentException(
+                    "choose an order, a lot or a time range (from/to) for the audit package");
         }
         if (from != null && to != null && !from.isBefore(to)) {
             throw new IllegalArgumentException("from " + from + " is not before to " + to);
@@ -19,8 +20,11 @@ public record AuditSelection(String order, String lot, Instant from, Instant to)
     }
 
     public static AuditSelection of(String order, String lot, String from, String to) {
-        return new AuditSelection(blank(order) ? null : order.trim(), blank(lot) ? null : lot.trim(),
-                instant(from, "from"), instant(to, "to"));
+        return new AuditSelection(
+                blank(order) ? null : order.trim(),
+                blank(lot) ? null : lot.trim(),
+                instant(from, "from"),
+                instant(to, "to"));
     }
 
     private static Instant instant(String v, String field) {
@@ -30,8 +34,8 @@ public record AuditSelection(String order, String lot, Instant from, Instant to)
         try {
             return Instant.parse(v.trim());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " '" + v + "' is not an ISO-8601 UTC time such as "
-                    + "2026-11-25T00:00:00Z");
+            throw new IllegalArgumentException(
+                    field + " '" + v + "' is not an ISO-8601 UTC time such as " + "2026-11-25T00:00:00Z");
         }
     }
 

@@ -1,79 +1,154 @@
 package io.visionhub.ledger.audit;
 
-import io.visionhub.ledger.disposition.SignedDisposition;
 import io.visionhub.ledger.heads.SignedTreeHead;
-import io.visionhub.ledger.verify.VerificationReport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.text.PDFTextStripper;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-/** The human-readable summary of an audit package (PDFBox): selection, head, verification, records, signatures. */
+/**
+ * The human-readable summary of an audit package (PDFBox): selection, head, verification, signatures, records. Its
+ * text is a function of the signed manifest, the signed head, the verification report and the proven records
+ * ({@link Summary}), so the verifier can write the same lines again and compare them with the PDF's text.
+ */
 final class AuditSummaryPdf {
 
     private static final float MARGIN = 50;
     private static final float LEADING = 12;
     private static final int MAX_RECORD_LINES = 2_000;
+    private static final String PAGE_HEADER = "Vision Hub audit package, page ";
 
-    private AuditSummaryPdf() {
+    private AuditSummaryPdf() {}
+
+    /** What the PDF shows; every field comes from a signed or proven part of the package. */
+    record Summary(
+            String selection,
+            String createdAt,
+            String createdBy,
+            int images,
+            int imagesMissing,
+            SignedTreeHead head,
+            boolean reportOk,
+            String reportSummary,
+            List<AuditRecordViews.Signature> signatures,
+            List<AuditRecordViews.Inspection> inspections) {}
+
+    static byte[] render(Summary s) {
+        return write(lines(s));
     }
 
-    static byte[] render(AuditSelection sel, Map<String, Object> info, List<AuditPackageService.Row> rows,
-                         List<SignedDisposition> disps, SignedTreeHead head, VerificationReport report) {
+    /** The PDF's text lines, as {@link #text} reads them back (whitespace collapsed, page headers and blanks left out). */
+    static List<String> expectedText(Summary s) {
+        List<String> out = new ArrayList<>();
+        for (String[] l : lines(s)) {
+            String t = normalise(latin1(l[1]));
+            if (!t.isEmpty()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** The text of a summary PDF, line by line, normalised as {@link #expectedText}. */
+    static List<String> text(byte[] pdf) throws IOException {
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            List<String> out = new ArrayList<>();
+            for (String line : new PDFTextStripper().getText(doc).split("\\R")) {
+                String t = normalise(line);
+                if (!t.isEmpty()
+                        && !(t.startsWith(PAGE_HEADER)
+                                && t.substring(PAGE_HEADER.length()).matches("\\d+"))) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+    }
+
+    private static String normalise(String line) {
+        return line.replaceAll("\\s+", " ").trim();
+    }
+
+    private static List<String[]> lines(Summary s) {
+        SignedTreeHead head = s.head();
+        List<AuditRecordViews.Inspection> rows = s.inspections();
         List<String[]> lines = new ArrayList<>(); // {font, text}
-        lines.add(new String[]{"H", "Vision Hub audit package"});
-        lines.add(new String[]{"N", "Selection: " + sel.describe()});
-        lines.add(new String[]{"N", "Created " + info.get("createdAt") + " UTC by " + info.get("createdBy")});
-        lines.add(new String[]{"N", rows.size() + " inspections, " + disps.size() + " dispositions, "
-                + info.get("images") + " images (" + info.get("imagesMissing") + " missing)"});
-        lines.add(new String[]{"N", ""});
-        lines.add(new String[]{"B", "Signed tree head (all records of this package are proven in it)"});
-        lines.add(new String[]{"N", "Size " + head.treeSize() + ", signed " + head.signedAt() + " UTC, key "
-                + head.keyId() + " (" + head.algorithm() + ")"});
-        lines.add(new String[]{"M", "Root " + head.rootHash()});
-        lines.add(new String[]{"N", ""});
-        lines.add(new String[]{"B", "Ledger verification at export: " + (report.ok() ? "PASSED" : "FAILED")});
-        wrap(report.summary(), 100).forEach(l -> lines.add(new String[]{"N", l}));
-        lines.add(new String[]{"N", ""});
-        lines.add(new String[]{"B", "Electronic signatures (21 CFR 11.50: printed name, date and time, meaning)"});
-        if (disps.isEmpty()) {
-            lines.add(new String[]{"N", "none"});
+        lines.add(new String[] {"H", "Vision Hub audit package"});
+        lines.add(new String[] {"N", "Selection: " + s.selection()});
+        lines.add(new String[] {"N", "Created " + s.createdAt() + " UTC by " + s.createdBy()});
+        lines.add(new String[] {
+            "N",
+            rows.size() + " inspections, " + s.signatures().size() + " dispositions, " + s.images() + " images ("
+                    + s.imagesMissing() + " missing)"
+        });
+        lines.add(new String[] {"N", ""});
+        lines.add(new String[] {"B", "Signed tree head (all records of this package are proven in it)"});
+        lines.add(new String[] {
+            "N",
+            "Size " + head.treeSize() + ", signed " + head.signedAt() + " UTC, key " + head.keyId() + " ("
+                    + head.algorithm() + ")"
+        });
+        lines.add(new String[] {"M", "Root " + head.rootHash()});
+        lines.add(new String[] {"N", ""});
+        lines.add(new String[] {"B", "Ledger verification at export: " + (s.reportOk() ? "PASSED" : "FAILED")});
+        wrap(String.valueOf(s.reportSummary()), 100).forEach(l -> lines.add(new String[] {"N", l}));
+        lines.add(new String[] {"N", ""});
+        lines.add(new String[] {"B", "Electronic signatures (21 CFR 11.50: printed name, date and time, meaning)"});
+        if (s.signatures().isEmpty()) {
+            lines.add(new String[] {"N", "none"});
         }
-        for (SignedDisposition d : disps) {
-            lines.add(new String[]{"N", d.disposition() + " of " + d.targetType().toLowerCase() + " " + d.targetId()
-                    + " (ledger seq " + d.sequence() + ")"});
-            lines.add(new String[]{"N", "   Signed by " + d.printedName() + " (" + d.user() + ") on " + d.signedAt()
-                    + " UTC"});
-            lines.add(new String[]{"N", "   Meaning: " + d.meaning()});
-            wrap("Reason: " + d.reason(), 95).forEach(l -> lines.add(new String[]{"N", "   " + l}));
-            lines.add(new String[]{"M", "   signature " + d.signatureHash()});
+        for (AuditRecordViews.Signature d : s.signatures()) {
+            lines.add(new String[] {
+                "N",
+                d.disposition() + " of " + String.valueOf(d.targetType()).toLowerCase(Locale.ROOT) + " " + d.targetId()
+                        + " (ledger seq " + d.seq() + ")"
+            });
+            lines.add(new String[] {
+                "N", "   Signed by " + d.printedName() + " (" + d.user() + ") on " + d.signedAt() + " UTC"
+            });
+            lines.add(new String[] {"N", "   Meaning: " + d.meaning()});
+            wrap("Reason: " + d.reason(), 95).forEach(l -> lines.add(new String[] {"N", "   " + l}));
+            if (d.supersedes() != null) {
+                wrap("Supersedes " + d.supersedes() + ": " + d.supersedeReason(), 95)
+                        .forEach(l -> lines.add(new String[] {"N", "   " + l}));
+            }
+            lines.add(new String[] {"M", "   signature " + d.signatureHash()});
         }
-        lines.add(new String[]{"N", ""});
-        lines.add(new String[]{"B", "Inspections (seq, capture time UTC, station, order, lot, result, image sha256)"});
+        lines.add(new String[] {"N", ""});
+        lines.add(new String[] {"B", "Inspections (seq, capture time UTC, station, order, lot, result, image sha256)"});
         int n = 0;
-        for (AuditPackageService.Row r : rows) {
+        for (AuditRecordViews.Inspection r : rows) {
             if (n++ == MAX_RECORD_LINES) {
-                lines.add(new String[]{"N", "... " + (rows.size() - MAX_RECORD_LINES) + " more in records.csv"});
+                lines.add(new String[] {"N", "... " + (rows.size() - MAX_RECORD_LINES) + " more in records.csv"});
                 break;
             }
-            lines.add(new String[]{"M", r.seq() + "  " + r.captureTime() + "  " + r.station() + "  " + r.order() + "  "
-                    + r.lot() + "  " + r.result() + "  " + (r.imageSha256() == null ? "-"
-                    : r.imageSha256().substring(0, 16))});
+            lines.add(new String[] {
+                "M",
+                r.seq() + "  " + r.captureTime() + "  " + r.station() + "  " + r.order() + "  "
+                        + r.lot() + "  " + r.result() + "  "
+                        + (r.imageSha256() == null
+                                ? "-"
+                                : r.imageSha256()
+                                        .substring(
+                                                0, Math.min(16, r.imageSha256().length())))
+            });
         }
-        return write(lines);
+        return lines;
     }
 
     private static byte[] write(List<String[]> lines) {
-        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (PDDocument doc = new PDDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDType1Font normal = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
             PDType1Font bold = new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
             PDType1Font mono = new PDType1Font(Standard14Fonts.FontName.COURIER);

@@ -4,11 +4,35 @@ import io.visionhub.event.EventIds;
 import io.visionhub.ledger.CanonicalJson;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerException;
+import io.visionhub.ledger.LedgerProperties;
 import io.visionhub.ledger.LedgerReceipt;
 import io.visionhub.ledger.LedgerWrite;
 import io.visionhub.ledger.LedgerWrite.SqlRow;
 import io.visionhub.ledger.merkle.MerkleHash;
 import io.visionhub.ledger.merkle.MerkleTree;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -16,32 +40,18 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
-import javax.sql.DataSource;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-
 /**
  * Dispositions with electronic signatures (21 CFR 11.50, 11.70, 11.200): the signer enters the password again,
  * it is checked against Spring Security's UserDetailsService and PasswordEncoder, and the disposition becomes a
- * new ledger record bound to the hash of what it disposes. A wrong password is refused and the refusal is
+ * new ledger record bound to the hash of what it disposes. The printed name comes from the signer's account and
+ * the meaning from a configured list, never from free text. A wrong password is refused and the refusal is
  * itself recorded in the ledger; after {@code maxFailures} refusals in a row the user cannot sign for
- * {@code lockout} (11.300(d): attempted misuse reported at once).
+ * {@code lockout} (11.300(d): attempted misuse reported at once), kept in the database across restarts.
+ * <p>
+ * A target has one current disposition. Another one must name it in {@code supersedes}, with a reason; without
+ * that it is refused (409) naming the current one. A replayed request (same request id, or the same decision and
+ * meaning by the same user on the current disposition) returns the signature it already made instead of a second
+ * one.
  */
 public class DispositionService {
 
@@ -50,44 +60,236 @@ public class DispositionService {
     private static final Logger LOG = LoggerFactory.getLogger(DispositionService.class);
     private static final String INSERT = "INSERT INTO disposition (id, ledger_seq, target_type, target_id, "
             + "target_hash, target_count, disposition, reason, meaning, user_name, printed_name, signed_at, "
-            + "signature_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "signature_hash, meaning_code, revision, supersedes_id, supersede_reason, request_id) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private final JdbcInspectionLedger ledger;
     private final DataSource dataSource;
     private final Supplier<UserDetailsService> users;
     private final Supplier<PasswordEncoder> encoder;
+    private final Function<String, Optional<String>> printedNames;
+    private final Map<String, String> meanings;
     private final Clock clock;
-    private final int maxFailures;
-    private final Duration lockout;
-    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+    private final SigningLockout lockout;
+    private final DispositionQueries queries;
+    /** Signing of one target is serialised in this hub; across hubs the UNIQUE revision does it. */
+    private final Object[] targetLocks = new Object[64];
 
-    private record Failures(int count, Instant lockedUntil) {
-    }
+    private final List<Consumer<SignedDisposition>> listeners = new CopyOnWriteArrayList<>();
 
-    public DispositionService(JdbcInspectionLedger ledger, DataSource dataSource, Supplier<UserDetailsService> users,
-                              Supplier<PasswordEncoder> encoder, Clock clock, int maxFailures, Duration lockout) {
+    /** The outcome of a signing request: the disposition, and whether this request made it (false: a replay). */
+    public record Signed(SignedDisposition disposition, boolean created) {}
+
+    /**
+     * @param printedNames the printed name of each user id (from the account configuration), empty when none
+     * @param settings     meanings, max failures and lock-out time ({@code visionhub.ledger.signatures})
+     */
+    public DispositionService(
+            JdbcInspectionLedger ledger,
+            DataSource dataSource,
+            Supplier<UserDetailsService> users,
+            Supplier<PasswordEncoder> encoder,
+            Function<String, Optional<String>> printedNames,
+            LedgerProperties.Signatures settings,
+            Clock clock) {
         this.ledger = ledger;
         this.dataSource = dataSource;
         this.users = users;
         this.encoder = encoder;
+        this.printedNames = printedNames;
         this.clock = clock;
-        this.maxFailures = maxFailures;
-        this.lockout = lockout;
+        Map<String, String> m = new LinkedHashMap<>();
+        for (LedgerProperties.Meaning meaning : settings.meanings()) {
+            if (meaning.code() == null
+                    || meaning.code().isBlank()
+                    || meaning.text() == null
+                    || meaning.text().isBlank()) {
+                throw new IllegalArgumentException(
+                        "visionhub.ledger.signatures.meanings: every entry needs a code " + "and a text");
+            }
+            m.put(meaning.code().trim().toUpperCase(Locale.ROOT), meaning.text().trim());
+        }
+        if (m.isEmpty()) {
+            throw new IllegalArgumentException("visionhub.ledger.signatures.meanings is empty: configure the meanings "
+                    + "a signer may choose (e.g. REVIEWED, APPROVED, RESPONSIBILITY)");
+        }
+        this.meanings = Map.copyOf(m);
+        this.lockout = new SigningLockout(dataSource, settings.maxFailures(), settings.lockout());
+        this.queries = new DispositionQueries(dataSource);
+        for (int i = 0; i < targetLocks.length; i++) {
+            targetLocks[i] = new Object();
+        }
+    }
+
+    /** What a signature is for, as a refusal records it: target type and id, and the act (a disposition ...). */
+    private record Act(String targetType, String targetId, String action) {}
+
+    /**
+     * The signer of another e-signed act (closing a non-conformance ...), checked as a disposition's: logged-in
+     * user, password entered again (wrong ones counted, locking signing out, and recorded in the ledger as
+     * SIGNATURE_REFUSED), meaning from the configured list, printed name from the account.
+     *
+     * @param printedName from the signer's account
+     * @param meaningCode the controlled meaning chosen
+     * @param meaning     its configured text, as printed
+     */
+    public record Signer(String user, String printedName, String meaningCode, String meaning) {}
+
+    /**
+     * Checks a signature for another act than a disposition with the same rules ({@link Signer}).
+     *
+     * @throws IllegalArgumentException  no password, or a meaning that is not configured
+     * @throws SignatureRefusedException wrong password, unknown, disabled or locked user (recorded in the ledger)
+     */
+    public Signer checkSigner(
+            String user, String password, String meaning, String targetType, String targetId, String action) {
+        if (user == null || user.isBlank()) {
+            throw new SignatureRefusedException("no authenticated user: sign in before signing");
+        }
+        require(meaning, "meaning", 64);
+        String code = meaning.trim().toUpperCase(Locale.ROOT);
+        if (!meanings.containsKey(code)) {
+            throw new IllegalArgumentException("meaning '" + meaning + "' is not one of "
+                    + meanings.keySet().stream().sorted().toList() + " (visionhub.ledger.signatures.meanings)");
+        }
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("password is required: signing asks for the password again");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Act act = new Act(targetType, targetId, action);
+        checkPassword(user, password, act, now);
+        String printed = printedName(user, act, now);
+        return new Signer(user, printed, code, meanings.get(code));
+    }
+
+    /** The meaning codes a signer may choose, as configured. */
+    public List<String> meaningCodes() {
+        return meanings.keySet().stream().sorted().toList();
     }
 
     /**
-     * Signs a disposition for the authenticated user.
+     * Signs a disposition for the authenticated user; a replay returns the disposition the first request made.
      *
-     * @throws IllegalArgumentException  bad request (field named) or unknown target
-     * @throws SignatureRefusedException wrong password, unknown, disabled or locked user (recorded in the ledger)
+     * @throws IllegalArgumentException      bad request (field named) or unknown target
+     * @throws SignatureRefusedException     wrong password, unknown, disabled or locked user (recorded in the ledger)
+     * @throws DispositionConflictException  the target has a current disposition that the request does not
+     *                                       supersede (or supersedes another one)
      */
     public SignedDisposition sign(String user, DispositionRequest req) {
-        Validated v = validate(user, req);
+        return signOrReplay(user, req).disposition();
+    }
+
+    /** {@link #sign}, saying whether this request made the disposition or replayed an earlier one. */
+    public Signed signOrReplay(String user, DispositionRequest req) {
+        Validated v = validate(user, req, meanings);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        checkPassword(user, req, v, now);
-        Target target = resolve(v.type(), req.targetId().trim());
+        Act act = new Act(v.type().name(), req.targetId(), v.disposition().name());
+        checkPassword(user, req.password(), act, now);
+        String printed = printedName(user, act, now);
+        String targetId = req.targetId().trim();
+        Signed signed = signLockedOrDecideAgain(user, req, v, targetId, printed, now);
+        if (signed.created()) {
+            for (Consumer<SignedDisposition> l : listeners) {
+                try {
+                    l.accept(signed.disposition());
+                } catch (RuntimeException e) {
+                    // the signature is recorded; a screen or report that failed to hear of it must not undo that
+                    LOG.warn(
+                            "Disposition listener failed for {}: {}",
+                            signed.disposition().id(),
+                            e.toString());
+                }
+            }
+        }
+        return signed;
+    }
+
+    /**
+     * Called after each new signed disposition (not on replays), on the signing thread: keep it short (the quality
+     * screens, the quality rate and the NCRs hear of dispositions this way).
+     */
+    public void addListener(Consumer<SignedDisposition> listener) {
+        listeners.add(listener);
+    }
+
+    private Signed signLockedOrDecideAgain(
+            String user, DispositionRequest req, Validated v, String targetId, String printed, Instant now) {
+        synchronized (targetLocks[Math.floorMod((v.type() + "|" + targetId).hashCode(), targetLocks.length)]) {
+            try {
+                return signLocked(user, req, v, targetId, printed, now);
+            } catch (LedgerException e) {
+                if (!uniqueViolation(e)) {
+                    throw e;
+                }
+                // another hub signed this target (or used this request id) at the same moment: decide again
+                // against what it recorded (a replay, or a conflict naming its disposition)
+                LOG.info(
+                        "Disposition of {} {} by {} raced another signature: deciding again", v.type(), targetId, user);
+                return signLocked(user, req, v, targetId, printed, now);
+            }
+        }
+    }
+
+    private Signed signLocked(
+            String user, DispositionRequest req, Validated v, String targetId, String printed, Instant now) {
+        String requestId = blankToNull(req.requestId());
+        String supersedes = blankToNull(req.supersedes());
+        if (requestId != null) {
+            Optional<SignedDisposition> earlier = queries.byRequestId(user, requestId);
+            if (earlier.isPresent()) {
+                SignedDisposition e = earlier.get();
+                if (e.targetType().equals(v.type().name())
+                        && e.targetId().equals(targetId)
+                        && sameSignature(e, user, v, supersedes)) {
+                    LOG.info(
+                            "Disposition request {} of {} replayed: returning disposition {}", requestId, user, e.id());
+                    return new Signed(e, false);
+                }
+                throw new DispositionConflictException(
+                        "requestId '" + requestId + "' was already used by " + user
+                                + " for disposition " + e.id() + " (" + e.disposition() + " of " + e.targetType() + " "
+                                + e.targetId() + "): use a new requestId for a new disposition",
+                        e.id());
+            }
+        }
+        Optional<SignedDisposition> current = queries.current(v.type().name(), targetId);
+        String what = v.type().name().toLowerCase(Locale.ROOT) + " " + targetId;
+        if (current.isPresent()) {
+            SignedDisposition c = current.get();
+            if (sameSignature(c, user, v, supersedes)) {
+                LOG.info(
+                        "Disposition {} of {} by {} replayed: returning the current disposition {}",
+                        v.disposition(),
+                        what,
+                        user,
+                        c.id());
+                return new Signed(c, false);
+            }
+            if (supersedes == null) {
+                throw new DispositionConflictException(
+                        what + " already has disposition " + c.id() + " ("
+                                + c.disposition() + ", signed by " + c.printedName() + " (" + c.user() + ") on "
+                                + c.signedAt()
+                                + " UTC): to replace it, send supersedes: \"" + c.id() + "\" and a supersedeReason",
+                        c.id());
+            }
+            if (!supersedes.equals(c.id())) {
+                throw new DispositionConflictException(
+                        "supersedes " + supersedes + " is not the current disposition of " + what
+                                + ": the current one is " + c.id() + " (" + c.disposition() + ")",
+                        c.id());
+            }
+        } else if (supersedes != null) {
+            throw new DispositionConflictException(
+                    what + " has no disposition to supersede (supersedes " + supersedes
+                            + "): send the first one without supersedes",
+                    null);
+        }
+        int revision = queries.count(v.type().name(), targetId) + 1;
+        Target target = resolve(v.type(), targetId);
         String id = EventIds.newId();
-        String printed = req.printedName() == null || req.printedName().isBlank() ? user : req.printedName().trim();
+        String supersedeReason =
+                supersedes == null ? null : req.supersedeReason().trim();
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("kind", "e-signature/v1");
         manifest.put("dispositionId", id);
@@ -98,28 +300,123 @@ public class DispositionService {
         manifest.put("targetSeqs", target.seqs());
         manifest.put("disposition", v.disposition().name());
         manifest.put("reason", req.reason().trim());
-        manifest.put("meaning", req.meaning().trim());
+        manifest.put("meaning", v.meaningText());
+        manifest.put("meaningCode", v.meaningCode());
+        manifest.put("revision", revision);
+        if (supersedes != null) {
+            manifest.put("supersedes", supersedes);
+            manifest.put("supersedeReason", supersedeReason);
+        }
         manifest.put("user", user);
         manifest.put("printedName", printed);
         manifest.put("signedAt", now.toString());
         String manifestJson = CanonicalJson.write(manifest);
         String signatureHash = MerkleHash.hex(MerkleHash.sha256(manifestJson.getBytes(StandardCharsets.UTF_8)));
         String body = "{\"manifest\":" + manifestJson + ",\"signatureHash\":\"" + signatureHash + "\"}";
-        LedgerReceipt r = ledger.append(new LedgerWrite(TYPE, id, body, List.of(SqlRow.of(INSERT, id, SqlRow.SEQUENCE,
-                v.type().name(), req.targetId().trim(), target.hash(), target.seqs().size(), v.disposition().name(),
-                req.reason().trim(), req.meaning().trim(), user, printed, OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
-                signatureHash))));
-        LOG.info("Disposition {} {} of {} {} signed by {} ({}), ledger seq {}", id, v.disposition(), v.type(),
-                req.targetId(), user, req.meaning(), r.sequence());
-        return new SignedDisposition(id, r.sequence(), v.type().name(), req.targetId().trim(), target.hash(),
-                target.seqs().size(), v.disposition().name(), req.reason().trim(), req.meaning().trim(), user, printed,
-                now, signatureHash, r.leafHash());
+        LedgerReceipt r = ledger.append(new LedgerWrite(
+                TYPE,
+                id,
+                body,
+                List.of(SqlRow.of(
+                        INSERT,
+                        id,
+                        SqlRow.SEQUENCE,
+                        v.type().name(),
+                        targetId,
+                        target.hash(),
+                        target.seqs().size(),
+                        v.disposition().name(),
+                        req.reason().trim(),
+                        v.meaningText(),
+                        user,
+                        printed,
+                        OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+                        signatureHash,
+                        v.meaningCode(),
+                        revision,
+                        supersedes,
+                        supersedeReason,
+                        requestId))));
+        if (supersedes != null) {
+            LOG.info(
+                    "Disposition {} {} of {} {} signed by {} ({}) supersedes {} ({}), ledger seq {}",
+                    id,
+                    v.disposition(),
+                    v.type(),
+                    targetId,
+                    user,
+                    v.meaningCode(),
+                    supersedes,
+                    supersedeReason,
+                    r.sequence());
+        } else {
+            LOG.info(
+                    "Disposition {} {} of {} {} signed by {} ({}), ledger seq {}",
+                    id,
+                    v.disposition(),
+                    v.type(),
+                    targetId,
+                    user,
+                    v.meaningCode(),
+                    r.sequence());
+        }
+        return new Signed(
+                new SignedDisposition(
+                        id,
+                        r.sequence(),
+                        v.type().name(),
+                        targetId,
+                        target.hash(),
+                        target.seqs().size(),
+                        v.disposition().name(),
+                        req.reason().trim(),
+                        v.meaningText(),
+                        user,
+                        printed,
+                        now,
+                        signatureHash,
+                        r.leafHash(),
+                        v.meaningCode(),
+                        revision,
+                        supersedes,
+                        supersedeReason,
+                        null,
+                        requestId),
+                true);
     }
 
-    private record Validated(DispositionRequest.TargetType type, DispositionRequest.Disposition disposition) {
+    /**
+     * Whether a recorded disposition is what this request asks for (so the request is a replay): same decision,
+     * signer, meaning and superseded disposition. A changed reason alone does not make a new signature; changing
+     * it means superseding.
+     */
+    private static boolean sameSignature(SignedDisposition d, String user, Validated v, String supersedes) {
+        return d.disposition().equals(v.disposition().name())
+                && d.user().equals(user)
+                && v.meaningCode().equals(d.meaningCode())
+                && Objects.equals(d.supersedes(), supersedes);
     }
 
-    private static Validated validate(String user, DispositionRequest req) {
+    private static boolean uniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private record Validated(
+            DispositionRequest.TargetType type,
+            DispositionRequest.Disposition disposition,
+            String meaningCode,
+            String meaningText) {}
+
+    private static Validated validate(String user, DispositionRequest req, Map<String, String> meanings) {
         if (user == null || user.isBlank()) {
             throw new SignatureRefusedException("no authenticated user: sign in before signing");
         }
@@ -127,25 +424,42 @@ public class DispositionService {
             throw new IllegalArgumentException("no disposition in the request body");
         }
         DispositionRequest.TargetType type = parse(DispositionRequest.TargetType.class, req.targetType(), "targetType");
-        DispositionRequest.Disposition d = parse(DispositionRequest.Disposition.class, req.disposition(), "disposition");
+        DispositionRequest.Disposition d =
+                parse(DispositionRequest.Disposition.class, req.disposition(), "disposition");
         require(req.targetId(), "targetId", 200);
         require(req.reason(), "reason", 2000);
-        require(req.meaning(), "meaning", 200);
-        if (req.printedName() != null && req.printedName().length() > 200) {
-            throw new IllegalArgumentException("printedName longer than 200 characters");
+        require(req.meaning(), "meaning", 64);
+        String code = req.meaning().trim().toUpperCase(Locale.ROOT);
+        if (!meanings.containsKey(code)) {
+            throw new IllegalArgumentException("meaning '" + req.meaning() + "' is not one of "
+                    + meanings.keySet().stream().sorted().toList() + " (visionhub.ledger.signatures.meanings)");
+        }
+        if (req.printedName() != null) {
+            throw new IllegalArgumentException("printedName is not accepted: the printed name is taken from the "
+                    + "signer's account (visionhub.api.users[].printed-name); leave the field out");
+        }
+        if (req.requestId() != null && req.requestId().length() > 100) {
+            throw new IllegalArgumentException("requestId longer than 100 characters");
+        }
+        if (req.supersedes() != null && !req.supersedes().isBlank()) {
+            require(req.supersedeReason(), "supersedeReason (why the current disposition is replaced)", 2000);
+        } else if (req.supersedeReason() != null && !req.supersedeReason().isBlank()) {
+            throw new IllegalArgumentException("supersedeReason without supersedes: name the disposition it replaces");
         }
         if (req.password() == null || req.password().isEmpty()) {
             throw new IllegalArgumentException("password is required: signing asks for the password again");
         }
-        return new Validated(type, d);
+        return new Validated(type, d, code, meanings.get(code));
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String value, String field) {
         try {
-            return Enum.valueOf(type, value == null ? "" : value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            return Enum.valueOf(
+                    type,
+                    value == null ? "" : value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + " '" + value + "' is not one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()));
+            throw new IllegalArgumentException(
+                    field + " '" + value + "' is not one of " + Arrays.toString(type.getEnumConstants()));
         }
     }
 
@@ -158,11 +472,15 @@ public class DispositionService {
         }
     }
 
-    private void checkPassword(String user, DispositionRequest req, Validated v, Instant now) {
-        Failures f = failures.get(user);
-        if (f != null && f.lockedUntil() != null && now.isBefore(f.lockedUntil())) {
-            refuse(user, req, v, now, "signing locked until " + f.lockedUntil() + " after " + f.count()
-                    + " wrong passwords");
+    private void checkPassword(String user, String password, Act act, Instant now) {
+        Optional<SigningLockout.State> f = lockout.state(user);
+        if (f.isPresent() && f.get().lockedAt(now)) {
+            refuse(
+                    user,
+                    act,
+                    now,
+                    "signing locked until " + f.get().lockedUntil() + " after "
+                            + f.get().failures() + " wrong passwords");
         }
         UserDetailsService uds = users.get();
         PasswordEncoder pe = encoder.get();
@@ -174,45 +492,77 @@ public class DispositionService {
         try {
             details = uds.loadUserByUsername(user);
         } catch (UsernameNotFoundException e) {
-            refuse(user, req, v, now, "unknown user");
+            refuse(user, act, now, "unknown user");
             return;
         }
-        if (!details.isEnabled() || !details.isAccountNonLocked() || !details.isCredentialsNonExpired()
+        if (!details.isEnabled()
+                || !details.isAccountNonLocked()
+                || !details.isCredentialsNonExpired()
                 || !details.isAccountNonExpired()) {
-            refuse(user, req, v, now, "account disabled, locked or expired");
+            refuse(user, act, now, "account disabled, locked or expired");
         }
-        if (!pe.matches(req.password(), details.getPassword())) {
-            int count = f == null ? 1 : f.count() + 1;
-            Instant lockedUntil = count >= maxFailures ? now.plus(lockout) : null;
-            failures.put(user, new Failures(count, lockedUntil));
-            refuse(user, req, v, now, "wrong password (" + count + " in a row"
-                    + (lockedUntil != null ? "; signing locked until " + lockedUntil : "") + ")");
+        if (!pe.matches(password, details.getPassword())) {
+            SigningLockout.State after = lockout.failed(user, now);
+            refuse(
+                    user,
+                    act,
+                    now,
+                    "wrong password (" + after.failures() + " in a row"
+                            + (after.lockedUntil() != null ? "; signing locked until " + after.lockedUntil() : "")
+                            + ")");
         }
-        failures.remove(user);
+        if (f.isPresent()) {
+            lockout.succeeded(user);
+        }
     }
 
-    private void refuse(String user, DispositionRequest req, Validated v, Instant now, String why) {
+    /** The signer's printed name; an account without one cannot sign (refused and recorded). */
+    private String printedName(String user, Act act, Instant now) {
+        String printed = printedNames
+                .apply(user)
+                .filter(n -> !n.isBlank())
+                .map(String::trim)
+                .orElse(null);
+        if (printed == null) {
+            refuse(
+                    user,
+                    act,
+                    now,
+                    "account " + user + " has no printed name: an administrator sets "
+                            + "visionhub.api.users[].printed-name before " + user + " can sign");
+        }
+        return printed;
+    }
+
+    private void refuse(String user, Act act, Instant now, String why) {
         String id = EventIds.newId();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", user);
-        body.put("targetType", v.type().name());
-        body.put("targetId", req.targetId());
-        body.put("disposition", v.disposition().name());
+        body.put("targetType", act.targetType());
+        body.put("targetId", act.targetId());
+        body.put("disposition", act.action());
         body.put("refusedAt", now.toString());
         body.put("why", why);
         try {
             LedgerReceipt r = ledger.append(new LedgerWrite(TYPE_REFUSED, id, CanonicalJson.write(body), List.of()));
-            LOG.warn("SECURITY: signature by {} for {} {} refused: {} (recorded in the ledger at seq {})", user,
-                    v.type(), req.targetId(), why, r.sequence());
+            LOG.warn(
+                    "SECURITY: signature by {} for {} {} refused: {} (recorded in the ledger at seq {})",
+                    user,
+                    act.targetType(),
+                    act.targetId(),
+                    why,
+                    r.sequence());
         } catch (LedgerException e) {
-            LOG.error("SECURITY: signature by {} refused ({}) and the refusal could not be recorded: {}", user, why,
+            LOG.error(
+                    "SECURITY: signature by {} refused ({}) and the refusal could not be recorded: {}",
+                    user,
+                    why,
                     e.getMessage());
         }
         throw new SignatureRefusedException("signature refused: " + why);
     }
 
-    private record Target(String hash, List<Long> seqs) {
-    }
+    private record Target(String hash, List<Long> seqs) {}
 
     private Target resolve(DispositionRequest.TargetType type, String id) {
         String sql = type == DispositionRequest.TargetType.INSPECTION
@@ -221,7 +571,8 @@ public class DispositionService {
                         + "WHERE i.batch = ? ORDER BY l.seq";
         List<Long> seqs = new ArrayList<>();
         List<byte[]> hashes = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -233,8 +584,8 @@ public class DispositionService {
             throw new LedgerException("cannot look up " + type + " " + id + ": " + e.getMessage(), e);
         }
         if (seqs.isEmpty()) {
-            throw new IllegalArgumentException("no recorded " + (type == DispositionRequest.TargetType.LOT
-                    ? "inspection in lot " : "inspection ") + id);
+            throw new IllegalArgumentException("no recorded "
+                    + (type == DispositionRequest.TargetType.LOT ? "inspection in lot " : "inspection ") + id);
         }
         return new Target(MerkleHash.hex(MerkleTree.root(hashes)), seqs);
     }

@@ -3,9 +3,6 @@ package io.visionhub.ledger.heads;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.visionhub.ledger.CanonicalJson;
 import io.visionhub.ledger.LedgerException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The append-only log of signed tree heads outside the database: one canonical JSON line per head, forced to
@@ -41,8 +40,8 @@ public class HeadsFile implements Consumer<SignedTreeHead> {
         try {
             Path parent = path.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
+            try (FileChannel ch = FileChannel.open(
+                    path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 ByteBuffer buf = ByteBuffer.wrap(line);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -50,8 +49,10 @@ public class HeadsFile implements Consumer<SignedTreeHead> {
                 ch.force(false);
             }
         } catch (IOException e) {
-            throw new LedgerException("cannot append tree head " + head.treeSize() + " to " + path.toAbsolutePath()
-                    + ": " + e.getMessage(), e);
+            throw new LedgerException(
+                    "cannot append tree head " + head.treeSize() + " to " + path.toAbsolutePath() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -75,8 +76,11 @@ public class HeadsFile implements Consumer<SignedTreeHead> {
                 try {
                     out.add(CanonicalJson.mapper().readValue(l, SignedTreeHead.class));
                 } catch (JsonProcessingException e) {
-                    LOG.warn("Heads file {} line {} is not a signed head (torn write after a crash?): {}", path,
-                            i + 1, e.getOriginalMessage());
+                    LOG.warn(
+                            "Heads file {} line {} is not a signed head (torn write after a crash?): {}",
+                            path,
+                            i + 1,
+                            e.getOriginalMessage());
                 }
             }
         } catch (IOException e) {

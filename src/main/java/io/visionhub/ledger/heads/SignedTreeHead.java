@@ -13,8 +13,8 @@ import java.time.Instant;
  * @param algorithm signature algorithm (Ed25519)
  * @param signature base64 signature over {@link #signedBytes()}
  */
-public record SignedTreeHead(long treeSize, String rootHash, Instant signedAt, String keyId, String algorithm,
-                             String signature) {
+public record SignedTreeHead(
+        long treeSize, String rootHash, Instant signedAt, String keyId, String algorithm, String signature) {
 
     /** The bytes that are signed: "visionhub-tree-head/v1\n" size "\n" root "\n" signedAt. */
     public byte[] signedBytes() {

@@ -13,8 +13,7 @@ public final class MerkleFrontier {
     private final List<Long> sizes = new ArrayList<>();
     private long size;
 
-    public MerkleFrontier() {
-    }
+    public MerkleFrontier() {}
 
     private MerkleFrontier(MerkleFrontier other) {
         roots.addAll(other.roots);

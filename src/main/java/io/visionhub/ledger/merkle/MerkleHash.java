@@ -16,8 +16,7 @@ public final class MerkleHash {
         }
     });
 
-    private MerkleHash() {
-    }
+    private MerkleHash() {}
 
     public static byte[] leaf(byte[] entry) {
         MessageDigest md = SHA256.get();

@@ -2,7 +2,9 @@ package io.visionhub.ledger.merkle;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * RFC 6962 / RFC 9162 Merkle tree functions over a list of leaf hashes: tree hash, inclusion proof,
@@ -12,7 +14,7 @@ public final class MerkleTree {
 
     private final List<byte[]> leaves;
     /** roots of perfect subtrees already computed, keyed by (from, size): shared by many proofs */
-    private final java.util.Map<Long, byte[]> perfect = new java.util.HashMap<>();
+    private final Map<Long, byte[]> perfect = new HashMap<>();
 
     /** A tree over these leaf hashes that remembers subtree roots, for many proofs over one log. */
     public MerkleTree(List<byte[]> leaves) {

@@ -1,13 +1,12 @@
 package io.visionhub.ledger.store;
 
-import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.migration.Context;
+import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Flyway V2: the database itself refuses UPDATE, DELETE (and on PostgreSQL TRUNCATE) on the ledger tables.
@@ -17,8 +16,8 @@ import java.util.List;
 public class AppendOnlyMigration implements JavaMigration {
 
     /** Every ledger table protected (V2 and V4). */
-    public static final List<String> TABLES = List.of("ledger_leaf", "ledger_tree_head", "inspection",
-            "inspection_defect", "disposition");
+    public static final List<String> TABLES =
+            List.of("ledger_leaf", "ledger_tree_head", "inspection", "inspection_defect", "disposition");
 
     private final String version;
     private final List<String> tables;
@@ -30,8 +29,8 @@ public class AppendOnlyMigration implements JavaMigration {
 
     /** V2: the tables of V1. */
     public static AppendOnlyMigration v2() {
-        return new AppendOnlyMigration("2", List.of("ledger_leaf", "ledger_tree_head", "inspection",
-                "inspection_defect"));
+        return new AppendOnlyMigration(
+                "2", List.of("ledger_leaf", "ledger_tree_head", "inspection", "inspection_defect"));
     }
 
     /** V4: the disposition table of V3. */
@@ -39,8 +38,13 @@ public class AppendOnlyMigration implements JavaMigration {
         return new AppendOnlyMigration("4", List.of("disposition"));
     }
 
+    /** V56: the non-conformance register of V55 (quality concern: ncr, ncr_item, ncr_close). */
+    public static AppendOnlyMigration v56() {
+        return new AppendOnlyMigration("56", List.of("ncr", "ncr_item", "ncr_close"));
+    }
+
     public static JavaMigration[] all() {
-        return new JavaMigration[]{v2(), v4()};
+        return new JavaMigration[] {v2(), v4(), v56()};
     }
 
     @Override
@@ -70,7 +74,8 @@ public class AppendOnlyMigration implements JavaMigration {
 
     /** Installs the append-only triggers on these tables (PostgreSQL or H2). */
     public static void protect(Connection c, List<String> tables) throws SQLException {
-        boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        boolean postgres =
+                c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
         try (Statement st = c.createStatement()) {
             if (postgres) {
                 st.execute("CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger AS $$ BEGIN "

@@ -28,11 +28,18 @@ public record Finding(Kind kind, long seq, String recordId, String message) {
         /** the image held by the content store does not have the hash the record holds */
         IMAGE_SWAPPED,
         /** the image the record names is not in the store */
-        IMAGE_MISSING
+        IMAGE_MISSING,
+        /** a record the hub did not write: its record MAC is missing or wrong, and no earlier signed head covers it */
+        FORGED,
+        /** the log holds records but no head signed by the expected key: heads removed, or signed by another key */
+        NO_SIGNED_HEAD,
+        /** the database holds signed heads but the heads file outside it is gone */
+        HEADS_FILE_MISSING
     }
 
     @Override
     public String toString() {
-        return kind + (seq >= 0 ? " seq " + seq : "") + (recordId != null ? " (" + recordId + ")" : "") + ": " + message;
+        return kind + (seq >= 0 ? " seq " + seq : "") + (recordId != null ? " (" + recordId + ")" : "") + ": "
+                + message;
     }
 }

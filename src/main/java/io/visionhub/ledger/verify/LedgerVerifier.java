@@ -1,5 +1,6 @@
 package io.visionhub.ledger.verify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.visionhub.images.FileImageStore;
 import io.visionhub.images.ImageStore;
@@ -9,13 +10,16 @@ import io.visionhub.ledger.JdbcLedgerReader;
 import io.visionhub.ledger.JdbcLedgerReader.LeafRow;
 import io.visionhub.ledger.LedgerException;
 import io.visionhub.ledger.disposition.DispositionService;
+import io.visionhub.ledger.heads.KeyRotation;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
+import io.visionhub.ledger.heads.RecordMac;
 import io.visionhub.ledger.heads.SignedTreeHead;
 import io.visionhub.ledger.merkle.MerkleFrontier;
 import io.visionhub.ledger.merkle.MerkleHash;
 import io.visionhub.ledger.verify.Finding.Kind;
-
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.PublicKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,12 +27,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Verifies the ledger as stored: recomputes every leaf from its canonical entry, checks the sequence and the
@@ -36,131 +45,337 @@ import java.util.function.Supplier;
  * each head's Ed25519 signature and that the heads published outside the database (heads file) match the
  * log. Names the first record that was altered, deleted, inserted or reordered, a truncated tail, a swapped
  * image, or the range a rewrite with recomputed hashes touched.
+ * <p>
+ * Authenticity: each record's MAC is checked with the record-MAC secret when given (the hub's keystore); without it
+ * a record lacking a MAC after records that carry one is still named. A record without a MAC must lie under a
+ * verified signed head (records written before Flyway V6). A log with records and no head signed by the expected key
+ * (the pinned certificate, or the keystore's key) fails, unless every record's MAC was verified (a young log before
+ * its first head). Heads in the database with the heads file gone are reported.
  */
 public class LedgerVerifier {
 
     private static final int CHUNK = 5_000;
     private final JdbcLedgerReader reader;
-    private final PublicKey publicKey;
+    /** keys trusted from the start (the pinned certificate, or the hub's keystore with its earlier keys) */
+    private final List<PublicKey> anchors;
+
     private final Supplier<List<SignedTreeHead>> publishedHeads;
     private final ImageStore images;
     private final Clock clock;
+    private final RecordMac recordMac;
+    private final Path headsFile;
 
     /**
      * @param publishedHeads heads held outside the database (the heads file, an MQTT archive, an audit package)
      * @param images         image store to re-hash images in, or null to skip images
      */
-    public LedgerVerifier(JdbcLedgerReader reader, PublicKey publicKey, Supplier<List<SignedTreeHead>> publishedHeads,
-                          ImageStore images, Clock clock) {
+    public LedgerVerifier(
+            JdbcLedgerReader reader,
+            PublicKey publicKey,
+            Supplier<List<SignedTreeHead>> publishedHeads,
+            ImageStore images,
+            Clock clock) {
+        this(reader, List.of(publicKey), publishedHeads, images, clock, null, null);
+    }
+
+    /**
+     * @param recordMac the record-MAC secret (from the hub's keystore), or null: MACs are then not checked, only their
+     *                  presence
+     * @param headsFile the heads file publishedHeads reads, or null: its absence is then not reported
+     */
+    public LedgerVerifier(
+            JdbcLedgerReader reader,
+            List<PublicKey> trustedKeys,
+            Supplier<List<SignedTreeHead>> publishedHeads,
+            ImageStore images,
+            Clock clock,
+            RecordMac recordMac,
+            Path headsFile) {
+        if (trustedKeys == null || trustedKeys.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the verifier needs the key (certificate) the heads are checked against");
+        }
         this.reader = reader;
-        this.publicKey = publicKey;
+        this.anchors = List.copyOf(trustedKeys);
         this.publishedHeads = publishedHeads;
         this.images = images;
         this.clock = clock;
+        this.recordMac = recordMac;
+        this.headsFile = headsFile;
     }
 
     public VerificationReport verify() {
         List<Finding> findings = new ArrayList<>();
         MerkleFrontier tree = new MerkleFrontier();
         Map<Long, byte[]> rootsAt = new HashMap<>();
-        TreeMap<Long, SignedTreeHead> heads = collectHeads(findings);
+        List<SignedTreeHead> published = publishedHeads == null ? List.of() : publishedHeads.get();
+        List<SignedTreeHead> stored = reader.heads();
+        Set<Long> headSizes = new HashSet<>();
+        published.forEach(h -> headSizes.add(h.treeSize()));
+        stored.forEach(h -> headSizes.add(h.treeSize()));
+        Map<String, TrustedKey> trusted = new LinkedHashMap<>();
+        for (PublicKey k : anchors) {
+            trusted.put(KeystoreTreeHeadSigner.keyIdOf(k), new TrustedKey(k, 0));
+        }
         long expected = 0;
         long images = 0;
         boolean orderBroken = false;
+        boolean seenMac = false;
+        long macsVerified = 0;
+        long legacyEnd = 0; // records 0..legacyEnd-1 carry no MAC (written before V6)
+        // images not in the store, told apart at the end: pruned by policy (a later IMAGES_PRUNED record names
+        // them) or missing
+        List<MissingImage> missingImages = new ArrayList<>();
+        Map<String, Long> prunedBy = new HashMap<>();
         while (true) {
             List<LeafRow> rows = reader.leaves(expected, Long.MAX_VALUE, CHUNK);
             if (rows.isEmpty()) {
                 break;
             }
             long last = rows.get(rows.size() - 1).seq();
-            Map<Long, Map<String, Object>> inspections = inspectionsBetween(rows.get(0).seq(), last + 1);
+            Map<Long, Map<String, Object>> inspections =
+                    inspectionsBetween(rows.get(0).seq(), last + 1);
             for (LeafRow row : rows) {
                 if (row.seq() != expected) {
-                    findings.add(new Finding(Kind.DELETED, expected, null, "records " + expected + ".." + (row.seq() - 1)
-                            + " are missing from ledger_leaf (the next record is " + row.seq() + ")"));
+                    findings.add(new Finding(
+                            Kind.DELETED,
+                            expected,
+                            null,
+                            "records " + expected + ".." + (row.seq() - 1)
+                                    + " are missing from ledger_leaf (the next record is " + row.seq() + ")"));
                     expected = row.seq();
                     orderBroken = true;
                 }
                 byte[] recomputed = MerkleHash.leaf(row.entry().getBytes(StandardCharsets.UTF_8));
                 JsonNode entry = parse(row, findings);
                 if (!MerkleHash.hex(recomputed).equals(row.leafHash())) {
-                    findings.add(new Finding(Kind.ALTERED, row.seq(), row.recordId(), "the stored entry does not hash "
-                            + "to the stored leaf hash: the record was changed after it was written"));
+                    findings.add(new Finding(
+                            Kind.ALTERED,
+                            row.seq(),
+                            row.recordId(),
+                            "the stored entry does not hash "
+                                    + "to the stored leaf hash: the record was changed after it was written"));
                 }
+                long entrySeq = entry == null ? -1 : entry.path("seq").asLong(-1);
                 if (entry != null) {
-                    long entrySeq = entry.path("seq").asLong(-1);
                     if (entrySeq != row.seq() && !orderBroken) {
                         findings.add(sequenceFinding(row, entrySeq));
                         orderBroken = true;
                     }
                     if (!Objects.equals(entry.path("recordId").asText(null), row.recordId())) {
-                        findings.add(new Finding(Kind.ALTERED, row.seq(), row.recordId(), "record_id column says "
-                                + row.recordId() + " but the entry is about " + entry.path("recordId").asText()));
+                        findings.add(new Finding(
+                                Kind.ALTERED,
+                                row.seq(),
+                                row.recordId(),
+                                "record_id column says " + row.recordId() + " but the entry is about "
+                                        + entry.path("recordId").asText()));
                     }
                     if (InspectionRecord.TYPE.equals(entry.path("type").asText())) {
-                        images += checkInspection(row, entry, inspections.remove(row.seq()), findings);
+                        images += checkInspection(row, entry, inspections.remove(row.seq()), findings, missingImages);
+                    } else if (PRUNED_TYPE.equals(entry.path("type").asText())) {
+                        for (JsonNode img : entry.path("body").path("images")) {
+                            prunedBy.putIfAbsent(img.path("sha256").asText(), row.seq());
+                        }
                     } else if (DispositionService.TYPE.equals(entry.path("type").asText())) {
                         checkDisposition(row, entry, findings);
                     }
                 }
+                if (row.mac() == null) {
+                    if (seenMac) {
+                        findings.add(new Finding(
+                                Kind.FORGED,
+                                row.seq(),
+                                row.recordId(),
+                                "record has no record MAC "
+                                        + "although earlier records carry one: it was not written by the hub"));
+                    } else {
+                        legacyEnd = row.seq() + 1;
+                    }
+                } else {
+                    seenMac = true;
+                    if (recordMac != null) {
+                        // a record moved to another seq keeps the MAC of the seq it was written at (the sequence
+                        // finding names the move); any other mismatch means someone without the secret wrote it
+                        if (recordMac.verify(row.seq(), row.leafHash(), row.mac())
+                                || (entrySeq >= 0
+                                        && entrySeq != row.seq()
+                                        && recordMac.verify(entrySeq, row.leafHash(), row.mac()))) {
+                            macsVerified++;
+                        } else {
+                            findings.add(new Finding(
+                                    Kind.FORGED,
+                                    row.seq(),
+                                    row.recordId(),
+                                    "record MAC does not "
+                                            + "verify with the hub's record-MAC secret: the record (or its leaf hash) was not "
+                                            + "written by the hub"));
+                        }
+                    }
+                }
                 tree.append(recomputed);
-                if (heads.containsKey(tree.size())) {
+                if (entry != null
+                        && KeyRotation.RECORD_TYPE.equals(entry.path("type").asText())) {
+                    followRotation(row, entry, trusted, findings);
+                }
+                if (headSizes.contains(tree.size())) {
                     rootsAt.put(tree.size(), tree.root());
                 }
                 expected++;
             }
             for (Map.Entry<Long, Map<String, Object>> orphan : inspections.entrySet()) {
-                findings.add(new Finding(Kind.INSERTED, orphan.getKey(), (String) orphan.getValue().get("id"),
+                findings.add(new Finding(
+                        Kind.INSERTED,
+                        orphan.getKey(),
+                        (String) orphan.getValue().get("id"),
                         "inspection row claims ledger seq " + orphan.getKey() + " but that record is not an "
                                 + "inspection of this id"));
             }
         }
         long records = tree.size();
+        TreeMap<Long, Long> prunedPerRecord = new TreeMap<>();
+        for (MissingImage missing : missingImages) {
+            Long by = prunedBy.get(missing.imageSha());
+            if (by != null && by > missing.finding().seq()) {
+                prunedPerRecord.merge(by, 1L, Long::sum); // pruned by policy (record seq by): not a problem
+                images--;
+            } else {
+                findings.add(missing.finding());
+            }
+        }
         orphanInspections(records, findings);
+        TreeMap<Long, SignedTreeHead> heads = checkHeads(published, stored, trusted, findings);
         SignedTreeHead latest = null;
         long coveredTo = 0;
         for (SignedTreeHead h : heads.values()) {
             if (h.treeSize() > records) {
-                findings.add(new Finding(Kind.TRUNCATED, records, null, "signed head of " + h.signedAt() + " covers "
-                        + h.treeSize() + " records but the log holds " + records + ": records " + records + ".."
-                        + (h.treeSize() - 1) + " were cut off"));
+                findings.add(new Finding(
+                        Kind.TRUNCATED,
+                        records,
+                        null,
+                        "signed head of " + h.signedAt() + " covers "
+                                + h.treeSize() + " records but the log holds " + records + ": records " + records + ".."
+                                + (h.treeSize() - 1) + " were cut off"));
                 break;
             }
             String actual = MerkleHash.hex(rootsAt.get(h.treeSize()));
             if (!actual.equals(h.rootHash())) {
                 long from = coveredTo;
                 boolean explained = findings.stream().anyMatch(f -> f.seq() >= from && f.seq() < h.treeSize());
-                if (!explained) findings.add(new Finding(Kind.REWRITTEN, from, null, "signed head at size " + h.treeSize() + " ("
-                        + h.signedAt() + ") has root " + h.rootHash() + " but the log now gives " + actual
-                        + ": a record in seq " + from + ".." + (h.treeSize() - 1) + " was changed, inserted, "
-                        + "deleted or reordered and the hashes recomputed; the log verifies up to seq " + (from - 1)));
+                if (!explained)
+                    findings.add(new Finding(
+                            Kind.REWRITTEN,
+                            from,
+                            null,
+                            "signed head at size " + h.treeSize() + " ("
+                                    + h.signedAt() + ") has root " + h.rootHash() + " but the log now gives " + actual
+                                    + ": a record in seq " + from + ".." + (h.treeSize() - 1)
+                                    + " was changed, inserted, "
+                                    + "deleted or reordered and the hashes recomputed; the log verifies up to seq "
+                                    + (from - 1)));
                 break;
             }
             latest = h;
             coveredTo = h.treeSize();
         }
-        findings.sort(java.util.Comparator.comparingLong(f -> f.seq() < 0 ? Long.MAX_VALUE : f.seq()));
+        if (legacyEnd > coveredTo) {
+            findings.add(
+                    new Finding(
+                            Kind.FORGED,
+                            coveredTo,
+                            null,
+                            "records " + coveredTo + ".." + (legacyEnd - 1)
+                                    + " carry no record MAC and no verified signed head covers them: nothing shows the hub wrote them"));
+        }
+        String keyId = String.join(", ", trusted.keySet());
+        boolean everyMacVerified = recordMac != null && macsVerified == records;
+        if (records > 0 && heads.isEmpty() && !everyMacVerified) {
+            findings.add(new Finding(
+                    Kind.NO_SIGNED_HEAD,
+                    0,
+                    null,
+                    "the log holds " + records + " records but no head "
+                            + "signed by key " + keyId
+                            + ": the heads were removed (and the log perhaps rewritten), or they were "
+                            + "signed by another key; nothing shows these records are the hub's"));
+        }
+        if (headsFile != null && !Files.exists(headsFile) && !reader.heads().isEmpty()) {
+            findings.add(new Finding(
+                    Kind.HEADS_FILE_MISSING,
+                    -1,
+                    null,
+                    "the database holds signed heads but the heads "
+                            + "file " + headsFile.toAbsolutePath()
+                            + " is gone: restore it from its copy (heads outside the "
+                            + "database are what shows a rewrite of it)"));
+        }
+        // in log order; at one seq the finding about the log's structure (inserted, deleted ...) before its MAC's
+        findings.sort(Comparator.<Finding>comparingLong(f -> f.seq() < 0 ? Long.MAX_VALUE : f.seq())
+                .thenComparing(Finding::kind));
         boolean ok = findings.isEmpty();
-        String keyId = KeystoreTreeHeadSigner.keyIdOf(publicKey);
-        String summary = summary(ok, records, heads.size(), latest, coveredTo, images, keyId, findings);
-        return new VerificationReport(ok, clock.instant(), records, heads.size(), latest, coveredTo, images, keyId,
-                List.copyOf(findings), summary);
+        String macs = recordMac != null
+                ? "Record MACs: " + macsVerified + " verified with the keystore's secret"
+                        + (legacyEnd > 0 ? ", records 0.." + (legacyEnd - 1) + " written before record MACs. " : ". ")
+                : "Record MACs not checked (no keystore given: a record not covered by a signed head is authenticated "
+                        + "by nothing; verify with the keystore to check them). ";
+        String pruned = prunedPerRecord.isEmpty()
+                ? ""
+                : prunedPerRecord.values().stream().mapToLong(Long::longValue).sum()
+                        + " images pruned by policy (record seq "
+                        + prunedPerRecord.keySet().stream().map(String::valueOf).collect(Collectors.joining(", "))
+                        + "; they are listed there, not missing). ";
+        String summary = summary(ok, records, heads.size(), latest, coveredTo, images, keyId, macs + pruned, findings);
+        return new VerificationReport(
+                ok,
+                clock.instant(),
+                records,
+                heads.size(),
+                latest,
+                coveredTo,
+                images,
+                keyId,
+                List.copyOf(findings),
+                summary);
     }
 
-    private static String summary(boolean ok, long records, int heads, SignedTreeHead latest, long coveredTo,
-                                  long images, String keyId, List<Finding> findings) {
+    private static String summary(
+            boolean ok,
+            long records,
+            int heads,
+            SignedTreeHead latest,
+            long coveredTo,
+            long images,
+            String keyId,
+            String macs,
+            List<Finding> findings) {
         StringBuilder s = new StringBuilder();
-        s.append("Checked ").append(records).append(" records (seq 0..").append(records - 1).append("): each entry "
-                + "re-hashed, sequence and table rows compared; ").append(images).append(" images re-hashed; ")
-                .append(heads).append(" signed heads checked against key ").append(keyId).append(". ");
+        s.append("Checked ")
+                .append(records)
+                .append(" records (seq 0..")
+                .append(records - 1)
+                .append("): each entry " + "re-hashed, sequence and table rows compared; ")
+                .append(images)
+                .append(" images re-hashed; ")
+                .append(heads)
+                .append(" signed heads checked against key ")
+                .append(keyId)
+                .append(". ");
         if (latest != null) {
-            s.append("Records 0..").append(coveredTo - 1).append(" are covered by the signed head at size ")
-                    .append(latest.treeSize()).append(" of ").append(latest.signedAt()).append(". ");
+            s.append("Records 0..")
+                    .append(coveredTo - 1)
+                    .append(" are covered by the signed head at size ")
+                    .append(latest.treeSize())
+                    .append(" of ")
+                    .append(latest.signedAt())
+                    .append(". ");
         }
         if (coveredTo < records) {
-            s.append("Records ").append(coveredTo).append("..").append(records - 1)
+            s.append("Records ")
+                    .append(coveredTo)
+                    .append("..")
+                    .append(records - 1)
                     .append(" are not yet covered by a signed head (checked by their own hashes only). ");
         }
+        s.append(macs);
         if (ok) {
             s.append("No problem found.");
         } else {
@@ -175,18 +390,31 @@ public class LedgerVerifier {
             return new Finding(Kind.ALTERED, p, row.recordId(), "entry has no sequence number");
         }
         if (entrySeq < p) {
-            return new Finding(Kind.INSERTED, entrySeq, null, "records at seq " + entrySeq + ".." + (p - 1)
-                    + " were inserted: seq " + p + " holds the record originally written as seq " + entrySeq);
+            return new Finding(
+                    Kind.INSERTED,
+                    entrySeq,
+                    null,
+                    "records at seq " + entrySeq + ".." + (p - 1) + " were inserted: seq " + p
+                            + " holds the record originally written as seq " + entrySeq);
         }
         // entrySeq > p: either the record p was moved (reordered) or records p..entrySeq-1 were deleted
         boolean laterHoldsP = reader.leaves(p + 1, Long.MAX_VALUE, CHUNK).stream()
-                .map(r -> CanonicalJson.read(r.entry()).path("seq").asLong(-1)).anyMatch(s -> s == p);
+                .map(r -> CanonicalJson.read(r.entry()).path("seq").asLong(-1))
+                .anyMatch(s -> s == p);
         if (laterHoldsP) {
-            return new Finding(Kind.REORDERED, p, row.recordId(), "seq " + p + " holds the record written as seq "
-                    + entrySeq + ", and record " + p + " appears later: rows were reordered");
+            return new Finding(
+                    Kind.REORDERED,
+                    p,
+                    row.recordId(),
+                    "seq " + p + " holds the record written as seq " + entrySeq + ", and record " + p
+                            + " appears later: rows were reordered");
         }
-        return new Finding(Kind.DELETED, p, null, "records " + p + ".." + (entrySeq - 1) + " were deleted and the "
-                + "later records renumbered: seq " + p + " holds the record written as seq " + entrySeq);
+        return new Finding(
+                Kind.DELETED,
+                p,
+                null,
+                "records " + p + ".." + (entrySeq - 1) + " were deleted and the " + "later records renumbered: seq " + p
+                        + " holds the record written as seq " + entrySeq);
     }
 
     private static JsonNode parse(LeafRow row, List<Finding> findings) {
@@ -198,17 +426,34 @@ public class LedgerVerifier {
         }
     }
 
-    private long checkInspection(LeafRow row, JsonNode entry, Map<String, Object> stored, List<Finding> findings) {
+    /** Record type of the retention pruner (io.visionhub.images.retention.ImagePruner): images removed by policy. */
+    public static final String PRUNED_TYPE = "IMAGES_PRUNED";
+
+    /** An image not in the store, and its hash, until the pruning records are known. */
+    private record MissingImage(String imageSha, Finding finding) {}
+
+    private long checkInspection(
+            LeafRow row,
+            JsonNode entry,
+            Map<String, Object> stored,
+            List<Finding> findings,
+            List<MissingImage> missingImages) {
         JsonNode event = entry.path("body").path("event");
         String id = event.path("id").asText();
         if (stored == null) {
-            findings.add(new Finding(Kind.DELETED, row.seq(), id, "inspection row of this record is missing from "
-                    + "the inspection table"));
+            findings.add(new Finding(
+                    Kind.DELETED,
+                    row.seq(),
+                    id,
+                    "inspection row of this record is missing from " + "the inspection table"));
             return 0;
         }
         if (!id.equals(stored.get("id"))) {
-            findings.add(new Finding(Kind.ALTERED, row.seq(), id, "inspection row with ledger_seq " + row.seq()
-                    + " has id " + stored.get("id")));
+            findings.add(new Finding(
+                    Kind.ALTERED,
+                    row.seq(),
+                    id,
+                    "inspection row with ledger_seq " + row.seq() + " has id " + stored.get("id")));
         }
         JsonNode storedEvent;
         try {
@@ -217,33 +462,39 @@ public class LedgerVerifier {
             storedEvent = null;
         }
         if (!event.equals(storedEvent)) {
-            findings.add(new Finding(Kind.ALTERED, row.seq(), id, "inspection.event_json differs from the recorded "
-                    + "event"));
+            findings.add(new Finding(
+                    Kind.ALTERED, row.seq(), id, "inspection.event_json differs from the recorded " + "event"));
         }
         List<String> diffs = new ArrayList<>();
         compare(diffs, "result", event.path("result").asText(null), stored.get("result"));
         compare(diffs, "station", event.path("station").asText(null), stored.get("station"));
         compare(diffs, "image_sha256", event.path("image").path("sha256").asText(null), stored.get("image_sha256"));
         compare(diffs, "model_sha256", event.path("model").path("sha256").asText(null), stored.get("model_sha256"));
-        compare(diffs, "production_order", event.path("context").path("productionOrder").asText(null),
+        compare(
+                diffs,
+                "production_order",
+                event.path("context").path("productionOrder").asText(null),
                 stored.get("production_order"));
         compare(diffs, "batch", event.path("context").path("batch").asText(null), stored.get("batch"));
         compare(diffs, "part_id", event.path("partId").asText(null), stored.get("part_id"));
         Object score = stored.get("anomaly_score");
-        if (event.hasNonNull("anomalyScore") != (score != null) || (score != null
-                && event.path("anomalyScore").asDouble() != ((Number) score).doubleValue())) {
+        if (event.hasNonNull("anomalyScore") != (score != null)
+                || (score != null && event.path("anomalyScore").asDouble() != ((Number) score).doubleValue())) {
             diffs.add("anomaly_score");
         }
         if (event.path("defects").size() != ((Number) stored.get("defect_count")).intValue()) {
             diffs.add("inspection_defect rows");
         }
         if (!diffs.isEmpty()) {
-            findings.add(new Finding(Kind.ALTERED, row.seq(), id, "inspection columns differ from the record: "
-                    + String.join(", ", diffs)));
+            findings.add(new Finding(
+                    Kind.ALTERED,
+                    row.seq(),
+                    id,
+                    "inspection columns differ from the record: " + String.join(", ", diffs)));
         }
         long checked = 0;
         if (images != null) {
-            for (String field : new String[]{"sha256", "annotatedSha256"}) {
+            for (String field : new String[] {"sha256", "annotatedSha256"}) {
                 String sha = event.path("image").path(field).asText(null);
                 if (sha == null) {
                     continue;
@@ -251,11 +502,23 @@ public class LedgerVerifier {
                 checked++;
                 var bytes = images.get(sha);
                 if (bytes.isEmpty()) {
-                    findings.add(new Finding(Kind.IMAGE_MISSING, row.seq(), id, "image " + sha + " is not in the "
-                            + "image store"));
+                    missingImages.add(new MissingImage(
+                            sha,
+                            new Finding(
+                                    Kind.IMAGE_MISSING,
+                                    row.seq(),
+                                    id,
+                                    "image "
+                                            + sha
+                                            + " is not in the image store, and no IMAGES_PRUNED record after this one names it: "
+                                            + "it was deleted outside the retention policy")));
                 } else if (!FileImageStore.sha256(bytes.get()).equals(sha)) {
-                    findings.add(new Finding(Kind.IMAGE_SWAPPED, row.seq(), id, "image stored under " + sha
-                            + " now hashes to " + FileImageStore.sha256(bytes.get()) + ": the image was replaced"));
+                    findings.add(new Finding(
+                            Kind.IMAGE_SWAPPED,
+                            row.seq(),
+                            id,
+                            "image stored under " + sha + " now hashes to " + FileImageStore.sha256(bytes.get())
+                                    + ": the image was replaced"));
                 }
             }
         }
@@ -264,21 +527,24 @@ public class LedgerVerifier {
 
     private void checkDisposition(LeafRow row, JsonNode entry, List<Finding> findings) {
         JsonNode manifest = entry.path("body").path("manifest");
-        String expectedHash = MerkleHash.hex(MerkleHash.sha256(CanonicalJson.write(manifest)
-                .getBytes(StandardCharsets.UTF_8)));
+        String expectedHash =
+                MerkleHash.hex(MerkleHash.sha256(CanonicalJson.write(manifest).getBytes(StandardCharsets.UTF_8)));
         if (!expectedHash.equals(entry.path("body").path("signatureHash").asText())) {
-            findings.add(new Finding(Kind.ALTERED, row.seq(), row.recordId(), "signature manifest does not match its "
-                    + "signature hash"));
+            findings.add(new Finding(
+                    Kind.ALTERED,
+                    row.seq(),
+                    row.recordId(),
+                    "signature manifest does not match its " + "signature hash"));
         }
         Map<String, Object> stored;
         try (Connection c = reader.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, disposition, reason, meaning, user_name, "
-                     + "printed_name, target_hash, signature_hash FROM disposition WHERE ledger_seq = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT id, disposition, reason, meaning, user_name, "
+                        + "printed_name, target_hash, signature_hash FROM disposition WHERE ledger_seq = ?")) {
             ps.setLong(1, row.seq());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    findings.add(new Finding(Kind.DELETED, row.seq(), row.recordId(), "disposition row of this record "
-                            + "is missing"));
+                    findings.add(new Finding(
+                            Kind.DELETED, row.seq(), row.recordId(), "disposition row of this record " + "is missing"));
                     return;
                 }
                 stored = new HashMap<>();
@@ -297,11 +563,17 @@ public class LedgerVerifier {
         compare(diffs, "user_name", manifest.path("user").asText(null), stored.get("user_name"));
         compare(diffs, "printed_name", manifest.path("printedName").asText(null), stored.get("printed_name"));
         compare(diffs, "target_hash", manifest.path("targetHash").asText(null), stored.get("target_hash"));
-        compare(diffs, "signature_hash", entry.path("body").path("signatureHash").asText(null),
+        compare(
+                diffs,
+                "signature_hash",
+                entry.path("body").path("signatureHash").asText(null),
                 stored.get("signature_hash"));
         if (!diffs.isEmpty()) {
-            findings.add(new Finding(Kind.ALTERED, row.seq(), row.recordId(), "disposition columns differ from the "
-                    + "signed record: " + String.join(", ", diffs)));
+            findings.add(new Finding(
+                    Kind.ALTERED,
+                    row.seq(),
+                    row.recordId(),
+                    "disposition columns differ from the " + "signed record: " + String.join(", ", diffs)));
         }
     }
 
@@ -314,10 +586,11 @@ public class LedgerVerifier {
     private Map<Long, Map<String, Object>> inspectionsBetween(long from, long to) {
         Map<Long, Map<String, Object>> out = new HashMap<>();
         try (Connection c = reader.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT i.ledger_seq, i.id, i.result, i.station, i.image_sha256, "
-                     + "i.model_sha256, i.production_order, i.batch, i.part_id, i.anomaly_score, i.event_json, "
-                     + "(SELECT COUNT(*) FROM inspection_defect d WHERE d.inspection_id = i.id) AS defect_count "
-                     + "FROM inspection i WHERE i.ledger_seq >= ? AND i.ledger_seq < ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT i.ledger_seq, i.id, i.result, i.station, i.image_sha256, "
+                                + "i.model_sha256, i.production_order, i.batch, i.part_id, i.anomaly_score, i.event_json, "
+                                + "(SELECT COUNT(*) FROM inspection_defect d WHERE d.inspection_id = i.id) AS defect_count "
+                                + "FROM inspection i WHERE i.ledger_seq >= ? AND i.ledger_seq < ?")) {
             ps.setLong(1, from);
             ps.setLong(2, to);
             try (ResultSet rs = ps.executeQuery()) {
@@ -338,13 +611,17 @@ public class LedgerVerifier {
 
     private void orphanInspections(long records, List<Finding> findings) {
         try (Connection c = reader.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, ledger_seq FROM inspection WHERE ledger_seq >= ? "
-                     + "OR ledger_seq < 0 ORDER BY ledger_seq")) {
+                PreparedStatement ps = c.prepareStatement("SELECT id, ledger_seq FROM inspection WHERE ledger_seq >= ? "
+                        + "OR ledger_seq < 0 ORDER BY ledger_seq")) {
             ps.setLong(1, records);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    findings.add(new Finding(Kind.INSERTED, rs.getLong(2), rs.getString(1), "inspection row has no "
-                            + "ledger record (ledger_seq " + rs.getLong(2) + " is beyond the log)"));
+                    findings.add(new Finding(
+                            Kind.INSERTED,
+                            rs.getLong(2),
+                            rs.getString(1),
+                            "inspection row has no " + "ledger record (ledger_seq " + rs.getLong(2)
+                                    + " is beyond the log)"));
                 }
             }
         } catch (SQLException e) {
@@ -353,29 +630,82 @@ public class LedgerVerifier {
     }
 
     /** Heads from the database and from outside it, checked for signature and agreement, keyed by size. */
-    private TreeMap<Long, SignedTreeHead> collectHeads(List<Finding> findings) {
+    /** A key heads may be signed with, for heads over more than fromSize records (after its rotation record). */
+    private record TrustedKey(PublicKey key, long fromSize) {}
+
+    /**
+     * A KEY_ROTATION record: the new key is trusted for heads after this record when a key already trusted signed
+     * the statement (so a trusted key vouches for the new one, never the other way round).
+     */
+    private static void followRotation(
+            LeafRow row, JsonNode entry, Map<String, TrustedKey> trusted, List<Finding> findings) {
+        KeyRotation r;
+        try {
+            r = CanonicalJson.mapper().treeToValue(entry.path("body").path("rotation"), KeyRotation.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            findings.add(new Finding(Kind.ALTERED, row.seq(), row.recordId(), "key rotation record is unreadable"));
+            return;
+        }
+        TrustedKey previous = r == null ? null : trusted.get(r.previousKeyId());
+        PublicKey next = r == null ? null : r.newPublicKey();
+        if (previous == null || next == null || !r.signedBy(previous.key())) {
+            findings.add(new Finding(
+                    Kind.BAD_SIGNATURE,
+                    row.seq(),
+                    row.recordId(),
+                    "key rotation to key "
+                            + (r == null ? "?" : r.newKeyId()) + " is not signed by a trusted key (previous key "
+                            + (r == null ? "?" : r.previousKeyId()) + "): heads of the new key are not trusted"));
+            return;
+        }
+        trusted.putIfAbsent(r.newKeyId(), new TrustedKey(next, row.seq() + 1));
+    }
+
+    private static boolean signedByTrusted(SignedTreeHead h, Map<String, TrustedKey> trusted) {
+        TrustedKey k = trusted.get(h.keyId());
+        return k != null && h.treeSize() >= k.fromSize() && KeystoreTreeHeadSigner.verify(h, k.key());
+    }
+
+    /** Heads from the database and from outside it, checked for signature and agreement, keyed by size. */
+    private static TreeMap<Long, SignedTreeHead> checkHeads(
+            List<SignedTreeHead> published,
+            List<SignedTreeHead> stored,
+            Map<String, TrustedKey> trusted,
+            List<Finding> findings) {
         TreeMap<Long, SignedTreeHead> out = new TreeMap<>();
-        List<SignedTreeHead> published = publishedHeads == null ? List.of() : publishedHeads.get();
+        String keys = String.join(", ", trusted.keySet());
         for (SignedTreeHead h : published) {
-            if (!KeystoreTreeHeadSigner.verify(h, publicKey)) {
-                findings.add(new Finding(Kind.BAD_SIGNATURE, -1, null, "published head at size " + h.treeSize()
-                        + " does not verify with key " + KeystoreTreeHeadSigner.keyIdOf(publicKey)
-                        + " (edited heads file, or a head from another key)"));
+            if (!signedByTrusted(h, trusted)) {
+                findings.add(new Finding(
+                        Kind.BAD_SIGNATURE,
+                        -1,
+                        null,
+                        "published head at size " + h.treeSize()
+                                + " (key id " + h.keyId() + ") does not verify with a trusted key (" + keys
+                                + "): edited heads file, or a head from another key"));
                 continue;
             }
             out.put(h.treeSize(), h);
         }
-        for (SignedTreeHead h : reader.heads()) {
-            if (!KeystoreTreeHeadSigner.verify(h, publicKey)) {
-                findings.add(new Finding(Kind.BAD_SIGNATURE, -1, null, "head in the database at size " + h.treeSize()
-                        + " (key id " + h.keyId() + ") does not verify with the hub's key "
-                        + KeystoreTreeHeadSigner.keyIdOf(publicKey) + ": heads were forged or re-signed"));
+        for (SignedTreeHead h : stored) {
+            if (!signedByTrusted(h, trusted)) {
+                findings.add(new Finding(
+                        Kind.BAD_SIGNATURE,
+                        -1,
+                        null,
+                        "head in the database at size " + h.treeSize()
+                                + " (key id " + h.keyId() + ") does not verify with the hub's key (" + keys
+                                + "): heads were forged or re-signed"));
                 continue;
             }
             SignedTreeHead pub = out.get(h.treeSize());
             if (pub != null && !pub.rootHash().equals(h.rootHash())) {
-                findings.add(new Finding(Kind.BAD_SIGNATURE, -1, null, "two validly signed heads at size "
-                        + h.treeSize() + " disagree (database " + h.rootHash() + ", published " + pub.rootHash() + ")"));
+                findings.add(new Finding(
+                        Kind.BAD_SIGNATURE,
+                        -1,
+                        null,
+                        "two validly signed heads at size " + h.treeSize() + " disagree (database " + h.rootHash()
+                                + ", published " + pub.rootHash() + ")"));
             }
             out.putIfAbsent(h.treeSize(), h);
         }

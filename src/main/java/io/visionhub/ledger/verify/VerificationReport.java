@@ -1,7 +1,6 @@
 package io.visionhub.ledger.verify;
 
 import io.visionhub.ledger.heads.SignedTreeHead;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -20,9 +19,17 @@ import java.util.List;
  * @param findings           problems, in log order; the first is the first altered/deleted/inserted/... record
  * @param summary            one paragraph saying what was covered and what was found
  */
-public record VerificationReport(boolean ok, Instant verifiedAt, long records, int headsChecked,
-                                 SignedTreeHead latestVerifiedHead, long uncoveredFrom, long imagesChecked,
-                                 String keyId, List<Finding> findings, String summary) {
+public record VerificationReport(
+        boolean ok,
+        Instant verifiedAt,
+        long records,
+        int headsChecked,
+        SignedTreeHead latestVerifiedHead,
+        long uncoveredFrom,
+        long imagesChecked,
+        String keyId,
+        List<Finding> findings,
+        String summary) {
 
     public Finding firstProblem() {
         return findings.isEmpty() ? null : findings.get(0);

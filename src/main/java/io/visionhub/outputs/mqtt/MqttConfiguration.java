@@ -4,9 +4,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.broker.BrokerConfiguration;
 import io.visionhub.broker.EmbeddedMqttBroker;
-import org.apache.camel.builder.RouteBuilder;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.camel.CamelContext;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -16,17 +28,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-
-/** Wires the MQTT 5 output: the connection (external broker or the embedded one), the event publisher, the routes. */
+/** Wires the MQTT 5 output: the connection (external broker or the embedded one), the event publisher (routes/*.yaml call it). */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(MqttOutputProperties.class)
 @Import(BrokerConfiguration.class)
@@ -35,62 +37,89 @@ public class MqttConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConfiguration.class);
 
     @Bean(destroyMethod = "")
-    public MqttEventPublisher mqttEventPublisher(MqttOutputProperties props, @Value("${visionhub.site:site}") String site,
-                                                 ObjectProvider<EmbeddedMqttBroker> embedded,
-                                                 ObjectProvider<MeterRegistry> meters) throws Exception {
-        if (!props.isEnabled()) {
+    public MqttEventPublisher mqttEventPublisher(
+            MqttOutputProperties props,
+            @Value("${visionhub.site:site}") String site,
+            ObjectProvider<EmbeddedMqttBroker> embedded,
+            ObjectProvider<MeterRegistry> meters,
+            CamelContext camelContext)
+            throws Exception {
+        if (!props.enabled()) {
             LOG.info("MQTT output off (visionhub.mqtt.enabled=false): mqttEventPublisher passes events through");
             return MqttEventPublisher.disabled();
         }
         String url = effectiveBrokerUrl(props, embedded.getIfAvailable());
-        String clientId = props.getClientId().isBlank() ? defaultClientId(site) : props.getClientId();
-        MqttTopics topics = new MqttTopics(props.getTopicRoot(), site);
-        ReliableMqttClient client = new ReliableMqttClient(url, clientId, connectionOptions(props, topics, clientId),
-                Path.of(props.getBuffer().getDir()), props.getBuffer().getMaxEvents(),
-                ReliableMqttClient.secondsToMs(props.getMaxReconnectDelaySeconds()),
+        String clientId = props.clientId().isBlank() ? defaultClientId(site) : props.clientId();
+        MqttTopics topics = new MqttTopics(props.topicRoot(), site);
+        ReliableMqttClient client = new ReliableMqttClient(
+                url,
+                clientId,
+                connectionOptions(props, topics, clientId),
+                Path.of(props.buffer().dir()),
+                props.buffer().maxEvents(),
+                ReliableMqttClient.secondsToMs(props.maxReconnectDelaySeconds()),
                 meters.getIfAvailable(SimpleMeterRegistry::new));
-        MqttEventPublisher publisher = new MqttEventPublisher(client, topics, props.getQos(),
-                props.getStatus().isEnabled());
-        client.start(ReliableMqttClient.secondsToMs(props.getConnectTimeoutSeconds()));
-        MqttOutputProperties.Sparkplug spb = props.getSparkplug();
-        if (spb.isEnabled()) {
-            String group = spb.getGroupId().isBlank() ? site : spb.getGroupId();
-            String node = spb.getEdgeNodeId().isBlank() ? clientId : spb.getEdgeNodeId();
-            SparkplugPublisher sparkplug = new SparkplugPublisher(url, group, node,
-                    connectionOptions(props, topics, clientId));
-            sparkplug.start(ReliableMqttClient.secondsToMs(props.getConnectTimeoutSeconds()));
+        MqttEventPublisher publisher = new MqttEventPublisher(
+                client, topics, props.qos(), props.status().enabled());
+        if (props.status().enabled()) {
+            publisher.stationWills(new StationWills(
+                    url,
+                    clientId,
+                    topics,
+                    will -> {
+                        try {
+                            MqttConnectionOptions o = connectionOptions(props, topics, clientId);
+                            o.setWill(will.topic(), new MqttMessage(will.payload(), will.qos(), true, null));
+                            return o;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(
+                                    "MQTT options for a station status will: " + e.getMessage(), e);
+                        }
+                    },
+                    Clock.systemUTC(),
+                    // Camel's thread: it shows in Camel's management; Camel stops it before the wills close
+                    camelContext
+                            .getExecutorServiceManager()
+                            .newSingleThreadScheduledExecutor(this, "mqtt-station-wills")));
+        }
+        client.start(ReliableMqttClient.secondsToMs(props.connectTimeoutSeconds()));
+        MqttOutputProperties.Sparkplug spb = props.sparkplug();
+        if (spb.enabled()) {
+            String group = spb.groupId().isBlank() ? site : spb.groupId();
+            String node = spb.edgeNodeId().isBlank() ? clientId : spb.edgeNodeId();
+            SparkplugPublisher sparkplug =
+                    new SparkplugPublisher(url, group, node, connectionOptions(props, topics, clientId));
+            sparkplug.start(ReliableMqttClient.secondsToMs(props.connectTimeoutSeconds()));
             publisher.sparkplug(sparkplug);
             LOG.info("Sparkplug B on: group {}, edge node {}, a device per station", group, node);
         }
-        LOG.info("MQTT output: events to {} on {}/{}/<line>/<station>/inspection as {}", url, topics.root(),
-                topics.site(), clientId);
+        LOG.info(
+                "MQTT output: events to {} on {}/{}/<line>/<station>/inspection as {}",
+                url,
+                topics.root(),
+                topics.site(),
+                clientId);
+        // the port actually bound (the embedded broker moves on when 1883 is taken): copy-paste ready
+        LOG.info("MQTT events: {}", subscribeCommand(url, topics));
         return publisher;
+    }
+
+    /** Health "mqtt": connected, buffered, dropped. */
+    @Bean
+    public MqttHealthIndicator mqttHealthIndicator(MqttEventPublisher publisher) {
+        return new MqttHealthIndicator(publisher);
     }
 
     /** Closes the MQTT connection with a retained offline status, before the embedded broker stops. */
     @Bean(destroyMethod = "close")
     public MqttOutputShutdown mqttOutputShutdown(MqttEventPublisher publisher, MqttOutputProperties props) {
-        return new MqttOutputShutdown(publisher, props.getStatus().isEnabled());
-    }
-
-    /** direct:tree-heads: signed ledger tree heads (JSON text) to &lt;root&gt;/&lt;site&gt;/ledger/heads, retained. */
-    @Bean
-    public RouteBuilder mqttLedgerHeadsRoute(MqttEventPublisher publisher) {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:tree-heads").routeId("mqtt-ledger-heads")
-                        .description("Publishes each signed ledger tree head, retained, on <root>/<site>/ledger/heads")
-                        .process(ex -> publisher.publishRetained(publisher.topics().ledgerHeads(),
-                                ex.getMessage().getMandatoryBody(String.class)));
-            }
-        };
+        return new MqttOutputShutdown(publisher, props.status().enabled());
     }
 
     /** The broker the hub publishes to: the configured URL, else the embedded broker's. */
     static String effectiveBrokerUrl(MqttOutputProperties props, EmbeddedMqttBroker embedded) {
-        if (!props.getBrokerUrl().isBlank()) {
-            return props.getBrokerUrl().strip();
+        if (!props.brokerUrl().isBlank()) {
+            return props.brokerUrl().strip();
         }
         if (embedded == null) {
             throw new IllegalStateException("MQTT output is on but no broker is set: set visionhub.mqtt.broker-url, "
@@ -99,28 +128,42 @@ public class MqttConfiguration {
         return embedded.url();
     }
 
+    /**
+     * The mosquitto_sub command that shows the hub's events on the broker it publishes to, e.g.
+     * {@code mosquitto_sub -h 127.0.0.1 -p 1884 -t 'visionhub/#' -v}; TLS URLs get {@code --cafile} to fill in.
+     */
+    static String subscribeCommand(String brokerUrl, MqttTopics topics) {
+        URI uri = URI.create(brokerUrl.strip());
+        boolean tls = "ssl".equalsIgnoreCase(uri.getScheme()) || "mqtts".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 8883 : 1883;
+        return "mosquitto_sub -h " + uri.getHost() + " -p " + port + " -t '" + topics.root() + "/#' -v"
+                + (tls ? " --cafile <broker-ca.pem>" : "");
+    }
+
     static MqttConnectionOptions connectionOptions(MqttOutputProperties props, MqttTopics topics, String clientId)
             throws Exception {
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setConnectionTimeout(Math.max(1, props.getConnectTimeoutSeconds()));
+        options.setConnectionTimeout(Math.max(1, props.connectTimeoutSeconds()));
         options.setKeepAliveInterval(10);
-        if (!props.getUsername().isBlank()) {
-            options.setUserName(props.getUsername());
-            options.setPassword(props.getPassword().getBytes(StandardCharsets.UTF_8));
+        if (!props.username().isBlank()) {
+            options.setUserName(props.username());
+            options.setPassword(props.password().getBytes(StandardCharsets.UTF_8));
         }
-        if (props.getStatus().isEnabled()) {
+        if (props.status().enabled()) {
             OutboundMessage will = MqttEventPublisher.hubStatus(topics, clientId, false);
             MqttMessage willMessage = new MqttMessage(will.payload(), 1, true, null);
-            org.eclipse.paho.mqttv5.common.packet.MqttProperties willProps = new org.eclipse.paho.mqttv5.common.packet.MqttProperties();
+            MqttProperties willProps = new MqttProperties();
             willProps.setContentType(MqttEventPublisher.CONTENT_TYPE);
             options.setWillMessageProperties(willProps);
             options.setWill(will.topic(), willMessage);
         }
-        String url = props.getBrokerUrl();
-        MqttOutputProperties.Tls tls = props.getTls();
-        if (url.startsWith("ssl://") || url.startsWith("wss://") || !tls.getTrustStore().isBlank()) {
+        String url = props.brokerUrl();
+        MqttOutputProperties.Tls tls = props.tls();
+        if (url.startsWith("ssl://")
+                || url.startsWith("wss://")
+                || !tls.trustStore().isBlank()) {
             options.setSocketFactory(sslContext(tls).getSocketFactory());
-            if (!tls.isVerifyHostname()) {
+            if (!tls.verifyHostname()) {
                 options.setHttpsHostnameVerificationEnabled(false);
                 options.setSSLHostnameVerifier((host, session) -> true);
             }
@@ -130,14 +173,16 @@ public class MqttConfiguration {
 
     static SSLContext sslContext(MqttOutputProperties.Tls tls) throws Exception {
         TrustManagerFactory tmf = null;
-        if (!tls.getTrustStore().isBlank()) {
+        if (!tls.trustStore().isBlank()) {
             tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(loadStore(tls.getTrustStore(), tls.getTrustStorePassword()));
+            tmf.init(loadStore(tls.trustStore(), tls.trustStorePassword()));
         }
         KeyManagerFactory kmf = null;
-        if (!tls.getKeyStore().isBlank()) {
+        if (!tls.keyStore().isBlank()) {
             kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(loadStore(tls.getKeyStore(), tls.getKeyStorePassword()), tls.getKeyStorePassword().toCharArray());
+            kmf.init(
+                    loadStore(tls.keyStore(), tls.keyStorePassword()),
+                    tls.keyStorePassword().toCharArray());
         }
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
@@ -184,7 +229,11 @@ public class MqttConfiguration {
                 publisher.sparkplug().close();
             }
             if (client != null) {
-                client.close(status ? MqttEventPublisher.hubStatus(publisher.topics(), client.clientId(), false) : null);
+                client.close(
+                        status ? MqttEventPublisher.hubStatus(publisher.topics(), client.clientId(), false) : null);
+            }
+            if (publisher.stationWills() != null) {
+                publisher.stationWills().close(); // after the client drained its RUNNING statuses: STOPPED wins
             }
         }
     }

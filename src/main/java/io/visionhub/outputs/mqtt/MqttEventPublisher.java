@@ -3,18 +3,17 @@ package io.visionhub.outputs.mqtt;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Body;
 import org.apache.camel.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
- * Route step {@code bean:mqttEventPublisher}: publishes each inspection event as JSON (EventJson) on
+ * The hub's MQTT output behind the route step {@code hub-mqtt:inspection} (HubMqttComponent): publishes each inspection event as JSON (EventJson) on
  * {@code <root>/<site>/<line>/<station>/inspection}, QoS 1, with MQTT 5 content type and user properties
  * content-type and schema-version; keeps a retained station status up to date. Takes and returns the event.
  * Nothing is lost while the broker is down (see {@link ReliableMqttClient}).
@@ -32,6 +31,7 @@ public class MqttEventPublisher {
     private final boolean statusEnabled;
     private final Map<String, StationStatus> stations = new ConcurrentHashMap<>();
     private volatile SparkplugPublisher sparkplug;
+    private volatile StationWills stationWills;
 
     public MqttEventPublisher(ReliableMqttClient client, MqttTopics topics, int qos, boolean statusEnabled) {
         if (qos < 0 || qos > 2) {
@@ -43,15 +43,37 @@ public class MqttEventPublisher {
         this.statusEnabled = statusEnabled;
         if (client != null && statusEnabled) {
             client.onConnect(c -> c.publishNow(hubStatus(topics, c.clientId(), true)));
+            client.will(() -> hubWill(topics, client.clientId(), Instant.now()));
         }
+    }
+
+    /**
+     * The hub status will, made at each (re)connect: {@code online:false} with {@code connectedAt}, the start of
+     * the connection whose loss it reports. It has no {@code timestamp}: the broker sends the will as given at
+     * connect time, so the time of the loss is when the broker delivers it.
+     */
+    public static OutboundMessage hubWill(MqttTopics topics, String clientId, Instant connectedAt) {
+        String json = "{\"online\":false,\"clientId\":\"" + clientId.replace("\"", "")
+                + "\",\"reason\":\"connection lost\"," + "\"connectedAt\":\"" + connectedAt + "\"}";
+        return new OutboundMessage(
+                topics.hubStatus(clientId), json.getBytes(StandardCharsets.UTF_8), 1, true, CONTENT_TYPE, "");
+    }
+
+    /** Gives every station with a retained status a last will of its own (see {@link StationWills}). */
+    public void stationWills(StationWills wills) {
+        this.stationWills = wills;
+    }
+
+    public StationWills stationWills() {
+        return stationWills;
     }
 
     /** Retained hub status: online on every connect; the same with online=false is the last will. */
     public static OutboundMessage hubStatus(MqttTopics topics, String clientId, boolean online) {
         String json = "{\"online\":" + online + ",\"clientId\":\"" + clientId.replace("\"", "") + "\",\"timestamp\":\""
                 + Instant.now() + "\"}";
-        return new OutboundMessage(topics.hubStatus(clientId), json.getBytes(StandardCharsets.UTF_8), 1, true,
-                CONTENT_TYPE, "");
+        return new OutboundMessage(
+                topics.hubStatus(clientId), json.getBytes(StandardCharsets.UTF_8), 1, true, CONTENT_TYPE, "");
     }
 
     /** A publisher that passes events through untouched (visionhub.mqtt.enabled=false). */
@@ -69,14 +91,18 @@ public class MqttEventPublisher {
             throw new IllegalArgumentException("mqttEventPublisher needs an InspectionEvent body, got none");
         }
         if (event.station() == null || event.station().isBlank()) {
-            throw new IllegalArgumentException("inspection event " + event.id() + " has no station: cannot choose its MQTT topic");
+            throw new IllegalArgumentException(
+                    "inspection event " + event.id() + " has no station: cannot choose its MQTT topic");
         }
         byte[] json = EventJson.toBytes(event);
         String topic = topics.inspection(event.line(), event.station());
         String version = event.schemaVersion() == null ? InspectionEvent.SCHEMA_VERSION : event.schemaVersion();
         if (!client.publish(new OutboundMessage(topic, json, qos, false, CONTENT_TYPE, version))) {
-            LOG.warn("Inspection {} of station {} was not published to MQTT: offline buffer full (see "
-                    + "visionhub.mqtt.buffer.dropped); the ledger still holds it", event.id(), event.station());
+            LOG.warn(
+                    "Inspection {} of station {} was not published to MQTT: offline buffer full (see "
+                            + "visionhub.mqtt.buffer.dropped); the ledger still holds it",
+                    event.id(),
+                    event.station());
         }
         if (statusEnabled) {
             updateStatus(event);
@@ -94,6 +120,14 @@ public class MqttEventPublisher {
             return;
         }
         client.publish(new OutboundMessage(topic, json.getBytes(StandardCharsets.UTF_8), 1, true, CONTENT_TYPE, ""));
+    }
+
+    /** Publishes a JSON document, not retained, QoS 1 (quality alarm events and similar). */
+    public void publishEvent(String topic, String json) {
+        if (client == null) {
+            return;
+        }
+        client.publish(new OutboundMessage(topic, json.getBytes(StandardCharsets.UTF_8), 1, false, CONTENT_TYPE, ""));
     }
 
     /** Also publish each result as Sparkplug B DDATA (visionhub.mqtt.sparkplug.enabled). */
@@ -136,15 +170,22 @@ public class MqttEventPublisher {
             doc.put("state", "RUNNING");
             doc.put("lastInspectionId", event.id());
             doc.put("lastResult", event.result() == null ? null : event.result().name());
-            doc.put("lastCaptureTime", event.captureTime() == null ? null : event.captureTime().toString());
+            doc.put(
+                    "lastCaptureTime",
+                    event.captureTime() == null ? null : event.captureTime().toString());
             doc.put("inspected", s.inspected);
             doc.put("ok", s.ok);
             doc.put("ng", s.ng);
             doc.put("timestamp", Instant.ofEpochMilli(now).toString());
             json = doc.toString();
         }
-        client.publish(new OutboundMessage(topics.stationStatus(event.line(), event.station()),
-                json.getBytes(StandardCharsets.UTF_8), 1, true, CONTENT_TYPE, ""));
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        StationWills wills = stationWills;
+        if (wills != null) {
+            wills.track(event.line(), event.station(), bytes);
+        }
+        client.publish(new OutboundMessage(
+                topics.stationStatus(event.line(), event.station()), bytes, 1, true, CONTENT_TYPE, ""));
     }
 
     private static final class StationStatus {

@@ -2,240 +2,240 @@ package io.visionhub.outputs.mqtt;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** MQTT 5 output: broker connection, topic tree, offline buffer and the Sparkplug B option. */
+/**
+ * visionhub.mqtt.*: MQTT 5 output: broker connection, topic tree, offline buffer and the Sparkplug B option.
+ * Immutable: a setting left out of the YAML (null here) takes its default in the compact constructor; tests make
+ * copies with {@code with…}.
+ *
+ * @param enabled publish inspection events over MQTT; default true
+ * @param brokerUrl external broker, e.g. tcp://broker:1883 or ssl://broker:8883. Empty (the default): the embedded
+ *     broker (visionhub.broker)
+ * @param clientId client id of the hub; empty (the default): visionhub-&lt;site&gt;-&lt;host&gt;
+ * @param topicRoot root of the topic tree: &lt;root&gt;/&lt;site&gt;/&lt;line&gt;/&lt;station&gt;/inspection;
+ *     default visionhub
+ * @param qos QoS of inspection events, 0 to 2; default 1
+ * @param username username (empty, the default: none)
+ * @param password password (secret)
+ * @param connectTimeoutSeconds seconds to wait for the first connection at start-up before going on with the offline
+ *     buffer; default 10
+ * @param maxReconnectDelaySeconds seconds between reconnect attempts while the broker is unreachable (at most);
+ *     default 5
+ * @param tls TLS to the broker
+ * @param buffer the offline buffer
+ * @param status retained status messages
+ * @param sparkplug the Sparkplug B option
+ */
 @ConfigurationProperties(prefix = "visionhub.mqtt")
-public class MqttOutputProperties {
+public record MqttOutputProperties(
+        Boolean enabled,
+        String brokerUrl,
+        String clientId,
+        String topicRoot,
+        Integer qos,
+        String username,
+        String password,
+        Integer connectTimeoutSeconds,
+        Integer maxReconnectDelaySeconds,
+        Tls tls,
+        Buffer buffer,
+        Status status,
+        Sparkplug sparkplug) {
 
-    /** Publish inspection events over MQTT. */
-    private boolean enabled = true;
-    /** External broker, e.g. tcp://broker:1883 or ssl://broker:8883. Empty: the embedded broker (visionhub.broker). */
-    private String brokerUrl = "";
-    /** Client id of the hub; empty: visionhub-&lt;site&gt;-&lt;host&gt;. */
-    private String clientId = "";
-    /** Root of the topic tree: &lt;root&gt;/&lt;site&gt;/&lt;line&gt;/&lt;station&gt;/inspection. */
-    private String topicRoot = "visionhub";
-    /** QoS of inspection events. */
-    private int qos = 1;
-    /** Username (empty: none). */
-    private String username = "";
-    /** Password (secret). */
-    private String password = "";
-    /** Seconds to wait for the first connection at start-up before going on with the offline buffer. */
-    private int connectTimeoutSeconds = 10;
-    /** Seconds between reconnect attempts while the broker is unreachable (at most). */
-    private int maxReconnectDelaySeconds = 5;
-    private final Tls tls = new Tls();
-    private final Buffer buffer = new Buffer();
-    private final Status status = new Status();
-    private final Sparkplug sparkplug = new Sparkplug();
-
-    /** TLS to the broker (used with an ssl:// URL). */
-    public static class Tls {
-        /** Trust store (PKCS12 or JKS) with the broker's CA; empty: the JVM's default trust. */
-        private String trustStore = "";
-        private String trustStorePassword = "";
-        /** Key store with the hub's client certificate, for brokers that require one; empty: none. */
-        private String keyStore = "";
-        private String keyStorePassword = "";
-        /** Check the broker's host name against its certificate. */
-        private boolean verifyHostname = true;
-
-        public String getTrustStore() {
-            return trustStore;
-        }
-
-        public void setTrustStore(String trustStore) {
-            this.trustStore = trustStore;
-        }
-
-        public String getTrustStorePassword() {
-            return trustStorePassword;
-        }
-
-        public void setTrustStorePassword(String trustStorePassword) {
-            this.trustStorePassword = trustStorePassword;
-        }
-
-        public String getKeyStore() {
-            return keyStore;
-        }
-
-        public void setKeyStore(String keyStore) {
-            this.keyStore = keyStore;
-        }
-
-        public String getKeyStorePassword() {
-            return keyStorePassword;
-        }
-
-        public void setKeyStorePassword(String keyStorePassword) {
-            this.keyStorePassword = keyStorePassword;
-        }
-
-        public boolean isVerifyHostname() {
-            return verifyHostname;
-        }
-
-        public void setVerifyHostname(boolean verifyHostname) {
-            this.verifyHostname = verifyHostname;
+    public MqttOutputProperties {
+        enabled = enabled == null || enabled;
+        brokerUrl = brokerUrl == null ? "" : brokerUrl;
+        clientId = clientId == null ? "" : clientId;
+        topicRoot = topicRoot == null ? "visionhub" : topicRoot;
+        qos = qos == null ? 1 : qos;
+        username = username == null ? "" : username;
+        password = password == null ? "" : password;
+        connectTimeoutSeconds = connectTimeoutSeconds == null ? 10 : connectTimeoutSeconds;
+        maxReconnectDelaySeconds = maxReconnectDelaySeconds == null ? 5 : maxReconnectDelaySeconds;
+        tls = tls == null ? Tls.defaults() : tls;
+        buffer = buffer == null ? new Buffer(null, null) : buffer;
+        status = status == null ? new Status(null) : status;
+        sparkplug = sparkplug == null ? new Sparkplug(null, null, null) : sparkplug;
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("visionhub.mqtt.qos must be 0, 1 or 2, not " + qos);
         }
     }
 
-    /** Events kept on disk while the broker is unreachable, sent in order when it returns. */
-    public static class Buffer {
-        /** Folder of the buffer file. */
-        private String dir = "data/mqtt-buffer";
-        /** Most events kept; beyond it new events are dropped (and counted). */
-        private int maxEvents = 100_000;
+    /** Every setting at its default. */
+    public static MqttOutputProperties defaults() {
+        return new MqttOutputProperties(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
 
-        public String getDir() {
-            return dir;
+    public MqttOutputProperties withBrokerUrl(String newBrokerUrl) {
+        return new MqttOutputProperties(
+                enabled,
+                newBrokerUrl,
+                clientId,
+                topicRoot,
+                qos,
+                username,
+                password,
+                connectTimeoutSeconds,
+                maxReconnectDelaySeconds,
+                tls,
+                buffer,
+                status,
+                sparkplug);
+    }
+
+    public MqttOutputProperties withCredentials(String newUsername, String newPassword) {
+        return new MqttOutputProperties(
+                enabled,
+                brokerUrl,
+                clientId,
+                topicRoot,
+                qos,
+                newUsername,
+                newPassword,
+                connectTimeoutSeconds,
+                maxReconnectDelaySeconds,
+                tls,
+                buffer,
+                status,
+                sparkplug);
+    }
+
+    public MqttOutputProperties withTopicRoot(String newTopicRoot) {
+        return new MqttOutputProperties(
+                enabled,
+                brokerUrl,
+                clientId,
+                newTopicRoot,
+                qos,
+                username,
+                password,
+                connectTimeoutSeconds,
+                maxReconnectDelaySeconds,
+                tls,
+                buffer,
+                status,
+                sparkplug);
+    }
+
+    public MqttOutputProperties withConnectTimeoutSeconds(int seconds) {
+        return new MqttOutputProperties(
+                enabled,
+                brokerUrl,
+                clientId,
+                topicRoot,
+                qos,
+                username,
+                password,
+                seconds,
+                maxReconnectDelaySeconds,
+                tls,
+                buffer,
+                status,
+                sparkplug);
+    }
+
+    public MqttOutputProperties withTls(Tls newTls) {
+        return new MqttOutputProperties(
+                enabled,
+                brokerUrl,
+                clientId,
+                topicRoot,
+                qos,
+                username,
+                password,
+                connectTimeoutSeconds,
+                maxReconnectDelaySeconds,
+                newTls,
+                buffer,
+                status,
+                sparkplug);
+    }
+
+    public MqttOutputProperties withBuffer(Buffer newBuffer) {
+        return new MqttOutputProperties(
+                enabled,
+                brokerUrl,
+                clientId,
+                topicRoot,
+                qos,
+                username,
+                password,
+                connectTimeoutSeconds,
+                maxReconnectDelaySeconds,
+                tls,
+                newBuffer,
+                status,
+                sparkplug);
+    }
+
+    /**
+     * TLS to the broker (used with an ssl:// URL).
+     *
+     * @param trustStore trust store (PKCS12 or JKS) with the broker's CA; empty (the default): the JVM's default trust
+     * @param trustStorePassword its password
+     * @param keyStore key store with the hub's client certificate, for brokers that require one; empty: none
+     * @param keyStorePassword its password
+     * @param verifyHostname check the broker's host name against its certificate; default true
+     */
+    public record Tls(
+            String trustStore,
+            String trustStorePassword,
+            String keyStore,
+            String keyStorePassword,
+            Boolean verifyHostname) {
+
+        public Tls {
+            trustStore = trustStore == null ? "" : trustStore;
+            trustStorePassword = trustStorePassword == null ? "" : trustStorePassword;
+            keyStore = keyStore == null ? "" : keyStore;
+            keyStorePassword = keyStorePassword == null ? "" : keyStorePassword;
+            verifyHostname = verifyHostname == null || verifyHostname;
         }
 
-        public void setDir(String dir) {
-            this.dir = dir;
+        public static Tls defaults() {
+            return new Tls(null, null, null, null, null);
         }
 
-        public int getMaxEvents() {
-            return maxEvents;
-        }
-
-        public void setMaxEvents(int maxEvents) {
-            this.maxEvents = maxEvents;
+        public Tls withTrustStore(String newTrustStore, String newTrustStorePassword) {
+            return new Tls(newTrustStore, newTrustStorePassword, keyStore, keyStorePassword, verifyHostname);
         }
     }
 
-    /** Retained status messages (hub online/offline with a last will, per-station last result). */
-    public static class Status {
-        private boolean enabled = true;
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-    }
-
-    /** Sparkplug B (Eclipse Tahu payloads) beside the plain JSON topics. */
-    public static class Sparkplug {
-        private boolean enabled = false;
-        /** Sparkplug group id; empty: the site. */
-        private String groupId = "";
-        /** Edge node id; empty: the client id. */
-        private String edgeNodeId = "";
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public String getGroupId() {
-            return groupId;
-        }
-
-        public void setGroupId(String groupId) {
-            this.groupId = groupId;
-        }
-
-        public String getEdgeNodeId() {
-            return edgeNodeId;
-        }
-
-        public void setEdgeNodeId(String edgeNodeId) {
-            this.edgeNodeId = edgeNodeId;
+    /**
+     * Events kept on disk while the broker is unreachable, sent in order when it returns.
+     *
+     * @param dir folder of the buffer file; default data/mqtt-buffer
+     * @param maxEvents most events kept; beyond it new events are dropped (and counted); default 100,000
+     */
+    public record Buffer(String dir, Integer maxEvents) {
+        public Buffer {
+            dir = dir == null ? "data/mqtt-buffer" : dir;
+            maxEvents = maxEvents == null ? 100_000 : maxEvents;
+            if (maxEvents < 1) {
+                throw new IllegalArgumentException(
+                        "visionhub.mqtt.buffer.max-events must be at least 1, not " + maxEvents);
+            }
         }
     }
 
-    public boolean isEnabled() {
-        return enabled;
+    /** @param enabled retained status messages (hub online/offline with a last will, per-station last result); default true */
+    public record Status(Boolean enabled) {
+        public Status {
+            enabled = enabled == null || enabled;
+        }
     }
 
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public String getBrokerUrl() {
-        return brokerUrl;
-    }
-
-    public void setBrokerUrl(String brokerUrl) {
-        this.brokerUrl = brokerUrl;
-    }
-
-    public String getClientId() {
-        return clientId;
-    }
-
-    public void setClientId(String clientId) {
-        this.clientId = clientId;
-    }
-
-    public String getTopicRoot() {
-        return topicRoot;
-    }
-
-    public void setTopicRoot(String topicRoot) {
-        this.topicRoot = topicRoot;
-    }
-
-    public int getQos() {
-        return qos;
-    }
-
-    public void setQos(int qos) {
-        this.qos = qos;
-    }
-
-    public String getUsername() {
-        return username;
-    }
-
-    public void setUsername(String username) {
-        this.username = username;
-    }
-
-    public String getPassword() {
-        return password;
-    }
-
-    public void setPassword(String password) {
-        this.password = password;
-    }
-
-    public int getConnectTimeoutSeconds() {
-        return connectTimeoutSeconds;
-    }
-
-    public void setConnectTimeoutSeconds(int connectTimeoutSeconds) {
-        this.connectTimeoutSeconds = connectTimeoutSeconds;
-    }
-
-    public int getMaxReconnectDelaySeconds() {
-        return maxReconnectDelaySeconds;
-    }
-
-    public void setMaxReconnectDelaySeconds(int maxReconnectDelaySeconds) {
-        this.maxReconnectDelaySeconds = maxReconnectDelaySeconds;
-    }
-
-    public Tls getTls() {
-        return tls;
-    }
-
-    public Buffer getBuffer() {
-        return buffer;
-    }
-
-    public Status getStatus() {
-        return status;
-    }
-
-    public Sparkplug getSparkplug() {
-        return sparkplug;
+    /**
+     * Sparkplug B (Eclipse Tahu payloads) beside the plain JSON topics.
+     *
+     * @param enabled default false
+     * @param groupId Sparkplug group id; empty (the default): the site
+     * @param edgeNodeId edge node id; empty (the default): the client id
+     */
+    public record Sparkplug(Boolean enabled, String groupId, String edgeNodeId) {
+        public Sparkplug {
+            enabled = enabled != null && enabled;
+            groupId = groupId == null ? "" : groupId;
+            edgeNodeId = edgeNodeId == null ? "" : edgeNodeId;
+        }
     }
 }

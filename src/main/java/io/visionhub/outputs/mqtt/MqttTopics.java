@@ -31,12 +31,19 @@ public record MqttTopics(String root, String site) {
         return root + "/" + site + "/" + lineLevel(line) + "/" + level(station) + "/status";
     }
 
+    /** Retained OEE quality rate of a line ({@code station} null) or of one station. */
+    public String qualityRate(String line, String station) {
+        return root + "/" + site + "/" + lineLevel(line) + (station == null ? "" : "/" + level(station))
+                + "/quality-rate";
+    }
+
     public String hubStatus(String clientId) {
         return root + "/" + site + "/hub/" + level(clientId) + "/status";
     }
 
-    public String ledgerHeads() {
-        return root + "/" + site + "/ledger/heads";
+    /** A topic under {@code <root>/<site>/}, e.g. {@code ledger/heads} for the signed ledger tree heads. */
+    public String underSite(String path) {
+        return root + "/" + site + "/" + path;
     }
 
     private static String lineLevel(String line) {

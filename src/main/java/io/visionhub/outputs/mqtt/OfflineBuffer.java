@@ -1,8 +1,5 @@
 package io.visionhub.outputs.mqtt;
 
-import org.h2.mvstore.MVMap;
-import org.h2.mvstore.MVStore;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 
 /**
  * Messages waiting for the broker, on disk (an H2 MVStore file), ordered by the publisher's sequence number and
@@ -25,7 +24,8 @@ final class OfflineBuffer implements AutoCloseable {
 
     OfflineBuffer(Path dir, int maxMessages) {
         if (maxMessages < 1) {
-            throw new IllegalArgumentException("visionhub.mqtt.buffer.max-events must be at least 1, not " + maxMessages);
+            throw new IllegalArgumentException(
+                    "visionhub.mqtt.buffer.max-events must be at least 1, not " + maxMessages);
         }
         try {
             Files.createDirectories(dir);
@@ -33,7 +33,10 @@ final class OfflineBuffer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the MQTT offline buffer folder " + dir.toAbsolutePath(), e);
         }
         this.file = dir.resolve("mqtt-buffer.mv.db").toAbsolutePath();
-        this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        this.store = new MVStore.Builder()
+                .fileName(file.toString())
+                .autoCommitDisabled()
+                .open();
         this.messages = store.openMap("messages");
         this.maxMessages = maxMessages;
     }

@@ -11,8 +11,8 @@ import java.io.UncheckedIOException;
  * One message the hub publishes: topic, payload, QoS, retain flag, MQTT 5 content type and the schema version
  * user property (empty where the payload is not an inspection event). Encodes itself for the offline buffer.
  */
-public record OutboundMessage(String topic, byte[] payload, int qos, boolean retained, String contentType,
-                              String schemaVersion) {
+public record OutboundMessage(
+        String topic, byte[] payload, int qos, boolean retained, String contentType, String schemaVersion) {
 
     private static final int FORMAT = 1;
 

@@ -3,6 +3,14 @@ package io.visionhub.outputs.mqtt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -15,14 +23,6 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * An MQTT 5 publisher that loses nothing while its bound holds: messages go straight to the broker while it is
@@ -47,20 +47,29 @@ public class ReliableMqttClient implements AutoCloseable {
     private final Object lock = new Object();
     /** Sent directly, not yet acknowledged: sequence -> message. Guarded by lock. */
     private final TreeMap<Long, OutboundMessage> inFlight = new TreeMap<>();
+
     private final Counter published;
     private final Counter kept;
     private final Counter dropped;
     private final MqttAsyncClient client;
-    private volatile Consumer<ReliableMqttClient> onConnect = c -> { };
+    private volatile Consumer<ReliableMqttClient> onConnect = c -> {};
+    private volatile Supplier<OutboundMessage> will;
     private volatile boolean connected;
     /** The broker's receive maximum (CONNACK): QoS 1/2 messages it accepts unacknowledged. Guarded by lock. */
     private int window = 10;
+
     private volatile boolean running;
     private long nextSequence;
     private Thread keeper;
 
-    public ReliableMqttClient(String brokerUrl, String clientId, MqttConnectionOptions options, Path bufferDir,
-                              int maxBuffered, long maxReconnectDelayMs, MeterRegistry meters) {
+    public ReliableMqttClient(
+            String brokerUrl,
+            String clientId,
+            MqttConnectionOptions options,
+            Path bufferDir,
+            int maxBuffered,
+            long maxReconnectDelayMs,
+            MeterRegistry meters) {
         this.brokerUrl = brokerUrl;
         this.clientId = clientId;
         this.options = options;
@@ -73,20 +82,38 @@ public class ReliableMqttClient implements AutoCloseable {
         try {
             this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
         } catch (MqttException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad MQTT broker URL or client id '" + brokerUrl + "', '" + clientId + "': "
-                    + e.getMessage() + " (expected tcp://host:1883 or ssl://host:8883)", e);
+            throw new IllegalArgumentException(
+                    "bad MQTT broker URL or client id '" + brokerUrl + "', '" + clientId + "': " + e.getMessage()
+                            + " (expected tcp://host:1883 or ssl://host:8883)",
+                    e);
         }
         this.buffer = new OfflineBuffer(bufferDir, maxBuffered);
         this.nextSequence = buffer.lastSequence() + 1;
-        this.published = Counter.builder("visionhub.mqtt.published").description("MQTT messages acknowledged by the broker")
-                .tag("client", clientId).register(meters);
-        this.kept = Counter.builder("visionhub.mqtt.buffer.kept").description("messages kept on disk while the broker was unreachable")
-                .tag("client", clientId).register(meters);
-        this.dropped = Counter.builder("visionhub.mqtt.buffer.dropped").description("messages dropped because the offline buffer was full")
-                .tag("client", clientId).register(meters);
+        this.published = Counter.builder("visionhub.mqtt.published")
+                .description("MQTT messages acknowledged by the broker")
+                .tag("client", clientId)
+                .register(meters);
+        this.kept = Counter.builder("visionhub.mqtt.buffer.kept")
+                .description("messages kept on disk while the broker was unreachable")
+                .tag("client", clientId)
+                .register(meters);
+        this.dropped = Counter.builder("visionhub.mqtt.buffer.dropped")
+                .description("messages dropped because the offline buffer was full")
+                .tag("client", clientId)
+                .register(meters);
         Gauge.builder("visionhub.mqtt.buffer.size", this, ReliableMqttClient::buffered)
-                .description("messages waiting in the offline buffer").tag("client", clientId).register(meters);
+                .description("messages waiting in the offline buffer")
+                .tag("client", clientId)
+                .register(meters);
         client.setCallback(new Callback());
+    }
+
+    /**
+     * The last will, made afresh before every (re)connect: the broker keeps the will of the connection it was
+     * given with, so a will set once would carry the first connect's data for ever.
+     */
+    public void will(Supplier<OutboundMessage> will) {
+        this.will = will;
     }
 
     /** Runs after every successful (re)connect, before the buffer is sent; e.g. to publish a retained status. */
@@ -112,8 +139,12 @@ public class ReliableMqttClient implements AutoCloseable {
             }
         }
         if (!connected) {
-            LOG.warn("MQTT broker {} not reachable within {} ms: events are kept in {} (up to its bound) and sent "
-                    + "when it answers", brokerUrl, firstConnectTimeoutMs, buffer.file());
+            LOG.warn(
+                    "MQTT broker {} not reachable within {} ms: events are kept in {} (up to its bound) and sent "
+                            + "when it answers",
+                    brokerUrl,
+                    firstConnectTimeoutMs,
+                    buffer.file());
         }
     }
 
@@ -259,9 +290,14 @@ public class ReliableMqttClient implements AutoCloseable {
         }
         dropped.increment();
         if (dropped.count() == 1 || ((long) dropped.count()) % 1000 == 0) {
-            LOG.error("MQTT offline buffer {} is full ({} messages): dropped {} so far, latest to {}. The broker {} "
-                    + "has been unreachable too long; raise visionhub.mqtt.buffer.max-events or fix the broker",
-                    buffer.file(), buffer.size(), (long) dropped.count(), message.topic(), brokerUrl);
+            LOG.error(
+                    "MQTT offline buffer {} is full ({} messages): dropped {} so far, latest to {}. The broker {} "
+                            + "has been unreachable too long; raise visionhub.mqtt.buffer.max-events or fix the broker",
+                    buffer.file(),
+                    buffer.size(),
+                    (long) dropped.count(),
+                    message.topic(),
+                    brokerUrl);
         }
         return false;
     }
@@ -273,7 +309,8 @@ public class ReliableMqttClient implements AutoCloseable {
         MqttProperties props = new MqttProperties();
         if (m.contentType() != null && !m.contentType().isEmpty()) {
             props.setContentType(m.contentType());
-            props.setPayloadFormat(m.contentType().startsWith("application/json") || m.contentType().startsWith("text/"));
+            props.setPayloadFormat(m.contentType().startsWith("application/json")
+                    || m.contentType().startsWith("text/"));
             List<UserProperty> user = new ArrayList<>(2);
             user.add(new UserProperty("content-type", m.contentType()));
             if (m.schemaVersion() != null && !m.schemaVersion().isEmpty()) {
@@ -290,7 +327,13 @@ public class ReliableMqttClient implements AutoCloseable {
         long backoff = 100;
         while (running) {
             try {
-                if (!client.isConnected()) {
+                if (!connected || !client.isConnected()) {
+                    if (client.isConnected()) {
+                        // Paho holds a connection the hub does not count as up: a connect interrupted by the loss
+                        // callback can complete after it was given up. Drop it and connect cleanly (without this the
+                        // keeper spun on "Paho connected, hub not" and only recovered when Paho lost it again).
+                        dropHalfOpenConnection();
+                    }
                     if (tryConnect()) {
                         backoff = 100;
                     } else {
@@ -317,22 +360,36 @@ public class ReliableMqttClient implements AutoCloseable {
                     return;
                 }
             } catch (RuntimeException e) {
-                LOG.error("MQTT keeper for {} hit an unexpected error (it keeps going): {}", brokerUrl, e.toString(), e);
+                LOG.error(
+                        "MQTT keeper for {} hit an unexpected error (it keeps going): {}", brokerUrl, e.toString(), e);
             }
         }
     }
 
     private boolean tryConnect() throws InterruptedException {
+        Supplier<OutboundMessage> willMaker = will;
+        if (willMaker != null) {
+            OutboundMessage w = willMaker.get();
+            MqttMessage m = toPaho(w);
+            options.setWillMessageProperties(m.getProperties());
+            m.setProperties(new MqttProperties());
+            options.setWill(w.topic(), m);
+        }
         try {
             IMqttToken token = client.connect(options);
             token.waitForCompletion(options.getConnectionTimeout() * 1000L + 1000);
-            Integer receiveMaximum = token.getResponseProperties() == null ? null
+            Integer receiveMaximum = token.getResponseProperties() == null
+                    ? null
                     : token.getResponseProperties().getReceiveMaximum();
             synchronized (lock) {
                 window = receiveMaximum == null || receiveMaximum <= 0 ? 65_535 : receiveMaximum;
             }
         } catch (MqttException e) {
             LOG.debug("MQTT connect to {} failed: {}", brokerUrl, e.getMessage());
+            // A connect that failed or timed out can leave Paho's client "connecting" for good (every later
+            // attempt answers "Connect already in progress", seen when the network came back at once after a
+            // cut): drop that half-open state so the next attempt starts clean.
+            dropHalfOpenConnection();
             return false;
         }
         try {
@@ -345,9 +402,20 @@ public class ReliableMqttClient implements AutoCloseable {
             lock.notifyAll();
         }
         int waiting = buffered();
-        LOG.info("MQTT connected to {} as {}{}", brokerUrl, clientId,
+        LOG.info(
+                "MQTT connected to {} as {}{}",
+                brokerUrl,
+                clientId,
                 waiting > 0 ? ", sending " + waiting + " kept messages in order" : "");
         return true;
+    }
+
+    private void dropHalfOpenConnection() {
+        try {
+            client.disconnectForcibly(0, 1000, false);
+        } catch (MqttException ignored) {
+            // nothing was open
+        }
     }
 
     /** Sends one batch from the buffer head; removes what the broker acknowledged, in order. */
@@ -426,22 +494,21 @@ public class ReliableMqttClient implements AutoCloseable {
                 inFlight.clear();
                 lock.notifyAll();
             }
-            LOG.warn("MQTT connection to {} lost ({}): keeping events in {} until it returns", brokerUrl,
-                    response.getException() == null ? response.getReasonString() : response.getException().getMessage(),
+            LOG.warn(
+                    "MQTT connection to {} lost ({}): keeping events in {} until it returns",
+                    brokerUrl,
+                    response.getException() == null
+                            ? response.getReasonString()
+                            : response.getException().getMessage(),
                     buffer.file());
-            if (keeper != null) {
-                keeper.interrupt();
-            }
+            // no interrupt of the keeper: notifyAll above wakes it, and an interrupt could land in the reconnect it
+            // had already begun, leaving that connect half-open until the broker dropped it 10 s later
         }
 
         @Override
         public void mqttErrorOccurred(MqttException exception) {
             LOG.warn("MQTT error from {}: {}", brokerUrl, exception.getMessage());
         }
-
-
-
-
     }
 
     static long secondsToMs(int seconds) {

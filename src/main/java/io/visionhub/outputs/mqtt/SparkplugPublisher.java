@@ -1,6 +1,11 @@
 package io.visionhub.outputs.mqtt;
 
 import io.visionhub.event.InspectionEvent;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
@@ -15,12 +20,6 @@ import org.eclipse.tahu.message.model.MetricDataType;
 import org.eclipse.tahu.message.model.SparkplugBPayload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Sparkplug B edge node (payloads with Eclipse Tahu): the hub is edge node {@code <edgeNodeId>} in group
@@ -62,7 +61,8 @@ public class SparkplugPublisher implements AutoCloseable {
     }
 
     public String topic(String type, String device) {
-        return NAMESPACE + "/" + groupId + "/" + type + "/" + edgeNodeId + (device == null ? "" : "/" + MqttTopics.level(device));
+        return NAMESPACE + "/" + groupId + "/" + type + "/" + edgeNodeId
+                + (device == null ? "" : "/" + MqttTopics.level(device));
     }
 
     public synchronized void start(long firstConnectTimeoutMs) {
@@ -115,8 +115,12 @@ public class SparkplugPublisher implements AutoCloseable {
         }
         try {
             if (client.isConnected()) {
-                byte[] death = encoder.getBytes(new SparkplugBPayload.SparkplugBPayloadBuilder()
-                        .setTimestamp(new Date()).addMetric(bdSeqMetric()).createPayload(), false);
+                byte[] death = encoder.getBytes(
+                        new SparkplugBPayload.SparkplugBPayloadBuilder()
+                                .setTimestamp(new Date())
+                                .addMetric(bdSeqMetric())
+                                .createPayload(),
+                        false);
                 client.publish(topic("NDEATH", null), message(death, 1)).waitForCompletion(2000);
                 client.disconnect(2000).waitForCompletion(3000);
             }
@@ -151,14 +155,22 @@ public class SparkplugPublisher implements AutoCloseable {
     private synchronized boolean connectAndBirth() {
         try {
             bdSeq = (bdSeq + 1) % 256;
-            byte[] death = encoder.getBytes(new SparkplugBPayload.SparkplugBPayloadBuilder()
-                    .setTimestamp(new Date()).addMetric(bdSeqMetric()).createPayload(), false);
+            byte[] death = encoder.getBytes(
+                    new SparkplugBPayload.SparkplugBPayloadBuilder()
+                            .setTimestamp(new Date())
+                            .addMetric(bdSeqMetric())
+                            .createPayload(),
+                    false);
             options.setWill(topic("NDEATH", null), message(death, 1));
             client.connect(options).waitForCompletion(options.getConnectionTimeout() * 1000L + 1000);
             client.subscribe(topic("NCMD", null), 1).waitForCompletion(5000);
             birth();
             notifyAll();
-            LOG.info("Sparkplug B: edge node {}/{} born (bdSeq {}) with {} station devices", groupId, edgeNodeId, bdSeq,
+            LOG.info(
+                    "Sparkplug B: edge node {}/{} born (bdSeq {}) with {} station devices",
+                    groupId,
+                    edgeNodeId,
+                    bdSeq,
                     devices.size());
             return true;
         } catch (Exception e) {
@@ -170,10 +182,13 @@ public class SparkplugPublisher implements AutoCloseable {
     private void birth() throws Exception {
         seq = 0;
         SparkplugBPayload nbirth = new SparkplugBPayload.SparkplugBPayloadBuilder()
-                .setTimestamp(new Date()).setSeq(seq)
+                .setTimestamp(new Date())
+                .setSeq(seq)
                 .addMetric(bdSeqMetric())
-                .addMetric(new Metric.MetricBuilder("Node Control/Rebirth", MetricDataType.Boolean, false).createMetric())
-                .addMetric(new Metric.MetricBuilder("Properties/Product", MetricDataType.String, "Vision Hub").createMetric())
+                .addMetric(
+                        new Metric.MetricBuilder("Node Control/Rebirth", MetricDataType.Boolean, false).createMetric())
+                .addMetric(new Metric.MetricBuilder("Properties/Product", MetricDataType.String, "Vision Hub")
+                        .createMetric())
                 .createPayload();
         client.publish(topic("NBIRTH", null), message(encoder.getBytes(nbirth, false), 0));
         for (Map.Entry<String, DeviceState> e : devices.entrySet()) {
@@ -188,7 +203,10 @@ public class SparkplugPublisher implements AutoCloseable {
     private void send(String topic, List<Metric> metrics) throws Exception {
         seq = (seq + 1) % 256;
         SparkplugBPayload payload = new SparkplugBPayload.SparkplugBPayloadBuilder()
-                .setTimestamp(new Date()).setSeq(seq).addMetrics(metrics).createPayload();
+                .setTimestamp(new Date())
+                .setSeq(seq)
+                .addMetrics(metrics)
+                .createPayload();
         client.publish(topic, message(encoder.getBytes(payload, false), 0));
     }
 
@@ -199,11 +217,17 @@ public class SparkplugPublisher implements AutoCloseable {
     private static List<Metric> deviceMetrics(InspectionEvent e, DeviceState d, boolean birth) throws Exception {
         List<Metric> m = new ArrayList<>();
         m.add(metric("Inspection/Id", MetricDataType.String, e.id()));
-        m.add(metric("Inspection/Result", MetricDataType.String, e.result() == null ? "" : e.result().name()));
+        m.add(metric(
+                "Inspection/Result",
+                MetricDataType.String,
+                e.result() == null ? "" : e.result().name()));
         m.add(metric("Inspection/PartId", MetricDataType.String, e.partId() == null ? "" : e.partId()));
         m.add(metric("Inspection/DefectCount", MetricDataType.Int32, e.defects().size()));
-        m.add(metric("Inspection/AnomalyScore", MetricDataType.Double, e.anomalyScore() == null ? 0.0 : e.anomalyScore()));
-        m.add(metric("Inspection/CaptureTime", MetricDataType.DateTime,
+        m.add(metric(
+                "Inspection/AnomalyScore", MetricDataType.Double, e.anomalyScore() == null ? 0.0 : e.anomalyScore()));
+        m.add(metric(
+                "Inspection/CaptureTime",
+                MetricDataType.DateTime,
                 e.captureTime() == null ? new Date() : Date.from(e.captureTime())));
         m.add(metric("Counters/Inspected", MetricDataType.Int64, d.inspected));
         m.add(metric("Counters/OK", MetricDataType.Int64, d.ok));
@@ -251,19 +275,20 @@ public class SparkplugPublisher implements AutoCloseable {
     private final class Callback extends MqttCallbackAdapter {
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            LOG.warn("Sparkplug B edge node {} lost its broker connection; it will reconnect with a new bdSeq", edgeNodeId);
+            LOG.warn(
+                    "Sparkplug B edge node {} lost its broker connection; it will reconnect with a new bdSeq",
+                    edgeNodeId);
             if (keeper != null) {
                 keeper.interrupt();
             }
         }
 
-
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             try {
                 SparkplugBPayload cmd = decode(message.getPayload());
-                boolean rebirth = cmd.getMetrics().stream().anyMatch(m -> "Node Control/Rebirth".equals(m.getName())
-                        && Boolean.TRUE.equals(m.getValue()));
+                boolean rebirth = cmd.getMetrics().stream()
+                        .anyMatch(m -> "Node Control/Rebirth".equals(m.getName()) && Boolean.TRUE.equals(m.getValue()));
                 if (rebirth) {
                     synchronized (SparkplugPublisher.this) {
                         LOG.info("Sparkplug B: rebirth requested for {}", edgeNodeId);
@@ -274,8 +299,5 @@ public class SparkplugPublisher implements AutoCloseable {
                 LOG.warn("Sparkplug B: unreadable NCMD on {} ignored: {}", topic, e.getMessage());
             }
         }
-
-
-
     }
 }

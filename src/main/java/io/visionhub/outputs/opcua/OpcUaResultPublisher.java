@@ -5,7 +5,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Handler;
 
 /**
- * Route step {@code bean:opcUaResultPublisher}: writes each result into its station's nodes on the hub's OPC UA
+ * Writes each result (for Java callers such as the shop-floor bench; routes use {@code opcua-station:<station>}) into its station's nodes on the hub's OPC UA
  * server and fires a result event. Takes and returns the event.
  */
 public class OpcUaResultPublisher {
@@ -25,7 +25,8 @@ public class OpcUaResultPublisher {
             throw new IllegalArgumentException("opcUaResultPublisher needs an InspectionEvent body, got none");
         }
         if (event.station() == null || event.station().isBlank()) {
-            throw new IllegalArgumentException("inspection event " + event.id() + " has no station: no OPC UA node to update");
+            throw new IllegalArgumentException(
+                    "inspection event " + event.id() + " has no station: no OPC UA node to update");
         }
         StationNamespace ns = server.namespace();
         if (ns != null) {

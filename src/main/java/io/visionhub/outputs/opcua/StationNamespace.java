@@ -1,37 +1,47 @@
 package io.visionhub.outputs.opcua;
 
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ulong;
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
+
 import io.visionhub.event.Defect;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.ProductionContext;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.eclipse.milo.opcua.sdk.core.AccessLevel;
 import org.eclipse.milo.opcua.sdk.core.Reference;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.methods.MethodInvocationHandler;
 import org.eclipse.milo.opcua.sdk.server.model.objects.BaseEventTypeNode;
 import org.eclipse.milo.opcua.sdk.server.model.variables.PropertyTypeNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaNodeContext;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
+import org.eclipse.milo.opcua.stack.core.types.structured.Argument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.ByteBuffer;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ubyte;
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ulong;
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
 
 /**
  * The hub's address space: Objects/VisionHub/Stations/&lt;station&gt; with the station's state, production context,
@@ -45,19 +55,51 @@ public class StationNamespace extends SubscribedNamespace {
     private final MachineVisionTypes types;
     private final Map<String, StationNodes> stations = new ConcurrentHashMap<>();
     private volatile UaFolderNode stationsFolder;
+    private volatile UaFolderNode hubFolder;
+    private final Supplier<LedgerResultSource> ledger;
+    private final Supplier<RecipeBook> recipeBook;
+    private final Map<String, List<String>> userRoles;
 
     public StationNamespace(OpcUaServer server, MachineVisionTypes types) {
+        this(server, types, () -> null);
+    }
+
+    /** With ResultManagement answering from the ledger ({@code ledger} gives null when there is none). */
+    public StationNamespace(OpcUaServer server, MachineVisionTypes types, Supplier<LedgerResultSource> ledger) {
+        this(server, types, ledger, () -> null, Map.of());
+    }
+
+    /**
+     * @param recipeBook the recipes and their product links (null: RecipeManagement lists the models in use only)
+     * @param userRoles  roles of the user-name logins, for the recipe methods
+     */
+    public StationNamespace(
+            OpcUaServer server,
+            MachineVisionTypes types,
+            Supplier<LedgerResultSource> ledger,
+            Supplier<RecipeBook> recipeBook,
+            Map<String, List<String>> userRoles) {
         super(server, NAMESPACE_URI);
         this.types = types;
+        this.ledger = ledger;
+        this.recipeBook = recipeBook;
+        this.userRoles = Map.copyOf(userRoles);
         getLifecycleManager().addStartupTask(this::createRoot);
     }
 
     private void createRoot() {
-        UaFolderNode hub = new UaFolderNode(getNodeContext(), newNodeId("VisionHub"), newQualifiedName("VisionHub"),
+        UaFolderNode hub = new UaFolderNode(
+                getNodeContext(),
+                newNodeId("VisionHub"),
+                newQualifiedName("VisionHub"),
                 LocalizedText.english("VisionHub"));
         getNodeManager().addNode(hub);
         hub.addReference(new Reference(hub.getNodeId(), NodeIds.Organizes, NodeIds.ObjectsFolder.expanded(), false));
-        UaFolderNode folder = new UaFolderNode(getNodeContext(), newNodeId("Stations"), newQualifiedName("Stations"),
+        hubFolder = hub;
+        UaFolderNode folder = new UaFolderNode(
+                getNodeContext(),
+                newNodeId("Stations"),
+                newQualifiedName("Stations"),
                 LocalizedText.english("Stations"));
         getNodeManager().addNode(folder);
         hub.addOrganizes(folder);
@@ -76,6 +118,37 @@ public class StationNamespace extends SubscribedNamespace {
         return stations.containsKey(station);
     }
 
+    UaNodeContext context() {
+        return getNodeContext();
+    }
+
+    NodeId id(String path) {
+        return newNodeId(path);
+    }
+
+    /** The VisionHub folder under Objects (set once the namespace has started). */
+    UaFolderNode hubFolder() {
+        return hubFolder;
+    }
+
+    void addNode(UaNode node) {
+        getNodeManager().addNode(node);
+    }
+
+    /** The object node of a station (created on first use). */
+    UaObjectNode stationObject(String station) {
+        return station(station).object;
+    }
+
+    QualifiedName qualified(String name) {
+        return newQualifiedName(name);
+    }
+
+    /** Shows the models (recipes) the station's camera routes run under its RecipeManagement/Recipes. */
+    void setRecipes(String station, Collection<RecipeNodes.Recipe> recipes) {
+        station(station).recipes.show(recipes);
+    }
+
     /** Node id of a station variable, e.g. nodeId("station-1", "LastResult/PartId"). */
     public NodeId nodeId(String station, String path) {
         return newNodeId("Stations/" + station + "/" + path);
@@ -85,7 +158,21 @@ public class StationNamespace extends SubscribedNamespace {
     public void publish(InspectionEvent event) {
         StationNodes nodes = station(event.station());
         nodes.update(event);
+        nodes.stateMachine.resultArrived();
+        nodes.showSystemState();
         fireResultEvent(nodes, event);
+    }
+
+    /** Moves the station's VisionStateMachine to the state derived from its camera (see {@link VisionState#of}). */
+    public void setState(String station, VisionState state) {
+        StationNodes nodes = station(station);
+        nodes.stateMachine.moveTo(state);
+        nodes.showSystemState();
+    }
+
+    /** The station's current VisionStateMachine state. */
+    public VisionState state(String station) {
+        return station(station).stateMachine.current();
     }
 
     private StationNodes createStation(String station) {
@@ -99,21 +186,51 @@ public class StationNamespace extends SubscribedNamespace {
                 .build();
         getNodeManager().addNode(object);
         stationsFolder.addOrganizes(object);
-        object.addReference(new Reference(object.getNodeId(), NodeIds.HasNotifier,
-                stationsFolder.getNodeId().expanded(), false));
+        object.addReference(new Reference(
+                object.getNodeId(),
+                NodeIds.HasNotifier,
+                stationsFolder.getNodeId().expanded(),
+                false));
         StationNodes nodes = new StationNodes(station, object);
         nodes.systemState = variable(object, base, "SystemState", NodeIds.String, new Variant("SBY"));
-        UaFolderNode stateMachine = folder(object, base, "VisionStateMachine");
-        nodes.currentState = variable(stateMachine, base, "VisionStateMachine/CurrentState", NodeIds.LocalizedText,
-                new Variant(LocalizedText.english("Operational")));
+        nodes.types = types;
+        nodes.systemStateDescription = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+                .setNodeId(newNodeId(base + "/SystemStateDescription"))
+                .setAccessLevel(AccessLevel.READ_ONLY)
+                .setUserAccessLevel(AccessLevel.READ_ONLY)
+                .setBrowseName(types.name("SystemState"))
+                .setDisplayName(LocalizedText.english("SystemState"))
+                .setDataType(types.id(MachineVisionTypes.SYSTEM_STATE_DESCRIPTION_DATA_TYPE))
+                .setTypeDefinition(NodeIds.BaseDataVariableType)
+                .build();
+        getNodeManager().addNode(nodes.systemStateDescription);
+        object.addReference(new Reference(
+                object.getNodeId(),
+                NodeIds.HasComponent,
+                nodes.systemStateDescription.getNodeId().expanded(),
+                true));
+        nodes.stateMachine = new VisionStateMachineNodes(this, types, object, base);
+        nodes.showSystemState();
+        nodes.currentState = nodes.stateMachine.currentState();
+        createResultManagement(object, base, nodes);
+        nodes.recipes = new RecipeNodes(
+                this,
+                types,
+                object,
+                base,
+                station,
+                recipeBook,
+                new RecipeMethods(station, types, recipeBook, userRoles));
         nodes.stationId = variable(object, base, "StationId", NodeIds.String, new Variant(station));
         UaFolderNode context = folder(object, base, "ProductionContext");
         nodes.line = variable(context, base, "ProductionContext/Line", NodeIds.String, Variant.NULL_VALUE);
-        nodes.productionOrder = variable(context, base, "ProductionContext/ProductionOrder", NodeIds.String, Variant.NULL_VALUE);
+        nodes.productionOrder =
+                variable(context, base, "ProductionContext/ProductionOrder", NodeIds.String, Variant.NULL_VALUE);
         nodes.product = variable(context, base, "ProductionContext/ProductId", NodeIds.String, Variant.NULL_VALUE);
         nodes.batch = variable(context, base, "ProductionContext/Batch", NodeIds.String, Variant.NULL_VALUE);
         nodes.shift = variable(context, base, "ProductionContext/Shift", NodeIds.String, Variant.NULL_VALUE);
-        nodes.contextStatus = variable(context, base, "ProductionContext/ContextStatus", NodeIds.String, Variant.NULL_VALUE);
+        nodes.contextStatus =
+                variable(context, base, "ProductionContext/ContextStatus", NodeIds.String, Variant.NULL_VALUE);
         UaFolderNode counters = folder(object, base, "Counters");
         nodes.inspected = variable(counters, base, "Counters/Inspected", NodeIds.UInt64, new Variant(ulong(0)));
         nodes.ok = variable(counters, base, "Counters/OK", NodeIds.UInt64, new Variant(ulong(0)));
@@ -134,15 +251,98 @@ public class StationNamespace extends SubscribedNamespace {
         return nodes;
     }
 
-    private UaFolderNode folder(UaNode parent, String base, String name) {
-        UaFolderNode folder = new UaFolderNode(getNodeContext(), newNodeId(base + "/" + name), newQualifiedName(name),
-                LocalizedText.english(name));
+    /** OPC 40100-1 ResultManagement: GetResultById, GetResultListFiltered, ReleaseResultHandle and Results. */
+    private void createResultManagement(UaObjectNode station, String base, StationNodes nodes) {
+        String rm = base + "/ResultManagement";
+        UaObjectNode management = UaObjectNode.builder(getNodeContext())
+                .setNodeId(newNodeId(rm))
+                .setBrowseName(types.name("ResultManagement"))
+                .setDisplayName(LocalizedText.english("ResultManagement"))
+                .setTypeDefinition(types.id(MachineVisionTypes.RESULT_MANAGEMENT_TYPE))
+                .build();
+        getNodeManager().addNode(management);
+        station.addReference(new Reference(
+                station.getNodeId(),
+                NodeIds.HasComponent,
+                management.getNodeId().expanded(),
+                true));
+        ResultManagementMethods methods = new ResultManagementMethods(nodes.station, types, ledger);
+        method(
+                management,
+                rm + "/GetResultById",
+                "GetResultById",
+                ResultManagementMethods.getResultByIdInputs(types),
+                ResultManagementMethods.getResultByIdOutputs(types),
+                methods.getResultById());
+        method(
+                management,
+                rm + "/GetResultListFiltered",
+                "GetResultListFiltered",
+                ResultManagementMethods.getResultListFilteredInputs(types),
+                ResultManagementMethods.getResultListFilteredOutputs(types),
+                methods.getResultListFiltered());
+        method(
+                management,
+                rm + "/ReleaseResultHandle",
+                "ReleaseResultHandle",
+                ResultManagementMethods.releaseResultHandleInputs(types),
+                ResultManagementMethods.releaseResultHandleOutputs(types),
+                methods.releaseResultHandle());
+        UaFolderNode results = new UaFolderNode(
+                getNodeContext(), newNodeId(rm + "/Results"), types.name("Results"), LocalizedText.english("Results"));
+        getNodeManager().addNode(results);
+        management.addReference(new Reference(
+                management.getNodeId(),
+                NodeIds.HasComponent,
+                results.getNodeId().expanded(),
+                true));
+        UaVariableNode last = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+                .setNodeId(newNodeId(rm + "/Results/LastResult"))
+                .setAccessLevel(AccessLevel.READ_ONLY)
+                .setUserAccessLevel(AccessLevel.READ_ONLY)
+                .setBrowseName(newQualifiedName("LastResult"))
+                .setDisplayName(LocalizedText.english("LastResult"))
+                .setDataType(types.id(MachineVisionTypes.RESULT_DATA_TYPE))
+                .setTypeDefinition(types.id(MachineVisionTypes.RESULT_TYPE))
+                .build();
+        last.setValue(new DataValue(Variant.NULL_VALUE));
+        getNodeManager().addNode(last);
+        results.addReference(new Reference(
+                results.getNodeId(), NodeIds.HasComponent, last.getNodeId().expanded(), true));
+        nodes.resultData = last;
+        nodes.types = types;
+    }
+
+    private void method(
+            UaObjectNode parent,
+            String id,
+            String name,
+            Argument[] in,
+            Argument[] out,
+            MethodInvocationHandler handler) {
+        UaMethodNode node = UaMethodNode.builder(getNodeContext())
+                .setNodeId(newNodeId(id))
+                .setBrowseName(types.name(name))
+                .setDisplayName(LocalizedText.english(name))
+                .build();
+        node.setInputArguments(in);
+        node.setOutputArguments(out);
+        node.setInvocationHandler(handler);
+        getNodeManager().addNode(node);
+        parent.addReference(new Reference(
+                parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
+    }
+
+    UaFolderNode folder(UaNode parent, String base, String name) {
+        UaFolderNode folder = new UaFolderNode(
+                getNodeContext(), newNodeId(base + "/" + name), newQualifiedName(name), LocalizedText.english(name));
         getNodeManager().addNode(folder);
-        parent.addReference(new Reference(parent.getNodeId(), NodeIds.Organizes, folder.getNodeId().expanded(), true));
+        parent.addReference(new Reference(
+                parent.getNodeId(), NodeIds.Organizes, folder.getNodeId().expanded(), true));
         return folder;
     }
 
-    private UaVariableNode variable(UaNode parent, String base, String path, NodeId type, Variant initial) {
+    UaVariableNode variable(UaNode parent, String base, String path, NodeId type, Variant initial) {
         String name = path.substring(path.lastIndexOf('/') + 1);
         UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
                 .setNodeId(newNodeId(base + "/" + path))
@@ -155,14 +355,15 @@ public class StationNamespace extends SubscribedNamespace {
                 .build();
         node.setValue(new DataValue(initial));
         getNodeManager().addNode(node);
-        parent.addReference(new Reference(parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
+        parent.addReference(new Reference(
+                parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
         return node;
     }
 
     private UaVariableNode variableArray(UaNode parent, String base, String path, NodeId type) {
         UaVariableNode node = variable(parent, base, path, type, new Variant(new String[0]));
         node.setValueRank(1);
-        node.setArrayDimensions(new UInteger[]{UInteger.valueOf(0)});
+        node.setArrayDimensions(new UInteger[] {UInteger.valueOf(0)});
         return node;
     }
 
@@ -176,8 +377,11 @@ public class StationNamespace extends SubscribedNamespace {
         try {
             synchronized (nodes) {
                 if (nodes.resultEvent == null) {
-                    nodes.resultEvent = new ResultEvent(getServer().getEventFactory().createEvent(
-                            newNodeId("Stations/" + nodes.station + "/ResultReadyEvent"), NodeIds.BaseEventType));
+                    nodes.resultEvent = new ResultEvent(getServer()
+                            .getEventFactory()
+                            .createEvent(
+                                    newNodeId("Stations/" + nodes.station + "/ResultReadyEvent"),
+                                    NodeIds.BaseEventType));
                     BaseEventTypeNode e = nodes.resultEvent.node;
                     e.setBrowseName(newQualifiedName("ResultReady"));
                     e.setDisplayName(LocalizedText.english("ResultReady"));
@@ -188,17 +392,75 @@ public class StationNamespace extends SubscribedNamespace {
                 }
                 ResultEvent e = nodes.resultEvent;
                 UUID id = uuidOrRandom(event.id());
-                set(e.eventId, ByteString.of(ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-                        .putLong(id.getLeastSignificantBits()).array()));
+                set(
+                        e.eventId,
+                        ByteString.of(ByteBuffer.allocate(16)
+                                .putLong(id.getMostSignificantBits())
+                                .putLong(id.getLeastSignificantBits())
+                                .array()));
                 set(e.time, DateTime.now());
                 set(e.message, LocalizedText.english(resultMessage(event)));
                 set(e.severity, ushort(event.result() == InspectionEvent.Verdict.OK ? 100 : 500));
                 getServer().getEventNotifier().fire(e.node);
             }
         } catch (Exception ex) {
-            LOG.warn("OPC UA result event for inspection {} at station {} not fired: {}", event.id(), event.station(),
+            LOG.warn(
+                    "OPC UA result event for inspection {} at station {} not fired: {}",
+                    event.id(),
+                    event.station(),
                     ex.getMessage());
         }
+    }
+
+    /**
+     * Fires a quality alarm event (BaseEventType) from the station's object: SourceNode the station, SourceName the
+     * station id, Severity 800/500/300 for HIGH/MEDIUM/LOW (100 for a clear), Message as
+     * {@link #alarmMessage}. Alarms are rare: one event node per station, filled anew under the station's lock.
+     */
+    public void fireAlarmEvent(
+            String station, String alarmId, boolean raised, String severity, String rule, String message)
+            throws UaException {
+        StationNodes nodes = station(station);
+        synchronized (nodes) {
+            if (nodes.alarmEvent == null) {
+                BaseEventTypeNode node = getServer()
+                        .getEventFactory()
+                        .createEvent(newNodeId("Stations/" + station + "/QualityAlarmEvent"), NodeIds.BaseEventType);
+                node.setBrowseName(newQualifiedName("QualityAlarm"));
+                node.setDisplayName(LocalizedText.english("QualityAlarm"));
+                node.setEventType(NodeIds.BaseEventType);
+                node.setSourceNode(nodes.object.getNodeId());
+                node.setSourceName(station);
+                node.setReceiveTime(DateTime.NULL_VALUE);
+                nodes.alarmEvent = new ResultEvent(node);
+            }
+            ResultEvent e = nodes.alarmEvent;
+            UUID id = uuidOrRandom(alarmId);
+            // a raise and the clear of one alarm are two events: the clear's id differs in its last bit
+            set(
+                    e.eventId,
+                    ByteString.of(ByteBuffer.allocate(16)
+                            .putLong(id.getMostSignificantBits())
+                            .putLong(id.getLeastSignificantBits() ^ (raised ? 0 : 1))
+                            .array()));
+            set(e.time, DateTime.now());
+            set(e.message, LocalizedText.english(alarmMessage(raised, rule, alarmId, message)));
+            set(e.severity, ushort(raised ? alarmSeverity(severity) : 100));
+            getServer().getEventNotifier().fire(e.node);
+        }
+    }
+
+    /** "QualityAlarm RAISED rule=NELSON_1 id=...: <text>" (or CLEARED). */
+    static String alarmMessage(boolean raised, String rule, String alarmId, String text) {
+        return "QualityAlarm " + (raised ? "RAISED" : "CLEARED") + " rule=" + rule + " id=" + alarmId + ": " + text;
+    }
+
+    private static int alarmSeverity(String severity) {
+        return switch (severity == null ? "" : severity) {
+            case "HIGH" -> 800;
+            case "MEDIUM" -> 500;
+            default -> 300;
+        };
     }
 
     private static void set(PropertyTypeNode property, Object value) {
@@ -253,6 +515,17 @@ public class StationNamespace extends SubscribedNamespace {
         final UaObjectNode object;
         /** the station's ResultReady event node, filled anew for each result (guarded by this) */
         ResultEvent resultEvent;
+        /** the station's quality alarm event node, filled anew for each raise and clear (guarded by this) */
+        ResultEvent alarmEvent;
+
+        VisionStateMachineNodes stateMachine;
+        RecipeNodes recipes;
+        /** 1:SystemState, a SystemStateDescriptionDataType (the String SystemState stays for existing clients) */
+        UaVariableNode systemStateDescription;
+        /** ResultManagement/Results/LastResult: the last result as a ResultDataType */
+        UaVariableNode resultData;
+
+        MachineVisionTypes types;
         UaVariableNode systemState;
         UaVariableNode currentState;
         UaVariableNode stationId;
@@ -286,6 +559,18 @@ public class StationNamespace extends SubscribedNamespace {
             this.object = object;
         }
 
+        /** SystemState (String code and the 40100 structure) from the state machine and whether results came. */
+        synchronized void showSystemState() {
+            VisionState state = stateMachine.current();
+            SystemStateCode code = SystemStateCode.of(state, inspectedCount > 0);
+            DateTime now = DateTime.now();
+            set(systemState, new Variant(code.name()), now);
+            set(
+                    systemStateDescription,
+                    new Variant(code.describe("VisionStateMachine " + state.browseName(), types)),
+                    now);
+        }
+
         synchronized void update(InspectionEvent event) {
             DateTime now = DateTime.now();
             inspectedCount++;
@@ -294,25 +579,56 @@ public class StationNamespace extends SubscribedNamespace {
                 case NG -> ngCount++;
                 default -> uncertainCount++;
             }
-            set(systemState, new Variant("PRD"), now);
             ProductionContext ctx = event.context();
             set(line, text(event.line()), now);
             set(productionOrder, text(ctx == null ? null : ctx.productionOrder()), now);
             set(product, text(ctx == null ? null : ctx.product()), now);
             set(batch, text(ctx == null ? null : ctx.batch()), now);
             set(shift, text(ctx == null ? null : ctx.shift()), now);
-            set(contextStatus, text(event.contextStatus() == null ? null : event.contextStatus().name()), now);
+            set(
+                    contextStatus,
+                    text(
+                            event.contextStatus() == null
+                                    ? null
+                                    : event.contextStatus().name()),
+                    now);
             set(resultId, text(event.id()), now);
             set(partId, text(event.partId()), now);
             set(verdict, text(event.result() == null ? null : event.result().name()), now);
             set(resultState, new Variant(1), now); // OPC 40100-1 ResultState 1 = Completed
-            set(creationTime, new Variant(new DateTime(event.inferenceTime() != null ? event.inferenceTime()
-                    : event.captureTime() != null ? event.captureTime() : java.time.Instant.now())), now);
-            set(anomalyScore, event.anomalyScore() == null ? Variant.NULL_VALUE : new Variant(event.anomalyScore()), now);
+            set(
+                    creationTime,
+                    new Variant(new DateTime(
+                            event.inferenceTime() != null
+                                    ? event.inferenceTime()
+                                    : event.captureTime() != null ? event.captureTime() : Instant.now())),
+                    now);
+            set(
+                    anomalyScore,
+                    event.anomalyScore() == null ? Variant.NULL_VALUE : new Variant(event.anomalyScore()),
+                    now);
             set(defectCount, new Variant(event.defects().size()), now);
-            set(defects, new Variant(event.defects().stream().map(StationNodes::defectJson).toArray(String[]::new)), now);
-            set(recipeId, text(event.model() == null ? null : event.model().name() + ":" + event.model().version()), now);
-            set(json, new Variant(EventJson.toJson(event)), now);
+            set(
+                    defects,
+                    new Variant(event.defects().stream()
+                            .map(StationNodes::defectJson)
+                            .toArray(String[]::new)),
+                    now);
+            set(
+                    recipeId,
+                    text(
+                            event.model() == null
+                                    ? null
+                                    : event.model().name() + ":" + event.model().version()),
+                    now);
+            String eventJson = EventJson.toJson(event);
+            set(json, new Variant(eventJson), now);
+            if (resultData != null) {
+                set(
+                        resultData,
+                        new Variant(ResultDataTypeCodec.encode(MachineVisionResult.of(event, eventJson, false), types)),
+                        now);
+            }
             set(inspected, new Variant(ulong(inspectedCount)), now);
             set(ok, new Variant(ulong(okCount)), now);
             set(ng, new Variant(ulong(ngCount)), now);
@@ -332,11 +648,24 @@ public class StationNamespace extends SubscribedNamespace {
         }
 
         private static void set(UaVariableNode node, Variant v, DateTime time) {
-            node.setValue(new DataValue(v, org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode.GOOD, time, time));
+            node.setValue(new DataValue(v, StatusCode.GOOD, time, time));
         }
 
         public long inspected() {
             return inspectedCount;
+        }
+
+        /** Sets the counters to what the ledger holds for the station (at start, so a restart does not zero them). */
+        synchronized void seedCounters(long okSeed, long ngSeed, long uncertainSeed) {
+            DateTime now = DateTime.now();
+            okCount = okSeed;
+            ngCount = ngSeed;
+            uncertainCount = uncertainSeed;
+            inspectedCount = okSeed + ngSeed + uncertainSeed;
+            set(inspected, new Variant(ulong(inspectedCount)), now);
+            set(ok, new Variant(ulong(okCount)), now);
+            set(ng, new Variant(ulong(ngCount)), now);
+            set(uncertain, new Variant(ulong(uncertainCount)), now);
         }
     }
 }

@@ -1,12 +1,11 @@
 package io.visionhub.outputs.opcua;
 
+import java.util.List;
 import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
 import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
 import org.eclipse.milo.opcua.sdk.server.items.DataItem;
 import org.eclipse.milo.opcua.sdk.server.items.MonitoredItem;
 import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
-
-import java.util.List;
 
 /** A Milo namespace whose variables clients can monitor (sampled by Milo's {@link SubscriptionModel}). */
 public abstract class SubscribedNamespace extends ManagedNamespaceWithLifecycle {

@@ -1,7 +1,6 @@
 package io.visionhub.vision.component;
 
 import io.visionhub.vision.source.LatestFrameHandoff;
-
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 

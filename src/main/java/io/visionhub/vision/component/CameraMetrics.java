@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,25 +27,47 @@ final class CameraMetrics implements AutoCloseable {
         this.registry = registry;
         Tags tags = Tags.of("station", h.station(), "camera", h.camera());
         meters.add(FunctionCounter.builder("visionhub.vision.frames.read", h, CameraHealth::framesRead)
-                .tags(tags).description("Frames read from the camera").register(registry));
+                .tags(tags)
+                .description("Frames read from the camera")
+                .register(registry));
         meters.add(FunctionCounter.builder("visionhub.vision.frames.inspected", h, CameraHealth::inspected)
-                .tags(tags).description("Frames inspected").register(registry));
+                .tags(tags)
+                .description("Frames inspected")
+                .register(registry));
         meters.add(FunctionCounter.builder("visionhub.vision.frames.dropped", h, CameraHealth::dropped)
-                .tags(tags).description("Frames replaced by a newer one before inspection").register(registry));
+                .tags(tags)
+                .description("Frames replaced by a newer one before inspection")
+                .register(registry));
         meters.add(FunctionCounter.builder("visionhub.vision.reconnects", h, CameraHealth::reconnects)
-                .tags(tags).description("Stream reopened after a loss").register(registry));
+                .tags(tags)
+                .description("Stream reopened after a loss")
+                .register(registry));
         meters.add(FunctionCounter.builder("visionhub.vision.errors", h, CameraHealth::sourceErrors)
-                .tags(tags.and("kind", "source")).description("Stream open/read failures").register(registry));
+                .tags(tags.and("kind", "source"))
+                .description("Stream open/read failures")
+                .register(registry));
         meters.add(FunctionCounter.builder("visionhub.vision.errors", h, CameraHealth::inspectionErrors)
-                .tags(tags.and("kind", "inspection")).description("Frames that could not be inspected").register(registry));
+                .tags(tags.and("kind", "inspection"))
+                .description("Frames that could not be inspected")
+                .register(registry));
         meters.add(Gauge.builder("visionhub.vision.connected", h, x -> x.connected() ? 1 : 0)
-                .tags(tags).description("1 while the stream is open").register(registry));
+                .tags(tags)
+                .description("1 while the stream is open")
+                .register(registry));
         meters.add(Gauge.builder("visionhub.vision.fps", h, CameraHealth::fps)
-                .tags(tags).description("Frames inspected per second since start").register(registry));
+                .tags(tags)
+                .description("Frames inspected per second since start")
+                .register(registry));
         meters.add(Gauge.builder("visionhub.vision.last.frame.age", h, CameraMetrics::age)
-                .tags(tags).baseUnit("seconds").description("Seconds since the last frame").register(registry));
-        inspection = Timer.builder("visionhub.vision.inspection").tags(tags)
-                .description("Whole inspection step per frame").publishPercentiles(0.5, 0.99).register(registry);
+                .tags(tags)
+                .baseUnit("seconds")
+                .description("Seconds since the last frame")
+                .register(registry));
+        inspection = Timer.builder("visionhub.vision.inspection")
+                .tags(tags)
+                .description("Whole inspection step per frame")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
         meters.add(inspection);
     }
 

@@ -1,69 +1,83 @@
 package io.visionhub.vision.component;
 
-import io.visionhub.images.FileImageStore;
-import io.visionhub.images.ImageStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.visionhub.vision.FrameStore;
+import io.visionhub.vision.ImageDecoder;
 import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelLoader;
 import io.visionhub.vision.model.SessionTuning;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * The {@code vision:} component: creates one endpoint per station and holds what the stations share: the
- * loaded models (one ONNX Runtime session per model folder, hot-swappable) and the image store.
+ * loaded models (one ONNX Runtime session per model folder, hot-swappable) and the image store. Option
+ * descriptions are the setters' Javadoc: camel-component-maven-plugin turns them into the component's JSON.
  */
-@org.apache.camel.spi.annotations.Component("vision")
+@Component("vision")
 public class VisionComponent extends DefaultComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(VisionComponent.class);
 
-    @Metadata(description = "Store for frames and annotated frames (content-addressed); looked up as bean "
-            + "'imageStore' when not set, else a FileImageStore under imagesDir", autowired = true)
-    private ImageStore imageStore;
-    @Metadata(description = "Micrometer registry for per-camera metrics (frames, drops, reconnects, errors, latency)",
-            autowired = true)
-    private io.micrometer.core.instrument.MeterRegistry meterRegistry;
-    @Metadata(description = "Folder of the file image store used when no imageStore bean exists", defaultValue = "data/images")
-    private String imagesDir = "data/images";
-    @Metadata(description = "Link prefix of stored images in events (the sha256 is appended)", defaultValue = "/api/images/")
+    @Metadata(label = "advanced", autowired = true)
+    private FrameStore imageStore;
+
+    @Metadata(label = "advanced", autowired = true)
+    private MeterRegistry meterRegistry;
+
+    @Metadata(defaultValue = "/api/images/")
     private String imageUriPrefix = "/api/images/";
-    @Metadata(description = "ONNX Runtime intra-op threads (0 = ORT default)", defaultValue = "1")
+
+    @Metadata(label = "security", defaultValue = "50000000")
+    private long maxFramePixels = ImageDecoder.DEFAULT_MAX_PIXELS;
+
+    @Metadata(label = "advanced", defaultValue = "1")
     private int intraOpThreads = 1;
-    @Metadata(description = "ONNX Runtime inter-op threads (0 = ORT default)", defaultValue = "1")
+
+    @Metadata(label = "advanced", defaultValue = "1")
     private int interOpThreads = 1;
-    @Metadata(description = "Let idle ONNX Runtime workers spin", defaultValue = "false")
+
+    @Metadata(label = "advanced", defaultValue = "false")
     private boolean allowSpinning;
-    @Metadata(description = "Graph optimisation level: none, basic, extended, all", defaultValue = "all")
+
+    @Metadata(label = "advanced", defaultValue = "all", enums = "none,basic,extended,all")
     private String optimization = "all";
-    @Metadata(description = "Warm-up runs after a model loads", defaultValue = "3")
+
+    @Metadata(label = "advanced", defaultValue = "3")
     private int warmupRuns = 3;
-    @Metadata(description = "Use the CUDA provider (needs the onnxruntime_gpu build)", defaultValue = "false")
+
+    @Metadata(label = "advanced", defaultValue = "false")
     private boolean cuda;
-    @Metadata(description = "CUDA device id", defaultValue = "0")
+
+    @Metadata(label = "advanced", defaultValue = "0")
     private int cudaDevice;
 
-    @Metadata(description = "Seconds between checks of the loaded model files; a changed model.onnx or model.yaml is "
-            + "loaded and swapped in without dropping frames (0 = no watching)", defaultValue = "2")
+    @Metadata(defaultValue = "2")
     private int modelWatchSeconds = 2;
 
     private final Map<String, ModelHandle> models = new ConcurrentHashMap<>();
     private final Map<String, String> stamps = new ConcurrentHashMap<>();
-    /** Trigger endpoints of consumers in triggered mode, by endpoint URI (one shared consumer each). */
-    final Map<String, TriggerDispatcher> triggerDispatchers = new ConcurrentHashMap<>();
-    private java.util.concurrent.ScheduledExecutorService watcher;
+    private ScheduledExecutorService watcher;
+    /** Per-frame model choice (e.g. per product), found in the registry; null: each endpoint's own model. */
+    private ModelSelector modelSelector;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         if (remaining == null || remaining.isBlank()) {
-            throw new IllegalArgumentException("vision endpoint " + uri + " needs a station id: vision:<station>?model=...");
+            throw new IllegalArgumentException(
+                    "vision endpoint " + uri + " needs a station id: vision:<station>?model=...");
         }
         VisionEndpoint endpoint = new VisionEndpoint(uri, this);
         endpoint.setStation(remaining);
@@ -75,16 +89,14 @@ public class VisionComponent extends DefaultComponent {
     protected void doStart() throws Exception {
         super.doStart();
         if (imageStore == null) {
-            imageStore = getCamelContext().getRegistry().lookupByNameAndType("imageStore", ImageStore.class);
+            imageStore = getCamelContext().getRegistry().lookupByNameAndType("imageStore", FrameStore.class);
         }
-        if (imageStore == null) {
-            imageStore = new FileImageStore(Path.of(imagesDir));
-            LOG.info("vision component: no 'imageStore' bean, storing frames under {}", Path.of(imagesDir).toAbsolutePath());
-        }
+        modelSelector = getCamelContext().getRegistry().findSingleByType(ModelSelector.class);
         if (modelWatchSeconds > 0) {
-            watcher = getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "vision-model-watch");
-            watcher.scheduleWithFixedDelay(this::checkModels, modelWatchSeconds, modelWatchSeconds,
-                    java.util.concurrent.TimeUnit.SECONDS);
+            watcher = getCamelContext()
+                    .getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "vision-model-watch");
+            watcher.scheduleWithFixedDelay(this::checkModels, modelWatchSeconds, modelWatchSeconds, TimeUnit.SECONDS);
         }
     }
 
@@ -106,7 +118,10 @@ public class VisionComponent extends DefaultComponent {
                 reload(key);
             } catch (RuntimeException e) {
                 stamps.put(key, now);
-                LOG.error("Model at {} changed but cannot be loaded, still running the previous one: {}", key, e.getMessage());
+                LOG.error(
+                        "Model at {} changed but cannot be loaded, still running the previous one: {}",
+                        key,
+                        e.getMessage());
             }
         }
     }
@@ -114,16 +129,25 @@ public class VisionComponent extends DefaultComponent {
     /** Size and modification time of the card and the .onnx files of a model folder, or null when unreadable. */
     static String stamp(String location) {
         try {
-            Path dir = java.nio.file.Files.isDirectory(Path.of(location)) ? Path.of(location) : Path.of(location).getParent();
+            Path dir = Files.isDirectory(Path.of(location))
+                    ? Path.of(location)
+                    : Path.of(location).getParent();
             StringBuilder sb = new StringBuilder();
-            try (var files = java.nio.file.Files.list(dir)) {
-                for (Path p : files.filter(f -> f.toString().endsWith(".onnx") || f.toString().endsWith(".yaml")).sorted().toList()) {
-                    sb.append(p.getFileName()).append(':').append(java.nio.file.Files.size(p)).append(':')
-                            .append(java.nio.file.Files.getLastModifiedTime(p).toMillis()).append(';');
+            try (var files = Files.list(dir)) {
+                for (Path p : files.filter(f ->
+                                f.toString().endsWith(".onnx") || f.toString().endsWith(".yaml"))
+                        .sorted()
+                        .toList()) {
+                    sb.append(p.getFileName())
+                            .append(':')
+                            .append(Files.size(p))
+                            .append(':')
+                            .append(Files.getLastModifiedTime(p).toMillis())
+                            .append(';');
                 }
             }
             return sb.toString();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
@@ -170,19 +194,26 @@ public class VisionComponent extends DefaultComponent {
         return next;
     }
 
+    /** The registry's model selector, or null. */
+    ModelSelector modelSelector() {
+        return modelSelector;
+    }
+
     public ModelLoader loader() {
         return new ModelLoader(sessionTuning());
     }
 
     public SessionTuning sessionTuning() {
-        return new SessionTuning(intraOpThreads, interOpThreads, allowSpinning, optimization, warmupRuns, cuda, cudaDevice);
+        return new SessionTuning(
+                intraOpThreads, interOpThreads, allowSpinning, optimization, warmupRuns, cuda, cudaDevice);
     }
 
-    public io.micrometer.core.instrument.MeterRegistry getMeterRegistry() {
+    public MeterRegistry getMeterRegistry() {
         return meterRegistry;
     }
 
-    public void setMeterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+    /** Micrometer registry for the per-camera metrics (frames, drops, reconnects, errors, latency). */
+    public void setMeterRegistry(MeterRegistry meterRegistry) {
         this.meterRegistry = meterRegistry;
     }
 
@@ -190,38 +221,52 @@ public class VisionComponent extends DefaultComponent {
         return modelWatchSeconds;
     }
 
+    /**
+     * Seconds between checks of the loaded model files; a changed model.onnx or model.yaml is loaded and swapped in
+     * without dropping frames (0 = no watching).
+     */
     public void setModelWatchSeconds(int modelWatchSeconds) {
         this.modelWatchSeconds = modelWatchSeconds;
     }
 
-    public ImageStore getImageStore() {
+    public FrameStore getImageStore() {
         return imageStore;
     }
 
-    public void setImageStore(ImageStore imageStore) {
+    /**
+     * Where frames and annotated frames are stored, by the SHA-256 of their bytes (the hub binds its image store).
+     * When not set, the bean named imageStore; endpoints that store images refuse to start without one.
+     */
+    public void setImageStore(FrameStore imageStore) {
         this.imageStore = imageStore;
-    }
-
-    public String getImagesDir() {
-        return imagesDir;
-    }
-
-    public void setImagesDir(String imagesDir) {
-        this.imagesDir = imagesDir;
     }
 
     public String getImageUriPrefix() {
         return imageUriPrefix;
     }
 
+    /** Link prefix of stored images in events (the SHA-256 is appended). */
     public void setImageUriPrefix(String imageUriPrefix) {
         this.imageUriPrefix = imageUriPrefix;
+    }
+
+    public long getMaxFramePixels() {
+        return maxFramePixels;
+    }
+
+    /**
+     * Largest frame accepted, in pixels (width x height read from the image header before decoding); a larger frame
+     * is refused and recorded as UNCERTAIN with defect frame_too_large.
+     */
+    public void setMaxFramePixels(long maxFramePixels) {
+        this.maxFramePixels = maxFramePixels;
     }
 
     public int getIntraOpThreads() {
         return intraOpThreads;
     }
 
+    /** ONNX Runtime intra-op threads (0 = the ONNX Runtime default). */
     public void setIntraOpThreads(int intraOpThreads) {
         this.intraOpThreads = intraOpThreads;
     }
@@ -230,6 +275,7 @@ public class VisionComponent extends DefaultComponent {
         return interOpThreads;
     }
 
+    /** ONNX Runtime inter-op threads (0 = the ONNX Runtime default). */
     public void setInterOpThreads(int interOpThreads) {
         this.interOpThreads = interOpThreads;
     }
@@ -238,6 +284,7 @@ public class VisionComponent extends DefaultComponent {
         return allowSpinning;
     }
 
+    /** Let idle ONNX Runtime workers spin (lower latency, busy cores). */
     public void setAllowSpinning(boolean allowSpinning) {
         this.allowSpinning = allowSpinning;
     }
@@ -246,6 +293,7 @@ public class VisionComponent extends DefaultComponent {
         return optimization;
     }
 
+    /** ONNX Runtime graph optimisation level. */
     public void setOptimization(String optimization) {
         this.optimization = optimization;
     }
@@ -254,6 +302,7 @@ public class VisionComponent extends DefaultComponent {
         return warmupRuns;
     }
 
+    /** Inference runs on a blank frame after a model loads, so the first part is not slow. */
     public void setWarmupRuns(int warmupRuns) {
         this.warmupRuns = warmupRuns;
     }
@@ -262,6 +311,7 @@ public class VisionComponent extends DefaultComponent {
         return cuda;
     }
 
+    /** Use the CUDA execution provider (needs the onnxruntime_gpu build). */
     public void setCuda(boolean cuda) {
         this.cuda = cuda;
     }
@@ -270,6 +320,7 @@ public class VisionComponent extends DefaultComponent {
         return cudaDevice;
     }
 
+    /** CUDA device id. */
     public void setCudaDevice(int cudaDevice) {
         this.cudaDevice = cudaDevice;
     }

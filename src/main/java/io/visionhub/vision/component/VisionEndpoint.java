@@ -1,13 +1,17 @@
 package io.visionhub.vision.component;
 
 import io.visionhub.vision.FrameInspector;
+import io.visionhub.vision.FrameStore;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
-import io.visionhub.vision.source.FrameSource;
-import io.visionhub.vision.source.SimulatedFrameSource;
 import io.visionhub.vision.source.FfmpegFrameSource;
 import io.visionhub.vision.source.FolderFrameSource;
+import io.visionhub.vision.source.FrameSource;
 import io.visionhub.vision.source.HttpSnapshotSource;
+import io.visionhub.vision.source.SimulatedFrameSource;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -17,64 +21,92 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One inspection station: {@code vision:station-1?source=sim&model=models/demo-anomaly&line=line-1&fps=2}.
- * As a consumer it reads frames from the source, inspects each and emits one InspectionEvent per frame; as a
- * producer it inspects the image in the message body (bytes, file, stream or BufferedImage).
+ * Inspects frames from a camera (RTSP, HTTP, snapshot, video file, image folder, simulated parts) or the image in a
+ * message with an ONNX model described by its model card, and emits one inspection event per frame.
+ * <p>
+ * One endpoint is one inspection station: {@code vision:station-1?source=sim&model=models/demo-anomaly}. As a
+ * consumer it reads frames from the source, inspects each and emits one InspectionEvent per frame; as a producer it
+ * inspects the image in the message body (bytes, file, stream or BufferedImage). The options are documented on their
+ * setters; camel-component-maven-plugin generates the configurer, URI factory and JSON metadata from them.
  */
-@UriEndpoint(firstVersion = "1.0.0", scheme = "vision", title = "Vision inspection", syntax = "vision:station",
-        category = {Category.AI}, headersClass = VisionConstants.class)
+@UriEndpoint(
+        firstVersion = "1.0.0",
+        scheme = "vision",
+        title = "Vision inspection",
+        syntax = "vision:station",
+        category = {Category.AI},
+        headersClass = VisionConstants.class)
 public class VisionEndpoint extends DefaultEndpoint {
 
-    @UriPath(description = "Inspection station id")
+    private static final Logger LOG = LoggerFactory.getLogger(VisionEndpoint.class);
+
+    @UriPath
     @Metadata(required = true)
     private String station;
-    @UriParam(description = "Model folder holding model.yaml and the .onnx file (or the card file itself)")
+
+    @UriParam
     @Metadata(required = true)
     private String model;
-    @UriParam(description = "Production line of the station", defaultValue = "line-1")
+
+    @UriParam(defaultValue = "line-1")
     private String line = "line-1";
-    @UriParam(description = "Camera id; the station id when not set")
+
+    @UriParam
     private String camera;
-    @UriParam(label = "consumer", description = "Frame source: sim (simulated parts), rtsp://..., http(s)://... "
-            + "(MJPEG through FFmpeg), snapshot:http(s)://... (one JPEG per GET), a video file, or folder:<path> (images a "
-            + "smart camera drops)", defaultValue = "sim")
+
+    @UriParam(label = "consumer", defaultValue = "sim")
     private String source = "sim";
-    @UriParam(label = "consumer", description = "Frames per second to take from the source (sim, snapshot, folder "
-            + "polling); streams deliver at their own rate and the newest frame wins", defaultValue = "2")
+
+    @UriParam(label = "security", secret = true)
+    private String username;
+
+    @UriParam(label = "security", secret = true)
+    private String password;
+
+    @UriParam(label = "consumer", defaultValue = "2")
     private double fps = 2;
-    @UriParam(label = "consumer", description = "Milliseconds a stream may stay silent (or take to open) before it "
-            + "counts as lost and is reopened with backoff", defaultValue = "5000")
-    private int timeoutMs = 5000;
-    @UriParam(label = "consumer", description = "RTSP: listen on the source address for an encoder or camera that "
-            + "pushes its stream (RTSP ANNOUNCE/RECORD) instead of pulling from a camera", defaultValue = "false")
+
+    @UriParam(label = "consumer", defaultValue = "5000", javaType = "java.time.Duration")
+    private long readTimeout = 5000;
+    // the old name of readTimeout, kept for one release so that routes written with it still start; the annotation
+    // anchor of the option only: its setter and getter use readTimeout
+    @Deprecated
+    @UriParam(label = "consumer,advanced", javaType = "java.time.Duration")
+    @Metadata(deprecationNote = "Use readTimeout")
+    private long timeoutMs;
+
+    @UriParam(label = "consumer,advanced", defaultValue = "false")
     private boolean rtspListen;
-    @UriParam(label = "consumer", description = "Never drop a frame: the reader waits for the inspector instead of "
-            + "the newest frame replacing an uninspected one (always on for folder sources)", defaultValue = "false")
+
+    @UriParam(label = "consumer,advanced", defaultValue = "false")
     private boolean lossless;
-    @UriParam(label = "consumer", description = "Triggered mode: Camel endpoint URI (e.g. seda:plc-trigger, where the PLC "
-            + "handshake sends io.visionhub.plc.PlcTrigger bodies) from which this station takes its triggers. The source is "
-            + "still read (newest frame wins) but only the first frame captured at or after each trigger of this station is "
-            + "inspected, within the trigger's deadline, and its event carries the trigger's part id. A trigger without a "
-            + "frame in time is logged and counted (visionhub.vision.trigger.missed). Stations may share one endpoint. "
-            + "Empty: free-running, every frame is inspected")
-    private String trigger;
-    @UriParam(label = "consumer", description = "First reconnect delay in ms; doubles up to reconnectMaxDelay", defaultValue = "200")
+
+    @UriParam(label = "producer", defaultValue = "false")
+    private boolean triggered;
+
+    @UriParam(label = "consumer,advanced", defaultValue = "200", javaType = "java.time.Duration")
     private long reconnectDelay = 200;
-    @UriParam(label = "consumer", description = "Longest reconnect delay in ms", defaultValue = "10000")
+
+    @UriParam(label = "consumer,advanced", defaultValue = "10000", javaType = "java.time.Duration")
     private long reconnectMaxDelay = 10000;
-    @UriParam(label = "consumer", description = "Seed of the simulated parts", defaultValue = "42")
+
+    @UriParam(label = "consumer,advanced", defaultValue = "42")
     private long seed = 42;
-    @UriParam(label = "consumer", description = "Share of simulated parts with a defect", defaultValue = "0.2")
+
+    @UriParam(label = "consumer,advanced", defaultValue = "0.2")
     private double defectRate = 0.2;
-    @UriParam(description = "Store frames in the image store (by content hash)", defaultValue = "true")
+
+    @UriParam(defaultValue = "true")
     private boolean storeImages = true;
-    @UriParam(description = "Store an annotated copy (boxes drawn) when defects are found", defaultValue = "true")
+
+    @UriParam(defaultValue = "true")
     private boolean annotate = true;
-    @UriParam(description = "Format of stored frames that arrive as pixels (streams, sim): jpg (quality 0.9, ~5 ms "
-            + "for 640x480) or png (lossless, ~10x slower on noisy frames); encoded frames are stored as received",
-            defaultValue = "jpg")
+
+    @UriParam(defaultValue = "jpg", enums = "jpg,png")
     private String imageFormat = "jpg";
 
     public VisionEndpoint(String uri, VisionComponent component) {
@@ -107,9 +139,21 @@ public class VisionEndpoint extends DefaultEndpoint {
     }
 
     FrameInspector inspector(ModelHandle handle) {
-        return new FrameInspector(station, line, handle,
-                storeImages ? getComponent().getImageStore() : null, annotate, imageFormat,
-                getComponent().getImageUriPrefix());
+        FrameStore store = getComponent().getImageStore();
+        if (storeImages && store == null) {
+            throw new IllegalStateException("vision:" + station + " stores frames (storeImages=true) but the vision "
+                    + "component has no imageStore: bind a FrameStore bean named imageStore (the hub's images "
+                    + "concern provides it) or set storeImages=false");
+        }
+        return new FrameInspector(
+                station,
+                line,
+                handle,
+                storeImages ? store : null,
+                annotate,
+                imageFormat,
+                getComponent().getImageUriPrefix(),
+                getComponent().getMaxFramePixels());
     }
 
     FrameSource createFrameSource() {
@@ -117,12 +161,46 @@ public class VisionEndpoint extends DefaultEndpoint {
             return new SimulatedFrameSource(cameraId(), new SimulatedPartGenerator(seed, defectRate), fps);
         }
         if (source.startsWith("folder:")) {
-            return new FolderFrameSource(cameraId(), java.nio.file.Path.of(source.substring("folder:".length())), fps);
+            return new FolderFrameSource(
+                    cameraId(),
+                    Path.of(source.substring("folder:".length())),
+                    fps,
+                    getComponent().getMaxFramePixels());
         }
+        int timeout = (int) Math.min(Integer.MAX_VALUE, readTimeout);
         if (source.startsWith("snapshot:")) {
-            return new HttpSnapshotSource(cameraId(), source.substring("snapshot:".length()), fps, timeoutMs);
+            return new HttpSnapshotSource(
+                    cameraId(), withCredentials(source.substring("snapshot:".length())), fps, timeout);
         }
-        return new FfmpegFrameSource(cameraId(), source, timeoutMs, rtspListen);
+        return new FfmpegFrameSource(
+                cameraId(),
+                withCredentials(source),
+                timeout,
+                rtspListen,
+                getComponent().getMaxFramePixels());
+    }
+
+    /**
+     * The camera URL with username and password as its user info (FFmpeg and the snapshot source take them from
+     * there), percent-encoded; unchanged when no username is set or the URL carries its own.
+     */
+    String withCredentials(String url) {
+        int scheme = url.indexOf("://");
+        if (username == null || username.isEmpty() || scheme < 0) {
+            return url;
+        }
+        int hostStart = scheme + 3;
+        int pathStart = url.indexOf('/', hostStart);
+        String authority = pathStart < 0 ? url.substring(hostStart) : url.substring(hostStart, pathStart);
+        if (authority.contains("@")) {
+            return url;
+        }
+        String userInfo = encode(username) + (password == null ? "" : ":" + encode(password));
+        return url.substring(0, hostStart) + userInfo + "@" + url.substring(hostStart);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     public String cameraId() {
@@ -133,6 +211,7 @@ public class VisionEndpoint extends DefaultEndpoint {
         return station;
     }
 
+    /** Inspection station id: names the station in events, metrics, health and the PLC handshake. */
     public void setStation(String station) {
         this.station = station;
     }
@@ -141,6 +220,7 @@ public class VisionEndpoint extends DefaultEndpoint {
         return model;
     }
 
+    /** Model folder holding model.yaml and the .onnx file (or the card file itself). */
     public void setModel(String model) {
         this.model = model;
     }
@@ -149,6 +229,7 @@ public class VisionEndpoint extends DefaultEndpoint {
         return line;
     }
 
+    /** Production line of the station. */
     public void setLine(String line) {
         this.line = line;
     }
@@ -157,6 +238,7 @@ public class VisionEndpoint extends DefaultEndpoint {
         return camera;
     }
 
+    /** Camera id in events and metrics; the station id when not set. */
     public void setCamera(String camera) {
         this.camera = camera;
     }
@@ -165,6 +247,11 @@ public class VisionEndpoint extends DefaultEndpoint {
         return source;
     }
 
+    /**
+     * Frame source: sim (simulated parts), rtsp://..., http(s)://... (MJPEG through FFmpeg), snapshot:http(s)://...
+     * (one JPEG per GET), a video file, or folder:path (images a smart camera drops). Put camera credentials in
+     * username and password rather than in the URL.
+     */
     public void setSource(String source) {
         this.source = source;
     }
@@ -173,42 +260,99 @@ public class VisionEndpoint extends DefaultEndpoint {
         return fps;
     }
 
+    /**
+     * Frames per second to take from the source (sim, snapshot, folder polling); streams deliver at their own rate
+     * and the newest frame wins.
+     */
     public void setFps(double fps) {
         this.fps = fps;
     }
 
-    public int getTimeoutMs() {
-        return timeoutMs;
+    public long getReadTimeout() {
+        return readTimeout;
     }
 
-    public void setTimeoutMs(int timeoutMs) {
-        this.timeoutMs = timeoutMs;
+    /**
+     * How long a stream may stay silent (or take to open) before it counts as lost and is reopened with backoff
+     * (milliseconds, or a duration such as 5s); also how long a trigger without a deadline waits for its frame.
+     */
+    public void setReadTimeout(long readTimeout) {
+        this.readTimeout = readTimeout;
+    }
+
+    /** @deprecated use {@link #getReadTimeout()}: the same value, under the option's old name */
+    @Deprecated
+    public long getTimeoutMs() {
+        return readTimeout;
+    }
+
+    /**
+     * The old name of readTimeout (milliseconds), accepted for one release with a warning.
+     *
+     * @deprecated use readTimeout
+     */
+    @Deprecated
+    public void setTimeoutMs(long timeoutMs) {
+        LOG.warn(
+                "vision:{}: option timeoutMs is deprecated and goes in the next release; use readTimeout={} instead "
+                        + "(milliseconds, or a duration such as 5s)",
+                station,
+                timeoutMs);
+        this.readTimeout = timeoutMs;
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    /** Camera user name for rtsp, http(s) and snapshot sources (sent as the URL's user info; HTTP Basic for snapshots). */
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    /** Camera password for rtsp, http(s) and snapshot sources; never logged. */
+    public void setPassword(String password) {
+        this.password = password;
     }
 
     public boolean isLossless() {
         return lossless;
     }
 
+    /**
+     * Never drop a frame: the reader waits for the inspector instead of the newest frame replacing an uninspected
+     * one (always on for folder sources).
+     */
     public void setLossless(boolean lossless) {
         this.lossless = lossless;
     }
 
-    public String getTrigger() {
-        return trigger;
+    public boolean isTriggered() {
+        return triggered;
     }
 
-    public void setTrigger(String trigger) {
-        this.trigger = trigger;
-    }
-
-    boolean triggered() {
-        return trigger != null && !trigger.isBlank();
+    /**
+     * Triggered mode (producer): the body is a PartTrigger (from the plc component); the producer reads the source all the
+     * time (newest frame wins) and inspects the first frame captured at or after the trigger, within the trigger's
+     * deadline; the event carries the trigger's part id. A trigger without a frame in time fails the exchange and is
+     * counted (visionhub.vision.trigger.missed).
+     */
+    public void setTriggered(boolean triggered) {
+        this.triggered = triggered;
     }
 
     public boolean isRtspListen() {
         return rtspListen;
     }
 
+    /**
+     * RTSP: listen on the source address for an encoder or camera that pushes its stream (RTSP ANNOUNCE/RECORD)
+     * instead of pulling from a camera.
+     */
     public void setRtspListen(boolean rtspListen) {
         this.rtspListen = rtspListen;
     }
@@ -217,6 +361,10 @@ public class VisionEndpoint extends DefaultEndpoint {
         return reconnectDelay;
     }
 
+    /**
+     * First wait before a lost or unopened source is reopened (milliseconds, or a duration such as 200ms or 1s);
+     * it doubles after each failed try up to reconnectMaxDelay.
+     */
     public void setReconnectDelay(long reconnectDelay) {
         this.reconnectDelay = reconnectDelay;
     }
@@ -225,6 +373,7 @@ public class VisionEndpoint extends DefaultEndpoint {
         return reconnectMaxDelay;
     }
 
+    /** Longest wait between tries to reopen a source (milliseconds, or a duration such as 10s). */
     public void setReconnectMaxDelay(long reconnectMaxDelay) {
         this.reconnectMaxDelay = reconnectMaxDelay;
     }
@@ -233,6 +382,7 @@ public class VisionEndpoint extends DefaultEndpoint {
         return seed;
     }
 
+    /** Simulated source: seed of the simulated parts. */
     public void setSeed(long seed) {
         this.seed = seed;
     }
@@ -241,6 +391,7 @@ public class VisionEndpoint extends DefaultEndpoint {
         return defectRate;
     }
 
+    /** Simulated source: share of simulated parts with a defect. */
     public void setDefectRate(double defectRate) {
         this.defectRate = defectRate;
     }
@@ -249,6 +400,7 @@ public class VisionEndpoint extends DefaultEndpoint {
         return storeImages;
     }
 
+    /** Store frames in the frame store (by content hash). */
     public void setStoreImages(boolean storeImages) {
         this.storeImages = storeImages;
     }
@@ -257,6 +409,7 @@ public class VisionEndpoint extends DefaultEndpoint {
         return annotate;
     }
 
+    /** Store an annotated copy (boxes drawn) when defects are found. */
     public void setAnnotate(boolean annotate) {
         this.annotate = annotate;
     }
@@ -265,6 +418,10 @@ public class VisionEndpoint extends DefaultEndpoint {
         return imageFormat;
     }
 
+    /**
+     * Format of stored frames that arrive as pixels (streams, sim): jpg (quality 0.9, about 5 ms for 640x480) or png
+     * (lossless, about 10x slower on noisy frames); encoded frames are stored as received.
+     */
     public void setImageFormat(String imageFormat) {
         this.imageFormat = imageFormat;
     }

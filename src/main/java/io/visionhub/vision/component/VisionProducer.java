@@ -1,31 +1,40 @@
 package io.visionhub.vision.component;
 
+import io.micrometer.core.instrument.Counter;
 import io.visionhub.event.InspectionEvent;
+import io.visionhub.event.PartTrigger;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
+import io.visionhub.vision.FrameRefusedException;
 import io.visionhub.vision.model.ModelException;
 import io.visionhub.vision.model.ModelHandle;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.support.DefaultProducer;
-
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultProducer;
 
 /**
  * Inspects the image in the message body (encoded bytes, InputStream, File/Path, BufferedImage or a Frame)
  * and replaces the body with the {@link InspectionEvent}. Camera and part id come from the
  * {@link VisionConstants#CAMERA} and {@link VisionConstants#PART_ID} headers when set.
+ * <p>
+ * In triggered mode (option {@code triggered}) the body is a {@link PartTrigger} (from {@code plc:<station>}): the
+ * producer reads its source all the time and inspects the first frame captured at or after the trigger, before the
+ * trigger's deadline; the event carries the trigger's part id. No frame in time fails the exchange (counted in
+ * {@code visionhub.vision.trigger.missed}); the PLC's fail-safe then applies.
  */
 public class VisionProducer extends DefaultProducer {
 
     private final VisionEndpoint endpoint;
     private ModelHandle model;
     private FrameInspector inspector;
+    private TriggeredCapture capture;
+    private Counter triggersMissed;
 
     public VisionProducer(VisionEndpoint endpoint) {
         super(endpoint);
@@ -37,11 +46,37 @@ public class VisionProducer extends DefaultProducer {
         super.doStart();
         model = endpoint.modelHandle();
         inspector = endpoint.inspector(model);
+        if (endpoint.isTriggered()) {
+            capture = new TriggeredCapture(
+                    endpoint,
+                    getEndpoint().getCamelContext().getExecutorServiceManager(),
+                    this,
+                    endpoint.getComponent().getMeterRegistry());
+            if (endpoint.getComponent().getMeterRegistry() != null) {
+                triggersMissed = Counter.builder("visionhub.vision.trigger.missed")
+                        .tag("station", endpoint.getStation())
+                        .description("PLC triggers whose frame could not be had before the deadline")
+                        .register(endpoint.getComponent().getMeterRegistry());
+            }
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (capture != null) {
+            capture.close();
+            capture = null;
+        }
+        super.doStop();
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
+        if (capture != null) {
+            inspectTrigger(in, in.getMandatoryBody(PartTrigger.class));
+            return;
+        }
         String camera = in.getHeader(VisionConstants.CAMERA, endpoint.cameraId(), String.class);
         String partId = in.getHeader(VisionConstants.PART_ID, String.class);
         Instant capture = in.getHeader(VisionConstants.CAPTURE_TIME, Instant.class);
@@ -59,6 +94,35 @@ public class VisionProducer extends DefaultProducer {
             frame = new Frame(camera, 0, capture, null, bytes, partId);
         }
         InspectionEvent event = inspector.inspect(frame);
+        in.setBody(event);
+        setHeaders(in, event);
+    }
+
+    /** Triggered mode: the frame of the trigger's moment, inspected under the trigger's part id. */
+    private void inspectTrigger(Message in, PartTrigger t) throws Exception {
+        if (t.station() != null && !t.station().equals(endpoint.getStation())) {
+            throw new IllegalArgumentException(
+                    "vision:" + endpoint.getStation() + " got a trigger of station " + t.station() + " (part "
+                            + t.partId() + "); route plc:" + t.station() + " to vision:" + t.station());
+        }
+        Frame f = capture.frameOf(t);
+        if (f == null) {
+            if (triggersMissed != null) {
+                triggersMissed.increment();
+            }
+            throw new TriggerNotInspectedException("vision:" + endpoint.getStation() + ": no frame captured between "
+                    + "the trigger of part " + t.partId() + " and its deadline " + t.deadline() + " (camera "
+                    + endpoint.cameraId() + " delivering frames?); the PLC's fail-safe applies");
+        }
+        InspectionEvent event;
+        try {
+            event = inspector.inspect(f);
+        } catch (FrameRefusedException e) {
+            // a part whose frame cannot be judged is still a part: its record goes down the route (UNCERTAIN)
+            event = inspector.refused(f, e);
+        }
+        capture.inspected(event.latency().totalMs());
+        event = event.withPartId(t.partId());
         in.setBody(event);
         setHeaders(in, event);
     }
@@ -81,8 +145,8 @@ public class VisionProducer extends DefaultProducer {
         }
         byte[] converted = exchange.getContext().getTypeConverter().tryConvertTo(byte[].class, exchange, body);
         if (converted == null) {
-            throw new ModelException("camera " + camera + ": cannot inspect a body of type " + body.getClass().getName()
-                    + "; send image bytes, a file or a stream");
+            throw new ModelException("camera " + camera + ": cannot inspect a body of type "
+                    + body.getClass().getName() + "; send image bytes, a file or a stream");
         }
         return converted;
     }

@@ -7,8 +7,8 @@ import ai.onnxruntime.TensorInfo;
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent.Verdict;
 import io.visionhub.event.ModelRef;
-
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -37,8 +37,8 @@ public final class AnomalyModel extends OnnxModel {
         ModelCard.Anomaly a = card.anomaly();
         this.threshold = a.threshold();
         double band = card.uncertainBand() == null ? 0 : card.uncertainBand();
-        this.regionThreshold = Math.min(a.regionThreshold() == null ? a.threshold() * 0.6 : a.regionThreshold(),
-                a.threshold() * (1 - band));
+        this.regionThreshold = Math.min(
+                a.regionThreshold() == null ? a.threshold() * 0.6 : a.regionThreshold(), a.threshold() * (1 - band));
         this.minCells = a.minRegionCells() == null ? 2 : a.minRegionCells();
         this.defectClass = a.defectClass() == null ? "anomaly" : a.defectClass();
         this.uncertainFrom = card.uncertainBand() == null ? threshold : threshold * (1 - card.uncertainBand());
@@ -50,8 +50,8 @@ public final class AnomalyModel extends OnnxModel {
             }
             long[] shape = ((TensorInfo) outputs.get(mapName).getInfo()).getShape();
             if (shape.length != 4 || shape[2] <= 0 || shape[3] <= 0) {
-                throw new ModelException("model " + ref.name() + ": anomaly map output must be 1x1xHxW, is "
-                        + java.util.Arrays.toString(shape));
+                throw new ModelException(
+                        "model " + ref.name() + ": anomaly map output must be 1x1xHxW, is " + Arrays.toString(shape));
             }
             mapH = (int) shape[2];
             mapW = (int) shape[3];
@@ -66,7 +66,8 @@ public final class AnomalyModel extends OnnxModel {
     }
 
     @Override
-    protected ModelVerdict decode(OrtSession.Result result, ImagePreprocessor.Geometry geo, double preMs, double runMs, long t0) {
+    protected ModelVerdict decode(
+            OrtSession.Result result, ImagePreprocessor.Geometry geo, double preMs, double runMs, long t0) {
         float[] map = floats(result, mapName, mapW * mapH);
         float score = floats(result, scoreName, 1)[0];
         checkFinite(map, mapName);
@@ -123,7 +124,9 @@ public final class AnomalyModel extends OnnxModel {
             }
             if (cells >= minCells && peak >= peakThreshold) {
                 double conf = Math.min(1.0, 0.5 + 0.5 * (peak - threshold) / threshold);
-                found.add(new Defect(defectClass, round3(conf),
+                found.add(new Defect(
+                        defectClass,
+                        round3(conf),
                         geo.toOriginal(minX * cellW, minY * cellH, (maxX + 1) * cellW, (maxY + 1) * cellH)));
             }
         }

@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtSession;
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent.Verdict;
 import io.visionhub.event.ModelRef;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,7 +23,9 @@ public final class ClassifyModel extends OnnxModel {
         super(card, ref, session, false);
         this.classes = card.classes();
         this.okClasses = card.okClasses() == null ? List.of(classes.get(0)) : card.okClasses();
-        this.softmax = card.output() == null || card.output().softmax() == null || card.output().softmax();
+        this.softmax = card.output() == null
+                || card.output().softmax() == null
+                || card.output().softmax();
         MainOutput main = mainOutput();
         this.outputName = main.name();
         long[] shape = main.shape();
@@ -36,7 +37,8 @@ public final class ClassifyModel extends OnnxModel {
     }
 
     @Override
-    protected ModelVerdict decode(OrtSession.Result result, ImagePreprocessor.Geometry geo, double preMs, double runMs, long t0) {
+    protected ModelVerdict decode(
+            OrtSession.Result result, ImagePreprocessor.Geometry geo, double preMs, double runMs, long t0) {
         float[] out = floats(result, outputName, classes.size());
         checkFinite(out, outputName);
         double[] p = new double[classes.size()];

@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtSession;
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent.Verdict;
 import io.visionhub.event.ModelRef;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,8 +28,11 @@ public final class DetectModel extends OnnxModel {
         this.classes = card.classes();
         this.okClasses = card.okClasses() == null ? List.of() : card.okClasses();
         this.roi = card.roi() == null ? List.of() : card.roi();
-        String layoutName = card.output() == null || card.output().layout() == null ? "yolov8" : card.output().layout();
-        YoloDecoder.Layout layout = "yolov5".equalsIgnoreCase(layoutName) ? YoloDecoder.Layout.YOLOV5 : YoloDecoder.Layout.YOLOV8;
+        String layoutName = card.output() == null || card.output().layout() == null
+                ? "yolov8"
+                : card.output().layout();
+        YoloDecoder.Layout layout =
+                "yolov5".equalsIgnoreCase(layoutName) ? YoloDecoder.Layout.YOLOV5 : YoloDecoder.Layout.YOLOV8;
         this.band = card.uncertainBand() == null ? 0f : card.uncertainBand().floatValue();
         this.thresholds = new float[classes.size()];
         float[] candidateThresholds = new float[classes.size()];
@@ -47,7 +49,8 @@ public final class DetectModel extends OnnxModel {
     }
 
     @Override
-    protected ModelVerdict decode(OrtSession.Result result, ImagePreprocessor.Geometry geo, double preMs, double runMs, long t0) {
+    protected ModelVerdict decode(
+            OrtSession.Result result, ImagePreprocessor.Geometry geo, double preMs, double runMs, long t0) {
         float[] out = floats(result, outputName, decoder.stride() * candidates);
         List<Detection> dets;
         try {

@@ -1,11 +1,14 @@
 package io.visionhub.vision.model;
 
+import io.visionhub.event.Defect;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Turns an image into the NCHW float input a card describes: plain resize or letterbox (aspect kept,
@@ -53,7 +56,7 @@ public final class ImagePreprocessor {
     }
 
     public long[] shape() {
-        return new long[]{1, channels, height, width};
+        return new long[] {1, channels, height, width};
     }
 
     public int size() {
@@ -61,7 +64,9 @@ public final class ImagePreprocessor {
     }
 
     /** Fills {@code out} (position 0, capacity {@link #size()}) and returns how to map input pixels back. */
-    public Geometry apply(BufferedImage image, FloatBuffer out) {
+    public Geometry apply(BufferedImage decoded, FloatBuffer out) {
+        // grey (8/16-bit), palette and alpha layouts first become plain RGB: the same scene, the same tensor
+        BufferedImage image = RgbNormaliser.normalise(decoded);
         int w = image.getWidth();
         int h = image.getHeight();
         Geometry geo;
@@ -105,10 +110,11 @@ public final class ImagePreprocessor {
         int[] rgb = null;
         byte[] bgr = null;
         if ((src.getType() == BufferedImage.TYPE_INT_RGB || src.getType() == BufferedImage.TYPE_INT_ARGB)
-                && src.getRaster().getDataBuffer() instanceof DataBufferInt di && di.getData().length == sw * sh) {
+                && src.getRaster().getDataBuffer() instanceof DataBufferInt di
+                && di.getData().length == sw * sh) {
             rgb = di.getData();
         } else if (src.getType() == BufferedImage.TYPE_3BYTE_BGR
-                && src.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte db
+                && src.getRaster().getDataBuffer() instanceof DataBufferByte db
                 && db.getData().length == sw * sh * 3) {
             bgr = db.getData();
         } else {
@@ -187,7 +193,7 @@ public final class ImagePreprocessor {
         int p = pad.getRed();
         int grey = p;
         for (int c = 0; c < channels; c++) {
-            java.util.Arrays.fill(dst, c * plane, (c + 1) * plane, lut[c][grey]);
+            Arrays.fill(dst, c * plane, (c + 1) * plane, lut[c][grey]);
         }
     }
 
@@ -199,11 +205,13 @@ public final class ImagePreprocessor {
         int[] row = new int[sw];
         byte[] bgr = null;
         int[] rgb = null;
-        if (src.getType() == BufferedImage.TYPE_3BYTE_BGR && src.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte db
+        if (src.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && src.getRaster().getDataBuffer() instanceof DataBufferByte db
                 && db.getData().length == sw * sh * 3) {
             bgr = db.getData();
         } else if ((src.getType() == BufferedImage.TYPE_INT_RGB || src.getType() == BufferedImage.TYPE_INT_ARGB)
-                && src.getRaster().getDataBuffer() instanceof DataBufferInt di && di.getData().length == sw * sh) {
+                && src.getRaster().getDataBuffer() instanceof DataBufferInt di
+                && di.getData().length == sw * sh) {
             rgb = di.getData();
         }
         float[] l0 = lut[0];
@@ -266,16 +274,17 @@ public final class ImagePreprocessor {
     /**
      * Input pixel = original pixel * scale + pad.
      */
-    public record Geometry(double scaleX, double scaleY, double padX, double padY, int originalWidth, int originalHeight) {
+    public record Geometry(
+            double scaleX, double scaleY, double padX, double padY, int originalWidth, int originalHeight) {
         /** A box in input pixels (x1,y1,x2,y2) as a clipped box in original-frame pixels. */
-        public io.visionhub.event.Defect.Box toOriginal(double x1, double y1, double x2, double y2) {
+        public Defect.Box toOriginal(double x1, double y1, double x2, double y2) {
             double ox1 = clamp((x1 - padX) / scaleX, originalWidth);
             double oy1 = clamp((y1 - padY) / scaleY, originalHeight);
             double ox2 = clamp((x2 - padX) / scaleX, originalWidth);
             double oy2 = clamp((y2 - padY) / scaleY, originalHeight);
             int x = (int) Math.floor(ox1);
             int y = (int) Math.floor(oy1);
-            return new io.visionhub.event.Defect.Box(x, y, (int) Math.ceil(ox2) - x, (int) Math.ceil(oy2) - y);
+            return new Defect.Box(x, y, (int) Math.ceil(ox2) - x, (int) Math.ceil(oy2) - y);
         }
 
         private static double clamp(double v, int max) {

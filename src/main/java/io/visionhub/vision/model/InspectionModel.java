@@ -1,7 +1,6 @@
 package io.visionhub.vision.model;
 
 import io.visionhub.event.ModelRef;
-
 import java.awt.image.BufferedImage;
 
 /**

@@ -4,17 +4,16 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * What a model is, read from the YAML card next to the .onnx file ({@code model.yaml}).
@@ -81,8 +80,17 @@ public record ModelCard(
      * @param std       per-channel std after scaling
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Input(String tensor, int width, int height, Integer channels, String order, Boolean letterbox,
-                        Integer pad, Double scale, List<Double> mean, List<Double> std) {
+    public record Input(
+            String tensor,
+            int width,
+            int height,
+            Integer channels,
+            String order,
+            Boolean letterbox,
+            Integer pad,
+            Double scale,
+            List<Double> mean,
+            List<Double> std) {
         public int channelsOr3() {
             return channels == null ? 3 : channels;
         }
@@ -108,12 +116,10 @@ public record ModelCard(
      * @param softmax   classify: apply softmax to the logits (false when the model already outputs probabilities)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Output(String layout, String tensor, String map, String score, Boolean softmax) {
-    }
+    public record Output(String layout, String tensor, String map, String score, Boolean softmax) {}
 
     /** A region of interest in original-frame pixels. */
-    public record Roi(String name, int x, int y, int width, int height) {
-    }
+    public record Roi(String name, int x, int y, int width, int height) {}
 
     /**
      * @param threshold       score above which the part is NG
@@ -122,13 +128,26 @@ public record ModelCard(
      * @param defectClass     class name of the defects reported (default {@code anomaly})
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Anomaly(double threshold, Double regionThreshold, Integer minRegionCells, String defectClass) {
-    }
+    public record Anomaly(double threshold, Double regionThreshold, Integer minRegionCells, String defectClass) {}
 
     /** A copy with these class names (from the ONNX file's metadata when the card has none). */
     public ModelCard withClasses(List<String> names) {
-        return new ModelCard(name, version, kind, file, description, input, output, List.copyOf(names), thresholds,
-                okClasses, roi, anomaly, nms, taught, uncertainBand);
+        return new ModelCard(
+                name,
+                version,
+                kind,
+                file,
+                description,
+                input,
+                output,
+                List.copyOf(names),
+                thresholds,
+                okClasses,
+                roi,
+                anomaly,
+                nms,
+                taught,
+                uncertainBand);
     }
 
     public String fileOrDefault() {
@@ -158,7 +177,8 @@ public record ModelCard(
         } catch (IOException e) {
             throw new ModelException("cannot read model card " + cardFile.toAbsolutePath() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new ModelException("model card " + cardFile.toAbsolutePath() + " is not valid YAML: " + e.getMessage(), e);
+            throw new ModelException(
+                    "model card " + cardFile.toAbsolutePath() + " is not valid YAML: " + e.getMessage(), e);
         }
         if (!(yaml instanceof Map<?, ?>)) {
             throw new ModelException("model card " + cardFile.toAbsolutePath() + " must be a YAML mapping");
@@ -175,7 +195,8 @@ public record ModelCard(
 
     /** Throws naming the card and the first problem found. */
     public void check(Path cardFile) {
-        String where = "model card " + (cardFile == null ? name : cardFile.toAbsolutePath().toString());
+        String where = "model card "
+                + (cardFile == null ? name : cardFile.toAbsolutePath().toString());
         if (name == null || name.isBlank()) {
             throw new ModelException(where + ": 'name' is required");
         }
@@ -192,7 +213,8 @@ public record ModelCard(
         if (c != 1 && c != 3) {
             throw new ModelException(where + ": input.channels must be 1 or 3, got " + c);
         }
-        if (input.mean() != null && input.mean().size() != c || input.std() != null && input.std().size() != c) {
+        if (input.mean() != null && input.mean().size() != c
+                || input.std() != null && input.std().size() != c) {
             throw new ModelException(where + ": input.mean and input.std need one value per channel (" + c + ")");
         }
         if (input.std() != null && input.std().stream().anyMatch(s -> s == 0)) {
@@ -208,9 +230,13 @@ public record ModelCard(
             throw new ModelException(where + ": 'classes' is empty; list the names by output index or leave it out "
                     + "to use the names an Ultralytics export carries");
         }
-        if (DETECT.equals(kind) && output != null && output.layout() != null
-                && !List.of("yolov5", "yolov8", "yolo11").contains(output.layout().toLowerCase())) {
-            throw new ModelException(where + ": output.layout must be yolov5, yolov8 or yolo11, got " + output.layout());
+        if (DETECT.equals(kind)
+                && output != null
+                && output.layout() != null
+                && !List.of("yolov5", "yolov8", "yolo11")
+                        .contains(output.layout().toLowerCase())) {
+            throw new ModelException(
+                    where + ": output.layout must be yolov5, yolov8 or yolo11, got " + output.layout());
         }
     }
 

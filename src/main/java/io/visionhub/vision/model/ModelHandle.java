@@ -1,11 +1,10 @@
 package io.visionhub.vision.model;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The current model of one model location, swappable while frames flow: {@link #run} uses the model that is
@@ -51,9 +50,15 @@ public final class ModelHandle {
     /** Installs a new model; the old one closes after its in-flight frames. */
     public void swap(InspectionModel next) {
         Lease old = current.getAndSet(new Lease(next));
-        LOG.info("Model at {} swapped: {} {} ({}) -> {} {} ({})", location, old.model.ref().name(),
-                old.model.ref().version(), old.model.ref().sha256().substring(0, 12), next.ref().name(),
-                next.ref().version(), next.ref().sha256().substring(0, 12));
+        LOG.info(
+                "Model at {} swapped: {} {} ({}) -> {} {} ({})",
+                location,
+                old.model.ref().name(),
+                old.model.ref().version(),
+                old.model.ref().sha256().substring(0, 12),
+                next.ref().name(),
+                next.ref().version(),
+                next.ref().sha256().substring(0, 12));
         old.retire();
     }
 

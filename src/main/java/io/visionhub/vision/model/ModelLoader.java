@@ -2,13 +2,18 @@ package io.visionhub.vision.model;
 
 import ai.onnxruntime.OrtSession;
 import io.visionhub.event.ModelRef;
-import io.visionhub.images.FileImageStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads a model from its folder (or card file): reads {@code model.yaml}, hashes the .onnx file (sha256),
@@ -16,8 +21,7 @@ import java.nio.file.Path;
  */
 public class ModelLoader {
 
-    private static final java.util.regex.Pattern NAME_ENTRY =
-            java.util.regex.Pattern.compile("(\\d+)\\s*:\\s*(?:'([^']*)'|\"([^\"]*)\")");
+    private static final Pattern NAME_ENTRY = Pattern.compile("(\\d+)\\s*:\\s*(?:'([^']*)'|\"([^\"]*)\")");
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
 
@@ -37,8 +41,8 @@ public class ModelLoader {
         ModelCard c = ModelCard.read(card);
         Path onnx = card.toAbsolutePath().getParent().resolve(c.fileOrDefault());
         if (!Files.isRegularFile(onnx)) {
-            throw new ModelException("model " + c.name() + ": ONNX file " + onnx + " named by card " + card
-                    + " does not exist");
+            throw new ModelException(
+                    "model " + c.name() + ": ONNX file " + onnx + " named by card " + card + " does not exist");
         }
         byte[] bytes;
         try {
@@ -46,7 +50,7 @@ public class ModelLoader {
         } catch (IOException e) {
             throw new ModelException("model " + c.name() + ": cannot read " + onnx + ": " + e.getMessage(), e);
         }
-        ModelRef ref = new ModelRef(c.name(), c.version(), FileImageStore.sha256(bytes), c.kind());
+        ModelRef ref = new ModelRef(c.name(), c.version(), sha256(bytes), c.kind());
         long t0 = System.nanoTime();
         OrtSession session = OnnxSessionFactory.open(onnx, tuning, c.name());
         try {
@@ -60,8 +64,14 @@ public class ModelLoader {
                 case ModelCard.CLASSIFY -> new ClassifyModel(loadedCard, ref, session, tuning);
                 default -> throw new ModelException("model " + c.name() + ": kind " + c.kind() + " is not supported");
             };
-            LOG.info("Loaded model {} {} ({}, sha256 {}) from {} in {} ms", c.name(), c.version(), c.kind(),
-                    ref.sha256().substring(0, 12), onnx, (System.nanoTime() - t0) / 1_000_000);
+            LOG.info(
+                    "Loaded model {} {} ({}, sha256 {}) from {} in {} ms",
+                    c.name(),
+                    c.version(),
+                    c.kind(),
+                    ref.sha256().substring(0, 12),
+                    onnx,
+                    (System.nanoTime() - t0) / 1_000_000);
             return model;
         } catch (RuntimeException e) {
             try {
@@ -69,8 +79,9 @@ public class ModelLoader {
             } catch (Exception ignored) {
                 // already failing
             }
-            throw e instanceof ModelException ? e : new ModelException("model " + c.name() + " from " + onnx
-                    + " cannot run: " + e.getMessage(), e);
+            throw e instanceof ModelException
+                    ? e
+                    : new ModelException("model " + c.name() + " from " + onnx + " cannot run: " + e.getMessage(), e);
         }
     }
 
@@ -78,7 +89,7 @@ public class ModelLoader {
      * Class names from the ONNX metadata an Ultralytics export writes ({@code names: {0: 'person', 1: 'bicycle'}}),
      * so a standard export needs no class list in its card.
      */
-    static java.util.List<String> classNamesFromMetadata(OrtSession session, String model, Path onnx) {
+    static List<String> classNamesFromMetadata(OrtSession session, String model, Path onnx) {
         String names;
         try {
             names = session.getMetadata().getCustomMetadata().get("names");
@@ -89,15 +100,24 @@ public class ModelLoader {
             throw new ModelException("model " + model + ": the card has no 'classes' and " + onnx
                     + " carries no 'names' metadata; list the class names by output index in the card");
         }
-        java.util.TreeMap<Integer, String> byIndex = new java.util.TreeMap<>();
-        java.util.regex.Matcher m = NAME_ENTRY.matcher(names);
+        TreeMap<Integer, String> byIndex = new TreeMap<>();
+        Matcher m = NAME_ENTRY.matcher(names);
         while (m.find()) {
             byIndex.put(Integer.parseInt(m.group(1)), m.group(2) != null ? m.group(2) : m.group(3));
         }
         if (byIndex.isEmpty() || byIndex.lastKey() != byIndex.size() - 1) {
-            throw new ModelException("model " + model + ": cannot read class names from the metadata of " + onnx
-                    + " (" + names + "); list them in the card");
+            throw new ModelException("model " + model + ": cannot read class names from the metadata of " + onnx + " ("
+                    + names + "); list them in the card");
         }
-        return java.util.List.copyOf(byIndex.values());
+        return List.copyOf(byIndex.values());
+    }
+
+    /** SHA-256 of the model file in lower-case hex: the model's identity in every event. */
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JDK without SHA-256", e);
+        }
     }
 }

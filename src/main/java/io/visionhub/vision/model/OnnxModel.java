@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.visionhub.event.ModelRef;
-
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,6 +24,7 @@ public abstract class OnnxModel implements InspectionModel {
 
     /** Frames smaller or larger than this are refused as broken (a 1x1 placeholder, a corrupt header). */
     public static final int MIN_SIDE = 8;
+
     public static final long MAX_PIXELS = 100_000_000L;
 
     private final ModelCard card;
@@ -41,11 +41,13 @@ public abstract class OnnxModel implements InspectionModel {
         this.pre = new ImagePreprocessor(card.input(), letterboxDefault);
         try {
             Map<String, NodeInfo> inputs = session.getInputInfo();
-            String name = card.input().tensor() != null ? card.input().tensor() : inputs.keySet().iterator().next();
+            String name = card.input().tensor() != null
+                    ? card.input().tensor()
+                    : inputs.keySet().iterator().next();
             NodeInfo info = inputs.get(name);
             if (info == null) {
-                throw new ModelException("model " + ref.name() + ": card names input '" + name
-                        + "', the ONNX file has " + inputs.keySet());
+                throw new ModelException("model " + ref.name() + ": card names input '" + name + "', the ONNX file has "
+                        + inputs.keySet());
             }
             long[] shape = ((TensorInfo) info.getInfo()).getShape();
             long[] want = pre.shape();
@@ -55,9 +57,11 @@ public abstract class OnnxModel implements InspectionModel {
             }
             for (int i = 1; i < 4; i++) {
                 if (shape[i] > 0 && shape[i] != want[i]) {
-                    throw new ModelException("model " + ref.name() + ": input '" + name + "' is " + Arrays.toString(shape)
-                            + " but the card says " + Arrays.toString(want) + " (channels, height, width); fix input: in "
-                            + "the card");
+                    throw new ModelException(
+                            "model " + ref.name() + ": input '" + name + "' is " + Arrays.toString(shape)
+                                    + " but the card says " + Arrays.toString(want)
+                                    + " (channels, height, width); fix input: in "
+                                    + "the card");
                 }
             }
             this.inputName = name;
@@ -65,8 +69,9 @@ public abstract class OnnxModel implements InspectionModel {
             throw new ModelException("model " + ref.name() + ": cannot read input info: " + e.getMessage(), e);
         }
         int size = pre.size();
-        this.buffers = ThreadLocal.withInitial(() ->
-                ByteBuffer.allocateDirect(size * 4).order(ByteOrder.nativeOrder()).asFloatBuffer());
+        this.buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(size * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer());
     }
 
     @Override
@@ -104,7 +109,8 @@ public abstract class OnnxModel implements InspectionModel {
         long pixels = (long) image.getWidth() * image.getHeight();
         if (image.getWidth() < MIN_SIDE || image.getHeight() < MIN_SIDE || pixels > MAX_PIXELS) {
             throw new ModelException("model " + ref.name() + ": frame of " + image.getWidth() + "x" + image.getHeight()
-                    + " pixels is outside what a camera sends (" + MIN_SIDE + " px per side to " + MAX_PIXELS / 1_000_000
+                    + " pixels is outside what a camera sends (" + MIN_SIDE + " px per side to "
+                    + MAX_PIXELS / 1_000_000
                     + " megapixels); check the camera's resolution setting");
         }
         long t0 = System.nanoTime();
@@ -113,7 +119,7 @@ public abstract class OnnxModel implements InspectionModel {
         double preMs = ms(t0);
         long t1 = System.nanoTime();
         try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape());
-             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+                OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
             double runMs = ms(t1);
             return decode(result, geo, preMs, runMs, System.nanoTime());
         } catch (OrtException e) {
@@ -126,7 +132,9 @@ public abstract class OnnxModel implements InspectionModel {
      * with it: the image is pre-processed once, each {@link BareRun#run()} only runs the session.
      */
     public BareRun bareRun(BufferedImage image) {
-        FloatBuffer in = ByteBuffer.allocateDirect(pre.size() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer in = ByteBuffer.allocateDirect(pre.size() * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         pre.apply(image, in);
         try {
             return new BareRun(OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape()));
@@ -162,18 +170,18 @@ public abstract class OnnxModel implements InspectionModel {
     }
 
     /** The main output named by the card (output.tensor), else the session's first output, and its shape. */
-    protected record MainOutput(String name, long[] shape) {
-    }
+    protected record MainOutput(String name, long[] shape) {}
 
     protected MainOutput mainOutput() {
         try {
             Map<String, NodeInfo> outputs = session.getOutputInfo();
-            String name = card.output() != null && card.output().tensor() != null ? card.output().tensor()
+            String name = card.output() != null && card.output().tensor() != null
+                    ? card.output().tensor()
                     : outputs.keySet().iterator().next();
             NodeInfo info = outputs.get(name);
             if (info == null) {
-                throw new ModelException("model " + ref.name() + ": card names output '" + name + "', the ONNX file has "
-                        + outputs.keySet());
+                throw new ModelException("model " + ref.name() + ": card names output '" + name
+                        + "', the ONNX file has " + outputs.keySet());
             }
             return new MainOutput(name, ((TensorInfo) info.getInfo()).getShape());
         } catch (OrtException e) {
@@ -181,8 +189,8 @@ public abstract class OnnxModel implements InspectionModel {
         }
     }
 
-    protected abstract ModelVerdict decode(OrtSession.Result result, ImagePreprocessor.Geometry geo,
-                                           double preMs, double runMs, long t0);
+    protected abstract ModelVerdict decode(
+            OrtSession.Result result, ImagePreprocessor.Geometry geo, double preMs, double runMs, long t0);
 
     protected void warmUp(int runs) {
         if (runs <= 0) {

@@ -3,18 +3,16 @@ package io.visionhub.vision.model;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
 
 /** Opens ONNX Runtime sessions with the tuning given: threads, spinning, optimisation level, CUDA when asked. */
 public final class OnnxSessionFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxSessionFactory.class);
 
-    private OnnxSessionFactory() {
-    }
+    private OnnxSessionFactory() {}
 
     public static OrtSession open(Path onnx, SessionTuning tuning, String modelName) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -27,25 +25,33 @@ public final class OnnxSessionFactory {
             }
             opts.addConfigEntry("session.intra_op.allow_spinning", tuning.allowSpinning() ? "1" : "0");
             opts.addConfigEntry("session.inter_op.allow_spinning", tuning.allowSpinning() ? "1" : "0");
-            opts.setOptimizationLevel(switch (tuning.optimization() == null ? "all" : tuning.optimization().toLowerCase()) {
-                case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-            });
+            opts.setOptimizationLevel(
+                    switch (tuning.optimization() == null
+                            ? "all"
+                            : tuning.optimization().toLowerCase()) {
+                        case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                        case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                        case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                        default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+                    });
             if (tuning.cuda()) {
                 try {
                     opts.addCUDA(tuning.cudaDevice());
                     LOG.info("Model {}: CUDA provider on device {}", modelName, tuning.cudaDevice());
                 } catch (OrtException | RuntimeException e) {
-                    LOG.warn("Model {}: CUDA provider asked for but not available ({}); running on CPU. "
-                            + "Use the onnxruntime_gpu artifact and a CUDA driver to run on the GPU", modelName, e.getMessage());
+                    LOG.warn(
+                            "Model {}: CUDA provider asked for but not available ({}); running on CPU. "
+                                    + "Use the onnxruntime_gpu artifact and a CUDA driver to run on the GPU",
+                            modelName,
+                            e.getMessage());
                 }
             }
             return env.createSession(onnx.toString(), opts);
         } catch (OrtException e) {
-            throw new ModelException("model " + modelName + ": ONNX Runtime cannot load " + onnx.toAbsolutePath()
-                    + " (" + e.getMessage() + "); check that the file is a complete ONNX model", e);
+            throw new ModelException(
+                    "model " + modelName + ": ONNX Runtime cannot load " + onnx.toAbsolutePath() + " (" + e.getMessage()
+                            + "); check that the file is a complete ONNX model",
+                    e);
         }
     }
 }

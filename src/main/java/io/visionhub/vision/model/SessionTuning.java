@@ -11,8 +11,14 @@ package io.visionhub.vision.model;
  * @param cuda           use the CUDA provider when the GPU build of ORT is on the classpath
  * @param cudaDevice     CUDA device id
  */
-public record SessionTuning(int intraOpThreads, int interOpThreads, boolean allowSpinning, String optimization,
-                            int warmupRuns, boolean cuda, int cudaDevice) {
+public record SessionTuning(
+        int intraOpThreads,
+        int interOpThreads,
+        boolean allowSpinning,
+        String optimization,
+        int warmupRuns,
+        boolean cuda,
+        int cudaDevice) {
 
     public static SessionTuning defaults() {
         return new SessionTuning(1, 1, false, "all", 3, false, 0);

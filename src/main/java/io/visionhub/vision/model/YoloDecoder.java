@@ -15,7 +15,10 @@ import java.util.List;
  */
 public final class YoloDecoder {
 
-    public enum Layout { YOLOV5, YOLOV8 }
+    public enum Layout {
+        YOLOV5,
+        YOLOV8
+    }
 
     private final Layout layout;
     private final int classes;
@@ -49,13 +52,15 @@ public final class YoloDecoder {
     /** Checks an output shape against the layout; returns the candidate count or throws naming the problem. */
     public int candidates(long[] shape, String model) {
         if (shape.length != 3 || shape[0] != 1) {
-            throw new ModelException("model " + model + ": detector output must be 3-D [1, ...], is " + Arrays.toString(shape));
+            throw new ModelException(
+                    "model " + model + ": detector output must be 3-D [1, ...], is " + Arrays.toString(shape));
         }
         long per = layout == Layout.YOLOV5 ? shape[2] : shape[1];
         long n = layout == Layout.YOLOV5 ? shape[1] : shape[2];
         if (per != stride()) {
             throw new ModelException("model " + model + ": output " + Arrays.toString(shape) + " does not match layout "
-                    + layout.name().toLowerCase() + " with " + classes + " classes (expects " + stride() + " values per box; "
+                    + layout.name().toLowerCase() + " with " + classes + " classes (expects " + stride()
+                    + " values per box; "
                     + "check 'classes' and output.layout in the card)");
         }
         return (int) n;
@@ -105,9 +110,13 @@ public final class YoloDecoder {
             if (best < 0 || bestScore < thresholds[best]) {
                 continue;
             }
-            if (!Float.isFinite(cx) || !Float.isFinite(cy) || !Float.isFinite(w) || !Float.isFinite(h)
+            if (!Float.isFinite(cx)
+                    || !Float.isFinite(cy)
+                    || !Float.isFinite(w)
+                    || !Float.isFinite(h)
                     || !Float.isFinite(bestScore)) {
-                throw new ModelException("output holds NaN/Inf at candidate " + i + ": the model or its input is broken");
+                throw new ModelException(
+                        "output holds NaN/Inf at candidate " + i + ": the model or its input is broken");
             }
             candidates.add(new Detection(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, bestScore, best));
         }

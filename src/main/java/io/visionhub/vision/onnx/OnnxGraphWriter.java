@@ -1,10 +1,12 @@
 package io.visionhub.vision.onnx;
 
 import com.google.protobuf.CodedOutputStream;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ public final class OnnxGraphWriter {
 
     /** TensorProto.DataType values. */
     public static final int FLOAT = 1;
+
     public static final int INT64 = 7;
 
     // ModelProto
@@ -148,7 +151,7 @@ public final class OnnxGraphWriter {
     public OnnxGraphWriter initializer(String name, long[] dims, float[] values) {
         checkCount(name, dims, values.length);
         byte[] raw = new byte[values.length * 4];
-        java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
         initializers.add(tensor(name, FLOAT, dims, raw));
         return this;
     }
@@ -157,7 +160,7 @@ public final class OnnxGraphWriter {
     public OnnxGraphWriter initializer(String name, long[] dims, long[] values) {
         checkCount(name, dims, values.length);
         byte[] raw = new byte[values.length * 8];
-        java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(values);
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(values);
         initializers.add(tensor(name, INT64, dims, raw));
         return this;
     }
@@ -289,7 +292,7 @@ public final class OnnxGraphWriter {
             }
             a.int32(ATTR_TYPE, ATTR_TYPE_FLOATS);
         } else if (value instanceof String s) {
-            a.bytes(ATTR_S, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            a.bytes(ATTR_S, s.getBytes(StandardCharsets.UTF_8));
             a.int32(ATTR_TYPE, ATTR_TYPE_STRING);
         } else {
             throw new IllegalArgumentException("attribute " + name + ": unsupported value type " + value.getClass());

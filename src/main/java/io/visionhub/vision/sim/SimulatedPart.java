@@ -1,7 +1,6 @@
 package io.visionhub.vision.sim;
 
 import io.visionhub.event.Defect;
-
 import java.awt.image.BufferedImage;
 
 /**

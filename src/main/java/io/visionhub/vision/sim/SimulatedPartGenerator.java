@@ -1,7 +1,6 @@
 package io.visionhub.vision.sim;
 
 import io.visionhub.event.Defect;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -41,7 +40,8 @@ public final class SimulatedPartGenerator {
             throw new IllegalArgumentException("defect rate must be within 0..1, got " + defectRate);
         }
         if (width < 160 || height < 120) {
-            throw new IllegalArgumentException("simulated frames must be at least 160x120, got " + width + "x" + height);
+            throw new IllegalArgumentException(
+                    "simulated frames must be at least 160x120, got " + width + "x" + height);
         }
         this.seed = seed;
         this.defectRate = defectRate;
@@ -122,10 +122,11 @@ public final class SimulatedPartGenerator {
             int hole = Math.max(10, pw / 11); // hole diameter
             int inset = hole;
             Rectangle[] holes = {
-                    new Rectangle(px + inset, py + inset, hole, hole),
-                    new Rectangle(px + pw - inset - hole, py + inset, hole, hole),
-                    new Rectangle(px + inset, py + ph - inset - hole, hole, hole),
-                    new Rectangle(px + pw - inset - hole, py + ph - inset - hole, hole, hole)};
+                new Rectangle(px + inset, py + inset, hole, hole),
+                new Rectangle(px + pw - inset - hole, py + inset, hole, hole),
+                new Rectangle(px + inset, py + ph - inset - hole, hole, hole),
+                new Rectangle(px + pw - inset - hole, py + ph - inset - hole, hole, hole)
+            };
             int missing = SimulatedPart.MISSING_FEATURE.equals(defect) ? r.nextInt(holes.length) : -1;
             for (int i = 0; i < holes.length; i++) {
                 if (i == missing) {
@@ -164,7 +165,8 @@ public final class SimulatedPartGenerator {
         }
     }
 
-    private static Defect.Box scratch(Graphics2D g, Random r, int px, int py, int pw, int ph, int light, double severity) {
+    private static Defect.Box scratch(
+            Graphics2D g, Random r, int px, int py, int pw, int ph, int light, double severity) {
         double len = pw * (0.12 + 0.12 * r.nextDouble());
         double angle = r.nextDouble() * Math.PI;
         double cx = px + pw * (0.3 + 0.4 * r.nextDouble());

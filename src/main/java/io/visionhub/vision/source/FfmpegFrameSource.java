@@ -1,15 +1,14 @@
 package io.visionhub.vision.source;
 
 import io.visionhub.vision.Frame;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegLogCallback;
-import org.bytedeco.javacv.Java2DFrameConverter;
-
+import io.visionhub.vision.ImageDecoder;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
  * Frames through FFmpeg (JavaCV): RTSP (over TCP), HTTP MJPEG streams and video files. A live stream that
@@ -32,6 +31,7 @@ public final class FfmpegFrameSource implements FrameSource {
     private Pacer pacer = new Pacer(0);
 
     private final boolean listen;
+    private final long maxPixels;
 
     public FfmpegFrameSource(String camera, String url, int timeoutMs) {
         this(camera, url, timeoutMs, false);
@@ -39,6 +39,12 @@ public final class FfmpegFrameSource implements FrameSource {
 
     /** @param listen RTSP only: wait for an encoder that pushes (ANNOUNCE/RECORD) instead of pulling */
     public FfmpegFrameSource(String camera, String url, int timeoutMs, boolean listen) {
+        this(camera, url, timeoutMs, listen, ImageDecoder.DEFAULT_MAX_PIXELS);
+    }
+
+    /** @param maxPixels a stream whose frames are larger (width x height, known once open) is refused */
+    public FfmpegFrameSource(String camera, String url, int timeoutMs, boolean listen, long maxPixels) {
+        this.maxPixels = maxPixels;
         this.listen = listen;
         this.camera = camera;
         this.url = url;
@@ -66,8 +72,19 @@ public final class FfmpegFrameSource implements FrameSource {
             g.start();
         } catch (Exception | LinkageError e) {
             safeClose(g);
-            throw new FrameSourceException("camera " + camera + ": cannot open " + url + ": " + e.getMessage()
-                    + " (check the address, credentials and that the camera is reachable)", e);
+            throw new FrameSourceException(
+                    "camera " + camera + ": cannot open " + redact(url) + ": " + redact(String.valueOf(e.getMessage()))
+                            + " (check the address, credentials and that the camera is reachable)",
+                    e);
+        }
+        int w = g.getImageWidth();
+        int h = g.getImageHeight();
+        long pixels = (long) w * h;
+        if (pixels > maxPixels) {
+            safeClose(g);
+            throw new FrameSourceException("camera " + camera + ": " + redact(url) + " delivers " + w + "x" + h
+                    + " = " + pixels + " pixels per frame, above the limit of " + maxPixels
+                    + " pixels (visionhub.vision.max-frame-pixels); lower the camera's resolution or raise the limit");
         }
         grabber = g;
         double rate = g.getFrameRate();
@@ -77,23 +94,27 @@ public final class FfmpegFrameSource implements FrameSource {
     @Override
     public Frame next() {
         if (grabber == null) {
-            throw new FrameSourceException("camera " + camera + ": " + url + " is not open");
+            throw new FrameSourceException("camera " + camera + ": " + redact(url) + " is not open");
         }
         org.bytedeco.javacv.Frame f;
         try {
             f = grabber.grabImage();
         } catch (Exception e) {
-            throw new FrameSourceException("camera " + camera + ": stream " + url + " failed: " + e.getMessage(), e);
+            throw new FrameSourceException(
+                    "camera " + camera + ": stream " + redact(url) + " failed: "
+                            + redact(String.valueOf(e.getMessage())),
+                    e);
         }
         if (f == null || f.image == null) {
             if (file) {
                 return null;
             }
-            throw new FrameSourceException("camera " + camera + ": stream " + url + " ended");
+            throw new FrameSourceException("camera " + camera + ": stream " + redact(url) + " ended");
         }
         BufferedImage converted = converter.convert(f);
         if (converted == null) {
-            throw new FrameSourceException("camera " + camera + ": frame of " + url + " could not be converted");
+            throw new FrameSourceException(
+                    "camera " + camera + ": frame of " + redact(url) + " could not be converted");
         }
         // the converter reuses its image; the handoff needs a frame of its own
         BufferedImage copy = new BufferedImage(converted.getWidth(), converted.getHeight(), BufferedImage.TYPE_INT_RGB);

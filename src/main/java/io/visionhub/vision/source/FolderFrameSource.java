@@ -1,7 +1,9 @@
 package io.visionhub.vision.source;
 
 import io.visionhub.vision.Frame;
-
+import io.visionhub.vision.FrameRefusedException;
+import io.visionhub.vision.ImageDecoder;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,35 +16,51 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Images a smart camera drops into a folder (FTP/SMB target): the oldest first, each moved to
  * {@code .inspected/} once read so nothing is inspected twice and nothing is deleted. Files still being
- * written (modified in the last half second) wait for the next look.
+ * written (modified in the last half second) wait for the next look. Each file is decoded here (its size checked
+ * from the header first): one that is empty, corrupt or above the pixel limit is moved to {@code .rejected/}
+ * instead, and still handed on (undecoded) so that the inspector refuses it and the part gets a record.
  */
 public final class FolderFrameSource implements FrameSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FolderFrameSource.class);
+    static final String INSPECTED = ".inspected";
+    static final String REJECTED = ".rejected";
 
     private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp");
 
     private final String camera;
     private final Path folder;
     private final long pollNanos;
+    private final long maxPixels;
     private final Deque<Path> pending = new ArrayDeque<>();
     private long sequence;
 
     public FolderFrameSource(String camera, Path folder, double fps) {
+        this(camera, folder, fps, ImageDecoder.DEFAULT_MAX_PIXELS);
+    }
+
+    public FolderFrameSource(String camera, Path folder, double fps, long maxPixels) {
         this.camera = camera;
         this.folder = folder;
         this.pollNanos = (long) (1e9 / (fps <= 0 ? 2 : fps));
+        this.maxPixels = maxPixels;
     }
 
     @Override
     public void open() {
         if (!Files.isDirectory(folder)) {
-            throw new FrameSourceException("camera " + camera + ": image folder " + folder.toAbsolutePath() + " does not exist");
+            throw new FrameSourceException(
+                    "camera " + camera + ": image folder " + folder.toAbsolutePath() + " does not exist");
         }
         try {
-            Files.createDirectories(folder.resolve(".inspected"));
+            Files.createDirectories(folder.resolve(INSPECTED));
+            Files.createDirectories(folder.resolve(REJECTED));
         } catch (IOException e) {
             throw new FrameSourceException("camera " + camera + ": cannot write to " + folder.toAbsolutePath(), e);
         }
@@ -61,10 +79,24 @@ public final class FolderFrameSource implements FrameSource {
             }
             try {
                 byte[] bytes = Files.readAllBytes(p);
-                Files.move(p, folder.resolve(".inspected").resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 String name = p.getFileName().toString();
+                BufferedImage image = null;
+                String to = INSPECTED;
+                try {
+                    image = ImageDecoder.decode(bytes, camera + " file " + name, maxPixels);
+                } catch (FrameRefusedException e) {
+                    to = REJECTED;
+                    LOG.warn(
+                            "camera {}: {} moved to {}/ ({}); the part is recorded as UNCERTAIN",
+                            camera,
+                            name,
+                            REJECTED,
+                            e.getMessage());
+                }
+                Files.move(p, folder.resolve(to).resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 String partId = name.substring(0, name.lastIndexOf('.'));
-                return new Frame(camera, sequence++, Instant.now(), null, bytes, partId);
+                // a refused file travels undecoded: the inspector refuses it again and the part gets its record
+                return new Frame(camera, sequence++, Instant.now(), image, bytes, partId);
             } catch (IOException e) {
                 throw new FrameSourceException("camera " + camera + ": cannot read " + p + ": " + e.getMessage(), e);
             }
@@ -76,9 +108,14 @@ public final class FolderFrameSource implements FrameSource {
         long settled = System.currentTimeMillis() - 500;
         try (Stream<Path> files = Files.list(folder)) {
             files.filter(Files::isRegularFile)
-                    .filter(f -> EXTENSIONS.stream().anyMatch(e -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+                    .filter(f -> EXTENSIONS.stream()
+                            .anyMatch(e -> f.getFileName()
+                                    .toString()
+                                    .toLowerCase(Locale.ROOT)
+                                    .endsWith(e)))
                     .filter(f -> modified(f) < settled)
-                    .sorted(Comparator.comparingLong(FolderFrameSource::modified).thenComparing(Path::toString))
+                    .sorted(Comparator.comparingLong(FolderFrameSource::modified)
+                            .thenComparing(Path::toString))
                     .forEach(pending::add);
         } catch (IOException e) {
             throw new FrameSourceException("camera " + camera + ": cannot list " + folder.toAbsolutePath(), e);

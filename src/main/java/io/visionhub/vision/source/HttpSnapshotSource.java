@@ -1,28 +1,45 @@
 package io.visionhub.vision.source;
 
 import io.visionhub.vision.Frame;
-
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 
-/** Polls a camera's HTTP snapshot URL (one JPEG per GET) at the given rate. */
+/**
+ * Polls a camera's HTTP snapshot URL (one JPEG per GET) at the given rate. User info in the URL
+ * ({@code http://user:pass@camera/snapshot.jpg}) is sent as HTTP Basic authentication, since Java's HTTP client
+ * ignores it.
+ */
 public final class HttpSnapshotSource implements FrameSource {
 
     private final String camera;
     private final URI uri;
     private final Pacer pacer;
     private final Duration timeout;
+    private final String authorization;
     private HttpClient client;
     private long sequence;
 
     public HttpSnapshotSource(String camera, String url, double fps, int timeoutMs) {
         this.camera = camera;
-        this.uri = URI.create(url);
+        URI given = URI.create(url);
+        String userInfo = given.getRawUserInfo();
+        if (userInfo == null) {
+            this.uri = given;
+            this.authorization = null;
+        } else {
+            this.uri = URI.create(url.replaceFirst("://[^@/]*@", "://"));
+            String decoded = URLDecoder.decode(userInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
+            this.authorization =
+                    "Basic " + Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8));
+        }
         this.pacer = new Pacer(fps);
         this.timeout = Duration.ofMillis(timeoutMs);
     }
@@ -44,16 +61,20 @@ public final class HttpSnapshotSource implements FrameSource {
 
     private byte[] fetch() {
         try {
-            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(uri).timeout(timeout).GET();
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            HttpResponse<byte[]> r = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
-                throw new FrameSourceException("camera " + camera + ": snapshot " + FfmpegFrameSource.redact(uri.toString())
-                        + " answered HTTP " + r.statusCode());
+                throw new FrameSourceException("camera " + camera + ": snapshot "
+                        + FfmpegFrameSource.redact(uri.toString()) + " answered HTTP " + r.statusCode());
             }
             return r.body();
         } catch (IOException e) {
-            throw new FrameSourceException("camera " + camera + ": snapshot " + FfmpegFrameSource.redact(uri.toString())
-                    + " failed: " + e, e);
+            throw new FrameSourceException(
+                    "camera " + camera + ": snapshot " + FfmpegFrameSource.redact(uri.toString()) + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FrameSourceException("camera " + camera + ": interrupted", e);

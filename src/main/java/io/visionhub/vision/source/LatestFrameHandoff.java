@@ -1,7 +1,6 @@
 package io.visionhub.vision.source;
 
 import io.visionhub.vision.Frame;
-
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -3,7 +3,6 @@ package io.visionhub.vision.source;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.sim.SimulatedPart;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
-
 import java.time.Instant;
 
 /** A simulated camera over a conveyor: one part per frame at the given rate, part ids from the generator. */

@@ -4,9 +4,6 @@ import io.visionhub.vision.model.ImagePreprocessor;
 import io.visionhub.vision.model.ModelCard;
 import io.visionhub.vision.model.ModelException;
 import io.visionhub.vision.onnx.OnnxGraphWriter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +13,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Teaches an anomaly model from good parts. Each image becomes grey, is averaged over {@code pool x pool}
@@ -51,8 +50,7 @@ public final class AnomalyTeacher {
     }
 
     /** What teaching produced: the card, and the leave-one-out scores of the good images. */
-    public record Result(ModelCard card, Path modelDir, double threshold, double[] goodScores, int images) {
-    }
+    public record Result(ModelCard card, Path modelDir, double threshold, double[] goodScores, int images) {}
 
     public Result teach(List<BufferedImage> good, Spec spec, Path modelDir) {
         if (good.size() < 3) {
@@ -64,15 +62,17 @@ public final class AnomalyTeacher {
                     + " must be a multiple of the cell size " + spec.pool());
         }
         long t0 = System.nanoTime();
-        ModelCard.Input input = new ModelCard.Input("image", spec.width(), spec.height(), 1, "RGB", false, null,
-                1.0 / 255.0, List.of(0.0), List.of(1.0));
+        ModelCard.Input input = new ModelCard.Input(
+                "image", spec.width(), spec.height(), 1, "RGB", false, null, 1.0 / 255.0, List.of(0.0), List.of(1.0));
         ImagePreprocessor pre = new ImagePreprocessor(input, false);
         int cw = spec.width() / spec.pool();
         int ch = spec.height() / spec.pool();
         int cells = cw * ch;
         int n = good.size();
         float[][] pooled = new float[n][];
-        FloatBuffer buf = ByteBuffer.allocateDirect(pre.size() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer buf = ByteBuffer.allocateDirect(pre.size() * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         double[] sum = new double[cells];
         double[] sq = new double[cells];
         for (int k = 0; k < n; k++) {
@@ -120,25 +120,35 @@ public final class AnomalyTeacher {
                 .metadata("visionhub.kind", ModelCard.ANOMALY)
                 .metadata("visionhub.version", spec.version());
         long[] cellShape = {1, 1, ch, cw};
-        g.input("image", new long[]{1, 1, spec.height(), spec.width()});
+        g.input("image", new long[] {1, 1, spec.height(), spec.width()});
         g.initializer("mean", cellShape, mean);
         g.initializer("std", cellShape, std);
-        g.node("AveragePool", List.of("image"), List.of("cells"), Map.of(
-                "kernel_shape", new long[]{spec.pool(), spec.pool()},
-                "strides", new long[]{spec.pool(), spec.pool()}));
+        g.node(
+                "AveragePool",
+                List.of("image"),
+                List.of("cells"),
+                Map.of(
+                        "kernel_shape", new long[] {spec.pool(), spec.pool()},
+                        "strides", new long[] {spec.pool(), spec.pool()}));
         g.node("Sub", List.of("cells", "mean"), List.of("diff"));
         g.node("Div", List.of("diff", "std"), List.of("z"));
         g.node("Abs", List.of("z"), List.of("absz"));
-        g.node("AveragePool", List.of("absz"), List.of("anomaly_map"), Map.of(
-                "kernel_shape", new long[]{3, 3},
-                "strides", new long[]{1, 1},
-                "pads", new long[]{1, 1, 1, 1},
-                "count_include_pad", 0L));
-        g.node("ReduceMax", List.of("anomaly_map"), List.of("score"), Map.of(
-                "axes", new long[]{1, 2, 3},
-                "keepdims", 0L));
+        g.node(
+                "AveragePool",
+                List.of("absz"),
+                List.of("anomaly_map"),
+                Map.of(
+                        "kernel_shape", new long[] {3, 3},
+                        "strides", new long[] {1, 1},
+                        "pads", new long[] {1, 1, 1, 1},
+                        "count_include_pad", 0L));
+        g.node(
+                "ReduceMax",
+                List.of("anomaly_map"),
+                List.of("score"),
+                Map.of("axes", new long[] {1, 2, 3}, "keepdims", 0L));
         g.output("anomaly_map", cellShape);
-        g.output("score", new long[]{1});
+        g.output("score", new long[] {1});
         Path onnx = modelDir.resolve(ModelCard.DEFAULT_MODEL_FILE);
         g.write(onnx);
 
@@ -150,14 +160,34 @@ public final class AnomalyTeacher {
         taught.put("margin", spec.margin());
         taught.put("maxLeaveOneOutGoodScore", round4(maxGood));
         taught.put("taughtAt", Instant.now().toString());
-        ModelCard card = new ModelCard(spec.name(), spec.version(), ModelCard.ANOMALY, ModelCard.DEFAULT_MODEL_FILE,
+        ModelCard card = new ModelCard(
+                spec.name(),
+                spec.version(),
+                ModelCard.ANOMALY,
+                ModelCard.DEFAULT_MODEL_FILE,
                 "Anomaly model taught from good parts: per-cell grey statistics, |z| map smoothed 3x3, score = max",
-                input, new ModelCard.Output(null, null, "anomaly_map", "score", null), null, null, null, null,
-                new ModelCard.Anomaly(threshold, round4(threshold * 0.6), 2, "anomaly"), null, taught, null);
+                input,
+                new ModelCard.Output(null, null, "anomaly_map", "score", null),
+                null,
+                null,
+                null,
+                null,
+                new ModelCard.Anomaly(threshold, round4(threshold * 0.6), 2, "anomaly"),
+                null,
+                taught,
+                null);
         card.write(modelDir.resolve(ModelCard.CARD_FILE));
-        LOG.info("Taught anomaly model {} {} from {} good images in {} ms: threshold {} (highest leave-one-out good "
-                        + "score {} x {}), written to {}", spec.name(), spec.version(), n,
-                (System.nanoTime() - t0) / 1_000_000, threshold, round4(maxGood), spec.margin(), modelDir.toAbsolutePath());
+        LOG.info(
+                "Taught anomaly model {} {} from {} good images in {} ms: threshold {} (highest leave-one-out good "
+                        + "score {} x {}), written to {}",
+                spec.name(),
+                spec.version(),
+                n,
+                (System.nanoTime() - t0) / 1_000_000,
+                threshold,
+                round4(maxGood),
+                spec.margin(),
+                modelDir.toAbsolutePath());
         return new Result(card, modelDir, threshold, scores, n);
     }
 
@@ -190,8 +220,11 @@ public final class AnomalyTeacher {
         }
     }
 
-    public static CellStats cellStatistics(List<BufferedImage> images, ImagePreprocessor pre, int pool, double stdFloor) {
-        FloatBuffer buf = ByteBuffer.allocateDirect(pre.size() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    public static CellStats cellStatistics(
+            List<BufferedImage> images, ImagePreprocessor pre, int pool, double stdFloor) {
+        FloatBuffer buf = ByteBuffer.allocateDirect(pre.size() * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         int cw = pre.width() / pool;
         int ch = pre.height() / pool;
         int n = images.size();

@@ -13,8 +13,7 @@ import java.nio.file.Path;
  */
 public final class TeachCommand {
 
-    private TeachCommand() {
-    }
+    private TeachCommand() {}
 
     public static void main(String[] args) {
         String name = null;
@@ -48,12 +47,15 @@ public final class TeachCommand {
             }
         }
         try {
-            TeachService.Response r = new TeachService(Path.of(models)).teach(new TeachService.Request(name, version, good,
-                    heldGood, heldBad, simulate, goodImages));
-            System.out.printf("Taught %s %s from %d good images into %s%n  sha256 %s%n  threshold %.4f%n", r.name(),
-                    r.version(), r.goodImages(), r.modelDir(), r.sha256(), r.threshold());
-            System.out.println(r.report() == null ? "  no held-out set given (--held-out-good and --held-out-defective)"
-                    : "  " + r.report());
+            TeachService.Response r = new TeachService(Path.of(models))
+                    .teach(new TeachService.Request(name, version, good, heldGood, heldBad, simulate, goodImages));
+            System.out.printf(
+                    "Taught %s %s from %d good images into %s%n  sha256 %s%n  threshold %.4f%n",
+                    r.name(), r.version(), r.goodImages(), r.modelDir(), r.sha256(), r.threshold());
+            System.out.println(
+                    r.report() == null
+                            ? "  no held-out set given (--held-out-good and --held-out-defective)"
+                            : "  " + r.report());
         } catch (RuntimeException e) {
             System.err.println("teaching failed: " + e.getMessage());
             System.exit(1);

@@ -1,13 +1,12 @@
 package io.visionhub.vision.teach;
 
-import io.visionhub.vision.FrameInspector;
+import io.visionhub.vision.ImageDecoder;
 import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelException;
 import io.visionhub.vision.model.ModelLoader;
 import io.visionhub.vision.model.ModelVerdict;
 import io.visionhub.vision.sim.SimulatedPart;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -29,9 +29,16 @@ public final class TeachService {
     private static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp");
 
     private final Path modelsRoot;
+    private final long maxPixels;
 
     public TeachService(Path modelsRoot) {
+        this(modelsRoot, ImageDecoder.DEFAULT_MAX_PIXELS);
+    }
+
+    /** @param maxPixels largest image (width x height, from its header) read for teaching; larger ones are refused */
+    public TeachService(Path modelsRoot, long maxPixels) {
         this.modelsRoot = modelsRoot;
+        this.maxPixels = maxPixels;
     }
 
     /**
@@ -43,25 +50,29 @@ public final class TeachService {
      * @param simulate            teach from simulated good parts and report on simulated held-out parts
      * @param goodImages          simulate: how many good parts to teach from
      */
-    public record Request(String name, String version, String goodDir, String heldOutGoodDir, String heldOutDefectiveDir,
-                          Boolean simulate, Integer goodImages) {
-    }
+    public record Request(
+            String name,
+            String version,
+            String goodDir,
+            String heldOutGoodDir,
+            String heldOutDefectiveDir,
+            Boolean simulate,
+            Integer goodImages) {}
 
     /** What was taught and how well it separates the held-out set (report null when none was given). */
-    public record Response(String name, String version, String modelDir, String sha256, double threshold, int goodImages,
-                           HeldOutReport report) {
-    }
+    public record Response(
+            String name,
+            String version,
+            String modelDir,
+            String sha256,
+            double threshold,
+            int goodImages,
+            HeldOutReport report) {}
 
     public Response teach(Request req) {
-        if (req.name() == null || !NAME.matcher(req.name()).matches()) {
-            throw new IllegalArgumentException("name must be 1-64 letters, digits, '.', '_' or '-', got " + req.name());
-        }
+        Path out = modelDir(req.name());
         String version = req.version() == null || req.version().isBlank() ? "1" : req.version();
         boolean simulate = Boolean.TRUE.equals(req.simulate());
-        Path out = modelsRoot.resolve(req.name()).normalize();
-        if (!out.startsWith(modelsRoot.normalize())) {
-            throw new IllegalArgumentException("name " + req.name() + " leaves the models folder");
-        }
         List<BufferedImage> good;
         if (simulate) {
             SimulatedPartGenerator gen = new SimulatedPartGenerator(42, 0);
@@ -72,15 +83,12 @@ public final class TeachService {
             }
         } else {
             if (req.goodDir() == null) {
-                throw new IllegalArgumentException("goodDir (a folder of good images) is required unless simulate is true");
+                throw new IllegalArgumentException(
+                        "goodDir (a folder of good images) is required unless simulate is true");
             }
-            good = readImages(Path.of(req.goodDir()));
+            good = readImages(Path.of(req.goodDir()), maxPixels);
         }
-        BufferedImage first = good.get(0);
-        int w = first.getWidth() / 4 * 4;
-        int h = first.getHeight() / 4 * 4;
-        AnomalyTeacher.Spec spec = new AnomalyTeacher.Spec(req.name(), version, w, h, 4, 0.03, 1.5);
-        AnomalyTeacher.Result taught = new AnomalyTeacher().teach(good, spec, out);
+        AnomalyTeacher.Result taught = teachModel(req.name(), version, good, out);
 
         HeldOutReport report = null;
         try (InspectionModel model = new ModelLoader().load(out)) {
@@ -95,13 +103,68 @@ public final class TeachService {
                 }
                 report = HeldOutReport.of(g, d, taught.threshold());
             } else if (req.heldOutGoodDir() != null && req.heldOutDefectiveDir() != null) {
-                double[] g = readImages(Path.of(req.heldOutGoodDir())).stream().mapToDouble(i -> score(model, i)).toArray();
-                double[] d = readImages(Path.of(req.heldOutDefectiveDir())).stream().mapToDouble(i -> score(model, i)).toArray();
+                double[] g = readImages(Path.of(req.heldOutGoodDir()), maxPixels).stream()
+                        .mapToDouble(i -> score(model, i))
+                        .toArray();
+                double[] d = readImages(Path.of(req.heldOutDefectiveDir()), maxPixels).stream()
+                        .mapToDouble(i -> score(model, i))
+                        .toArray();
                 report = HeldOutReport.of(g, d, taught.threshold());
             }
-            return new Response(req.name(), version, out.toString(), model.ref().sha256(), taught.threshold(),
-                    taught.images(), report);
+            return new Response(
+                    req.name(),
+                    version,
+                    out.toString(),
+                    model.ref().sha256(),
+                    taught.threshold(),
+                    taught.images(),
+                    report);
         }
+    }
+
+    /**
+     * Teaches from uploaded images ({@link TeachUpload#read}: good, and optionally held-out good and defective,
+     * reported on when both are given), as {@link #teach(Request)} does from folders.
+     */
+    public Response teach(String name, String version, Map<String, List<BufferedImage>> images) {
+        Path out = modelDir(name);
+        String v = version == null || version.isBlank() ? "1" : version;
+        AnomalyTeacher.Result taught = teachModel(name, v, images.get(TeachUpload.GOOD), out);
+        List<BufferedImage> heldOutGood = images.getOrDefault(TeachUpload.HELD_OUT_GOOD, List.of());
+        List<BufferedImage> heldOutDefective = images.getOrDefault(TeachUpload.HELD_OUT_DEFECTIVE, List.of());
+        try (InspectionModel model = new ModelLoader().load(out)) {
+            HeldOutReport report = heldOutGood.isEmpty() || heldOutDefective.isEmpty()
+                    ? null
+                    : HeldOutReport.of(
+                            heldOutGood.stream()
+                                    .mapToDouble(i -> score(model, i))
+                                    .toArray(),
+                            heldOutDefective.stream()
+                                    .mapToDouble(i -> score(model, i))
+                                    .toArray(),
+                            taught.threshold());
+            return new Response(
+                    name, v, out.toString(), model.ref().sha256(), taught.threshold(), taught.images(), report);
+        }
+    }
+
+    private Path modelDir(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name must be 1-64 letters, digits, '.', '_' or '-', got " + name);
+        }
+        Path out = modelsRoot.resolve(name).normalize();
+        if (!out.startsWith(modelsRoot.normalize())) {
+            throw new IllegalArgumentException("name " + name + " leaves the models folder");
+        }
+        return out;
+    }
+
+    private static AnomalyTeacher.Result teachModel(String name, String version, List<BufferedImage> good, Path out) {
+        BufferedImage first = good.get(0);
+        int w = first.getWidth() / 4 * 4;
+        int h = first.getHeight() / 4 * 4;
+        AnomalyTeacher.Spec spec = new AnomalyTeacher.Spec(name, version, w, h, 4, 0.03, 1.5);
+        return new AnomalyTeacher().teach(good, spec, out);
     }
 
     private static double score(InspectionModel model, BufferedImage img) {
@@ -111,26 +174,41 @@ public final class TeachService {
 
     /** The images of a folder, sorted by name; names the first file that is not a readable image. */
     public static List<BufferedImage> readImages(Path dir) {
+        return readImages(dir, ImageDecoder.DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * The images of a folder, sorted by name; names the first file that is not a readable image or is larger than
+     * {@code maxPixels} (checked from its header, before decoding).
+     */
+    public static List<BufferedImage> readImages(Path dir, long maxPixels) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("image folder " + dir.toAbsolutePath() + " does not exist");
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(Files::isRegularFile)
-                    .filter(p -> IMAGE_EXTENSIONS.stream().anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
-                    .sorted().toList();
+                    .filter(p -> IMAGE_EXTENSIONS.stream()
+                            .anyMatch(e -> p.getFileName()
+                                    .toString()
+                                    .toLowerCase(Locale.ROOT)
+                                    .endsWith(e)))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot list " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
         }
         if (files.isEmpty()) {
-            throw new IllegalArgumentException("image folder " + dir.toAbsolutePath() + " holds no .png/.jpg/.bmp images");
+            throw new IllegalArgumentException(
+                    "image folder " + dir.toAbsolutePath() + " holds no .png/.jpg/.bmp images");
         }
         List<BufferedImage> images = new ArrayList<>();
         for (Path f : files) {
             try {
-                images.add(FrameInspector.decode(Files.readAllBytes(f), f.toString()));
+                images.add(ImageDecoder.decode(Files.readAllBytes(f), f.toString(), maxPixels));
             } catch (IOException | ModelException e) {
-                throw new IllegalArgumentException("image " + f.toAbsolutePath() + " cannot be read: " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "image " + f.toAbsolutePath() + " cannot be read: " + e.getMessage(), e);
             }
         }
         return images;

@@ -1,21 +1,23 @@
 package io.visionhub.enterprise.mapping;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.visionhub.enterprise.DeliveryInput;
 import io.visionhub.enterprise.TestEvents;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.visionhub.event.ProductionContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MappingEngineTest {
 
@@ -42,18 +44,36 @@ class MappingEngineTest {
         assertThat(acme.path("NotificationType").asText()).isEqualTo("Q2");
         assertThat(acme.path("Plant").asText()).isEqualTo("2100");
         assertThat(demo.path("QltyNotifExternalReference").asText()).isEqualTo(event.id());
-        assertThat(acme.path("_QualityNotificationItem").get(0).path("DefectCode").asText()).isEqualTo("RI01");
+        assertThat(acme.path("_QualityNotificationItem")
+                        .get(0)
+                        .path("DefectCode")
+                        .asText())
+                .isEqualTo("RI01");
     }
 
     @Test
     void contextValuesThatDoNotFitSapAreLeftOutNotCut() {
         InspectionEvent e = TestEvents.ng("station-1", "dent");
-        var ctx = new io.visionhub.event.ProductionContext("line-1", "PO-2026-11-25-000042", "P", null, null,
-                "BATCH-LONGER-THAN-10", null, null, null, null, 1, Instant.now());
+        var ctx = new ProductionContext(
+                "line-1",
+                "PO-2026-11-25-000042",
+                "P",
+                null,
+                null,
+                "BATCH-LONGER-THAN-10",
+                null,
+                null,
+                null,
+                null,
+                1,
+                Instant.now());
         InspectionEvent withLongKeys = e.withContext(ctx);
         MappingEngine engine = new MappingEngine(Path.of("mappings"), EventJson.mapper());
-        ObjectNode qn = engine.map("demo-customer", "sap-qm",
-                DeliveryInput.of(withLongKeys, "sap-qm", "QUALITY_NOTIFICATION", e.id(), 1, "LOW", "s", "demo-customer"));
+        ObjectNode qn = engine.map(
+                "demo-customer",
+                "sap-qm",
+                DeliveryInput.of(
+                        withLongKeys, "sap-qm", "QUALITY_NOTIFICATION", e.id(), 1, "LOW", "s", "demo-customer"));
         assertThat(qn.has("ManufacturingOrder")).isFalse();
         assertThat(qn.has("Batch")).isFalse();
         assertThat(qn.path("Material").asText()).isEqualTo("P");
@@ -70,8 +90,10 @@ class MappingEngineTest {
     void syntaxErrorNamesFileLineAndColumn() throws Exception {
         write("c", "bad", "{\n  \"a\": event.station &\n}");
         MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
-        assertThatThrownBy(() -> engine.map("c", "bad", input())).isInstanceOf(MappingException.class)
-                .hasMessageContaining(dir.resolve("c/bad.jsonata").toString()).hasMessageContaining("line 3");
+        assertThatThrownBy(() -> engine.map("c", "bad", input()))
+                .isInstanceOf(MappingException.class)
+                .hasMessageContaining(dir.resolve("c/bad.jsonata").toString())
+                .hasMessageContaining("line 3");
         assertThat(engine.check("c")).containsKey(dir.resolve("c/bad.jsonata").toString());
     }
 
@@ -88,7 +110,8 @@ class MappingEngineTest {
     void evaluationErrorIsReported() throws Exception {
         write("c", "eval", "{\"n\": $number(\"not a number\")}");
         MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
-        assertThatThrownBy(() -> engine.map("c", "eval", input())).isInstanceOf(MappingException.class)
+        assertThatThrownBy(() -> engine.map("c", "eval", input()))
+                .isInstanceOf(MappingException.class)
                 .hasMessageContaining("eval.jsonata");
     }
 
@@ -96,7 +119,8 @@ class MappingEngineTest {
     void missingFileAndUnsafeNamesAreRefused() {
         MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
         assertThatThrownBy(() -> engine.map("c", "absent", input())).hasMessageContaining("file not found");
-        assertThatThrownBy(() -> engine.map("../etc", "passwd", input())).hasMessageContaining("not a plain folder name");
+        assertThatThrownBy(() -> engine.map("../etc", "passwd", input()))
+                .hasMessageContaining("not a plain folder name");
         assertThatThrownBy(() -> engine.map("c", "../../x", input())).hasMessageContaining("not a plain file name");
     }
 
@@ -114,8 +138,40 @@ class MappingEngineTest {
     @Test
     void reference20IsStableAndShort() {
         assertThat(DeliveryInput.reference20("abc")).isEqualTo("abc");
-        assertThat(DeliveryInput.reference20("123e4567-e89b-12d3-a456-426614174000")).isEqualTo("123E4567E89B12D3A456");
+        String id = "0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a6b";
+        assertThat(DeliveryInput.reference20(id))
+                .hasSize(20)
+                .startsWith("VH")
+                .isEqualTo(DeliveryInput.reference20(id))
+                .matches("VH[0-9A-HJKMNP-TV-Z]{18}");
+        // ids of two hubs in the same millisecond, same counter: the old cut kept only 14 random bits of them
+        String other = "0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a6c";
+        assertThat(DeliveryInput.legacyReference20(id)).isEqualTo(DeliveryInput.legacyReference20(other));
+        assertThat(DeliveryInput.reference20(id)).isNotEqualTo(DeliveryInput.reference20(other));
         String window = "MAINT|station-1|dent|2026-11-25T02:00:00Z|3|600";
-        assertThat(DeliveryInput.reference20(window)).hasSize(20).startsWith("VH").isEqualTo(DeliveryInput.reference20(window));
+        assertThat(DeliveryInput.reference20(window))
+                .hasSize(20)
+                .startsWith("VH")
+                .isEqualTo(DeliveryInput.reference20(window));
+        assertThat(DeliveryInput.legacyReference20("123e4567-e89b-12d3-a456-426614174000"))
+                .isEqualTo("123E4567E89B12D3A456");
+    }
+
+    @Test
+    void randomReference20Has90RandomBitsIn20Characters() {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String r = DeliveryInput.randomReference20();
+            assertThat(r).hasSize(20).matches("VH[0-9A-HJKMNP-TV-Z]{18}");
+            seen.add(r);
+        }
+        assertThat(seen).hasSize(10_000);
+        // every base32 position varies (no fixed bits such as a timestamp or a version nibble)
+        for (int pos = 2; pos < 20; pos++) {
+            int p = pos;
+            assertThat(seen.stream().map(s -> s.charAt(p)).distinct().count())
+                    .as("position " + pos)
+                    .isEqualTo(32);
+        }
     }
 }

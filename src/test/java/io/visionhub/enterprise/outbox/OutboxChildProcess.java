@@ -7,12 +7,11 @@ import io.visionhub.enterprise.TargetType;
 import io.visionhub.enterprise.mapping.MappingEngine;
 import io.visionhub.enterprise.rules.SeverityPolicy;
 import io.visionhub.event.EventJson;
-import org.h2.jdbcx.JdbcDataSource;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * A stand-in for the hub in the crash test: a separate JVM that delivers an H2 file database's outbox to the
@@ -21,33 +20,30 @@ import java.util.Map;
  */
 public final class OutboxChildProcess {
 
-    private OutboxChildProcess() {
-    }
+    private OutboxChildProcess() {}
 
     public static void main(String[] args) throws Exception {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL(args[0]);
         ds.setUser("sa");
-        EnterpriseProperties.Target qm = new EnterpriseProperties.Target();
-        qm.setType(TargetType.SAP_QM_NOTIFICATION);
-        qm.setUrl(args[1]);
-        qm.setAuth(EnterpriseProperties.AuthType.BASIC);
-        qm.setUsername("VISIONHUB");
-        qm.setPassword("secret");
-        qm.setSapClient("100");
-        qm.setTimeout(Duration.ofSeconds(60));
-        EnterpriseProperties.Outbox cfg = new EnterpriseProperties.Outbox();
-        cfg.setPollInterval(Duration.ofMillis(20));
-        cfg.setInitialBackoff(Duration.ofMillis(50));
-        cfg.setMaxBackoff(Duration.ofMillis(200));
-        cfg.setClaimLease(Duration.ofSeconds(1));
-        cfg.setConcurrency(4);
-        cfg.setMaxAttempts(100);
-        DeliveryService service = new DeliveryService(new EnterpriseTargets(Map.of("sap-qm", qm), n -> null),
-                new MappingEngine(Path.of(args[2]), EventJson.mapper()), new SeverityPolicy(Map.of(), "MEDIUM"),
-                "demo-customer", "crash-test");
+        EnterpriseProperties.Target qm = EnterpriseProperties.Target.of(TargetType.SAP_QM_NOTIFICATION, args[1])
+                .withBasic("VISIONHUB", "secret")
+                .withSapClient("100")
+                .withTimeout(Duration.ofSeconds(60));
+        EnterpriseProperties.Outbox cfg = EnterpriseProperties.Outbox.defaults()
+                .withPollInterval(Duration.ofMillis(20))
+                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
+                .withClaimLease(Duration.ofSeconds(1))
+                .withConcurrency(4)
+                .withMaxAttempts(100);
+        DeliveryService service = new DeliveryService(
+                new EnterpriseTargets(Map.of("sap-qm", qm), n -> null),
+                new MappingEngine(Path.of(args[2]), EventJson.mapper()),
+                new SeverityPolicy(Map.of(), "MEDIUM"),
+                "demo-customer",
+                "crash-test");
         OutboxRepository repo = new OutboxRepository(ds);
-        OutboxDeliverer deliverer = new OutboxDeliverer(repo, service, cfg, Clock.systemUTC());
+        OutboxDeliverer deliverer = PlainOutboxThreads.deliverer(repo, service, cfg, Clock.systemUTC());
         deliverer.start();
         System.out.println("child delivering " + args[0]);
         while (repo.countsByStatus().getOrDefault(OutboxRow.PENDING, 0L) > 0 || deliverer.inFlight() > 0) {
@@ -55,6 +51,11 @@ public final class OutboxChildProcess {
         }
         System.out.println("child: nothing left to deliver " + repo.countsByStatus());
         deliverer.close();
+        // the URL keeps the database open for the process's life: close it cleanly before exit
+        try (var c = ds.getConnection();
+                var st = c.createStatement()) {
+            st.execute("SHUTDOWN");
+        }
         System.exit(0);
     }
 }

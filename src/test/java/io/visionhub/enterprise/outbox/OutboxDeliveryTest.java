@@ -1,5 +1,9 @@
 package io.visionhub.enterprise.outbox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.enterprise.DeliveryService;
 import io.visionhub.enterprise.EnterpriseProperties;
 import io.visionhub.enterprise.EnterpriseTargets;
@@ -10,32 +14,31 @@ import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.simulators.EnterpriseSimulators;
 import io.visionhub.simulators.SimulatedDocuments;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The outbox deliverer against the simulators: outages, lost answers, SAP errors, mapping errors, operations. */
 class OutboxDeliveryTest {
 
     @TempDir
     Path tmp;
+
     private EnterpriseSimulators sims;
     private OutboxTestDb db;
     private OutboxRepository repo;
@@ -62,17 +65,19 @@ class OutboxDeliveryTest {
     }
 
     private OutboxDeliverer start(int maxAttempts) {
-        EnterpriseProperties.Outbox cfg = new EnterpriseProperties.Outbox();
-        cfg.setPollInterval(Duration.ofMillis(20));
-        cfg.setInitialBackoff(Duration.ofMillis(20));
-        cfg.setMaxBackoff(Duration.ofMillis(150));
-        cfg.setMaxAttempts(maxAttempts);
-        cfg.setClaimLease(Duration.ofSeconds(5));
-        cfg.setConcurrency(4);
-        DeliveryService service = new DeliveryService(new EnterpriseTargets(targets, n -> null),
-                new MappingEngine(mappings, EventJson.mapper()), new SeverityPolicy(Map.of(), "MEDIUM"),
-                "demo-customer", "test-site");
-        deliverer = new OutboxDeliverer(repo, service, cfg, Clock.systemUTC());
+        EnterpriseProperties.Outbox cfg = EnterpriseProperties.Outbox.defaults()
+                .withPollInterval(Duration.ofMillis(20))
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(150))
+                .withMaxAttempts(maxAttempts)
+                .withClaimLease(Duration.ofSeconds(5))
+                .withConcurrency(4);
+        DeliveryService service = new DeliveryService(
+                new EnterpriseTargets(targets, n -> null),
+                new MappingEngine(mappings, EventJson.mapper()),
+                new SeverityPolicy(Map.of(), "MEDIUM"),
+                "demo-customer",
+                "test-site");
+        deliverer = PlainOutboxThreads.deliverer(repo, service, cfg, Clock.systemUTC());
         deliverer.start();
         return deliverer;
     }
@@ -102,8 +107,10 @@ class OutboxDeliveryTest {
         sims.sap().faults().down(false);
         await().atMost(Duration.ofSeconds(20)).until(() -> db.count("DELIVERED") == 20);
         assertThat(sims.sap().qualityNotifications().count()).isEqualTo(20);
-        assertThat(distinct(sims.sap().qualityNotifications(), "QltyNotifExternalReference")).hasSize(20);
-        assertThat(repo.list("DELIVERED", 100)).allSatisfy(r -> assertThat(r.documentNumber()).hasSize(12));
+        assertThat(distinct(sims.sap().qualityNotifications(), "QltyNotifExternalReference"))
+                .hasSize(20);
+        assertThat(repo.list("DELIVERED", 100))
+                .allSatisfy(r -> assertThat(r.documentNumber()).hasSize(12));
     }
 
     @Test
@@ -115,7 +122,8 @@ class OutboxDeliveryTest {
         assertThat(sims.sap().maintenanceNotifications().count()).isEqualTo(1);
         OutboxRow row = repo.forInspection(e.id()).get(0);
         assertThat(row.attempts()).isGreaterThanOrEqualTo(2);
-        assertThat(row.documentNumber()).isEqualTo(sims.sap().maintenanceNotifications().all().get(0).number());
+        assertThat(row.documentNumber())
+                .isEqualTo(sims.sap().maintenanceNotifications().all().get(0).number());
     }
 
     @Test
@@ -140,14 +148,18 @@ class OutboxDeliveryTest {
 
     @Test
     void sapBadRequestIsParkedAtOnceWithSapsMessage() throws IOException {
-        Files.writeString(mappings.resolve("demo-customer/sap-pm.jsonata"),
+        Files.writeString(
+                mappings.resolve("demo-customer/sap-pm.jsonata"),
                 "{\"NotificationType\": \"ZZ\", \"NotificationText\": \"x\", \"MaintNotifExtReferenceNumber\": delivery.reference20}");
         InspectionEvent e = record(1, "sap-pm", "MAINTENANCE_NOTIFICATION").get(0);
         start(10);
         await().atMost(Duration.ofSeconds(10)).until(() -> db.count("PARKED") == 1);
         OutboxRow row = repo.forInspection(e.id()).get(0);
         assertThat(row.attempts()).isEqualTo(1);
-        assertThat(row.lastError()).contains("400").contains("Notification type ZZ is not defined").contains("NotificationType");
+        assertThat(row.lastError())
+                .contains("400")
+                .contains("Notification type ZZ is not defined")
+                .contains("NotificationType");
         assertThat(sims.sap().maintenanceNotifications().count()).isZero();
     }
 
@@ -186,7 +198,8 @@ class OutboxDeliveryTest {
         assertThat(row.attempts()).isEqualTo(3);
         assertThat(row.lastError()).contains("503");
         OutboxOperations ops = new OutboxOperations(repo, Clock.systemUTC());
-        assertThat(ops.cancel(row.id(), "admin", "duplicate of WO 42").changed()).isTrue();
+        assertThat(ops.cancel(row.id(), "admin", "duplicate of WO 42").changed())
+                .isTrue();
         assertThat(repo.find(row.id()).orElseThrow().status()).isEqualTo("CANCELLED");
         OutboxOperations.Result again = ops.retry(row.id(), "admin", null);
         assertThat(again.httpStatus()).isEqualTo(409);
@@ -196,20 +209,23 @@ class OutboxDeliveryTest {
 
     @Test
     void orderedTargetDeliversInOutboxOrderEvenWhenTheHeadFailsFirst() {
-        targets.get("sap-pm").setOrdered(true);
+        targets.put("sap-pm", targets.get("sap-pm").withOrdered(true));
         sims.sap().faults().serverErrors(3, 500);
         List<InspectionEvent> events = record(5, "sap-pm", "MAINTENANCE_NOTIFICATION");
         start(10);
         await().atMost(Duration.ofSeconds(15)).until(() -> db.count("DELIVERED") == 5);
         List<String> refs = sims.sap().maintenanceNotifications().all().stream()
-                .map(d -> (String) d.fields().get("MaintNotifExtReferenceNumber")).toList();
-        List<String> expected = events.stream().map(ev -> io.visionhub.enterprise.DeliveryInput.reference20(ev.id())).toList();
+                .map(d -> (String) d.fields().get("MaintNotifExtReferenceNumber"))
+                .toList();
+        List<String> expected = events.stream()
+                .map(ev -> repo.forInspection(ev.id()).get(0).externalReference())
+                .toList();
         assertThat(refs).containsExactlyElementsOf(expected);
     }
 
     @Test
     void rowWithoutRecordedInspectionIsParked() {
-        repo.insert("00000000-0000-0000-0000-000000000000", "sap-qm", "QUALITY_NOTIFICATION", "k1", java.time.Instant.now());
+        repo.insert("00000000-0000-0000-0000-000000000000", "sap-qm", "QUALITY_NOTIFICATION", "k1", Instant.now());
         start(10);
         await().atMost(Duration.ofSeconds(10)).until(() -> db.count("PARKED") == 1);
         assertThat(repo.list("PARKED", 10).get(0).lastError()).contains("not in the ledger");
@@ -224,10 +240,18 @@ class OutboxDeliveryTest {
         var health = new OutboxHealthIndicator(repo, deliverer).health();
         assertThat(health.getStatus()).isEqualTo(OutboxHealthIndicator.DEGRADED);
         assertThat(health.getDetails()).containsKey("rows");
-        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var registry = new SimpleMeterRegistry();
         new OutboxMetrics(repo, deliverer).bindTo(registry);
-        assertThat(registry.get("visionhub.outbox.rows").tag("status", "PARKED").gauge().value()).isEqualTo(1.0);
-        assertThat(registry.get("visionhub.outbox.deliveries").tag("outcome", "parked").functionCounter().count()).isEqualTo(1.0);
+        assertThat(registry.get("visionhub.outbox.rows")
+                        .tag("status", "PARKED")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        assertThat(registry.get("visionhub.outbox.deliveries")
+                        .tag("outcome", "parked")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -238,7 +262,8 @@ class OutboxDeliveryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> deliverer.failureCount() == 1);
         OutboxRow waiting = repo.forInspection(e.id()).get(0);
         assertThat(waiting.lastError()).contains("429");
-        assertThat(Duration.between(waiting.updatedAt(), waiting.nextAttemptAt())).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+        assertThat(Duration.between(waiting.updatedAt(), waiting.nextAttemptAt()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(150));
         await().atMost(Duration.ofSeconds(10)).until(() -> db.count("DELIVERED") == 1);
         assertThat(sims.webhook().workRequests().count()).isEqualTo(1);
     }
@@ -254,8 +279,8 @@ class OutboxDeliveryTest {
     @Test
     void badListArgumentsAreRefused() {
         OutboxOperations ops = new OutboxOperations(repo, Clock.systemUTC());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ops.list("LOST", 10)).hasMessageContaining("PARKED");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ops.list("PARKED", 0)).hasMessageContaining("limit");
+        Assertions.assertThatThrownBy(() -> ops.list("LOST", 10)).hasMessageContaining("PARKED");
+        Assertions.assertThatThrownBy(() -> ops.list("PARKED", 0)).hasMessageContaining("limit");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

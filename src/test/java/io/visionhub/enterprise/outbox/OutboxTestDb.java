@@ -2,14 +2,13 @@ package io.visionhub.enterprise.outbox;
 
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
-import org.h2.jdbcx.JdbcDataSource;
-import org.flywaydb.core.Flyway;
-import org.springframework.jdbc.core.JdbcTemplate;
-
-import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** An H2 database (PostgreSQL mode) with the hub's schema, and a way to record as the ledger does. */
 public final class OutboxTestDb {
@@ -37,7 +36,11 @@ public final class OutboxTestDb {
 
     /** The hub's own schema (the ledger's V1 tables, the outbox audit of V30 …), as Flyway builds it at start. */
     public static void migrate(DataSource ds) {
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
     }
 
     public DataSource dataSource() {
@@ -46,9 +49,16 @@ public final class OutboxTestDb {
 
     /** What the ledger's append does: the inspection row and its outbox rows. */
     public void record(InspectionEvent e, String target, String documentType, String key) {
-        jdbc.update("MERGE INTO inspection (id, ledger_seq, station, line, production_order, result, event_json) KEY (id) "
-                        + "VALUES (?,?,?,?,?,?,?)", e.id(), SEQ.incrementAndGet() + System.nanoTime(), e.station(), e.line(),
-                e.context() == null ? null : e.context().productionOrder(), e.result().name(), EventJson.toJson(e));
+        jdbc.update(
+                "MERGE INTO inspection (id, ledger_seq, station, line, production_order, result, event_json) KEY (id) "
+                        + "VALUES (?,?,?,?,?,?,?)",
+                e.id(),
+                SEQ.incrementAndGet() + System.nanoTime(),
+                e.station(),
+                e.line(),
+                e.context() == null ? null : e.context().productionOrder(),
+                e.result().name(),
+                EventJson.toJson(e));
         new OutboxRepository(dataSource).insert(e.id(), target, documentType, key, Instant.now());
     }
 

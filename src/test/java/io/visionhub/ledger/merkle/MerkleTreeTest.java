@@ -1,15 +1,14 @@
 package io.visionhub.ledger.merkle;
 
-import org.junit.jupiter.api.Test;
+import static io.visionhub.ledger.merkle.MerkleHash.node;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-
-import static io.visionhub.ledger.merkle.MerkleHash.node;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * Vectors derived by hand from the tree of 7 leaves drawn in RFC 6962 section 2.1.3:
@@ -32,17 +31,25 @@ class MerkleTreeTest {
         for (int n = 0; n < 7; n++) {
             leaves.add(MerkleHash.leaf(("d" + n).getBytes(StandardCharsets.UTF_8)));
         }
-        a = leaves.get(0); b = leaves.get(1); c = leaves.get(2); d = leaves.get(3);
-        e = leaves.get(4); f = leaves.get(5); j = leaves.get(6);
-        g = node(a, b); h = node(c, d); i = node(e, f);
-        k = node(g, h); l = node(i, j);
+        a = leaves.get(0);
+        b = leaves.get(1);
+        c = leaves.get(2);
+        d = leaves.get(3);
+        e = leaves.get(4);
+        f = leaves.get(5);
+        j = leaves.get(6);
+        g = node(a, b);
+        h = node(c, d);
+        i = node(e, f);
+        k = node(g, h);
+        l = node(i, j);
         root7 = node(k, l);
     }
 
     @Test
     void leafAndNodeHashesUseTheRfc6962Prefixes() {
         byte[] entry = "x".getBytes(StandardCharsets.UTF_8);
-        assertThat(MerkleHash.leaf(entry)).isEqualTo(MerkleHash.sha256(new byte[]{0x00, 'x'}));
+        assertThat(MerkleHash.leaf(entry)).isEqualTo(MerkleHash.sha256(new byte[] {0x00, 'x'}));
         byte[] both = new byte[65];
         both[0] = 1;
         System.arraycopy(a, 0, both, 1, 32);
@@ -68,8 +75,9 @@ class MerkleTreeTest {
     @Test
     void rootMatchesTheCertificateTransparencyReferenceVectors() {
         // inputs and roots of the RFC 6962 reference implementation's test data (certificate-transparency)
-        String[] inputs = {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                "606162636465666768696a6b6c6d6e6f"};
+        String[] inputs = {
+            "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"
+        };
         List<byte[]> ct = new ArrayList<>();
         for (String in : inputs) {
             ct.add(MerkleHash.leaf(HexFormat.of().parseHex(in)));
@@ -86,7 +94,7 @@ class MerkleTreeTest {
         List<byte[]> many = new ArrayList<>();
         for (int n = 0; n < 70; n++) {
             assertThat(fr.root()).isEqualTo(MerkleTree.root(many, 0, many.size()));
-            byte[] leaf = MerkleHash.leaf(new byte[]{(byte) n});
+            byte[] leaf = MerkleHash.leaf(new byte[] {(byte) n});
             many.add(leaf);
             fr.append(leaf);
         }
@@ -102,8 +110,11 @@ class MerkleTreeTest {
         assertThat(MerkleTree.inclusionProof(leaves, 6, 7)).containsExactly(i, k);
         for (int m = 0; m < 7; m++) {
             List<byte[]> path = MerkleTree.inclusionProof(leaves, m, 7);
-            assertThat(MerkleTree.verifyInclusion(m, 7, leaves.get(m), path, root7)).as("leaf %d", m).isTrue();
-            assertThat(MerkleTree.verifyInclusion(m, 7, leaves.get((m + 1) % 7), path, root7)).isFalse();
+            assertThat(MerkleTree.verifyInclusion(m, 7, leaves.get(m), path, root7))
+                    .as("leaf %d", m)
+                    .isTrue();
+            assertThat(MerkleTree.verifyInclusion(m, 7, leaves.get((m + 1) % 7), path, root7))
+                    .isFalse();
         }
     }
 
@@ -117,9 +128,12 @@ class MerkleTreeTest {
                 List<byte[]> p = MerkleTree.consistencyProof(leaves, m, n);
                 byte[] r1 = MerkleTree.root(leaves, 0, m);
                 byte[] r2 = MerkleTree.root(leaves, 0, n);
-                assertThat(MerkleTree.verifyConsistency(m, n, r1, r2, p)).as("%d->%d", m, n).isTrue();
+                assertThat(MerkleTree.verifyConsistency(m, n, r1, r2, p))
+                        .as("%d->%d", m, n)
+                        .isTrue();
                 if (m < n) {
-                    assertThat(MerkleTree.verifyConsistency(m, n, r1, MerkleHash.leaf(new byte[]{9}), p)).isFalse();
+                    assertThat(MerkleTree.verifyConsistency(m, n, r1, MerkleHash.leaf(new byte[] {9}), p))
+                            .isFalse();
                 }
             }
         }
@@ -131,14 +145,17 @@ class MerkleTreeTest {
         List<byte[]> forged = new ArrayList<>(leaves);
         forged.set(1, MerkleHash.leaf("forged".getBytes(StandardCharsets.UTF_8)));
         List<byte[]> p = MerkleTree.consistencyProof(forged, 4, 7);
-        assertThat(MerkleTree.verifyConsistency(4, 7, oldRoot, MerkleTree.root(forged), p)).isFalse();
+        assertThat(MerkleTree.verifyConsistency(4, 7, oldRoot, MerkleTree.root(forged), p))
+                .isFalse();
     }
 
     @Test
     void proofsOutsideTheTreeAreRefused() {
         assertThatThrownBy(() -> MerkleTree.inclusionProof(leaves, 7, 7)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MerkleTree.consistencyProof(leaves, 0, 7)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> MerkleTree.consistencyProof(leaves, 5, 8)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MerkleTree.consistencyProof(leaves, 0, 7))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MerkleTree.consistencyProof(leaves, 5, 8))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(MerkleTree.verifyInclusion(-1, 7, a, List.of(), root7)).isFalse();
         assertThat(MerkleTree.verifyConsistency(8, 7, root7, root7, List.of())).isFalse();
     }

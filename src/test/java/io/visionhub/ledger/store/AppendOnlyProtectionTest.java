@@ -1,20 +1,21 @@
 package io.visionhub.ledger.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.zaxxer.hikari.HikariDataSource;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.DeliveryRequest;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerTestSupport;
-import io.visionhub.ledger.DeliveryRequest;
-import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.LedgerWrite;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The database refuses UPDATE/DELETE (and TRUNCATE on PostgreSQL) on ledger tables; the outbox stays writable. */
 class AppendOnlyProtectionTest {
@@ -24,7 +25,8 @@ class AppendOnlyProtectionTest {
 
     @Test
     void postgresRefusesUpdateDeleteAndTruncateOnLedgerTablesButNotOnTheOutbox() {
-        Assumptions.assumeTrue(LedgerTestSupport.postgresAvailable(),
+        Assumptions.assumeTrue(
+                LedgerTestSupport.postgresAvailable(),
                 "no PostgreSQL on " + LedgerTestSupport.PG_URL + ": PostgreSQL protection test skipped");
         String schema = LedgerTestSupport.uniqueSchema();
         HikariDataSource ds = LedgerTestSupport.postgres(schema);
@@ -48,10 +50,27 @@ class AppendOnlyProtectionTest {
         InspectionEvent e = LedgerTestSupport.event();
         try {
             ledger.append(e, List.of(new DeliveryRequest("sap-qm", "QUALITY_NOTIFICATION", e.id())));
-            ledger.append(new io.visionhub.ledger.LedgerWrite("DISPOSITION", "d-1", "{}", List.of(
-                    io.visionhub.ledger.LedgerWrite.SqlRow.of("INSERT INTO disposition VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                            "d-1", io.visionhub.ledger.LedgerWrite.SqlRow.SEQUENCE, "INSPECTION", e.id(), "ab", 1,
-                            "ACCEPT", "r", "m", "u", "U", java.time.OffsetDateTime.now(), "cd"))));
+            ledger.append(new LedgerWrite(
+                    "DISPOSITION",
+                    "d-1",
+                    "{}",
+                    List.of(LedgerWrite.SqlRow.of(
+                            "INSERT INTO disposition (id, ledger_seq, target_type, "
+                                    + "target_id, target_hash, target_count, disposition, reason, meaning, user_name, "
+                                    + "printed_name, signed_at, signature_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            "d-1",
+                            LedgerWrite.SqlRow.SEQUENCE,
+                            "INSPECTION",
+                            e.id(),
+                            "ab",
+                            1,
+                            "ACCEPT",
+                            "r",
+                            "m",
+                            "u",
+                            "U",
+                            OffsetDateTime.now(),
+                            "cd"))));
             ledger.signNow();
         } finally {
             ledger.close();
@@ -60,16 +79,21 @@ class AppendOnlyProtectionTest {
         for (String t : AppendOnlyMigration.TABLES) {
             assertThat(refusal(jdbc, "DELETE FROM " + t)).as("DELETE on %s", t).contains("append-only");
             if (postgres) {
-                assertThat(refusal(jdbc, "TRUNCATE " + t + " CASCADE")).as("TRUNCATE on %s", t)
+                assertThat(refusal(jdbc, "TRUNCATE " + t + " CASCADE"))
+                        .as("TRUNCATE on %s", t)
                         .contains("append-only");
             }
         }
         assertThat(refusal(jdbc, "UPDATE inspection SET result = 'OK'")).contains("append-only");
         assertThat(refusal(jdbc, "UPDATE ledger_leaf SET entry = 'x'")).contains("append-only");
         assertThat(refusal(jdbc, "UPDATE ledger_tree_head SET root_hash = 'x'")).contains("append-only");
-        assertThat(jdbc.update("UPDATE outbox SET status = 'DELIVERED', attempts = 1, updated_at = CURRENT_TIMESTAMP "
-                + "WHERE inspection_id = ?", e.id())).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ledger_leaf", Long.class)).isEqualTo(2);
+        assertThat(jdbc.update(
+                        "UPDATE outbox SET status = 'DELIVERED', attempts = 1, updated_at = CURRENT_TIMESTAMP "
+                                + "WHERE inspection_id = ?",
+                        e.id()))
+                .isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ledger_leaf", Long.class))
+                .isEqualTo(2);
     }
 
     /** The database's own message for a refused statement. */

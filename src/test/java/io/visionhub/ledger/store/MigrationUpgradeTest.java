@@ -1,18 +1,17 @@
 package io.visionhub.ledger.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.visionhub.ledger.LedgerTestSupport;
+import java.nio.file.Path;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A database made before V5 (at V30 already) takes V5 on upgrade: each concern owns a range of versions, so a
@@ -24,14 +23,20 @@ class MigrationUpgradeTest {
     Path dir;
 
     private static Flyway flyway(HikariDataSource ds, boolean outOfOrder) {
-        return Flyway.configure().dataSource(ds).locations("classpath:db/migration")
-                .javaMigrations(AppendOnlyMigration.all()).outOfOrder(outOfOrder).load();
+        return Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration")
+                .javaMigrations(AppendOnlyMigration.all())
+                .outOfOrder(outOfOrder)
+                .load();
     }
 
     private static List<String> v1Indexes(JdbcTemplate jdbc) {
-        return jdbc.queryForList("SELECT index_name FROM information_schema.indexes WHERE table_name = 'inspection' "
-                + "AND index_name IN ('ix_inspection_order', 'ix_inspection_batch', 'ix_inspection_capture', "
-                + "'ix_inspection_line_capture')", String.class);
+        return jdbc.queryForList(
+                "SELECT index_name FROM information_schema.indexes WHERE table_name = 'inspection' "
+                        + "AND index_name IN ('ix_inspection_order', 'ix_inspection_batch', 'ix_inspection_capture', "
+                        + "'ix_inspection_line_capture')",
+                String.class);
     }
 
     @Test
@@ -46,13 +51,17 @@ class MigrationUpgradeTest {
             jdbc.execute("CREATE INDEX ix_inspection_line_capture ON inspection (line, capture_time)");
             jdbc.update("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '5'");
 
-            assertThatThrownBy(() -> flyway(ds, false).migrate()).isInstanceOf(FlywayException.class)
+            assertThatThrownBy(() -> flyway(ds, false).migrate())
+                    .isInstanceOf(FlywayException.class)
                     .hasMessageContaining("5");
 
             assertThat(flyway(ds, true).migrate().migrationsExecuted).isEqualTo(1);
             assertThat(v1Indexes(jdbc)).isEmpty();
-            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" = '5' "
-                    + "AND \"success\"", Long.class)).isEqualTo(1);
+            assertThat(jdbc.queryForObject(
+                            "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" = '5' "
+                                    + "AND \"success\"",
+                            Long.class))
+                    .isEqualTo(1);
         }
     }
 }

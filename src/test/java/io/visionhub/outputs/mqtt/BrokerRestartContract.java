@@ -1,17 +1,18 @@
 package io.visionhub.outputs.mqtt;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The promise of the MQTT output, against a real broker: the broker stops in the middle of a stream and comes
@@ -34,7 +35,9 @@ abstract class BrokerRestartContract {
     private static void receive(MqttTestSubscriber sub, List<String> received, int count) throws InterruptedException {
         while (received.size() < count) {
             MqttTestSubscriber.Received r = sub.next(30);
-            assertThat(r).as("event %d before the broker stops", received.size()).isNotNull();
+            assertThat(r)
+                    .as("event %d before the broker stops", received.size())
+                    .isNotNull();
             received.add(EventJson.fromJson(r.text()).id());
         }
     }
@@ -43,15 +46,21 @@ abstract class BrokerRestartContract {
     void everyEventArrivesOnceInOrderWhenTheBrokerStopsMidStreamAndReturns() throws Exception {
         startBroker(dir.resolve("broker"));
         MqttTopics topics = new MqttTopics("visionhub", "restart-site");
-        ReliableMqttClient client = new ReliableMqttClient(brokerUrl(), "hub-restart", new MqttConnectionOptions(),
-                dir.resolve("buffer"), 10_000, 200, new SimpleMeterRegistry());
+        ReliableMqttClient client = new ReliableMqttClient(
+                brokerUrl(),
+                "hub-restart",
+                new MqttConnectionOptions(),
+                dir.resolve("buffer"),
+                10_000,
+                200,
+                new SimpleMeterRegistry());
         MqttEventPublisher publisher = new MqttEventPublisher(client, topics, 1, false);
         client.start(10_000);
         List<String> sent = new ArrayList<>();
         List<String> received = new ArrayList<>();
-        try (MqttTestSubscriber sub = new MqttTestSubscriber(brokerUrl(), "restart-sub",
-                "visionhub/restart-site/+/+/inspection", true)) {
-            java.util.Set<String> beforeStop = new java.util.HashSet<>();
+        try (MqttTestSubscriber sub =
+                new MqttTestSubscriber(brokerUrl(), "restart-sub", "visionhub/restart-site/+/+/inspection", true)) {
+            Set<String> beforeStop = new HashSet<>();
             int brokerRedeliveries = 0;
             for (int i = 0; i < EVENTS; i++) {
                 if (i == EVENTS / 3) {
@@ -62,14 +71,18 @@ abstract class BrokerRestartContract {
                     stopBroker();
                 }
                 if (i == 2 * EVENTS / 3) {
-                    assertThat(client.buffered()).as("events kept while the broker is down").isGreaterThan(0);
+                    assertThat(client.buffered())
+                            .as("events kept while the broker is down")
+                            .isGreaterThan(0);
                     startBroker(dir.resolve("broker"));
                 }
                 InspectionEvent e = TestEvents.event("station-" + (i % 4), "P-" + i, InspectionEvent.Verdict.OK);
                 publisher.publish(e);
                 sent.add(e.id());
             }
-            assertThat(client.awaitDrained(60_000)).as("offline buffer sent after the broker returned").isTrue();
+            assertThat(client.awaitDrained(60_000))
+                    .as("offline buffer sent after the broker returned")
+                    .isTrue();
             while (received.size() < EVENTS) {
                 MqttTestSubscriber.Received r = sub.next(30);
                 if (r == null) {
@@ -86,17 +99,21 @@ abstract class BrokerRestartContract {
                 received.add(id);
             }
             MqttTestSubscriber.Received extra = sub.next(1);
-            if (extra != null && !beforeStop.contains(EventJson.fromJson(extra.text()).id())) {
+            if (extra != null
+                    && !beforeStop.contains(EventJson.fromJson(extra.text()).id())) {
                 received.add(EventJson.fromJson(extra.text()).id());
             }
-            System.out.printf("broker restart: %d events, %d redelivered by the broker after its restart%n", EVENTS,
-                    brokerRedeliveries);
+            System.out.printf(
+                    "broker restart: %d events, %d redelivered by the broker after its restart%n",
+                    EVENTS, brokerRedeliveries);
         } finally {
             client.close();
             stopBroker();
         }
         List<Integer> order = received.stream().map(sent::indexOf).toList();
-        assertThat(received).as("every event once, in order; arrived as indexes %s", order).containsExactlyElementsOf(sent);
+        assertThat(received)
+                .as("every event once, in order; arrived as indexes %s", order)
+                .containsExactlyElementsOf(sent);
         assertThat(client.keptCount()).isGreaterThanOrEqualTo(EVENTS / 3.0);
         assertThat(client.droppedCount()).isZero();
     }

@@ -1,7 +1,6 @@
 package io.visionhub.outputs.mqtt;
 
 import io.visionhub.broker.EmbeddedMqttBroker;
-
 import java.nio.file.Path;
 
 /** {@link BrokerRestartContract} against the embedded HiveMQ broker with file persistence. */

@@ -1,10 +1,9 @@
 package io.visionhub.outputs.mqtt;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
-
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 
 /** {@link BrokerRestartContract} against a Mosquitto process of the test's own (persistence on). */
 class MosquittoBrokerRestartTest extends BrokerRestartContract {
@@ -13,7 +12,8 @@ class MosquittoBrokerRestartTest extends BrokerRestartContract {
 
     @BeforeEach
     void needsMosquitto() {
-        Assumptions.assumeTrue(MosquittoProcess.find().isPresent(),
+        Assumptions.assumeTrue(
+                MosquittoProcess.find().isPresent(),
                 "mosquitto is not installed (apt-get install mosquitto); CI installs it");
     }
 

@@ -1,7 +1,6 @@
 package io.visionhub.outputs.mqtt;
 
 import io.visionhub.outputs.PortPicker;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -53,13 +52,18 @@ public final class MosquittoProcess implements AutoCloseable {
         Files.createDirectories(dir);
         Path conf = dir.resolve("mosquitto.conf");
         StringBuilder c = new StringBuilder()
-                .append("listener ").append(port).append(" 127.0.0.1\n")
+                .append("listener ")
+                .append(port)
+                .append(" 127.0.0.1\n")
                 .append("persistence true\n")
-                .append("persistence_location ").append(dir.toAbsolutePath()).append("/\n")
+                .append("persistence_location ")
+                .append(dir.toAbsolutePath())
+                .append("/\n")
                 .append("max_queued_messages 100000\n")
                 .append("max_inflight_messages 100\n");
         if ("root".equals(System.getProperty("user.name"))) {
-            c.append("user root\n"); // else mosquitto drops to user mosquitto and cannot write its persistence file here
+            c.append(
+                    "user root\n"); // else mosquitto drops to user mosquitto and cannot write its persistence file here
         }
         boolean auth = extraConfig.stream().anyMatch(l -> l.startsWith("password_file"));
         if (!auth) {
@@ -68,7 +72,10 @@ public final class MosquittoProcess implements AutoCloseable {
         extraConfig.forEach(l -> c.append(l).append('\n'));
         Files.writeString(conf, c.toString());
         process = new ProcessBuilder(executable.toString(), "-c", conf.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile())).start();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("mosquitto.log").toFile()))
+                .start();
         long deadline = System.currentTimeMillis() + 10_000;
         while (!listening(port)) {
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {

@@ -1,25 +1,27 @@
 package io.visionhub.outputs.mqtt;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.broker.EmbeddedMqttBroker;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
+import java.nio.file.Path;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The event publisher against the embedded HiveMQ broker, checked by an independent Paho subscriber. */
 class MqttEventPublisherEmbeddedBrokerTest {
 
     @TempDir
     static Path dir;
+
     static EmbeddedMqttBroker broker;
     static ReliableMqttClient client;
     static MqttEventPublisher publisher;
@@ -28,8 +30,14 @@ class MqttEventPublisherEmbeddedBrokerTest {
     static void start() {
         broker = new EmbeddedMqttBroker(dir.resolve("broker"), "127.0.0.1", 0, "in-memory");
         broker.start();
-        client = new ReliableMqttClient(broker.url(), "hub-under-test", new MqttConnectionOptions(), dir.resolve("buffer"),
-                1000, 1000, new SimpleMeterRegistry());
+        client = new ReliableMqttClient(
+                broker.url(),
+                "hub-under-test",
+                new MqttConnectionOptions(),
+                dir.resolve("buffer"),
+                1000,
+                1000,
+                new SimpleMeterRegistry());
         publisher = new MqttEventPublisher(client, new MqttTopics("visionhub", "site-a"), 1, true);
         client.start(10_000);
     }
@@ -66,7 +74,8 @@ class MqttEventPublisherEmbeddedBrokerTest {
     void stationStatusIsRetainedForLateSubscribers() throws Exception {
         publisher.publish(TestEvents.event("station-9", "P-9", InspectionEvent.Verdict.OK));
         assertThat(client.awaitDrained(10_000)).isTrue();
-        try (MqttTestSubscriber late = new MqttTestSubscriber(broker.url(), "late", "visionhub/site-a/+/station-9/status", false)) {
+        try (MqttTestSubscriber late =
+                new MqttTestSubscriber(broker.url(), "late", "visionhub/site-a/+/station-9/status", false)) {
             MqttTestSubscriber.Received r = late.next("visionhub/site-a/line-1/station-9/status", 10);
             assertThat(r).as("retained station status").isNotNull();
             assertThat(r.message().isRetained()).isTrue();
@@ -76,7 +85,8 @@ class MqttEventPublisherEmbeddedBrokerTest {
 
     @Test
     void hubStatusIsRetainedOnline() throws Exception {
-        try (MqttTestSubscriber late = new MqttTestSubscriber(broker.url(), "late-hub", "visionhub/site-a/hub/+/status", false)) {
+        try (MqttTestSubscriber late =
+                new MqttTestSubscriber(broker.url(), "late-hub", "visionhub/site-a/hub/+/status", false)) {
             MqttTestSubscriber.Received r = late.next("visionhub/site-a/hub/hub-under-test/status", 10);
             assertThat(r).isNotNull();
             assertThat(r.text()).contains("\"online\":true");
@@ -85,14 +95,16 @@ class MqttEventPublisherEmbeddedBrokerTest {
 
     @Test
     void lastWillSaysOfflineWhenTheHubVanishesWithoutDisconnecting() throws Exception {
-        MqttOutputProperties props = new MqttOutputProperties();
+        MqttOutputProperties props = MqttOutputProperties.defaults();
         MqttTopics topics = new MqttTopics("visionhub", "site-a");
-        org.eclipse.paho.mqttv5.client.MqttAsyncClient vanishing = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(
-                broker.url(), "vanishing-hub", new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
-        vanishing.connect(MqttConfiguration.connectionOptions(props, topics, "vanishing-hub")).waitForCompletion(10_000);
+        MqttAsyncClient vanishing = new MqttAsyncClient(broker.url(), "vanishing-hub", new MemoryPersistence());
+        vanishing
+                .connect(MqttConfiguration.connectionOptions(props, topics, "vanishing-hub"))
+                .waitForCompletion(10_000);
         vanishing.disconnectForcibly(0, 0, false);
         vanishing.close(true);
-        try (MqttTestSubscriber sub = new MqttTestSubscriber(broker.url(), "will-sub", "visionhub/site-a/hub/+/status", false)) {
+        try (MqttTestSubscriber sub =
+                new MqttTestSubscriber(broker.url(), "will-sub", "visionhub/site-a/hub/+/status", false)) {
             MqttTestSubscriber.Received r = sub.next("visionhub/site-a/hub/vanishing-hub/status", 10);
             assertThat(r).as("retained last will").isNotNull();
             assertThat(r.text()).contains("\"online\":false");
@@ -102,9 +114,11 @@ class MqttEventPublisherEmbeddedBrokerTest {
     @Test
     void eventWithoutStationIsRefusedWithClearMessage() {
         InspectionEvent noStation = TestEvents.event(" ", "P-2", InspectionEvent.Verdict.OK);
-        assertThatThrownBy(() -> publisher.publish(noStation)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> publisher.publish(noStation))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("has no station");
-        assertThatThrownBy(() -> publisher.publish(null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> publisher.publish(null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("needs an InspectionEvent body");
     }
 

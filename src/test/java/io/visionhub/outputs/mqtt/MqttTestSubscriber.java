@@ -1,15 +1,16 @@
 package io.visionhub.outputs.mqtt;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 
 /** An independent Paho MQTT 5 subscriber that collects what arrives. */
 public final class MqttTestSubscriber implements AutoCloseable {
@@ -17,25 +18,32 @@ public final class MqttTestSubscriber implements AutoCloseable {
     /** One received message. */
     public record Received(String topic, MqttMessage message) {
         public String text() {
-            return new String(message.getPayload(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(message.getPayload(), StandardCharsets.UTF_8);
         }
 
         public String userProperty(String key) {
-            List<org.eclipse.paho.mqttv5.common.packet.UserProperty> props = message.getProperties().getUserProperties();
-            return props == null ? null : props.stream().filter(p -> p.getKey().equals(key))
-                    .map(org.eclipse.paho.mqttv5.common.packet.UserProperty::getValue).findFirst().orElse(null);
+            List<UserProperty> props = message.getProperties().getUserProperties();
+            return props == null
+                    ? null
+                    : props.stream()
+                            .filter(p -> p.getKey().equals(key))
+                            .map(UserProperty::getValue)
+                            .findFirst()
+                            .orElse(null);
         }
     }
 
     private final MqttClient client;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
-    public MqttTestSubscriber(String url, String clientId, String filter, boolean persistentSession) throws MqttException {
+    public MqttTestSubscriber(String url, String clientId, String filter, boolean persistentSession)
+            throws MqttException {
         this(url, clientId, filter, persistentSession, new MqttConnectionOptions());
     }
 
-    public MqttTestSubscriber(String url, String clientId, String filter, boolean persistentSession,
-                              MqttConnectionOptions options) throws MqttException {
+    public MqttTestSubscriber(
+            String url, String clientId, String filter, boolean persistentSession, MqttConnectionOptions options)
+            throws MqttException {
         client = new MqttClient(url, clientId, new MemoryPersistence());
         options.setCleanStart(!persistentSession);
         if (persistentSession) {
@@ -46,14 +54,10 @@ public final class MqttTestSubscriber implements AutoCloseable {
         options.setReceiveMaximum(1000);
         client.setCallback(new MqttCallbackAdapter() {
 
-
             @Override
             public void messageArrived(String topic, MqttMessage message) {
                 received.add(new Received(topic, message));
             }
-
-
-
         });
         client.connect(options);
         client.subscribe(filter, 1);

@@ -1,16 +1,10 @@
 package io.visionhub.outputs.mqtt;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,27 +15,38 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** TLS with a private CA and username/password, against a Mosquitto of the test's own. */
 class MqttTlsAndPasswordMosquittoTest {
 
     @TempDir
     Path dir;
+
     MosquittoProcess mosquitto;
     Path trustStore;
 
     @BeforeEach
     void startTlsMosquitto() throws Exception {
         Assumptions.assumeTrue(MosquittoProcess.find().isPresent(), "mosquitto is not installed; CI installs it");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/mosquitto_passwd")),
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/mosquitto_passwd")),
                 "mosquitto_passwd is not installed (package mosquitto)");
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         KeyPair keys = gen.generateKeyPair();
-        X509Certificate cert = new SelfSignedCertificateBuilder(keys).setCommonName("127.0.0.1")
-                .setApplicationUri("urn:test:mosquitto").addDnsName("localhost").addIpAddress("127.0.0.1").build();
+        X509Certificate cert = new SelfSignedCertificateBuilder(keys)
+                .setCommonName("127.0.0.1")
+                .setApplicationUri("urn:test:mosquitto")
+                .addDnsName("localhost")
+                .addIpAddress("127.0.0.1")
+                .build();
         Path certPem = dir.resolve("server.pem");
         Path keyPem = dir.resolve("server.key");
         Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
@@ -55,11 +60,17 @@ class MqttTlsAndPasswordMosquittoTest {
         }
         Path passwords = dir.resolve("passwords");
         Process p = new ProcessBuilder("/usr/bin/mosquitto_passwd", "-b", "-c", passwords.toString(), "hub", "s3cret")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor()).isZero();
-        mosquitto = new MosquittoProcess(dir.resolve("broker"), List.of(
-                "cafile " + certPem, "certfile " + certPem, "keyfile " + keyPem,
-                "password_file " + passwords, "allow_anonymous false"));
+        mosquitto = new MosquittoProcess(
+                dir.resolve("broker"),
+                List.of(
+                        "cafile " + certPem,
+                        "certfile " + certPem,
+                        "keyfile " + keyPem,
+                        "password_file " + passwords,
+                        "allow_anonymous false"));
         mosquitto.start();
     }
 
@@ -71,18 +82,17 @@ class MqttTlsAndPasswordMosquittoTest {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     private MqttOutputProperties props(String password) {
-        MqttOutputProperties props = new MqttOutputProperties();
-        props.setBrokerUrl("ssl://127.0.0.1:" + mosquitto.port());
-        props.setUsername("hub");
-        props.setPassword(password);
-        props.getTls().setTrustStore(trustStore.toString());
-        props.getTls().setTrustStorePassword("trustpw");
-        props.setConnectTimeoutSeconds(5);
+        MqttOutputProperties props = MqttOutputProperties.defaults()
+                .withBrokerUrl("ssl://127.0.0.1:" + mosquitto.port())
+                .withCredentials("hub", password)
+                .withTls(MqttOutputProperties.Tls.defaults().withTrustStore(trustStore.toString(), "trustpw"))
+                .withConnectTimeoutSeconds(5);
         return props;
     }
 
@@ -90,14 +100,19 @@ class MqttTlsAndPasswordMosquittoTest {
     void publishesOverTlsWithUsernameAndPassword() throws Exception {
         MqttOutputProperties props = props("s3cret");
         MqttTopics topics = new MqttTopics("visionhub", "tls-site");
-        ReliableMqttClient client = new ReliableMqttClient(props.getBrokerUrl(), "hub-tls",
-                MqttConfiguration.connectionOptions(props, topics, "hub-tls"), dir.resolve("buffer"), 100, 500,
+        ReliableMqttClient client = new ReliableMqttClient(
+                props.brokerUrl(),
+                "hub-tls",
+                MqttConfiguration.connectionOptions(props, topics, "hub-tls"),
+                dir.resolve("buffer"),
+                100,
+                500,
                 new SimpleMeterRegistry());
         MqttEventPublisher publisher = new MqttEventPublisher(client, topics, 1, true);
         client.start(10_000);
         MqttConnectionOptions subOptions = MqttConfiguration.connectionOptions(props, topics, "sub-tls");
-        try (MqttTestSubscriber sub = new MqttTestSubscriber(props.getBrokerUrl(), "sub-tls", "visionhub/tls-site/#",
-                false, subOptions)) {
+        try (MqttTestSubscriber sub =
+                new MqttTestSubscriber(props.brokerUrl(), "sub-tls", "visionhub/tls-site/#", false, subOptions)) {
             assertThat(client.isConnected()).isTrue();
             InspectionEvent event = TestEvents.event("station-1", "P-1", InspectionEvent.Verdict.NG);
             publisher.publish(event);
@@ -113,8 +128,13 @@ class MqttTlsAndPasswordMosquittoTest {
     void wrongPasswordKeepsEventsInTheBufferInsteadOfLosingThem() throws Exception {
         MqttOutputProperties props = props("wrong");
         MqttTopics topics = new MqttTopics("visionhub", "tls-site");
-        ReliableMqttClient client = new ReliableMqttClient(props.getBrokerUrl(), "hub-bad",
-                MqttConfiguration.connectionOptions(props, topics, "hub-bad"), dir.resolve("buffer-bad"), 100, 500,
+        ReliableMqttClient client = new ReliableMqttClient(
+                props.brokerUrl(),
+                "hub-bad",
+                MqttConfiguration.connectionOptions(props, topics, "hub-bad"),
+                dir.resolve("buffer-bad"),
+                100,
+                500,
                 new SimpleMeterRegistry());
         MqttEventPublisher publisher = new MqttEventPublisher(client, topics, 1, false);
         client.start(2_000);

@@ -1,7 +1,19 @@
 package io.visionhub.outputs.opcua;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.outputs.mqtt.TestEvents;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
 import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
@@ -14,26 +26,14 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
 import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
-import org.eclipse.milo.opcua.sdk.client.DiscoveryClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The production set-up: no None, no anonymous; Basic256Sha256 and Aes256_Sha256_RsaPss with Sign and
@@ -43,22 +43,13 @@ class OpcUaServerSecurityTest {
 
     @TempDir
     static Path dir;
+
     static HubOpcUaServer server;
     static OpcUaTestClients.ClientIdentity trusted;
 
     @BeforeAll
     static void start() throws Exception {
-        OpcUaServerProperties props = new OpcUaServerProperties();
-        props.setPort(0);
-        props.setBindAddress("127.0.0.1");
-        props.setAllowSecurityNone(false);
-        props.setAllowAnonymous(false);
-        OpcUaServerProperties.User user = new OpcUaServerProperties.User();
-        user.setUsername("scada");
-        user.setPassword("pw-scada");
-        props.setUsers(List.of(user));
-        props.setPkiDir(dir.resolve("pki").toString());
-        props.setStations(List.of("station-1"));
+        OpcUaServerProperties props = OpcUaTestClients.secureServer(dir.resolve("pki"), "pw-scada");
         trusted = OpcUaTestClients.ClientIdentity.create("trusted-client");
         trusted.trustOn(dir.resolve("pki"));
         server = new HubOpcUaServer(props, "site-s");
@@ -70,38 +61,52 @@ class OpcUaServerSecurityTest {
         server.stop();
     }
 
-    private static OpcUaClient connect(OpcUaTestClients.ClientIdentity id, SecurityPolicy policy, MessageSecurityMode mode,
-                                       String password) throws Exception {
-        return OpcUaTestClients.connect(server.endpointUrl(), id, policy, mode, new UsernameProvider("scada", password));
+    private static OpcUaClient connect(
+            OpcUaTestClients.ClientIdentity id, SecurityPolicy policy, MessageSecurityMode mode, String password)
+            throws Exception {
+        return OpcUaTestClients.connect(
+                server.endpointUrl(), id, policy, mode, new UsernameProvider("scada", password));
     }
 
     @Test
     void offersOnlySecureEndpointsWithUsernameLogin() throws Exception {
-        List<EndpointDescription> endpoints = DiscoveryClient.getEndpoints(server.endpointUrl() + "/discovery").get();
-        List<String> main = endpoints.stream().filter(e -> e.getEndpointUrl().endsWith("/visionhub"))
-                .map(e -> e.getSecurityPolicyUri().substring(e.getSecurityPolicyUri().indexOf('#') + 1) + "/" + e.getSecurityMode())
+        List<EndpointDescription> endpoints = DiscoveryClient.getEndpoints(server.endpointUrl() + "/discovery")
+                .get();
+        List<String> main = endpoints.stream()
+                .filter(e -> e.getEndpointUrl().endsWith("/visionhub"))
+                .map(e -> e.getSecurityPolicyUri()
+                                .substring(e.getSecurityPolicyUri().indexOf('#') + 1) + "/" + e.getSecurityMode())
                 .toList();
-        assertThat(main).containsExactlyInAnyOrder("Basic256Sha256/Sign", "Basic256Sha256/SignAndEncrypt",
-                "Aes256_Sha256_RsaPss/Sign", "Aes256_Sha256_RsaPss/SignAndEncrypt");
-        assertThat(endpoints).allSatisfy(e -> assertThat(Stream.of(e.getUserIdentityTokens())
-                .map(t -> t.getTokenType().name())).doesNotContain("Anonymous"));
+        assertThat(main)
+                .containsExactlyInAnyOrder(
+                        "Basic256Sha256/Sign",
+                        "Basic256Sha256/SignAndEncrypt",
+                        "Aes256_Sha256_RsaPss/Sign",
+                        "Aes256_Sha256_RsaPss/SignAndEncrypt");
+        assertThat(endpoints)
+                .allSatisfy(e -> assertThat(Stream.of(e.getUserIdentityTokens())
+                                .map(t -> t.getTokenType().name()))
+                        .doesNotContain("Anonymous"));
     }
 
     @Test
     void trustedClientReadsAndReceivesResultEventsOverBasic256Sha256SignAndEncrypt() throws Exception {
-        OpcUaClient client = connect(trusted, SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt, "pw-scada");
+        OpcUaClient client =
+                connect(trusted, SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt, "pw-scada");
         try {
-            int ns = client.getNamespaceTable().getIndex(StationNamespace.NAMESPACE_URI).intValue();
-            int mv = client.getNamespaceTable().getIndex(MachineVisionTypes.NAMESPACE_URI).intValue();
+            int ns = OpcUaTestClients.namespaceIndex(client, StationNamespace.NAMESPACE_URI);
+            int mv = OpcUaTestClients.namespaceIndex(client, MachineVisionTypes.NAMESPACE_URI);
             BlockingQueue<Variant[]> events = new LinkedBlockingQueue<>();
             OpcUaSubscription subscription = new OpcUaSubscription(client, 50.0);
             subscription.create();
-            OpcUaMonitoredItem item = OpcUaMonitoredItem.newEventItem(NodeIds.Server, new EventFilterBuilder()
-                    .select(NodeIds.BaseEventType, new QualifiedName(0, "EventType"))
-                    .select(NodeIds.BaseEventType, new QualifiedName(0, "SourceName"))
-                    .select(NodeIds.BaseEventType, new QualifiedName(0, "Message"))
-                    .build());
-            item.setQueueSize(org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger.valueOf(10));
+            OpcUaMonitoredItem item = OpcUaMonitoredItem.newEventItem(
+                    NodeIds.Server,
+                    new EventFilterBuilder()
+                            .select(NodeIds.BaseEventType, new QualifiedName(0, "EventType"))
+                            .select(NodeIds.BaseEventType, new QualifiedName(0, "SourceName"))
+                            .select(NodeIds.BaseEventType, new QualifiedName(0, "Message"))
+                            .build());
+            item.setQueueSize(UInteger.valueOf(10));
             item.setEventValueListener((i, values) -> events.add(values));
             subscription.addMonitoredItem(item);
             subscription.synchronizeMonitoredItems();
@@ -109,13 +114,19 @@ class OpcUaServerSecurityTest {
             InspectionEvent event = TestEvents.event("station-1", "PART-S1", InspectionEvent.Verdict.NG);
             new OpcUaResultPublisher(server).publish(event);
 
-            assertThat(client.readValue(0, TimestampsToReturn.Both, new NodeId(ns, "Stations/station-1/LastResult/PartId"))
-                    .getValue().getValue()).isEqualTo("PART-S1");
+            assertThat(client.readValue(
+                                    0, TimestampsToReturn.Both, new NodeId(ns, "Stations/station-1/LastResult/PartId"))
+                            .getValue()
+                            .getValue())
+                    .isEqualTo("PART-S1");
             Variant[] values = events.poll(10, TimeUnit.SECONDS);
             assertThat(values).as("a ResultReady event").isNotNull();
-            assertThat(values[0].getValue()).isEqualTo(new NodeId(mv, (int) MachineVisionTypes.RESULT_READY_EVENT_TYPE));
+            assertThat(values[0].getValue())
+                    .isEqualTo(new NodeId(mv, (int) MachineVisionTypes.RESULT_READY_EVENT_TYPE));
             assertThat(values[1].getValue()).isEqualTo("station-1");
-            assertThat(((LocalizedText) values[2].getValue()).text()).contains("part=PART-S1").contains("result=NG");
+            assertThat(((LocalizedText) values[2].getValue()).text())
+                    .contains("part=PART-S1")
+                    .contains("result=NG");
 
             // the station's event node is filled anew for each result: back-to-back results keep their own fields
             InspectionEvent second = TestEvents.event("station-1", "PART-S2", InspectionEvent.Verdict.OK);
@@ -127,9 +138,13 @@ class OpcUaServerSecurityTest {
             Variant[] v3 = events.poll(10, TimeUnit.SECONDS);
             assertThat(v2).as("second ResultReady event").isNotNull();
             assertThat(v3).as("third ResultReady event").isNotNull();
-            assertThat(((LocalizedText) v2[2].getValue()).text()).contains("part=PART-S2").contains("result=OK")
+            assertThat(((LocalizedText) v2[2].getValue()).text())
+                    .contains("part=PART-S2")
+                    .contains("result=OK")
                     .contains(second.id());
-            assertThat(((LocalizedText) v3[2].getValue()).text()).contains("part=PART-S3").contains("result=NG")
+            assertThat(((LocalizedText) v3[2].getValue()).text())
+                    .contains("part=PART-S3")
+                    .contains("result=NG")
                     .contains(third.id());
             subscription.delete();
         } finally {
@@ -139,11 +154,14 @@ class OpcUaServerSecurityTest {
 
     @Test
     void trustedClientConnectsWithAes256Sha256RsaPssSign() throws Exception {
-        OpcUaClient client = connect(trusted, SecurityPolicy.Aes256_Sha256_RsaPss, MessageSecurityMode.Sign, "pw-scada");
+        OpcUaClient client =
+                connect(trusted, SecurityPolicy.Aes256_Sha256_RsaPss, MessageSecurityMode.Sign, "pw-scada");
         try {
-            int ns = client.getNamespaceTable().getIndex(StationNamespace.NAMESPACE_URI).intValue();
+            int ns = OpcUaTestClients.namespaceIndex(client, StationNamespace.NAMESPACE_URI);
             assertThat(client.readValue(0, TimestampsToReturn.Both, new NodeId(ns, "Stations/station-1/StationId"))
-                    .getValue().getValue()).isEqualTo("station-1");
+                            .getValue()
+                            .getValue())
+                    .isEqualTo("station-1");
         } finally {
             client.disconnect();
         }
@@ -152,14 +170,17 @@ class OpcUaServerSecurityTest {
     @Test
     void unknownClientCertificateIsRefusedAndKeptForReviewUntilTrusted() throws Exception {
         OpcUaTestClients.ClientIdentity stranger = OpcUaTestClients.ClientIdentity.create("stranger");
-        assertThatThrownBy(() -> connect(stranger, SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt,
-                "pw-scada")).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> connect(
+                        stranger, SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt, "pw-scada"))
+                .isInstanceOf(Exception.class);
         Path rejected = server.pkiDir().resolve("rejected").resolve("certs");
-        await().atMost(5, TimeUnit.SECONDS).until(() -> Files.isDirectory(rejected) && Files.list(rejected).count() > 0);
+        await().atMost(5, TimeUnit.SECONDS)
+                .until(() -> Files.isDirectory(rejected) && Files.list(rejected).count() > 0);
 
         stranger.trustOn(server.pkiDir());
         await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().until(() -> {
-            OpcUaClient c = connect(stranger, SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt, "pw-scada");
+            OpcUaClient c =
+                    connect(stranger, SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt, "pw-scada");
             c.disconnect();
             return true;
         });
@@ -169,7 +190,12 @@ class OpcUaServerSecurityTest {
     void wrongPasswordAndAnonymousAreRefused() throws Exception {
         assertThatThrownBy(() -> connect(trusted, SecurityPolicy.Basic256Sha256, MessageSecurityMode.Sign, "guess"))
                 .isInstanceOf(Exception.class);
-        assertThatThrownBy(() -> OpcUaTestClients.connect(server.endpointUrl(), trusted, SecurityPolicy.Basic256Sha256,
-                MessageSecurityMode.Sign, new AnonymousProvider())).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> OpcUaTestClients.connect(
+                        server.endpointUrl(),
+                        trusted,
+                        SecurityPolicy.Basic256Sha256,
+                        MessageSecurityMode.Sign,
+                        new AnonymousProvider()))
+                .isInstanceOf(Exception.class);
     }
 }

@@ -1,5 +1,8 @@
 package io.visionhub.vision.component;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.visionhub.event.Defect;
 import io.visionhub.event.EventSchema;
 import io.visionhub.event.InspectionEvent;
@@ -9,31 +12,33 @@ import io.visionhub.vision.model.ModelException;
 import io.visionhub.vision.sim.SimulatedPart;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.teach.AnomalyTeacher;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 class VisionComponentTest {
 
     @TempDir
     static Path modelDir;
+
     @TempDir
     Path imagesDir;
 
@@ -43,8 +48,13 @@ class VisionComponentTest {
     @BeforeAll
     static void teach() {
         SimulatedPartGenerator gen = new SimulatedPartGenerator(3, 0.0);
-        new AnomalyTeacher().teach(LongStream.range(0, 20).mapToObj(i -> gen.good(i).image()).toList(),
-                AnomalyTeacher.Spec.of("component-test", "1"), modelDir);
+        new AnomalyTeacher()
+                .teach(
+                        LongStream.range(0, 20)
+                                .mapToObj(i -> gen.good(i).image())
+                                .toList(),
+                        AnomalyTeacher.Spec.of("component-test", "1"),
+                        modelDir);
     }
 
     @BeforeEach
@@ -67,7 +77,8 @@ class VisionComponentTest {
             @Override
             public void configure() {
                 from("vision:station-1?source=sim&model=" + modelDir + "&line=line-1&fps=50&seed=11&defectRate=0.5")
-                        .routeId("inspect").to("mock:events");
+                        .routeId("inspect")
+                        .to("mock:events");
             }
         });
         MockEndpoint events = camel.getEndpoint("mock:events", MockEndpoint.class);
@@ -79,9 +90,12 @@ class VisionComponentTest {
         int agree = 0;
         int defective = 0;
         List<InspectionEvent> received = events.getReceivedExchanges().stream()
-                .map(e -> e.getIn().getBody(InspectionEvent.class)).toList();
+                .map(e -> e.getIn().getBody(InspectionEvent.class))
+                .toList();
         for (InspectionEvent ev : received) {
-            assertThat(EventSchema.problems(ev)).as("schema problems of %s", ev.id()).isEmpty();
+            assertThat(EventSchema.problems(ev))
+                    .as("schema problems of %s", ev.id())
+                    .isEmpty();
             assertThat(ev.station()).isEqualTo("station-1");
             assertThat(ev.camera()).isEqualTo("station-1");
             assertThat(ev.line()).isEqualTo("line-1");
@@ -94,16 +108,20 @@ class VisionComponentTest {
             boolean ng = ev.result() == InspectionEvent.Verdict.NG;
             if (!part.good()) {
                 defective++;
-                assertThat(ev.image().annotatedSha256()).as("annotated copy of NG part %s", ev.partId()).isNotNull();
+                assertThat(ev.image().annotatedSha256())
+                        .as("annotated copy of NG part %s", ev.partId())
+                        .isNotNull();
             }
             if (ng == !part.good()) {
                 agree++;
             }
         }
         assertThat(defective).isPositive();
-        assertThat(agree).as("verdicts agreeing with the ground truth of %d parts", received.size())
+        assertThat(agree)
+                .as("verdicts agreeing with the ground truth of %d parts", received.size())
                 .isGreaterThanOrEqualTo(received.size() - 1);
-        assertThat(events.getReceivedExchanges().get(0).getIn().getHeader(VisionConstants.VERDICT)).isNotNull();
+        assertThat(events.getReceivedExchanges().get(0).getIn().getHeader(VisionConstants.VERDICT))
+                .isNotNull();
     }
 
     @Test
@@ -116,8 +134,7 @@ class VisionComponentTest {
                       steps:
                         - to: "mock:yaml"
                 """.formatted(modelDir);
-        org.apache.camel.support.PluginHelper.getRoutesLoader(camel)
-                .loadRoutes(org.apache.camel.support.ResourceHelper.fromString("demo.yaml", yaml));
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("demo.yaml", yaml));
         MockEndpoint out = camel.getEndpoint("mock:yaml", MockEndpoint.class);
         out.expectedMinimumMessageCount(2);
         camel.start();
@@ -130,29 +147,45 @@ class VisionComponentTest {
     @Test
     void changedModelFilesAreSwappedInWithoutDroppingFrames(@TempDir Path swapDir) throws Exception {
         SimulatedPartGenerator gen = new SimulatedPartGenerator(3, 0.0);
-        List<java.awt.image.BufferedImage> good = LongStream.range(0, 20).mapToObj(i -> gen.good(i).image()).toList();
+        List<BufferedImage> good =
+                LongStream.range(0, 20).mapToObj(i -> gen.good(i).image()).toList();
         new AnomalyTeacher().teach(good, new AnomalyTeacher.Spec("swap", "1", 640, 480, 4, 0.03, 1.5), swapDir);
         ((VisionComponent) camel.getComponent("vision")).setModelWatchSeconds(1);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("vision:station-5?source=sim&lossless=true&storeImages=false&fps=10&model=" + swapDir).routeId("swap").to("mock:swap");
+                from("vision:station-5?source=sim&lossless=true&storeImages=false&fps=10&model=" + swapDir)
+                        .routeId("swap")
+                        .to("mock:swap");
             }
         });
         MockEndpoint out = camel.getEndpoint("mock:swap", MockEndpoint.class);
         camel.start();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> out.getReceivedCounter() >= 5);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> out.getReceivedCounter() >= 5);
         new AnomalyTeacher().teach(good, new AnomalyTeacher.Spec("swap", "2", 640, 480, 4, 0.03, 1.6), swapDir);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> out.getReceivedExchanges()
-                .stream().filter(e -> "2".equals(e.getIn().getBody(InspectionEvent.class).model().version())).count() >= 3);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> out.getReceivedExchanges().stream()
+                                .filter(e -> "2"
+                                        .equals(e.getIn()
+                                                .getBody(InspectionEvent.class)
+                                                .model()
+                                                .version()))
+                                .count()
+                        >= 3);
         camel.getRouteController().stopRoute("swap");
-        List<InspectionEvent> evs = out.getReceivedExchanges().stream().map(e -> e.getIn().getBody(InspectionEvent.class)).toList();
+        List<InspectionEvent> evs = out.getReceivedExchanges().stream()
+                .map(e -> e.getIn().getBody(InspectionEvent.class))
+                .toList();
         for (int i = 1; i < evs.size(); i++) {
             long prev = Long.parseLong(evs.get(i - 1).partId().substring(4));
-            assertThat(Long.parseLong(evs.get(i).partId().substring(4))).as("frame after %s", prev).isEqualTo(prev + 1);
+            assertThat(Long.parseLong(evs.get(i).partId().substring(4)))
+                    .as("frame after %s", prev)
+                    .isEqualTo(prev + 1);
         }
         assertThat(evs.get(0).model().version()).isEqualTo("1");
-        assertThat(evs.get(evs.size() - 1).model().sha256()).isNotEqualTo(evs.get(0).model().sha256());
+        assertThat(evs.get(evs.size() - 1).model().sha256())
+                .isNotEqualTo(evs.get(0).model().sha256());
     }
 
     @Test
@@ -161,18 +194,21 @@ class VisionComponentTest {
         ProducerTemplate template = camel.createProducerTemplate();
         SimulatedPart part = new SimulatedPartGenerator(5, 0).defective(77, SimulatedPart.SPOT);
         byte[] png = FrameInspector.encode(part.image(), "png");
-        InspectionEvent ev = template.requestBodyAndHeader("vision:station-2?model=" + modelDir, png,
-                VisionConstants.PART_ID, "P-77", InspectionEvent.class);
+        InspectionEvent ev = template.requestBodyAndHeader(
+                "vision:station-2?model=" + modelDir, png, VisionConstants.PART_ID, "P-77", InspectionEvent.class);
         assertThat(EventSchema.problems(ev)).isEmpty();
         assertThat(ev.result()).isEqualTo(InspectionEvent.Verdict.NG);
         assertThat(ev.partId()).isEqualTo("P-77");
         assertThat(ev.image().sha256()).isEqualTo(FileImageStore.sha256(png));
         Defect.Box truth = part.defectBox();
-        assertThat(ev.defects()).anySatisfy(d -> assertThat(overlap(d.box(), truth)).isTrue());
+        assertThat(ev.defects())
+                .anySatisfy(d -> assertThat(overlap(d.box(), truth)).isTrue());
 
         SimulatedPart good = new SimulatedPartGenerator(5, 0).good(78);
-        InspectionEvent ok = template.requestBody("vision:station-2?model=" + modelDir,
-                FrameInspector.encode(good.image(), "png"), InspectionEvent.class);
+        InspectionEvent ok = template.requestBody(
+                "vision:station-2?model=" + modelDir,
+                FrameInspector.encode(good.image(), "png"),
+                InspectionEvent.class);
         assertThat(ok.result()).isEqualTo(InspectionEvent.Verdict.OK);
         assertThat(ok.defects()).isEmpty();
         assertThat(EventSchema.problems(ok)).isEmpty();
@@ -186,17 +222,28 @@ class VisionComponentTest {
         assertThatThrownBy(() -> template.requestBody(uri, "not an image".getBytes()))
                 .isInstanceOf(CamelExecutionException.class)
                 .hasRootCauseInstanceOf(ModelException.class)
-                .rootCause().hasMessageContaining("cam-7").hasMessageContaining("not a readable image");
-        byte[] png = FrameInspector.encode(new SimulatedPartGenerator(1, 0).good(1).image(), "png");
+                .rootCause()
+                .hasMessageContaining("cam-7")
+                .hasMessageContaining("not a readable image");
+        byte[] png =
+                FrameInspector.encode(new SimulatedPartGenerator(1, 0).good(1).image(), "png");
         byte[] truncated = Arrays.copyOf(png, png.length / 3);
         assertThatThrownBy(() -> template.requestBody(uri, truncated))
-                .cause().isInstanceOf(ModelException.class).hasMessageContaining("cam-7");
-        byte[] jpg = FrameInspector.encode(new SimulatedPartGenerator(1, 0).good(2).image(), "jpg");
+                .cause()
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("cam-7");
+        byte[] jpg =
+                FrameInspector.encode(new SimulatedPartGenerator(1, 0).good(2).image(), "jpg");
         assertThatThrownBy(() -> template.requestBody(uri, Arrays.copyOf(jpg, jpg.length / 2)))
-                .rootCause().isInstanceOf(ModelException.class).hasMessageContaining("cam-7").hasMessageContaining("truncated");
-        assertThat(template.requestBody(uri, jpg, InspectionEvent.class).image().height()).isEqualTo(480);
+                .rootCause()
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("cam-7")
+                .hasMessageContaining("truncated");
+        assertThat(template.requestBody(uri, jpg, InspectionEvent.class).image().height())
+                .isEqualTo(480);
         assertThatThrownBy(() -> template.requestBody(uri, new byte[0]))
-                .rootCause().hasMessageContaining("empty image");
+                .rootCause()
+                .hasMessageContaining("empty image");
         // still serving after bad input
         InspectionEvent ev = template.requestBody(uri, png, InspectionEvent.class);
         assertThat(ev.camera()).isEqualTo("cam-7");
@@ -206,13 +253,20 @@ class VisionComponentTest {
     void missingModelFolderFailsWithAClearError() throws Exception {
         camel.start();
         ProducerTemplate template = camel.createProducerTemplate();
-        assertThatThrownBy(() -> template.requestBody("vision:station-4?model=" + modelDir.resolve("nope"), new byte[1]))
-                .rootCause().isInstanceOf(ModelException.class).hasMessageContaining("model card")
+        assertThatThrownBy(
+                        () -> template.requestBody("vision:station-4?model=" + modelDir.resolve("nope"), new byte[1]))
+                .rootCause()
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("model card")
                 .hasMessageContaining("does not exist");
     }
 
     static boolean overlap(Defect.Box a, Defect.Box b) {
-        return a != null && b != null && a.x() < b.x() + b.width() && b.x() < a.x() + a.width()
-                && a.y() < b.y() + b.height() && b.y() < a.y() + a.height();
+        return a != null
+                && b != null
+                && a.x() < b.x() + b.width()
+                && b.x() < a.x() + a.width()
+                && a.y() < b.y() + b.height()
+                && b.y() < a.y() + a.height();
     }
 }

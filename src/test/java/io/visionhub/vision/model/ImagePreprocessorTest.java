@@ -1,23 +1,25 @@
 package io.visionhub.vision.model;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.visionhub.event.Defect;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class ImagePreprocessorTest {
 
     static final ModelCard.Input YOLO = new ModelCard.Input(null, 640, 640, 3, "RGB", true, 114, null, null, null);
 
     static FloatBuffer buffer(ImagePreprocessor p) {
-        return ByteBuffer.allocateDirect(p.size() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return ByteBuffer.allocateDirect(p.size() * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
     }
 
     static BufferedImage gradient(int w, int h, int type) {
@@ -49,7 +51,7 @@ class ImagePreprocessorTest {
         assertThat(out.get(300 * 640 + 320)).isCloseTo(200 / 255f, within(1e-6f));
         assertThat(out.get(plane + 300 * 640 + 320)).isCloseTo(50 / 255f, within(1e-6f));
         assertThat(out.get(2 * plane + 300 * 640 + 320)).isCloseTo(10 / 255f, within(1e-6f));
-        assertThat(geo.toOriginal(320, 140, 640, 500)).isEqualTo(new io.visionhub.event.Defect.Box(960, 0, 960, 1080));
+        assertThat(geo.toOriginal(320, 140, 640, 500)).isEqualTo(new Defect.Box(960, 0, 960, 1080));
     }
 
     @Test

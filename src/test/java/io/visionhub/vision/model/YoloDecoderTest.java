@@ -1,12 +1,11 @@
 package io.visionhub.vision.model;
 
-import io.visionhub.event.Defect;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.visionhub.event.Defect;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class YoloDecoderTest {
 
@@ -21,8 +20,8 @@ class YoloDecoderTest {
                 out[k * n + i] = rows[i][k];
             }
         }
-        YoloDecoder d = new YoloDecoder(YoloDecoder.Layout.YOLOV8, 2, new float[]{0.5f, 0.5f}, 0.45f, 100);
-        assertThat(d.candidates(new long[]{1, 6, 3}, "m")).isEqualTo(3);
+        YoloDecoder d = new YoloDecoder(YoloDecoder.Layout.YOLOV8, 2, new float[] {0.5f, 0.5f}, 0.45f, 100);
+        assertThat(d.candidates(new long[] {1, 6, 3}, "m")).isEqualTo(3);
         List<Detection> dets = d.decode(out, n);
         assertThat(dets).hasSize(2);
         assertThat(dets.get(0).confidence()).isEqualTo(0.9f);
@@ -33,14 +32,15 @@ class YoloDecoderTest {
     @Test
     void yolov5RowsMultiplyObjectnessAndClassScore() {
         float[] out = {50, 60, 10, 10, 0.8f, 0.5f, 1.0f};
-        YoloDecoder d = new YoloDecoder(YoloDecoder.Layout.YOLOV5, 2, new float[]{0.3f, 0.3f}, 0.45f, 100);
-        assertThat(d.candidates(new long[]{1, 1, 7}, "m")).isEqualTo(1);
+        YoloDecoder d = new YoloDecoder(YoloDecoder.Layout.YOLOV5, 2, new float[] {0.3f, 0.3f}, 0.45f, 100);
+        assertThat(d.candidates(new long[] {1, 1, 7}, "m")).isEqualTo(1);
         List<Detection> dets = d.decode(out, 1);
         assertThat(dets).singleElement().satisfies(x -> {
             assertThat(x.classIndex()).isEqualTo(1);
             assertThat(x.confidence()).isEqualTo(0.8f);
         });
-        assertThatThrownBy(() -> d.candidates(new long[]{1, 1, 9}, "m")).hasMessageContaining("expects 7 values per box");
+        assertThatThrownBy(() -> d.candidates(new long[] {1, 1, 9}, "m"))
+                .hasMessageContaining("expects 7 values per box");
     }
 
     @Test

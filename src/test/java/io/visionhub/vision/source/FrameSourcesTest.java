@@ -1,8 +1,12 @@
 package io.visionhub.vision.source;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.EventSchema;
 import io.visionhub.event.InspectionEvent;
+import io.visionhub.images.FileImageStore;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.TestModels;
 import io.visionhub.vision.component.VisionComponent;
@@ -10,6 +14,13 @@ import io.visionhub.vision.component.VisionConsumer;
 import io.visionhub.vision.sim.SimulatedPart;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.teach.AnomalyTeacher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -21,22 +32,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 class FrameSourcesTest {
 
     @TempDir
     static Path modelDir;
+
     @TempDir
     Path dir;
+
     CamelContext camel;
     SimpleMeterRegistry meters;
     final List<Process> processes = new ArrayList<>();
@@ -51,7 +54,7 @@ class FrameSourcesTest {
         camel = new DefaultCamelContext();
         meters = new SimpleMeterRegistry();
         VisionComponent vision = new VisionComponent();
-        vision.setImagesDir(dir.resolve("images").toString());
+        vision.setImageStore(new FileImageStore(dir.resolve("images")));
         vision.setMeterRegistry(meters);
         camel.addComponent("vision", vision);
     }
@@ -73,66 +76,114 @@ class FrameSourcesTest {
     }
 
     @Test
-    void imageFolderFilesAreInspectedOnceAndACorruptFileIsCountedNotFatal() throws Exception {
+    void imageFolderFilesAreInspectedOnceAndACorruptFileIsCountedRecordedAndNotFatal() throws Exception {
         Path drop = Files.createDirectories(dir.resolve("drop"));
         SimulatedPartGenerator gen = new SimulatedPartGenerator(8, 0);
-        Files.write(drop.resolve("part-1.png"), FrameInspector.encode(gen.good(1).image(), "png"));
-        Files.write(drop.resolve("part-2.png"), FrameInspector.encode(gen.defective(2, SimulatedPart.SPOT).image(), "png"));
+        Files.write(
+                drop.resolve("part-1.png"), FrameInspector.encode(gen.good(1).image(), "png"));
+        Files.write(
+                drop.resolve("part-2.png"),
+                FrameInspector.encode(gen.defective(2, SimulatedPart.SPOT).image(), "png"));
         Files.write(drop.resolve("part-3.jpg"), "this is not a jpeg".getBytes());
         for (Path p : List.of(drop.resolve("part-1.png"), drop.resolve("part-2.png"), drop.resolve("part-3.jpg"))) {
-            Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 5000));
+            Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() - 5000));
         }
-        MockEndpoint out = route("folder", "vision:folder-station?camera=smartcam&source=folder:" + drop
-                + "&fps=20&model=" + modelDir);
-        out.expectedMessageCount(2);
+        MockEndpoint out = route(
+                "folder", "vision:folder-station?camera=smartcam&source=folder:" + drop + "&fps=20&model=" + modelDir);
+        out.expectedMessageCount(3);
         camel.start();
         out.assertIsSatisfied(TimeUnit.SECONDS.toMillis(20));
         VisionConsumer c = (VisionConsumer) camel.getRoute("folder").getConsumer();
         await().atMost(Duration.ofSeconds(10)).until(() -> c.health().inspectionErrors() == 1);
-        List<InspectionEvent> evs = out.getReceivedExchanges().stream().map(e -> e.getIn().getBody(InspectionEvent.class)).toList();
-        assertThat(evs).extracting(InspectionEvent::partId).containsExactlyInAnyOrder("part-1", "part-2");
-        assertThat(evs).filteredOn(e -> e.partId().equals("part-2")).singleElement()
+        List<InspectionEvent> evs = out.getReceivedExchanges().stream()
+                .map(e -> e.getIn().getBody(InspectionEvent.class))
+                .toList();
+        assertThat(evs).extracting(InspectionEvent::partId).containsExactlyInAnyOrder("part-1", "part-2", "part-3");
+        // the corrupt file's part is recorded, not lost (RefusedFrameTest covers the ledger and oversized frames)
+        assertThat(evs)
+                .filteredOn(e -> e.partId().equals("part-3"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.result()).isEqualTo(InspectionEvent.Verdict.UNCERTAIN));
+        assertThat(drop.resolve(".rejected/part-3.jpg")).exists();
+        assertThat(evs)
+                .filteredOn(e -> e.partId().equals("part-2"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.result()).isEqualTo(InspectionEvent.Verdict.NG));
         assertThat(evs).allSatisfy(e -> assertThat(EventSchema.problems(e)).isEmpty());
-        assertThat(evs).allSatisfy(e -> assertThat(e.latency().decodeMs()).isPositive());
+        // a folder camera's files are decoded by the source (to sort bad ones into .rejected/), not in the latency
+        assertThat(evs).allSatisfy(e -> assertThat(e.latency().decodeMs()).isNotNegative());
         assertThat(c.health().lastError()).contains("smartcam").contains("not a readable image");
-        assertThat(meters.get("visionhub.vision.errors").tag("kind", "inspection").functionCounter().count()).isEqualTo(1);
+        assertThat(meters.get("visionhub.vision.errors")
+                        .tag("kind", "inspection")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1);
         assertThat(drop.resolve(".inspected/part-1.png")).exists();
         assertThat(drop.resolve("part-1.png")).doesNotExist();
 
         // still running after the bad file
         Path late = drop.resolve("part-4.png");
         Files.write(late, FrameInspector.encode(gen.good(4).image(), "png"));
-        Files.setLastModifiedTime(late, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 5000));
-        await().atMost(Duration.ofSeconds(10)).until(() -> out.getReceivedCounter() == 3);
+        Files.setLastModifiedTime(late, FileTime.fromMillis(System.currentTimeMillis() - 5000));
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.getReceivedCounter() == 4);
     }
 
     @Test
     void streamThatNeverOpensIsRetriedWithBackoffCountedAndReported() throws Exception {
         int port = RtspReconnectTest.freePort();
-        MockEndpoint out = route("dead", "vision:dead-station?camera=cam-dead&source=rtsp://127.0.0.1:" + port
-                + "/nothing&timeoutMs=500&reconnectDelay=50&reconnectMaxDelay=200&model=" + modelDir);
+        MockEndpoint out = route(
+                "dead",
+                "vision:dead-station?camera=cam-dead&source=rtsp://127.0.0.1:" + port
+                        + "/nothing&readTimeout=500&reconnectDelay=50&reconnectMaxDelay=200&model=" + modelDir);
         camel.start();
         VisionConsumer c = (VisionConsumer) camel.getRoute("dead").getConsumer();
         await().atMost(Duration.ofSeconds(30)).until(() -> c.health().sourceErrors() >= 3);
         assertThat(c.health().connected()).isFalse();
         assertThat(c.health().lastError()).contains("cam-dead").contains("cannot open");
-        assertThat(meters.get("visionhub.vision.errors").tag("kind", "source").tag("camera", "cam-dead")
-                .functionCounter().count()).isGreaterThanOrEqualTo(3);
-        assertThat(camel.getRouteController().getRouteStatus("dead").isStarted()).isTrue();
+        assertThat(meters.get("visionhub.vision.errors")
+                        .tag("kind", "source")
+                        .tag("camera", "cam-dead")
+                        .functionCounter()
+                        .count())
+                .isGreaterThanOrEqualTo(3);
+        assertThat(camel.getRouteController().getRouteStatus("dead").isStarted())
+                .isTrue();
         assertThat(out.getReceivedCounter()).isZero();
     }
 
     @Test
     void httpMjpegStreamFromARealFfmpegServerIsInspected() throws Exception {
-        Assumptions.assumeTrue(RtspReconnectTest.ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
+        Assumptions.assumeTrue(
+                RtspReconnectTest.ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
         int port = RtspReconnectTest.freePort();
         String url = "http://127.0.0.1:" + port + "/cam.mjpg";
-        processes.add(new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi",
-                "-i", "testsrc=size=640x480:rate=10", "-c:v", "mjpeg", "-q:v", "5", "-f", "mpjpeg", "-listen", "1", url)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("ffmpeg.log").toFile()).start());
-        MockEndpoint out = route("mjpeg", "vision:mjpeg-station?source=" + url
-                + "&timeoutMs=3000&reconnectDelay=100&reconnectMaxDelay=300&storeImages=false&model=" + modelDir);
+        processes.add(new ProcessBuilder(
+                        "ffmpeg",
+                        "-hide_banner",
+                        "-loglevel",
+                        "error",
+                        "-re",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc=size=640x480:rate=10",
+                        "-c:v",
+                        "mjpeg",
+                        "-q:v",
+                        "5",
+                        "-f",
+                        "mpjpeg",
+                        "-listen",
+                        "1",
+                        url)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("ffmpeg.log").toFile())
+                .start());
+        MockEndpoint out = route(
+                "mjpeg",
+                "vision:mjpeg-station?source=" + url
+                        + "&readTimeout=3000&reconnectDelay=100&reconnectMaxDelay=300&storeImages=false&model="
+                        + modelDir);
         camel.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> out.getReceivedCounter() >= 5);
         InspectionEvent ev = out.getReceivedExchanges().get(0).getIn().getBody(InspectionEvent.class);
@@ -141,17 +192,35 @@ class FrameSourcesTest {
 
     @Test
     void videoFileIsPlayedToTheEndAtItsFrameRate() throws Exception {
-        Assumptions.assumeTrue(RtspReconnectTest.ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
+        Assumptions.assumeTrue(
+                RtspReconnectTest.ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
         Path video = dir.resolve("parts.mp4");
-        Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
-                "-i", "testsrc=size=640x480:rate=10:duration=2", "-c:v", "mpeg4", "-q:v", "5", video.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("ffmpeg.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        "ffmpeg",
+                        "-hide_banner",
+                        "-loglevel",
+                        "error",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc=size=640x480:rate=10:duration=2",
+                        "-c:v",
+                        "mpeg4",
+                        "-q:v",
+                        "5",
+                        video.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("ffmpeg.log").toFile())
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        MockEndpoint out = route("video", "vision:video-station?source=" + video + "&storeImages=false&model=" + modelDir);
+        MockEndpoint out =
+                route("video", "vision:video-station?source=" + video + "&storeImages=false&model=" + modelDir);
         camel.start();
         VisionConsumer c = (VisionConsumer) camel.getRoute("video").getConsumer();
-        await().atMost(Duration.ofSeconds(30)).until(() -> c.health().framesRead() == 20 && !c.health().connected());
-        await().atMost(Duration.ofSeconds(10)).until(() -> out.getReceivedCounter() + c.health().dropped() == 20);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> c.health().framesRead() == 20 && !c.health().connected());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> out.getReceivedCounter() + c.health().dropped() == 20);
         assertThat(out.getReceivedCounter()).isGreaterThan(10);
     }
 }

@@ -1,17 +1,16 @@
 package io.visionhub.vision.source;
 
-import io.visionhub.vision.Frame;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.visionhub.vision.Frame;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class LatestFrameHandoffTest {
 
     static Frame frame(long seq) {
-        return new Frame("cam", seq, Instant.now(), null, new byte[]{1}, null);
+        return new Frame("cam", seq, Instant.now(), null, new byte[] {1}, null);
     }
 
     @Test

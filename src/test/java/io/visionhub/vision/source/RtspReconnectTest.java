@@ -1,11 +1,22 @@
 package io.visionhub.vision.source;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.visionhub.event.EventSchema;
 import io.visionhub.event.InspectionEvent;
+import io.visionhub.images.FileImageStore;
 import io.visionhub.vision.TestModels;
 import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.component.VisionConsumer;
 import io.visionhub.vision.teach.AnomalyTeacher;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -15,17 +26,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * A real FFmpeg pushes an RTSP stream (RECORD) to the hub's listening source; the encoder is killed
  * mid-stream and restarted: the hub reconnects and goes on emitting events.
@@ -34,6 +34,7 @@ class RtspReconnectTest {
 
     @TempDir
     Path dir;
+
     CamelContext camel;
     final List<Process> encoders = new ArrayList<>();
 
@@ -47,7 +48,9 @@ class RtspReconnectTest {
 
     static boolean ffmpegPresent() {
         try {
-            Process p = new ProcessBuilder("ffmpeg", "-version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("ffmpeg", "-version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -66,10 +69,29 @@ class RtspReconnectTest {
 
     /** Starts an encoder pushing a test pattern; the caller retries while the hub is not yet listening. */
     Process push(String url) throws IOException {
-        Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi",
-                "-i", "testsrc=size=320x240:rate=10", "-c:v", "mpeg4", "-q:v", "5", "-f", "rtsp",
-                "-rtsp_transport", "tcp", url)
-                .redirectErrorStream(true).redirectOutput(dir.resolve("ffmpeg-" + encoders.size() + ".log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        "ffmpeg",
+                        "-hide_banner",
+                        "-loglevel",
+                        "error",
+                        "-re",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc=size=320x240:rate=10",
+                        "-c:v",
+                        "mpeg4",
+                        "-q:v",
+                        "5",
+                        "-f",
+                        "rtsp",
+                        "-rtsp_transport",
+                        "tcp",
+                        url)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        dir.resolve("ffmpeg-" + encoders.size() + ".log").toFile())
+                .start();
         encoders.add(p);
         return p;
     }
@@ -77,12 +99,14 @@ class RtspReconnectTest {
     /** Keeps (re)starting the encoder until the hub has taken more than {@code count} events. */
     void pushUntil(String url, MockEndpoint out, int count) {
         Process[] current = {null};
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            if (current[0] == null || !current[0].isAlive()) {
-                current[0] = push(url);
-            }
-            return out.getReceivedCounter() > count;
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    if (current[0] == null || !current[0].isAlive()) {
+                        current[0] = push(url);
+                    }
+                    return out.getReceivedCounter() > count;
+                });
     }
 
     @Test
@@ -95,14 +119,15 @@ class RtspReconnectTest {
 
         camel = new DefaultCamelContext();
         VisionComponent vision = new VisionComponent();
-        vision.setImagesDir(dir.resolve("images").toString());
+        vision.setImageStore(new FileImageStore(dir.resolve("images")));
         camel.addComponent("vision", vision);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("vision:rtsp-station?camera=cam-rtsp&source=" + url + "&rtspListen=true&timeoutMs=3000"
-                        + "&reconnectDelay=100&reconnectMaxDelay=500&storeImages=false&model=" + model)
-                        .routeId("rtsp").to("mock:rtsp");
+                from("vision:rtsp-station?camera=cam-rtsp&source=" + url + "&rtspListen=true&readTimeout=3000"
+                                + "&reconnectDelay=100&reconnectMaxDelay=500&storeImages=false&model=" + model)
+                        .routeId("rtsp")
+                        .to("mock:rtsp");
             }
         });
         MockEndpoint out = camel.getEndpoint("mock:rtsp", MockEndpoint.class);
@@ -124,11 +149,17 @@ class RtspReconnectTest {
         pushUntil(url, out, before + 5);
         assertThat(consumer.health().reconnects()).isGreaterThanOrEqualTo(1);
         assertThat(consumer.health().sourceErrors()).isGreaterThanOrEqualTo(1);
-        InspectionEvent last = out.getReceivedExchanges().get(out.getReceivedCounter() - 1).getIn().getBody(InspectionEvent.class);
+        InspectionEvent last = out.getReceivedExchanges()
+                .get(out.getReceivedCounter() - 1)
+                .getIn()
+                .getBody(InspectionEvent.class);
         assertThat(last.camera()).isEqualTo("cam-rtsp");
         assertThat(EventSchema.problems(last)).isEmpty();
-        System.out.printf("RtspReconnectTest: %d events, %d reconnects, %d source errors, %d dropped%n",
-                out.getReceivedCounter(), consumer.health().reconnects(), consumer.health().sourceErrors(),
+        System.out.printf(
+                "RtspReconnectTest: %d events, %d reconnects, %d source errors, %d dropped%n",
+                out.getReceivedCounter(),
+                consumer.health().reconnects(),
+                consumer.health().sourceErrors(),
                 consumer.health().dropped());
     }
 }

@@ -1,0 +1,49 @@
+package io.visionhub.ledger;
+
+import io.visionhub.ledger.heads.SignedTreeHead;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+
+/**
+ * Health "ledger" (/actuator/health): UP with the record count and the latest durable signed head while the ledger
+ * records; DOWN while it is read-only because the stored log failed its start-up check (the hub runs, serves
+ * verification and proofs, but records no inspection): the problem, the sequence number it concerns and what to do;
+ * DOWN with mode tamper-alarm when a record the hub did not write was found (appends and head signing stopped).
+ */
+public class LedgerHealthIndicator extends AbstractHealthIndicator {
+
+    private final JdbcInspectionLedger ledger;
+
+    public LedgerHealthIndicator(JdbcInspectionLedger ledger) {
+        super("ledger state cannot be read");
+        this.ledger = ledger;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        SignedTreeHead head = ledger.latestHead();
+        builder.withDetail("records", ledger.size()).withDetail("signedHeadSize", head == null ? 0 : head.treeSize());
+        JdbcInspectionLedger.TamperAlarm alarm = ledger.tamperAlarm();
+        if (alarm != null) { // a record this hub did not write: the ledger stopped appending and signing
+            builder.down()
+                    .withDetail("mode", "tamper-alarm")
+                    .withDetail("problem", "FORGED")
+                    .withDetail("seq", alarm.seq())
+                    .withDetail("reason", alarm.message())
+                    .withDetail("since", alarm.raised().toString());
+            return;
+        }
+        JdbcInspectionLedger.ReadOnly ro = ledger.readOnly();
+        if (ro == null) {
+            builder.up().withDetail("mode", "read-write");
+            return;
+        }
+        builder.down()
+                .withDetail("mode", "read-only")
+                .withDetail("problem", ro.problem().kind().name())
+                .withDetail("seq", ro.problem().seq())
+                .withDetail("reason", ro.problem().message())
+                .withDetail("since", ro.since().toString())
+                .withDetail("action", JdbcInspectionLedger.ReadOnly.ACTION);
+    }
+}

@@ -1,0 +1,482 @@
+package io.visionhub.plc.opcua;
+
+import io.visionhub.opcua.client.OpcUaClientSessions;
+import io.visionhub.opcua.client.OpcUaClientSettings;
+import io.visionhub.plc.PlcProperties;
+import io.visionhub.plc.PlcSample;
+import io.visionhub.plc.PlcTransport;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
+import org.eclipse.milo.opcua.sdk.client.UaSession;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
+import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PLC handshake over OPC UA (Eclipse Milo client): each station's trigger, part id and ack watched in one
+ * subscription (queued items, so no change between two publishes is lost), results written in one Write call.
+ * Node ids per station in {@code visionhub.plc.stations.<st>.*} (docs/plc.md, docs/opcua.md).
+ */
+public class OpcUaPlcTransport implements PlcTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpcUaPlcTransport.class);
+
+    /** Status codes of a request that never left the client (or was rejected before the PLC applied anything). */
+    private static final Set<Long> NOT_SENT = Set.of(
+            StatusCodes.Bad_NotConnected,
+            StatusCodes.Bad_SessionClosed,
+            StatusCodes.Bad_SessionIdInvalid,
+            StatusCodes.Bad_SessionNotActivated,
+            StatusCodes.Bad_TooManySessions);
+
+    private final PlcProperties props;
+    private final Map<String, Nodes> stations = new LinkedHashMap<>();
+    private final SecurityPolicy policy;
+    private final OpcUaClientSettings settings;
+    private final OpcUaClientSessions sessions;
+    private final boolean ownSessions;
+    private OpcUaClientSessions.Lease lease;
+    private SessionActivityListener activity;
+    private volatile OpcUaClient client;
+    private volatile Listener listener;
+    private volatile boolean sessionLost;
+    private OpcUaSubscription subscription;
+    /** Stations whose trigger value arrived since the last (re)subscription. */
+    private final Set<String> triggerKnown = ConcurrentHashMap.newKeySet();
+
+    /** A transport with a session of its own (tests of the handshake alone). */
+    public OpcUaPlcTransport(PlcProperties props) {
+        this(props, null);
+    }
+
+    /**
+     * Parses every station's node ids and the security settings; a bad one is refused here, naming its key.
+     *
+     * @param sessions the hub's shared OPC UA sessions (the MES context subscription may use the same one); null:
+     *     a session of its own
+     */
+    public OpcUaPlcTransport(PlcProperties props, OpcUaClientSessions sessions) {
+        this.props = props;
+        this.settings = settings(props);
+        this.policy = settings.securityPolicy();
+        OpcUaClientSessions.trustedCertificates(settings); // an unreadable file is refused now, not at each retry
+        this.ownSessions = sessions == null;
+        this.sessions = sessions == null ? new OpcUaClientSessions() : sessions;
+        String codeType = props.resultCodeType();
+        if (!List.of("Int16", "Int32", "UInt16", "Byte").contains(codeType)) {
+            throw new IllegalArgumentException(
+                    "visionhub.plc.result-code-type must be Int16, Int32, UInt16 or Byte, not " + codeType);
+        }
+        for (Map.Entry<String, PlcProperties.StationNodes> e : props.stations().entrySet()) {
+            stations.put(e.getKey(), Nodes.of(e.getKey(), e.getValue()));
+        }
+    }
+
+    public static SecurityPolicy policy(String name) {
+        return OpcUaClientSettings.policy(name, "visionhub.plc");
+    }
+
+    /** The session settings of one PLC endpoint ({@code visionhub.plc.*}). */
+    public static OpcUaClientSettings settings(PlcProperties props) {
+        return OpcUaClientSettings.of(
+                "visionhub.plc",
+                props.endpointUrl(),
+                props.securityPolicy(),
+                props.securityMode(),
+                props.username(),
+                props.password(),
+                props.pkiDir(),
+                props.keyStorePassword(),
+                props.trustedServerCerts(),
+                props.cycleBudgetMs());
+    }
+
+    @Override
+    public String endpoint() {
+        return props.endpointUrl();
+    }
+
+    @Override
+    public boolean maps(String station, Signal signal) {
+        Nodes n = stations.get(station);
+        return n != null && n.of(signal) != null;
+    }
+
+    @Override
+    public synchronized void connect(Listener l) throws Exception {
+        this.listener = l;
+        if (props.endpointUrl().isBlank()) {
+            throw new IllegalArgumentException(
+                    "visionhub.plc.endpoint-url is empty and stations " + stations.keySet()
+                            + " have no endpoint-url of their own: set the PLC's opc.tcp:// address or visionhub.plc.enabled=false");
+        }
+        letGo(); // an earlier attempt: its subscription and listener off the client, its hold released
+        OpcUaClientSessions.Lease l2 = sessions.acquire(settings, "PLC handshake");
+        lease = l2;
+        OpcUaClient c = l2.client();
+        client = c;
+        SessionActivityListener activity = new SessionActivityListener() {
+            @Override
+            public void onSessionActive(UaSession session) {
+                if (sessionLost) {
+                    sessionLost = false;
+                    listener.connectionBack("session to the PLC re-established");
+                }
+            }
+
+            @Override
+            public void onSessionInactive(UaSession session) {
+                sessionLost = true;
+                listener.connectionLost("session to the PLC lost");
+            }
+        };
+        c.addSessionActivityListener(activity);
+        this.activity = activity;
+        subscribe(c);
+        LOG.info(
+                "PLC OPC UA session to {} ({}{})",
+                props.endpointUrl(),
+                policy.name(),
+                l2.shared() ? ", shared with the MES context" : "");
+    }
+
+    /** Removes this transport's subscription and listener from the client and releases its hold on the session. */
+    private void letGo() {
+        OpcUaClient c = client;
+        client = null;
+        OpcUaSubscription s = subscription;
+        subscription = null;
+        if (s != null) {
+            try {
+                s.delete();
+            } catch (Exception e) {
+                LOG.debug("PLC subscription delete: {}", e.getMessage());
+            }
+        }
+        if (c != null && activity != null) {
+            c.removeSessionActivityListener(activity);
+        }
+        activity = null;
+        OpcUaClientSessions.Lease l = lease;
+        lease = null;
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    @Override
+    public synchronized void rewatch() throws Exception {
+        OpcUaClient c = client;
+        if (c == null) {
+            throw new IllegalStateException("not connected to the PLC");
+        }
+        OpcUaSubscription old = subscription;
+        if (old != null) {
+            try {
+                old.delete();
+            } catch (Exception e) {
+                LOG.debug("PLC old subscription delete: {}", e.getMessage());
+            }
+        }
+        subscribe(c);
+    }
+
+    /** One subscription for every station's trigger, part id and ack, delivered as one ordered batch per publish. */
+    private void subscribe(OpcUaClient c) throws Exception {
+        OpcUaSubscription sub = new OpcUaSubscription(c, Math.max(1.0, props.samplingIntervalMs()));
+        Map<OpcUaMonitoredItem, ItemRole> roles = new HashMap<>();
+        sub.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
+            @Override
+            public void onDataReceived(OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+                onData(roles, items, values);
+            }
+
+            @Override
+            public void onNotificationDataLost(OpcUaSubscription s) {
+                listener.samplesLost("notifications from the PLC were lost (publish sequence gap)");
+            }
+
+            @Override
+            public void onTransferFailed(OpcUaSubscription s, StatusCode status) {
+                listener.watchLost("subscription not transferred (" + status + ")");
+            }
+        });
+        sub.create();
+        triggerKnown.clear();
+        List<OpcUaMonitoredItem> items = new ArrayList<>();
+        for (Map.Entry<String, Nodes> e : stations.entrySet()) {
+            Nodes n = e.getValue();
+            // part id before trigger: within one publish the part id's change comes first
+            item(items, roles, n.partId, new ItemRole(e.getKey(), Signal.PART_ID), true);
+            item(items, roles, n.trigger, new ItemRole(e.getKey(), Signal.TRIGGER), true);
+            item(items, roles, n.ack, new ItemRole(e.getKey(), Signal.ACK), false);
+        }
+        sub.addMonitoredItems(items);
+        sub.synchronizeMonitoredItems();
+        subscription = sub;
+        items.stream()
+                .filter(i -> roles.get(i).signal() == Signal.TRIGGER)
+                .findFirst()
+                .ifPresent(i -> LOG.info(
+                        "PLC at {}: publishing every {} ms, triggers sampled every {} ms, queue of {} changes",
+                        props.endpointUrl(),
+                        sub.getRevisedPublishingInterval().orElse(null),
+                        i.getRevisedSamplingInterval().orElse(null),
+                        i.getRevisedQueueSize().orElse(null)));
+        // ready once every trigger's current value is known: a rising edge after this is a trigger
+        long waitUntil = System.currentTimeMillis() + 5000;
+        while (stations.entrySet().stream()
+                        .anyMatch(e -> e.getValue().trigger != null && !triggerKnown.contains(e.getKey()))
+                && System.currentTimeMillis() < waitUntil) {
+            Thread.sleep(5);
+        }
+    }
+
+    private void item(
+            List<OpcUaMonitoredItem> items,
+            Map<OpcUaMonitoredItem, ItemRole> roles,
+            NodeId node,
+            ItemRole role,
+            boolean queued) {
+        if (node == null) {
+            return;
+        }
+        OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(node);
+        item.setSamplingInterval(props.samplingIntervalMs());
+        if (queued) {
+            item.setQueueSize(UInteger.valueOf(props.triggerQueueSize()));
+            item.setDiscardOldest(false);
+        }
+        roles.put(item, role);
+        items.add(item);
+    }
+
+    /** One publish's data changes, in the order the PLC's server sent them. */
+    private void onData(
+            Map<OpcUaMonitoredItem, ItemRole> roles, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+        List<PlcSample> batch = new ArrayList<>(items.size());
+        List<String> triggers = new ArrayList<>(2);
+        for (int i = 0; i < items.size(); i++) {
+            ItemRole role = roles.get(items.get(i));
+            if (role != null) {
+                batch.add(sample(role.station(), role.signal(), values.get(i)));
+                if (role.signal() == Signal.TRIGGER) {
+                    triggers.add(role.station());
+                }
+            }
+        }
+        listener.samples(batch);
+        triggerKnown.addAll(triggers);
+    }
+
+    /** A Milo data value as the handshake's neutral sample. */
+    public static PlcSample sample(String station, Signal signal, DataValue v) {
+        StatusCode status = v.getStatusCode();
+        return new PlcSample(
+                station,
+                signal,
+                v.getValue().getValue(),
+                instant(v.getSourceTime()),
+                instant(v.getServerTime()),
+                status == null || status.isGood(),
+                status != null && status.isOverflowSet());
+    }
+
+    private static Instant instant(DateTime t) {
+        return t == null || t.isNull() ? null : t.getJavaInstant();
+    }
+
+    @Override
+    public void probe(long timeoutMs) throws Exception {
+        OpcUaClient c = client;
+        if (c == null) {
+            throw new IllegalStateException("not connected to the PLC");
+        }
+        c.readValuesAsync(0, TimestampsToReturn.Neither, List.of(NodeIds.Server_ServerStatus_CurrentTime))
+                .get(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public WriteProblem writeResult(String station, String part, int code, boolean rejectPart, long deadlineNanos) {
+        OpcUaClient c = client;
+        Nodes n = stations.get(station);
+        if (c == null) {
+            return new WriteProblem("not connected to the PLC", true);
+        }
+        List<NodeId> ids = new ArrayList<>(4);
+        List<DataValue> values = new ArrayList<>(4);
+        if (n.resultPartId != null) {
+            ids.add(n.resultPartId);
+            values.add(DataValue.valueOnly(new Variant(part)));
+        }
+        if (n.resultCode != null) {
+            ids.add(n.resultCode);
+            values.add(DataValue.valueOnly(codeVariant(code)));
+        }
+        if (n.reject != null) {
+            ids.add(n.reject);
+            values.add(DataValue.valueOnly(new Variant(rejectPart)));
+        }
+        if (n.resultReady != null) {
+            ids.add(n.resultReady);
+            values.add(DataValue.valueOnly(new Variant(true)));
+        }
+        try {
+            long left = Math.max(1, deadlineNanos - System.nanoTime());
+            List<StatusCode> codes = c.writeValuesAsync(ids, values).get(left, TimeUnit.NANOSECONDS);
+            for (int i = 0; i < codes.size(); i++) {
+                if (!codes.get(i).isGood()) {
+                    return new WriteProblem(
+                            "PLC refused the write of " + ids.get(i).toParseableString() + ": " + codes.get(i), false);
+                }
+            }
+            return null;
+        } catch (TimeoutException e) {
+            return new WriteProblem("no answer from the PLC before the deadline", true, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new WriteProblem("interrupted", false, true);
+        } catch (Exception e) {
+            return new WriteProblem(
+                    e.getCause() != null ? e.getCause().getMessage() : e.getMessage(), true, mayHaveBeenApplied(e));
+        }
+    }
+
+    private Variant codeVariant(int code) {
+        return switch (props.resultCodeType()) {
+            case "Int16" -> new Variant((short) code);
+            case "Int32" -> new Variant(code);
+            case "UInt16" -> new Variant(Unsigned.ushort(code));
+            default -> new Variant(Unsigned.ubyte(code));
+        };
+    }
+
+    /** Whether a failed request may nonetheless have been applied by the PLC; true unless known not sent. */
+    static boolean mayHaveBeenApplied(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UaException ua) {
+                return !NOT_SENT.contains(ua.getStatusCode().getValue());
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void writeTriggerAck(String station, boolean value) {
+        OpcUaClient c = client;
+        NodeId node = stations.get(station).triggerAck;
+        if (node == null || c == null) {
+            return;
+        }
+        c.writeValuesAsync(List.of(node), List.of(DataValue.valueOnly(new Variant(value))))
+                .whenComplete((codes, e) -> {
+                    String problem = e != null
+                            ? e.getMessage()
+                            : codes.get(0).isGood() ? null : codes.get(0).toString();
+                    if (problem != null) {
+                        LOG.warn(
+                                "PLC station {}: writing trigger-ack {} to {} failed ({}); the PLC's own timeout applies",
+                                station,
+                                value,
+                                node.toParseableString(),
+                                problem);
+                    }
+                });
+    }
+
+    @Override
+    public void clearResultReady(String station, long timeoutMs) throws Exception {
+        OpcUaClient c = client;
+        NodeId node = stations.get(station).resultReady;
+        if (node == null || c == null) {
+            return;
+        }
+        List<StatusCode> codes = c.writeValuesAsync(List.of(node), List.of(DataValue.valueOnly(new Variant(false))))
+                .get(timeoutMs, TimeUnit.MILLISECONDS);
+        if (!codes.get(0).isGood()) {
+            throw new IllegalStateException(
+                    "PLC refused the write of " + node.toParseableString() + ": " + codes.get(0));
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        letGo();
+        if (ownSessions) {
+            sessions.close();
+        }
+    }
+
+    private record ItemRole(String station, Signal signal) {}
+
+    /** The parsed node ids of one station (null: not mapped). */
+    private record Nodes(
+            NodeId trigger,
+            NodeId partId,
+            NodeId resultPartId,
+            NodeId resultCode,
+            NodeId reject,
+            NodeId resultReady,
+            NodeId ack,
+            NodeId triggerAck) {
+
+        static Nodes of(String station, PlcProperties.StationNodes n) {
+            NodeId partId = node(station, "part-id", n.partId());
+            NodeId echo = node(station, "result-part-id", n.resultPartId());
+            return new Nodes(
+                    node(station, "trigger", n.trigger()),
+                    partId,
+                    echo != null ? echo : partId,
+                    node(station, "result-code", n.resultCode()),
+                    node(station, "reject", n.reject()),
+                    node(station, "result-ready", n.resultReady()),
+                    node(station, "ack", n.ack()),
+                    node(station, "trigger-ack", n.triggerAck()));
+        }
+
+        NodeId of(Signal s) {
+            return switch (s) {
+                case TRIGGER -> trigger;
+                case PART_ID -> partId;
+                case ACK -> ack;
+                case TRIGGER_ACK -> triggerAck;
+                case RESULT_CODE -> resultCode;
+                case REJECT -> reject;
+                case RESULT_READY -> resultReady;
+            };
+        }
+
+        private static NodeId node(String station, String name, String text) {
+            if (text == null || text.isBlank()) {
+                return null;
+            }
+            return NodeId.parseSafe(text.strip())
+                    .orElseThrow(() -> new IllegalArgumentException("visionhub.plc.stations." + station + "." + name
+                            + " = '" + text + "' is not an OPC UA node id "
+                            + "(expected e.g. ns=3;s=\"DB_Vision\".\"Reject\" or ns=2;i=1001)"));
+        }
+    }
+}

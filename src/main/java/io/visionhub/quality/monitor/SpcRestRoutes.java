@@ -1,0 +1,175 @@
+package io.visionhub.quality.monitor;
+
+import io.visionhub.api.ApiCaller;
+import io.visionhub.api.ApiErrorHandling;
+import io.visionhub.api.ApiException;
+import io.visionhub.api.ApiParams;
+import io.visionhub.api.ApiRestConfiguration;
+import io.visionhub.api.ApiRoles;
+import io.visionhub.quality.alarm.AlarmService;
+import io.visionhub.quality.alarm.QualityAlarm;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestParamType;
+
+/**
+ * The SPC charts and quality alarms over REST: {@code GET /api/quality/spc}, {@code GET /api/quality/alarms} and
+ * {@code POST /api/quality/alarms/{id}/acknowledge}.
+ */
+public class SpcRestRoutes extends RouteBuilder {
+
+    /** Reading charts and alarms: everyone on the line (operators see the alarms on their screen too). */
+    public static final List<String> READ = ApiRoles.ALL;
+    /** Acknowledging (clearing) an alarm: a quality decision. */
+    public static final List<String> ACKNOWLEDGE = List.of(ApiRoles.QUALITY, ApiRoles.ADMIN);
+
+    private static final List<String> CHARTS = List.of("p", "np", "u");
+    private static final int MAX_HISTORY = 10_000;
+
+    /** Body of an acknowledgement: an optional comment recorded with it. */
+    public record AcknowledgeRequest(String comment) {}
+
+    private final SpcMonitor monitor;
+    private final AlarmService alarms;
+
+    public SpcRestRoutes(SpcMonitor monitor, AlarmService alarms) {
+        this.monitor = monitor;
+        this.alarms = alarms;
+    }
+
+    @Override
+    public void configure() {
+        ApiErrorHandling.install(this);
+        String read = "Roles: " + String.join(", ", READ) + ".";
+        ApiRestConfiguration.securedRest(this, "/quality")
+                .description("SPC charts and quality alarms")
+                .get("/spc")
+                .id("api-quality-spc")
+                .outType(ChartView[].class)
+                .description("Control charts of the vision results: per station the p (or np) chart of the NG rate "
+                        + "and a u chart of defects per part for each defect class, with centre line, limits per "
+                        + "point and the Nelson rules that fired. " + read)
+                .security(ApiRestConfiguration.BASIC_AUTH)
+                .security(ApiRestConfiguration.API_KEY)
+                .param(ApiRestConfiguration.optionalQuery("line", "only this line"))
+                .param(ApiRestConfiguration.optionalQuery(
+                        "station", "only this station (404 when the hub has no chart of it)"))
+                .param(ApiRestConfiguration.optionalQuery("chart", "p, np or u"))
+                .param(ApiRestConfiguration.optionalQuery("defectClass", "only the u chart of this defect class"))
+                .responseMessage(ApiRestConfiguration.apiError(400, "a bad parameter, named in field (ApiError)"))
+                .to("direct:api-quality-spc")
+                .get("/alarms")
+                .id("api-quality-alarms")
+                .outType(QualityAlarm[].class)
+                .description("Active quality alarms, newest first; with from (and to, default now): the alarms "
+                        + "raised in [from, to), active or cleared, oldest first, with who cleared them. " + read)
+                .security(ApiRestConfiguration.BASIC_AUTH)
+                .security(ApiRestConfiguration.API_KEY)
+                .param(ApiRestConfiguration.optionalQuery("line", "only this line"))
+                .param(ApiRestConfiguration.optionalQuery("from", "history from this time, ISO-8601 UTC"))
+                .param(ApiRestConfiguration.optionalQuery(
+                        "to", "history up to this time (exclusive), ISO-8601 UTC; default now"))
+                .param()
+                .name("limit")
+                .type(RestParamType.query)
+                .dataType("integer")
+                .defaultValue("1000")
+                .required(false)
+                .description("most alarms of the history (1-10000)")
+                .endParam()
+                .responseMessage(ApiRestConfiguration.apiError(400, "a bad parameter, named in field (ApiError)"))
+                .to("direct:api-quality-alarms")
+                .post("/alarms/{id}/acknowledge")
+                .id("api-quality-alarm-acknowledge")
+                .type(AcknowledgeRequest.class)
+                .outType(QualityAlarm.class)
+                .description("Acknowledge an active alarm: it clears, and the ledger records who acknowledged it "
+                        + "and the comment (a QUALITY_ALARM record); published like a clear. A person's decision: "
+                        + "logged in with HTTP Basic (API keys get 403 person_required). Roles: "
+                        + String.join(", ", ACKNOWLEDGE) + ".")
+                .security(ApiRestConfiguration.BASIC_AUTH)
+                .param()
+                .name("id")
+                .type(RestParamType.path)
+                .description("alarm id")
+                .endParam()
+                .responseMessage(ApiRestConfiguration.apiError(404, "no alarm with this id (ApiError)"))
+                .responseMessage(ApiRestConfiguration.apiError(409, "the alarm is already cleared (ApiError)"))
+                .to("direct:api-quality-alarm-acknowledge");
+
+        from("direct:api-quality-spc").routeId("rest-quality-spc").process(e -> {
+            String line = ApiParams.optionalName(e, "line");
+            String station = ApiParams.optionalName(e, "station");
+            String chart = ApiParams.oneOf(e, "chart", CHARTS);
+            String defectClass = ApiParams.optionalName(e, "defectClass");
+            if (defectClass != null && chart != null && !chart.equals("u")) {
+                throw ApiException.badRequest(
+                        "defectClass", "defectClass selects a u chart; chart=" + chart + " has no defect class");
+            }
+            if (station != null && !monitor.knows(station)) {
+                throw new ApiException(
+                        404,
+                        "unknown_station",
+                        "the hub has no SPC chart of station " + station + " (no inspection of it in "
+                                + "visionhub.quality.spc.rebuild-window or since start)",
+                        "station");
+            }
+            e.getMessage().setBody(monitor.charts(line, station, chart, defectClass));
+        });
+        from("direct:api-quality-alarms").routeId("rest-quality-alarms").process(e -> {
+            String line = ApiParams.optionalName(e, "line");
+            Instant from = ApiParams.instant(e, "from");
+            Instant to = ApiParams.instant(e, "to");
+            int limit = ApiParams.integer(e, "limit", 1000, 1, MAX_HISTORY);
+            if (from == null && to != null) {
+                throw ApiException.badRequest("from", "from is required with to (the history of [from, to))");
+            }
+            if (from == null) {
+                List<QualityAlarm> active = line == null ? alarms.active() : alarms.active(line);
+                e.getMessage().setBody(active);
+                return;
+            }
+            Instant end = to == null ? Instant.now() : to;
+            if (!end.isAfter(from)) {
+                throw ApiException.badRequest("to", "to must be after from (got from " + from + ", to " + end + ")");
+            }
+            if (Duration.between(from, end).toDays() > 366) {
+                throw ApiException.badRequest("from", "the history spans at most 366 days");
+            }
+            e.getMessage().setBody(alarms.history(line, from, end, limit));
+        });
+        from("direct:api-quality-alarm-acknowledge")
+                .routeId("rest-quality-alarm-acknowledge")
+                .process(e -> {
+                    String user = ApiCaller.require(
+                            e, ACKNOWLEDGE, "acknowledging a quality alarm needs the role QUALITY or ADMIN");
+                    if (user.startsWith("api-key:")) {
+                        throw new ApiException(
+                                403,
+                                "person_required",
+                                "acknowledging a quality alarm is a person's decision: log in (HTTP Basic) as a "
+                                        + "user with role QUALITY or ADMIN; API keys cannot acknowledge",
+                                null);
+                    }
+                    String id = ApiParams.requiredName(e, "id");
+                    AcknowledgeRequest req = e.getMessage().getBody(AcknowledgeRequest.class);
+                    String comment = req == null ? null : req.comment();
+                    if (comment != null && comment.length() > 1000) {
+                        throw ApiException.badRequest("comment", "comment must be at most 1000 characters");
+                    }
+                    try {
+                        e.getMessage().setBody(alarms.acknowledge(id, user, comment));
+                    } catch (NoSuchElementException ex) {
+                        throw new ApiException(404, "unknown_alarm", ex.getMessage(), "id");
+                    } catch (IllegalStateException ex) {
+                        if (ex.getMessage().contains("already cleared")) {
+                            throw ApiException.conflict("alarm_cleared", ex.getMessage(), "id");
+                        }
+                        throw ex;
+                    }
+                });
+    }
+}

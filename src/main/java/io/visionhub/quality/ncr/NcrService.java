@@ -1,0 +1,524 @@
+package io.visionhub.quality.ncr;
+
+import io.visionhub.enterprise.DeliveryException;
+import io.visionhub.enterprise.DeliveryService;
+import io.visionhub.enterprise.GroupDocuments;
+import io.visionhub.event.EventIds;
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.CanonicalJson;
+import io.visionhub.ledger.JdbcInspectionLedger;
+import io.visionhub.ledger.LedgerReceipt;
+import io.visionhub.ledger.LedgerWrite;
+import io.visionhub.ledger.LedgerWrite.SqlRow;
+import io.visionhub.ledger.disposition.DispositionService;
+import io.visionhub.ledger.disposition.SignedDisposition;
+import io.visionhub.quality.QualityListener;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The non-conformance register: hears recorded inspections and signed dispositions ({@link QualityListener}), opens
+ * ONE NCR per production order and defect class when a defect is confirmed (a signed disposition of the configured
+ * kinds, or {@link NcrRules}: N NG of the class within the window) and adds later parts of that order and class as
+ * items. Each step is a ledger record (NCR_OPENED, NCR_ITEM_ADDED, NCR_CLOSED) written with its register row and its
+ * outbox rows in one transaction: the NCR's document in every configured target (key {@code NCR|<id>}), and an item
+ * per part in targets that take items (key {@code NCR|<id>|<n>}), one ordering group per NCR and target so the
+ * document is created before its items. The work runs on one worker thread (the listener only queues it), which
+ * also keeps the decisions free of races; the REST close joins that thread.
+ */
+public class NcrService implements QualityListener, NcrRegister, GroupDocuments, AutoCloseable {
+
+    public static final String OPENED = "NCR_OPENED";
+    public static final String ITEM_ADDED = "NCR_ITEM_ADDED";
+    public static final String CLOSED = "NCR_CLOSED";
+
+    private static final Logger LOG = LoggerFactory.getLogger(NcrService.class);
+    private static final String INSERT_NCR = "INSERT INTO ncr (id, ledger_seq, line, station, production_order, "
+            + "defect_class, product, batch, trigger_kind, trigger_detail, target, opened_at) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String INSERT_ITEM =
+            "INSERT INTO ncr_item (ncr_id, item_no, ledger_seq, inspection_id, added_at) VALUES (?,?,?,?,?)";
+    private static final String INSERT_CLOSE = "INSERT INTO ncr_close (ncr_id, ledger_seq, user_name, printed_name, "
+            + "meaning, reason, closed_at) VALUES (?,?,?,?,?,?,?)";
+    private static final String INSERT_OUTBOX = "INSERT INTO outbox (inspection_id, target, document_type, "
+            + "delivery_key, status, attempts, next_attempt_at, created_at, updated_at, ordering_key) "
+            + "VALUES (?,?,?,?,'PENDING',0,?,?,?,?)";
+
+    private final NcrProperties config;
+    private final NcrRepository repo;
+    private final JdbcInspectionLedger ledger;
+    private final DeliveryService delivery;
+    private final DispositionService signatures;
+    private final Clock clock;
+    private final NcrRules rules;
+    private final ExecutorService worker;
+    private final AtomicLong failures = new AtomicLong();
+    /** (order, class) → the open NCR; touched on the worker thread only. */
+    private Map<String, NcrRepository.OpenNcr> open;
+
+    private final Map<String, Set<String>> itemsOf = new LinkedHashMap<>();
+
+    /**
+     * @param delivery   the enterprise deliveries (null: the register only, no documents)
+     * @param signatures the e-signature checks of the dispositions (closing an NCR is signed the same way)
+     * @param worker     ONE thread that runs all the register's work, in order (in the hub a single-thread pool of
+     *                   Camel's ExecutorServiceManager, so it shows in Camel's management); shut down by
+     *                   {@link #close()}
+     */
+    public NcrService(
+            NcrProperties config,
+            NcrRepository repo,
+            JdbcInspectionLedger ledger,
+            DeliveryService delivery,
+            DispositionService signatures,
+            Clock clock,
+            ExecutorService worker) {
+        this.config = config;
+        this.repo = repo;
+        this.ledger = ledger;
+        this.delivery = delivery;
+        this.signatures = signatures;
+        this.clock = clock;
+        this.rules = new NcrRules(config.threshold(), config.window(), config.classes());
+        this.worker = worker;
+        if (delivery != null) {
+            for (String t : config.targets()) {
+                if (!delivery.targets().names().contains(t)) {
+                    throw new IllegalArgumentException("visionhub.quality.ncr.targets: unknown target '" + t
+                            + "' (configured under visionhub.enterprise.targets: "
+                            + delivery.targets().names() + ")");
+                }
+            }
+            delivery.setGroupDocuments(this);
+        } else if (!config.targets().isEmpty()) {
+            throw new IllegalArgumentException("visionhub.quality.ncr.targets " + config.targets()
+                    + " needs the enterprise concern (visionhub.enterprise), which is off");
+        }
+    }
+
+    // ---- hearing the line (calls come on the inspection's or the signer's thread: queue and return)
+
+    @Override
+    public void onInspection(InspectionEvent event) {
+        if (!config.enabled() || event.result() != InspectionEvent.Verdict.NG || order(event) == null) {
+            return;
+        }
+        worker.execute(() -> guarded(event.id(), () -> ng(event)));
+    }
+
+    @Override
+    public void onDisposition(SignedDisposition d) {
+        if (!config.enabled()
+                || !"INSPECTION".equals(d.targetType())
+                || !config.dispositions().contains(d.disposition())) {
+            return;
+        }
+        worker.execute(() -> guarded(d.targetId(), () -> confirmed(d)));
+    }
+
+    private void guarded(String about, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.error(
+                    "NCR register could not handle {}: {}. The inspection and dispositions stay recorded; a later "
+                            + "part of the order and class is handled again.",
+                    about,
+                    e.toString(),
+                    e);
+        }
+    }
+
+    /** Waits until the work queued so far is done (tests, the REST close). */
+    public void flush() {
+        call(() -> null);
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> work) {
+        Future<T> f = worker.submit(work);
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the NCR register", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the NCR register did not answer within 30 s", e);
+        }
+    }
+
+    /** Handling failures since start (the part stays recorded; the log says why). */
+    public long failures() {
+        return failures.get();
+    }
+
+    private static String order(InspectionEvent e) {
+        String o = e.context() == null ? null : e.context().productionOrder();
+        return o == null || o.isBlank() ? null : o;
+    }
+
+    private Map<String, NcrRepository.OpenNcr> open() {
+        if (open == null) {
+            open = repo.open();
+        }
+        return open;
+    }
+
+    private Set<String> items(NcrRepository.OpenNcr n) {
+        return itemsOf.computeIfAbsent(n.id, id -> new HashSet<>(repo.itemInspections(id)));
+    }
+
+    private void ng(InspectionEvent e) {
+        String order = order(e);
+        Instant at = e.captureTime() != null ? e.captureTime() : clock.instant();
+        for (String cls : rules.classesOf(e)) {
+            NcrRepository.OpenNcr n = open().get(NcrRepository.OpenNcr.key(order, cls));
+            if (n != null) {
+                addItem(n, e.id());
+                continue;
+            }
+            List<NcrRules.Part> fired = rules.count(order, cls, new NcrRules.Part(e.id(), at));
+            if (!fired.isEmpty()) {
+                String detail = fired.size() + " NG part(s) of class " + cls + " in order " + order + " within "
+                        + config.window() + " (rule visionhub.quality.ncr.threshold=" + config.threshold() + ")";
+                openNcr(
+                        e,
+                        cls,
+                        "RULE",
+                        detail,
+                        fired.stream().map(NcrRules.Part::inspectionId).toList());
+            }
+        }
+    }
+
+    private void confirmed(SignedDisposition d) {
+        InspectionEvent e =
+                repo.eventJson(d.targetId()).map(EventJson::fromJson).orElse(null);
+        if (e == null || order(e) == null) {
+            LOG.info(
+                    "Disposition {} ({} of {}) opens no NCR: {}",
+                    d.id(),
+                    d.disposition(),
+                    d.targetId(),
+                    e == null ? "no such recorded inspection" : "the inspection has no production order");
+            return;
+        }
+        String order = order(e);
+        for (String cls : rules.classesOf(e)) {
+            NcrRepository.OpenNcr n = open().get(NcrRepository.OpenNcr.key(order, cls));
+            if (n != null) {
+                addItem(n, e.id());
+            } else {
+                rules.forget(order, cls);
+                openNcr(
+                        e,
+                        cls,
+                        "DISPOSITION",
+                        d.disposition() + " signed by " + d.printedName() + " (" + d.user() + "), disposition " + d.id()
+                                + ": " + d.reason(),
+                        List.of(e.id()));
+            }
+        }
+    }
+
+    private void openNcr(InspectionEvent e, String cls, String trigger, String detail, List<String> parts) {
+        String id = EventIds.newId();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String order = order(e);
+        String line =
+                e.context() != null && e.context().line() != null ? e.context().line() : e.line();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ncrId", id);
+        body.put("productionOrder", order);
+        body.put("defectClass", cls);
+        body.put("line", line);
+        body.put("station", e.station());
+        body.put("product", e.context().product());
+        body.put("batch", e.context().batch());
+        body.put("trigger", trigger);
+        body.put("triggerDetail", detail);
+        body.put("firstInspection", parts.get(0));
+        body.put("targets", config.targets());
+        body.put("openedAt", now.toString());
+        List<SqlRow> rows = new ArrayList<>();
+        rows.add(SqlRow.of(
+                INSERT_NCR,
+                id,
+                SqlRow.SEQUENCE,
+                line,
+                e.station(),
+                order,
+                cls,
+                e.context().product(),
+                e.context().batch(),
+                trigger,
+                cut(detail, 2000),
+                config.targets().isEmpty() ? null : String.join(",", config.targets()),
+                NcrRepository.ts(now)));
+        for (String t : config.targets()) {
+            rows.add(outbox(parts.get(0), t, NcrRepository.DOCUMENT, NcrRepository.documentKey(id), id, now));
+        }
+        LedgerReceipt r = ledger.append(new LedgerWrite(OPENED, id, CanonicalJson.write(body), rows));
+        NcrRepository.OpenNcr n = new NcrRepository.OpenNcr(id, line, 0);
+        open().put(NcrRepository.OpenNcr.key(order, cls), n);
+        itemsOf.put(id, new HashSet<>());
+        LOG.info(
+                "NCR {} opened for order {} and defect class {} ({}), ledger seq {}; raised in {}",
+                id,
+                order,
+                cls,
+                detail,
+                r.sequence(),
+                config.targets().isEmpty() ? "no enterprise target" : config.targets());
+        for (String part : parts) {
+            addItem(n, part);
+        }
+    }
+
+    private void addItem(NcrRepository.OpenNcr n, String inspectionId) {
+        if (!items(n).add(inspectionId)) {
+            return; // already an item (counted by the rule and then dispositioned, say)
+        }
+        int no = n.lastItem + 1;
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ncrId", n.id);
+        body.put("itemNo", no);
+        body.put("inspectionId", inspectionId);
+        body.put("addedAt", now.toString());
+        List<SqlRow> rows = new ArrayList<>();
+        rows.add(SqlRow.of(INSERT_ITEM, n.id, no, SqlRow.SEQUENCE, inspectionId, NcrRepository.ts(now)));
+        for (String t : config.targets()) {
+            if (delivery.takesItems(t)) {
+                rows.add(outbox(inspectionId, t, NcrRepository.ITEM, NcrRepository.itemKey(n.id, no), n.id, now));
+            }
+        }
+        try {
+            ledger.append(new LedgerWrite(ITEM_ADDED, n.id + "/" + no, CanonicalJson.write(body), rows));
+        } catch (RuntimeException e) {
+            items(n).remove(inspectionId);
+            throw e;
+        }
+        n.lastItem = no;
+        LOG.debug("NCR {}: item {} is inspection {}", n.id, no, inspectionId);
+    }
+
+    private static SqlRow outbox(
+            String inspectionId, String target, String type, String key, String ncrId, Instant now) {
+        return SqlRow.of(
+                INSERT_OUTBOX,
+                inspectionId,
+                target,
+                type,
+                key,
+                NcrRepository.ts(now),
+                NcrRepository.ts(now),
+                NcrRepository.ts(now),
+                NcrRepository.documentKey(ncrId) + "|" + target);
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    // ---- closing (a person's signed decision)
+
+    /**
+     * Closes an open NCR with an e-signature (password entered again, meaning from the configured list): an
+     * NCR_CLOSED record. Later parts of its order and class open a new NCR when a defect is confirmed again.
+     *
+     * @throws IllegalArgumentException  bad input (no reason, no password, unknown meaning)
+     * @throws IllegalStateException     already closed
+     * @throws java.util.NoSuchElementException no such NCR
+     */
+    public Ncr close(String id, String user, String password, String meaning, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("reason is required: say why the non-conformance is closed");
+        }
+        if (reason.length() > 2000) {
+            throw new IllegalArgumentException("reason longer than 2000 characters");
+        }
+        Ncr n = repo.find(id).orElseThrow(() -> new java.util.NoSuchElementException("no NCR " + id));
+        if (n.closure() != null) {
+            throw new IllegalStateException("NCR " + id + " was already closed by "
+                    + n.closure().printedName() + " at " + n.closure().closedAt());
+        }
+        DispositionService.Signer signer = signatures.checkSigner(user, password, meaning, "NCR", id, "CLOSE");
+        return call(() -> {
+            // checked again on the register's thread: of two closures signed at once, only the first is recorded
+            if (repo.find(id).map(Ncr::closure).isPresent()) {
+                throw new IllegalStateException("NCR " + id + " was closed meanwhile");
+            }
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("ncrId", id);
+            body.put("user", signer.user());
+            body.put("printedName", signer.printedName());
+            body.put("meaning", signer.meaning());
+            body.put("meaningCode", signer.meaningCode());
+            body.put("reason", reason.trim());
+            body.put("closedAt", now.toString());
+            ledger.append(new LedgerWrite(
+                    CLOSED,
+                    id,
+                    CanonicalJson.write(body),
+                    List.of(SqlRow.of(
+                            INSERT_CLOSE,
+                            id,
+                            SqlRow.SEQUENCE,
+                            signer.user(),
+                            signer.printedName(),
+                            signer.meaning(),
+                            reason.trim(),
+                            NcrRepository.ts(now)))));
+            open().values().removeIf(o -> o.id.equals(id));
+            itemsOf.remove(id);
+            LOG.info(
+                    "NCR {} (order {}, class {}) closed by {} ({})",
+                    id,
+                    n.productionOrder(),
+                    n.defectClass(),
+                    signer.printedName(),
+                    signer.meaning());
+            return repo.details(id).orElseThrow();
+        });
+    }
+
+    // ---- the register (NcrRegister) and the documents' mapping input (GroupDocuments)
+
+    @Override
+    public List<NcrSummary> ofLine(String line, Instant from, Instant to) {
+        List<NcrSummary> out = new ArrayList<>();
+        for (Ncr n : repo.ofLine(line, from, to)) {
+            List<Ncr.Document> docs = repo.documents(n.id());
+            Ncr.Document d = docs.isEmpty() ? null : docs.get(0);
+            out.add(new NcrSummary(
+                    n.id(),
+                    n.productionOrder(),
+                    n.defectClass(),
+                    n.line(),
+                    n.status(),
+                    n.itemCount(),
+                    n.openedAt(),
+                    d == null ? null : d.target(),
+                    d == null ? null : d.documentNumber()));
+        }
+        return out;
+    }
+
+    public NcrRepository repository() {
+        return repo;
+    }
+
+    @Override
+    public Extra inputFor(String target, String documentType, String key) {
+        if (key == null || !key.startsWith(NcrRepository.KEY_PREFIX)) {
+            return null;
+        }
+        String[] p = key.split("\\|");
+        Ncr n = repo.find(p[1])
+                .orElseThrow(() -> DeliveryException.permanentFailure("outbox key " + key + ": no NCR " + p[1]));
+        Map<String, Object> ncr = new LinkedHashMap<>();
+        ncr.put("id", n.id());
+        ncr.put("productionOrder", n.productionOrder());
+        ncr.put("defectClass", n.defectClass());
+        ncr.put("line", n.line());
+        ncr.put("station", n.station());
+        ncr.put("product", n.product());
+        ncr.put("batch", n.batch());
+        ncr.put("trigger", n.trigger());
+        ncr.put("triggerDetail", n.triggerDetail());
+        ncr.put("openedAt", n.openedAt().toString());
+        ncr.put("self", link("/api/quality/ncrs/" + n.id()));
+        ncr.put("evidence", link("/api/quality/ncrs/" + n.id() + "/evidence"));
+        ncr.put("ledgerFrom", n.ledgerSeq());
+        if (p.length == 2) {
+            // the trend for the document only: an item's delivery need not scan the order's inspections again
+            List<NcrRepository.TrendPoint> trend = repo.trend(n.productionOrder(), n.defectClass());
+            int inspected =
+                    trend.stream().mapToInt(NcrRepository.TrendPoint::inspected).sum();
+            int ofClass =
+                    trend.stream().mapToInt(NcrRepository.TrendPoint::ofClass).sum();
+            ncr.put(
+                    "trend",
+                    Map.of(
+                            "inspected",
+                            inspected,
+                            "withClass",
+                            ofClass,
+                            "text",
+                            ofClass + " of " + inspected + " parts of order " + n.productionOrder() + " show "
+                                    + n.defectClass()));
+            return new Extra("-ncr", Map.of("ncr", ncr), null);
+        }
+        int no = Integer.parseInt(p[2]);
+        Ncr.Item item = repo.items(n.id()).stream()
+                .filter(i -> i.itemNo() == no)
+                .findFirst()
+                .orElseThrow(() -> DeliveryException.permanentFailure(
+                        "outbox key " + key + ": NCR " + n.id() + " has no item " + no));
+        Map<String, Object> it = new LinkedHashMap<>();
+        it.put("itemNo", item.itemNo());
+        it.put("inspectionId", item.inspectionId());
+        it.put("ledgerSeq", item.ledgerSeq());
+        it.put("inspectionSeq", item.inspectionSeq());
+        it.put("image", link(item.imageUri()));
+        it.put("annotatedImage", link(item.annotatedUri()));
+        ncr.put("item", it);
+        ncr.put("ledgerTo", item.ledgerSeq());
+        Optional<String> parent = repo.documentNumber(n.id(), target);
+        if (parent.isEmpty()) {
+            // the ordering group delivers the document first; a parked or cancelled document leaves its items waiting
+            throw DeliveryException.transientFailure(
+                    "item " + no + " of NCR " + n.id() + " waits for the NCR's document in " + target, null);
+        }
+        return new Extra("-ncr-item", Map.of("ncr", ncr), parent.get());
+    }
+
+    /** A hub path as the ERP's users reach it (visionhub.quality.ncr.link-base before it). */
+    private String link(String path) {
+        return path == null ? null : config.linkBase() + path;
+    }
+
+    /** The NCR's document key in the outbox: tests and docs. */
+    public static String documentKey(String id) {
+        return NcrRepository.documentKey(id);
+    }
+
+    static String upper(String s) {
+        return s == null ? null : s.trim().toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.visionhub.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.event.PartTrigger;
+import io.visionhub.outputs.mqtt.TestEvents;
+import io.visionhub.plc.ModbusPlcSimulator;
+import io.visionhub.plc.PlcFailSafeRecorder;
+import io.visionhub.plc.PlcHandshake;
+import io.visionhub.plc.PlcHandshakes;
+import io.visionhub.plc.PlcProperties;
+import io.visionhub.plc.PlcSimulator;
+import io.visionhub.plc.component.PlcComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+
+/**
+ * Shop floor, trigger to result on the PLC: a PLC program (simulator) sets the part id and raises the trigger, and
+ * the time until the hub's result-ready write arrives at the PLC is measured, over the route
+ * {@code from: plc:st1 -> (event for the part, inference left out) -> to: plc:st1}, for OPC UA (Milo server,
+ * security None, subscription) and Modbus TCP (j2mod server, PLC4X client, polling). The four-phase handshake as in
+ * docs/plc.md: the PLC holds trigger and part id until trigger-ack, lowers the trigger, waits for the ack to clear.
+ * Everything in one JVM on loopback; the figure is the handshake's own share: add the inference time of the model.
+ *
+ * <p>Run: {@code bench/run PlcTriggerLatencyBench [protocol=opcua|modbus] [parts=1000] [periodMs=50] [samplingMs=10]
+ * [warmupParts=100]}
+ */
+public final class PlcTriggerLatencyBench {
+
+    public static void main(String[] args) throws Exception {
+        String protocol = args.length > 0 ? args[0] : "opcua";
+        int parts = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        long periodMs = args.length > 2 ? Long.parseLong(args[2]) : 50;
+        double samplingMs = args.length > 3 ? Double.parseDouble(args[3]) : 10;
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 100;
+        if (!List.of("opcua", "modbus").contains(protocol)) {
+            throw new IllegalArgumentException("protocol must be opcua or modbus, not " + protocol);
+        }
+        String st = "st1";
+        Map<String, Long> resultAt = new ConcurrentHashMap<>();
+        PlcProperties props = PlcProperties.defaults()
+                .withEnabled(true)
+                .withCycleBudgetMs(1000)
+                .withSamplingIntervalMs(samplingMs);
+        AutoCloseable plc;
+        Plc program;
+        if (protocol.equals("opcua")) {
+            PlcSimulator sim = new PlcSimulator(List.of(st));
+            sim.onResult(r -> resultAt.put(r.partId(), r.nanos()));
+            PlcProperties.StationNodes n = PlcProperties.StationNodes.defaults()
+                    .withTrigger(sim.nodeId(st, "Trigger"))
+                    .withPartId(sim.nodeId(st, "PartId"))
+                    .withResultPartId(sim.nodeId(st, "ResultPartId"))
+                    .withResultCode(sim.nodeId(st, "ResultCode"))
+                    .withReject(sim.nodeId(st, "Reject"))
+                    .withResultReady(sim.nodeId(st, "ResultReady"))
+                    .withTriggerAck(sim.nodeId(st, "TriggerAck"));
+            props = props.withEndpointUrl(sim.endpointUrl()).withStations(Map.of(st, n));
+            plc = sim;
+            program = new Plc() {
+                public void raise(long part) {
+                    sim.trigger(st, String.valueOf(part));
+                }
+
+                public void lower() {
+                    sim.set(st, "Trigger", new Variant(false));
+                }
+
+                public boolean ack() {
+                    return Boolean.TRUE.equals(sim.value(st, "TriggerAck"));
+                }
+            };
+        } else {
+            ModbusPlcSimulator sim = new ModbusPlcSimulator(List.of(st));
+            sim.onCoilWrite((station, coil) -> {
+                if (coil == ModbusPlcSimulator.RESULT_READY && sim.coil(station, coil)) {
+                    resultAt.put(String.valueOf(sim.resultPartId(station)), System.nanoTime());
+                }
+            });
+            props = props.withEndpointUrl(sim.endpointUrl()).withStations(Map.of(st, sim.mapping(st)));
+            plc = sim;
+            program = new Plc() {
+                public void raise(long part) {
+                    sim.trigger(st, part);
+                }
+
+                public void lower() {
+                    sim.setCoil(st, ModbusPlcSimulator.TRIGGER, false);
+                }
+
+                public boolean ack() {
+                    return sim.coil(st, ModbusPlcSimulator.TRIGGER_ACK);
+                }
+            };
+        }
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        PlcHandshake handshake = new PlcHandshake(props, meters, null, PlcFailSafeRecorder.NONE);
+        handshake.start();
+        CamelContext camel = new DefaultCamelContext();
+        PlcComponent component = new PlcComponent();
+        component.setHandshakes(PlcHandshakes.of(handshake));
+        camel.addComponent("plc", component);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("plc:" + st)
+                        .routeId("bench")
+                        .process(e -> e.getIn()
+                                .setBody(TestEvents.event(
+                                        st, e.getIn().getBody(PartTrigger.class).partId(), InspectionEvent.Verdict.OK)))
+                        .to("plc:" + st);
+            }
+        });
+        camel.start();
+
+        List<Long> nanos = new ArrayList<>();
+        int lost = 0;
+        long next = System.nanoTime();
+        for (long part = 1; part <= warmup + parts; part++) {
+            long t0 = System.nanoTime();
+            program.raise(part);
+            String id = String.valueOf(part);
+            boolean got = waitFor(() -> resultAt.containsKey(id), 1000);
+            waitFor(program::ack, 1000);
+            program.lower();
+            waitFor(() -> !program.ack(), 1000);
+            if (part > warmup) {
+                if (got) {
+                    nanos.add(resultAt.get(id) - t0);
+                } else {
+                    lost++;
+                }
+            }
+            next += TimeUnit.MILLISECONDS.toNanos(periodMs);
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+                TimeUnit.NANOSECONDS.sleep(sleep);
+            }
+        }
+        long[] v = nanos.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(v);
+        System.out.printf(
+                "PlcTriggerLatencyBench %s: %d parts (after %d warm-up) every %d ms, %s %.1f ms, budget %d ms%n",
+                protocol,
+                parts,
+                warmup,
+                periodMs,
+                protocol.equals("opcua") ? "sampling/publishing" : "polling",
+                samplingMs,
+                props.cycleBudgetMs());
+        if (v.length > 0) {
+            System.out.printf(
+                    "trigger raised on PLC -> result-ready written on PLC: n=%d p50 %.2f ms  p99 %.2f ms  "
+                            + "p99.9 %.2f ms  max %.2f ms%n",
+                    v.length,
+                    v[v.length / 2] / 1e6,
+                    v[(int) Math.floor(v.length * 0.99)] / 1e6,
+                    v[(int) Math.min(v.length - 1, Math.floor(v.length * 0.999))] / 1e6,
+                    v[v.length - 1] / 1e6);
+        }
+        System.out.printf(
+                "results missing after 1 s: %d; hub triggers %.0f, missed %.0f, fail-safes %.0f%n",
+                lost,
+                meters.get("visionhub.plc.triggers").counter().count(),
+                meters.get("visionhub.plc.triggers.missed").counter().count(),
+                meters.get("visionhub.plc.deadline.missed").counter().count());
+        camel.stop();
+        handshake.close();
+        plc.close();
+        System.exit(0);
+    }
+
+    private interface Plc {
+        void raise(long part);
+
+        void lower();
+
+        boolean ack();
+    }
+
+    private static boolean waitFor(BooleanSupplier condition, long ms) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            Thread.sleep(0, 200_000);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,511 @@
+package io.visionhub.plc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.event.PartTrigger;
+import io.visionhub.images.FileImageStore;
+import io.visionhub.outputs.mqtt.TestEvents;
+import io.visionhub.plc.component.PlcComponent;
+import io.visionhub.vision.component.VisionComponent;
+import io.visionhub.vision.sim.SimulatedPartGenerator;
+import io.visionhub.vision.teach.AnomalyTeacher;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.assertj.core.groups.Tuple;
+import org.awaitility.core.ConditionTimeoutException;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PLC results you can trust (issue 14): every trigger of a realistic four-phase handshake yields exactly one result
+ * under its own part id; a PLC outage writes no stale result after the reconnect and records every part's fail-safe;
+ * a dead PLC does not slow inspection below the camera's rate.
+ */
+class PlcHandshakeReliabilityTest {
+
+    @TempDir
+    static Path modelDir;
+
+    @TempDir
+    Path imagesDir;
+
+    CamelContext camel;
+    SimpleMeterRegistry meters;
+    PlcHandshake handshake;
+    final Queue<PlcFailSafe> failSafes = new ConcurrentLinkedQueue<>();
+    final Queue<InspectionEvent> events = new ConcurrentLinkedQueue<>();
+
+    @BeforeAll
+    static void teach() throws Exception {
+        SimulatedPartGenerator gen = new SimulatedPartGenerator(3, 0.0);
+        new AnomalyTeacher()
+                .teach(
+                        LongStream.range(0, 20)
+                                .mapToObj(i -> gen.good(i).image())
+                                .toList(),
+                        AnomalyTeacher.Spec.of("reliability-test", "1"),
+                        modelDir);
+    }
+
+    @BeforeEach
+    void camel() {
+        meters = new SimpleMeterRegistry();
+        camel = new DefaultCamelContext();
+        VisionComponent vision = new VisionComponent();
+        vision.setImageStore(new FileImageStore(imagesDir));
+        vision.setMeterRegistry(meters);
+        camel.addComponent("vision", vision);
+    }
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+        if (handshake != null) {
+            handshake.close();
+        }
+    }
+
+    PlcHandshake start(String endpointUrl, String station, PlcProperties.StationNodes nodes, long budgetMs)
+            throws Exception {
+        PlcProperties props = PlcProperties.defaults()
+                .withEnabled(true)
+                .withEndpointUrl(endpointUrl)
+                .withCycleBudgetMs(budgetMs)
+                .withDownProbeMs(200)
+                .withTriggerQueueSize(Integer.getInteger("qtest", 64))
+                .withStations(Map.of(station, nodes));
+        handshake = new PlcHandshake(props, meters, null, f -> {
+            failSafes.add(f);
+            return CompletableFuture.completedFuture(null);
+        });
+        handshake.start();
+        PlcComponent plcComponent = new PlcComponent();
+        plcComponent.setHandshakes(PlcHandshakes.of(handshake));
+        camel.addComponent("plc", plcComponent);
+        return handshake;
+    }
+
+    double counter(String name, String station) {
+        return meters.find(name).tag("station", station).counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+    }
+
+    double framesRead(String station) {
+        return meters.find("visionhub.vision.frames.read").tag("station", station).functionCounters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+    }
+
+    static short code(InspectionEvent e) {
+        return (short)
+                switch (e.result()) {
+                    case OK -> 1;
+                    case NG -> 2;
+                    default -> 3;
+                };
+    }
+
+    @Test
+    void thousandPartsAt20PerSecondWithTheFourPhaseHandshakeGetExactlyOneResultEachUnderTheirOwnId() throws Exception {
+        int parts = Integer.getInteger("visionhub.test.plc-parts", 1000); // fewer for a quick look
+        try (PlcSimulator plc = new PlcSimulator(List.of("st1"))) {
+            PlcProperties.StationNodes nodes = PlcHandshakeTest.mapping(plc, "st1", "ResultCode")
+                    .withAck("")
+                    .withTriggerAck(plc.nodeId("st1", "TriggerAck"));
+            start(plc.endpointUrl(), "st1", nodes, 1000);
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("plc:st1")
+                            .routeId("st1")
+                            .to("vision:st1?source=sim&model=" + modelDir + "&fps=30&seed=5&defectRate=0.5"
+                                    + "&storeImages=false&triggered=true")
+                            .process(e -> events.add(e.getIn().getBody(InspectionEvent.class)))
+                            .to("plc:st1");
+                }
+            });
+            camel.start();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> framesRead("st1") >= 10);
+
+            long t0 = System.nanoTime();
+            try (PlcPartProgram program = new PlcPartProgram(plc, "st1", "T-", parts, 50, 500)) {
+                program.start();
+                boolean finished = program.awaitFinished(90);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                program.close();
+                // every part's outcome is in once its deadline has passed
+                boolean settled = awaitQuietly(
+                        () -> program.results.size() + failSafesWithoutResult(program) >= program.raised.get());
+
+                Set<String> expected = new HashSet<>();
+                for (int i = 0; i < parts; i++) {
+                    expected.add(PlcPartProgram.partId("T-", i));
+                }
+                Map<String, InspectionEvent> byPart = new HashMap<>();
+                List<String> twice = new ArrayList<>();
+                for (InspectionEvent e : events) {
+                    if (byPart.put(e.partId(), e) != null) {
+                        twice.add(e.partId());
+                    }
+                }
+                Set<String> failed = failSafes.stream().map(PlcFailSafe::partId).collect(Collectors.toSet());
+                System.out.printf(
+                        "PLC reliability: %d parts raised in %.1f s (mean handshake %.1f ms), hub triggers %.0f, "
+                                + "inspections %d, PLC results %d (distinct part ids %d), fail-safes %d, PLC-side ack "
+                                + "timeouts %d, missed triggers %.0f, settled %s%n",
+                        program.raised.get(),
+                        seconds,
+                        program.meanHandshakeMs(),
+                        counter("visionhub.plc.triggers", "st1"),
+                        events.size(),
+                        program.resultOrder.size(),
+                        program.results.size(),
+                        failSafes.size(),
+                        program.plcTimeouts.size(),
+                        counter("visionhub.plc.triggers.missed", "st1"),
+                        settled);
+
+                assertThat(twice).as("parts inspected twice").isEmpty();
+                assertThat(finished)
+                        .as("1,000 parts at 20/s handled within 90 s")
+                        .isTrue();
+                assertThat(program.raised.get()).isEqualTo(parts);
+                assertThat(program.plcTimeouts).isEmpty();
+                assertThat(counter("visionhub.plc.triggers", "st1")).isEqualTo(parts);
+                assertThat(counter("visionhub.plc.triggers.missed", "st1")).isZero();
+                assertThat(byPart.keySet()).isSubsetOf(expected);
+                // each part: exactly one result on the PLC, under its own id, the one its inspection gave (or, where
+                // no inspection came in time, the recorded fail-safe)
+                assertThat(program.results.keySet()).isEqualTo(expected);
+                for (String part : expected) {
+                    List<PlcSimulator.Result> got = program.results.get(part);
+                    assertThat(got).as("results written for part %s", part).hasSize(1);
+                    InspectionEvent e = byPart.get(part);
+                    if (failed.contains(part)) {
+                        assertThat(got.get(0).code()).isEqualTo((short) 9);
+                        assertThat(got.get(0).reject()).isEqualTo(true);
+                    } else {
+                        assertThat(e).as("inspection of part %s", part).isNotNull();
+                        assertThat(got.get(0).code())
+                                .as("code of part %s", part)
+                                .isEqualTo(code(e));
+                    }
+                }
+                // a part gets the fail-safe only when its inspection missed the deadline: a handful at most
+                assertThat(failSafes.size()).isLessThanOrEqualTo(parts / 100);
+            }
+        }
+    }
+
+    @Test
+    void triggerPulsesAt10HzWithoutTriggerAckEachGetTheirOwnPartIdAndNoneIsLost() throws Exception {
+        // the issue's PLC: a new PartId, then a short trigger pulse, 100 times at 10 Hz; no acknowledge to wait for
+        int parts = 100;
+        try (PlcSimulator plc = new PlcSimulator(List.of("st3"))) {
+            List<PartTrigger> seen = new CopyOnWriteArrayList<>();
+            PlcProperties props = PlcProperties.defaults()
+                    .withEndpointUrl(plc.endpointUrl())
+                    .withCycleBudgetMs(5000)
+                    .withStations(Map.of("st3", PlcHandshakeTest.mapping(plc, "st3", "ResultCode")));
+            handshake = new PlcHandshake(props, meters, seen::add, f -> {
+                failSafes.add(f);
+                return CompletableFuture.completedFuture(null);
+            });
+            double loadBefore = loadPerCore();
+            handshake.start();
+            Thread pulses = new Thread(
+                    () -> {
+                        try {
+                            long t0 = System.nanoTime();
+                            for (int i = 0; i < parts; i++) {
+                                long due = t0 + TimeUnit.MILLISECONDS.toNanos(100L * i);
+                                TimeUnit.NANOSECONDS.sleep(Math.max(0, due - System.nanoTime()));
+                                plc.set("st3", "PartId", new Variant(PlcPartProgram.partId("P-", i)));
+                                plc.set("st3", "Trigger", new Variant(true));
+                                Thread.sleep(30); // the PLC's pulse: three of the hub's 10 ms samples
+                                plc.set("st3", "Trigger", new Variant(false));
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "plc-pulses");
+            pulses.start();
+            pulses.join(60_000);
+            // a last part whose trigger the PLC holds until the hub has it: its edge settles the accounts of the
+            // pulses before it (a pulse the PLC's server never sampled shows only as a part id without an edge).
+            // It rises once the hub has seen the trigger low, or it would merge with the last pulse (no edge at all)
+            await().atMost(30, TimeUnit.SECONDS).until(() -> Boolean.FALSE.equals(handshake.triggerSeen("st3")));
+            plc.set("st3", "PartId", new Variant("P-END"));
+            plc.set("st3", "Trigger", new Variant(true));
+            await().atMost(30, TimeUnit.SECONDS)
+                    .until(() -> seen.stream().anyMatch(t -> t.partId().equals("P-END")));
+            plc.set("st3", "Trigger", new Variant(false));
+            double loadAfter = loadPerCore();
+
+            List<String> ids = seen.stream()
+                    .map(PartTrigger::partId)
+                    .filter(p -> !p.equals("P-END"))
+                    .toList();
+            // (every triggered part also fails safe at its deadline, DEADLINE_PASSED: nothing inspects it here)
+            List<String> missed = failSafes.stream()
+                    .filter(f -> f.reason() == PlcFailSafe.Reason.TRIGGER_NOT_SERVED)
+                    .map(PlcFailSafe::partId)
+                    .toList();
+            System.out.printf(
+                    "PLC pulses: %d raised at 10 Hz, hub triggers %d, distinct part ids %d, missed %.0f %s "
+                            + "(load per core %.1f before, %.1f after)%n",
+                    parts,
+                    ids.size(),
+                    ids.stream().distinct().count(),
+                    counter("visionhub.plc.triggers.missed", "st3"),
+                    missed,
+                    loadBefore,
+                    loadAfter);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                expected.add(PlcPartProgram.partId("P-", i));
+            }
+            // each pulse is either a trigger under its own part id, in order, or a missed trigger on record for that
+            // part id: never lost unseen, never under another part's id, never both
+            assertThat(expected).containsSubsequence(ids);
+            assertThat(ids)
+                    .doesNotHaveDuplicates()
+                    .filteredOn(missed::contains)
+                    .as("seen and counted missed")
+                    .isEmpty();
+            List<String> accounted = new ArrayList<>(ids);
+            accounted.addAll(missed);
+            assertThat(accounted).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(counter("visionhub.plc.triggers.missed", "st3")).isEqualTo(missed.size());
+            assertThat(counter("visionhub.plc.triggers", "st3")).isEqualTo(ids.size() + 1);
+            if (loadBefore < 1 && loadAfter < 1) {
+                // on a machine with CPU to spare the PLC's server samples every 30 ms pulse: none missed at all
+                assertThat(ids).as("pulses seen on a quiet machine").containsExactlyElementsOf(expected);
+            }
+        }
+    }
+
+    @Test
+    void resultAfterItsPartFailedSafeIsNotWrittenAndATriggerRaisedBeforeTheHubWatchedIsRecorded() throws Exception {
+        try (PlcSimulator plc = new PlcSimulator(List.of("st4"))) {
+            // a part waits at the station before the hub subscribes: its time is unknown, it is not inspected
+            plc.trigger("st4", "HELD-1");
+            PlcProperties.StationNodes nodes =
+                    PlcHandshakeTest.mapping(plc, "st4", "ResultCode").withTriggerAck(plc.nodeId("st4", "TriggerAck"));
+            List<PartTrigger> triggers = new CopyOnWriteArrayList<>();
+            PlcProperties props = PlcProperties.defaults()
+                    .withEndpointUrl(plc.endpointUrl())
+                    .withCycleBudgetMs(150)
+                    .withStations(Map.of("st4", nodes));
+            handshake = new PlcHandshake(props, meters, triggers::add, f -> {
+                failSafes.add(f);
+                return CompletableFuture.completedFuture(null);
+            });
+            handshake.start();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> Boolean.TRUE.equals(plc.value("st4", "TriggerAck")));
+            assertThat(counter("visionhub.plc.triggers.missed", "st4")).isEqualTo(1);
+            assertThat(failSafes)
+                    .extracting(PlcFailSafe::partId, PlcFailSafe::reason)
+                    .containsExactly(Tuple.tuple("HELD-1", PlcFailSafe.Reason.TRIGGER_NOT_SERVED));
+            assertThat(triggers).isEmpty();
+            plc.set("st4", "Trigger", new Variant(false));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> Boolean.FALSE.equals(plc.value("st4", "TriggerAck")));
+
+            // the next part gets no result in time: fail-safe at its deadline; its result, when it comes, is not
+            // written
+            plc.trigger("st4", "LATE-2");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> failSafes.size() == 2);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> "LATE-2".equals(plc.value("st4", "ResultPartId")));
+            assertThat(plc.value("st4", "ResultCode")).isEqualTo((short) 9);
+            assertThat(handshake.writeResult(TestEvents.event("st4", "LATE-2", InspectionEvent.Verdict.OK)))
+                    .isEqualTo(PlcHandshake.Outcome.LATE);
+            assertThat(plc.value("st4", "ResultCode")).isEqualTo((short) 9);
+            assertThat(plc.value("st4", "Reject")).isEqualTo(true);
+            assertThat(counter("visionhub.plc.results.late", "st4")).isEqualTo(1);
+            assertThat(counter("visionhub.plc.deadline.missed", "st4")).isEqualTo(2);
+            plc.set("st4", "Trigger", new Variant(false));
+        }
+    }
+
+    /** The system's load average per core (how starved the simulated PLC's sampler may be), 0 where unknown. */
+    private static double loadPerCore() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return Math.max(0, load) / Runtime.getRuntime().availableProcessors();
+    }
+
+    private static boolean awaitQuietly(Callable<Boolean> condition) {
+        try {
+            await().atMost(10, TimeUnit.SECONDS).until(condition);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    private long failSafesWithoutResult(PlcPartProgram program) {
+        return failSafes.stream()
+                .filter(f -> !program.results.containsKey(f.partId()))
+                .count();
+    }
+
+    @Test
+    void outageWritesNothingStaleAfterTheReconnectRecordsEveryFailSafeAndKeepsTheCameraRate() throws Exception {
+        long budget = 150;
+        try (PlcSimulator plc = new PlcSimulator(List.of("st2"));
+                TcpProxy proxy = new TcpProxy(port(plc.endpointUrl()))) {
+            List<PlcSimulator.Result> written = new CopyOnWriteArrayList<>();
+            List<Instant> writtenAt = new CopyOnWriteArrayList<>();
+            plc.onResult(r -> {
+                written.add(r);
+                writtenAt.add(Instant.now());
+            });
+            // free-running camera, no trigger: each inspection's result goes to the PLC within the budget
+            PlcProperties.StationNodes nodes = PlcHandshakeTest.mapping(plc, "st2", "ResultCode")
+                    .withTrigger("")
+                    .withAck("");
+            start(proxy.via(plc.endpointUrl()), "st2", nodes, budget);
+            // the hub's own verdict on each inspection's outcome (what the plc: producer does, keeping the answer)
+            Map<String, PlcHandshake.Outcome> outcomes = new ConcurrentHashMap<>();
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("vision:st2?source=sim&model=" + modelDir + "&fps=20&seed=7&defectRate=0.3&storeImages=false")
+                            .routeId("st2")
+                            .process(e -> {
+                                InspectionEvent event = e.getIn().getBody(InspectionEvent.class);
+                                events.add(event);
+                                outcomes.put(event.id(), handshake.writeResult(event));
+                            });
+                }
+            });
+            camel.start();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> written.size() >= 20);
+
+            proxy.cut();
+            Instant cut = Instant.now();
+            await().atMost(10, TimeUnit.SECONDS).until(handshake::isDown);
+            // a fixed window while the PLC is down: inspections keep the camera's pace
+            double frames0 = framesRead("st2");
+            int inspected0 = events.size();
+            Thread.sleep(3000);
+            double frames = framesRead("st2") - frames0;
+            int inspected = events.size() - inspected0;
+            int writtenDuringOutage = written.size();
+            proxy.restore();
+            Instant restored = Instant.now();
+            await().atMost(60, TimeUnit.SECONDS)
+                    .until(() -> !handshake.isDown() && written.size() > writtenDuringOutage + 20);
+            camel.getRouteController().stopRoute("st2");
+            // untriggered: each outcome is decided within writeResult, so every inspection has one once it returned
+            await().atMost(10, TimeUnit.SECONDS).until(() -> outcomes.size() == events.size());
+
+            Map<String, InspectionEvent> byPart = new HashMap<>();
+            events.forEach(e -> byPart.put(e.partId(), e));
+            Map<String, List<PlcFailSafe>> failByInspection =
+                    failSafes.stream().collect(Collectors.groupingBy(PlcFailSafe::inspectionId));
+            long outageParts = events.stream()
+                    .filter(e ->
+                            e.inferenceTime().isAfter(cut) && e.inferenceTime().isBefore(restored))
+                    .count();
+            System.out.printf(
+                    "PLC outage: %.1f s cut, camera frames in a 3 s window %.0f, inspected %d; inspections %d, "
+                            + "results written %d (distinct parts %d), fail-safes %d (%s), parts during the outage %d%n",
+                    Duration.between(cut, restored).toMillis() / 1000.0,
+                    frames,
+                    inspected,
+                    events.size(),
+                    written.size(),
+                    written.stream().map(PlcSimulator.Result::partId).distinct().count(),
+                    failSafes.size(),
+                    failSafes.stream().collect(Collectors.groupingBy(PlcFailSafe::reason, Collectors.counting())),
+                    outageParts);
+
+            // item 3: the camera's rate while the PLC is down
+            assertThat(inspected).isGreaterThanOrEqualTo((int) (frames * 0.8));
+            assertThat(frames).isGreaterThanOrEqualTo(30);
+            // item 2: nothing reaches the PLC while it is cut, and after the reconnect only fresh results, newest last
+            for (int i = 0; i < written.size(); i++) {
+                PlcSimulator.Result r = written.get(i);
+                InspectionEvent e = byPart.get(r.partId());
+                assertThat(e).as("written part %s was inspected", r.partId()).isNotNull();
+                assertThat(writtenAt.get(i))
+                        .as("part %s written before its deadline", r.partId())
+                        .isBefore(e.inferenceTime().plusMillis(budget + 100));
+                if (i > 0) {
+                    assertThat(r.partId())
+                            .as("never an older part after a newer one")
+                            .isGreaterThan(written.get(i - 1).partId());
+                }
+            }
+            // every inspection has exactly one outcome: its result confirmed on the PLC, or its fail-safe on record.
+            // A write whose answer the cut swallowed may have reached the PLC all the same: its one record says so
+            // (WRITE_IN_DOUBT); only a write in flight at the cut can be in doubt, so one at most
+            Set<String> writtenParts = written.stream()
+                    .filter(r -> !Short.valueOf((short) 9).equals(r.code()))
+                    .map(PlcSimulator.Result::partId)
+                    .collect(Collectors.toSet());
+            List<PlcFailSafe> inDoubt = failSafes.stream()
+                    .filter(f -> f.reason() == PlcFailSafe.Reason.WRITE_IN_DOUBT)
+                    .toList();
+            assertThat(inDoubt).as("writes in doubt (in flight at the cut)").hasSizeLessThanOrEqualTo(1);
+            for (InspectionEvent e : events) {
+                List<PlcFailSafe> f = failByInspection.getOrDefault(e.id(), List.of());
+                boolean confirmed = outcomes.get(e.id()) == PlcHandshake.Outcome.CONFIRMED;
+                assertThat(f.size() + (confirmed ? 1 : 0))
+                        .as("outcomes of part %s", e.partId())
+                        .isEqualTo(1);
+                if (confirmed) {
+                    assertThat(writtenParts)
+                            .as("confirmed part %s on the PLC", e.partId())
+                            .contains(e.partId());
+                } else if (writtenParts.contains(e.partId())) {
+                    assertThat(f)
+                            .as("part %s on the PLC though not confirmed", e.partId())
+                            .extracting(PlcFailSafe::reason)
+                            .containsExactly(PlcFailSafe.Reason.WRITE_IN_DOUBT);
+                }
+                if (e.inferenceTime().isAfter(cut.plusMillis(budget))
+                        && e.inferenceTime().isBefore(restored)) {
+                    assertThat(f).as("part %s during the outage", e.partId()).hasSize(1);
+                    // (or the one write in doubt, when the hub learnt of the cut only from that write)
+                    assertThat(f.get(0).reason()).isIn(PlcFailSafe.Reason.PLC_DOWN, PlcFailSafe.Reason.WRITE_IN_DOUBT);
+                }
+            }
+            assertThat(outageParts).isGreaterThanOrEqualTo(30);
+        }
+    }
+
+    static int port(String url) {
+        String rest = url.substring(url.lastIndexOf(':') + 1);
+        return Integer.parseInt(rest.substring(0, rest.indexOf('/')));
+    }
+}

@@ -1,0 +1,110 @@
+package io.visionhub.plc;
+
+import io.visionhub.outputs.PortPicker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP forwarder between the hub and a {@link PlcSimulator} that can be cut (every connection closed, new ones closed
+ * at once, as with a pulled cable or a PLC restarting) and restored.
+ */
+final class TcpProxy implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final int targetPort;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile boolean open = true;
+
+    TcpProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.server = new ServerSocket(PortPicker.ephemeral("127.0.0.1"), 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::acceptLoop, "tcp-proxy-" + server.getLocalPort());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** The URL of a simulator's endpoint through this proxy. */
+    String via(String endpointUrl) {
+        return endpointUrl.replace(":" + targetPort + "/", ":" + port() + "/");
+    }
+
+    void cut() {
+        open = false;
+        for (Socket s : sockets) {
+            closeQuietly(s);
+        }
+        sockets.clear();
+    }
+
+    void restore() {
+        open = true;
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket in = server.accept();
+                if (!open) {
+                    in.close();
+                    continue;
+                }
+                Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                in.setTcpNoDelay(true);
+                out.setTcpNoDelay(true);
+                sockets.add(in);
+                sockets.add(out);
+                pump(in, out);
+                pump(out, in);
+            } catch (IOException e) {
+                // closed, or the target refused: the client sees the connection drop
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[16384];
+                    try (InputStream i = from.getInputStream();
+                            OutputStream o = to.getOutputStream()) {
+                        int n;
+                        while ((n = i.read(buf)) >= 0) {
+                            o.write(buf, 0, n);
+                            o.flush();
+                        }
+                    } catch (IOException e) {
+                        // cut
+                    } finally {
+                        closeQuietly(from);
+                        closeQuietly(to);
+                    }
+                },
+                "tcp-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        cut();
+        server.close();
+    }
+}
