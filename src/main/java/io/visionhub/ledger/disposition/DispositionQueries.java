@@ -50,22 +50,6 @@ public class DispositionQueries {
         return rows.stream().findFirst();
     }
 
-    /** How many dispositions a target has had (the next one's revision is this plus one). */
-    public int count(String targetType, String targetId) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT COUNT(*) FROM disposition WHERE target_type = ? " + "AND target_id = ?")) {
-            ps.setString(1, targetType);
-            ps.setString(2, targetId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw new LedgerException(
-                    "cannot count dispositions of " + targetType + " " + targetId + ": " + e.getMessage(), e);
-        }
-    }
 
     /** The disposition a user made with this request id, if any. */
     public Optional<SignedDisposition> byRequestId(String user, String requestId) {

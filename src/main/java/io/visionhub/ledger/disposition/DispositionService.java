@@ -285,7 +285,9 @@ public class DispositionService {
                             + "): send the first one without supersedes",
                     null);
         }
-        int revision = queries.count(v.type().name(), targetId) + 1;
+        // from the same read as the current one: a second read could see a racing signature that the first did
+        // not, and give a first disposition revision 2, which the UNIQUE revision would then not stop
+        int revision = current.map(c -> c.revision() + 1).orElse(1);
         Target target = resolve(v.type(), targetId);
         String id = EventIds.newId();
         String supersedeReason =
