@@ -50,7 +50,6 @@ public class DispositionQueries {
         return rows.stream().findFirst();
     }
 
-
     /** The disposition a user made with this request id, if any. */
     public Optional<SignedDisposition> byRequestId(String user, String requestId) {
         return query("WHERE d.user_name = ? AND d.request_id = ?", List.of(user, requestId)).stream()
