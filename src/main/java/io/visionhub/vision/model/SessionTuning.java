@@ -20,7 +20,11 @@ public record SessionTuning(
         boolean cuda,
         int cudaDevice) {
 
+    /**
+     * 2 intra-op threads, no spinning: fastest YOLOv8n on a busy 2-core box, as found and with another process
+     * burning a core (bench/README.md, "Side by side: ONNX Runtime Java vs Node"); spinning workers lost there.
+     */
     public static SessionTuning defaults() {
-        return new SessionTuning(1, 1, false, "all", 3, false, 0);
+        return new SessionTuning(2, 1, false, "all", 3, false, 0);
     }
 }
