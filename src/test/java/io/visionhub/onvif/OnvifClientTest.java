@@ -46,7 +46,7 @@ class OnvifClientTest {
                 URI.create("http://" + camera.address() + "/onvif/device_service"),
                 USER,
                 password,
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(20));
     }
 
     @Test
