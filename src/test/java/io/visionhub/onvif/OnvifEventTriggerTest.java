@@ -92,7 +92,7 @@ class OnvifEventTriggerTest {
         camera.initialDigitalInput(true); // the input was already closed: its initial state is no trigger
         OnvifEventsConsumer consumer = events(PASSWORD, true);
         MockEndpoint inspected = camel.getEndpoint("mock:inspected", MockEndpoint.class);
-        await().atMost(Duration.ofSeconds(30)).until(consumer::subscribed);
+        await().atMost(Duration.ofSeconds(60)).until(consumer::subscribed);
 
         camera.digitalInput(false); // opens: no trigger
         camera.otherEvent(); // another topic: no trigger
@@ -115,16 +115,18 @@ class OnvifEventTriggerTest {
     @Test
     void aRefusedLoginIsAnAuthenticationErrorAndTheSubscriptionIsMadeOnceThePasswordIsRight() throws Exception {
         OnvifEventsConsumer consumer = events("wrong&pw", false);
-        await().atMost(Duration.ofSeconds(30)).until(() -> camera.refusedLogins() >= 2);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> camera.refusedLogins() >= 2
+                        && String.valueOf(consumer.lastError()).contains("refused the credentials"));
         assertThat(consumer.lastError())
                 .contains("refused the credentials of user 'admin'")
                 .doesNotContain("wrong&pw");
         assertThat(consumer.subscribed()).isFalse();
         camera.setPassword("wrong&pw");
-        await().atMost(Duration.ofSeconds(30)).until(consumer::subscribed);
+        await().atMost(Duration.ofSeconds(60)).until(consumer::subscribed);
         camera.digitalInput(true);
         MockEndpoint inspected = camel.getEndpoint("mock:inspected", MockEndpoint.class);
-        await().atMost(Duration.ofSeconds(30)).until(() -> inspected.getReceivedCounter() >= 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> inspected.getReceivedCounter() >= 1);
     }
 
     @Test
@@ -132,9 +134,9 @@ class OnvifEventTriggerTest {
         camera.rawAnswer("PullMessages", normal -> normal.replaceAll("<wsnt:Topic[^>]*>[^<]*</wsnt:Topic>", ""));
         OnvifEventsConsumer consumer = events(PASSWORD, false);
         // the initial-state notification comes without its topic
-        await().atMost(Duration.ofSeconds(30))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> String.valueOf(consumer.lastError()).contains("NotificationMessage without Topic"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.subscriptions() >= 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> consumer.subscriptions() >= 2);
         assertThat(consumer.triggers()).isZero();
     }
 }
