@@ -2,6 +2,8 @@ package io.visionhub.vision.component;
 
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameStore;
+import io.visionhub.vision.gige.GigeFrameSource;
+import io.visionhub.vision.gige.GigeStreamCounters;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.source.FfmpegFrameSource;
@@ -109,6 +111,8 @@ public class VisionEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "jpg", enums = "jpg,png")
     private String imageFormat = "jpg";
 
+    private GigeStreamCounters gigeCounters;
+
     public VisionEndpoint(String uri, VisionComponent component) {
         super(uri, component);
     }
@@ -168,6 +172,10 @@ public class VisionEndpoint extends DefaultEndpoint {
                     getComponent().getMaxFramePixels());
         }
         int timeout = (int) Math.min(Integer.MAX_VALUE, readTimeout);
+        if (source.startsWith("gige://")) {
+            return new GigeFrameSource(
+                    cameraId(), source, timeout, getComponent().getMaxFramePixels(), gigeCounters());
+        }
         if (source.startsWith("snapshot:")) {
             return new HttpSnapshotSource(
                     cameraId(), withCredentials(source.substring("snapshot:".length())), fps, timeout);
@@ -178,6 +186,24 @@ public class VisionEndpoint extends DefaultEndpoint {
                 timeout,
                 rtspListen,
                 getComponent().getMaxFramePixels());
+    }
+
+    /** The GigE stream counters of this endpoint's camera, kept across reconnects, registered once. */
+    private synchronized GigeStreamCounters gigeCounters() {
+        if (gigeCounters == null) {
+            gigeCounters = new GigeStreamCounters().bind(getComponent().getMeterRegistry(), station, cameraId());
+        }
+        return gigeCounters;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        GigeStreamCounters c = gigeCounters;
+        gigeCounters = null;
+        if (c != null) {
+            c.close();
+        }
+        super.doStop();
     }
 
     /**
@@ -249,8 +275,9 @@ public class VisionEndpoint extends DefaultEndpoint {
 
     /**
      * Frame source: sim (simulated parts), rtsp://..., http(s)://... (MJPEG through FFmpeg), snapshot:http(s)://...
-     * (one JPEG per GET), a video file, or folder:path (images a smart camera drops). Put camera credentials in
-     * username and password rather than in the URL.
+     * (one JPEG per GET), a video file, folder:path (images a smart camera drops), or gige://camera-id?Feature=value&...
+     * (a GigE Vision / GenICam camera through Aravis, GenICam features set by name when it opens; docs/cameras.md).
+     * Put camera credentials in username and password rather than in the URL.
      */
     public void setSource(String source) {
         this.source = source;
