@@ -275,9 +275,9 @@ public class VisionEndpoint extends DefaultEndpoint {
 
     /**
      * Frame source: sim (simulated parts), rtsp://..., http(s)://... (MJPEG through FFmpeg), snapshot:http(s)://...
-     * (one JPEG per GET), a video file, folder:path (images a smart camera drops), or gige://camera-id?Feature=value&...
-     * (a GigE Vision / GenICam camera through Aravis, GenICam features set by name when it opens; docs/cameras.md).
-     * Put camera credentials in username and password rather than in the URL.
+     * (one JPEG per GET), a video file, folder:path (images a smart camera drops), or gige://camera-id (a GigE Vision /
+     * GenICam camera through Aravis; GenICam features such as PixelFormat or ExposureTime as the query of its URL,
+     * wrapped in RAW(...); docs/cameras.md). Put camera credentials in username and password rather than in the URL.
      */
     public void setSource(String source) {
         this.source = source;
@@ -365,8 +365,9 @@ public class VisionEndpoint extends DefaultEndpoint {
     /**
      * Triggered mode (producer): the body is a PartTrigger (from the plc component); the producer reads the source all the
      * time (newest frame wins) and inspects the first frame captured at or after the trigger, within the trigger's
-     * deadline; the event carries the trigger's part id. A trigger without a frame in time fails the exchange and is
-     * counted (visionhub.vision.trigger.missed).
+     * deadline; the event carries the trigger's part id. A GigE camera in TriggerMode=On with TriggerSource=Software
+     * is fired once per trigger instead, and its answer is taken. A trigger without a frame in time fails the exchange
+     * and is counted (visionhub.vision.trigger.missed).
      */
     public void setTriggered(boolean triggered) {
         this.triggered = triggered;

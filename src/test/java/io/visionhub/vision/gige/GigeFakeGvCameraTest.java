@@ -11,6 +11,7 @@ import io.visionhub.event.PartTrigger;
 import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.teach.AnomalyTeacher;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,6 +117,32 @@ class GigeFakeGvCameraTest {
                 .atMost(Duration.ofSeconds(5))
                 .until(() -> counter("visionhub.vision.gige.buffers", "completed") == parts);
         assertThat(counter("visionhub.vision.frames.read", null)).isEqualTo(parts);
+    }
+
+    @Test
+    void theExampleRouteRunsAgainstTheFakeCamera() throws Exception {
+        // routes/examples/gige-triggered-station.yaml.example as written, with the fake camera's address and
+        // format (the fake camera has no Mono12), a direct: endpoint for the PLC and a mock for the inspection route
+        String yaml = Files.readString(Path.of("routes/examples/gige-triggered-station.yaml.example"))
+                .replace("192.168.10.31", FakeGvCamera.ADDRESS)
+                .replace("PixelFormat=Mono12", "PixelFormat=Mono16")
+                .replace("uri: plc:station-3", "uri: direct:station-3")
+                .replace("model: models/demo-anomaly", "model: \"" + modelDir + "\"\n              storeImages: false")
+                .replace("to: direct:inspection", "to: mock:inspection");
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("station-3-gige.yaml", yaml));
+        MockEndpoint inspection = camel.getEndpoint("mock:inspection", MockEndpoint.class);
+        inspection.expectedMessageCount(1);
+        camel.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> gauge("visionhub.vision.connected") == 1);
+        Instant at = Instant.now();
+        camel.createProducerTemplate()
+                .sendBody("direct:station-3", new PartTrigger("station-3", "S3-1", 1, at, at.plusSeconds(20)));
+        inspection.assertIsSatisfied(30_000);
+        InspectionEvent ev = inspection.getReceivedExchanges().get(0).getIn().getBody(InspectionEvent.class);
+        assertThat(ev.partId()).isEqualTo("S3-1");
+        assertThat(ev.image()).isNull();
+        assertThat(ev.latency().triggerToExposureMs()).isNotNull();
+        assertThat(counter("visionhub.vision.gige.buffers", "completed")).isEqualTo(1);
     }
 
     @Test
