@@ -8,10 +8,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.EventSchema;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.PartTrigger;
+import io.visionhub.images.FileImageStore;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.teach.AnomalyTeacher;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import javax.imageio.ImageIO;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -44,8 +47,12 @@ class GigeVisionSourceTest {
     @TempDir
     static Path modelDir;
 
+    @TempDir
+    Path imagesDir;
+
     CamelContext camel;
     MeterRegistry meters;
+    FileImageStore store;
 
     @BeforeAll
     static void teach() {
@@ -66,6 +73,8 @@ class GigeVisionSourceTest {
         meters = new SimpleMeterRegistry();
         VisionComponent vision = new VisionComponent();
         vision.setMeterRegistry(meters);
+        store = new FileImageStore(imagesDir);
+        vision.setImageStore(store);
         camel.addComponent("vision", vision);
     }
 
@@ -82,9 +91,8 @@ class GigeVisionSourceTest {
                     from:
                       uri: vision:gige-1
                       parameters:
-                        source: "RAW(gige://Fake_1?PixelFormat=Mono8&Width=320&Height=240&ExposureTime=2000&AcquisitionFrameRate=20)"
+                        source: "RAW(gige://Fake_1?PixelFormat=Mono16&Width=320&Height=240&ExposureTime=2000&AcquisitionFrameRate=20)"
                         model: "%s"
-                        storeImages: false
                       steps:
                         - to: mock:events
                 """.formatted(modelDir);
@@ -99,6 +107,11 @@ class GigeVisionSourceTest {
         assertThat(ev.latency().triggerToExposureMs())
                 .as("free running: no trigger")
                 .isNull();
+        // a 16-bit frame is stored (as JPEG, the default: scaled to 8 bits) and its size recorded
+        assertThat(ev.image().width()).isEqualTo(320);
+        assertThat(ImageIO.read(
+                        new ByteArrayInputStream(store.get(ev.image().sha256()).orElseThrow())))
+                .isNotNull();
         await().atMost(Duration.ofSeconds(30)).until(() -> counter("visionhub.vision.gige.buffers", "completed") >= 3);
         assertThat(counter("visionhub.vision.gige.buffers", "failed")).isZero();
         assertThat(meters.find("visionhub.vision.gige.packets")
