@@ -191,7 +191,14 @@ public final class GigeFrameSource implements FrameSource {
                         + " ms (camera off, cable or network down, or UDP from the camera blocked)");
             }
             // triggered cameras are silent between parts: a feature read tells whether the camera is still there
-            c.get("TriggerMode");
+            try {
+                c.get("TriggerMode");
+            } catch (GigeException e) {
+                throw new GigeException(
+                        "camera " + camera + " (" + deviceId + ") does not answer while waiting for " + "triggers ("
+                                + e.getMessage() + "); camera off, cable or network down?",
+                        e);
+            }
             silentSince = System.nanoTime();
         }
     }

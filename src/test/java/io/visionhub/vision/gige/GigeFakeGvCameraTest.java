@@ -187,6 +187,44 @@ class GigeFakeGvCameraTest {
         assertThat(ev.camera()).isEqualTo("gv-1");
     }
 
+    @Test
+    void aTriggeredCameraThatGoesAwayBetweenPartsIsNoticedAndReopened() throws Exception {
+        String yaml = """
+                - route:
+                    id: gv-triggered-lost
+                    from:
+                      uri: direct:trigger
+                      steps:
+                        - to:
+                            uri: vision:gv-lost
+                            parameters:
+                              triggered: true
+                              source: "RAW(gige://%s?Width=160&Height=120&TriggerMode=On&TriggerSource=Software)"
+                              model: "%s"
+                              storeImages: false
+                              readTimeout: 1000
+                              reconnectDelay: 100
+                              reconnectMaxDelay: 500
+                """.formatted(FakeGvCamera.ADDRESS, modelDir);
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("gv-lost.yaml", yaml));
+        camel.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> gauge("visionhub.vision.connected") == 1);
+        // no frames come between parts: only the camera's silence to a feature read tells it is gone
+        fake.kill();
+        await().atMost(Duration.ofSeconds(60)).until(() -> gauge("visionhub.vision.connected") == 0);
+        assertThat(counter("visionhub.vision.errors", "source")).isGreaterThanOrEqualTo(1);
+        fake.restart();
+        await().atMost(Duration.ofSeconds(90)).until(() -> counter("visionhub.vision.reconnects", null) >= 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gauge("visionhub.vision.connected") == 1);
+        Instant at = Instant.now();
+        InspectionEvent ev = camel.createProducerTemplate()
+                .requestBody(
+                        "direct:trigger",
+                        new PartTrigger("gv-lost", "L-1", 1, at, at.plusSeconds(20)),
+                        InspectionEvent.class);
+        assertThat(ev.partId()).isEqualTo("L-1");
+    }
+
     private double counter(String name, String kind) {
         var search = meters.find(name);
         if (kind != null) {
