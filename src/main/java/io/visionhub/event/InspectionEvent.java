@@ -113,6 +113,27 @@ public record InspectionEvent(
                 latency);
     }
 
+    /** A copy with the latency set (a triggered inspection adds its trigger-to-exposure delay). */
+    public InspectionEvent withLatency(Latency l) {
+        return new InspectionEvent(
+                schemaVersion,
+                id,
+                station,
+                camera,
+                line,
+                captureTime,
+                inferenceTime,
+                model,
+                result,
+                defects,
+                anomalyScore,
+                image,
+                context,
+                contextStatus,
+                partId,
+                l);
+    }
+
     public enum Verdict {
         OK,
         NG,

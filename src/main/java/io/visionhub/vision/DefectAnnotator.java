@@ -1,6 +1,7 @@
 package io.visionhub.vision;
 
 import io.visionhub.event.Defect;
+import io.visionhub.vision.model.RgbNormaliser;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -20,7 +21,8 @@ public final class DefectAnnotator {
         BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = copy.createGraphics();
         try {
-            g.drawImage(image, 0, 0, null);
+            // grey frames as their samples say (Java2D would gamma-correct a linear-grey image), deep grey scaled
+            g.drawImage(RgbNormaliser.normalise(image), 0, 0, null);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             int stroke = Math.max(2, image.getWidth() / 320);
             g.setStroke(new BasicStroke(stroke));

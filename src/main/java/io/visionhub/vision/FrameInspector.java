@@ -9,6 +9,7 @@ import io.visionhub.event.ModelRef;
 import io.visionhub.vision.model.ModelException;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelVerdict;
+import io.visionhub.vision.model.RgbNormaliser;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -163,7 +164,10 @@ public record FrameInspector(
         String f = format == null ? "png" : format.toLowerCase(Locale.ROOT);
         boolean jpeg = "jpg".equals(f) || "jpeg".equals(f);
         BufferedImage img = image;
-        if (jpeg && image.getColorModel().hasAlpha()) {
+        if (jpeg && image.getColorModel().getComponentSize(0) > 8) {
+            // JPEG is 8-bit: deep grey (Mono10/12/16 cameras) scaled to 8 bits; PNG keeps the sensor's raw samples
+            img = RgbNormaliser.normalise(image);
+        } else if (jpeg && image.getColorModel().hasAlpha()) {
             img = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
             img.createGraphics().drawImage(image, 0, 0, null);
         }

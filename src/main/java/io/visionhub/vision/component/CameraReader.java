@@ -3,6 +3,7 @@ package io.visionhub.vision.component;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.source.FrameSource;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,17 @@ final class CameraReader {
      */
     static void run(
             VisionEndpoint endpoint, CameraHealth health, String name, BooleanSupplier running, FrameSink sink) {
+        run(endpoint, health, name, running, sink, s -> {});
+    }
+
+    /** As above; {@code opened} hears of each source once it is open and of null once it is closed. */
+    static void run(
+            VisionEndpoint endpoint,
+            CameraHealth health,
+            String name,
+            BooleanSupplier running,
+            FrameSink sink,
+            Consumer<FrameSource> opened) {
         long backoff = endpoint.getReconnectDelay();
         boolean everOpened = false;
         while (running.getAsBoolean()) {
@@ -44,6 +56,7 @@ final class CameraReader {
                 }
                 everOpened = true;
                 health.connected(true);
+                opened.accept(s);
                 backoff = endpoint.getReconnectDelay();
                 Frame f;
                 while (running.getAsBoolean() && (f = s.next()) != null) {
@@ -68,6 +81,7 @@ final class CameraReader {
                 LOG.warn("{}: {}; retrying in {} ms", name, e.getMessage(), backoff);
             } finally {
                 health.connected(false);
+                opened.accept(null);
                 if (s != null) {
                     s.close();
                 }

@@ -3,12 +3,16 @@ package io.visionhub.vision.component;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.visionhub.event.PartTrigger;
 import io.visionhub.vision.Frame;
+import io.visionhub.vision.source.FrameSource;
 import io.visionhub.vision.source.LatestFrameHandoff;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.spi.ExecutorServiceManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The camera of a producer in triggered mode: reads the endpoint's source all the time on its own thread (newest
@@ -18,10 +22,15 @@ import org.apache.camel.spi.ExecutorServiceManager;
  */
 final class TriggeredCapture implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TriggeredCapture.class);
+
     private final VisionEndpoint endpoint;
     private final ExecutorServiceManager executors;
     private final LatestFrameHandoff handoff = new LatestFrameHandoff();
     private volatile boolean running = true;
+    /** The open source (null while reconnecting), for cameras the hub triggers. */
+    private volatile FrameSource source;
+
     private final ExecutorService reader;
     private final CameraHealth health;
     private final CameraMetrics meters;
@@ -35,10 +44,17 @@ final class TriggeredCapture implements AutoCloseable {
         reader.submit(this::readLoop);
     }
 
-    /** The first frame captured at or after the trigger, waiting until its deadline; null if none came. */
+    /**
+     * The first frame captured at or after the trigger, waiting until its deadline; null if none came. A camera the
+     * hub triggers (GigE, TriggerSource=Software) is fired now, and the frame that answers this trigger is taken.
+     */
     Frame frameOf(PartTrigger t) throws InterruptedException {
         Instant from = t.triggeredAt() != null ? t.triggeredAt() : Instant.now();
         Instant deadline = t.deadline() != null ? t.deadline() : from.plusMillis(endpoint.getReadTimeout());
+        FrameSource s = source;
+        if (s != null && s.hubTriggered()) {
+            return fired(s, t, deadline);
+        }
         while (running) {
             long left = Duration.between(Instant.now(), deadline).toNanos();
             if (left <= 0) {
@@ -52,6 +68,31 @@ final class TriggeredCapture implements AutoCloseable {
                 return f;
             }
             // captured before the trigger: not this part; wait for the next frame
+        }
+        return null;
+    }
+
+    private Frame fired(FrameSource s, PartTrigger t, Instant deadline) throws InterruptedException {
+        try {
+            s.trigger(t);
+        } catch (RuntimeException e) {
+            // the camera went away between open and trigger: no frame for this part; the reader reopens it
+            LOG.warn("vision:{}: trigger of part {} not fired: {}", endpoint.getStation(), t.partId(), e.getMessage());
+            return null;
+        }
+        while (running) {
+            long left = Duration.between(Instant.now(), deadline).toNanos();
+            if (left <= 0) {
+                return null;
+            }
+            Frame f = handoff.take(left, TimeUnit.NANOSECONDS);
+            if (f == null) {
+                return null;
+            }
+            if (Objects.equals(f.partId(), t.partId())) {
+                return f;
+            }
+            // the late answer to an earlier trigger: not this part
         }
         return null;
     }
@@ -70,7 +111,8 @@ final class TriggeredCapture implements AutoCloseable {
                 health,
                 "vision:" + endpoint.getStation() + " (triggered)",
                 () -> running,
-                (source, frame) -> handoff.offer(frame));
+                (src, frame) -> handoff.offer(frame),
+                src -> source = src);
     }
 
     @Override

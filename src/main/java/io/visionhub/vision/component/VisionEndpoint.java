@@ -4,6 +4,8 @@ import io.visionhub.onvif.OnvifCameraUri;
 import io.visionhub.onvif.OnvifFrameSource;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameStore;
+import io.visionhub.vision.gige.GigeFrameSource;
+import io.visionhub.vision.gige.GigeStreamCounters;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.source.FfmpegFrameSource;
@@ -111,6 +113,8 @@ public class VisionEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "jpg", enums = "jpg,png")
     private String imageFormat = "jpg";
 
+    private GigeStreamCounters gigeCounters;
+
     public VisionEndpoint(String uri, VisionComponent component) {
         super(uri, component);
     }
@@ -179,6 +183,10 @@ public class VisionEndpoint extends DefaultEndpoint {
                     timeout,
                     getComponent().getMaxFramePixels());
         }
+        if (source.startsWith("gige://")) {
+            return new GigeFrameSource(
+                    cameraId(), source, timeout, getComponent().getMaxFramePixels(), gigeCounters());
+        }
         if (source.startsWith("snapshot:")) {
             return new HttpSnapshotSource(
                     cameraId(), withCredentials(source.substring("snapshot:".length())), fps, timeout);
@@ -189,6 +197,24 @@ public class VisionEndpoint extends DefaultEndpoint {
                 timeout,
                 rtspListen,
                 getComponent().getMaxFramePixels());
+    }
+
+    /** The GigE stream counters of this endpoint's camera, kept across reconnects, registered once. */
+    private synchronized GigeStreamCounters gigeCounters() {
+        if (gigeCounters == null) {
+            gigeCounters = new GigeStreamCounters().bind(getComponent().getMeterRegistry(), station, cameraId());
+        }
+        return gigeCounters;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        GigeStreamCounters c = gigeCounters;
+        gigeCounters = null;
+        if (c != null) {
+            c.close();
+        }
+        super.doStop();
     }
 
     /**
@@ -261,8 +287,10 @@ public class VisionEndpoint extends DefaultEndpoint {
     /**
      * Frame source: sim (simulated parts), rtsp://..., http(s)://... (MJPEG through FFmpeg), snapshot:http(s)://...
      * (one JPEG per GET), onvif://host[:port]/profile[/snapshot] (the profile's RTSP or snapshot URI, asked of the
-     * camera through ONVIF at each reconnect), a video file, or folder:path (images a smart camera drops). Put camera
-     * credentials in username and password rather than in the URL.
+     * camera through ONVIF at each reconnect), a video file, folder:path (images a smart camera drops), or gige://camera-id (a GigE
+     * Vision / GenICam camera through Aravis; GenICam features such as PixelFormat or ExposureTime as the query of its
+     * URL, wrapped in RAW(...); docs/cameras.md). Put camera credentials in username and password rather than in the
+     * URL.
      */
     public void setSource(String source) {
         this.source = source;
@@ -353,8 +381,9 @@ public class VisionEndpoint extends DefaultEndpoint {
     /**
      * Triggered mode (producer): the body is a PartTrigger (from the plc component); the producer reads the source all the
      * time (newest frame wins) and inspects the first frame captured at or after the trigger, within the trigger's
-     * deadline; the event carries the trigger's part id. A trigger without a frame in time fails the exchange and is
-     * counted (visionhub.vision.trigger.missed).
+     * deadline; the event carries the trigger's part id. A GigE camera in TriggerMode=On with TriggerSource=Software
+     * is fired once per trigger instead, and its answer is taken. A trigger without a frame in time fails the exchange
+     * and is counted (visionhub.vision.trigger.missed).
      */
     public void setTriggered(boolean triggered) {
         this.triggered = triggered;

@@ -13,6 +13,7 @@ import java.io.File;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -123,6 +124,11 @@ public class VisionProducer extends DefaultProducer {
         }
         capture.inspected(event.latency().totalMs());
         event = event.withPartId(t.partId());
+        if (t.triggeredAt() != null && f.captureTime() != null && event.latency() != null) {
+            // the frame's capture time is its exposure start as the source knows it (GigE: docs/cameras.md)
+            double delay = Duration.between(t.triggeredAt(), f.captureTime()).toNanos() / 1e6;
+            event = event.withLatency(event.latency().withTriggerToExposureMs(Math.round(delay * 1000.0) / 1000.0));
+        }
         in.setBody(event);
         setHeaders(in, event);
     }

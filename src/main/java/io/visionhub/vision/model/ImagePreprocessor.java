@@ -4,9 +4,14 @@ import io.visionhub.event.Defect;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.DataBufferUShort;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -23,6 +28,10 @@ public final class ImagePreprocessor {
     private final boolean bgr;
     private final Color pad;
     private final float[][] lut;
+    /** Per channel: input = sample * deepGain[c] - deepOffset[c] for grey samples of more than 8 bits (per bit 1). */
+    private final double[] deepGain;
+
+    private final double[] deepOffset;
 
     public ImagePreprocessor(ModelCard.Input in, boolean letterboxDefault) {
         this.width = in.width();
@@ -34,12 +43,16 @@ public final class ImagePreprocessor {
         this.pad = new Color(p, p, p);
         double scale = in.scaleOr1by255();
         lut = new float[channels][256];
+        deepGain = new double[channels];
+        deepOffset = new double[channels];
         for (int c = 0; c < channels; c++) {
             double mean = in.mean() == null ? 0 : in.mean().get(c);
             double std = in.std() == null ? 1 : in.std().get(c);
             for (int v = 0; v < 256; v++) {
                 lut[c][v] = (float) ((v * scale - mean) / std);
             }
+            deepGain[c] = scale / std;
+            deepOffset[c] = mean / std;
         }
     }
 
@@ -65,8 +78,10 @@ public final class ImagePreprocessor {
 
     /** Fills {@code out} (position 0, capacity {@link #size()}) and returns how to map input pixels back. */
     public Geometry apply(BufferedImage decoded, FloatBuffer out) {
+        // grey of more than 8 bits (Mono10/12/16 cameras, 16-bit PNG) keeps its precision until normalisation
+        int deepBits = deepGreyBits(decoded);
         // grey (8/16-bit), palette and alpha layouts first become plain RGB: the same scene, the same tensor
-        BufferedImage image = RgbNormaliser.normalise(decoded);
+        BufferedImage image = deepBits > 0 ? decoded : RgbNormaliser.normalise(decoded);
         int w = image.getWidth();
         int h = image.getHeight();
         Geometry geo;
@@ -90,7 +105,9 @@ public final class ImagePreprocessor {
         if (nw != width || nh != height) {
             fillPad(dst, dx, dy, nw, nh);
         }
-        if (nw == w && nh == h) {
+        if (deepBits > 0) {
+            resizeDeepGrey(image.getRaster(), deepBits, nw, nh, dx, dy, dst);
+        } else if (nw == w && nh == h) {
             convert(image, dx, dy, dst);
         } else if (!resizeBilinear(image, nw, nh, dx, dy, dst)) {
             convert(scaled(image, nw, nh), dx, dy, dst);
@@ -236,6 +253,58 @@ public final class ImagePreprocessor {
                 dst[pr + i] = lr[r];
                 dst[plane + i] = lg[g];
                 dst[pb + i] = lb[bl];
+            }
+        }
+    }
+
+    /**
+     * Significant bits of a grey image stored in 16-bit samples (its colour model's component size, e.g. 12 for a
+     * Mono12 camera frame, 16 for a 16-bit PNG), or 0 for any other image (the 8-bit path).
+     */
+    static int deepGreyBits(BufferedImage img) {
+        ColorModel cm = img.getColorModel();
+        if (cm instanceof IndexColorModel
+                || cm.getColorSpace().getType() != ColorSpace.TYPE_GRAY
+                || !(img.getRaster().getDataBuffer() instanceof DataBufferUShort)) {
+            return 0;
+        }
+        int bits = cm.getComponentSize(0);
+        return bits > 8 && bits <= 16 ? bits : 0;
+    }
+
+    /**
+     * Resize (bilinear, pixel centres aligned as in {@link #resizeBilinear}) and normalise grey samples of
+     * {@code bits} bits in floating point: the sample's full scale {@code 2^bits - 1} maps to 255, so the card's
+     * scale, mean and std (written for 0..255) apply unchanged and no precision is lost to an 8-bit step.
+     */
+    private void resizeDeepGrey(Raster src, int bits, int nw, int nh, int dx, int dy, float[] dst) {
+        int sw = src.getWidth();
+        int sh = src.getHeight();
+        int[] row0 = new int[sw];
+        int[] row1 = new int[sw];
+        double toByte = 255.0 / ((1 << bits) - 1);
+        double sx = (double) sw / nw;
+        double sy = (double) sh / nh;
+        int plane = width * height;
+        for (int y = 0; y < nh; y++) {
+            double fy = Math.max(0, (y + 0.5) * sy - 0.5);
+            int y0 = Math.min(sh - 1, (int) fy);
+            int y1 = Math.min(sh - 1, y0 + 1);
+            double wy = fy - y0;
+            src.getSamples(src.getMinX(), src.getMinY() + y0, sw, 1, 0, row0);
+            src.getSamples(src.getMinX(), src.getMinY() + y1, sw, 1, 0, row1);
+            int base = (y + dy) * width + dx;
+            for (int x = 0; x < nw; x++) {
+                double fx = Math.max(0, (x + 0.5) * sx - 0.5);
+                int x0 = Math.min(sw - 1, (int) fx);
+                int x1 = Math.min(sw - 1, x0 + 1);
+                double wx = fx - x0;
+                double top = row0[x0] * (1 - wx) + row0[x1] * wx;
+                double bottom = row1[x0] * (1 - wx) + row1[x1] * wx;
+                double v = (top * (1 - wy) + bottom * wy) * toByte;
+                for (int c = 0; c < channels; c++) {
+                    dst[c * plane + base + x] = (float) (v * deepGain[c] - deepOffset[c]);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.visionhub.vision.source;
 
+import io.visionhub.event.PartTrigger;
 import io.visionhub.vision.Frame;
 
 /**
@@ -26,6 +27,19 @@ public interface FrameSource extends AutoCloseable {
     /** Every frame is a part that must be inspected (image folders): the reader waits instead of dropping. */
     default boolean lossless() {
         return false;
+    }
+
+    /**
+     * The hub starts each exposure (a GigE camera in software-trigger mode): no frame comes without {@link #trigger},
+     * and the frame that answers a trigger carries its part id.
+     */
+    default boolean hubTriggered() {
+        return false;
+    }
+
+    /** Starts one exposure for this part (sources where {@link #hubTriggered()}); may be called from any thread. */
+    default void trigger(PartTrigger trigger) {
+        throw new UnsupportedOperationException(describe() + " is not triggered by the hub");
     }
 
     @Override

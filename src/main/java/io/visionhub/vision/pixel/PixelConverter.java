@@ -1,0 +1,224 @@
+package io.visionhub.vision.pixel;
+
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DataBufferUShort;
+import java.awt.image.WritableRaster;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Turns one raw camera buffer (GenICam pixel format, rows packed without padding) into the image the models' path
+ * reads, in one pass straight from the buffer (which may be a view of the camera library's native memory):
+ * <ul>
+ *   <li>Mono8: 8-bit grey ({@code TYPE_BYTE_GRAY});</li>
+ *   <li>Mono10/12/16 (unpacked, little-endian): 16-bit grey samples whose colour model has the format's bit depth,
+ *       so that pre-processing scales {@code v / (2^bits - 1)} and keeps every bit until the card's normalisation;</li>
+ *   <li>BGR8: {@code TYPE_3BYTE_BGR} (the same byte order: a bulk copy); RGB8: {@code TYPE_INT_RGB};</li>
+ *   <li>Bayer RG/GB/GR/BG 8: bilinear demosaic to {@code TYPE_INT_RGB} (edges mirrored, keeping the colour
+ *       pattern);</li>
+ *   <li>YUV 4:2:2 (YUYV and UYVY): BT.601 full-range YUV to RGB, the chroma of a pixel pair shared by both.</li>
+ * </ul>
+ * A buffer too small for width x height in its format is refused with the sizes named.
+ */
+public final class PixelConverter {
+
+    private PixelConverter() {}
+
+    /**
+     * @param data   the frame, from position 0 (native or heap; not modified, not kept)
+     * @param source who sent it, for error messages (camera id)
+     */
+    public static BufferedImage toImage(
+            GenicamPixelFormat format, ByteBuffer data, int width, int height, String source) {
+        if (width <= 0 || height <= 0) {
+            throw new UnsupportedPixelFormatException(
+                    source + ": frame of " + width + "x" + height + " pixels in " + format.genicamName() + " is empty");
+        }
+        long need = format.frameBytes(width, height);
+        if (data.capacity() < need) {
+            throw new UnsupportedPixelFormatException(source + ": " + format.genicamName() + " frame of " + width + "x"
+                    + height + " needs " + need + " bytes but the buffer holds " + data.capacity()
+                    + " (wrong PixelFormat, or a truncated buffer)");
+        }
+        ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        b.clear();
+        return switch (format) {
+            case MONO8 -> mono8(b, width, height);
+            case MONO10, MONO12, MONO16 -> mono16(b, width, height, format.bits());
+            case RGB8 -> rgb8(b, width, height);
+            case BGR8 -> bgr8(b, width, height);
+            case BAYER_RG8 -> bayer(b, width, height, 0, 0);
+            case BAYER_GR8 -> bayer(b, width, height, 1, 0);
+            case BAYER_GB8 -> bayer(b, width, height, 0, 1);
+            case BAYER_BG8 -> bayer(b, width, height, 1, 1);
+            case YUV422_8 -> yuv422(b, width, height, false);
+            case YUV422_8_UYVY -> yuv422(b, width, height, true);
+        };
+    }
+
+    /** A grey image of {@code bits} significant bits in 16-bit samples (Mono10/12/16). */
+    public static BufferedImage deepGrey(int width, int height, int bits) {
+        ComponentColorModel cm = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_GRAY),
+                new int[] {bits},
+                false,
+                false,
+                Transparency.OPAQUE,
+                DataBuffer.TYPE_USHORT);
+        WritableRaster r = cm.createCompatibleWritableRaster(width, height);
+        return new BufferedImage(cm, r, false, null);
+    }
+
+    private static BufferedImage mono8(ByteBuffer b, int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] dst = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        b.get(dst, 0, w * h);
+        return img;
+    }
+
+    private static BufferedImage mono16(ByteBuffer b, int w, int h, int bits) {
+        BufferedImage img = deepGrey(w, h, bits);
+        short[] dst = ((DataBufferUShort) img.getRaster().getDataBuffer()).getData();
+        b.asShortBuffer().get(dst, 0, w * h);
+        if (bits < 16) {
+            // unpacked MonoN keeps the high bits zero; a camera that sets them is clamped to full scale, not wrapped
+            int max = (1 << bits) - 1;
+            for (int i = 0; i < dst.length; i++) {
+                if ((dst[i] & 0xffff) > max) {
+                    dst[i] = (short) max;
+                }
+            }
+        }
+        return img;
+    }
+
+    private static BufferedImage bgr8(ByteBuffer b, int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] dst = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        b.get(dst, 0, w * h * 3);
+        return img;
+    }
+
+    private static BufferedImage rgb8(ByteBuffer b, int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] dst = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        int n = w * h;
+        for (int i = 0, j = 0; i < n; i++, j += 3) {
+            dst[i] = ((b.get(j) & 0xff) << 16) | ((b.get(j + 1) & 0xff) << 8) | (b.get(j + 2) & 0xff);
+        }
+        return img;
+    }
+
+    /**
+     * Bilinear demosaic. (rx, ry): where the red site sits in the 2x2 tile (RG: 0,0; GR: 1,0; GB: 0,1; BG: 1,1).
+     * Red site: G from the 4 side neighbours, B from the 4 diagonals; blue site alike; green site: the colour of
+     * its row from left and right, the other from above and below.
+     */
+    private static BufferedImage bayer(ByteBuffer b, int w, int h, int rx, int ry) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] dst = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        for (int y = 0; y < h; y++) {
+            int yn = mirror(y - 1, h);
+            int ys = mirror(y + 1, h);
+            boolean redRow = ((y & 1) == ry);
+            for (int x = 0; x < w; x++) {
+                int xw = mirror(x - 1, w);
+                int xe = mirror(x + 1, w);
+                int c = at(b, w, x, y);
+                int sides = (at(b, w, xw, y) + at(b, w, xe, y) + at(b, w, x, yn) + at(b, w, x, ys) + 2) >> 2;
+                int diag = (at(b, w, xw, yn) + at(b, w, xe, yn) + at(b, w, xw, ys) + at(b, w, xe, ys) + 2) >> 2;
+                int horiz = (at(b, w, xw, y) + at(b, w, xe, y) + 1) >> 1;
+                int vert = (at(b, w, x, yn) + at(b, w, x, ys) + 1) >> 1;
+                boolean redCol = ((x & 1) == rx);
+                int r;
+                int g;
+                int bl;
+                if (redRow && redCol) {
+                    r = c;
+                    g = sides;
+                    bl = diag;
+                } else if (!redRow && !redCol) {
+                    bl = c;
+                    g = sides;
+                    r = diag;
+                } else if (redRow) {
+                    g = c;
+                    r = horiz;
+                    bl = vert;
+                } else {
+                    g = c;
+                    bl = horiz;
+                    r = vert;
+                }
+                dst[y * w + x] = (r << 16) | (g << 8) | bl;
+            }
+        }
+        return img;
+    }
+
+    private static int at(ByteBuffer b, int w, int x, int y) {
+        return b.get(y * w + x) & 0xff;
+    }
+
+    /** Index reflected at the border without repeating the edge (-1 -> 1), so the Bayer colour parity holds. */
+    private static int mirror(int i, int n) {
+        if (n == 1) {
+            return 0;
+        }
+        if (i < 0) {
+            return -i;
+        }
+        return i >= n ? 2 * n - 2 - i : i;
+    }
+
+    private static BufferedImage yuv422(ByteBuffer b, int w, int h, boolean uyvy) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] dst = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        for (int y = 0; y < h; y++) {
+            int row = y * w * 2;
+            for (int x = 0; x < w; x += 2) {
+                int p = row + x * 2;
+                int y0;
+                int u;
+                int y1;
+                int v;
+                if (uyvy) {
+                    u = b.get(p) & 0xff;
+                    y0 = b.get(p + 1) & 0xff;
+                    v = b.get(p + 2) & 0xff;
+                    y1 = b.get(p + 3) & 0xff;
+                } else {
+                    y0 = b.get(p) & 0xff;
+                    u = b.get(p + 1) & 0xff;
+                    y1 = b.get(p + 2) & 0xff;
+                    v = b.get(p + 3) & 0xff;
+                }
+                dst[y * w + x] = yuvToRgb(y0, u, v);
+                if (x + 1 < w) {
+                    dst[y * w + x + 1] = yuvToRgb(y1, u, v);
+                }
+            }
+        }
+        return img;
+    }
+
+    /** BT.601 full range (as JFIF): U and V centred on 128. */
+    static int yuvToRgb(int y, int u, int v) {
+        double cb = u - 128;
+        double cr = v - 128;
+        int r = clamp(y + 1.402 * cr);
+        int g = clamp(y - 0.344136 * cb - 0.714136 * cr);
+        int b = clamp(y + 1.772 * cb);
+        return (r << 16) | (g << 8) | b;
+    }
+
+    private static int clamp(double v) {
+        return (int) Math.max(0, Math.min(255, Math.round(v)));
+    }
+}
