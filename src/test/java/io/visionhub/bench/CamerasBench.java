@@ -363,16 +363,16 @@ public final class CamerasBench {
         return ms;
     }
 
-    /** Heap in use after a full GC, and the resident set of the process. */
+    /** Heap in use right after a full GC (as that GC left it), and the resident set of the process. */
     record Memory(double heapMb, double rssMb) {
         static Memory now() throws InterruptedException {
-            for (int i = 0; i < 3; i++) {
-                System.gc();
-                Thread.sleep(100);
+            System.gc();
+            System.gc();
+            double heap = afterLastGc();
+            if (Double.isNaN(heap)) {
+                heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
             }
-            double heap =
-                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
-            double rss = 0;
+            double rss = Double.NaN;
             try {
                 for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                     if (line.startsWith("VmRSS:")) {
@@ -380,9 +380,33 @@ public final class CamerasBench {
                     }
                 }
             } catch (Exception e) {
-                rss = Double.NaN;
+                // no /proc: RSS not available
             }
             return new Memory(heap, rss);
+        }
+
+        /** Heap pools after the most recent GC of any collector (the frames the cameras still hold, no garbage). */
+        static double afterLastGc() {
+            com.sun.management.GcInfo last = null;
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof com.sun.management.GarbageCollectorMXBean g) {
+                    com.sun.management.GcInfo info = g.getLastGcInfo();
+                    if (info != null && (last == null || info.getEndTime() > last.getEndTime())) {
+                        last = info;
+                    }
+                }
+            }
+            if (last == null) {
+                return Double.NaN;
+            }
+            long used = 0;
+            for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                    var u = last.getMemoryUsageAfterGc().get(pool.getName());
+                    used += u == null ? 0 : u.getUsed();
+                }
+            }
+            return used / 1048576.0;
         }
     }
 }
