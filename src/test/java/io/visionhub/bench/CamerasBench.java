@@ -292,6 +292,7 @@ public final class CamerasBench {
                                 }
                             } catch (RuntimeException e) {
                                 // the encoder is not there yet or went away: open again
+                                sleepQuietly(100);
                             } finally {
                                 source.close();
                             }
@@ -337,6 +338,14 @@ public final class CamerasBench {
             taker.interrupt();
             taker.join(15_000);
             reader.join(15_000); // a blocked grab returns within the source's timeout
+        }
+    }
+
+    static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

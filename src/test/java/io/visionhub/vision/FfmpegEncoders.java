@@ -2,9 +2,11 @@ package io.visionhub.vision;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,9 +38,34 @@ public final class FfmpegEncoders implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port for a hub source to listen on, below the ephemeral range: a port the kernel hands out as free
+     * (port 0) is an ephemeral one, and with many cameras an encoder's own outgoing connection could take it (and
+     * keep it for the whole stream) before the hub listens there.
+     */
     public static int freePort() throws IOException {
+        int low = ephemeralLow();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        for (int i = 0; i < 200 && low > 11_000; i++) {
+            int port = r.nextInt(10_000, low);
+            try (ServerSocket s = new ServerSocket(port)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    private static int ephemeralLow() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim()
+                    .split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 
