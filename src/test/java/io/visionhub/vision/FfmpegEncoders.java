@@ -61,7 +61,9 @@ public final class FfmpegEncoders implements AutoCloseable {
 
     private static int ephemeralLow() {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+            // readAllLines: Files.readString trusts the size procfs reports and returned a cut value
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .get(0)
                     .trim()
                     .split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
