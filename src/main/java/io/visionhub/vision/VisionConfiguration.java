@@ -51,6 +51,7 @@ public class VisionConfiguration {
         c.setImageStore(frameStore);
         c.setImageUriPrefix(props.imageUriPrefix());
         c.setMaxFramePixels(props.maxFramePixels());
+        c.setMaxConcurrentInspections(props.maxConcurrentInspections());
         VisionProperties.Session s = props.session();
         c.setIntraOpThreads(s.intraOpThreads());
         c.setInterOpThreads(s.interOpThreads());

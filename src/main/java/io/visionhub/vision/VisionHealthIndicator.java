@@ -71,6 +71,7 @@ public class VisionHealthIndicator extends AbstractHealthIndicator {
             d.put("framesRead", h.framesRead());
             d.put("inspected", h.inspected());
             d.put("dropped", h.dropped());
+            d.put("inFlight", h.inFlight());
             d.put("reconnects", h.reconnects());
             d.put("sourceErrors", h.sourceErrors());
             d.put("inspectionErrors", h.inspectionErrors());

@@ -11,9 +11,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param imageUriPrefix link prefix of stored images in events
  * @param maxFramePixels largest frame (width x height, read from the image header before decoding) that cameras,
  *                       folders and teaching accept; larger ones are refused without being decoded
+ * @param maxConcurrentInspections frames inspected at once across all cameras, first come first served
+ *                       (0 = as many as the machine has cores; docs/cameras.md, Sizing)
  */
 @ConfigurationProperties(prefix = "visionhub.vision")
-public record VisionProperties(Session session, DemoModel demoModel, String imageUriPrefix, Long maxFramePixels) {
+public record VisionProperties(
+        Session session,
+        DemoModel demoModel,
+        String imageUriPrefix,
+        Long maxFramePixels,
+        Integer maxConcurrentInspections) {
 
     public VisionProperties {
         session = session == null ? new Session(1, 1, false, "all", 3, false, 0) : session;
@@ -23,6 +30,12 @@ public record VisionProperties(Session session, DemoModel demoModel, String imag
         if (maxFramePixels < 1) {
             throw new IllegalArgumentException(
                     "visionhub.vision.max-frame-pixels must be at least 1, got " + maxFramePixels);
+        }
+        maxConcurrentInspections = maxConcurrentInspections == null ? 0 : maxConcurrentInspections;
+        if (maxConcurrentInspections < 0) {
+            throw new IllegalArgumentException(
+                    "visionhub.vision.max-concurrent-inspections must be 0 (one per core) or " + "more, got "
+                            + maxConcurrentInspections);
         }
     }
 

@@ -42,6 +42,8 @@ public class VisionComponentConfigurer extends PropertyConfigurerSupport impleme
         case "intraOpThreads": target.setIntraOpThreads(property(camelContext, int.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxconcurrentinspections":
+        case "maxConcurrentInspections": target.setMaxConcurrentInspections(property(camelContext, int.class, value)); return true;
         case "maxframepixels":
         case "maxFramePixels": target.setMaxFramePixels(property(camelContext, long.class, value)); return true;
         case "meterregistry":
@@ -82,6 +84,8 @@ public class VisionComponentConfigurer extends PropertyConfigurerSupport impleme
         case "intraOpThreads": return int.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxconcurrentinspections":
+        case "maxConcurrentInspections": return int.class;
         case "maxframepixels":
         case "maxFramePixels": return long.class;
         case "meterregistry":
@@ -118,6 +122,8 @@ public class VisionComponentConfigurer extends PropertyConfigurerSupport impleme
         case "intraOpThreads": return target.getIntraOpThreads();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxconcurrentinspections":
+        case "maxConcurrentInspections": return target.getMaxConcurrentInspections();
         case "maxframepixels":
         case "maxFramePixels": return target.getMaxFramePixels();
         case "meterregistry":

@@ -2,9 +2,13 @@ package io.visionhub.vision.component;
 
 import io.visionhub.vision.source.LatestFrameHandoff;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Live counters of one camera: frames read and inspected, drops, reconnects, errors, last frame. */
+/**
+ * Live counters of one camera: frames read and inspected, drops, reconnects, errors, last frame, frames in flight.
+ * For a free-running camera they add up: framesRead = inspected + inspectionErrors + dropped + inFlight.
+ */
 public final class CameraHealth {
 
     private final String station;
@@ -15,6 +19,8 @@ public final class CameraHealth {
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong sourceErrors = new AtomicLong();
     private final AtomicLong inspectionErrors = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger inFlightMax = new AtomicInteger();
     private volatile boolean connected;
     private volatile Instant lastFrame;
     private volatile String lastError;
@@ -30,6 +36,16 @@ public final class CameraHealth {
     void frameRead(Instant at) {
         framesRead.incrementAndGet();
         lastFrame = at;
+    }
+
+    /** A frame read is now held by the camera (in the handoff, being handed over or inspected). */
+    void frameHeld() {
+        inFlightMax.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    }
+
+    /** A held frame is done with: inspected, refused, failed, or replaced by a newer one (dropped). */
+    void frameReleased() {
+        inFlight.decrementAndGet();
     }
 
     void inspected(double totalMs) {
@@ -73,6 +89,20 @@ public final class CameraHealth {
 
     public long dropped() {
         return handoff.dropped();
+    }
+
+    /**
+     * Frames read and not yet inspected or dropped: at most 3 for a free-running camera (one being handed over, one
+     * waiting in the one-frame handoff, one being inspected), however slow the model; 0 for a triggered camera,
+     * which counts nothing in flight.
+     */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The most frames this camera ever held at once (the memory bound in frames: never above 3). */
+    public int inFlightMax() {
+        return inFlightMax.get();
     }
 
     public long reconnects() {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Micrometer meters of one camera, tagged station and camera: {@code visionhub.vision.frames.read},
  * {@code .frames.inspected}, {@code .frames.dropped}, {@code .reconnects}, {@code .errors} (kind=source|inspection),
- * {@code .connected}, {@code .fps}, {@code .last.frame.age} (seconds) and the {@code visionhub.vision.inspection} timer.
+ * {@code .frames.inflight}, {@code .connected}, {@code .fps}, {@code .last.frame.age} (seconds) and the
+ * {@code visionhub.vision.inspection} timer.
  */
 final class CameraMetrics implements AutoCloseable {
 
@@ -37,6 +38,10 @@ final class CameraMetrics implements AutoCloseable {
         meters.add(FunctionCounter.builder("visionhub.vision.frames.dropped", h, CameraHealth::dropped)
                 .tags(tags)
                 .description("Frames replaced by a newer one before inspection")
+                .register(registry));
+        meters.add(Gauge.builder("visionhub.vision.frames.inflight", h, CameraHealth::inFlight)
+                .tags(tags)
+                .description("Frames read and not yet inspected or dropped (at most 3 per camera)")
                 .register(registry));
         meters.add(FunctionCounter.builder("visionhub.vision.reconnects", h, CameraHealth::reconnects)
                 .tags(tags)

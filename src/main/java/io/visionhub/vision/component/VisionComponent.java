@@ -1,5 +1,7 @@
 package io.visionhub.vision.component;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.visionhub.vision.FrameStore;
 import io.visionhub.vision.ImageDecoder;
@@ -10,6 +12,8 @@ import io.visionhub.vision.model.SessionTuning;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,6 +71,14 @@ public class VisionComponent extends DefaultComponent {
     @Metadata(defaultValue = "2")
     private int modelWatchSeconds = 2;
 
+    @Metadata(defaultValue = "0")
+    private int maxConcurrentInspections;
+
+    /** Inspection slots shared by all cameras (created on first use, so that the option is set by then). */
+    private InspectionGate gate;
+
+    private final List<Meter> gateMeters = new ArrayList<>();
+
     private final Map<String, ModelHandle> models = new ConcurrentHashMap<>();
     private final Map<String, String> stamps = new ConcurrentHashMap<>();
     private ScheduledExecutorService watcher;
@@ -98,6 +110,37 @@ public class VisionComponent extends DefaultComponent {
                     .newSingleThreadScheduledExecutor(this, "vision-model-watch");
             watcher.scheduleWithFixedDelay(this::checkModels, modelWatchSeconds, modelWatchSeconds, TimeUnit.SECONDS);
         }
+        if (meterRegistry != null) {
+            gateMeters.add(Gauge.builder(
+                            "visionhub.vision.inspections.active",
+                            this,
+                            c -> c.inspectionGate().active())
+                    .description("Frames being inspected now, all cameras")
+                    .register(meterRegistry));
+            gateMeters.add(Gauge.builder(
+                            "visionhub.vision.inspections.waiting",
+                            this,
+                            c -> c.inspectionGate().waiting())
+                    .description("Cameras waiting for an inspection slot")
+                    .register(meterRegistry));
+            gateMeters.add(Gauge.builder(
+                            "visionhub.vision.inspections.slots",
+                            this,
+                            c -> c.inspectionGate().slots())
+                    .description("Frames inspected at once at most (maxConcurrentInspections)")
+                    .register(meterRegistry));
+        }
+    }
+
+    /**
+     * The inspection slots the cameras of this component share, served first come first served (see
+     * {@link InspectionGate}).
+     */
+    public synchronized InspectionGate inspectionGate() {
+        if (gate == null) {
+            gate = new InspectionGate(InspectionGate.slotsFor(maxConcurrentInspections));
+        }
+        return gate;
     }
 
     /** Reloads models whose files changed since they were loaded (and stayed unchanged for one interval). */
@@ -160,6 +203,13 @@ public class VisionComponent extends DefaultComponent {
         }
         models.values().forEach(ModelHandle::close);
         models.clear();
+        if (meterRegistry != null) {
+            gateMeters.forEach(meterRegistry::remove);
+        }
+        gateMeters.clear();
+        synchronized (this) {
+            gate = null;
+        }
         super.doStop();
     }
 
@@ -227,6 +277,20 @@ public class VisionComponent extends DefaultComponent {
      */
     public void setModelWatchSeconds(int modelWatchSeconds) {
         this.modelWatchSeconds = modelWatchSeconds;
+    }
+
+    public int getMaxConcurrentInspections() {
+        return maxConcurrentInspections;
+    }
+
+    /**
+     * Frames inspected at once across all cameras of the hub (0 = as many as the machine has cores). Cameras wait
+     * for a free slot first come, first served, so when the CPU cannot keep up they take turns and none starves;
+     * each camera keeps only its newest frame meanwhile (the rest are dropped and counted). Set before the routes
+     * start.
+     */
+    public void setMaxConcurrentInspections(int maxConcurrentInspections) {
+        this.maxConcurrentInspections = maxConcurrentInspections;
     }
 
     public FrameStore getImageStore() {

@@ -101,38 +101,59 @@ public class VisionConsumer extends DefaultConsumer {
 
     private void readLoop() {
         CameraReader.run(endpoint, health, "vision:" + endpoint.getStation(), () -> running, (source, frame) -> {
+            // in flight from here until inspected, refused or replaced by a newer frame (CameraHealth.inFlight)
+            health.frameHeld();
             if (source.lossless() || endpoint.isLossless()) {
                 handoff.put(frame);
-            } else {
-                handoff.offer(frame);
+            } else if (handoff.offer(frame)) {
+                health.frameReleased(); // the older frame in the slot was dropped
             }
         });
     }
 
+    /**
+     * Waits for a frame, then for this camera's turn at the inspection slots the cameras share, and only then takes
+     * the newest frame: the frame inspected is the freshest, and a camera holds no frame while it waits its turn.
+     * The event goes down the route after the slot is given back, so a slow route does not hold up other cameras.
+     */
     private void inspectLoop() {
+        InspectionGate gate = endpoint.getComponent().inspectionGate();
         while (running) {
-            Frame f;
             try {
-                f = handoff.take(500, TimeUnit.MILLISECONDS);
+                if (!handoff.awaitFrame(500, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                gate.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+            Frame f;
+            InspectionEvent event;
+            try {
+                f = handoff.poll(); // only this thread takes: the frame awaited is there, or a newer one
+                event = f == null ? null : inspect(f);
+            } finally {
+                gate.release();
+            }
             if (f != null) {
-                inspectAndEmit(f, null);
+                health.frameReleased();
+            }
+            if (event != null) {
+                emit(event);
             }
         }
     }
 
-    /** Inspects the frame and emits its event (with the part id where given); false when inspection failed. */
-    private boolean inspectAndEmit(Frame f, String partId) {
-        InspectionEvent event;
+    /** Inspects the frame; the event (UNCERTAIN for a refused frame), or null when inspection failed. */
+    private InspectionEvent inspect(Frame f) {
         try {
-            event = inspectorFor(f).inspect(f);
+            InspectionEvent event = inspectorFor(f).inspect(f);
             health.inspected(event.latency().totalMs());
             if (meters != null) {
                 meters.recordInspection(event.latency().totalMs());
             }
+            return event;
         } catch (FrameRefusedException e) {
             // a part whose frame cannot be judged is still a part: its record goes down the route (UNCERTAIN)
             health.inspectionError(e.getMessage());
@@ -141,10 +162,10 @@ public class VisionConsumer extends DefaultConsumer {
                     endpoint.getStation(),
                     f.sequence(),
                     f.camera(),
-                    partId == null ? "" : " (part " + partId + ")",
+                    f.partId() == null ? "" : " (part " + f.partId() + ")",
                     e.getMessage(),
                     e.reason().defectClass());
-            event = inspector.refused(f, e);
+            return inspector.refused(f, e);
         } catch (RuntimeException e) {
             health.inspectionError(e.getMessage());
             LOG.warn(
@@ -152,12 +173,10 @@ public class VisionConsumer extends DefaultConsumer {
                     endpoint.getStation(),
                     f.sequence(),
                     f.camera(),
-                    partId == null ? "" : " (part " + partId + ")",
+                    f.partId() == null ? "" : " (part " + f.partId() + ")",
                     e.getMessage());
-            return false;
+            return null;
         }
-        emit(partId == null ? event : event.withPartId(partId));
-        return true;
     }
 
     /**

@@ -14,12 +14,15 @@ public final class LatestFrameHandoff {
     private Frame slot;
     private final AtomicLong dropped = new AtomicLong();
 
-    public synchronized void offer(Frame frame) {
-        if (slot != null) {
+    /** Hands the frame over, replacing (and counting as dropped) one not yet taken; true when one was replaced. */
+    public synchronized boolean offer(Frame frame) {
+        boolean replaced = slot != null;
+        if (replaced) {
             dropped.incrementAndGet();
         }
         slot = frame;
         notifyAll();
+        return replaced;
     }
 
     /** Waits until the slot is free, then hands the frame over (sources where every frame is a part: folders). */
@@ -45,6 +48,38 @@ public final class LatestFrameHandoff {
         slot = null;
         notifyAll();
         return f;
+    }
+
+    /**
+     * Waits up to the timeout until a frame is there, without taking it; true when one is. The inspecting thread
+     * waits here, then for its turn at inference, and only then takes the newest frame: so the frame inspected is
+     * the newest at the moment inference starts, and no frame waits in a queue for its turn.
+     */
+    public synchronized boolean awaitFrame(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (slot == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /** The frame waiting now, taken, or null when none is. */
+    public synchronized Frame poll() {
+        Frame f = slot;
+        slot = null;
+        if (f != null) {
+            notifyAll();
+        }
+        return f;
+    }
+
+    /** Frames waiting in the slot: 0 or 1. */
+    public synchronized int pending() {
+        return slot == null ? 0 : 1;
     }
 
     public long dropped() {

@@ -43,4 +43,20 @@ class LatestFrameHandoffTest {
         producer.join();
         assertThat(h.dropped()).isZero();
     }
+
+    @Test
+    void awaitFrameLeavesTheFrameForPollAndOfferSaysWhenItReplacedOne() throws Exception {
+        LatestFrameHandoff h = new LatestFrameHandoff();
+        assertThat(h.awaitFrame(10, TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(h.pending()).isZero();
+        assertThat(h.poll()).isNull();
+        assertThat(h.offer(frame(1))).isFalse();
+        assertThat(h.offer(frame(2))).isTrue();
+        assertThat(h.awaitFrame(1, TimeUnit.SECONDS)).isTrue();
+        // waiting did not take it: the newest is still there for poll
+        assertThat(h.pending()).isEqualTo(1);
+        assertThat(h.poll().sequence()).isEqualTo(2);
+        assertThat(h.pending()).isZero();
+        assertThat(h.dropped()).isEqualTo(1);
+    }
 }
