@@ -133,6 +133,8 @@ class RealYoloV8nTest {
                 .as("%s: the hub found %s, ONNX Runtime %s", what, hubDets, ref)
                 .hasSameSizeAs(ref);
         List<Ref> unmatched = new ArrayList<>(ref);
+        double minIou = 1;
+        double maxScoreDiff = 0;
         for (Defect d : hubDets) {
             Defect.Box b = d.box();
             Ref best = unmatched.stream()
@@ -148,8 +150,17 @@ class RealYoloV8nTest {
             assertThat(Math.abs(best.score - d.confidence()))
                     .as("%s: score of hub %s vs reference %s", what, d, best)
                     .isLessThanOrEqualTo(0.03);
+            minIou = Math.min(minIou, iou(best, b));
+            maxScoreDiff = Math.max(maxScoreDiff, Math.abs(best.score - d.confidence()));
             unmatched.remove(best);
         }
+        System.out.printf(
+                "%s: %d detections match ONNX Runtime's (lowest IoU %.3f, largest score difference %.4f): %s%n",
+                what,
+                hubDets.size(),
+                minIou,
+                maxScoreDiff,
+                hubDets.stream().map(Defect::defectClass).sorted().toList());
         assertThat(verdict.result())
                 .as("anything but an okClass found makes the frame NG")
                 .isEqualTo(
