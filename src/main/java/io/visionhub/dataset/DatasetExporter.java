@@ -155,7 +155,8 @@ public class DatasetExporter {
             frames++;
             int width = event.path("image").path("width").asInt();
             int height = event.path("image").path("height").asInt();
-            String file = "images/" + r.id() + extension(bytes.get());
+            String stem = r.id().replaceAll("[^A-Za-z0-9._-]", "_"); // ids are UUIDs; never a path in the zip
+            String file = "images/" + stem + extension(bytes.get());
             put(zip, file, bytes.get());
 
             List<SignedDisposition> own = byTarget.getOrDefault("INSPECTION|" + r.id(), List.of());
@@ -179,7 +180,7 @@ public class DatasetExporter {
                 double h = box.path("height").asDouble();
                 frameLabels.add(new Label(cls, x, y, w, h, width, height, frames, d));
             }
-            labelsByFile.put("labels/" + r.id() + ".txt", frameLabels);
+            labelsByFile.put("labels/" + stem + ".txt", frameLabels);
             ObjectNode meta = JSON.createObjectNode();
             meta.put("inspectionId", r.id());
             meta.put("file", file);
@@ -309,17 +310,17 @@ public class DatasetExporter {
             return "not reviewed: the labels are the model's detections, unchecked";
         }
         boolean flagged = "NG".equals(result) || "UNCERTAIN".equals(result);
+        String who = current.printedName() != null ? current.printedName() : current.user();
         return switch (current.disposition()) {
             case "ACCEPT", "USE_AS_IS" ->
                 flagged
-                        ? "possible false positive: the model said " + result + ", " + current.printedName()
-                                + " dispositioned the part " + current.disposition()
-                                + "; correct or delete these labels"
+                        ? "possible false positive: the model said " + result + ", " + who + " dispositioned the part "
+                                + current.disposition() + "; correct or delete these labels"
                         : "confirmed good";
             case "REJECT", "REWORK" ->
                 flagged
-                        ? "confirmed defect: " + current.printedName() + " dispositioned the part "
-                                + current.disposition() + "; check the boxes"
+                        ? "confirmed defect: " + who + " dispositioned the part " + current.disposition()
+                                + "; check the boxes"
                         : "possible missed defect: the model said OK, the part was " + current.disposition()
                                 + "; add the missing labels";
             default -> "dispositioned " + current.disposition() + ": check the labels";
