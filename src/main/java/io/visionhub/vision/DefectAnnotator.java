@@ -10,7 +10,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
-/** Draws defect boxes with class and confidence on a copy of the frame. */
+/** Draws defect boxes with class and confidence (and mask outlines) on a copy of the frame. */
 public final class DefectAnnotator {
 
     private static final Color BOX = new Color(230, 30, 30);
@@ -36,6 +36,12 @@ public final class DefectAnnotator {
                 }
                 Defect.Box b = d.box();
                 g.drawRect(b.x(), b.y(), Math.max(1, b.width()), Math.max(1, b.height()));
+                if (d.mask() != null && d.mask().polygon().size() >= 3) {
+                    // a segmentation model's outline inside its box
+                    java.awt.Polygon outline = new java.awt.Polygon();
+                    d.mask().polygon().forEach(p -> outline.addPoint(p.get(0), p.get(1)));
+                    g.drawPolygon(outline);
+                }
                 int th = g.getFontMetrics().getHeight();
                 int tw = g.getFontMetrics().stringWidth(label) + 6;
                 int ty = b.y() - th >= 0 ? b.y() - th : b.y() + b.height();

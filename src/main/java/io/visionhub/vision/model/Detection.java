@@ -1,7 +1,14 @@
 package io.visionhub.vision.model;
 
-/** One decoded detection in model-input pixels: corners, confidence, class index. */
-public record Detection(float x1, float y1, float x2, float y2, float confidence, int classIndex) {
+/**
+ * One decoded detection in model-input pixels: corners, confidence, class index, and the index of the output
+ * candidate it came from (segmentation reads that candidate's mask coefficients; -1 when unknown).
+ */
+public record Detection(float x1, float y1, float x2, float y2, float confidence, int classIndex, int candidate) {
+
+    public Detection(float x1, float y1, float x2, float y2, float confidence, int classIndex) {
+        this(x1, y1, x2, y2, confidence, classIndex, -1);
+    }
 
     public float area() {
         return Math.max(0, x2 - x1) * Math.max(0, y2 - y1);

@@ -109,14 +109,22 @@ public record ModelCard(
     }
 
     /**
-     * @param layout    detect: {@code yolov5} (1 x N x (5+C), objectness) or {@code yolov8} (1 x (4+C) x N; also YOLO11)
+     * @param layout    detect: {@code yolov5} (1 x N x (5+C), objectness), {@code yolov8} (1 x (4+C) x N; also
+     *                  {@code yolo11}), {@code yolov10} (1 x K x 6 end-to-end rows x1,y1,x2,y2,score,class, no NMS;
+     *                  also {@code yolo11-end2end}) or {@code yolov8-seg} (1 x (4+C+M) x N plus prototypes
+     *                  1 x M x H x W; also {@code yolo11-seg}); yolov8 when absent
      * @param tensor    output name for the main output; the first output when null
      * @param map       anomaly: name of the anomaly map output
      * @param score     anomaly: name of the score output
      * @param softmax   classify: apply softmax to the logits (false when the model already outputs probabilities)
+     * @param proto     detect, yolov8-seg: name of the mask prototype output; the other output when null
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Output(String layout, String tensor, String map, String score, Boolean softmax) {}
+    public record Output(String layout, String tensor, String map, String score, Boolean softmax, String proto) {
+        public Output(String layout, String tensor, String map, String score, Boolean softmax) {
+            this(layout, tensor, map, score, softmax, null);
+        }
+    }
 
     /** A region of interest in original-frame pixels. */
     public record Roi(String name, int x, int y, int width, int height) {}
@@ -233,10 +241,9 @@ public record ModelCard(
         if (DETECT.equals(kind)
                 && output != null
                 && output.layout() != null
-                && !List.of("yolov5", "yolov8", "yolo11")
-                        .contains(output.layout().toLowerCase())) {
-            throw new ModelException(
-                    where + ": output.layout must be yolov5, yolov8 or yolo11, got " + output.layout());
+                && YoloDecoder.Layout.fromCard(output.layout()) == null) {
+            throw new ModelException(where + ": output.layout must be one of "
+                    + String.join(", ", YoloDecoder.Layout.allNames()) + ", got " + output.layout());
         }
     }
 

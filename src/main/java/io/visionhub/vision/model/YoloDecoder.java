@@ -10,14 +10,53 @@ import java.util.List;
  *   <li>{@code yolov5}: {@code [1, N, 5 + C]}, rows of cx, cy, w, h, objectness, class scores; confidence =
  *       objectness x class score.</li>
  *   <li>{@code yolov8} (also YOLO11): {@code [1, 4 + C, N]}, columns of cx, cy, w, h, class scores.</li>
+ *   <li>{@code yolov10} (also YOLO11 exported end-to-end): {@code [1, K, 6]}, rows of x1, y1, x2, y2, score,
+ *       class index; the model already suppressed duplicates, so no NMS here.</li>
+ *   <li>{@code yolov8-seg} (also YOLO11-seg): {@code [1, 4 + C + M, N]}, the yolov8 columns followed by M mask
+ *       coefficients; a second output, the prototypes {@code [1, M, H, W]}, is read by {@link SegmentMasks}.</li>
  * </ul>
  * Coordinates are in model-input pixels (after letterbox).
  */
 public final class YoloDecoder {
 
     public enum Layout {
-        YOLOV5,
-        YOLOV8
+        YOLOV5("yolov5"),
+        YOLOV8("yolov8", "yolo11"),
+        END2END("yolov10", "yolo11-end2end", "end2end"),
+        YOLOV8_SEG("yolov8-seg", "yolo11-seg");
+
+        private final List<String> names;
+
+        Layout(String... names) {
+            this.names = List.of(names);
+        }
+
+        /** The name a card uses for this layout (the first of its names). */
+        public String cardName() {
+            return names.get(0);
+        }
+
+        /** Every name a card may give in output.layout. */
+        public static List<String> allNames() {
+            List<String> all = new ArrayList<>();
+            for (Layout l : values()) {
+                all.addAll(l.names);
+            }
+            return all;
+        }
+
+        /** The layout a card names (case-insensitive); yolov8 when null; null for an unknown name. */
+        public static Layout fromCard(String name) {
+            if (name == null || name.isBlank()) {
+                return YOLOV8;
+            }
+            for (Layout l : values()) {
+                if (l.names.contains(name.trim().toLowerCase())) {
+                    return l;
+                }
+            }
+            return null;
+        }
     }
 
     private final Layout layout;
@@ -26,13 +65,21 @@ public final class YoloDecoder {
     private final float minThreshold;
     private final float iou;
     private final int maxDetections;
+    private final int maskCoefficients;
 
     /**
      * @param thresholds confidence threshold per class index
      * @param iou        IoU above which a lower-scored box of the same class is suppressed
      */
     public YoloDecoder(Layout layout, int classes, float[] thresholds, float iou, int maxDetections) {
+        this(layout, classes, thresholds, iou, maxDetections, 0);
+    }
+
+    /** @param maskCoefficients yolov8-seg: mask coefficients per candidate (the prototypes' channel count) */
+    public YoloDecoder(
+            Layout layout, int classes, float[] thresholds, float iou, int maxDetections, int maskCoefficients) {
         this.layout = layout;
+        this.maskCoefficients = layout == Layout.YOLOV8_SEG ? maskCoefficients : 0;
         this.classes = classes;
         this.thresholds = thresholds;
         float min = 1;
@@ -46,7 +93,16 @@ public final class YoloDecoder {
 
     /** The number of values per candidate this layout expects. */
     public int stride() {
-        return layout == Layout.YOLOV5 ? 5 + classes : 4 + classes;
+        return switch (layout) {
+            case YOLOV5 -> 5 + classes;
+            case YOLOV8 -> 4 + classes;
+            case END2END -> 6;
+            case YOLOV8_SEG -> 4 + classes + maskCoefficients;
+        };
+    }
+
+    public Layout layout() {
+        return layout;
     }
 
     /** Checks an output shape against the layout; returns the candidate count or throws naming the problem. */
@@ -55,18 +111,34 @@ public final class YoloDecoder {
             throw new ModelException(
                     "model " + model + ": detector output must be 3-D [1, ...], is " + Arrays.toString(shape));
         }
-        long per = layout == Layout.YOLOV5 ? shape[2] : shape[1];
-        long n = layout == Layout.YOLOV5 ? shape[1] : shape[2];
+        boolean rows = layout == Layout.YOLOV5 || layout == Layout.END2END;
+        long per = rows ? shape[2] : shape[1];
+        long n = rows ? shape[1] : shape[2];
         if (per != stride()) {
+            String expects = switch (layout) {
+                case YOLOV5 -> "[1, N, " + stride() + "] (5 + " + classes + " classes)";
+                case YOLOV8 -> "[1, " + stride() + ", N] (4 + " + classes + " classes)";
+                case END2END -> "[1, K, 6] (x1, y1, x2, y2, score, class)";
+                case YOLOV8_SEG ->
+                    "[1, " + stride() + ", N] (4 + " + classes + " classes + " + maskCoefficients
+                            + " mask coefficients)";
+            };
             throw new ModelException("model " + model + ": output " + Arrays.toString(shape) + " does not match layout "
-                    + layout.name().toLowerCase() + " with " + classes + " classes (expects " + stride()
-                    + " values per box; "
-                    + "check 'classes' and output.layout in the card)");
+                    + layout.cardName() + " with " + classes + " classes: expects " + stride() + " values per box, "
+                    + expects
+                    + "; check 'classes' and output.layout in the card");
+        }
+        if (n <= 0) {
+            throw new ModelException("model " + model + ": output " + Arrays.toString(shape)
+                    + " has no fixed candidate count; export the model with a fixed input size");
         }
         return (int) n;
     }
 
     public List<Detection> decode(float[] out, int n) {
+        if (layout == Layout.END2END) {
+            return decodeEndToEnd(out, n);
+        }
         List<Detection> candidates = new ArrayList<>();
         int stride = stride();
         for (int i = 0; i < n; i++) {
@@ -118,9 +190,39 @@ public final class YoloDecoder {
                 throw new ModelException(
                         "output holds NaN/Inf at candidate " + i + ": the model or its input is broken");
             }
-            candidates.add(new Detection(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, bestScore, best));
+            candidates.add(new Detection(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, bestScore, best, i));
         }
         return nms(candidates, iou, maxDetections);
+    }
+
+    /** Rows of x1, y1, x2, y2, score, class: thresholds only, the model did the suppression. */
+    private List<Detection> decodeEndToEnd(float[] out, int n) {
+        List<Detection> kept = new ArrayList<>();
+        for (int i = 0; i < n && kept.size() < maxDetections; i++) {
+            int base = i * 6;
+            float score = out[base + 4];
+            if (!(score >= minThreshold)) { // also skips NaN padding rows
+                continue;
+            }
+            float cls = out[base + 5];
+            int c = Math.round(cls);
+            if (!Float.isFinite(cls) || c < 0 || c >= classes || Math.abs(cls - c) > 1e-3) {
+                throw new ModelException("row " + i + " names class " + cls + ", the card lists " + classes
+                        + " classes (0.." + (classes - 1) + ")");
+            }
+            if (score < thresholds[c]) {
+                continue;
+            }
+            for (int k = 0; k < 4; k++) {
+                if (!Float.isFinite(out[base + k])) {
+                    throw new ModelException(
+                            "output holds NaN/Inf at candidate " + i + ": the model or its input is broken");
+                }
+            }
+            kept.add(new Detection(out[base], out[base + 1], out[base + 2], out[base + 3], score, c, i));
+        }
+        kept.sort((a, b) -> Float.compare(b.confidence(), a.confidence()));
+        return kept;
     }
 
     /** Greedy per-class NMS, highest confidence first. */
