@@ -41,9 +41,9 @@ public final class AnomalyTeachBench {
         System.out.printf(
                 "%d cores, java %s; teach %d good crops, test %d good + %d defective per source%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), TEACH, TEST, TEST);
-        System.out.println(
-                "| source | teacher | image AUROC | pixel AUROC | recall / FP at threshold | teach s | ms/frame |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| source | teacher | image AUROC | by defect: scratch / blot / cut-paste | pixel AUROC "
+                + "| recall / FP at threshold | teach s | ms/frame |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (String s : sources) {
             TextureCrops crops = crops(s);
             List<BufferedImage> good = new ArrayList<>();
@@ -120,6 +120,7 @@ public final class AnomalyTeachBench {
             int size) {
         List<Double> goodScores = new ArrayList<>();
         List<Double> badScores = new ArrayList<>();
+        java.util.Map<String, List<Double>> byKind = new java.util.TreeMap<>();
         int pixels = test.size() * size * size;
         float[] pixelScores = new float[pixels];
         boolean[] pixelLabels = new boolean[pixels];
@@ -133,6 +134,9 @@ public final class AnomalyTeachBench {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
                 AnomalyModel.AnomalyMap map = am.anomalyMap(t.image());
                 (t.defect() == null ? goodScores : badScores).add(map.score());
+                if (t.defect() != null) {
+                    byKind.computeIfAbsent(t.defect(), k -> new ArrayList<>()).add(map.score());
+                }
                 float[] up = upsample(map, size);
                 System.arraycopy(up, 0, pixelScores, i * size * size, size * size);
                 System.arraycopy(t.mask(), 0, pixelLabels, i * size * size, size * size);
@@ -143,12 +147,25 @@ public final class AnomalyTeachBench {
                 badScores.stream().mapToDouble(d -> d).toArray(),
                 threshold);
         Arrays.sort(ms);
+        double[] g = goodScores.stream().mapToDouble(d -> d).toArray();
+        StringBuilder kinds = new StringBuilder();
+        for (String k : TextureCrops.DEFECTS) {
+            double a = HeldOutReport.of(
+                            g,
+                            byKind.getOrDefault(k, List.of()).stream()
+                                    .mapToDouble(d -> d)
+                                    .toArray(),
+                            threshold)
+                    .auroc();
+            kinds.append(kinds.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", a));
+        }
         System.out.printf(
                 Locale.ROOT,
-                "| %s | %s | %.3f | %.3f | %d/%d, %d FP | %.1f | %.1f |%n",
+                "| %s | %s | %.3f | %s | %.3f | %d/%d, %d FP | %.1f | %.1f |%n",
                 source,
                 teacher,
                 r.auroc(),
+                kinds,
                 pixelAuroc(pixelScores, pixelLabels),
                 r.truePositives(),
                 r.defective(),

@@ -198,6 +198,8 @@ public record ModelCard(
      * @param coresetRatio     fraction of the good patches kept by greedy coreset sampling
      * @param projectionDims   random projection length used to pick the coreset (speed only)
      * @param smoothing        Gaussian sigma, in patches, applied to the patch score map before upsampling
+     * @param border           patches ignored at each edge of the grid (they see the backbone's padding)
+     * @param reflectPad       pixels mirrored around the frame before the backbone
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PatchCore(
@@ -211,7 +213,9 @@ public record ModelCard(
             Integer featureDims,
             Double coresetRatio,
             Integer projectionDims,
-            Double smoothing) {}
+            Double smoothing,
+            Integer border,
+            Integer reflectPad) {}
 
     /** A copy with these class names (from the ONNX file's metadata when the card has none). */
     public ModelCard withClasses(List<String> names) {

@@ -20,10 +20,10 @@ import java.util.Map;
  * the named layers (everything else, e.g. a detector's head, is dropped), its input is fixed to the card's size,
  * and the hub's own nodes are appended:
  * <pre>
- * layer i -AveragePool(n x n, same)-> Resize(linear, to the finest layer) -Concat-> features [1,D,h,w]
+ * frame -Pad(reflect)-> backbone; layer i -AveragePool(n x n, same)-> crop the padding -> Resize(linear, to the finest layer) -Concat-> features [1,D,h,w]
  * features -> patches [hw,D]; memory_bank [N,D] (an input, fed from the memory bank file)
  * d(p) = min_m ||p - m|| = sqrt(min_m(-2 p.m + |m|^2) + |p|^2)       (Gemm, ReduceMin)
- * d -> [1,1,h,w] -Gaussian(sigma, edge padded)-> Resize(linear, to the input HxW) = anomaly_map; score = max
+ * d -> [1,1,h,w] -border patches := nearest inner one -Gaussian(sigma, edge padded)-> Resize(linear, to the input HxW) = anomaly_map; score = max
  * </pre>
  * The teacher runs the features graph on good parts; the scoring graph is what the hub loads as model.onnx.
  */
@@ -31,6 +31,7 @@ final class PatchCoreGraph {
 
     static final String FEATURES = "features";
     static final String BANK = ModelLoader.PATCHCORE_BANK_INPUT;
+    static final String FRAME = "frame";
 
     private final OnnxGraphReader backbone;
     private final String inputName;
@@ -38,7 +39,9 @@ final class PatchCoreGraph {
     private final int width;
     private final int height;
     private final int neighbourhood;
+    private final int pad;
     private final long[][] layerShapes;
+    private final int[] crops;
     private final int dims;
     private final int featW;
     private final int featH;
@@ -48,7 +51,8 @@ final class PatchCoreGraph {
      *
      * @param what name of the backbone for messages (its file)
      */
-    PatchCoreGraph(byte[] backboneBytes, String what, List<String> layers, int width, int height, int neighbourhood) {
+    PatchCoreGraph(
+            byte[] backboneBytes, String what, List<String> layers, int width, int height, int neighbourhood, int pad) {
         if (layers == null || layers.isEmpty()) {
             throw new ModelException("PatchCore: name at least one backbone layer (tensor) in patchcore.layers");
         }
@@ -72,15 +76,25 @@ final class PatchCoreGraph {
         this.width = width;
         this.height = height;
         this.neighbourhood = neighbourhood;
+        this.pad = pad;
         this.layerShapes = probe(what);
+        this.crops = new int[layerShapes.length];
         int d = 0;
         int fw = 0;
         int fh = 0;
-        for (long[] s : layerShapes) {
+        for (int i = 0; i < layerShapes.length; i++) {
+            long[] s = layerShapes[i];
             d += (int) s[1];
-            if (s[3] > fw) {
-                fw = (int) s[3];
-                fh = (int) s[2];
+            int stride = (int) ((width + 2L * pad) / s[3]);
+            if (stride * s[3] != width + 2L * pad || pad % stride != 0) {
+                throw new ModelException("backbone " + what + ": layer '" + layers.get(i) + "' is " + s[3]
+                        + " wide for a padded input of " + (width + 2 * pad) + "; reflectPad (" + pad
+                        + ") and the input size must be multiples of every layer's stride");
+            }
+            crops[i] = pad / stride;
+            if (s[3] - 2L * crops[i] > fw) {
+                fw = (int) (s[3] - 2L * crops[i]);
+                fh = (int) (s[2] - 2L * crops[i]);
             }
         }
         this.dims = d;
@@ -88,8 +102,9 @@ final class PatchCoreGraph {
         this.featH = fh;
     }
 
+    /** The graph input the frame is fed to (the backbone's own input follows the reflection padding). */
     String inputName() {
-        return inputName;
+        return FRAME;
     }
 
     int dims() {
@@ -112,7 +127,14 @@ final class PatchCoreGraph {
         OnnxGraphWriter g = new OnnxGraphWriter(name).opset(backbone.opset());
         backbone.initializers().forEach(i -> g.rawInitializer(i.bytes()));
         backbone.nodes().forEach(n -> g.rawNode(n.bytes()));
-        g.input(inputName, new long[] {1, 3, height, width});
+        g.input(FRAME, new long[] {1, 3, height, width});
+        if (pad > 0) {
+            // mirrored margins: the backbone's zero padding then falls outside the frame, not on its edge patches
+            g.initializer("pc_frame_pads", new long[] {8}, new long[] {0, 0, pad, pad, 0, 0, pad, pad});
+            g.node("Pad", List.of(FRAME, "pc_frame_pads"), List.of(inputName), Map.of("mode", "reflect"));
+        } else {
+            g.node("Identity", List.of(FRAME), List.of(inputName));
+        }
         return g;
     }
 
@@ -125,7 +147,7 @@ final class PatchCoreGraph {
         try (OrtSession s = env.createSession(g.toBytes(), new OrtSession.SessionOptions());
                 OnnxTensor in = OnnxTensor.createTensor(
                         env, FloatBuffer.allocate(3 * width * height), new long[] {1, 3, height, width});
-                OrtSession.Result r = s.run(Map.of(inputName, in))) {
+                OrtSession.Result r = s.run(Map.of(FRAME, in))) {
             for (int i = 0; i < layers.size(); i++) {
                 OnnxValue v = r.get(layers.get(i)).orElseThrow();
                 long[] shape = ((OnnxTensor) v).getInfo().getShape();
@@ -160,7 +182,18 @@ final class PatchCoreGraph {
                             "pads", new long[] {pad, pad, pad, pad},
                             "count_include_pad", 0L));
             long[] s = layerShapes[i];
-            if (s[2] == featH && s[3] == featW) {
+            int c = crops[i];
+            if (c > 0) {
+                g.initializer("pc_crop_starts_" + i, new long[] {2}, new long[] {c, c});
+                g.initializer("pc_crop_ends_" + i, new long[] {2}, new long[] {s[2] - c, s[3] - c});
+                g.initializer("pc_crop_axes_" + i, new long[] {2}, new long[] {2, 3});
+                g.node(
+                        "Slice",
+                        List.of(pooled, "pc_crop_starts_" + i, "pc_crop_ends_" + i, "pc_crop_axes_" + i),
+                        List.of("pc_crop_" + i));
+                pooled = "pc_crop_" + i;
+            }
+            if (s[2] - 2L * c == featH && s[3] - 2L * c == featW) {
                 parts.add(pooled);
             } else {
                 String sizes = "pc_size_" + i;
@@ -185,7 +218,7 @@ final class PatchCoreGraph {
     }
 
     /** The model the hub loads: image and memory bank in, anomaly_map [1,1,H,W] and score [1] out. */
-    byte[] scoringGraph(String name, String version, double sigma, String doc) {
+    byte[] scoringGraph(String name, String version, double sigma, int border, String doc) {
         OnnxGraphWriter g = backboneWriter(name)
                 .doc(doc)
                 .metadata("visionhub.kind", ModelCard.ANOMALY)
@@ -211,12 +244,25 @@ final class PatchCoreGraph {
         g.initializer("pc_map_shape", new long[] {4}, new long[] {1, 1, featH, featW});
         g.node("Reshape", List.of("pc_dist", "pc_map_shape"), List.of("pc_patch_map"));
         String smoothed = "pc_patch_map";
+        if (border > 0) {
+            // border patches see the backbone's zero padding: replaced by the nearest inner patch
+            g.initializer("pc_inner_starts", new long[] {2}, new long[] {border, border});
+            g.initializer("pc_inner_ends", new long[] {2}, new long[] {featH - border, featW - border});
+            g.initializer("pc_inner_axes", new long[] {2}, new long[] {2, 3});
+            g.node(
+                    "Slice",
+                    List.of("pc_patch_map", "pc_inner_starts", "pc_inner_ends", "pc_inner_axes"),
+                    List.of("pc_inner"));
+            g.initializer("pc_border_pads", new long[] {8}, new long[] {0, 0, border, border, 0, 0, border, border});
+            g.node("Pad", List.of("pc_inner", "pc_border_pads"), List.of("pc_bordered"), Map.of("mode", "edge"));
+            smoothed = "pc_bordered";
+        }
         if (sigma > 0) {
             int r = Math.max(1, (int) Math.ceil(2 * sigma));
             int k = 2 * r + 1;
             float[] kernel = gaussian(k, sigma);
             g.initializer("pc_pads", new long[] {8}, new long[] {0, 0, r, r, 0, 0, r, r});
-            g.node("Pad", List.of("pc_patch_map", "pc_pads"), List.of("pc_padded"), Map.of("mode", "edge"));
+            g.node("Pad", List.of(smoothed, "pc_pads"), List.of("pc_padded"), Map.of("mode", "edge"));
             g.initializer("pc_gauss", new long[] {1, 1, k, k}, kernel);
             g.node("Conv", List.of("pc_padded", "pc_gauss"), List.of("pc_smooth"));
             smoothed = "pc_smooth";

@@ -68,6 +68,11 @@ public final class PatchCoreTeacher {
      * @param maxPatches      most good patches held in memory while teaching (bounded memory: each image
      *                        contributes an equal random share when there are more)
      * @param seed            seed of every random choice (patch sampling, projection, first coreset patch)
+     * @param border          patches ignored at each edge of the patch grid: there the backbone sees its own zero
+     *                        padding, and those features vary more than any defect (the map there repeats the
+     *                        nearest inner patch); as PatchCore's centre crop
+     * @param reflectPad      pixels mirrored around the frame before the backbone (a multiple of the layers'
+     *                        strides), so edge patches see the part, not the backbone's zero padding
      */
     public record Spec(
             String name,
@@ -86,9 +91,15 @@ public final class PatchCoreTeacher {
             double heldOutFraction,
             double margin,
             int maxPatches,
-            long seed) {
+            long seed,
+            int border,
+            int reflectPad) {
 
-        /** Defaults for a YOLOv8 backbone: 256x256 input, layers at stride 8 and 16, 10% coreset. */
+        /**
+         * Defaults for a YOLOv8 backbone: 256x256 input, layers at stride 8 and 16, 10% coreset, a border of 3
+         * patches ignored (measured on gravel: image AUROC 0.72 with none and with 32 px of mirrored margin, 0.90 with
+         * 3 patches ignored).
+         */
         public static Spec of(String name, String version, Path backbone) {
             return new Spec(
                     name,
@@ -107,7 +118,9 @@ public final class PatchCoreTeacher {
                     0.2,
                     1.2,
                     60_000,
-                    42);
+                    42,
+                    3,
+                    0);
         }
 
         public Spec withLayers(List<String> l) {
@@ -128,7 +141,9 @@ public final class PatchCoreTeacher {
                     heldOutFraction,
                     margin,
                     maxPatches,
-                    seed);
+                    seed,
+                    border,
+                    reflectPad);
         }
 
         public Spec sized(int w, int h) {
@@ -149,7 +164,78 @@ public final class PatchCoreTeacher {
                     heldOutFraction,
                     margin,
                     maxPatches,
-                    seed);
+                    seed,
+                    border,
+                    reflectPad);
+        }
+
+        public Spec normalised(List<Double> m, List<Double> s) {
+            return new Spec(
+                    name,
+                    version,
+                    backbone,
+                    layers,
+                    width,
+                    height,
+                    m,
+                    s,
+                    neighbourhood,
+                    coresetRatio,
+                    maxBank,
+                    projectionDims,
+                    smoothing,
+                    heldOutFraction,
+                    margin,
+                    maxPatches,
+                    seed,
+                    border,
+                    reflectPad);
+        }
+
+        public Spec withReflectPad(int pixels) {
+            return new Spec(
+                    name,
+                    version,
+                    backbone,
+                    layers,
+                    width,
+                    height,
+                    mean,
+                    std,
+                    neighbourhood,
+                    coresetRatio,
+                    maxBank,
+                    projectionDims,
+                    smoothing,
+                    heldOutFraction,
+                    margin,
+                    maxPatches,
+                    seed,
+                    border,
+                    pixels);
+        }
+
+        public Spec withBorder(int patches) {
+            return new Spec(
+                    name,
+                    version,
+                    backbone,
+                    layers,
+                    width,
+                    height,
+                    mean,
+                    std,
+                    neighbourhood,
+                    coresetRatio,
+                    maxBank,
+                    projectionDims,
+                    smoothing,
+                    heldOutFraction,
+                    margin,
+                    maxPatches,
+                    seed,
+                    patches,
+                    reflectPad);
         }
 
         public Spec withSmoothing(double sigma) {
@@ -170,7 +256,9 @@ public final class PatchCoreTeacher {
                     heldOutFraction,
                     margin,
                     maxPatches,
-                    seed);
+                    seed,
+                    border,
+                    reflectPad);
         }
 
         public Spec withCoreset(double ratio, int max) {
@@ -191,7 +279,9 @@ public final class PatchCoreTeacher {
                     heldOutFraction,
                     margin,
                     maxPatches,
-                    seed);
+                    seed,
+                    border,
+                    reflectPad);
         }
     }
 
@@ -225,7 +315,8 @@ public final class PatchCoreTeacher {
                 spec.layers(),
                 spec.width(),
                 spec.height(),
-                spec.neighbourhood());
+                spec.neighbourhood(),
+                spec.reflectPad());
 
         // every k-th good image is held out of the memory bank and sets the threshold
         int n = good.size();
@@ -248,8 +339,13 @@ public final class PatchCoreTeacher {
                 spec.mean(),
                 spec.std());
         int dims = graph.dims();
-        int hw = graph.featureWidth() * graph.featureHeight();
-        int perImage = Math.max(1, Math.min(hw, spec.maxPatches() / teachSet.size()));
+        int b = spec.border();
+        if (b < 0 || 2 * b >= Math.min(graph.featureWidth(), graph.featureHeight())) {
+            throw new ModelException(who + ": border of " + b + " patches leaves nothing of the " + graph.featureWidth()
+                    + "x" + graph.featureHeight() + " patch grid");
+        }
+        int inner = (graph.featureWidth() - 2 * b) * (graph.featureHeight() - 2 * b);
+        int perImage = Math.max(1, Math.min(inner, spec.maxPatches() / teachSet.size()));
         float[] patches = extract(graph, input, teachSet, perImage, spec, who);
         int rows = patches.length / dims;
         long tFeatures = System.nanoTime();
@@ -284,6 +380,7 @@ public final class PatchCoreTeacher {
                             spec.name(),
                             spec.version(),
                             spec.smoothing(),
+                            spec.border(),
                             "PatchCore anomaly model taught by Vision Hub from " + teachSet.size()
                                     + " good images on backbone "
                                     + spec.backbone().getFileName()));
@@ -302,7 +399,9 @@ public final class PatchCoreTeacher {
                 dims,
                 spec.coresetRatio(),
                 spec.projectionDims(),
-                spec.smoothing());
+                spec.smoothing(),
+                spec.border(),
+                spec.reflectPad());
 
         // threshold: the held-out good images scored by the model as the hub will run it
         ModelCard provisional = card(spec, input, pc, 1.0, stride, Map.of());
@@ -363,7 +462,18 @@ public final class PatchCoreTeacher {
             Spec spec,
             String who) {
         int dims = graph.dims();
-        int hw = graph.featureWidth() * graph.featureHeight();
+        int fw = graph.featureWidth();
+        int fh = graph.featureHeight();
+        int hw = fw * fh;
+        int b = spec.border();
+        // the patches a frame is judged on: the grid without its border
+        int[] inner = new int[(fw - 2 * b) * (fh - 2 * b)];
+        int n = 0;
+        for (int y = b; y < fh - b; y++) {
+            for (int x = b; x < fw - b; x++) {
+                inner[n++] = y * fw + x;
+            }
+        }
         float[] out = new float[images.size() * perImage * dims];
         ImagePreprocessor pre = new ImagePreprocessor(input, false);
         FloatBuffer in = ByteBuffer.allocateDirect(pre.size() * 4)
@@ -371,7 +481,7 @@ public final class PatchCoreTeacher {
                 .asFloatBuffer();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Random rnd = new Random(spec.seed());
-        int[] order = new int[hw];
+        int[] order = new int[inner.length];
         int row = 0;
         try (OrtSession session = env.createSession(graph.featuresGraph(), new OrtSession.SessionOptions())) {
             for (int i = 0; i < images.size(); i++) {
@@ -383,12 +493,10 @@ public final class PatchCoreTeacher {
                     f = new float[fb.remaining()];
                     fb.get(f);
                 }
-                for (int k = 0; k < hw; k++) {
-                    order[k] = k;
-                }
-                if (perImage < hw) {
+                System.arraycopy(inner, 0, order, 0, inner.length);
+                if (perImage < inner.length) {
                     for (int k = 0; k < perImage; k++) {
-                        int j = k + rnd.nextInt(hw - k);
+                        int j = k + rnd.nextInt(inner.length - k);
                         int tmp = order[k];
                         order[k] = order[j];
                         order[j] = tmp;

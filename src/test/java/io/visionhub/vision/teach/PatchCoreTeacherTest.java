@@ -123,8 +123,8 @@ class PatchCoreTeacherTest {
         assertThat(card.anomaly().method()).isEqualTo("patchcore");
         assertThat(card.patchcore().layers()).containsExactly("l1", "l2");
         assertThat(card.patchcore().featureDims()).isEqualTo(24);
-        // 12 good images, every 5th held out: 10 in the bank, 48x48 patches each, 10% kept
-        assertThat(card.patchcore().bankSize()).isEqualTo(Math.round(0.1f * 10 * 48 * 48));
+        // 12 good images, every 5th held out: 10 in the bank, 48x48 patches less a border of 3, 10% kept
+        assertThat(card.patchcore().bankSize()).isEqualTo(Math.round(0.1f * 10 * 42 * 42));
         io.visionhub.vision.model.MemoryBank bank = io.visionhub.vision.model.MemoryBank.read(
                 model.resolve(PatchCoreTeacher.MEMORY_BANK_FILE),
                 card.patchcore().memoryBankSha256(),

@@ -16,7 +16,8 @@ import javax.imageio.ImageIO;
  * Good and defective crops of a real image (a texture or a photo) with known defect masks, for anomaly tests and
  * the teaching benchmark. Good crops move by up to {@code shift} pixels around a centre (the whole image for a
  * texture) and change brightness by up to 15%, so neither alignment nor light is fixed. Defects: a scratch (a
- * thin dark or bright stroke), a blot (a soft-edged stain), or a patch cut from elsewhere (another place of the
+ * thin dark or bright stroke), a blot (a soft-edged stain that covers the surface with one dark or light tone,
+ * 85% opaque), or a patch cut from elsewhere (another place of the
  * same image, or another image) and pasted in.
  */
 public final class TextureCrops {
@@ -155,14 +156,13 @@ public final class TextureCrops {
         return new Sample(img, mask, kind);
     }
 
+    /** A stain (paint, glue, oil) covers the surface: mixed towards one flat tone, fading out at the rim. */
     private static int stain(int p, boolean dark, double a) {
-        int r = (p >> 16) & 0xff;
-        int gg = (p >> 8) & 0xff;
-        int b = p & 0xff;
-        double f = dark ? 0.45 : 1.6;
-        r = clamp(r * (1 - a) + Math.min(255, r * f + (dark ? 0 : 30)) * a);
-        gg = clamp(gg * (1 - a) + Math.min(255, gg * f + (dark ? 0 : 30)) * a);
-        b = clamp(b * (1 - a) + Math.min(255, b * f + (dark ? 0 : 30)) * a);
+        double tone = dark ? 50 : 210;
+        double k = 0.85 * a;
+        int r = clamp(((p >> 16) & 0xff) * (1 - k) + tone * k);
+        int gg = clamp(((p >> 8) & 0xff) * (1 - k) + tone * k);
+        int b = clamp((p & 0xff) * (1 - k) + tone * k);
         return (r << 16) | (gg << 8) | b;
     }
 
