@@ -36,7 +36,7 @@ public record VisionProperties(Session session, DemoModel demoModel, String imag
      * @param cudaDevice     CUDA device id
      */
     public record Session(
-            @DefaultValue("1") int intraOpThreads,
+            @DefaultValue("2") int intraOpThreads,
             @DefaultValue("1") int interOpThreads,
             @DefaultValue("false") boolean allowSpinning,
             @DefaultValue("all") String optimization,

@@ -4,6 +4,7 @@ import io.visionhub.event.InspectionEvent;
 import io.visionhub.vision.DefectAnnotator;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
+import io.visionhub.vision.ImageDecoder;
 import io.visionhub.vision.YoloShapedDetector;
 import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelHandle;
@@ -18,7 +19,9 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.LongStream;
 
 /**
@@ -30,16 +33,25 @@ import java.util.stream.LongStream;
  *       same cost and layout), 640x480 and 1920x1080 frames: target overhead under 15% of session.run</li>
  * </ul>
  * "Step" = decode (JPEG frames) + letterbox/normalise + session.run + decode/NMS + annotate when NG; it leaves out
- * storing images (a separate, asynchronous concern). Usage: bench/run InferenceBench [iterations]
+ * storing images (a separate, asynchronous concern). Usage: bench/run InferenceBench [iterations] [--yolov8n-only]
+ * (the real YOLOv8n cases run first, with iterations/5 per case, when .fixtures/yolov8n.onnx is present).
  */
 public final class InferenceBench {
 
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        boolean onlyYolo = Arrays.asList(args).contains("--yolov8n-only");
         Path tmp = Files.createTempDirectory("inference-bench");
         System.out.printf(
-                "InferenceBench on %d cores, Java %s, %d iterations per case%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), iterations);
+                "InferenceBench on %d cores, Java %s, %d iterations per case, %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                iterations,
+                Instant.now());
+        yolov8n(tmp, Math.max(20, iterations / 5));
+        if (onlyYolo) {
+            return;
+        }
 
         // taught anomaly model
         SimulatedPartGenerator gen = new SimulatedPartGenerator(42, 0.3);
@@ -116,6 +128,197 @@ public final class InferenceBench {
                 }
             }
         }
+    }
+
+    /** How a case's frames reach the step. */
+    enum Input {
+        /** decoded pixels (RTSP/FFmpeg sources, simulated camera) */
+        PIXELS,
+        /** JPEG bytes, decoded by the hub's decoder (FFmpeg's MJPEG decoder for JPEG) */
+        JPEG,
+        /** JPEG bytes decoded with ImageIO, the decoder before the native one: for the side-by-side figure */
+        JPEG_IMAGEIO
+    }
+
+    /**
+     * The real YOLOv8n (.fixtures/yolov8n.onnx, fetched by .ci/fetch-fixtures) on real photos (Debian darknet's
+     * samples) scaled to 640x480 and 1920x1080: pixels in, JPEG in with the native decoder, JPEG in with ImageIO,
+     * step against bare session.run, 1 and 2 intra-op threads; first the decoders alone, side by side.
+     */
+    static void yolov8n(Path tmp, int iterations) throws Exception {
+        Path onnx = Path.of(".fixtures", "yolov8n.onnx");
+        Path photos = Path.of("/usr/share/darknet/data");
+        if (!Files.isRegularFile(onnx) || !Files.isDirectory(photos)) {
+            System.out.println("yolov8n: skipped (" + onnx + " or " + photos
+                    + " absent: run .ci/fetch-fixtures, apt-get install darknet)");
+            return;
+        }
+        List<BufferedImage> sources = new ArrayList<>();
+        for (String n : new String[] {"dog.jpg", "horses.jpg", "person.jpg", "eagle.jpg", "giraffe.jpg", "kite.jpg"}) {
+            Path p = photos.resolve(n);
+            if (Files.isRegularFile(p)) {
+                sources.add(ImageDecoder.decodeWithImageIO(Files.readAllBytes(p), n, Long.MAX_VALUE));
+            }
+        }
+        decoders(sources, iterations * 4);
+        Path dir = Files.createDirectories(tmp.resolve("yolov8n"));
+        writeYolov8nCard(dir, onnx);
+        System.out.println("yolov8n: real model " + onnx.toAbsolutePath() + ", " + sources.size() + " darknet photos, "
+                + iterations + " iterations per case (step and bare run alternate)");
+        for (String cfg : new String[] {"1:0", "2:0", "2:1"}) {
+            int threads = Integer.parseInt(cfg.split(":")[0]);
+            boolean spin = cfg.endsWith(":1");
+            SessionTuning t = new SessionTuning(threads, 1, spin, "all", 0, false, 0);
+            try (InspectionModel m = new ModelLoader(t).load(dir)) {
+                String tag = ", intra-op " + threads + (spin ? ", spinning" : "");
+                for (int[] size : new int[][] {{640, 480}, {1920, 1080}}) {
+                    BufferedImage[] images = sources.stream()
+                            .map(i -> scale(i, size[0], size[1]))
+                            .toArray(BufferedImage[]::new);
+                    String res = size[0] + "x" + size[1];
+                    for (Input in : Input.values()) {
+                        if (in == Input.JPEG_IMAGEIO && size[0] != 1920) {
+                            continue;
+                        }
+                        if (spin && in != Input.JPEG) {
+                            continue;
+                        }
+                        String what = switch (in) {
+                            case PIXELS -> " pixels in";
+                            case JPEG -> " JPEG in (native decoder)";
+                            case JPEG_IMAGEIO -> " JPEG in (ImageIO decoder)";
+                        };
+                        runFrames("yolov8n " + res + what + tag, (OnnxModel) m, images, in, iterations, 5);
+                    }
+                }
+            }
+        }
+    }
+
+    /** 1080p JPEG decode alone: the native decoder and ImageIO alternating on the same frames, wall and CPU time. */
+    static void decoders(List<BufferedImage> sources, int iterations) {
+        byte[][] jpegs = sources.stream()
+                .map(i -> FrameInspector.encode(scale(i, 1920, 1080), "jpg"))
+                .toArray(byte[][]::new);
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        double[][] wall = new double[2][iterations];
+        double[][] cpuMs = new double[2][iterations];
+        MachineLoad load = MachineLoad.start();
+        for (int i = -20; i < iterations; i++) {
+            byte[] j = jpegs[Math.floorMod(i, jpegs.length)];
+            for (int d = 0; d < 2; d++) {
+                long c0 = cpu.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                BufferedImage img = d == 0
+                        ? ImageDecoder.decode(j, "bench")
+                        : ImageDecoder.decodeWithImageIO(j, "bench", Long.MAX_VALUE);
+                long t1 = System.nanoTime();
+                long c1 = cpu.getCurrentThreadCpuTime();
+                if (img.getWidth() != 1920) {
+                    throw new IllegalStateException("decoded " + img.getWidth());
+                }
+                if (i >= 0) {
+                    wall[d][i] = (t1 - t0) / 1e6;
+                    cpuMs[d][i] = (c1 - c0) / 1e6;
+                }
+            }
+        }
+        String machine = load.summary();
+        for (int d = 0; d < 2; d++) {
+            System.out.printf(
+                    "decode 1920x1080 JPEG (%d bytes avg), %-22s wall p50 %6.2f p99 %6.2f ms | CPU p50 %6.2f ms | %s%n",
+                    Arrays.stream(jpegs).mapToInt(b -> b.length).sum() / jpegs.length,
+                    d == 0 ? "native (FFmpeg):" : "ImageIO:",
+                    pct(wall[d], 50),
+                    pct(wall[d], 99),
+                    pct(cpuMs[d], 50),
+                    machine);
+        }
+    }
+
+    private static void writeYolov8nCard(Path dir, Path onnx) {
+        new io.visionhub.vision.model.ModelCard(
+                        "yolov8n",
+                        "8.0",
+                        io.visionhub.vision.model.ModelCard.DETECT,
+                        onnx.toAbsolutePath().toString(),
+                        "Ultralytics YOLOv8n (COCO), benchmark fixture",
+                        new io.visionhub.vision.model.ModelCard.Input(
+                                "images", 640, 640, 3, "RGB", true, 114, null, null, null),
+                        new io.visionhub.vision.model.ModelCard.Output("yolov8", "output0", null, null, null),
+                        null,
+                        java.util.Map.of("default", 0.25),
+                        null,
+                        null,
+                        null,
+                        0.45,
+                        null,
+                        null)
+                .write(dir.resolve("model.yaml"));
+    }
+
+    /** One case on prepared frames: the step (decode when JPEG, pre, run, post) and the bare run alternate. */
+    private static void runFrames(
+            String name, OnnxModel model, BufferedImage[] images, Input input, int iterations, int warmup) {
+        int frames = images.length;
+        byte[][] encoded = new byte[frames][];
+        for (int i = 0; i < frames; i++) {
+            encoded[i] = input == Input.PIXELS ? null : FrameInspector.encode(images[i], "jpg");
+        }
+        ModelHandle handle = new ModelHandle("bench", model);
+        FrameInspector inspector = new FrameInspector("bench", "line", handle, null, false, "png", null);
+        double[] step = new double[iterations];
+        double[] bare = new double[iterations];
+        double[] dec = new double[iterations];
+        double[] pre = new double[iterations];
+        double[] post = new double[iterations];
+        int found = 0;
+        MachineLoad load = MachineLoad.start();
+        try (OnnxModel.BareRun bareRun = model.bareRun(images[0])) {
+            for (int i = -warmup; i < iterations; i++) {
+                int k = Math.floorMod(i, frames);
+                long t0 = System.nanoTime();
+                Frame f;
+                if (input == Input.JPEG_IMAGEIO) {
+                    BufferedImage img = ImageDecoder.decodeWithImageIO(encoded[k], "bench", Long.MAX_VALUE);
+                    f = new Frame("cam", i, Instant.now(), img, encoded[k], null);
+                } else {
+                    f = new Frame("cam", i, Instant.now(), input == Input.PIXELS ? images[k] : null, encoded[k], null);
+                }
+                long tDecoded = System.nanoTime();
+                InspectionEvent ev = inspector.inspect(f);
+                long t1 = System.nanoTime();
+                bareRun.run();
+                long t2 = System.nanoTime();
+                if (i >= 0) {
+                    step[i] = (t1 - t0) / 1e6;
+                    bare[i] = (t2 - t1) / 1e6;
+                    dec[i] = input == Input.JPEG_IMAGEIO
+                            ? (tDecoded - t0) / 1e6
+                            : ev.latency().decodeMs();
+                    pre[i] = ev.latency().preprocessMs();
+                    post[i] = ev.latency().postprocessMs();
+                    found += ev.defects().size();
+                }
+            }
+        }
+        double meanStep = Arrays.stream(step).average().orElse(0);
+        double meanBare = Arrays.stream(bare).average().orElse(0);
+        System.out.printf(
+                "%-66s step p50 %7.2f p99 %7.2f | bare run p50 %7.2f p99 %7.2f ms | step/run p50 %.3f mean %.3f | "
+                        + "decode %.2f pre %.2f post %.2f ms p50 | %.1f detections/frame | %s%n",
+                name,
+                pct(step, 50),
+                pct(step, 99),
+                pct(bare, 50),
+                pct(bare, 99),
+                pct(step, 50) / pct(bare, 50),
+                meanStep / meanBare,
+                pct(dec, 50),
+                pct(pre, 50),
+                pct(post, 50),
+                (double) found / iterations,
+                load.summary());
     }
 
     private static void run(

@@ -43,8 +43,8 @@ public class VisionComponent extends DefaultComponent {
     @Metadata(label = "security", defaultValue = "50000000")
     private long maxFramePixels = ImageDecoder.DEFAULT_MAX_PIXELS;
 
-    @Metadata(label = "advanced", defaultValue = "1")
-    private int intraOpThreads = 1;
+    @Metadata(label = "advanced", defaultValue = "2")
+    private int intraOpThreads = 2;
 
     @Metadata(label = "advanced", defaultValue = "1")
     private int interOpThreads = 1;

@@ -1,6 +1,7 @@
 package io.visionhub.vision.component;
 
 import io.visionhub.event.InspectionEvent;
+import io.visionhub.onvif.OnvifCameraUri;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameRefusedException;
@@ -70,7 +71,7 @@ public class VisionConsumer extends DefaultConsumer {
                 "vision:{} started: camera {} from {}, model {} {}, line {}",
                 endpoint.getStation(),
                 endpoint.cameraId(),
-                endpoint.getSource(),
+                OnvifCameraUri.mask(endpoint.getSource()), // a password in the source URL is not logged
                 model.model().ref().name(),
                 model.model().ref().version(),
                 endpoint.getLine());

@@ -1,5 +1,7 @@
 package io.visionhub.vision.component;
 
+import io.visionhub.onvif.OnvifCameraUri;
+import io.visionhub.onvif.OnvifFrameSource;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameStore;
 import io.visionhub.vision.model.ModelHandle;
@@ -168,6 +170,15 @@ public class VisionEndpoint extends DefaultEndpoint {
                     getComponent().getMaxFramePixels());
         }
         int timeout = (int) Math.min(Integer.MAX_VALUE, readTimeout);
+        if (source.regionMatches(true, 0, OnvifCameraUri.SCHEME, 0, OnvifCameraUri.SCHEME.length())) {
+            // resolved through ONVIF on each (re)open: a camera whose stream URI changed keeps working
+            return new OnvifFrameSource(
+                    cameraId(),
+                    withCredentials(source),
+                    fps,
+                    timeout,
+                    getComponent().getMaxFramePixels());
+        }
         if (source.startsWith("snapshot:")) {
             return new HttpSnapshotSource(
                     cameraId(), withCredentials(source.substring("snapshot:".length())), fps, timeout);
@@ -249,8 +260,9 @@ public class VisionEndpoint extends DefaultEndpoint {
 
     /**
      * Frame source: sim (simulated parts), rtsp://..., http(s)://... (MJPEG through FFmpeg), snapshot:http(s)://...
-     * (one JPEG per GET), a video file, or folder:path (images a smart camera drops). Put camera credentials in
-     * username and password rather than in the URL.
+     * (one JPEG per GET), onvif://host[:port]/profile[/snapshot] (the profile's RTSP or snapshot URI, asked of the
+     * camera through ONVIF at each reconnect), a video file, or folder:path (images a smart camera drops). Put camera
+     * credentials in username and password rather than in the URL.
      */
     public void setSource(String source) {
         this.source = source;
@@ -305,7 +317,10 @@ public class VisionEndpoint extends DefaultEndpoint {
         return username;
     }
 
-    /** Camera user name for rtsp, http(s) and snapshot sources (sent as the URL's user info; HTTP Basic for snapshots). */
+    /**
+     * Camera user name for rtsp, http(s), snapshot and onvif sources (sent as the URL's user info; HTTP Basic for
+     * snapshots; WS-UsernameToken or HTTP digest for onvif).
+     */
     public void setUsername(String username) {
         this.username = username;
     }
@@ -314,7 +329,7 @@ public class VisionEndpoint extends DefaultEndpoint {
         return password;
     }
 
-    /** Camera password for rtsp, http(s) and snapshot sources; never logged. */
+    /** Camera password for rtsp, http(s), snapshot and onvif sources; never logged. */
     public void setPassword(String password) {
         this.password = password;
     }

@@ -20,7 +20,12 @@ public record SessionTuning(
         boolean cuda,
         int cudaDevice) {
 
+    /**
+     * 2 intra-op threads, no spinning: the fastest YOLOv8n setting on a busy 2-core box in 3 of 4 measurements (as
+     * found and with another process burning a core; a tie in the fourth), and on a quiet one; spinning workers lost
+     * whenever the box was busy (bench/README.md, "Side by side: ONNX Runtime Java vs Node").
+     */
     public static SessionTuning defaults() {
-        return new SessionTuning(1, 1, false, "all", 3, false, 0);
+        return new SessionTuning(2, 1, false, "all", 3, false, 0);
     }
 }

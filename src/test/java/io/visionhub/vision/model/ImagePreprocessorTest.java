@@ -73,4 +73,36 @@ class ImagePreprocessorTest {
         }
         assertThat(maxDiff).isLessThan(3 / 255f);
     }
+
+    @Test
+    void everyInputPixelIsPadOrImageWhateverTheFrameBeforeAndBgrCardsGetBluePlaneFirst() {
+        // the input array is reused per thread and only the pad bands are filled: a portrait frame (pad left and
+        // right) after a landscape one (pad above and below) must leave nothing of the first behind
+        ModelCard.Input bgrCard = new ModelCard.Input(null, 640, 640, 3, "BGR", true, 114, null, null, null);
+        ImagePreprocessor p = new ImagePreprocessor(bgrCard, true);
+        FloatBuffer out = buffer(p);
+        p.apply(solid(1920, 1080, new Color(250, 250, 250)), out);
+        ImagePreprocessor.Geometry geo = p.apply(solid(1080, 1920, new Color(200, 50, 10)), out);
+        int plane = 640 * 640;
+        assertThat(geo.padX()).isEqualTo(140);
+        for (int y : new int[] {0, 100, 320, 639}) {
+            for (int x : new int[] {0, 139, 500, 639}) {
+                int i = y * 640 + x;
+                boolean image = x >= 140 && x < 500;
+                // BGR card: plane 0 is blue, plane 2 red
+                assertThat(out.get(i)).as("blue at %d,%d", x, y).isCloseTo((image ? 10 : 114) / 255f, within(1e-6f));
+                assertThat(out.get(plane + i)).isCloseTo((image ? 50 : 114) / 255f, within(1e-6f));
+                assertThat(out.get(2 * plane + i)).isCloseTo((image ? 200 : 114) / 255f, within(1e-6f));
+            }
+        }
+    }
+
+    private static BufferedImage solid(int w, int h, Color c) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = img.createGraphics();
+        g.setColor(c);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return img;
+    }
 }

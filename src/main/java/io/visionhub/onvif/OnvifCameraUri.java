@@ -1,0 +1,93 @@
+package io.visionhub.onvif;
+
+import io.visionhub.onvif.OnvifException.Kind;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A camera source {@code onvif://user:secret@host[:port]/<profile>[/snapshot]}: the camera's device service at
+ * {@code http://host[:port]/onvif/device_service}, the media profile by token or name (empty: the first profile),
+ * and whether frames come from the profile's RTSP stream (default) or its snapshot URI. User and password are
+ * percent-decoded; {@link #toString()} masks the password.
+ */
+public record OnvifCameraUri(
+        String host, int port, String username, String password, String profile, boolean snapshot) {
+
+    public static final String SCHEME = "onvif://";
+    public static final String DEVICE_SERVICE_PATH = "/onvif/device_service";
+
+    public static OnvifCameraUri parse(String source) {
+        if (source == null || !source.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            throw new OnvifException(
+                    Kind.BAD_INPUT,
+                    "not an onvif source: " + mask(source) + " (expected onvif://user:password@host[:port]/<profile>)");
+        }
+        URI u;
+        try {
+            u = new URI(source);
+        } catch (URISyntaxException e) {
+            throw new OnvifException(
+                    Kind.BAD_INPUT,
+                    "bad onvif source " + mask(source) + ": " + e.getReason()
+                            + " (expected onvif://user:password@host[:port]/<profile>; percent-encode reserved characters in "
+                            + "the password, or use the endpoint's username and password options)");
+        }
+        if (u.getHost() == null) {
+            throw new OnvifException(
+                    Kind.BAD_INPUT,
+                    "onvif source " + mask(source)
+                            + " has no host (expected onvif://user:password@host[:port]/<profile>)");
+        }
+        String user = null;
+        String pass = null;
+        String info = u.getRawUserInfo();
+        if (info != null) {
+            int colon = info.indexOf(':');
+            user = decode(colon < 0 ? info : info.substring(0, colon));
+            pass = colon < 0 ? null : decode(info.substring(colon + 1));
+        }
+        String path = u.getRawPath() == null ? "" : u.getRawPath();
+        path = path.startsWith("/") ? path.substring(1) : path;
+        boolean snap = false;
+        if (path.endsWith("/snapshot") || path.equals("snapshot")) {
+            snap = true;
+            path = path.substring(0, path.length() - "snapshot".length());
+            path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        }
+        if (path.contains("/")) {
+            throw new OnvifException(
+                    Kind.BAD_INPUT,
+                    "onvif source " + mask(source) + ": '" + path
+                            + "' is not a profile (expected onvif://host/<profile> or onvif://host/<profile>/snapshot)");
+        }
+        return new OnvifCameraUri(u.getHost(), u.getPort(), user, pass, decode(path), snap);
+    }
+
+    /** The device service URL of the camera. */
+    public URI deviceService() {
+        return URI.create("http://" + hostPort() + DEVICE_SERVICE_PATH);
+    }
+
+    public String hostPort() {
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return h + (port > 0 ? ":" + port : "");
+    }
+
+    /** The address with the password masked, for logs, events and health. */
+    @Override
+    public String toString() {
+        return SCHEME + (username == null ? "" : username + (password == null ? "" : ":***") + "@") + hostPort() + "/"
+                + profile + (snapshot ? "/snapshot" : "");
+    }
+
+    /** Any URL with a password in its user info masked: {@code scheme://user:***@host}. */
+    public static String mask(String url) {
+        return url == null ? "null" : url.replaceAll("://([^:/@]*):[^@/]*@", "://$1:***@");
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}

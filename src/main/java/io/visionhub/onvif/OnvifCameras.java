@@ -1,0 +1,142 @@
+package io.visionhub.onvif;
+
+import io.visionhub.onvif.OnvifException.Kind;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * What the REST API and the CLI show of ONVIF cameras: the devices a WS-Discovery probe finds and, per camera, its
+ * device information and media profiles with their stream and snapshot URIs. A camera that refuses the login or
+ * answers nonsense gets its error in its entry, so one bad camera does not hide the others. No password appears in
+ * anything returned.
+ */
+public final class OnvifCameras {
+
+    /** host or host:port (a name, IPv4, or [IPv6]) of a camera's device service. */
+    private static final Pattern ADDRESS =
+            Pattern.compile("^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252}))(:\\d{1,5})?$");
+
+    /** A camera found by discovery, with its profiles when credentials were at hand. */
+    public record Camera(
+            String address,
+            String endpointReference,
+            String name,
+            String hardware,
+            String location,
+            List<String> xaddrs,
+            List<String> scopes,
+            CameraProfiles details) {}
+
+    /** A camera's device information and profiles, or the error that kept them from us. */
+    public record CameraProfiles(
+            String address, DeviceInformation device, List<Profile> profiles, String error, String errorKind) {}
+
+    /** A media profile with the URIs to read it (credentials not included). */
+    public record Profile(
+            String token,
+            String name,
+            String encoding,
+            int width,
+            int height,
+            String streamUri,
+            String snapshotUri,
+            String source) {}
+
+    /** A discovery's answer. */
+    public record Discovery(
+            String networkInterface, int port, long timeoutMs, int unreadableAnswers, List<Camera> cameras) {}
+
+    private final Function<String, String[]> credentials;
+    private final Duration requestTimeout;
+
+    /** @param credentials user and password for a camera address (either may be null) */
+    public OnvifCameras(Function<String, String[]> credentials, Duration requestTimeout) {
+        this.credentials = credentials;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** Probes, then lists each camera's profiles (one after the other) when it has credentials. */
+    public Discovery discover(String networkInterface, int port, Duration timeout, boolean withProfiles) {
+        InetSocketAddress target = WsDiscovery.multicastTarget(port);
+        WsDiscovery.Result r = WsDiscovery.probe(networkInterface, target, timeout);
+        List<Camera> cameras = new ArrayList<>();
+        for (DiscoveredDevice d : r.devices()) {
+            CameraProfiles details = null;
+            if (withProfiles && credentials.apply(d.address())[0] != null) {
+                details = profiles(d.address());
+            }
+            cameras.add(new Camera(
+                    d.address(),
+                    d.endpointReference(),
+                    d.name(),
+                    d.hardware(),
+                    d.scope("location"),
+                    d.xaddrs().stream().map(URI::toString).toList(),
+                    d.scopes(),
+                    details));
+        }
+        return new Discovery(
+                networkInterface == null || networkInterface.isBlank() ? "default" : networkInterface,
+                target.getPort(),
+                timeout.toMillis(),
+                r.unreadable(),
+                cameras);
+    }
+
+    /**
+     * Device information and profiles of the camera at host[:port] (device service /onvif/device_service); a
+     * camera error is returned in the entry, a malformed address is an OnvifException(BAD_INPUT).
+     */
+    public CameraProfiles profiles(String address) {
+        if (address == null || !ADDRESS.matcher(address).matches()) {
+            throw new OnvifException(
+                    Kind.BAD_INPUT, "'" + address + "' is not a camera address: expected host or host:port");
+        }
+        String[] c = credentials.apply(address);
+        OnvifClient client = new OnvifClient(
+                URI.create("http://" + address + OnvifCameraUri.DEVICE_SERVICE_PATH), c[0], c[1], requestTimeout);
+        try {
+            try {
+                client.syncClock();
+            } catch (OnvifException e) {
+                if (e.kind() == Kind.UNREACHABLE) {
+                    throw e;
+                }
+            }
+            DeviceInformation info = client.deviceInformation();
+            List<Profile> out = new ArrayList<>();
+            for (OnvifProfile p : client.profiles()) {
+                out.add(new Profile(
+                        p.token(),
+                        p.name(),
+                        p.encoding(),
+                        p.width(),
+                        p.height(),
+                        uri(() -> client.streamUri(p.token())),
+                        uri(() -> client.snapshotUri(p.token())),
+                        OnvifCameraUri.SCHEME + address + "/" + p.token()));
+            }
+            return new CameraProfiles(address, info, out, null, null);
+        } catch (OnvifException e) {
+            return new CameraProfiles(
+                    address, null, List.of(), e.getMessage(), e.kind().name());
+        }
+    }
+
+    /** A profile URI, or null when the camera has none for it (no snapshot support, say). */
+    private static String uri(java.util.function.Supplier<URI> call) {
+        try {
+            return OnvifCameraUri.mask(call.get().toString());
+        } catch (OnvifException e) {
+            if (e.kind() == Kind.AUTH || e.kind() == Kind.UNREACHABLE) {
+                throw e;
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.visionhub.onvif.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.visionhub.onvif.OnvifTesting;
+import io.visionhub.onvif.sim.OnvifDeviceSimulator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The onvif command in-process: discover and profiles against the simulator, exit codes, no password printed. */
+class OnvifCommandTest {
+
+    static final String PASSWORD = "cli-s3cret";
+
+    @TempDir
+    Path dir;
+
+    OnvifDeviceSimulator camera;
+    int port;
+
+    record Run(int code, String out, String err) {}
+
+    @BeforeEach
+    void start() throws Exception {
+        camera = new OnvifDeviceSimulator(dir, "hub", PASSWORD);
+        port = OnvifTesting.freeUdpPort();
+        camera.startDiscovery(port);
+    }
+
+    @AfterEach
+    void stop() {
+        camera.close();
+    }
+
+    Run run(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = OnvifCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                env);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void discoverListsTheCameraWithItsProfilesAndSources() {
+        Run r = run(
+                Map.of(OnvifCommand.PASSWORD_ENV, PASSWORD),
+                "discover",
+                "--interface",
+                "lo",
+                "--port",
+                String.valueOf(port),
+                "--timeout",
+                "1500ms",
+                "--username",
+                "hub");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out())
+                .contains(camera.address() + "  Vision Hub Simulator  hardware SIM-1  location line-1")
+                .contains("Vision Hub ONVIF simulator, firmware 1.0, serial SIM-0001")
+                .contains("profile profile_main (mainStream, MPEG4 320x240)")
+                .contains("source   onvif://" + camera.address() + "/profile_main")
+                .contains("stream   " + camera.rtsp().uri("/live/main"))
+                .doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void withoutCredentialsDiscoverListsCamerasOnlyAndAWrongPasswordIsExit1WithTheCamerasError() {
+        Run bare = run(Map.of(), "discover", "--interface", "lo", "--port", String.valueOf(port), "--timeout", "1s");
+        assertThat(bare.code()).isZero();
+        assertThat(bare.out()).contains(camera.address()).contains("(profiles: give --username");
+        Run wrong = run(
+                Map.of(OnvifCommand.PASSWORD_ENV, "nope-pw"),
+                "profiles",
+                "--address",
+                camera.address(),
+                "--username",
+                "hub");
+        assertThat(wrong.code()).isEqualTo(1);
+        assertThat(wrong.out())
+                .contains("ERROR AUTH")
+                .contains("refused the credentials")
+                .doesNotContain("nope-pw");
+    }
+
+    @Test
+    void aPasswordOnTheCommandLineAndBadOptionsAreUsageErrors() {
+        Run pw = run(Map.of(), "profiles", "--address", camera.address(), "--password", "x");
+        assertThat(pw.code()).isEqualTo(2);
+        assertThat(pw.err()).contains("--password is not taken").contains(OnvifCommand.PASSWORD_ENV);
+        assertThat(run(Map.of(), "profiles").err()).contains("profiles needs --address");
+        assertThat(run(Map.of(), "discover", "--timeout", "soon").err()).contains("'soon' is not a duration");
+        assertThat(run(Map.of(), "discover", "--interface", "nosuch0").err()).contains("no network interface");
+        assertThat(run(Map.of(), "profiles", "--address", "a b").code()).isEqualTo(2);
+        assertThat(run(Map.of(), "frobnicate").err()).contains("unknown command frobnicate");
+    }
+}
