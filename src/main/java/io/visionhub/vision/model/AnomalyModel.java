@@ -7,6 +7,7 @@ import ai.onnxruntime.TensorInfo;
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent.Verdict;
 import io.visionhub.event.ModelRef;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +31,18 @@ public final class AnomalyModel extends OnnxModel {
     private final int mapH;
 
     AnomalyModel(ModelCard card, ModelRef ref, OrtSession session, SessionTuning tuning) {
+        this(card, ref, session, tuning, Map.of());
+    }
+
+    /** @param constants inputs fed with every frame (a PatchCore memory bank), closed with the model */
+    AnomalyModel(
+            ModelCard card,
+            ModelRef ref,
+            OrtSession session,
+            SessionTuning tuning,
+            Map<String, ai.onnxruntime.OnnxTensor> constants) {
         super(card, ref, session, false);
+        constantInputs(constants);
         ModelCard.Output out = card.output();
         this.mapName = out != null && out.map() != null ? out.map() : "anomaly_map";
         this.scoreName = out != null && out.score() != null ? out.score() : "score";
@@ -55,6 +67,13 @@ public final class AnomalyModel extends OnnxModel {
             }
             mapH = (int) shape[2];
             mapW = (int) shape[3];
+            for (String in : session.getInputInfo().keySet()) {
+                if (!in.equals(inputName()) && !constants.containsKey(in)) {
+                    throw new ModelException("model " + ref.name() + ": the ONNX file also needs input '" + in
+                            + "', which this card does not feed (a PatchCore model needs anomaly.method: patchcore "
+                            + "and its memory bank)");
+                }
+            }
         } catch (OrtException e) {
             throw new ModelException("model " + ref.name() + ": cannot read output info: " + e.getMessage(), e);
         }
@@ -63,6 +82,19 @@ public final class AnomalyModel extends OnnxModel {
 
     public double threshold() {
         return threshold;
+    }
+
+    /** The anomaly map of one image (row-major, mapWidth x mapHeight over the model input) and its score. */
+    public record AnomalyMap(float[] values, int width, int height, double score) {}
+
+    /** Runs one image and returns the map itself (evaluation: pixel AUROC, heat maps), not a verdict. */
+    public AnomalyMap anomalyMap(BufferedImage image) {
+        return runOn(image, (result, geo, preMs, runMs, t0) -> {
+            float[] map = floats(result, mapName, mapW * mapH);
+            float score = floats(result, scoreName, 1)[0];
+            checkFinite(map, mapName);
+            return new AnomalyMap(Arrays.copyOf(map, mapW * mapH), mapW, mapH, score);
+        });
     }
 
     @Override

@@ -35,6 +35,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * @param uncertainBand OK/NG rule: a result this close below the threshold is UNCERTAIN (for manual review)
  *                    instead of OK: detect/classify in confidence units (0.1 = from threshold - 0.1), anomaly as
  *                    a fraction of the threshold (0.1 = from 90% of it); none by default
+ * @param patchcore   anomaly with {@code anomaly.method: patchcore}: backbone layers and the memory bank file
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -53,7 +54,44 @@ public record ModelCard(
         Anomaly anomaly,
         Double nms,
         Map<String, Object> taught,
-        Double uncertainBand) {
+        Double uncertainBand,
+        PatchCore patchcore) {
+
+    /** A card without a PatchCore block (every kind but a PatchCore anomaly model). */
+    public ModelCard(
+            String name,
+            String version,
+            String kind,
+            String file,
+            String description,
+            Input input,
+            Output output,
+            List<String> classes,
+            Map<String, Double> thresholds,
+            List<String> okClasses,
+            List<Roi> roi,
+            Anomaly anomaly,
+            Double nms,
+            Map<String, Object> taught,
+            Double uncertainBand) {
+        this(
+                name,
+                version,
+                kind,
+                file,
+                description,
+                input,
+                output,
+                classes,
+                thresholds,
+                okClasses,
+                roi,
+                anomaly,
+                nms,
+                taught,
+                uncertainBand,
+                null);
+    }
 
     public static final String ANOMALY = "anomaly";
     public static final String DETECT = "detect";
@@ -134,9 +172,58 @@ public record ModelCard(
      * @param regionThreshold map value above which a map cell belongs to a defect region (default: threshold)
      * @param minRegionCells  smallest region kept, in map cells
      * @param defectClass     class name of the defects reported (default {@code anomaly})
+     * @param method          how the model was taught: {@code grey-cells} (default) or {@code patchcore}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Anomaly(double threshold, Double regionThreshold, Integer minRegionCells, String defectClass) {}
+    public record Anomaly(
+            double threshold, Double regionThreshold, Integer minRegionCells, String defectClass, String method) {
+
+        public static final String GREY_CELLS = "grey-cells";
+        public static final String PATCHCORE = "patchcore";
+
+        public Anomaly(double threshold, Double regionThreshold, Integer minRegionCells, String defectClass) {
+            this(threshold, regionThreshold, minRegionCells, defectClass, null);
+        }
+
+        public boolean patchCore() {
+            return PATCHCORE.equalsIgnoreCase(method);
+        }
+    }
+
+    /**
+     * A PatchCore anomaly model (docs/models.md): patch features from intermediate layers of a CNN backbone,
+     * compared with a memory bank of good-part features by nearest-neighbour distance.
+     *
+     * @param backbone         the backbone file the model was made from (a record of origin; model.onnx holds the
+     *                         pruned copy with the scoring nodes)
+     * @param backboneSha256   its sha256
+     * @param layers           backbone tensors whose feature maps are used (finest first)
+     * @param neighbourhood    patch neighbourhood averaged around each feature position (3 = 3x3)
+     * @param memoryBank       the memory bank file, relative to the card ({@link MemoryBank} format)
+     * @param memoryBankSha256 its sha256; the hub refuses a bank that does not match
+     * @param bankSize         patches in the memory bank
+     * @param featureDims      length of one patch feature
+     * @param coresetRatio     fraction of the good patches kept by greedy coreset sampling
+     * @param projectionDims   random projection length used to pick the coreset (speed only)
+     * @param smoothing        Gaussian sigma, in patches, applied to the patch score map before upsampling
+     * @param border           patches ignored at each edge of the grid (they see the backbone's padding)
+     * @param reflectPad       pixels mirrored around the frame before the backbone
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PatchCore(
+            String backbone,
+            String backboneSha256,
+            List<String> layers,
+            Integer neighbourhood,
+            String memoryBank,
+            String memoryBankSha256,
+            Integer bankSize,
+            Integer featureDims,
+            Double coresetRatio,
+            Integer projectionDims,
+            Double smoothing,
+            Integer border,
+            Integer reflectPad) {}
 
     /** A copy with these class names (from the ONNX file's metadata when the card has none). */
     public ModelCard withClasses(List<String> names) {
@@ -155,7 +242,8 @@ public record ModelCard(
                 anomaly,
                 nms,
                 taught,
-                uncertainBand);
+                uncertainBand,
+                patchcore);
     }
 
     public String fileOrDefault() {
@@ -233,6 +321,16 @@ public record ModelCard(
         }
         if (ANOMALY.equals(kind) && anomaly == null) {
             throw new ModelException(where + ": kind anomaly needs an 'anomaly' block with a threshold");
+        }
+        if (anomaly != null
+                && anomaly.method() != null
+                && !List.of(Anomaly.GREY_CELLS, Anomaly.PATCHCORE).contains(anomaly.method())) {
+            throw new ModelException(
+                    where + ": anomaly.method must be grey-cells or patchcore, got " + anomaly.method());
+        }
+        if (anomaly != null && anomaly.patchCore() && (patchcore == null || patchcore.memoryBank() == null)) {
+            throw new ModelException(where + ": anomaly.method patchcore needs a 'patchcore' block naming the "
+                    + "memoryBank file and its memoryBankSha256");
         }
         if ((DETECT.equals(kind) || CLASSIFY.equals(kind)) && classes != null && classes.isEmpty()) {
             throw new ModelException(where + ": 'classes' is empty; list the names by output index or leave it out "

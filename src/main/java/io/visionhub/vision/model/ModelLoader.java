@@ -1,14 +1,19 @@
 package io.visionhub.vision.model;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.visionhub.event.ModelRef;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +31,9 @@ public class ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
 
     private final SessionTuning tuning;
+
+    /** The input of a PatchCore model's graph that takes the memory bank (rows x dims). */
+    public static final String PATCHCORE_BANK_INPUT = "memory_bank";
 
     public ModelLoader(SessionTuning tuning) {
         this.tuning = tuning;
@@ -59,7 +67,10 @@ public class ModelLoader {
             }
             ModelCard loadedCard = c;
             InspectionModel model = switch (loadedCard.kind()) {
-                case ModelCard.ANOMALY -> new AnomalyModel(loadedCard, ref, session, tuning);
+                case ModelCard.ANOMALY ->
+                    loadedCard.anomaly().patchCore()
+                            ? patchCore(loadedCard, ref, session, card)
+                            : new AnomalyModel(loadedCard, ref, session, tuning);
                 case ModelCard.DETECT -> new DetectModel(loadedCard, ref, session, tuning);
                 case ModelCard.CLASSIFY -> new ClassifyModel(loadedCard, ref, session, tuning);
                 default -> throw new ModelException("model " + c.name() + ": kind " + c.kind() + " is not supported");
@@ -82,6 +93,28 @@ public class ModelLoader {
             throw e instanceof ModelException
                     ? e
                     : new ModelException("model " + c.name() + " from " + onnx + " cannot run: " + e.getMessage(), e);
+        }
+    }
+
+    /** A PatchCore model: its memory bank (checked against the card's sha256) is fed with every frame. */
+    private AnomalyModel patchCore(ModelCard c, ModelRef ref, OrtSession session, Path card) {
+        Path bankFile = card.toAbsolutePath().getParent().resolve(c.patchcore().memoryBank());
+        MemoryBank bank = MemoryBank.read(bankFile, c.patchcore().memoryBankSha256(), c.name());
+        OnnxTensor tensor;
+        try {
+            tensor = OnnxTensor.createTensor(
+                    OrtEnvironment.getEnvironment(),
+                    FloatBuffer.wrap(bank.features()),
+                    new long[] {bank.rows(), bank.dims()});
+        } catch (OrtException e) {
+            throw new ModelException(
+                    "model " + c.name() + ": cannot hold memory bank " + bankFile + ": " + e.getMessage(), e);
+        }
+        try {
+            return new AnomalyModel(c, ref, session, tuning, Map.of(PATCHCORE_BANK_INPUT, tensor));
+        } catch (RuntimeException e) {
+            tensor.close();
+            throw e;
         }
     }
 

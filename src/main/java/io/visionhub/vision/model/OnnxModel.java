@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,6 +34,8 @@ public abstract class OnnxModel implements InspectionModel {
     private final ImagePreprocessor pre;
     private final String inputName;
     private final ThreadLocal<FloatBuffer> buffers;
+    // inputs that are the same for every frame (a PatchCore memory bank); owned and closed by this model
+    private Map<String, OnnxTensor> constants = Map.of();
 
     protected OnnxModel(ModelCard card, ModelRef ref, OrtSession session, boolean letterboxDefault) {
         this.card = card;
@@ -101,8 +104,33 @@ public abstract class OnnxModel implements InspectionModel {
         return b;
     }
 
+    /** Inputs fed unchanged with every frame; this model closes them. Call from the constructor, before warm-up. */
+    protected void constantInputs(Map<String, OnnxTensor> tensors) {
+        this.constants = Map.copyOf(tensors);
+    }
+
+    private Map<String, OnnxTensor> feeds(OnnxTensor image) {
+        if (constants.isEmpty()) {
+            return Map.of(inputName, image);
+        }
+        Map<String, OnnxTensor> m = new HashMap<>(constants);
+        m.put(inputName, image);
+        return m;
+    }
+
+    /** What a subclass reads from one session run. */
+    @FunctionalInterface
+    protected interface ResultReader<T> {
+        T read(OrtSession.Result result, ImagePreprocessor.Geometry geo, double preMs, double runMs, long t0);
+    }
+
     @Override
     public ModelVerdict inspect(BufferedImage image) {
+        return runOn(image, this::decode);
+    }
+
+    /** Checks, pre-processes and runs one image, then hands the session result to the reader. */
+    protected <T> T runOn(BufferedImage image, ResultReader<T> reader) {
         if (image == null) {
             throw new ModelException("model " + ref.name() + ": no image to inspect");
         }
@@ -119,9 +147,9 @@ public abstract class OnnxModel implements InspectionModel {
         double preMs = ms(t0);
         long t1 = System.nanoTime();
         try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape());
-                OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+                OrtSession.Result result = session.run(feeds(tensor))) {
             double runMs = ms(t1);
-            return decode(result, geo, preMs, runMs, System.nanoTime());
+            return reader.read(result, geo, preMs, runMs, System.nanoTime());
         } catch (OrtException e) {
             throw new ModelException("model " + ref.name() + ": session run failed: " + e.getMessage(), e);
         }
@@ -150,7 +178,7 @@ public abstract class OnnxModel implements InspectionModel {
 
         private BareRun(OnnxTensor tensor) {
             this.tensor = tensor;
-            this.inputs = Map.of(inputName, tensor);
+            this.inputs = feeds(tensor);
         }
 
         public void run() {
@@ -249,5 +277,6 @@ public abstract class OnnxModel implements InspectionModel {
         } catch (OrtException e) {
             // closing twice or during shutdown: nothing left to release
         }
+        constants.values().forEach(OnnxTensor::close);
     }
 }

@@ -142,6 +142,31 @@ public final class OnnxGraphWriter {
         return this;
     }
 
+    /** A float output whose shape ONNX Runtime infers (sizes that depend on a graph the hub only copies). */
+    public OnnxGraphWriter output(String name) {
+        Msg tensorType = new Msg();
+        tensorType.int32(TENSOR_TYPE_ELEM, FLOAT);
+        Msg type = new Msg();
+        type.message(TYPE_TENSOR, tensorType.bytes());
+        Msg v = new Msg();
+        v.string(VALUE_INFO_NAME, name);
+        v.message(VALUE_INFO_TYPE, type.bytes());
+        outputs.add(v.bytes());
+        return this;
+    }
+
+    /** A node copied as serialised NodeProto bytes from another model ({@link OnnxGraphReader}). */
+    public OnnxGraphWriter rawNode(byte[] nodeProto) {
+        nodes.add(nodeProto);
+        return this;
+    }
+
+    /** An initializer copied as serialised TensorProto bytes from another model ({@link OnnxGraphReader}). */
+    public OnnxGraphWriter rawInitializer(byte[] tensorProto) {
+        initializers.add(tensorProto);
+        return this;
+    }
+
     public OnnxGraphWriter output(String name, int elemType, long[] shape) {
         outputs.add(valueInfo(name, elemType, shape));
         return this;

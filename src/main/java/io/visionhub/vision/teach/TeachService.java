@@ -2,6 +2,7 @@ package io.visionhub.vision.teach;
 
 import io.visionhub.vision.ImageDecoder;
 import io.visionhub.vision.model.InspectionModel;
+import io.visionhub.vision.model.ModelCard;
 import io.visionhub.vision.model.ModelException;
 import io.visionhub.vision.model.ModelLoader;
 import io.visionhub.vision.model.ModelVerdict;
@@ -49,6 +50,13 @@ public final class TeachService {
      * @param heldOutDefectiveDir folder of held-out defective images, or null
      * @param simulate            teach from simulated good parts and report on simulated held-out parts
      * @param goodImages          simulate: how many good parts to teach from
+     * @param method              {@code grey-cells} (default) or {@code patchcore}
+     * @param backbone            patchcore: ONNX backbone file, inside the models folder (relative to it)
+     * @param layers              patchcore: backbone tensors used as features (default: YOLOv8 model.4 and model.6)
+     * @param inputSize           patchcore: square input side fed to the backbone (default 256)
+     * @param mean                patchcore: per-channel mean after pixel/255 (default 0,0,0 as YOLO; ImageNet
+     *                            backbones: 0.485,0.456,0.406)
+     * @param std                 patchcore: per-channel std (default 1,1,1; ImageNet: 0.229,0.224,0.225)
      */
     public record Request(
             String name,
@@ -57,7 +65,38 @@ public final class TeachService {
             String heldOutGoodDir,
             String heldOutDefectiveDir,
             Boolean simulate,
-            Integer goodImages) {}
+            Integer goodImages,
+            String method,
+            String backbone,
+            List<String> layers,
+            Integer inputSize,
+            List<Double> mean,
+            List<Double> std) {
+
+        public Request(
+                String name,
+                String version,
+                String goodDir,
+                String heldOutGoodDir,
+                String heldOutDefectiveDir,
+                Boolean simulate,
+                Integer goodImages) {
+            this(
+                    name,
+                    version,
+                    goodDir,
+                    heldOutGoodDir,
+                    heldOutDefectiveDir,
+                    simulate,
+                    goodImages,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+        }
+    }
 
     /** What was taught and how well it separates the held-out set (report null when none was given). */
     public record Response(
@@ -88,7 +127,9 @@ public final class TeachService {
             }
             good = readImages(Path.of(req.goodDir()), maxPixels);
         }
-        AnomalyTeacher.Result taught = teachModel(req.name(), version, good, out);
+        AnomalyTeacher.Result taught = isPatchCore(req.method())
+                ? new PatchCoreTeacher().teach(good, patchCoreSpec(req, version), out)
+                : teachModel(req.name(), version, good, out);
 
         HeldOutReport report = null;
         try (InspectionModel model = new ModelLoader().load(out)) {
@@ -157,6 +198,50 @@ public final class TeachService {
             throw new IllegalArgumentException("name " + name + " leaves the models folder");
         }
         return out;
+    }
+
+    private static boolean isPatchCore(String method) {
+        if (method == null || method.isBlank() || ModelCard.Anomaly.GREY_CELLS.equals(method)) {
+            return false;
+        }
+        if (ModelCard.Anomaly.PATCHCORE.equals(method)) {
+            return true;
+        }
+        throw new IllegalArgumentException("method must be grey-cells or patchcore, got " + method);
+    }
+
+    /** The backbone must lie inside the models folder: a REST caller cannot make the hub read other files. */
+    private PatchCoreTeacher.Spec patchCoreSpec(Request req, String version) {
+        if (req.backbone() == null || req.backbone().isBlank()) {
+            throw new IllegalArgumentException("method patchcore needs a backbone: an ONNX CNN file in the models "
+                    + "folder " + modelsRoot.toAbsolutePath() + " (docs/models.md)");
+        }
+        Path root = modelsRoot.toAbsolutePath().normalize();
+        Path backbone = root.resolve(req.backbone()).normalize();
+        if (!backbone.startsWith(root)) {
+            throw new IllegalArgumentException(
+                    "backbone " + req.backbone() + " lies outside the models folder " + root);
+        }
+        PatchCoreTeacher.Spec spec = PatchCoreTeacher.Spec.of(req.name(), version, backbone);
+        if (req.layers() != null && !req.layers().isEmpty()) {
+            spec = spec.withLayers(req.layers());
+        }
+        if (req.inputSize() != null) {
+            if (req.inputSize() < 32 || req.inputSize() > 2048) {
+                throw new IllegalArgumentException("inputSize must be 32..2048, got " + req.inputSize());
+            }
+            spec = spec.sized(req.inputSize(), req.inputSize());
+        }
+        if (req.mean() != null || req.std() != null) {
+            List<Double> mean = req.mean() == null ? spec.mean() : req.mean();
+            List<Double> std = req.std() == null ? spec.std() : req.std();
+            if (mean.size() != 3 || std.size() != 3 || std.stream().anyMatch(v -> v == null || v <= 0)) {
+                throw new IllegalArgumentException(
+                        "mean and std need 3 values (R, G, B), std > 0; got " + mean + " and " + std);
+            }
+            spec = spec.normalised(mean, std);
+        }
+        return spec;
     }
 
     private static AnomalyTeacher.Result teachModel(String name, String version, List<BufferedImage> good, Path out) {
