@@ -3,6 +3,7 @@ package io.visionhub.vision.component;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.visionhub.vision.FrameStore;
 import io.visionhub.vision.ImageDecoder;
+import io.visionhub.vision.challenger.ChallengerRun;
 import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelLoader;
@@ -12,12 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Endpoint;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +35,10 @@ import org.slf4j.LoggerFactory;
 public class VisionComponent extends DefaultComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(VisionComponent.class);
+    /** Disagreements a challenger keeps (latest), and outcomes kept for the confusion against dispositions. */
+    static final int KEEP_DISAGREEMENTS = 200;
+
+    static final int KEEP_OUTCOMES = 20_000;
 
     @Metadata(label = "advanced", autowired = true)
     private FrameStore imageStore;
@@ -72,6 +81,10 @@ public class VisionComponent extends DefaultComponent {
     private ScheduledExecutorService watcher;
     /** Per-frame model choice (e.g. per product), found in the registry; null: each endpoint's own model. */
     private ModelSelector modelSelector;
+    /** Promoted champions and challengers per station (the model registry), found in the registry; or null. */
+    private StationModels stationModels;
+    /** The running challenger of each station. */
+    private final Map<String, ChallengerRun> challengers = new ConcurrentHashMap<>();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -92,6 +105,7 @@ public class VisionComponent extends DefaultComponent {
             imageStore = getCamelContext().getRegistry().lookupByNameAndType("imageStore", FrameStore.class);
         }
         modelSelector = getCamelContext().getRegistry().findSingleByType(ModelSelector.class);
+        stationModels = getCamelContext().getRegistry().findSingleByType(StationModels.class);
         if (modelWatchSeconds > 0) {
             watcher = getCamelContext()
                     .getExecutorServiceManager()
@@ -158,6 +172,8 @@ public class VisionComponent extends DefaultComponent {
             getCamelContext().getExecutorServiceManager().shutdownNow(watcher);
             watcher = null;
         }
+        challengers.values().forEach(ChallengerRun::close);
+        challengers.clear();
         models.values().forEach(ModelHandle::close);
         models.clear();
         super.doStop();
@@ -197,6 +213,60 @@ public class VisionComponent extends DefaultComponent {
     /** The registry's model selector, or null. */
     ModelSelector modelSelector() {
         return modelSelector;
+    }
+
+    /** The registry's champions and challengers per station, or null. */
+    StationModels stationModels() {
+        return stationModels;
+    }
+
+    /**
+     * The challenger run of a station with the model at this location, started on first use; a run with another
+     * model is stopped and replaced (its figures go with it). Its executor has one thread and a queue of one frame
+     * and refuses more, so the champion never waits for it.
+     */
+    public ChallengerRun challenger(String station, String location) {
+        String key = Path.of(location).toAbsolutePath().normalize().toString();
+        return challengers.compute(station, (s, run) -> {
+            if (run != null && run.location().equals(key)) {
+                return run;
+            }
+            if (run != null) {
+                run.close();
+            }
+            ModelHandle handle = model(key);
+            ThreadPoolProfile oneFrame = new ThreadPoolProfileBuilder("vision-challenger")
+                    .poolSize(1)
+                    .maxPoolSize(1)
+                    .maxQueueSize(1)
+                    .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                    .build();
+            ExecutorService executor = getCamelContext()
+                    .getExecutorServiceManager()
+                    .newThreadPool(this, "vision-challenger-" + station, oneFrame);
+            LOG.info(
+                    "vision:{}: challenger {} {} ({}) runs on the champion's frames when a core is free",
+                    station,
+                    handle.model().ref().name(),
+                    handle.model().ref().version(),
+                    key);
+            return new ChallengerRun(
+                    station, key, handle, executor, maxFramePixels, KEEP_DISAGREEMENTS, KEEP_OUTCOMES, meterRegistry);
+        });
+    }
+
+    /** Stops a station's challenger (its figures go with it); false when none ran. */
+    public boolean stopChallenger(String station) {
+        ChallengerRun run = challengers.remove(station);
+        if (run != null) {
+            run.close();
+        }
+        return run != null;
+    }
+
+    /** The running challengers, by station. */
+    public Map<String, ChallengerRun> challengers() {
+        return Map.copyOf(challengers);
     }
 
     public ModelLoader loader() {

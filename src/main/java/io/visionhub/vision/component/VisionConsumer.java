@@ -126,8 +126,11 @@ public class VisionConsumer extends DefaultConsumer {
     /** Inspects the frame and emits its event (with the part id where given); false when inspection failed. */
     private boolean inspectAndEmit(Frame f, String partId) {
         InspectionEvent event;
+        String location = null;
         try {
-            event = inspectorFor(f).inspect(f);
+            location = endpoint.modelLocationFor(f.captureTime());
+            event = inspectorFor(location).inspect(f);
+            endpoint.challenge(f, event, location);
             health.inspected(event.latency().totalMs());
             if (meters != null) {
                 meters.recordInspection(event.latency().totalMs());
@@ -160,13 +163,11 @@ public class VisionConsumer extends DefaultConsumer {
     }
 
     /**
-     * The endpoint's inspector, or the one of the model the ModelSelector picks for this frame (the recipe of the
-     * product on the line when the frame was captured); models load once and stay shared by the component.
+     * The endpoint's inspector, or the one of the model picked for this frame (the recipe of the product on the line
+     * when the frame was captured, or the station's promoted champion; looked up per frame, so a promotion takes
+     * effect at the next frame); models load once and stay shared by the component.
      */
-    private FrameInspector inspectorFor(Frame f) {
-        ModelSelector selector = endpoint.getComponent().modelSelector();
-        String location =
-                selector == null ? null : selector.modelFor(endpoint.getStation(), endpoint.getLine(), f.captureTime());
+    private FrameInspector inspectorFor(String location) {
         if (location == null) {
             return inspector;
         }
