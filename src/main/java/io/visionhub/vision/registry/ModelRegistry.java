@@ -325,7 +325,7 @@ public class ModelRegistry implements StationModels {
         try {
             LedgerReceipt r = ledger.append(new LedgerWrite(
                     UPLOADED,
-                    c.name() + ":" + c.version(),
+                    EventIds.newId(),
                     CanonicalJson.write(body),
                     List.of(SqlRow.of(
                             "INSERT INTO model_version (name, version, kind, sha256, size_bytes, location, ledger_seq, "
