@@ -2,6 +2,7 @@ package io.visionhub.vision.registry;
 
 import io.visionhub.api.ApiErrorHandling;
 import io.visionhub.api.ApiException;
+import io.visionhub.api.ApiJson;
 import io.visionhub.api.ApiProperties;
 import io.visionhub.api.ApiRoles;
 import io.visionhub.ledger.JdbcInspectionLedger;
@@ -239,44 +240,40 @@ public class ModelRegistryConfiguration {
                                     .orElseThrow(() ->
                                             new NoSuchElementException("no model " + name + " version " + version))));
                 });
-                from("direct:models-upload")
-                        .routeId("rest-models-upload")
-                        .process(e -> {
-                            String user = call(() -> LedgerRoles.require(e, UPLOAD_ROLES));
-                            MultipartHttpServletRequest form = VisionRestRoutes.multipartForm(e.getMessage());
-                            try {
-                                MultipartFile model = form.getFile("model");
-                                MultipartFile card = form.getFile("card");
-                                for (String field : form.getMultiFileMap().keySet()) {
-                                    if (!field.equals("model") && !field.equals("card")) {
-                                        throw new ApiException(
-                                                400,
-                                                "invalid_upload",
-                                                "unknown file field '" + field
-                                                        + "': send the .onnx file as model and model.yaml as card",
-                                                field);
-                                    }
-                                }
-                                if (model == null) {
-                                    throw new ApiException(
-                                            400,
-                                            "invalid_upload",
-                                            "the upload has no model file: send the .onnx file as field 'model'",
-                                            "model");
-                                }
-                                byte[] cardBytes = card == null ? null : card.getBytes();
-                                ModelRegistry.Version v;
-                                try (InputStream in = model.getInputStream()) {
-                                    v = call(() -> registry.upload(user, in, cardBytes), "invalid_upload");
-                                }
-                                e.getMessage().setBody(v);
-                                e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
-                            } finally {
-                                VisionRestRoutes.deleteAttachmentCopies(e.getMessage());
+                from("direct:models-upload").routeId("rest-models-upload").process(e -> {
+                    String user = call(() -> LedgerRoles.require(e, UPLOAD_ROLES));
+                    MultipartHttpServletRequest form = VisionRestRoutes.multipartForm(e.getMessage());
+                    try {
+                        MultipartFile model = form.getFile("model");
+                        MultipartFile card = form.getFile("card");
+                        for (String field : form.getMultiFileMap().keySet()) {
+                            if (!field.equals("model") && !field.equals("card")) {
+                                throw new ApiException(
+                                        400,
+                                        "invalid_upload",
+                                        "unknown file field '" + field
+                                                + "': send the .onnx file as model and model.yaml as card",
+                                        field);
                             }
-                        })
-                        .marshal()
-                        .json();
+                        }
+                        if (model == null) {
+                            throw new ApiException(
+                                    400,
+                                    "invalid_upload",
+                                    "the upload has no model file: send the .onnx file as field 'model'",
+                                    "model");
+                        }
+                        byte[] cardBytes = card == null ? null : card.getBytes();
+                        ModelRegistry.Version v;
+                        try (InputStream in = model.getInputStream()) {
+                            v = call(() -> registry.upload(user, in, cardBytes), "invalid_upload");
+                        }
+                        // no JSON binding on a multipart operation: written as the API writes JSON
+                        ApiJson.answer(e, 201, v);
+                    } finally {
+                        VisionRestRoutes.deleteAttachmentCopies(e.getMessage());
+                    }
+                });
                 from("direct:models-approve").routeId("rest-models-approve").process(e -> {
                     String user = call(() -> LedgerRoles.require(e, SIGN_ROLES));
                     ApproveRequest r = e.getMessage().getMandatoryBody(ApproveRequest.class);
