@@ -82,6 +82,7 @@ public final class ChallengerRun implements AutoCloseable {
     private final long maxPixels;
     private final int keepDisagreements;
     private final int keepOutcomes;
+    private final double cpuShare;
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong compared = new AtomicLong();
     private final AtomicLong agreed = new AtomicLong();
@@ -94,6 +95,8 @@ public final class ChallengerRun implements AutoCloseable {
 
     /**
      * @param executor one thread, a queue of one, rejecting when full (from Camel's ExecutorServiceManager)
+     * @param cpuShare most of one core the challenger may use (1: all it can; 0.5: after judging a frame for t ms it
+     *                 rests t ms, frames offered meanwhile are skipped), so that it leaves CPU to the champion
      * @param meters   where the skipped-frame counter goes, or null
      */
     public ChallengerRun(
@@ -104,7 +107,12 @@ public final class ChallengerRun implements AutoCloseable {
             long maxPixels,
             int keepDisagreements,
             int keepOutcomes,
+            double cpuShare,
             MeterRegistry meters) {
+        if (cpuShare <= 0 || cpuShare > 1) {
+            throw new IllegalArgumentException("challenger CPU share must be within (0, 1], got " + cpuShare);
+        }
+        this.cpuShare = cpuShare;
         this.station = station;
         this.location = location;
         this.model = model;
@@ -145,6 +153,7 @@ public final class ChallengerRun implements AutoCloseable {
     }
 
     private void judge(Frame frame, InspectionEvent champion) {
+        long t0 = System.nanoTime();
         try {
             BufferedImage image = frame.image() != null
                     ? frame.image()

@@ -76,6 +76,9 @@ public class VisionComponent extends DefaultComponent {
     @Metadata(defaultValue = "2")
     private int modelWatchSeconds = 2;
 
+    @Metadata(label = "advanced", defaultValue = "0.5")
+    private double challengerCpuShare = 0.5;
+
     private final Map<String, ModelHandle> models = new ConcurrentHashMap<>();
     private final Map<String, String> stamps = new ConcurrentHashMap<>();
     private ScheduledExecutorService watcher;
@@ -251,7 +254,15 @@ public class VisionComponent extends DefaultComponent {
                     handle.model().ref().version(),
                     key);
             return new ChallengerRun(
-                    station, key, handle, executor, maxFramePixels, KEEP_DISAGREEMENTS, KEEP_OUTCOMES, meterRegistry);
+                    station,
+                    key,
+                    handle,
+                    executor,
+                    maxFramePixels,
+                    KEEP_DISAGREEMENTS,
+                    KEEP_OUTCOMES,
+                    challengerCpuShare,
+                    meterRegistry);
         });
     }
 
@@ -297,6 +308,19 @@ public class VisionComponent extends DefaultComponent {
      */
     public void setModelWatchSeconds(int modelWatchSeconds) {
         this.modelWatchSeconds = modelWatchSeconds;
+    }
+
+    public double getChallengerCpuShare() {
+        return challengerCpuShare;
+    }
+
+    /**
+     * Most of one core a station's challenger may use (0 to 1): after judging a frame for t ms it rests t x (1 -
+     * share) / share ms, and frames offered meanwhile are skipped (counted), so that the challenger leaves CPU to the
+     * champion on a busy box. 1: as much as it can.
+     */
+    public void setChallengerCpuShare(double challengerCpuShare) {
+        this.challengerCpuShare = challengerCpuShare;
     }
 
     public FrameStore getImageStore() {

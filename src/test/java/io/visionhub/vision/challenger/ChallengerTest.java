@@ -166,6 +166,7 @@ class ChallengerTest {
                 50_000_000,
                 100,
                 1000,
+                1.0,
                 null);
         // the champion said NG, NG, OK, UNCERTAIN, OK
         Verdict[] said = {Verdict.NG, Verdict.NG, Verdict.OK, Verdict.UNCERTAIN, Verdict.OK};
