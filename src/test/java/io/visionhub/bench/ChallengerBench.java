@@ -42,6 +42,8 @@ public final class ChallengerBench {
         Map<String, String> cases = new LinkedHashMap<>();
         // the challenger's CPU share is a component option: one component per share
         cases.put("no challenger", "vision1:");
+        // the champion's own folder as challenger is never asked: what the offer path alone costs
+        cases.put("challenger option = the champion (not run)", "vision1:&challenger=" + champion);
         cases.put("challenger, same cost, share 1", "vision1:&challenger=" + same);
         cases.put("challenger, heavy (YOLO-shaped 640), share 1", "vision1:&challenger=" + heavy);
         cases.put("challenger, same cost, share 0.5 (default)", "vision05:&challenger=" + same);

@@ -146,7 +146,8 @@ public class VisionConsumer extends DefaultConsumer {
                     partId == null ? "" : " (part " + partId + ")",
                     e.getMessage(),
                     e.reason().defectClass());
-            event = inspector.refused(f, e);
+            // named after the model this frame would have been judged by (the champion after a promotion)
+            event = (location == null ? inspector : inspectorFor(location)).refused(f, e);
         } catch (RuntimeException e) {
             health.inspectionError(e.getMessage());
             LOG.warn(

@@ -131,13 +131,13 @@ public class VisionProducer extends DefaultProducer {
                     + endpoint.cameraId() + " delivering frames?); the PLC's fail-safe applies");
         }
         InspectionEvent event;
+        String location = endpoint.modelLocationFor(f.captureTime());
         try {
-            String location = endpoint.modelLocationFor(f.captureTime());
             event = inspectorFor(location).inspect(f);
             endpoint.challenge(f, event, location);
         } catch (FrameRefusedException e) {
             // a part whose frame cannot be judged is still a part: its record goes down the route (UNCERTAIN)
-            event = inspector.refused(f, e);
+            event = inspectorFor(location).refused(f, e);
         }
         capture.inspected(event.latency().totalMs());
         event = event.withPartId(t.partId());
