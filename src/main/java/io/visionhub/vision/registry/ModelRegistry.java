@@ -277,6 +277,13 @@ public class ModelRegistry implements StationModels {
             check(staging, c);
             Path target = dir.resolve(c.name()).resolve(c.version());
             Files.createDirectories(target.getParent());
+            if (Files.exists(target)) {
+                // no row names it (checked above): left by an upload whose record failed, or by another database
+                Path aside =
+                        dir.resolve(STAGING).resolve("orphan-" + c.name() + "-" + c.version() + "-" + EventIds.newId());
+                LOG.warn("Model folder {} is not in the registry's database: moved aside to {}", target, aside);
+                Files.move(target, aside);
+            }
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {

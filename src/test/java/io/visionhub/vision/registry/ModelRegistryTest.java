@@ -122,6 +122,19 @@ class ModelRegistryTest {
     }
 
     @Test
+    void aFolderNoRecordNamesIsMovedAsideNotOverwrittenNorInTheWay() throws Exception {
+        Path orphan = dir.resolve("registry/test-classifier/1");
+        Files.createDirectories(orphan);
+        Files.writeString(orphan.resolve("note.txt"), "left by an upload whose record failed");
+        ModelRegistry.Version v = registry.upload("integrator", onnx(v1), card(v1));
+        assertThat(Path.of(v.location()).resolve("model.onnx")).exists();
+        try (Stream<Path> files = Files.walk(dir.resolve("registry/.staging"))) {
+            assertThat(files.filter(f -> f.getFileName().toString().equals("note.txt")))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
     void badUploadsAreRefusedNamingTheProblemAndNothingIsStored() throws Exception {
         byte[] notOnnx = "this is a text file, not a model".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> registry.upload("integrator", new ByteArrayInputStream(notOnnx), card(v1)))
