@@ -9,6 +9,7 @@ import io.visionhub.ledger.api.LedgerRoles;
 import io.visionhub.ledger.audit.AuditPackageService;
 import io.visionhub.ledger.disposition.DispositionQueries;
 import io.visionhub.ledger.disposition.DispositionService;
+import io.visionhub.ledger.disposition.ESignatures;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.store.AppendOnlyMigration;
@@ -115,9 +116,10 @@ public class LedgerConfiguration {
         return new LedgerService(reader, ledger, signer, headsFile, images::getIfAvailable, Clock.systemUTC());
     }
 
+    /** The e-signature checks shared by every signed act (dispositions, NCR closures, model approvals). */
     @Bean
     @DependsOnDatabaseInitialization
-    public DispositionService dispositionService(
+    public ESignatures eSignatures(
             JdbcInspectionLedger ledger,
             DataSource dataSource,
             LedgerProperties props,
@@ -135,7 +137,7 @@ public class LedgerConfiguration {
                             .filter(Objects::nonNull)
                             .findFirst();
         };
-        return new DispositionService(
+        return new ESignatures(
                 ledger,
                 dataSource,
                 users::getIfAvailable,
@@ -143,6 +145,13 @@ public class LedgerConfiguration {
                 printedNames,
                 props.signatures(),
                 Clock.systemUTC());
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    public DispositionService dispositionService(
+            JdbcInspectionLedger ledger, DataSource dataSource, ESignatures signatures) {
+        return new DispositionService(ledger, dataSource, signatures);
     }
 
     @Bean

@@ -58,6 +58,8 @@ class DocExamplesTest {
         r.add("visionhub.demo.fps", () -> "5");
         // models taught by the examples go to a temporary folder, not the repository's models/
         r.add("visionhub.vision.teach.models-root", () -> MODELS.toString());
+        // and versions uploaded to the model registry (docs/models.md) too
+        r.add("visionhub.vision.registry.dir", () -> MODELS.resolve("registry").toString());
     }
 
     @LocalServerPort

@@ -29,6 +29,8 @@ public class VisionComponentConfigurer extends PropertyConfigurerSupport impleme
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "challengercpushare":
+        case "challengerCpuShare": target.setChallengerCpuShare(property(camelContext, double.class, value)); return true;
         case "cuda": target.setCuda(property(camelContext, boolean.class, value)); return true;
         case "cudadevice":
         case "cudaDevice": target.setCudaDevice(property(camelContext, int.class, value)); return true;
@@ -71,6 +73,8 @@ public class VisionComponentConfigurer extends PropertyConfigurerSupport impleme
         case "autowiredEnabled": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "challengercpushare":
+        case "challengerCpuShare": return double.class;
         case "cuda": return boolean.class;
         case "cudadevice":
         case "cudaDevice": return int.class;
@@ -109,6 +113,8 @@ public class VisionComponentConfigurer extends PropertyConfigurerSupport impleme
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "challengercpushare":
+        case "challengerCpuShare": return target.getChallengerCpuShare();
         case "cuda": return target.isCuda();
         case "cudadevice":
         case "cudaDevice": return target.getCudaDevice();

@@ -27,6 +27,7 @@ public class VisionEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "camera": target.setCamera(property(camelContext, java.lang.String.class, value)); return true;
+        case "challenger": target.setChallenger(property(camelContext, java.lang.String.class, value)); return true;
         case "defectrate":
         case "defectRate": target.setDefectRate(property(camelContext, double.class, value)); return true;
         case "exceptionhandler":
@@ -69,6 +70,7 @@ public class VisionEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "camera": return java.lang.String.class;
+        case "challenger": return java.lang.String.class;
         case "defectrate":
         case "defectRate": return double.class;
         case "exceptionhandler":
@@ -112,6 +114,7 @@ public class VisionEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "camera": return target.getCamera();
+        case "challenger": return target.getChallenger();
         case "defectrate":
         case "defectRate": return target.getDefectRate();
         case "exceptionhandler":

@@ -23,10 +23,11 @@ public class VisionEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(24);
+        Set<String> props = new HashSet<>(25);
         props.add("annotate");
         props.add("bridgeErrorHandler");
         props.add("camera");
+        props.add("challenger");
         props.add("defectRate");
         props.add("exceptionHandler");
         props.add("exchangePattern");

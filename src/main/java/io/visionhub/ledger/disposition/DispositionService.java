@@ -1,7 +1,6 @@
 package io.visionhub.ledger.disposition;
 
 import io.visionhub.event.EventIds;
-import io.visionhub.ledger.CanonicalJson;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerException;
 import io.visionhub.ledger.LedgerProperties;
@@ -10,7 +9,6 @@ import io.visionhub.ledger.LedgerWrite;
 import io.visionhub.ledger.LedgerWrite.SqlRow;
 import io.visionhub.ledger.merkle.MerkleHash;
 import io.visionhub.ledger.merkle.MerkleTree;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +17,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,9 +32,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
@@ -56,7 +51,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 public class DispositionService {
 
     public static final String TYPE = "DISPOSITION";
-    public static final String TYPE_REFUSED = "SIGNATURE_REFUSED";
+    public static final String TYPE_REFUSED = ESignatures.TYPE_REFUSED;
     private static final Logger LOG = LoggerFactory.getLogger(DispositionService.class);
     private static final String INSERT = "INSERT INTO disposition (id, ledger_seq, target_type, target_id, "
             + "target_hash, target_count, disposition, reason, meaning, user_name, printed_name, signed_at, "
@@ -65,12 +60,7 @@ public class DispositionService {
 
     private final JdbcInspectionLedger ledger;
     private final DataSource dataSource;
-    private final Supplier<UserDetailsService> users;
-    private final Supplier<PasswordEncoder> encoder;
-    private final Function<String, Optional<String>> printedNames;
-    private final Map<String, String> meanings;
-    private final Clock clock;
-    private final SigningLockout lockout;
+    private final ESignatures signatures;
     private final DispositionQueries queries;
     /** Signing of one target is serialised in this hub; across hubs the UNIQUE revision does it. */
     private final Object[] targetLocks = new Object[64];
@@ -92,37 +82,24 @@ public class DispositionService {
             Function<String, Optional<String>> printedNames,
             LedgerProperties.Signatures settings,
             Clock clock) {
+        this(ledger, dataSource, new ESignatures(ledger, dataSource, users, encoder, printedNames, settings, clock));
+    }
+
+    /** With the hub's shared signature checks (the same ones model approvals use). */
+    public DispositionService(JdbcInspectionLedger ledger, DataSource dataSource, ESignatures signatures) {
         this.ledger = ledger;
         this.dataSource = dataSource;
-        this.users = users;
-        this.encoder = encoder;
-        this.printedNames = printedNames;
-        this.clock = clock;
-        Map<String, String> m = new LinkedHashMap<>();
-        for (LedgerProperties.Meaning meaning : settings.meanings()) {
-            if (meaning.code() == null
-                    || meaning.code().isBlank()
-                    || meaning.text() == null
-                    || meaning.text().isBlank()) {
-                throw new IllegalArgumentException(
-                        "visionhub.ledger.signatures.meanings: every entry needs a code " + "and a text");
-            }
-            m.put(meaning.code().trim().toUpperCase(Locale.ROOT), meaning.text().trim());
-        }
-        if (m.isEmpty()) {
-            throw new IllegalArgumentException("visionhub.ledger.signatures.meanings is empty: configure the meanings "
-                    + "a signer may choose (e.g. REVIEWED, APPROVED, RESPONSIBILITY)");
-        }
-        this.meanings = Map.copyOf(m);
-        this.lockout = new SigningLockout(dataSource, settings.maxFailures(), settings.lockout());
+        this.signatures = signatures;
         this.queries = new DispositionQueries(dataSource);
         for (int i = 0; i < targetLocks.length; i++) {
             targetLocks[i] = new Object();
         }
     }
 
-    /** What a signature is for, as a refusal records it: target type and id, and the act (a disposition ...). */
-    private record Act(String targetType, String targetId, String action) {}
+    /** The e-signature checks this service signs with. */
+    public ESignatures signatures() {
+        return signatures;
+    }
 
     /**
      * The signer of another e-signed act (closing a non-conformance ...), checked as a disposition's: logged-in
@@ -143,28 +120,14 @@ public class DispositionService {
      */
     public Signer checkSigner(
             String user, String password, String meaning, String targetType, String targetId, String action) {
-        if (user == null || user.isBlank()) {
-            throw new SignatureRefusedException("no authenticated user: sign in before signing");
-        }
-        require(meaning, "meaning", 64);
-        String code = meaning.trim().toUpperCase(Locale.ROOT);
-        if (!meanings.containsKey(code)) {
-            throw new IllegalArgumentException("meaning '" + meaning + "' is not one of "
-                    + meanings.keySet().stream().sorted().toList() + " (visionhub.ledger.signatures.meanings)");
-        }
-        if (password == null || password.isEmpty()) {
-            throw new IllegalArgumentException("password is required: signing asks for the password again");
-        }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Act act = new Act(targetType, targetId, action);
-        checkPassword(user, password, act, now);
-        String printed = printedName(user, act, now);
-        return new Signer(user, printed, code, meanings.get(code));
+        ESignatures.Signer s =
+                signatures.check(user, password, meaning, new ESignatures.Act(targetType, targetId, action));
+        return new Signer(s.user(), s.printedName(), s.meaningCode(), s.meaning());
     }
 
     /** The meaning codes a signer may choose, as configured. */
     public List<String> meaningCodes() {
-        return meanings.keySet().stream().sorted().toList();
+        return signatures.meaningCodes();
     }
 
     /**
@@ -181,11 +144,12 @@ public class DispositionService {
 
     /** {@link #sign}, saying whether this request made the disposition or replayed an earlier one. */
     public Signed signOrReplay(String user, DispositionRequest req) {
-        Validated v = validate(user, req, meanings);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Act act = new Act(v.type().name(), req.targetId(), v.disposition().name());
-        checkPassword(user, req.password(), act, now);
-        String printed = printedName(user, act, now);
+        Validated v = validate(user, req, signatures);
+        Instant now = signatures.now();
+        ESignatures.Act act = new ESignatures.Act(
+                v.type().name(), req.targetId(), v.disposition().name());
+        signatures.checkPassword(user, req.password(), act, now);
+        String printed = signatures.printedName(user, act, now);
         String targetId = req.targetId().trim();
         Signed signed = signLockedOrDecideAgain(user, req, v, targetId, printed, now);
         if (signed.created()) {
@@ -312,9 +276,9 @@ public class DispositionService {
         manifest.put("user", user);
         manifest.put("printedName", printed);
         manifest.put("signedAt", now.toString());
-        String manifestJson = CanonicalJson.write(manifest);
-        String signatureHash = MerkleHash.hex(MerkleHash.sha256(manifestJson.getBytes(StandardCharsets.UTF_8)));
-        String body = "{\"manifest\":" + manifestJson + ",\"signatureHash\":\"" + signatureHash + "\"}";
+        ESignatures.Manifest signed = ESignatures.manifest(manifest);
+        String signatureHash = signed.hash();
+        String body = signed.body();
         LedgerReceipt r = ledger.append(new LedgerWrite(
                 TYPE,
                 id,
@@ -418,7 +382,7 @@ public class DispositionService {
             String meaningCode,
             String meaningText) {}
 
-    private static Validated validate(String user, DispositionRequest req, Map<String, String> meanings) {
+    private static Validated validate(String user, DispositionRequest req, ESignatures signatures) {
         if (user == null || user.isBlank()) {
             throw new SignatureRefusedException("no authenticated user: sign in before signing");
         }
@@ -431,11 +395,7 @@ public class DispositionService {
         require(req.targetId(), "targetId", 200);
         require(req.reason(), "reason", 2000);
         require(req.meaning(), "meaning", 64);
-        String code = req.meaning().trim().toUpperCase(Locale.ROOT);
-        if (!meanings.containsKey(code)) {
-            throw new IllegalArgumentException("meaning '" + req.meaning() + "' is not one of "
-                    + meanings.keySet().stream().sorted().toList() + " (visionhub.ledger.signatures.meanings)");
-        }
+        String code = signatures.meaningCode(req.meaning());
         if (req.printedName() != null) {
             throw new IllegalArgumentException("printedName is not accepted: the printed name is taken from the "
                     + "signer's account (visionhub.api.users[].printed-name); leave the field out");
@@ -451,7 +411,7 @@ public class DispositionService {
         if (req.password() == null || req.password().isEmpty()) {
             throw new IllegalArgumentException("password is required: signing asks for the password again");
         }
-        return new Validated(type, d, code, meanings.get(code));
+        return new Validated(type, d, code, signatures.meaningText(code));
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String value, String field) {
@@ -472,96 +432,6 @@ public class DispositionService {
         if (v.length() > max) {
             throw new IllegalArgumentException(field + " longer than " + max + " characters");
         }
-    }
-
-    private void checkPassword(String user, String password, Act act, Instant now) {
-        Optional<SigningLockout.State> f = lockout.state(user);
-        if (f.isPresent() && f.get().lockedAt(now)) {
-            refuse(
-                    user,
-                    act,
-                    now,
-                    "signing locked until " + f.get().lockedUntil() + " after "
-                            + f.get().failures() + " wrong passwords");
-        }
-        UserDetailsService uds = users.get();
-        PasswordEncoder pe = encoder.get();
-        if (uds == null || pe == null) {
-            throw new SignatureRefusedException("no user directory (UserDetailsService and PasswordEncoder beans) is "
-                    + "configured: signatures cannot be checked");
-        }
-        UserDetails details;
-        try {
-            details = uds.loadUserByUsername(user);
-        } catch (UsernameNotFoundException e) {
-            refuse(user, act, now, "unknown user");
-            return;
-        }
-        if (!details.isEnabled()
-                || !details.isAccountNonLocked()
-                || !details.isCredentialsNonExpired()
-                || !details.isAccountNonExpired()) {
-            refuse(user, act, now, "account disabled, locked or expired");
-        }
-        if (!pe.matches(password, details.getPassword())) {
-            SigningLockout.State after = lockout.failed(user, now);
-            refuse(
-                    user,
-                    act,
-                    now,
-                    "wrong password (" + after.failures() + " in a row"
-                            + (after.lockedUntil() != null ? "; signing locked until " + after.lockedUntil() : "")
-                            + ")");
-        }
-        if (f.isPresent()) {
-            lockout.succeeded(user);
-        }
-    }
-
-    /** The signer's printed name; an account without one cannot sign (refused and recorded). */
-    private String printedName(String user, Act act, Instant now) {
-        String printed = printedNames
-                .apply(user)
-                .filter(n -> !n.isBlank())
-                .map(String::trim)
-                .orElse(null);
-        if (printed == null) {
-            refuse(
-                    user,
-                    act,
-                    now,
-                    "account " + user + " has no printed name: an administrator sets "
-                            + "visionhub.api.users[].printed-name before " + user + " can sign");
-        }
-        return printed;
-    }
-
-    private void refuse(String user, Act act, Instant now, String why) {
-        String id = EventIds.newId();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("user", user);
-        body.put("targetType", act.targetType());
-        body.put("targetId", act.targetId());
-        body.put("disposition", act.action());
-        body.put("refusedAt", now.toString());
-        body.put("why", why);
-        try {
-            LedgerReceipt r = ledger.append(new LedgerWrite(TYPE_REFUSED, id, CanonicalJson.write(body), List.of()));
-            LOG.warn(
-                    "SECURITY: signature by {} for {} {} refused: {} (recorded in the ledger at seq {})",
-                    user,
-                    act.targetType(),
-                    act.targetId(),
-                    why,
-                    r.sequence());
-        } catch (LedgerException e) {
-            LOG.error(
-                    "SECURITY: signature by {} refused ({}) and the refusal could not be recorded: {}",
-                    user,
-                    why,
-                    e.getMessage());
-        }
-        throw new SignatureRefusedException("signature refused: " + why);
     }
 
     private record Target(String hash, List<Long> seqs) {}

@@ -43,8 +43,13 @@ public class AppendOnlyMigration implements JavaMigration {
         return new AppendOnlyMigration("56", List.of("ncr", "ncr_item", "ncr_close"));
     }
 
+    /** V71: the model registry of V70 (vision concern: model_version, model_approval, model_promotion). */
+    public static AppendOnlyMigration v71() {
+        return new AppendOnlyMigration("71", List.of("model_version", "model_approval", "model_promotion"));
+    }
+
     public static JavaMigration[] all() {
-        return new JavaMigration[] {v2(), v4(), v56()};
+        return new JavaMigration[] {v2(), v4(), v56(), v71()};
     }
 
     @Override

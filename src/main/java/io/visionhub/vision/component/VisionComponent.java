@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.visionhub.vision.FrameStore;
 import io.visionhub.vision.ImageDecoder;
+import io.visionhub.vision.challenger.ChallengerRun;
 import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelLoader;
@@ -16,12 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Endpoint;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +39,10 @@ import org.slf4j.LoggerFactory;
 public class VisionComponent extends DefaultComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(VisionComponent.class);
+    /** Disagreements a challenger keeps (latest), and outcomes kept for the confusion against dispositions. */
+    static final int KEEP_DISAGREEMENTS = 200;
+
+    static final int KEEP_OUTCOMES = 20_000;
 
     @Metadata(label = "advanced", autowired = true)
     private FrameStore imageStore;
@@ -79,11 +88,18 @@ public class VisionComponent extends DefaultComponent {
 
     private final List<Meter> gateMeters = new ArrayList<>();
 
+    @Metadata(label = "advanced", defaultValue = "0.5")
+    private double challengerCpuShare = 0.5;
+
     private final Map<String, ModelHandle> models = new ConcurrentHashMap<>();
     private final Map<String, String> stamps = new ConcurrentHashMap<>();
     private ScheduledExecutorService watcher;
     /** Per-frame model choice (e.g. per product), found in the registry; null: each endpoint's own model. */
     private ModelSelector modelSelector;
+    /** Promoted champions and challengers per station (the model registry), found in the registry; or null. */
+    private StationModels stationModels;
+    /** The running challenger of each station. */
+    private final Map<String, ChallengerRun> challengers = new ConcurrentHashMap<>();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -104,6 +120,7 @@ public class VisionComponent extends DefaultComponent {
             imageStore = getCamelContext().getRegistry().lookupByNameAndType("imageStore", FrameStore.class);
         }
         modelSelector = getCamelContext().getRegistry().findSingleByType(ModelSelector.class);
+        stationModels = getCamelContext().getRegistry().findSingleByType(StationModels.class);
         if (modelWatchSeconds > 0) {
             watcher = getCamelContext()
                     .getExecutorServiceManager()
@@ -201,6 +218,8 @@ public class VisionComponent extends DefaultComponent {
             getCamelContext().getExecutorServiceManager().shutdownNow(watcher);
             watcher = null;
         }
+        challengers.values().forEach(ChallengerRun::close);
+        challengers.clear();
         models.values().forEach(ModelHandle::close);
         models.clear();
         if (meterRegistry != null) {
@@ -249,6 +268,68 @@ public class VisionComponent extends DefaultComponent {
         return modelSelector;
     }
 
+    /** The registry's champions and challengers per station, or null. */
+    StationModels stationModels() {
+        return stationModels;
+    }
+
+    /**
+     * The challenger run of a station with the model at this location, started on first use; a run with another
+     * model is stopped and replaced (its figures go with it). Its executor has one thread and a queue of one frame
+     * and refuses more, so the champion never waits for it.
+     */
+    public ChallengerRun challenger(String station, String location) {
+        String key = Path.of(location).toAbsolutePath().normalize().toString();
+        return challengers.compute(station, (s, run) -> {
+            if (run != null && run.location().equals(key)) {
+                return run;
+            }
+            if (run != null) {
+                run.close();
+            }
+            ModelHandle handle = model(key);
+            ThreadPoolProfile oneFrame = new ThreadPoolProfileBuilder("vision-challenger")
+                    .poolSize(1)
+                    .maxPoolSize(1)
+                    .maxQueueSize(1)
+                    .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                    .build();
+            ExecutorService executor = getCamelContext()
+                    .getExecutorServiceManager()
+                    .newThreadPool(this, "vision-challenger-" + station, oneFrame);
+            LOG.info(
+                    "vision:{}: challenger {} {} ({}) runs on the champion's frames when a core is free",
+                    station,
+                    handle.model().ref().name(),
+                    handle.model().ref().version(),
+                    key);
+            return new ChallengerRun(
+                    station,
+                    key,
+                    handle,
+                    executor,
+                    maxFramePixels,
+                    KEEP_DISAGREEMENTS,
+                    KEEP_OUTCOMES,
+                    challengerCpuShare,
+                    meterRegistry);
+        });
+    }
+
+    /** Stops a station's challenger (its figures go with it); false when none ran. */
+    public boolean stopChallenger(String station) {
+        ChallengerRun run = challengers.remove(station);
+        if (run != null) {
+            run.close();
+        }
+        return run != null;
+    }
+
+    /** The running challengers, by station. */
+    public Map<String, ChallengerRun> challengers() {
+        return Map.copyOf(challengers);
+    }
+
     public ModelLoader loader() {
         return new ModelLoader(sessionTuning());
     }
@@ -291,6 +372,19 @@ public class VisionComponent extends DefaultComponent {
      */
     public void setMaxConcurrentInspections(int maxConcurrentInspections) {
         this.maxConcurrentInspections = maxConcurrentInspections;
+    }
+
+    public double getChallengerCpuShare() {
+        return challengerCpuShare;
+    }
+
+    /**
+     * Most of one core a station's challenger may use (0 to 1): after judging a frame for t ms it rests t x (1 -
+     * share) / share ms, and frames offered meanwhile are skipped (counted), so that the challenger leaves CPU to the
+     * champion on a busy box. 1: as much as it can.
+     */
+    public void setChallengerCpuShare(double challengerCpuShare) {
+        this.challengerCpuShare = challengerCpuShare;
     }
 
     public FrameStore getImageStore() {

@@ -147,8 +147,11 @@ public class VisionConsumer extends DefaultConsumer {
 
     /** Inspects the frame; the event (UNCERTAIN for a refused frame), or null when inspection failed. */
     private InspectionEvent inspect(Frame f) {
+        String location = null;
         try {
-            InspectionEvent event = inspectorFor(f).inspect(f);
+            location = endpoint.modelLocationFor(f.captureTime());
+            InspectionEvent event = inspectorFor(location).inspect(f);
+            endpoint.challenge(f, event, location);
             health.inspected(event.latency().totalMs());
             if (meters != null) {
                 meters.recordInspection(event.latency().totalMs());
@@ -165,7 +168,8 @@ public class VisionConsumer extends DefaultConsumer {
                     f.partId() == null ? "" : " (part " + f.partId() + ")",
                     e.getMessage(),
                     e.reason().defectClass());
-            return inspector.refused(f, e);
+            // named after the model this frame would have been judged by (the champion after a promotion)
+            return (location == null ? inspector : inspectorFor(location)).refused(f, e);
         } catch (RuntimeException e) {
             health.inspectionError(e.getMessage());
             LOG.warn(
@@ -180,13 +184,11 @@ public class VisionConsumer extends DefaultConsumer {
     }
 
     /**
-     * The endpoint's inspector, or the one of the model the ModelSelector picks for this frame (the recipe of the
-     * product on the line when the frame was captured); models load once and stay shared by the component.
+     * The endpoint's inspector, or the one of the model picked for this frame (the recipe of the product on the line
+     * when the frame was captured, or the station's promoted champion; looked up per frame, so a promotion takes
+     * effect at the next frame); models load once and stay shared by the component.
      */
-    private FrameInspector inspectorFor(Frame f) {
-        ModelSelector selector = endpoint.getComponent().modelSelector();
-        String location =
-                selector == null ? null : selector.modelFor(endpoint.getStation(), endpoint.getLine(), f.captureTime());
+    private FrameInspector inspectorFor(String location) {
         if (location == null) {
             return inspector;
         }

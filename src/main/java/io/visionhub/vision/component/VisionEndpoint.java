@@ -1,7 +1,9 @@
 package io.visionhub.vision.component;
 
+import io.visionhub.event.InspectionEvent;
 import io.visionhub.onvif.OnvifCameraUri;
 import io.visionhub.onvif.OnvifFrameSource;
+import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameStore;
 import io.visionhub.vision.gige.GigeFrameSource;
@@ -16,6 +18,7 @@ import io.visionhub.vision.source.SimulatedFrameSource;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -55,6 +58,9 @@ public class VisionEndpoint extends DefaultEndpoint {
     @UriParam
     @Metadata(required = true)
     private String model;
+
+    @UriParam
+    private String challenger;
 
     @UriParam(defaultValue = "line-1")
     private String line = "line-1";
@@ -162,6 +168,49 @@ public class VisionEndpoint extends DefaultEndpoint {
                 getComponent().getMaxFramePixels());
     }
 
+    /**
+     * The model folder a frame is inspected with when it is not the endpoint's own: the recipe of the product on the
+     * line at capture time (ModelSelector), else the station's promoted champion (StationModels); null: the own.
+     */
+    String modelLocationFor(Instant captureTime) {
+        ModelSelector selector = getComponent().modelSelector();
+        String location = selector == null ? null : selector.modelFor(station, line, captureTime);
+        if (location != null) {
+            return location;
+        }
+        StationModels stations = getComponent().stationModels();
+        return stations == null ? null : stations.championOf(station);
+    }
+
+    /**
+     * Hands an inspected frame to the station's challenger, if one runs (the registry's, else the challenger
+     * option); returns at once. A challenger that is the model which judged the frame is not asked.
+     */
+    void challenge(Frame frame, InspectionEvent event, String judgedBy) {
+        StationModels stations = getComponent().stationModels();
+        String location = stations == null ? null : stations.challengerOf(station);
+        if (location == null) {
+            location = challenger;
+        }
+        if (location == null || location.isBlank()) {
+            return;
+        }
+        String own = judgedBy == null ? model : judgedBy;
+        if (own != null
+                && Path.of(own)
+                        .toAbsolutePath()
+                        .normalize()
+                        .equals(Path.of(location).toAbsolutePath().normalize())) {
+            return;
+        }
+        try {
+            getComponent().challenger(station, location).offer(frame, event);
+        } catch (RuntimeException e) {
+            // a challenger that cannot load never touches the champion's frame
+            LOG.warn("vision:{}: challenger {} not run: {}", station, location, e.getMessage());
+        }
+    }
+
     FrameSource createFrameSource() {
         if ("sim".equalsIgnoreCase(source) || "simulated".equalsIgnoreCase(source)) {
             return new SimulatedFrameSource(cameraId(), new SimulatedPartGenerator(seed, defectRate), fps);
@@ -260,6 +309,19 @@ public class VisionEndpoint extends DefaultEndpoint {
     /** Model folder holding model.yaml and the .onnx file (or the card file itself). */
     public void setModel(String model) {
         this.model = model;
+    }
+
+    public String getChallenger() {
+        return challenger;
+    }
+
+    /**
+     * Challenger model folder: judged on the same frames as the champion, on its own thread with a queue of one
+     * frame (frames are skipped, and counted, while it is busy, so the champion never waits); agreement and
+     * disagreements show under /api/models/challengers. Its verdicts reach neither the line nor the ledger.
+     */
+    public void setChallenger(String challenger) {
+        this.challenger = challenger;
     }
 
     public String getLine() {

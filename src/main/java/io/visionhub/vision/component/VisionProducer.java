@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultProducer;
@@ -34,6 +36,9 @@ public class VisionProducer extends DefaultProducer {
     private final VisionEndpoint endpoint;
     private ModelHandle model;
     private FrameInspector inspector;
+    /** Inspectors of the models picked per frame (a product's recipe, the station's promoted champion). */
+    private final Map<String, FrameInspector> selected = new ConcurrentHashMap<>();
+
     private TriggeredCapture capture;
     private Counter triggersMissed;
 
@@ -94,9 +99,20 @@ public class VisionProducer extends DefaultProducer {
             byte[] bytes = bytes(body, camera, exchange);
             frame = new Frame(camera, 0, capture, null, bytes, partId);
         }
-        InspectionEvent event = inspector.inspect(frame);
+        String location = endpoint.modelLocationFor(frame.captureTime());
+        InspectionEvent event = inspectorFor(location).inspect(frame);
+        endpoint.challenge(frame, event, location);
         in.setBody(event);
         setHeaders(in, event);
+    }
+
+    /** The endpoint's inspector, or the one of the model picked for this frame (loaded once, shared). */
+    private FrameInspector inspectorFor(String location) {
+        if (location == null) {
+            return inspector;
+        }
+        return selected.computeIfAbsent(
+                location, l -> endpoint.inspector(endpoint.getComponent().model(l)));
     }
 
     /** Triggered mode: the frame of the trigger's moment, inspected under the trigger's part id. */
@@ -116,11 +132,13 @@ public class VisionProducer extends DefaultProducer {
                     + endpoint.cameraId() + " delivering frames?); the PLC's fail-safe applies");
         }
         InspectionEvent event;
+        String location = endpoint.modelLocationFor(f.captureTime());
         try {
-            event = inspector.inspect(f);
+            event = inspectorFor(location).inspect(f);
+            endpoint.challenge(f, event, location);
         } catch (FrameRefusedException e) {
             // a part whose frame cannot be judged is still a part: its record goes down the route (UNCERTAIN)
-            event = inspector.refused(f, e);
+            event = inspectorFor(location).refused(f, e);
         }
         capture.inspected(event.latency().totalMs());
         event = event.withPartId(t.partId());

@@ -133,7 +133,7 @@ public class VisionRestRoutes {
     }
 
     /** The servlet request, parsed as multipart by Spring MVC before the route got it; 400 for another body. */
-    private static MultipartHttpServletRequest multipartForm(Message message) {
+    public static MultipartHttpServletRequest multipartForm(Message message) {
         if (message instanceof PlatformHttpMessage http
                 && http.getRequest() instanceof MultipartHttpServletRequest form) {
             return form;
@@ -147,7 +147,7 @@ public class VisionRestRoutes {
      * attachment (keyed by file name, so it cannot stand for several files of one field); the route reads the
      * parts themselves, so those copies are deleted.
      */
-    private static void deleteAttachmentCopies(Message message) {
+    public static void deleteAttachmentCopies(Message message) {
         new DefaultAttachmentMessage(message).getAttachments().values().forEach(h -> {
             if (h.getDataSource() instanceof FileDataSource file) {
                 try {
