@@ -62,6 +62,9 @@ class ModbusPlcHandshakeTest {
             return CompletableFuture.completedFuture(null);
         });
         handshake.start();
+        // the PLC program starts once the hub watches: on a loaded machine the first connect may take its 5 s and
+        // fail, and a trigger raised before the hub watches is (rightly) a missed one
+        await().atMost(30, TimeUnit.SECONDS).until(() -> !handshake.isDown());
         return handshake;
     }
 
