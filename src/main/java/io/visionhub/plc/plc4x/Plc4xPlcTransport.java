@@ -378,7 +378,9 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
             return new WriteProblem("not connected to the PLC", true);
         }
         Map<Signal, String> a = stations.get(station);
+        List<PlcWriteRequest.Builder> requests = new ArrayList<>(3);
         PlcWriteRequest.Builder result = c.writeRequestBuilder();
+        requests.add(result);
         String echo = props.stations().get(station).resultPartId();
         String partIdAddress = echo == null || echo.isBlank() ? a.get(Signal.PART_ID) : echo.strip();
         if (partIdAddress != null) {
@@ -390,19 +392,47 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
             }
             result.addTagAddress("partId", wireAddress(partIdAddress), value);
         }
+        boolean used = partIdAddress != null;
         if (a.containsKey(Signal.RESULT_CODE)) {
+            result = next(c, requests, result, used);
             result.addTagAddress("resultCode", a.get(Signal.RESULT_CODE), code);
+            used = true;
         }
         if (a.containsKey(Signal.REJECT)) {
+            result = next(c, requests, result, used);
             result.addTagAddress("reject", a.get(Signal.REJECT), reject);
         }
-        WriteProblem problem = write(result, deadlineNanos);
-        if (problem != null || !a.containsKey(Signal.RESULT_READY)) {
-            return problem;
+        for (PlcWriteRequest.Builder request : requests) {
+            WriteProblem problem = write(request, deadlineNanos);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        if (!a.containsKey(Signal.RESULT_READY)) {
+            return null;
         }
         // only once the result is on the PLC: the PLC takes the result when it sees result-ready
         return write(
                 c.writeRequestBuilder().addTagAddress("resultReady", a.get(Signal.RESULT_READY), true), deadlineNanos);
+    }
+
+    /**
+     * True where the driver answers a request of several tags for its first tag only (PLC4X 0.13.1's eip driver without
+     * a message router): each result tag then goes in a request of its own, in the same order.
+     */
+    protected boolean oneTagPerRequest() {
+        return false;
+    }
+
+    /** The request the next result tag joins: the same, or a new one after it where one tag goes per request. */
+    private PlcWriteRequest.Builder next(
+            PlcConnection c, List<PlcWriteRequest.Builder> requests, PlcWriteRequest.Builder current, boolean used) {
+        if (!oneTagPerRequest() || !used) {
+            return current;
+        }
+        PlcWriteRequest.Builder b = c.writeRequestBuilder();
+        requests.add(b);
+        return b;
     }
 
     private WriteProblem write(PlcWriteRequest.Builder request, long deadlineNanos) {
