@@ -91,6 +91,8 @@ class S7PlcHandshakeTest {
 
             assertThat(handshake.writeResult(TestEvents.event("s1", t.partId(), InspectionEvent.Verdict.NG)))
                     .isEqualTo(PlcHandshake.Outcome.CONFIRMED);
+
+            plc.sync();
             assertThat(plc.resultPartId("s1")).isEqualTo(4711);
             assertThat(plc.resultCode("s1")).isEqualTo((short) 2);
             assertThat(plc.bit("s1", S7PlcSimulator.REJECT)).isTrue();
@@ -110,6 +112,7 @@ class S7PlcHandshakeTest {
             await().atMost(20, TimeUnit.SECONDS)
                     .until(() -> handshake.writeResult(TestEvents.event("s2", "42", InspectionEvent.Verdict.OK))
                             == PlcHandshake.Outcome.CONFIRMED);
+            plc.sync();
             assertThat(plc.resultPartId("s2")).isEqualTo(42);
             // the PLC's part id is a DWORD: "A-0042" cannot go there, the part gets the fail-safe
             assertThat(handshake.writeResult(TestEvents.event("s2", "A-0042", InspectionEvent.Verdict.OK)))
@@ -198,6 +201,7 @@ class S7PlcHandshakeTest {
                     .until(() -> !handshake.isDown()
                             && handshake.writeResult(TestEvents.event("s4", "100", InspectionEvent.Verdict.OK))
                                     == PlcHandshake.Outcome.CONFIRMED);
+            plc.sync();
 
             cable.cut();
             await().atMost(10, TimeUnit.SECONDS).until(handshake::isDown);
@@ -217,6 +221,7 @@ class S7PlcHandshakeTest {
             await().atMost(20, TimeUnit.SECONDS).until(() -> !handshake.isDown());
             assertThat(handshake.writeResult(TestEvents.event("s4", "200", InspectionEvent.Verdict.OK)))
                     .isEqualTo(PlcHandshake.Outcome.CONFIRMED);
+            plc.sync();
             assertThat(plc.resultPartId("s4"))
                     .as("the newest part, no result of the outage")
                     .isEqualTo(200);
@@ -235,6 +240,7 @@ class S7PlcHandshakeTest {
             assertThat(t.partId()).isEqualTo("A-0042/7");
             assertThat(handshake.writeResult(TestEvents.event("s5", t.partId(), InspectionEvent.Verdict.NG)))
                     .isEqualTo(PlcHandshake.Outcome.CONFIRMED);
+            plc.sync();
             assertThat(plc.text("s5", S7PlcSimulator.RESULT_PART_ID_TEXT)).isEqualTo("A-0042/7");
             assertThat(plc.textDeclared("s5", S7PlcSimulator.RESULT_PART_ID_TEXT))
                     .as("the declared length stays as the PLC declared it")
@@ -250,6 +256,7 @@ class S7PlcHandshakeTest {
             assertThat(t.partId()).isEqualTo("B1");
             assertThat(handshake.writeResult(TestEvents.event("s5", "B1", InspectionEvent.Verdict.OK)))
                     .isEqualTo(PlcHandshake.Outcome.CONFIRMED);
+            plc.sync();
             assertThat(plc.text("s5", S7PlcSimulator.RESULT_PART_ID_TEXT)).isEqualTo("B1");
             assertThat(failSafes).isEmpty();
         }
@@ -266,6 +273,7 @@ class S7PlcHandshakeTest {
             assertThat(t.partId()).isEqualTo("Teil-Ä7");
             assertThat(handshake.writeResult(TestEvents.event("s6", t.partId(), InspectionEvent.Verdict.OK)))
                     .isEqualTo(PlcHandshake.Outcome.CONFIRMED);
+            plc.sync();
             assertThat(plc.wide("s6", S7PlcSimulator.RESULT_PART_ID_WIDE)).isEqualTo("Teil-Ä7");
         }
     }
@@ -310,6 +318,7 @@ class S7PlcHandshakeTest {
             await().atMost(20, TimeUnit.SECONDS)
                     .until(() -> handshake.writeResult(TestEvents.event("s8", "OK-0", InspectionEvent.Verdict.OK))
                             == PlcHandshake.Outcome.CONFIRMED);
+            plc.sync();
             String tooLong = "P-0123456789ABCDEF"; // 18 characters in a STRING(16)
             assertThat(handshake.writeResult(TestEvents.event("s8", tooLong, InspectionEvent.Verdict.OK)))
                     .isNotEqualTo(PlcHandshake.Outcome.CONFIRMED);

@@ -240,6 +240,15 @@ public final class S7PlcSimulator implements AutoCloseable {
         return ByteBuffer.wrap(image).getShort(STATION_BYTES * stations.indexOf(station) + RESULT_CODE);
     }
 
+    /**
+     * Returns once this mirror shows every write the server has answered so far: a write the hub saw confirmed is in
+     * the server's memory, but its copy here comes over the script's output a moment later. Not from an onWrite
+     * listener (it runs on the thread that reads that output).
+     */
+    public void sync() {
+        command("sync");
+    }
+
     /** Sets one bit, as the PLC program does; returns once the server holds it. */
     public void setBit(String station, int bit, boolean value) {
         command("bit " + STATION_BYTES * stations.indexOf(station) + "." + bit + " " + (value ? 1 : 0));

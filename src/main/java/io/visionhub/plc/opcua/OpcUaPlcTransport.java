@@ -64,6 +64,8 @@ public class OpcUaPlcTransport implements PlcTransport {
     private volatile Listener listener;
     private volatile boolean sessionLost;
     private OpcUaSubscription subscription;
+    /** The publishing interval the PLC's server granted the last subscription (ms; NaN before one). */
+    private volatile double publishingIntervalMs = Double.NaN;
     /** Stations whose trigger value arrived since the last (re)subscription. */
     private final Set<String> triggerKnown = ConcurrentHashMap.newKeySet();
 
@@ -117,6 +119,11 @@ public class OpcUaPlcTransport implements PlcTransport {
     @Override
     public String endpoint() {
         return props.endpointUrl();
+    }
+
+    /** The publishing interval the PLC's server granted (ms; NaN before the first subscription), for diagnostics. */
+    public double publishingIntervalMs() {
+        return publishingIntervalMs;
     }
 
     @Override
@@ -229,6 +236,7 @@ public class OpcUaPlcTransport implements PlcTransport {
         });
         sub.create();
         reviseIfFallenBack(c, sub, asked);
+        publishingIntervalMs = sub.getRevisedPublishingInterval().orElse(asked);
         triggerKnown.clear();
         List<OpcUaMonitoredItem> items = new ArrayList<>();
         for (Map.Entry<String, Nodes> e : stations.entrySet()) {
