@@ -315,9 +315,10 @@ public record PlcProperties(
      * The PLC nodes of one station; empty means the PLC has no such node. Only its canonical constructor: it is bound
      * from a YAML map.
      *
-     * @param protocol how the hub talks to this station's PLC: opcua (the default; node ids below) or modbus (Modbus
-     *     TCP through Apache PLC4X: endpoint-url modbus-tcp://host:502, addresses below in PLC4X tag syntax, e.g.
-     *     coil:1, holding-register:10)
+     * @param protocol how the hub talks to this station's PLC: opcua (the default; node ids below), or through Apache
+     *     PLC4X with addresses in its tag syntax: modbus (endpoint-url modbus-tcp://host:502, e.g. coil:1,
+     *     holding-register:10), s7 (s7://host?..., e.g. %DB10:0.0:BOOL, %DB10:12:STRING(16)) or eip (EtherNet/IP,
+     *     eip://host:44818?..., e.g. %Vision_Trigger:BOOL); docs/plc.md
      * @param endpointUrl the OPC UA endpoint of this station's PLC when it is not visionhub.plc.endpoint-url (a line
      *     with several PLCs); empty: that one
      * @param trigger Boolean the PLC raises when a part is in place (trigger / part present)
