@@ -4,7 +4,8 @@
 // stdout, one line each: "listening <port>" once; "db <hex of the whole DB>" after every change (a client's write or
 // a SET below), so the test sees what the PLC holds; "write <byte offset> <bytes>" for each client write.
 // stdin, one command a line: "set <byte offset> <hex bytes>" writes bytes (the PLC program), answered "ok <n>" with n
-// counting the commands; "bit <byte>.<bit> <0|1>" sets one bit, also answered "ok <n>".
+// counting the commands; "bit <byte>.<bit> <0|1>" sets one bit, also answered "ok <n>"; "sync" does nothing and is
+// answered after everything printed before it.
 const snap7 = require('node-snap7');
 const readline = require('readline');
 
@@ -58,6 +59,8 @@ readline.createInterface({ input: process.stdin }).on('line', line => {
   const [cmd, at, value] = line.trim().split(/\s+/);
   if (cmd === 'set') {
     Buffer.from(value, 'hex').copy(db, Number(at));
+  } else if (cmd === 'sync') {
+    // nothing: its answer comes after every line printed before it (the test's view of the DB is then current)
   } else if (cmd === 'bit') {
     const [byte, bit] = at.split('.').map(Number);
     db[byte] = value === '1' ? db[byte] | (1 << bit) : db[byte] & ~(1 << bit);

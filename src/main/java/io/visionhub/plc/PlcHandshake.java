@@ -21,12 +21,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -90,6 +93,11 @@ public class PlcHandshake implements AutoCloseable {
      * notification thread, one at a time in trigger order (the listener must not reorder them either).
      */
     private final ExecutorService triggerWork;
+    /**
+     * Clears of result-ready, in order: sent as soon as a trigger is taken, while the route already inspects; the
+     * result's write waits for the clear's answer (normally long in) instead of the trigger waiting before inference.
+     */
+    private final ExecutorService clears;
 
     private volatile boolean closed;
     /** Circuit breaker: true while the PLC is known down; results then go straight to the fail-safe record. */
@@ -142,6 +150,9 @@ public class PlcHandshake implements AutoCloseable {
         this.triggerWork = executors != null
                 ? executors.newSingleThreadExecutor(this, "plc-triggers")
                 : Executors.newSingleThreadExecutor(daemon("plc-triggers"));
+        this.clears = executors != null
+                ? executors.newSingleThreadExecutor(this, "plc-clears")
+                : Executors.newSingleThreadExecutor(daemon("plc-clears"));
         Gauge.builder("visionhub.plc.connected", this, h -> h.down ? 0 : 1)
                 .tag("endpoint", transport.endpoint())
                 .description("1 while the PLC answers, 0 while results go straight to the fail-safe")
@@ -357,6 +368,7 @@ public class PlcHandshake implements AutoCloseable {
             case NG -> props.resultCodeNg();
             default -> props.resultCodeUncertain();
         };
+        awaitClear(s, cycle.deadlineNanos);
         synchronized (s) {
             if (cycle.seq <= s.lastWrittenSeq) {
                 failSafe(
@@ -460,7 +472,7 @@ public class PlcHandshake implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (ExecutorService pool : List.of(scheduler, connection, triggerWork)) {
+        for (ExecutorService pool : List.of(scheduler, connection, triggerWork, clears)) {
             if (executors != null) {
                 executors.shutdownNow(pool);
             } else {
@@ -642,6 +654,15 @@ public class PlcHandshake implements AutoCloseable {
                     "the PLC showed this part id but the hub saw no rising trigger edge for it "
                             + "(a pulse shorter than the PLC server's sampling, or two pulses merged)");
         }
+        if (edge.unreadable() != null) {
+            // no id to inspect and answer under: the trigger is taken (the PLC's handshake goes on) and recorded as
+            // not served; the PLC's own timeout rejects the part
+            if (Boolean.TRUE.equals(s.lastTrigger)) {
+                acknowledgeTrigger(s, true);
+            }
+            triggerNotServed(s, "", "the PLC's part id is not readable as one: " + edge.unreadable());
+            return;
+        }
         String part = edge.partId();
         PartCycle existing = part.isBlank() ? null : s.cycle(part);
         // recent only: PLCs that number carriers or wrap a counter show the same id again, laps later
@@ -667,7 +688,7 @@ public class PlcHandshake implements AutoCloseable {
         PartTrigger trigger = new PartTrigger(s.station, part, cycle.seq, at, cycle.deadline);
         triggerWork.execute(() -> {
             if (!down) {
-                clearResultReady(s);
+                startClear(s); // not waited for here: the result's write waits for it
             }
             try {
                 Consumer<PartTrigger> listener = stationListeners.getOrDefault(s.station, triggerListener);
@@ -722,7 +743,45 @@ public class PlcHandshake implements AutoCloseable {
     private void onAck(StationMapping s, PlcSample value) {
         boolean acked = Boolean.TRUE.equals(value.value());
         if (acked) {
-            triggerWork.execute(() -> clearResultReady(s));
+            startClear(s);
+        }
+    }
+
+    /** Sends the clear of result-ready on the clears thread; the station's next write waits for it (awaitClear). */
+    private void startClear(StationMapping s) {
+        if (!s.resultReady) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        s.clearing = done;
+        try {
+            clears.execute(() -> {
+                try {
+                    clearResultReady(s);
+                } finally {
+                    done.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.complete(null); // closed
+        }
+    }
+
+    /**
+     * Waits (at most until the deadline) for the station's last clear of result-ready to be answered, so that it
+     * never lands after the result's write; not while holding the station's lock (the clear takes it).
+     */
+    private void awaitClear(StationMapping s, long deadlineNanos) {
+        CompletableFuture<Void> clearing = s.clearing;
+        if (clearing.isDone() || Thread.holdsLock(s)) {
+            return;
+        }
+        try {
+            clearing.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // the write goes on: it fails or succeeds on its own; the clear's failure was logged
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -800,6 +859,7 @@ public class PlcHandshake implements AutoCloseable {
                     bound,
                     e.getMessage());
         }
+        awaitClear(s, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bound));
         synchronized (s) {
             if (cycle.seq <= s.lastWrittenSeq) {
                 return; // a newer part's result is on the PLC: leave it
@@ -913,6 +973,8 @@ public class PlcHandshake implements AutoCloseable {
         final Map<PlcFailSafe.Reason, Counter> failSafes = new EnumMap<>(PlcFailSafe.Reason.class);
         final Timer latency;
         volatile Boolean lastTrigger;
+        /** The last clear of result-ready sent (done once the PLC answered or it failed). */
+        volatile CompletableFuture<Void> clearing = CompletableFuture.completedFuture(null);
         /** Held while one data change of this station is handled: they are handled one at a time, in order. */
         final Object order = new Object();
         /** Timestamps of the last trigger and part id values handled; guarded by order. */
@@ -1052,7 +1114,10 @@ public class PlcHandshake implements AutoCloseable {
                 if (accountedPartIdNo < 0) {
                     accountedPartIdNo = no; // current when the hub (re)subscribed: served before, or caught as held
                 }
-                partIds.addLast(new TimedValue(v.sourceTime(), value == null ? "" : value.toString(), no));
+                partIds.addLast(
+                        value instanceof PlcTransport.Unreadable u
+                                ? new TimedValue(v.sourceTime(), "", no, u.why())
+                                : new TimedValue(v.sourceTime(), value == null ? "" : value.toString(), no, null));
                 while (partIds.size() > Math.max(2, props.triggerQueueSize())) {
                     partIds.removeFirst();
                 }
@@ -1096,11 +1161,11 @@ public class PlcHandshake implements AutoCloseable {
             synchronized (partIds) {
                 TimedValue paired = timedPartIdAt(triggerTime);
                 if (paired == null) {
-                    return new Edge("", List.of(), false);
+                    return new Edge("", List.of(), false, null);
                 }
                 if (paired.no() <= pairedPartIdNo || paired.no() < accountedPartIdNo) {
                     // already paired with an edge, or already counted missed: never a second edge's part id
-                    return new Edge(paired.value(), List.of(), true);
+                    return new Edge(paired.value(), List.of(), true, null);
                 }
                 List<String> skipped = new ArrayList<>();
                 for (TimedValue tv : partIds) {
@@ -1114,7 +1179,7 @@ public class PlcHandshake implements AutoCloseable {
                 }
                 accountedPartIdNo = Math.max(accountedPartIdNo, paired.no());
                 pairedPartIdNo = paired.no();
-                return new Edge(paired.value(), skipped, false);
+                return new Edge(paired.value(), skipped, false, paired.unreadable());
             }
         }
 
@@ -1135,13 +1200,15 @@ public class PlcHandshake implements AutoCloseable {
     }
 
     /** A value with the PLC's source time (null when the PLC stamps none) and its number in order of arrival. */
-    record TimedValue(Instant at, String value, long no) {}
+    /** A part id value; unreadable: why the PLC's value is no part id (null when it is one). */
+    record TimedValue(Instant at, String value, long no, String unreadable) {}
 
     /**
      * A rising edge's part id, and the part ids shown before it that never got an edge (missed triggers); alreadyPaired:
-     * the part id of the edge's moment already had its edge (or was counted missed), so it is not this edge's.
+     * the part id of the edge's moment already had its edge (or was counted missed), so it is not this edge's;
+     * unreadable: why the PLC's part id of the edge's moment is no part id (null when it is one).
      */
-    record Edge(String partId, List<String> missedBefore, boolean alreadyPaired) {}
+    record Edge(String partId, List<String> missedBefore, boolean alreadyPaired, String unreadable) {}
 
     /** A rising edge waiting for its own part id: the PLC's time of the edge, when the hub saw it, its expiry. */
     record PendingEdge(Instant sourceTime, Instant at, ScheduledFuture<?> expiry) {}

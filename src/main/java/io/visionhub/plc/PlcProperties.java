@@ -32,7 +32,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     reject bit) or NONE
  * @param samplingIntervalMs sampling (and publishing) interval asked for the trigger, part-id and ack nodes; default
  *     10. Ask for a value the PLC supports: a server may answer a request below its minimum with its default (Milo: 250
- *     ms)
+ *     ms). 0: as fast as the PLC can (OPC UA: the server's fastest sampling, by exception; Modbus/S7: polls back to
+ *     back, 1 ms apart)
+ * @param publishingIntervalMs OPC UA only: how often the PLC's server sends the changes it sampled. Empty (the
+ *     default): the sampling interval, or 10 ms when that is 0. A change waits up to one publishing interval on the
+ *     PLC, so this is the largest share of the trigger latency; ask for no less than the server's minimum (the hub
+ *     warns when the server answers with much more, and retries once with the server's minimum sampling rate)
  * @param resultCodeType OPC UA data type of the result code node: Int16 (PLC INT, the default), Int32 (DINT), UInt16
  *     (WORD), Byte
  * @param resultCodeOk code of an OK verdict; default 1
@@ -60,6 +65,7 @@ public record PlcProperties(
         Long retryBackoffMs,
         FailSafe failSafe,
         Double samplingIntervalMs,
+        Double publishingIntervalMs,
         String resultCodeType,
         Integer resultCodeOk,
         Integer resultCodeNg,
@@ -83,6 +89,9 @@ public record PlcProperties(
         retryBackoffMs = retryBackoffMs == null ? 2L : retryBackoffMs;
         failSafe = failSafe == null ? FailSafe.REJECT : failSafe;
         samplingIntervalMs = samplingIntervalMs == null ? 10.0 : samplingIntervalMs;
+        publishingIntervalMs = publishingIntervalMs == null
+                ? (samplingIntervalMs > 0 ? samplingIntervalMs : 10.0)
+                : publishingIntervalMs;
         resultCodeType = resultCodeType == null ? "Int16" : resultCodeType;
         resultCodeOk = resultCodeOk == null ? 1 : resultCodeOk;
         resultCodeNg = resultCodeNg == null ? 2 : resultCodeNg;
@@ -98,6 +107,10 @@ public record PlcProperties(
         if (!(samplingIntervalMs >= 0)) {
             throw new IllegalArgumentException(
                     "visionhub.plc.sampling-interval-ms must be 0 or more, not " + samplingIntervalMs);
+        }
+        if (!(publishingIntervalMs > 0)) {
+            throw new IllegalArgumentException(
+                    "visionhub.plc.publishing-interval-ms must be more than 0, not " + publishingIntervalMs);
         }
     }
 
@@ -118,7 +131,7 @@ public record PlcProperties(
     public static PlcProperties defaults() {
         return new PlcProperties(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /** What to do when the cycle budget runs out. */
@@ -183,8 +196,16 @@ public record PlcProperties(
         return with(c -> c.cycleBudgetMs = value);
     }
 
+    /** The sampling interval, with the publishing interval following it (set that after, to set it apart). */
     public PlcProperties withSamplingIntervalMs(double value) {
-        return with(c -> c.samplingIntervalMs = value);
+        return with(c -> {
+            c.samplingIntervalMs = value;
+            c.publishingIntervalMs = null;
+        });
+    }
+
+    public PlcProperties withPublishingIntervalMs(double value) {
+        return with(c -> c.publishingIntervalMs = value);
     }
 
     public PlcProperties withResultCodeFailSafe(int value) {
@@ -228,6 +249,7 @@ public record PlcProperties(
                 c.retryBackoffMs,
                 c.failSafe,
                 c.samplingIntervalMs,
+                c.publishingIntervalMs,
                 c.resultCodeType,
                 c.resultCodeOk,
                 c.resultCodeNg,
@@ -253,6 +275,7 @@ public record PlcProperties(
         Long retryBackoffMs;
         FailSafe failSafe;
         Double samplingIntervalMs;
+        Double publishingIntervalMs;
         String resultCodeType;
         Integer resultCodeOk;
         Integer resultCodeNg;
@@ -276,6 +299,7 @@ public record PlcProperties(
             retryBackoffMs = r.retryBackoffMs;
             failSafe = r.failSafe;
             samplingIntervalMs = r.samplingIntervalMs;
+            publishingIntervalMs = r.publishingIntervalMs;
             resultCodeType = r.resultCodeType;
             resultCodeOk = r.resultCodeOk;
             resultCodeNg = r.resultCodeNg;
@@ -291,9 +315,10 @@ public record PlcProperties(
      * The PLC nodes of one station; empty means the PLC has no such node. Only its canonical constructor: it is bound
      * from a YAML map.
      *
-     * @param protocol how the hub talks to this station's PLC: opcua (the default; node ids below) or modbus (Modbus
-     *     TCP through Apache PLC4X: endpoint-url modbus-tcp://host:502, addresses below in PLC4X tag syntax, e.g.
-     *     coil:1, holding-register:10)
+     * @param protocol how the hub talks to this station's PLC: opcua (the default; node ids below), or through Apache
+     *     PLC4X with addresses in its tag syntax: modbus (endpoint-url modbus-tcp://host:502, e.g. coil:1,
+     *     holding-register:10), s7 (s7://host?..., e.g. %DB10:0.0:BOOL, %DB10:12:STRING(16)) or eip (EtherNet/IP,
+     *     eip://host:44818?..., e.g. %Vision_Trigger:BOOL); docs/plc.md
      * @param endpointUrl the OPC UA endpoint of this station's PLC when it is not visionhub.plc.endpoint-url (a line
      *     with several PLCs); empty: that one
      * @param trigger Boolean the PLC raises when a part is in place (trigger / part present)

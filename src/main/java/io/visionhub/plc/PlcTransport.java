@@ -67,6 +67,13 @@ public interface PlcTransport extends AutoCloseable {
         }
     }
 
+    /**
+     * A part id value the PLC holds but the hub cannot take as a part id (e.g. an S7 STRING longer than its declared
+     * length, or not ASCII): reported as the PART_ID sample's value; a trigger paired with it is not served but
+     * recorded with its fail-safe, the reason in the log.
+     */
+    record Unreadable(String why) {}
+
     /** What a transport reports to the handshake; called from the transport's threads. */
     interface Listener {
         /** Value changes of watched signals (TRIGGER, PART_ID, ACK), in the order the PLC reported them. */

@@ -1,6 +1,7 @@
 package io.visionhub.plc;
 
 import io.visionhub.opcua.client.OpcUaClientSessions;
+import io.visionhub.plc.eip.EipPlcTransport;
 import io.visionhub.plc.modbus.ModbusPlcTransport;
 import io.visionhub.plc.opcua.OpcUaPlcTransport;
 import io.visionhub.plc.s7.S7PlcTransport;
@@ -8,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.camel.spi.ExecutorServiceManager;
 
-/** Picks the transport of one PLC endpoint by its stations' {@code protocol} (opcua, modbus, s7). */
+/** Picks the transport of one PLC endpoint by its stations' {@code protocol} (opcua, modbus, s7, eip). */
 public final class PlcTransports {
 
     private PlcTransports() {}
@@ -41,10 +42,11 @@ public final class PlcTransports {
             case "opcua" -> new OpcUaPlcTransport(endpoint, sessions);
             case "modbus" -> new ModbusPlcTransport(endpoint, executors);
             case "s7" -> new S7PlcTransport(endpoint, executors);
+            case "eip" -> new EipPlcTransport(endpoint, executors);
             default ->
                 throw new IllegalArgumentException(
                         "visionhub.plc.stations " + endpoint.stations().keySet() + ": protocol '" + protocol
-                                + "' is not known; use opcua, modbus or s7");
+                                + "' is not known; use opcua, modbus, s7 or eip");
         };
     }
 }

@@ -1,8 +1,12 @@
 package io.visionhub.bench;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.PartTrigger;
+import io.visionhub.ledger.JdbcInspectionLedger;
+import io.visionhub.ledger.LedgerProperties;
+import io.visionhub.ledger.LedgerTestSupport;
 import io.visionhub.outputs.mqtt.TestEvents;
 import io.visionhub.plc.ModbusPlcSimulator;
 import io.visionhub.plc.PlcFailSafeRecorder;
@@ -11,6 +15,10 @@ import io.visionhub.plc.PlcHandshakes;
 import io.visionhub.plc.PlcProperties;
 import io.visionhub.plc.PlcSimulator;
 import io.visionhub.plc.component.PlcComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,9 +38,13 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
  * security None, subscription) and Modbus TCP (j2mod server, PLC4X client, polling). The four-phase handshake as in
  * docs/plc.md: the PLC holds trigger and part id until trigger-ack, lowers the trigger, waits for the ack to clear.
  * Everything in one JVM on loopback; the figure is the handshake's own share: add the inference time of the model.
+ * With {@code ledger=h2} the route commits each inspection to the ledger (H2 file, durable on return) before the
+ * write, as the hub's inspection route does. It prints where the time goes: raised to seen by the hub (sampling,
+ * publishing or polling), seen to the route (hand-over), the ledger commit, and the write until the PLC has it.
  *
  * <p>Run: {@code bench/run PlcTriggerLatencyBench [protocol=opcua|modbus] [parts=1000] [periodMs=50] [samplingMs=10]
- * [warmupParts=100]}
+ * [warmupParts=100] [publishingMs=0 (follows sampling)] [ledger=none|h2] [plcMinMs=10 (OPC UA server's minimum
+ * sampling and publishing interval)]}
  */
 public final class PlcTriggerLatencyBench {
 
@@ -42,6 +54,12 @@ public final class PlcTriggerLatencyBench {
         long periodMs = args.length > 2 ? Long.parseLong(args[2]) : 50;
         double samplingMs = args.length > 3 ? Double.parseDouble(args[3]) : 10;
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 100;
+        double publishingMs = args.length > 5 ? Double.parseDouble(args[5]) : 0;
+        String ledgerKind = args.length > 6 ? args[6] : "none";
+        double plcMinMs = args.length > 7 ? Double.parseDouble(args[7]) : 10;
+        if (!List.of("none", "h2").contains(ledgerKind)) {
+            throw new IllegalArgumentException("ledger must be none or h2, not " + ledgerKind);
+        }
         if (!List.of("opcua", "modbus").contains(protocol)) {
             throw new IllegalArgumentException("protocol must be opcua or modbus, not " + protocol);
         }
@@ -51,10 +69,13 @@ public final class PlcTriggerLatencyBench {
                 .withEnabled(true)
                 .withCycleBudgetMs(1000)
                 .withSamplingIntervalMs(samplingMs);
+        if (publishingMs > 0) {
+            props = props.withPublishingIntervalMs(publishingMs);
+        }
         AutoCloseable plc;
         Plc program;
         if (protocol.equals("opcua")) {
-            PlcSimulator sim = new PlcSimulator(List.of(st));
+            PlcSimulator sim = new PlcSimulator(List.of(st), plcMinMs);
             sim.onResult(r -> resultAt.put(r.partId(), r.nanos()));
             PlcProperties.StationNodes n = PlcProperties.StationNodes.defaults()
                     .withTrigger(sim.nodeId(st, "Trigger"))
@@ -102,6 +123,20 @@ public final class PlcTriggerLatencyBench {
                 }
             };
         }
+        Path dir = Files.createTempDirectory("plc-bench");
+        HikariDataSource ledgerDs = null;
+        JdbcInspectionLedger ledger = null;
+        if (ledgerKind.equals("h2")) {
+            LedgerProperties testProps = LedgerTestSupport.props(dir.resolve("ledger"));
+            LedgerProperties ledgerProps = testProps.withHeads(testProps
+                    .heads()
+                    .withEveryRecords(LedgerProperties.defaults().heads().everyRecords()));
+            ledgerDs = LedgerTestSupport.h2(dir.resolve("ledger"));
+            ledger = LedgerTestSupport.ledger(ledgerDs, ledgerProps);
+        }
+        JdbcInspectionLedger ledgerInPath = ledger;
+        Map<String, long[]> stages = new ConcurrentHashMap<>(); // part -> {route in, ledger done} (nanoTime)
+        Map<String, Instant> seenAt = new ConcurrentHashMap<>(); // part -> the hub's trigger time
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         PlcHandshake handshake = new PlcHandshake(props, meters, null, PlcFailSafeRecorder.NONE);
         handshake.start();
@@ -114,18 +149,35 @@ public final class PlcTriggerLatencyBench {
             public void configure() {
                 from("plc:" + st)
                         .routeId("bench")
-                        .process(e -> e.getIn()
-                                .setBody(TestEvents.event(
-                                        st, e.getIn().getBody(PartTrigger.class).partId(), InspectionEvent.Verdict.OK)))
+                        .process(e -> {
+                            long in = System.nanoTime();
+                            PartTrigger t = e.getIn().getBody(PartTrigger.class);
+                            InspectionEvent event = TestEvents.event(st, t.partId(), InspectionEvent.Verdict.OK);
+                            if (ledgerInPath != null) {
+                                ledgerInPath.append(event, List.of());
+                            }
+                            seenAt.put(t.partId(), t.triggeredAt());
+                            stages.put(t.partId(), new long[] {in, System.nanoTime()});
+                            e.getIn().setBody(event);
+                        })
                         .to("plc:" + st);
             }
         });
         camel.start();
 
         List<Long> nanos = new ArrayList<>();
+        List<Long> seen = new ArrayList<>();
+        List<Long> handOver = new ArrayList<>();
+        List<Long> commit = new ArrayList<>();
+        List<Long> write = new ArrayList<>();
         int lost = 0;
         long next = System.nanoTime();
+        MachineLoad machine = null;
         for (long part = 1; part <= warmup + parts; part++) {
+            if (part == warmup + 1) {
+                machine = MachineLoad.start();
+            }
+            Instant raisedAt = Instant.now();
             long t0 = System.nanoTime();
             program.raise(part);
             String id = String.valueOf(part);
@@ -135,7 +187,18 @@ public final class PlcTriggerLatencyBench {
             waitFor(() -> !program.ack(), 1000);
             if (part > warmup) {
                 if (got) {
-                    nanos.add(resultAt.get(id) - t0);
+                    long done = resultAt.get(id);
+                    nanos.add(done - t0);
+                    long[] at = stages.get(id);
+                    Instant hubSaw = seenAt.get(id);
+                    if (at != null && hubSaw != null) {
+                        // the hub stamps its trigger with the wall clock: moved onto the nanoTime line at the raise
+                        long saw = t0 + Duration.between(raisedAt, hubSaw).toNanos();
+                        seen.add(saw - t0);
+                        handOver.add(at[0] - saw);
+                        commit.add(at[1] - at[0]);
+                        write.add(done - at[1]);
+                    }
                 } else {
                     lost++;
                 }
@@ -146,17 +209,27 @@ public final class PlcTriggerLatencyBench {
                 TimeUnit.NANOSECONDS.sleep(sleep);
             }
         }
+        String load = machine == null ? "" : machine.summary();
         long[] v = nanos.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(v);
         System.out.printf(
-                "PlcTriggerLatencyBench %s: %d parts (after %d warm-up) every %d ms, %s %.1f ms, budget %d ms%n",
+                "PlcTriggerLatencyBench %s: %d parts (after %d warm-up) every %d ms, %s, budget %d ms, ledger %s%n",
                 protocol,
                 parts,
                 warmup,
                 periodMs,
-                protocol.equals("opcua") ? "sampling/publishing" : "polling",
-                samplingMs,
-                props.cycleBudgetMs());
+                protocol.equals("opcua")
+                        ? String.format(
+                                "sampling %.1f ms, publishing %.1f ms (server minimum %.1f ms)",
+                                samplingMs, props.publishingIntervalMs(), plcMinMs)
+                        : String.format("polling %.1f ms", samplingMs),
+                props.cycleBudgetMs(),
+                ledgerKind.equals("h2") ? "commit in the path (H2 file)" : "left out");
+        System.out.println("while measuring: " + load);
+        stage("raised -> seen by the hub (sampling/publishing/polling)", seen);
+        stage("seen -> route has the trigger (hand-over)", handOver);
+        stage("route: event" + (ledgerInPath != null ? " + ledger commit" : ""), commit);
+        stage("write until the PLC has result-ready", write);
         if (v.length > 0) {
             System.out.printf(
                     "trigger raised on PLC -> result-ready written on PLC: n=%d p50 %.2f ms  p99 %.2f ms  "
@@ -176,7 +249,21 @@ public final class PlcTriggerLatencyBench {
         camel.stop();
         handshake.close();
         plc.close();
+        if (ledger != null) {
+            ledger.close();
+            ledgerDs.close();
+        }
         System.exit(0);
+    }
+
+    private static void stage(String name, List<Long> nanos) {
+        if (nanos.isEmpty()) {
+            return;
+        }
+        long[] v = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf(
+                "  %-58s p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms%n",
+                name, v[v.length / 2] / 1e6, v[(int) Math.floor(v.length * 0.99)] / 1e6, v[v.length - 1] / 1e6);
     }
 
     private interface Plc {

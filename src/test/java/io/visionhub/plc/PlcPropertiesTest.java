@@ -34,6 +34,11 @@ class PlcPropertiesTest {
         assertThat(p.retryBackoffMs()).isEqualTo(2);
         assertThat(p.failSafe()).isEqualTo(PlcProperties.FailSafe.REJECT);
         assertThat(p.samplingIntervalMs()).isEqualTo(10.0);
+        assertThat(p.publishingIntervalMs()).as("follows the sampling interval").isEqualTo(10.0);
+        assertThat(p.withSamplingIntervalMs(0).publishingIntervalMs())
+                .as("sampling 0 (by exception) is no publishing interval: 10 ms")
+                .isEqualTo(10.0);
+        assertThat(p.withSamplingIntervalMs(2).publishingIntervalMs()).isEqualTo(2.0);
         assertThat(p.resultCodeType()).isEqualTo("Int16");
         assertThat(p.resultCodeOk()).isEqualTo(1);
         assertThat(p.resultCodeNg()).isEqualTo(2);
@@ -60,6 +65,7 @@ class PlcPropertiesTest {
         yaml.put("visionhub.plc.retry-backoff-ms", "5");
         yaml.put("visionhub.plc.fail-safe", "none");
         yaml.put("visionhub.plc.sampling-interval-ms", "2.5");
+        yaml.put("visionhub.plc.publishing-interval-ms", "5");
         yaml.put("visionhub.plc.result-code-type", "Int32");
         yaml.put("visionhub.plc.result-code-ok", "11");
         yaml.put("visionhub.plc.result-code-ng", "12");
@@ -97,6 +103,7 @@ class PlcPropertiesTest {
                         5L,
                         PlcProperties.FailSafe.NONE,
                         2.5,
+                        5.0,
                         "Int32",
                         11,
                         12,
@@ -135,6 +142,8 @@ class PlcPropertiesTest {
                 .hasStackTraceContaining("visionhub.plc.down-probe-ms must be 1 or more, not 0");
         assertThatThrownBy(() -> bind(Map.of("visionhub.plc.sampling-interval-ms", "-1")))
                 .hasStackTraceContaining("visionhub.plc.sampling-interval-ms must be 0 or more, not -1.0");
+        assertThatThrownBy(() -> bind(Map.of("visionhub.plc.publishing-interval-ms", "0")))
+                .hasStackTraceContaining("visionhub.plc.publishing-interval-ms must be more than 0, not 0.0");
         assertThatThrownBy(() -> bind(Map.of("visionhub.plc.fail-safe", "maybe")))
                 .hasStackTraceContaining("visionhub.plc.fail-safe");
     }

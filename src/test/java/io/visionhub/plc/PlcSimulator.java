@@ -91,7 +91,15 @@ public final class PlcSimulator implements AutoCloseable {
     public record Result(String station, String partId, Object code, Object reject, long nanos) {}
 
     public PlcSimulator(List<String> stations) throws Exception {
-        this(stations, null, null, null);
+        this(stations, null, null, null, 10.0);
+    }
+
+    /**
+     * A simulator whose server samples and publishes no faster than {@code minIntervalMs} (10 ms otherwise, a PLC's
+     * usual minimum; benchmarks try less to show the share of the publishing interval).
+     */
+    public PlcSimulator(List<String> stations, double minIntervalMs) throws Exception {
+        this(stations, null, null, null, minIntervalMs);
     }
 
     /**
@@ -100,10 +108,11 @@ public final class PlcSimulator implements AutoCloseable {
      */
     public static PlcSimulator secure(
             List<String> stations, X509Certificate trustedClient, String user, String password) throws Exception {
-        return new PlcSimulator(stations, trustedClient, user, password);
+        return new PlcSimulator(stations, trustedClient, user, password, 10.0);
     }
 
-    private PlcSimulator(List<String> stations, X509Certificate trustedClient, String user, String password)
+    private PlcSimulator(
+            List<String> stations, X509Certificate trustedClient, String user, String password, double minIntervalMs)
             throws Exception {
         port = PortPicker.ephemeral("127.0.0.1");
         EndpointConfig.Builder base = EndpointConfig.newBuilder()
@@ -120,12 +129,12 @@ public final class PlcSimulator implements AutoCloseable {
                 .setLimits(new OpcUaServerConfigLimits() {
                     @Override
                     public Double getMinSupportedSampleRate() {
-                        return 10.0;
+                        return minIntervalMs;
                     }
 
                     @Override
                     public Double getMinPublishingInterval() {
-                        return 10.0;
+                        return minIntervalMs;
                     }
                 });
         if (trustedClient == null) {

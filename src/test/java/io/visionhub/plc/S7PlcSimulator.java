@@ -20,12 +20,16 @@ import java.util.stream.Stream;
 
 /**
  * A SIMULATOR of a Siemens S7 PLC: Snap7's S7Server (node-snap7, src/test/s7/s7-plc-server.js) serving data block
- * DB1, whose memory this class mirrors and sets (the PLC program's side). Per station twenty bytes from
- * {@code 20 * index}:
+ * DB1, whose memory this class mirrors and sets (the PLC program's side). Per station 88 bytes from
+ * {@code 88 * index}:
  * <pre>
  * byte +0 bits: .0 Trigger  .1 TriggerAck  .2 Reject  .3 ResultReady  .4 Ack
  * +2 PartId (DWORD)   +6 ResultPartId (DWORD)   +10 ResultCode (WORD)
+ * +12 PartIdText (STRING(16))   +30 ResultPartIdText (STRING(16))
+ * +48 PartIdWide (WSTRING(8))   +68 ResultPartIdWide (WSTRING(8))
  * </pre>
+ * {@link #mapping} maps the numeric part ids, {@link #textMapping} the STRING ones, {@link #wideMapping} the WSTRING
+ * ones; the texts' headers are set as a PLC sets them from the declaration.
  * A listener hears each write of the hub (station, byte offset in the station, bit or -1 for a byte write).
  * {@link #available()} says why it cannot run (node or node-snap7 missing).
  */
@@ -33,7 +37,7 @@ public final class S7PlcSimulator implements AutoCloseable {
 
     public static final Path DIR = Path.of("src/test/s7");
     public static final int DB = 1;
-    public static final int STATION_BYTES = 20;
+    public static final int STATION_BYTES = 88;
     public static final int TRIGGER = 0;
     public static final int TRIGGER_ACK = 1;
     public static final int REJECT = 2;
@@ -42,6 +46,12 @@ public final class S7PlcSimulator implements AutoCloseable {
     public static final int PART_ID = 2;
     public static final int RESULT_PART_ID = 6;
     public static final int RESULT_CODE = 10;
+    public static final int PART_ID_TEXT = 12;
+    public static final int RESULT_PART_ID_TEXT = 30;
+    public static final int TEXT_LENGTH = 16;
+    public static final int PART_ID_WIDE = 48;
+    public static final int RESULT_PART_ID_WIDE = 68;
+    public static final int WIDE_LENGTH = 8;
 
     private final List<String> stations;
     private final Process process;
@@ -105,6 +115,16 @@ public final class S7PlcSimulator implements AutoCloseable {
             process.destroyForcibly();
             synchronized (errors) {
                 throw new IllegalStateException("the S7 server did not start: " + errors, e);
+            }
+        }
+        // the PLC initialises each text's header (its declared length) from the data block's declaration
+        for (String st : stations) {
+            int base = STATION_BYTES * stations.indexOf(st);
+            for (int at : new int[] {PART_ID_TEXT, RESULT_PART_ID_TEXT}) {
+                setBytes(base + at, new byte[] {(byte) TEXT_LENGTH, 0});
+            }
+            for (int at : new int[] {PART_ID_WIDE, RESULT_PART_ID_WIDE}) {
+                setBytes(base + at, new byte[] {0, (byte) WIDE_LENGTH, 0, 0});
             }
         }
     }
@@ -179,6 +199,22 @@ public final class S7PlcSimulator implements AutoCloseable {
         return n;
     }
 
+    /** The same with the part id and result part id as STRING(16) (ASCII text). */
+    public PlcProperties.StationNodes textMapping(String station) {
+        int base = STATION_BYTES * stations.indexOf(station);
+        return mapping(station)
+                .withPartId("%DB" + DB + ":" + (base + PART_ID_TEXT) + ":STRING(" + TEXT_LENGTH + ")")
+                .withResultPartId("%DB" + DB + ":" + (base + RESULT_PART_ID_TEXT) + ":STRING(" + TEXT_LENGTH + ")");
+    }
+
+    /** The same with the part id and result part id as WSTRING(8) (UTF-16 text). */
+    public PlcProperties.StationNodes wideMapping(String station) {
+        int base = STATION_BYTES * stations.indexOf(station);
+        return mapping(station)
+                .withPartId("%DB" + DB + ":" + (base + PART_ID_WIDE) + ":WSTRING(" + WIDE_LENGTH + ")")
+                .withResultPartId("%DB" + DB + ":" + (base + RESULT_PART_ID_WIDE) + ":WSTRING(" + WIDE_LENGTH + ")");
+    }
+
     private static String bitAddress(int base, int bit) {
         return "%DB" + DB + ":" + base + "." + bit + ":BOOL";
     }
@@ -204,6 +240,15 @@ public final class S7PlcSimulator implements AutoCloseable {
         return ByteBuffer.wrap(image).getShort(STATION_BYTES * stations.indexOf(station) + RESULT_CODE);
     }
 
+    /**
+     * Returns once this mirror shows every write the server has answered so far: a write the hub saw confirmed is in
+     * the server's memory, but its copy here comes over the script's output a moment later. Not from an onWrite
+     * listener (it runs on the thread that reads that output).
+     */
+    public void sync() {
+        command("sync");
+    }
+
     /** Sets one bit, as the PLC program does; returns once the server holds it. */
     public void setBit(String station, int bit, boolean value) {
         command("bit " + STATION_BYTES * stations.indexOf(station) + "." + bit + " " + (value ? 1 : 0));
@@ -218,6 +263,58 @@ public final class S7PlcSimulator implements AutoCloseable {
     public void trigger(String station, int partId) {
         setPartId(station, partId);
         setBit(station, TRIGGER, true);
+    }
+
+    /** The same with a text part id (STRING(16), ASCII), as the PLC writes it: header, then the characters. */
+    public void triggerText(String station, String partId) {
+        byte[] chars = partId.getBytes(StandardCharsets.ISO_8859_1);
+        setText(station, PART_ID_TEXT, TEXT_LENGTH, chars.length, chars);
+        setBit(station, TRIGGER, true);
+    }
+
+    /** The same with a WSTRING(8) part id. */
+    public void triggerWide(String station, String partId) {
+        byte[] chars = partId.getBytes(StandardCharsets.UTF_16BE);
+        ByteBuffer b = ByteBuffer.allocate(4 + chars.length)
+                .putShort((short) WIDE_LENGTH)
+                .putShort((short) partId.length())
+                .put(chars);
+        setBytes(STATION_BYTES * stations.indexOf(station) + PART_ID_WIDE, b.array());
+        setBit(station, TRIGGER, true);
+    }
+
+    /**
+     * Writes a STRING's bytes as given (bad data too): declared maximum, current length, characters; the rest of the
+     * declared characters zero.
+     */
+    public void setText(String station, int offset, int declared, int current, byte[] chars) {
+        byte[] b = new byte[2 + Math.max(declared, chars.length)];
+        b[0] = (byte) declared;
+        b[1] = (byte) current;
+        System.arraycopy(chars, 0, b, 2, chars.length);
+        setBytes(STATION_BYTES * stations.indexOf(station) + offset, b);
+    }
+
+    /** The STRING at the station's offset as the PLC program reads it (header's current length, ISO-8859-1). */
+    public String text(String station, int offset) {
+        int at = STATION_BYTES * stations.indexOf(station) + offset;
+        return new String(image, at + 2, image[at + 1] & 0xff, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The declared maximum in the STRING's header at the station's offset. */
+    public int textDeclared(String station, int offset) {
+        return image[STATION_BYTES * stations.indexOf(station) + offset] & 0xff;
+    }
+
+    /** The WSTRING at the station's offset as the PLC program reads it. */
+    public String wide(String station, int offset) {
+        int at = STATION_BYTES * stations.indexOf(station) + offset;
+        int n = ByteBuffer.wrap(image).getShort(at + 2);
+        return new String(image, at + 4, 2 * n, StandardCharsets.UTF_16BE);
+    }
+
+    private void setBytes(int at, byte[] bytes) {
+        command("set " + at + " " + HexFormat.of().formatHex(bytes));
     }
 
     private void command(String line) {

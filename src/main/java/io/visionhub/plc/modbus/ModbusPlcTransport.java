@@ -29,7 +29,7 @@ public class ModbusPlcTransport extends Plc4xPlcTransport {
 
     /** Parses the address as PLC4X does and checks its area: bits on coils, numbers on registers, writable if written. */
     @Override
-    protected void checkAddress(String where, String address, boolean bit, boolean written) {
+    protected void checkAddress(String where, String address, boolean bit, boolean written, boolean text) {
         ModbusTag tag;
         try {
             tag = ModbusTag.of(address);

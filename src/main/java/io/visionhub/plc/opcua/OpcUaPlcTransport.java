@@ -64,6 +64,8 @@ public class OpcUaPlcTransport implements PlcTransport {
     private volatile Listener listener;
     private volatile boolean sessionLost;
     private OpcUaSubscription subscription;
+    /** The publishing interval the PLC's server granted the last subscription (ms; NaN before one). */
+    private volatile double publishingIntervalMs = Double.NaN;
     /** Stations whose trigger value arrived since the last (re)subscription. */
     private final Set<String> triggerKnown = ConcurrentHashMap.newKeySet();
 
@@ -117,6 +119,11 @@ public class OpcUaPlcTransport implements PlcTransport {
     @Override
     public String endpoint() {
         return props.endpointUrl();
+    }
+
+    /** The publishing interval the PLC's server granted (ms; NaN before the first subscription), for diagnostics. */
+    public double publishingIntervalMs() {
+        return publishingIntervalMs;
     }
 
     @Override
@@ -206,7 +213,10 @@ public class OpcUaPlcTransport implements PlcTransport {
 
     /** One subscription for every station's trigger, part id and ack, delivered as one ordered batch per publish. */
     private void subscribe(OpcUaClient c) throws Exception {
-        OpcUaSubscription sub = new OpcUaSubscription(c, Math.max(1.0, props.samplingIntervalMs()));
+        // the publishing interval is asked for on its own: a sampling interval of 0 (by exception) is no publishing
+        // interval, and a server answers a request below its minimum as it likes (Milo: its 250 ms default)
+        double asked = props.publishingIntervalMs();
+        OpcUaSubscription sub = new OpcUaSubscription(c, asked);
         Map<OpcUaMonitoredItem, ItemRole> roles = new HashMap<>();
         sub.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
             @Override
@@ -225,6 +235,8 @@ public class OpcUaPlcTransport implements PlcTransport {
             }
         });
         sub.create();
+        reviseIfFallenBack(c, sub, asked);
+        publishingIntervalMs = sub.getRevisedPublishingInterval().orElse(asked);
         triggerKnown.clear();
         List<OpcUaMonitoredItem> items = new ArrayList<>();
         for (Map.Entry<String, Nodes> e : stations.entrySet()) {
@@ -252,6 +264,60 @@ public class OpcUaPlcTransport implements PlcTransport {
                         .anyMatch(e -> e.getValue().trigger != null && !triggerKnown.contains(e.getKey()))
                 && System.currentTimeMillis() < waitUntil) {
             Thread.sleep(5);
+        }
+    }
+
+    /**
+     * A server that revised the publishing interval far above the one asked for fell back to its default (OPC UA asks
+     * for the nearest supported value, but Milo, for one, answers a request below its minimum with its default: 250
+     * ms, which would be the trigger latency): asked once more with the server's minimum sampling rate, else a warning.
+     */
+    private void reviseIfFallenBack(OpcUaClient c, OpcUaSubscription sub, double asked) {
+        double revised = sub.getRevisedPublishingInterval().orElse(asked);
+        if (revised <= 2 * asked) {
+            return;
+        }
+        double minimum = Double.NaN;
+        try {
+            DataValue v = c.readValues(
+                            0,
+                            TimestampsToReturn.Neither,
+                            List.of(NodeIds.Server_ServerCapabilities_MinSupportedSampleRate))
+                    .get(0);
+            if (v.getValue().getValue() instanceof Number n) {
+                minimum = n.doubleValue();
+            }
+        } catch (Exception e) {
+            LOG.debug("PLC at {}: MinSupportedSampleRate not readable: {}", props.endpointUrl(), e.getMessage());
+        }
+        if (minimum > asked && minimum < revised) {
+            try {
+                sub.setPublishingInterval(minimum);
+                sub.modify();
+                revised = sub.getRevisedPublishingInterval().orElse(revised);
+            } catch (Exception e) {
+                LOG.debug(
+                        "PLC at {}: publishing interval {} ms refused: {}",
+                        props.endpointUrl(),
+                        minimum,
+                        e.getMessage());
+            }
+        }
+        if (revised > 2 * asked) {
+            LOG.warn(
+                    "PLC at {}: asked for a publishing interval of {} ms, the server answered {} ms{}: each trigger "
+                            + "may wait that long before the hub sees it; set visionhub.plc.publishing-interval-ms to "
+                            + "the PLC's minimum (docs/plc.md, timing)",
+                    props.endpointUrl(),
+                    asked,
+                    revised,
+                    Double.isNaN(minimum) ? "" : " (its minimum sampling rate: " + minimum + " ms)");
+        } else {
+            LOG.info(
+                    "PLC at {}: publishing interval {} ms was below the server's minimum; now {} ms",
+                    props.endpointUrl(),
+                    asked,
+                    revised);
         }
     }
 

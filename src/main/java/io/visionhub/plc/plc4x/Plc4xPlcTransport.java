@@ -91,11 +91,31 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
      * number; a signal the hub writes needs a writable area). Called from the constructor: it must not use fields.
      *
      * @param where the setting, for the message, e.g. {@code visionhub.plc.stations.s1.reject = 'coil:3'}
+     * @param text true for a part id (and result part id), which may be text where the protocol has it
      */
-    protected abstract void checkAddress(String where, String address, boolean bit, boolean written);
+    protected abstract void checkAddress(String where, String address, boolean bit, boolean written, boolean text);
 
-    /** The value to write as the part id at this address; IllegalArgumentException (the reason) when it cannot. */
+    /**
+     * The value to write as the part id at this address (at its {@link #wireAddress}); IllegalArgumentException (the
+     * reason) when it cannot.
+     */
     protected abstract Object partIdValue(String address, String partId);
+
+    /**
+     * The address requested on the wire for a part id configured at {@code address} (e.g. an S7 STRING read and
+     * written as its bytes, so that the hub checks its layout); the same address by default.
+     */
+    protected String wireAddress(String address) {
+        return address;
+    }
+
+    /**
+     * The part id in a value read from {@link #wireAddress}: text, or a number as text; IllegalArgumentException (why
+     * it is no part id) for bad data, which the handshake records as an unserved trigger.
+     */
+    protected String partIdOf(String address, PlcValue v) {
+        return v.isString() ? v.getString().strip() : String.valueOf(v.getLong());
+    }
 
     private Map<Signal, String> addresses(String station, PlcProperties.StationNodes n) {
         Map<Signal, String> a = new EnumMap<>(Signal.class);
@@ -107,7 +127,7 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
         put(a, station, Signal.REJECT, "reject", n.reject(), true, true);
         put(a, station, Signal.RESULT_READY, "result-ready", n.resultReady(), true, true);
         if (n.resultPartId() != null && !n.resultPartId().isBlank()) {
-            check(station, "result-part-id", n.resultPartId(), false, true);
+            check(station, "result-part-id", n.resultPartId(), false, true, true);
         }
         if (a.containsKey(Signal.TRIGGER) != a.containsKey(Signal.PART_ID)) {
             throw new IllegalArgumentException("visionhub.plc.stations." + station + ": a " + protocol
@@ -120,17 +140,18 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
     private void put(
             Map<Signal, String> a, String station, Signal s, String key, String address, boolean bit, boolean written) {
         if (address != null && !address.isBlank()) {
-            check(station, key, address, bit, written);
+            check(station, key, address, bit, written, s == Signal.PART_ID);
             a.put(s, address.strip());
         }
     }
 
-    private void check(String station, String key, String address, boolean bit, boolean written) {
+    private void check(String station, String key, String address, boolean bit, boolean written, boolean text) {
         checkAddress(
                 "visionhub.plc.stations." + station + "." + key + " = '" + address + "'",
                 address.strip(),
                 bit,
-                written);
+                written,
+                text);
     }
 
     @Override
@@ -286,10 +307,10 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
             Map<Signal, String> a = e.getValue();
             if (a.containsKey(Signal.TRIGGER)) {
                 Boolean trigger = null;
-                String partId = null;
+                Object partId = null;
                 for (int i = 0; i < PAIR_ATTEMPTS; i++) {
                     Boolean before = (Boolean) read(a.get(Signal.TRIGGER), true);
-                    partId = (String) read(a.get(Signal.PART_ID), false);
+                    partId = read(a.get(Signal.PART_ID), false);
                     trigger = (Boolean) read(a.get(Signal.TRIGGER), true);
                     if (before.equals(trigger)) {
                         break; // the part id was read while the trigger stood still: it is this level's
@@ -321,7 +342,7 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
             throw new IllegalStateException("not connected");
         }
         PlcReadResponse r = c.readRequestBuilder()
-                .addTagAddress("v", address)
+                .addTagAddress("v", bit ? address : wireAddress(address))
                 .build()
                 .execute()
                 .get(Math.max(100, props.cycleBudgetMs()), TimeUnit.MILLISECONDS);
@@ -331,9 +352,12 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
         if (bit) {
             return r.getBoolean("v");
         }
-        // a part id: a number (registers, S7 integers) or text (an S7 STRING)
-        PlcValue v = r.getPlcValue("v");
-        return v.isString() ? v.getString().strip() : String.valueOf(v.getLong());
+        // a part id: a number (registers, S7 integers) or text (an S7 STRING); bad data is no outage of the PLC
+        try {
+            return partIdOf(address, r.getPlcValue("v"));
+        } catch (IllegalArgumentException e) {
+            return new Unreadable(e.getMessage());
+        }
     }
 
     @Override
@@ -354,7 +378,9 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
             return new WriteProblem("not connected to the PLC", true);
         }
         Map<Signal, String> a = stations.get(station);
+        List<PlcWriteRequest.Builder> requests = new ArrayList<>(3);
         PlcWriteRequest.Builder result = c.writeRequestBuilder();
+        requests.add(result);
         String echo = props.stations().get(station).resultPartId();
         String partIdAddress = echo == null || echo.isBlank() ? a.get(Signal.PART_ID) : echo.strip();
         if (partIdAddress != null) {
@@ -364,21 +390,49 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
             } catch (IllegalArgumentException e) {
                 return new WriteProblem(e.getMessage(), false);
             }
-            result.addTagAddress("partId", partIdAddress, value);
+            result.addTagAddress("partId", wireAddress(partIdAddress), value);
         }
+        boolean used = partIdAddress != null;
         if (a.containsKey(Signal.RESULT_CODE)) {
+            result = next(c, requests, result, used);
             result.addTagAddress("resultCode", a.get(Signal.RESULT_CODE), code);
+            used = true;
         }
         if (a.containsKey(Signal.REJECT)) {
+            result = next(c, requests, result, used);
             result.addTagAddress("reject", a.get(Signal.REJECT), reject);
         }
-        WriteProblem problem = write(result, deadlineNanos);
-        if (problem != null || !a.containsKey(Signal.RESULT_READY)) {
-            return problem;
+        for (PlcWriteRequest.Builder request : requests) {
+            WriteProblem problem = write(request, deadlineNanos);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        if (!a.containsKey(Signal.RESULT_READY)) {
+            return null;
         }
         // only once the result is on the PLC: the PLC takes the result when it sees result-ready
         return write(
                 c.writeRequestBuilder().addTagAddress("resultReady", a.get(Signal.RESULT_READY), true), deadlineNanos);
+    }
+
+    /**
+     * True where the driver answers a request of several tags for its first tag only (PLC4X 0.13.1's eip driver without
+     * a message router): each result tag then goes in a request of its own, in the same order.
+     */
+    protected boolean oneTagPerRequest() {
+        return false;
+    }
+
+    /** The request the next result tag joins: the same, or a new one after it where one tag goes per request. */
+    private PlcWriteRequest.Builder next(
+            PlcConnection c, List<PlcWriteRequest.Builder> requests, PlcWriteRequest.Builder current, boolean used) {
+        if (!oneTagPerRequest() || !used) {
+            return current;
+        }
+        PlcWriteRequest.Builder b = c.writeRequestBuilder();
+        requests.add(b);
+        return b;
     }
 
     private WriteProblem write(PlcWriteRequest.Builder request, long deadlineNanos) {
