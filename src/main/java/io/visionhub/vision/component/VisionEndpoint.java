@@ -8,6 +8,7 @@ import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameStore;
 import io.visionhub.vision.gige.GigeFrameSource;
 import io.visionhub.vision.gige.GigeStreamCounters;
+import io.visionhub.vision.model.ModelCard;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.source.FfmpegFrameSource;
@@ -17,8 +18,10 @@ import io.visionhub.vision.source.HttpSnapshotSource;
 import io.visionhub.vision.source.SimulatedFrameSource;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -233,8 +236,15 @@ public class VisionEndpoint extends DefaultEndpoint {
                     getComponent().getMaxFramePixels());
         }
         if (source.startsWith("gige://")) {
+            Path card = modelCardFile();
             return new GigeFrameSource(
-                    cameraId(), source, timeout, getComponent().getMaxFramePixels(), gigeCounters());
+                    cameraId(),
+                    source,
+                    timeout,
+                    getComponent().getMaxFramePixels(),
+                    gigeCounters(),
+                    card == null ? Map.of() : ModelCard.read(card).cameraFeatures(),
+                    card == null ? null : card.toString());
         }
         if (source.startsWith("snapshot:")) {
             return new HttpSnapshotSource(
@@ -246,6 +256,18 @@ public class VisionEndpoint extends DefaultEndpoint {
                 timeout,
                 rtspListen,
                 getComponent().getMaxFramePixels());
+    }
+
+    /**
+     * The card of the endpoint's own model (the model option), read again at each (re)open so that an edited card's
+     * camera block applies at the next reconnect; null without a model.
+     */
+    private Path modelCardFile() {
+        if (model == null || model.isBlank()) {
+            return null;
+        }
+        Path p = Path.of(model);
+        return Files.isDirectory(p) ? p.resolve(ModelCard.CARD_FILE) : p;
     }
 
     /** The GigE stream counters of this endpoint's camera, kept across reconnects, registered once. */
@@ -351,7 +373,7 @@ public class VisionEndpoint extends DefaultEndpoint {
      * (one JPEG per GET), onvif://host[:port]/profile[/snapshot] (the profile's RTSP or snapshot URI, asked of the
      * camera through ONVIF at each reconnect), a video file, folder:path (images a smart camera drops), or gige://camera-id (a GigE
      * Vision / GenICam camera through Aravis; GenICam features such as PixelFormat or ExposureTime as the query of its
-     * URL, wrapped in RAW(...); docs/cameras.md). Put camera credentials in username and password rather than in the
+     * URL, wrapped in RAW(...), set after the model card's camera.features, so the URL's win; docs/cameras.md). Put camera credentials in username and password rather than in the
      * URL.
      */
     public void setSource(String source) {

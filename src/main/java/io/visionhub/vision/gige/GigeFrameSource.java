@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * Frames from a GigE Vision / GenICam camera through Aravis: {@code gige://<camera id>?<Feature>=<value>&...}, the
  * features set by name in the order given (PixelFormat, ExposureTime, Gain, AcquisitionFrameRate, TriggerMode,
  * TriggerSource, ...) each time the camera is opened, so a camera that comes back after a power cycle gets them again.
+ * Features the model card asks for (its {@code camera.features}) are set first; a feature in both takes the route's
+ * value, since the route describes the station and the card only what the model was made for.
  * <p>
  * Each frame is converted from the camera's buffer in place (a view of Aravis' memory) into the image the models
  * read; the buffer goes straight back to the stream. In software-trigger mode (TriggerMode=On,
@@ -50,6 +52,11 @@ public final class GigeFrameSource implements FrameSource {
     private final String camera;
     private final String deviceId;
     private final Map<String, String> features;
+    /** Features of the model card, without those the route sets too (the route wins). */
+    private final Map<String, String> cardFeatures;
+    /** The card that asked for {@link #cardFeatures}, as errors name it. */
+    private final String cardName;
+
     private final long timeoutMs;
     private final long maxPixels;
     private final GigeStreamCounters counters;
@@ -68,6 +75,21 @@ public final class GigeFrameSource implements FrameSource {
      * @param counters  the camera's stream counters, kept across reopenings (may be null)
      */
     public GigeFrameSource(String camera, String uri, long timeoutMs, long maxPixels, GigeStreamCounters counters) {
+        this(camera, uri, timeoutMs, maxPixels, counters, Map.of(), null);
+    }
+
+    /**
+     * @param cardFeatures GenICam features of the model card ({@code camera.features}), set before the route's
+     * @param cardName     the card they come from, as errors name it
+     */
+    public GigeFrameSource(
+            String camera,
+            String uri,
+            long timeoutMs,
+            long maxPixels,
+            GigeStreamCounters counters,
+            Map<String, String> cardFeatures,
+            String cardName) {
         if (!uri.startsWith("gige://") || uri.length() == "gige://".length()) {
             throw new GigeException(
                     "camera " + camera + ": source " + uri + " is not gige://<camera id>[?Feature=value&...]");
@@ -80,6 +102,19 @@ public final class GigeFrameSource implements FrameSource {
         this.timeoutMs = Math.max(SLICE_MS, timeoutMs);
         this.maxPixels = maxPixels;
         this.counters = counters;
+        Map<String, String> fromCard = new LinkedHashMap<>(cardFeatures == null ? Map.of() : cardFeatures);
+        java.util.List<String> both =
+                fromCard.keySet().stream().filter(features::containsKey).toList();
+        fromCard.keySet().removeAll(both);
+        this.cardFeatures = fromCard;
+        this.cardName = cardName;
+        if (!both.isEmpty()) {
+            LOG.info(
+                    "camera {}: the route's source sets {} as model card {} does: the route's values win",
+                    camera,
+                    both,
+                    cardName);
+        }
     }
 
     private static Map<String, String> parse(String camera, String query) {
@@ -107,6 +142,11 @@ public final class GigeFrameSource implements FrameSource {
         return features;
     }
 
+    /** The model card's GenICam settings this source applies (those the URI does not set), in order. */
+    public Map<String, String> cardFeatures() {
+        return cardFeatures;
+    }
+
     public String deviceId() {
         return deviceId;
     }
@@ -117,6 +157,16 @@ public final class GigeFrameSource implements FrameSource {
         try {
             if (c.has("AcquisitionMode")) {
                 c.set("AcquisitionMode", "Continuous");
+            }
+            for (Map.Entry<String, String> e : cardFeatures.entrySet()) {
+                try {
+                    c.set(e.getKey(), e.getValue());
+                } catch (GigeException ex) {
+                    throw new GigeException(
+                            "camera " + camera + " (" + deviceId + "): GenICam feature " + e.getKey()
+                                    + " from model card " + cardName + " (camera.features): " + ex.getMessage(),
+                            ex);
+                }
             }
             for (Map.Entry<String, String> e : features.entrySet()) {
                 c.set(e.getKey(), e.getValue());

@@ -36,6 +36,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *                    instead of OK: detect/classify in confidence units (0.1 = from threshold - 0.1), anomaly as
  *                    a fraction of the threshold (0.1 = from 90% of it); none by default
  * @param patchcore   anomaly with {@code anomaly.method: patchcore}: backbone layers and the memory bank file
+ * @param camera      settings the camera needs for this model (GenICam features of a {@code gige://} camera, set when
+ *                    it opens; the route's source query wins over them); none by default
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -55,7 +57,46 @@ public record ModelCard(
         Double nms,
         Map<String, Object> taught,
         Double uncertainBand,
-        PatchCore patchcore) {
+        PatchCore patchcore,
+        Camera camera) {
+
+    /** A card without a camera block (as cards were before it). */
+    public ModelCard(
+            String name,
+            String version,
+            String kind,
+            String file,
+            String description,
+            Input input,
+            Output output,
+            List<String> classes,
+            Map<String, Double> thresholds,
+            List<String> okClasses,
+            List<Roi> roi,
+            Anomaly anomaly,
+            Double nms,
+            Map<String, Object> taught,
+            Double uncertainBand,
+            PatchCore patchcore) {
+        this(
+                name,
+                version,
+                kind,
+                file,
+                description,
+                input,
+                output,
+                classes,
+                thresholds,
+                okClasses,
+                roi,
+                anomaly,
+                nms,
+                taught,
+                uncertainBand,
+                patchcore,
+                null);
+    }
 
     /** A card without a PatchCore block (every kind but a PatchCore anomaly model). */
     public ModelCard(
@@ -90,6 +131,7 @@ public record ModelCard(
                 nms,
                 taught,
                 uncertainBand,
+                null,
                 null);
     }
 
@@ -225,6 +267,31 @@ public record ModelCard(
             Integer border,
             Integer reflectPad) {}
 
+    /**
+     * What the camera must be set to for this model's images (docs/cameras.md "Features from the model card").
+     *
+     * @param features GenICam features by name, set in the order written when a {@code gige://} camera opens, before
+     *                 those of the route's source (a feature in both takes the route's value); values are scalars
+     *                 ({@code ExposureTime: 1200}, {@code PixelFormat: Mono8}, {@code ReverseX: true})
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Camera(Map<String, Object> features) {
+
+        /** The features in text form (the way GenICam takes them), in the card's order; empty when none. */
+        public Map<String, String> featureValues() {
+            Map<String, String> out = new LinkedHashMap<>();
+            if (features != null) {
+                features.forEach((k, v) -> out.put(k, String.valueOf(v)));
+            }
+            return out;
+        }
+    }
+
+    /** The GenICam features of the card's camera block, in text form and order; empty when it has none. */
+    public Map<String, String> cameraFeatures() {
+        return camera == null ? Map.of() : camera.featureValues();
+    }
+
     /** A copy with these class names (from the ONNX file's metadata when the card has none). */
     public ModelCard withClasses(List<String> names) {
         return new ModelCard(
@@ -243,7 +310,8 @@ public record ModelCard(
                 nms,
                 taught,
                 uncertainBand,
-                patchcore);
+                patchcore,
+                camera);
     }
 
     public String fileOrDefault() {
@@ -331,6 +399,18 @@ public record ModelCard(
         if (anomaly != null && anomaly.patchCore() && (patchcore == null || patchcore.memoryBank() == null)) {
             throw new ModelException(where + ": anomaly.method patchcore needs a 'patchcore' block naming the "
                     + "memoryBank file and its memoryBankSha256");
+        }
+        if (camera != null && camera.features() != null) {
+            for (Map.Entry<String, Object> f : camera.features().entrySet()) {
+                if (f.getKey() == null || f.getKey().isBlank()) {
+                    throw new ModelException(where + ": camera.features has an empty feature name");
+                }
+                Object v = f.getValue();
+                if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                    throw new ModelException(where + ": camera.features." + f.getKey() + " must be a single value "
+                            + "(number, text or true/false), got " + (v == null ? "nothing" : v));
+                }
+            }
         }
         if ((DETECT.equals(kind) || CLASSIFY.equals(kind)) && classes != null && classes.isEmpty()) {
             throw new ModelException(where + ": 'classes' is empty; list the names by output index or leave it out "

@@ -11,6 +11,7 @@ import io.visionhub.event.PartTrigger;
 import io.visionhub.images.FileImageStore;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.component.VisionComponent;
+import io.visionhub.vision.model.ModelCard;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.teach.AnomalyTeacher;
 import java.io.ByteArrayInputStream;
@@ -49,6 +50,9 @@ class GigeVisionSourceTest {
 
     @TempDir
     Path imagesDir;
+
+    @TempDir
+    Path cardModel;
 
     CamelContext camel;
     MeterRegistry meters;
@@ -118,6 +122,87 @@ class GigeVisionSourceTest {
                         .tag("kind", "resent")
                         .functionCounter())
                 .isNotNull();
+    }
+
+    @Test
+    void featuresFromTheModelCardAreSetAndTheRoutesWinOverThem() throws Exception {
+        // the card asks for 16-bit frames of 96x64; the route's source asks for 128 wide: the route wins
+        Path model =
+                copyOfModel("camera:\n  features: {PixelFormat: Mono16, Width: 96, Height: 64, ExposureTime: 1500}\n");
+        String yaml = """
+                - route:
+                    id: gige-card
+                    from:
+                      uri: vision:gige-3
+                      parameters:
+                        source: "RAW(gige://Fake_1?Width=128)"
+                        model: "%s"
+                      steps:
+                        - to: mock:events
+                """.formatted(model);
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("gige-card.yaml", yaml));
+        MockEndpoint events = camel.getEndpoint("mock:events", MockEndpoint.class);
+        events.expectedMinimumMessageCount(1);
+        camel.start();
+        events.assertIsSatisfied(TimeUnit.SECONDS.toMillis(60));
+        InspectionEvent ev = events.getReceivedExchanges().get(0).getIn().getBody(InspectionEvent.class);
+        assertThat(ev.image().width())
+                .as("Width: the route's 128, not the card's 96")
+                .isEqualTo(128);
+        assertThat(ev.image().height()).as("Height: from the card").isEqualTo(64);
+
+        // the same through the source itself: the card's PixelFormat and ExposureTime reach the camera
+        GigeFrameSource source = new GigeFrameSource(
+                "fake",
+                "gige://Fake_1?Width=128",
+                10_000,
+                1_000_000,
+                null,
+                ModelCard.read(model.resolve(ModelCard.CARD_FILE)).cameraFeatures(),
+                "card");
+        assertThat(source.cardFeatures()).containsOnlyKeys("PixelFormat", "Height", "ExposureTime");
+        try (source) {
+            source.open();
+            Frame f = source.next();
+            assertThat(f.image().getWidth()).isEqualTo(128);
+            assertThat(f.image().getHeight()).isEqualTo(64);
+            assertThat(f.image().getColorModel().getComponentSize(0))
+                    .as("Mono16")
+                    .isEqualTo(16);
+        }
+    }
+
+    @Test
+    void anUnknownFeatureInTheModelCardIsAClearErrorNamingItAndTheCard() {
+        GigeFrameSource source = new GigeFrameSource(
+                "fake",
+                "gige://Fake_1?Width=64",
+                10_000,
+                1_000_000,
+                null,
+                java.util.Map.of("ExposureTimeBogus", "1200"),
+                "models/bogus/model.yaml");
+        try (source) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(source::open)
+                    .isInstanceOf(GigeException.class)
+                    .hasMessageContaining("ExposureTimeBogus")
+                    .hasMessageContaining("model card models/bogus/model.yaml");
+        }
+    }
+
+    /** The taught model in a folder of its own, with {@code extra} appended to its card. */
+    private Path copyOfModel(String extra) throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(cardModel.resolve("model"));
+        try (var files = java.nio.file.Files.list(modelDir)) {
+            for (Path f : files.toList()) {
+                if (java.nio.file.Files.isRegularFile(f)) {
+                    java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
+                }
+            }
+        }
+        Path card = dir.resolve(ModelCard.CARD_FILE);
+        java.nio.file.Files.writeString(card, java.nio.file.Files.readString(card) + extra);
+        return dir;
     }
 
     @ParameterizedTest
