@@ -7,6 +7,8 @@ import io.visionhub.vision.YoloShapedDetector;
 import io.visionhub.vision.component.CameraHealth;
 import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.component.VisionConsumer;
+import io.visionhub.vision.gige.Aravis;
+import io.visionhub.vision.gige.GigeFrameSource;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.source.FfmpegFrameSource;
 import io.visionhub.vision.source.FrameSource;
@@ -34,14 +36,16 @@ import org.apache.camel.impl.DefaultCamelContext;
  * </ul>
  * Cameras ({@code kind}): {@code rtsp} = a real FFmpeg encoder per camera pushing 640x480 H.264 at 10 fps to the
  * hub's listening RTSP source (the encoders are separate processes: their CPU is printed apart and not counted as
- * the hub's); {@code sim} = simulated parts drawn in-process. A new kind (e.g. {@code gige}) is one more case in
- * {@link #endpointSource} and {@link #frameSource}. Printed per run: frames/s read and inspected, hub CPU (process
+ * the hub's); {@code sim} = simulated parts drawn in-process; {@code gige} = Aravis' in-process fake GigE camera
+ * (each open of {@code Fake_1} is a camera of its own, streaming 640x480 Mono8 at 10 fps from a thread of the hub
+ * process: its CPU counts as the hub's); {@code mixed} = the first quarter of the cameras (at least one) fake GigE,
+ * the others RTSP. A new kind is one more case in {@link #kindOf}, {@link #endpointSource} and {@link #frameSource}. Printed per run: frames/s read and inspected, hub CPU (process
  * CPU time, in cores), frames per CPU-second (frames/s per core), CPU per camera (% of a core and ms per frame),
  * heap after GC and RSS (/proc/self/status) above the idle hub, per camera; per-camera read/inspected/dropped; and
  * the machine load beside it.
  *
  * <p>Run: {@code bench/run CamerasBench [seconds=20] [cameras=1,4,8] [modes=handoff,demo] [kind=rtsp]
- * [codec=libx264] [slots=0] [model=demo|slow]} (slots: maxConcurrentInspections, 0 = one per core; a number
+ * [codec=libx264] [slots=0] [model=demo|slow]} (kind: rtsp, sim, gige or mixed) (slots: maxConcurrentInspections, 0 = one per core; a number
  * above the camera count behaves as the hub did before the shared slots: every camera inspects at once; model slow =
  * the YOLO-shaped detector, for a CPU that cannot keep up)
  */
@@ -63,11 +67,14 @@ public final class CamerasBench {
         if (!List.of("demo", "slow").contains(modelName)) {
             throw new IllegalArgumentException("model must be demo or slow, not " + modelName);
         }
-        if (!List.of("rtsp", "sim").contains(kind)) {
-            throw new IllegalArgumentException("kind must be rtsp or sim, not " + kind);
+        if (!List.of("rtsp", "sim", "gige", "mixed").contains(kind)) {
+            throw new IllegalArgumentException("kind must be rtsp, sim, gige or mixed, not " + kind);
         }
-        if (kind.equals("rtsp") && !FfmpegEncoders.ffmpegPresent()) {
+        if (List.of("rtsp", "mixed").contains(kind) && !FfmpegEncoders.ffmpegPresent()) {
             throw new IllegalStateException("ffmpeg is not installed (apt-get install -y ffmpeg)");
+        }
+        if (List.of("gige", "mixed").contains(kind) && !Aravis.available()) {
+            throw new IllegalStateException(Aravis.unavailableReason());
         }
         Path tmp = Files.createTempDirectory("cameras-bench");
         Path model;
@@ -85,7 +92,12 @@ public final class CamerasBench {
                 Runtime.getRuntime().maxMemory() >> 20,
                 kind,
                 SIZE,
-                kind.equals("rtsp") ? codec : "drawn in-process",
+                switch (kind) {
+                    case "rtsp" -> codec;
+                    case "mixed" -> "first quarter fake GigE Mono8, the others RTSP " + codec;
+                    case "gige" -> "Aravis fake GigE, Mono8";
+                    default -> "drawn in-process";
+                },
                 FPS,
                 seconds,
                 slots == 0 ? "one per core" : String.valueOf(slots),
@@ -115,8 +127,10 @@ public final class CamerasBench {
             throws Exception {
         Files.createDirectories(dir);
         List<String> urls = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            urls.add("rtsp://127.0.0.1:" + FfmpegEncoders.freePort() + "/cam" + i);
+            kinds.add(kindOf(kind, i, n));
+            urls.add(kinds.get(i).equals("rtsp") ? "rtsp://127.0.0.1:" + FfmpegEncoders.freePort() + "/cam" + i : null);
         }
         List<Camera> cams = new ArrayList<>();
         List<AutoCloseable> stops = new ArrayList<>();
@@ -133,7 +147,7 @@ public final class CamerasBench {
                         @Override
                         public void configure() {
                             for (int i = 0; i < n; i++) {
-                                from("vision:cam-" + i + "?" + endpointSource(kind, urls.get(i), i)
+                                from("vision:cam-" + i + "?" + endpointSource(kinds.get(i), urls.get(i), i)
                                                 + "&storeImages=false&model=" + model)
                                         .routeId("cam-" + i)
                                         .to("log:bench?level=OFF");
@@ -165,7 +179,8 @@ public final class CamerasBench {
                     }
                 } else if (mode.equals("handoff")) {
                     for (int i = 0; i < n; i++) {
-                        HandoffCamera c = new HandoffCamera("cam-" + i, frameSource(kind, "cam-" + i, urls.get(i), i));
+                        HandoffCamera c =
+                                new HandoffCamera("cam-" + i, frameSource(kinds.get(i), "cam-" + i, urls.get(i), i));
                         cams.add(c);
                         stops.add(c);
                     }
@@ -182,8 +197,8 @@ public final class CamerasBench {
                                         .map(c -> c.name() + " " + c.read())
                                         .toList());
                     }
-                    if (kind.equals("rtsp")) {
-                        for (int i = 0; i < n; i++) {
+                    for (int i = 0; i < n; i++) {
+                        if (kinds.get(i).equals("rtsp")) {
                             if (pushing[i] == null || !pushing[i].isAlive()) {
                                 pushing[i] = encoders.push(urls.get(i), SIZE, FPS, codec);
                             }
@@ -217,7 +232,8 @@ public final class CamerasBench {
                     insp += in;
                     minInsp = Math.min(minInsp, in);
                     maxInsp = Math.max(maxInsp, in);
-                    per.append(String.format(" %s %d/%d/%d", c.name(), r, in, d));
+                    per.append(String.format(
+                            " %s%s %d/%d/%d", c.name(), kinds.get(i).equals("gige") ? " (gige)" : "", r, in, d));
                 }
                 Memory mem = Memory.now();
                 double frames = mode.equals("demo") ? insp : read;
@@ -250,11 +266,23 @@ public final class CamerasBench {
         }
     }
 
+    /** What camera i of n is for the bench's kind: mixed = the first quarter (at least one) GigE, the rest RTSP. */
+    static String kindOf(String kind, int i, int n) {
+        if (!kind.equals("mixed")) {
+            return kind;
+        }
+        return i < Math.max(1, n / 4) ? "gige" : "rtsp";
+    }
+
+    /** A fake GigE camera as the bench reads it: 640x480 Mono8 at 10 fps. */
+    static final String GIGE = "gige://Fake_1?PixelFormat=Mono8&Width=640&Height=480&AcquisitionFrameRate=" + FPS;
+
     /** The vision endpoint's source options for camera i of this kind. */
     static String endpointSource(String kind, String url, int i) {
         return switch (kind) {
             case "rtsp" -> "source=" + url + "&rtspListen=true&readTimeout=10000&reconnectDelay=100";
             case "sim" -> "source=sim&fps=" + FPS + "&seed=" + (100 + i);
+            case "gige" -> "source=RAW(" + GIGE + ")&reconnectDelay=100";
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -264,6 +292,7 @@ public final class CamerasBench {
         return switch (kind) {
             case "rtsp" -> new FfmpegFrameSource(camera, url, 10_000, true);
             case "sim" -> new SimulatedFrameSource(camera, new SimulatedPartGenerator(100 + i, 0.2), FPS);
+            case "gige" -> new GigeFrameSource(camera, GIGE, 10_000, 640 * 480, null);
             default -> throw new IllegalArgumentException(kind);
         };
     }

@@ -5,7 +5,13 @@ import io.visionhub.vision.ImageDecoder;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Java2DFrameConverter;
@@ -14,6 +20,14 @@ import org.bytedeco.javacv.Java2DFrameConverter;
  * Frames through FFmpeg (JavaCV): RTSP (over TCP), HTTP MJPEG streams and video files. A live stream that
  * ends or stalls past the timeout throws, so the caller reconnects; a video file is finite and is played at
  * its own frame rate (so the newest-frame-wins handoff sees what a camera would send).
+ * <p>
+ * Listen mode (an encoder pushes with ANNOUNCE/RECORD): FFmpeg bounds only the wait for the connection
+ * ({@code listen_timeout}); the connection it accepts has no read timeout (its rtsp demuxer passes {@code timeout}
+ * only to the connections it makes itself, and JavaCV sets no interrupt callback), so an encoder that connects and
+ * goes silent, mid-handshake or mid-stream, would hold the reader for good. FFmpeg's calls therefore run on a thread
+ * of the source's own, and the reader waits for each (open, frame) at most the timeout: past it the source gives up,
+ * the caller reopens with backoff, and the stuck call's grabber is closed on that thread once FFmpeg returns (when
+ * the silent peer's connection closes).
  */
 public final class FfmpegFrameSource implements FrameSource {
 
@@ -32,6 +46,8 @@ public final class FfmpegFrameSource implements FrameSource {
 
     private final boolean listen;
     private final long maxPixels;
+    /** Listen mode: the thread FFmpeg's calls run on (see the class comment); null otherwise or when closed. */
+    private ExecutorService ffmpegThread;
 
     public FfmpegFrameSource(String camera, String url, int timeoutMs) {
         this(camera, url, timeoutMs, false);
@@ -60,7 +76,7 @@ public final class FfmpegFrameSource implements FrameSource {
             g.setOption("rtsp_transport", "tcp");
             if (listen) {
                 g.setOption("rtsp_flags", "listen");
-                g.setOption("listen_timeout", String.valueOf(Math.max(1, timeoutMs / 1000)));
+                g.setOption("listen_timeout", String.valueOf(listenTimeoutSeconds()));
             } else {
                 g.setOption("timeout", micros);
             }
@@ -68,20 +84,83 @@ public final class FfmpegFrameSource implements FrameSource {
             g.setOption("rw_timeout", micros);
             g.setOption("reconnect", "0");
         }
+        if (listen && isRtsp()) {
+            startListening(g);
+        } else {
+            start(g);
+        }
+        checkSizeAndKeep(g);
+    }
+
+    private boolean isRtsp() {
+        return url.startsWith("rtsp://") || url.startsWith("rtsps://");
+    }
+
+    private void start(FFmpegFrameGrabber g) {
         try {
             g.start();
         } catch (Exception | LinkageError e) {
             safeClose(g);
-            throw new FrameSourceException(
-                    "camera " + camera + ": cannot open " + redact(url) + ": " + redact(String.valueOf(e.getMessage()))
-                            + " (check the address, credentials and that the camera is reachable)",
-                    e);
+            throw cannotOpen(e);
         }
+    }
+
+    private FrameSourceException cannotOpen(Throwable e) {
+        return new FrameSourceException(
+                "camera " + camera + ": cannot open " + redact(url) + ": " + redact(String.valueOf(e.getMessage()))
+                        + " (check the address, credentials and that the camera is reachable)",
+                e);
+    }
+
+    /**
+     * Listen mode: waits for an encoder (FFmpeg's listen_timeout, about the timeout) and then at most the timeout for
+     * its handshake and first frames; gives up past that.
+     */
+    private void startListening(FFmpegFrameGrabber g) {
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ffmpeg-listen-" + camera);
+            t.setDaemon(true);
+            return t;
+        });
+        long budget = TimeUnit.SECONDS.toMillis(listenTimeoutSeconds()) + timeoutMs;
+        Future<Void> started = thread.submit(() -> {
+            g.start();
+            return null;
+        });
+        try {
+            started.get(budget, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            abandon(thread, g);
+            throw new FrameSourceException("camera " + camera + ": listening on " + redact(url) + ", an encoder "
+                    + "connected but sent no complete RTSP handshake (ANNOUNCE, SETUP, RECORD) and first frames "
+                    + "within " + timeoutMs + " ms (readTimeout); gave up on it to listen again");
+        } catch (ExecutionException e) {
+            abandon(thread, g);
+            throw cannotOpen(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandon(thread, g);
+            throw new FrameSourceException("camera " + camera + ": stopped while listening on " + redact(url));
+        }
+        ffmpegThread = thread;
+    }
+
+    private int listenTimeoutSeconds() {
+        return Math.max(1, timeoutMs / 1000);
+    }
+
+    /** Closes the grabber on its own thread once FFmpeg's call in progress there returns; the thread then ends. */
+    private static void abandon(ExecutorService thread, FFmpegFrameGrabber g) {
+        thread.execute(() -> safeClose(g));
+        thread.shutdown();
+    }
+
+    private void checkSizeAndKeep(FFmpegFrameGrabber g) {
         int w = g.getImageWidth();
         int h = g.getImageHeight();
         long pixels = (long) w * h;
         if (pixels > maxPixels) {
-            safeClose(g);
+            close(g);
             throw new FrameSourceException("camera " + camera + ": " + redact(url) + " delivers " + w + "x" + h
                     + " = " + pixels + " pixels per frame, above the limit of " + maxPixels
                     + " pixels (visionhub.vision.max-frame-pixels); lower the camera's resolution or raise the limit");
@@ -98,7 +177,12 @@ public final class FfmpegFrameSource implements FrameSource {
         }
         org.bytedeco.javacv.Frame f;
         try {
-            f = grabber.grabImage();
+            f = ffmpegThread == null ? grabber.grabImage() : grabListening();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null; // stopping
+        } catch (FrameSourceException e) {
+            throw e;
         } catch (Exception e) {
             throw new FrameSourceException(
                     "camera " + camera + ": stream " + redact(url) + " failed: "
@@ -142,12 +226,50 @@ public final class FfmpegFrameSource implements FrameSource {
         return url.replaceAll("://([^:/@]+):[^@/]*@", "://$1:***@");
     }
 
+    /** Listen mode: the next frame from FFmpeg's thread, waited for at most the timeout. */
+    private org.bytedeco.javacv.Frame grabListening() throws Exception {
+        Future<org.bytedeco.javacv.Frame> next =
+                ffmpegThread.submit((Callable<org.bytedeco.javacv.Frame>) grabber::grabImage);
+        try {
+            return next.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            close();
+            throw new FrameSourceException("camera " + camera + ": the encoder pushing to " + redact(url)
+                    + " sent no frame for " + timeoutMs + " ms (readTimeout); gave up on it to listen again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // so that close() does not wait for a stuck call
+            close();
+            throw e;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+        }
+    }
+
     @Override
     public void close() {
         FFmpegFrameGrabber g = grabber;
         grabber = null;
         if (g != null) {
+            close(g);
+        }
+    }
+
+    /** Closes on FFmpeg's thread in listen mode (after any call still running there), here otherwise. */
+    private void close(FFmpegFrameGrabber g) {
+        ExecutorService thread = ffmpegThread;
+        ffmpegThread = null;
+        if (thread == null) {
             safeClose(g);
+            return;
+        }
+        Future<?> closed = thread.submit(() -> safeClose(g));
+        thread.shutdown();
+        try {
+            closed.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // a call stuck on a silent peer: the grabber is closed when it returns
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -162,4 +162,56 @@ class RtspReconnectTest {
                 consumer.health().sourceErrors(),
                 consumer.health().dropped());
     }
+
+    @Test
+    void anEncoderThatConnectsAndGoesSilentMidHandshakeIsGivenUpAndTheNextOneGetsThrough() throws Exception {
+        Assumptions.assumeTrue(ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
+        Path model = dir.resolve("model");
+        new AnomalyTeacher().teach(TestModels.goodParts(1, 5), AnomalyTeacher.Spec.of("rtsp-test", "1"), model);
+        int port = freePort();
+        String url = "rtsp://127.0.0.1:" + port + "/live";
+
+        camel = new DefaultCamelContext();
+        VisionComponent vision = new VisionComponent();
+        camel.addComponent("vision", vision);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("vision:rtsp-silent?source=" + url + "&rtspListen=true&readTimeout=2000"
+                                + "&reconnectDelay=100&reconnectMaxDelay=500&storeImages=false&model=" + model)
+                        .routeId("rtsp-silent")
+                        .to("mock:silent");
+            }
+        });
+        MockEndpoint out = camel.getEndpoint("mock:silent", MockEndpoint.class);
+        camel.start();
+        VisionConsumer consumer = (VisionConsumer) camel.getRoute("rtsp-silent").getConsumer();
+
+        // a client reaches the listening hub first, starts the handshake and says no more (an encoder that hung)
+        java.net.Socket[] silent = {null};
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> {
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                    s.getOutputStream()
+                            .write(("OPTIONS " + url + " RTSP/1.0\r\nCSeq: 1\r\n")
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    silent[0] = s;
+                    return true;
+                });
+        try (java.net.Socket held = silent[0]) {
+            // the hub gives up on it after readTimeout and listens again: a real encoder then gets through
+            // (before, the hub waited on the silent client for good and every encoder was refused)
+            pushUntil(url, out, 3);
+            assertThat(held.isClosed())
+                    .as("the silent client is still connected")
+                    .isFalse();
+            assertThat(consumer.health().sourceErrors()).isGreaterThanOrEqualTo(1);
+            InspectionEvent first = out.getReceivedExchanges().get(0).getIn().getBody(InspectionEvent.class);
+            assertThat(EventSchema.problems(first)).isEmpty();
+            assertThat(first.camera()).isEqualTo("rtsp-silent");
+        }
+    }
 }
