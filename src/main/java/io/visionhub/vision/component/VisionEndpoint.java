@@ -479,7 +479,8 @@ public class VisionEndpoint extends DefaultEndpoint {
 
     /**
      * RTSP: listen on the source address for an encoder or camera that pushes its stream (RTSP ANNOUNCE/RECORD)
-     * instead of pulling from a camera.
+     * instead of pulling from a camera. Each listen waits about readTimeout for a connection; an encoder that connects
+     * and then stays silent for readTimeout (mid-handshake or mid-stream) is given up and the source listens again.
      */
     public void setRtspListen(boolean rtspListen) {
         this.rtspListen = rtspListen;

@@ -233,16 +233,24 @@ public final class FfmpegFrameSource implements FrameSource {
         try {
             return next.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            close();
+            abandonGrabber();
             throw new FrameSourceException("camera " + camera + ": the encoder pushing to " + redact(url)
                     + " sent no frame for " + timeoutMs + " ms (readTimeout); gave up on it to listen again");
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // so that close() does not wait for a stuck call
-            close();
+            abandonGrabber();
             throw e;
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
         }
+    }
+
+    /** Listen mode, FFmpeg's call stuck: the grabber is closed on its thread when the call returns. */
+    private void abandonGrabber() {
+        FFmpegFrameGrabber g = grabber;
+        ExecutorService thread = ffmpegThread;
+        grabber = null;
+        ffmpegThread = null;
+        abandon(thread, g);
     }
 
     @Override
