@@ -177,7 +177,7 @@ class RtspReconnectTest {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("vision:rtsp-silent?source=" + url + "&rtspListen=true&readTimeout=2000"
+                from("vision:rtsp-silent?source=" + url + "&rtspListen=true&readTimeout=5000"
                                 + "&reconnectDelay=100&reconnectMaxDelay=500&storeImages=false&model=" + model)
                         .routeId("rtsp-silent")
                         .to("mock:silent");
@@ -202,12 +202,10 @@ class RtspReconnectTest {
                     return true;
                 });
         try (java.net.Socket held = silent[0]) {
+            // (held open to the end: the silent client never leaves by itself)
             // the hub gives up on it after readTimeout and listens again: a real encoder then gets through
             // (before, the hub waited on the silent client for good and every encoder was refused)
             pushUntil(url, out, 3);
-            assertThat(held.isClosed())
-                    .as("the silent client is still connected")
-                    .isFalse();
             assertThat(consumer.health().sourceErrors()).isGreaterThanOrEqualTo(1);
             InspectionEvent first = out.getReceivedExchanges().get(0).getIn().getBody(InspectionEvent.class);
             assertThat(EventSchema.problems(first)).isEmpty();
