@@ -123,8 +123,11 @@ public final class FfmpegFrameSource implements FrameSource {
             return t;
         });
         long budget = TimeUnit.SECONDS.toMillis(listenTimeoutSeconds()) + timeoutMs;
+        // startUnsafe: JavaCV's start() holds one lock for the whole process (avcodec.class) while it opens, so a
+        // listener waiting for its encoder, or stuck on a silent one, would stop every other camera of the hub from
+        // opening or closing; FFmpeg 7's open and codec init are thread-safe without it
         Future<Void> started = thread.submit(() -> {
-            g.start();
+            g.startUnsafe();
             return null;
         });
         try {

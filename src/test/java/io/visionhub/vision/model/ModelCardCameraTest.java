@@ -50,7 +50,7 @@ class ModelCardCameraTest {
         assertThatThrownBy(() -> ModelCard.read(write(CARD + "camera: {features: {ExposureTime: [1, 2]}}\n")))
                 .isInstanceOf(ModelException.class)
                 .hasMessageContaining("camera.features.ExposureTime must be a single value");
-        assertThatThrownBy(() -> ModelCard.read(write(CARD + "camera: {features: {Gain: }}\n")))
+        assertThatThrownBy(() -> ModelCard.read(write(CARD + "camera: {features: {Gain: {raw: 3}}}\n")))
                 .isInstanceOf(ModelException.class)
                 .hasMessageContaining("camera.features.Gain");
     }
