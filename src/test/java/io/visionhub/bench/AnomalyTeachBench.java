@@ -27,8 +27,13 @@ import java.util.Locale;
  */
 public final class AnomalyTeachBench {
 
-    private static final int TEACH = 20;
+    /** Good crops to teach from (seeds 1000..; the test crops use seeds 5000.. and 9000..): -Dpc.teach=80. */
+    private static final int TEACH = Integer.getInteger("pc.teach", 20);
+
     private static final int TEST = 30;
+
+    /** -Dpc.grey=false leaves the grey-cell rows out (when comparing PatchCore settings). */
+    private static final boolean GREY = Boolean.parseBoolean(System.getProperty("pc.grey", "true"));
 
     public static void main(String[] args) throws Exception {
         Path backbone = RealFixtures.YOLOV8N;
@@ -42,8 +47,8 @@ public final class AnomalyTeachBench {
                 "%d cores, java %s; teach %d good crops, test %d good + %d defective per source%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), TEACH, TEST, TEST);
         System.out.println("| source | teacher | image AUROC | by defect: scratch / blot / cut-paste | pixel AUROC "
-                + "| recall / FP at threshold | teach s | ms/frame |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+                + "| recall / FP at threshold | teach s | ms/frame | machine |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (String s : sources) {
             TextureCrops crops = crops(s);
             List<BufferedImage> good = new ArrayList<>();
@@ -57,23 +62,29 @@ public final class AnomalyTeachBench {
             for (int i = 0; i < TEST; i++) {
                 test.add(crops.defective(9000 + i, TextureCrops.DEFECTS[i % 3]));
             }
-            Path greyDir = work.resolve(s + "-grey");
-            long t0 = System.nanoTime();
-            AnomalyTeacher.Result grey = new AnomalyTeacher()
-                    .teach(good, AnomalyTeacher.Spec.of(s, "1").sized(crops.size(), crops.size()), greyDir);
-            double greyTeach = (System.nanoTime() - t0) / 1e9;
-            row(s, "grey cells", greyDir, grey.threshold(), greyTeach, test, crops.size());
+            long t0;
+            if (GREY) {
+                Path greyDir = work.resolve(s + "-grey");
+                MachineLoad load = MachineLoad.start();
+                t0 = System.nanoTime();
+                AnomalyTeacher.Result grey = new AnomalyTeacher()
+                        .teach(good, AnomalyTeacher.Spec.of(s, "1").sized(crops.size(), crops.size()), greyDir);
+                double greyTeach = (System.nanoTime() - t0) / 1e9;
+                row(s, "grey cells", greyDir, grey.threshold(), greyTeach, test, crops.size(), load);
+            }
 
             Path pcDir = work.resolve(s + "-patchcore");
+            MachineLoad load = MachineLoad.start();
             t0 = System.nanoTime();
             AnomalyTeacher.Result taught = new PatchCoreTeacher().teach(good, spec(s, backbone), pcDir);
             double pcTeach = (System.nanoTime() - t0) / 1e9;
-            row(s, "PatchCore (" + LABEL + ")", pcDir, taught.threshold(), pcTeach, test, crops.size());
+            row(s, "PatchCore (" + LABEL + ")", pcDir, taught.threshold(), pcTeach, test, crops.size(), load);
         }
     }
 
-    // -Dpc.layers=a,b -Dpc.size=256 -Dpc.sigma=1.0 to compare settings; the defaults are the teacher's
-    private static final String LABEL = System.getProperty("pc.label", "YOLOv8n model.4+6, 256 px");
+    // -Dpc.layers=a,b -Dpc.size=256 -Dpc.sigma=1.0 -Dpc.coreset=0.25 -Dpc.maxBank=20000 -Dpc.border=6
+    // -Dpc.reweight=9 to compare settings; the defaults are the teacher's
+    private static final String LABEL = System.getProperty("pc.label", "defaults");
 
     static PatchCoreTeacher.Spec spec(String name, Path backbone) {
         PatchCoreTeacher.Spec spec = PatchCoreTeacher.Spec.of(name, "1", backbone);
@@ -86,6 +97,18 @@ public final class AnomalyTeachBench {
         String sigma = System.getProperty("pc.sigma");
         if (sigma != null) {
             spec = spec.withSmoothing(Double.parseDouble(sigma));
+        }
+        String coreset = System.getProperty("pc.coreset");
+        if (coreset != null) {
+            spec = spec.withCoreset(Double.parseDouble(coreset), Integer.getInteger("pc.maxBank", spec.maxBank()));
+        }
+        String border = System.getProperty("pc.border");
+        if (border != null) {
+            spec = spec.withBorder(Integer.parseInt(border));
+        }
+        String reweight = System.getProperty("pc.reweight");
+        if (reweight != null) {
+            spec = spec.withReweight(Integer.parseInt(reweight));
         }
         return spec;
     }
@@ -117,7 +140,8 @@ public final class AnomalyTeachBench {
             double threshold,
             double teachS,
             List<TextureCrops.Sample> test,
-            int size) {
+            int size,
+            MachineLoad load) {
         List<Double> goodScores = new ArrayList<>();
         List<Double> badScores = new ArrayList<>();
         java.util.Map<String, List<Double>> byKind = new java.util.TreeMap<>();
@@ -129,10 +153,10 @@ public final class AnomalyTeachBench {
             AnomalyModel am = (AnomalyModel) model;
             for (int i = 0; i < test.size(); i++) {
                 TextureCrops.Sample t = test.get(i);
+                // the per-frame cost is that of the map's run (the same graph run as inspect, without the regions)
                 long t0 = System.nanoTime();
-                model.inspect(t.image());
-                ms[i] = (System.nanoTime() - t0) / 1e6;
                 AnomalyModel.AnomalyMap map = am.anomalyMap(t.image());
+                ms[i] = (System.nanoTime() - t0) / 1e6;
                 (t.defect() == null ? goodScores : badScores).add(map.score());
                 if (t.defect() != null) {
                     byKind.computeIfAbsent(t.defect(), k -> new ArrayList<>()).add(map.score());
@@ -161,7 +185,7 @@ public final class AnomalyTeachBench {
         }
         System.out.printf(
                 Locale.ROOT,
-                "| %s | %s | %.3f | %s | %.3f | %d/%d, %d FP | %.1f | %.1f |%n",
+                "| %s | %s | %.3f | %s | %.3f | %d/%d, %d FP | %.1f | %.1f | %s |%n",
                 source,
                 teacher,
                 r.auroc(),
@@ -171,7 +195,8 @@ public final class AnomalyTeachBench {
                 r.defective(),
                 r.falsePositives(),
                 teachS,
-                ms[ms.length / 2]);
+                ms[ms.length / 2],
+                load.summary());
     }
 
     /** Bilinear resize of a map to size x size (pixel centres aligned), as the frame would be compared. */

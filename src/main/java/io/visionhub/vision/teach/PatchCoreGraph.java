@@ -218,7 +218,7 @@ final class PatchCoreGraph {
     }
 
     /** The model the hub loads: image and memory bank in, anomaly_map [1,1,H,W] and score [1] out. */
-    byte[] scoringGraph(String name, String version, double sigma, int border, String doc) {
+    byte[] scoringGraph(String name, String version, double sigma, int border, int reweight, String doc) {
         OnnxGraphWriter g = backboneWriter(name)
                 .doc(doc)
                 .metadata("visionhub.kind", ModelCard.ANOMALY)
@@ -269,10 +269,71 @@ final class PatchCoreGraph {
         }
         g.initializer("pc_map_size", new long[] {4}, new long[] {1, 1, height, width});
         g.node("Resize", List.of(smoothed, "", "", "pc_map_size"), List.of("anomaly_map"), Map.of("mode", "linear"));
-        reduce(g, "ReduceMax", "anomaly_map", "score", new long[] {1, 2, 3}, 0);
+        if (reweight > 0) {
+            reduce(g, "ReduceMax", "anomaly_map", "pc_score_max", new long[] {1, 2, 3}, 0);
+            reweight(g, border, reweight);
+        } else {
+            reduce(g, "ReduceMax", "anomaly_map", "score", new long[] {1, 2, 3}, 0);
+        }
         g.output("anomaly_map", new long[] {1, 1, height, width});
         g.output("score", new long[] {1});
         return g.toBytes();
+    }
+
+    /**
+     * PatchCore's image-score re-weighting (Roth et al. 2022, eq. 7): take the worst inner patch p*, its nearest
+     * bank patch m* and the b bank patches nearest m* (m* first); score = max(map) x (1 - softmax(|p* - m_i|)[0]).
+     * A worst patch whose nearest good patch sits in a dense part of the bank (its neighbours about as near) is
+     * weighted down, towards 1 - 1/b; one whose nearest good patch is itself a rare one keeps its score.
+     */
+    private void reweight(OnnxGraphWriter g, int border, int b) {
+        int hw = featH * featW;
+        // the worst patch among those judged (the border ones are masked out; distances are >= 0)
+        float[] mask = new float[hw];
+        for (int y = border; y < featH - border; y++) {
+            for (int x = border; x < featW - border; x++) {
+                mask[y * featW + x] = 1f;
+            }
+        }
+        g.initializer("pc_rw_mask", new long[] {hw, 1}, mask);
+        g.node("Mul", List.of("pc_d2_pos", "pc_rw_mask"), List.of("pc_rw_judged"));
+        g.node("ArgMax", List.of("pc_rw_judged"), List.of("pc_rw_arg"), Map.of("axis", 0L, "keepdims", 1L));
+        g.initializer("pc_rw_one_shape", new long[] {1}, new long[] {1});
+        g.node("Reshape", List.of("pc_rw_arg", "pc_rw_one_shape"), List.of("pc_rw_p"));
+        // its row of -2 p.m + |m|^2 over the bank, and its nearest bank patch m*
+        g.node("Gather", List.of("pc_cross", "pc_rw_p"), List.of("pc_rw_row"), Map.of("axis", 0L));
+        g.node("ArgMin", List.of("pc_rw_row"), List.of("pc_rw_nn"), Map.of("axis", 1L, "keepdims", 0L));
+        g.node("Gather", List.of(BANK, "pc_rw_nn"), List.of("pc_rw_mstar"), Map.of("axis", 0L));
+        // the b bank patches nearest m* (m* itself first, at distance 0)
+        g.node(
+                "Gemm",
+                List.of("pc_rw_mstar", BANK, "pc_bank_sq"),
+                List.of("pc_rw_mcross"),
+                Map.of("alpha", -2.0f, "beta", 1.0f, "transB", 1L));
+        g.initializer("pc_rw_k", new long[] {1}, new long[] {b});
+        g.node(
+                "TopK",
+                List.of("pc_rw_mcross", "pc_rw_k"),
+                List.of("pc_rw_nvals", "pc_rw_support"),
+                Map.of("axis", 1L, "largest", 0L, "sorted", 1L));
+        // distances from p* to them: sqrt(row[support] + |p*|^2)
+        g.node("Gather", List.of("pc_rw_row", "pc_rw_support"), List.of("pc_rw_cross_s"), Map.of("axis", 1L));
+        g.node("Gather", List.of("pc_patch_sq", "pc_rw_p"), List.of("pc_rw_psq"), Map.of("axis", 0L));
+        g.node("Add", List.of("pc_rw_cross_s", "pc_rw_psq"), List.of("pc_rw_d2"));
+        g.node("Relu", List.of("pc_rw_d2"), List.of("pc_rw_d2_pos"));
+        g.node("Sqrt", List.of("pc_rw_d2_pos"), List.of("pc_rw_d"));
+        g.node("Softmax", List.of("pc_rw_d"), List.of("pc_rw_soft"), Map.of("axis", -1L));
+        g.initializer("pc_rw_s0_start", new long[] {1}, new long[] {0});
+        g.initializer("pc_rw_s0_end", new long[] {1}, new long[] {1});
+        g.initializer("pc_rw_s0_axis", new long[] {1}, new long[] {-1});
+        g.node(
+                "Slice",
+                List.of("pc_rw_soft", "pc_rw_s0_start", "pc_rw_s0_end", "pc_rw_s0_axis"),
+                List.of("pc_rw_first"));
+        g.node("Reshape", List.of("pc_rw_first", "pc_rw_one_shape"), List.of("pc_rw_first1"));
+        g.initializer("pc_rw_ones", new long[] {1}, new float[] {1f});
+        g.node("Sub", List.of("pc_rw_ones", "pc_rw_first1"), List.of("pc_rw_weight"));
+        g.node("Mul", List.of("pc_score_max", "pc_rw_weight"), List.of("score"));
     }
 
     /** Reduce ops take their axes as an attribute up to opset 17 and as an input from opset 18. */

@@ -42,9 +42,20 @@ public final class PatchCoreTeacher {
 
     private static final Logger LOG = LoggerFactory.getLogger(PatchCoreTeacher.class);
 
-    /** C2f block outputs of an Ultralytics YOLOv8 export at stride 8 and 16 (64 + 128 channels for YOLOv8n). */
+    /**
+     * C2f block outputs of an Ultralytics YOLOv8 export at stride 4 and 8 (32 + 64 channels for YOLOv8n). Measured
+     * (bench/README-vision.md): thin scratches and small stains on gravel and grass are found far better than with
+     * the stride 8 + 16 pair (model.4 + model.6), at about twice the per-frame cost.
+     */
     public static final List<String> YOLOV8_LAYERS =
+            List.of("/model.2/cv2/act/Mul_output_0", "/model.4/cv2/act/Mul_output_0");
+
+    /** The stride 8 + 16 pair of YOLOv8 layers: the first default, cheaper, coarser (misses thin scratches). */
+    public static final List<String> YOLOV8_LAYERS_COARSE =
             List.of("/model.4/cv2/act/Mul_output_0", "/model.6/cv2/act/Mul_output_0");
+
+    /** Border ignored by default, in pixels of the input: as many patches of the finest layer as cover it. */
+    public static final int AUTO_BORDER_PIXELS = 24;
 
     public static final String MEMORY_BANK_FILE = "memory-bank.bin";
 
@@ -70,9 +81,12 @@ public final class PatchCoreTeacher {
      * @param seed            seed of every random choice (patch sampling, projection, first coreset patch)
      * @param border          patches ignored at each edge of the patch grid: there the backbone sees its own zero
      *                        padding, and those features vary more than any defect (the map there repeats the
-     *                        nearest inner patch); as PatchCore's centre crop
+     *                        nearest inner patch); as PatchCore's centre crop. Negative = as many patches as
+     *                        cover {@link #AUTO_BORDER_PIXELS} at the finest layer's stride (3 at stride 8, 6 at 4)
      * @param reflectPad      pixels mirrored around the frame before the backbone (a multiple of the layers'
      *                        strides), so edge patches see the part, not the backbone's zero padding
+     * @param reweight        PatchCore's image-score re-weighting (paper eq. 7) over this many nearest memory-bank
+     *                        neighbours of the bank patch closest to the worst patch (0 = off: score = map max)
      */
     public record Spec(
             String name,
@@ -93,12 +107,13 @@ public final class PatchCoreTeacher {
             int maxPatches,
             long seed,
             int border,
-            int reflectPad) {
+            int reflectPad,
+            int reweight) {
 
         /**
-         * Defaults for a YOLOv8 backbone: 256x256 input, layers at stride 8 and 16, 10% coreset, a border of 3
-         * patches ignored (measured on gravel: image AUROC 0.72 with none and with 32 px of mirrored margin, 0.90 with
-         * 3 patches ignored).
+         * Defaults for a YOLOv8 backbone: 256x256 input, layers at stride 4 and 8, 10% coreset, a border of 24 px
+         * ignored (measured on gravel with the stride 8 + 16 layers: image AUROC 0.72 with none and with 32 px of
+         * mirrored margin, 0.90 with 3 patches = 24 px ignored).
          */
         public static Spec of(String name, String version, Path backbone) {
             return new Spec(
@@ -119,7 +134,8 @@ public final class PatchCoreTeacher {
                     1.2,
                     60_000,
                     42,
-                    3,
+                    -1,
+                    0,
                     0);
         }
 
@@ -143,7 +159,8 @@ public final class PatchCoreTeacher {
                     maxPatches,
                     seed,
                     border,
-                    reflectPad);
+                    reflectPad,
+                    reweight);
         }
 
         public Spec sized(int w, int h) {
@@ -166,7 +183,8 @@ public final class PatchCoreTeacher {
                     maxPatches,
                     seed,
                     border,
-                    reflectPad);
+                    reflectPad,
+                    reweight);
         }
 
         public Spec normalised(List<Double> m, List<Double> s) {
@@ -189,7 +207,8 @@ public final class PatchCoreTeacher {
                     maxPatches,
                     seed,
                     border,
-                    reflectPad);
+                    reflectPad,
+                    reweight);
         }
 
         public Spec withReflectPad(int pixels) {
@@ -212,7 +231,32 @@ public final class PatchCoreTeacher {
                     maxPatches,
                     seed,
                     border,
-                    pixels);
+                    pixels,
+                    reweight);
+        }
+
+        public Spec withReweight(int neighbours) {
+            return new Spec(
+                    name,
+                    version,
+                    backbone,
+                    layers,
+                    width,
+                    height,
+                    mean,
+                    std,
+                    neighbourhood,
+                    coresetRatio,
+                    maxBank,
+                    projectionDims,
+                    smoothing,
+                    heldOutFraction,
+                    margin,
+                    maxPatches,
+                    seed,
+                    border,
+                    reflectPad,
+                    neighbours);
         }
 
         public Spec withBorder(int patches) {
@@ -235,7 +279,8 @@ public final class PatchCoreTeacher {
                     maxPatches,
                     seed,
                     patches,
-                    reflectPad);
+                    reflectPad,
+                    reweight);
         }
 
         public Spec withSmoothing(double sigma) {
@@ -258,7 +303,8 @@ public final class PatchCoreTeacher {
                     maxPatches,
                     seed,
                     border,
-                    reflectPad);
+                    reflectPad,
+                    reweight);
         }
 
         public Spec withCoreset(double ratio, int max) {
@@ -281,7 +327,8 @@ public final class PatchCoreTeacher {
                     maxPatches,
                     seed,
                     border,
-                    reflectPad);
+                    reflectPad,
+                    reweight);
         }
     }
 
@@ -339,8 +386,10 @@ public final class PatchCoreTeacher {
                 spec.mean(),
                 spec.std());
         int dims = graph.dims();
-        int b = spec.border();
-        if (b < 0 || 2 * b >= Math.min(graph.featureWidth(), graph.featureHeight())) {
+        int stride = Math.max(1, spec.width() / graph.featureWidth());
+        int b = spec.border() < 0 ? (AUTO_BORDER_PIXELS + stride - 1) / stride : spec.border();
+        spec = spec.withBorder(b);
+        if (2 * b >= Math.min(graph.featureWidth(), graph.featureHeight())) {
             throw new ModelException(who + ": border of " + b + " patches leaves nothing of the " + graph.featureWidth()
                     + "x" + graph.featureHeight() + " patch grid");
         }
@@ -381,13 +430,13 @@ public final class PatchCoreTeacher {
                             spec.version(),
                             spec.smoothing(),
                             spec.border(),
+                            Math.min(spec.reweight(), size),
                             "PatchCore anomaly model taught by Vision Hub from " + teachSet.size()
                                     + " good images on backbone "
                                     + spec.backbone().getFileName()));
         } catch (IOException e) {
             throw new ModelException(who + ": cannot write " + onnx.toAbsolutePath() + ": " + e.getMessage(), e);
         }
-        int stride = Math.max(1, spec.width() / graph.featureWidth());
         ModelCard.PatchCore pc = new ModelCard.PatchCore(
                 spec.backbone().getFileName().toString(),
                 sha256(backboneBytes),
@@ -427,6 +476,9 @@ public final class PatchCoreTeacher {
         taught.put("patchesSeen", rows);
         taught.put("coverageRadius", round4(core.coverageRadius()));
         taught.put("margin", spec.margin());
+        if (spec.reweight() > 0) {
+            taught.put("scoreReweightNeighbours", Math.min(spec.reweight(), size));
+        }
         taught.put("maxHeldOutGoodScore", round4(maxHeld));
         taught.put("teachMs", ms);
         taught.put("taughtAt", Instant.now().toString());

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  *              [--held-out-good DIR --held-out-defective DIR]
  * TeachCommand --name demo-anomaly --simulate [--good-images 20]
  * TeachCommand --name weave --good DIR --method patchcore --backbone backbones/yolov8n.onnx [--input-size 256]
- *              [--layers /model.4/cv2/act/Mul_output_0,/model.6/cv2/act/Mul_output_0]
+ *              [--layers /model.2/cv2/act/Mul_output_0,/model.4/cv2/act/Mul_output_0]
  * </pre>
  * Writes {@code <models>/<name>/model.onnx} and {@code model.yaml} and prints the held-out figures.
  */

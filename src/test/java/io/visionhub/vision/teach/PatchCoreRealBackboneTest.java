@@ -34,7 +34,7 @@ class PatchCoreRealBackboneTest {
         }
         AnomalyTeacher.Result taught =
                 new PatchCoreTeacher().teach(good, PatchCoreTeacher.Spec.of("brick", "1", backbone), dir);
-        assertThat(taught.card().patchcore().featureDims()).isEqualTo(64 + 128);
+        assertThat(taught.card().patchcore().featureDims()).isEqualTo(32 + 64);
 
         try (InspectionModel m = new ModelLoader().load(dir)) {
             AnomalyModel am = (AnomalyModel) m;
@@ -44,7 +44,7 @@ class PatchCoreRealBackboneTest {
                         maxGood, am.anomalyMap(crops.good(500 + i).image()).score());
             }
             assertThat(maxGood).isLessThan(taught.threshold());
-            // seeds whose defects lie inside the judged area (not in the 3-patch border)
+            // seeds whose defects lie inside the judged area (not in the 24 px border)
             List<TextureCrops.Sample> bad = List.of(
                     crops.defective(901, TextureCrops.BLOT),
                     crops.defective(902, TextureCrops.SCRATCH),

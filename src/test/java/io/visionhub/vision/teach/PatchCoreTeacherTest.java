@@ -101,7 +101,8 @@ class PatchCoreTeacherTest {
     static PatchCoreTeacher.Spec spec(String name, Path backbone) {
         return PatchCoreTeacher.Spec.of(name, "1", backbone)
                 .withLayers(List.of("l1", "l2"))
-                .sized(SIZE, SIZE);
+                .sized(SIZE, SIZE)
+                .withBorder(3);
     }
 
     @BeforeAll
@@ -173,6 +174,35 @@ class PatchCoreTeacherTest {
     private static boolean contains(Defect d, int x, int y) {
         Defect.Box b = d.box();
         return x >= b.x() && x <= b.x() + b.width() && y >= b.y() && y <= b.y() + b.height();
+    }
+
+    @Test
+    void reweightedScoreIsTheSameMapsMaxTimesAWeightBetweenOneLessOneOverBAndOne(@TempDir Path dir) {
+        List<BufferedImage> good = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            good.add(surface(100 + i));
+        }
+        Path rw = dir.resolve("woven-rw");
+        new PatchCoreTeacher().teach(good, spec("woven", backbone).withReweight(9), rw);
+        assertThat(ModelCard.read(rw.resolve(ModelCard.CARD_FILE)).taught())
+                .containsEntry("scoreReweightNeighbours", 9);
+        try (InspectionModel plain = new ModelLoader().load(model);
+                InspectionModel weighted = new ModelLoader().load(rw)) {
+            int lowered = 0;
+            for (int i = 0; i < 6; i++) {
+                BufferedImage img = i < 3 ? surface(5000 + i) : blotted(7000 + i, 30 + 8 * i, 40);
+                AnomalyModel.AnomalyMap a = ((AnomalyModel) plain).anomalyMap(img);
+                AnomalyModel.AnomalyMap b = ((AnomalyModel) weighted).anomalyMap(img);
+                // same seed, same memory bank: the map is untouched, only the image score is weighted
+                assertThat(b.values()).containsExactly(a.values());
+                assertThat(b.score()).isLessThanOrEqualTo(a.score() * 1.0001);
+                assertThat(b.score()).isGreaterThanOrEqualTo(a.score() * (1 - 1.0 / 9) * 0.9999);
+                if (b.score() < a.score() * 0.999) {
+                    lowered++;
+                }
+            }
+            assertThat(lowered).as("images whose score the weighting lowered").isPositive();
+        }
     }
 
     @Test
