@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,195 +141,128 @@ public final class PatchCoreTeacher {
         }
 
         public Spec withLayers(List<String> l) {
-            return new Spec(
-                    name,
-                    version,
-                    backbone,
-                    l,
-                    width,
-                    height,
-                    mean,
-                    std,
-                    neighbourhood,
-                    coresetRatio,
-                    maxBank,
-                    projectionDims,
-                    smoothing,
-                    heldOutFraction,
-                    margin,
-                    maxPatches,
-                    seed,
-                    border,
-                    reflectPad,
-                    reweight);
+            return with(c -> {
+                c.layers = l;
+            });
         }
 
         public Spec sized(int w, int h) {
-            return new Spec(
-                    name,
-                    version,
-                    backbone,
-                    layers,
-                    w,
-                    h,
-                    mean,
-                    std,
-                    neighbourhood,
-                    coresetRatio,
-                    maxBank,
-                    projectionDims,
-                    smoothing,
-                    heldOutFraction,
-                    margin,
-                    maxPatches,
-                    seed,
-                    border,
-                    reflectPad,
-                    reweight);
+            return with(c -> {
+                c.width = w;
+                c.height = h;
+            });
         }
 
         public Spec normalised(List<Double> m, List<Double> s) {
-            return new Spec(
-                    name,
-                    version,
-                    backbone,
-                    layers,
-                    width,
-                    height,
-                    m,
-                    s,
-                    neighbourhood,
-                    coresetRatio,
-                    maxBank,
-                    projectionDims,
-                    smoothing,
-                    heldOutFraction,
-                    margin,
-                    maxPatches,
-                    seed,
-                    border,
-                    reflectPad,
-                    reweight);
+            return with(c -> {
+                c.mean = m;
+                c.std = s;
+            });
         }
 
         public Spec withReflectPad(int pixels) {
-            return new Spec(
-                    name,
-                    version,
-                    backbone,
-                    layers,
-                    width,
-                    height,
-                    mean,
-                    std,
-                    neighbourhood,
-                    coresetRatio,
-                    maxBank,
-                    projectionDims,
-                    smoothing,
-                    heldOutFraction,
-                    margin,
-                    maxPatches,
-                    seed,
-                    border,
-                    pixels,
-                    reweight);
+            return with(c -> {
+                c.reflectPad = pixels;
+            });
         }
 
         public Spec withReweight(int neighbours) {
-            return new Spec(
-                    name,
-                    version,
-                    backbone,
-                    layers,
-                    width,
-                    height,
-                    mean,
-                    std,
-                    neighbourhood,
-                    coresetRatio,
-                    maxBank,
-                    projectionDims,
-                    smoothing,
-                    heldOutFraction,
-                    margin,
-                    maxPatches,
-                    seed,
-                    border,
-                    reflectPad,
-                    neighbours);
+            return with(c -> {
+                c.reweight = neighbours;
+            });
         }
 
         public Spec withBorder(int patches) {
-            return new Spec(
-                    name,
-                    version,
-                    backbone,
-                    layers,
-                    width,
-                    height,
-                    mean,
-                    std,
-                    neighbourhood,
-                    coresetRatio,
-                    maxBank,
-                    projectionDims,
-                    smoothing,
-                    heldOutFraction,
-                    margin,
-                    maxPatches,
-                    seed,
-                    patches,
-                    reflectPad,
-                    reweight);
+            return with(c -> {
+                c.border = patches;
+            });
         }
 
         public Spec withSmoothing(double sigma) {
-            return new Spec(
-                    name,
-                    version,
-                    backbone,
-                    layers,
-                    width,
-                    height,
-                    mean,
-                    std,
-                    neighbourhood,
-                    coresetRatio,
-                    maxBank,
-                    projectionDims,
-                    sigma,
-                    heldOutFraction,
-                    margin,
-                    maxPatches,
-                    seed,
-                    border,
-                    reflectPad,
-                    reweight);
+            return with(c -> {
+                c.smoothing = sigma;
+            });
         }
 
         public Spec withCoreset(double ratio, int max) {
+            return with(c -> {
+                c.coresetRatio = ratio;
+                c.maxBank = max;
+            });
+        }
+
+        /** A copy with the fields that change set by {@code change} (keeps the record's one constructor). */
+        private Spec with(Consumer<Copy> change) {
+            Copy c = new Copy(this);
+            change.accept(c);
             return new Spec(
-                    name,
-                    version,
-                    backbone,
-                    layers,
-                    width,
-                    height,
-                    mean,
-                    std,
-                    neighbourhood,
-                    ratio,
-                    max,
-                    projectionDims,
-                    smoothing,
-                    heldOutFraction,
-                    margin,
-                    maxPatches,
-                    seed,
-                    border,
-                    reflectPad,
-                    reweight);
+                    c.name,
+                    c.version,
+                    c.backbone,
+                    c.layers,
+                    c.width,
+                    c.height,
+                    c.mean,
+                    c.std,
+                    c.neighbourhood,
+                    c.coresetRatio,
+                    c.maxBank,
+                    c.projectionDims,
+                    c.smoothing,
+                    c.heldOutFraction,
+                    c.margin,
+                    c.maxPatches,
+                    c.seed,
+                    c.border,
+                    c.reflectPad,
+                    c.reweight);
+        }
+
+        /** Mutable scratch copy used only inside {@link #with}. */
+        private static final class Copy {
+            String name;
+            String version;
+            Path backbone;
+            List<String> layers;
+            int width;
+            int height;
+            List<Double> mean;
+            List<Double> std;
+            int neighbourhood;
+            double coresetRatio;
+            int maxBank;
+            int projectionDims;
+            double smoothing;
+            double heldOutFraction;
+            double margin;
+            int maxPatches;
+            long seed;
+            int border;
+            int reflectPad;
+            int reweight;
+
+            Copy(Spec r) {
+                name = r.name;
+                version = r.version;
+                backbone = r.backbone;
+                layers = r.layers;
+                width = r.width;
+                height = r.height;
+                mean = r.mean;
+                std = r.std;
+                neighbourhood = r.neighbourhood;
+                coresetRatio = r.coresetRatio;
+                maxBank = r.maxBank;
+                projectionDims = r.projectionDims;
+                smoothing = r.smoothing;
+                heldOutFraction = r.heldOutFraction;
+                margin = r.margin;
+                maxPatches = r.maxPatches;
+                seed = r.seed;
+                border = r.border;
+                reflectPad = r.reflectPad;
+                reweight = r.reweight;
+            }
         }
     }
 
