@@ -1,6 +1,7 @@
 package io.visionhub.onvif;
 
 import io.visionhub.onvif.OnvifException.Kind;
+import io.visionhub.vision.source.FfmpegFrameSource;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -22,7 +23,8 @@ public record OnvifCameraUri(
         if (source == null || !source.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             throw new OnvifException(
                     Kind.BAD_INPUT,
-                    "not an onvif source: " + mask(source) + " (expected onvif://user:password@host[:port]/<profile>)");
+                    "not an onvif source: " + FfmpegFrameSource.redact(source)
+                            + " (expected onvif://user:password@host[:port]/<profile>)");
         }
         URI u;
         try {
@@ -30,14 +32,14 @@ public record OnvifCameraUri(
         } catch (URISyntaxException e) {
             throw new OnvifException(
                     Kind.BAD_INPUT,
-                    "bad onvif source " + mask(source) + ": " + e.getReason()
+                    "bad onvif source " + FfmpegFrameSource.redact(source) + ": " + e.getReason()
                             + " (expected onvif://user:password@host[:port]/<profile>; percent-encode reserved characters in "
                             + "the password, or use the endpoint's username and password options)");
         }
         if (u.getHost() == null) {
             throw new OnvifException(
                     Kind.BAD_INPUT,
-                    "onvif source " + mask(source)
+                    "onvif source " + FfmpegFrameSource.redact(source)
                             + " has no host (expected onvif://user:password@host[:port]/<profile>)");
         }
         String user = null;
@@ -59,7 +61,7 @@ public record OnvifCameraUri(
         if (path.contains("/")) {
             throw new OnvifException(
                     Kind.BAD_INPUT,
-                    "onvif source " + mask(source) + ": '" + path
+                    "onvif source " + FfmpegFrameSource.redact(source) + ": '" + path
                             + "' is not a profile (expected onvif://host/<profile> or onvif://host/<profile>/snapshot)");
         }
         return new OnvifCameraUri(u.getHost(), u.getPort(), user, pass, decode(path), snap);
@@ -80,11 +82,6 @@ public record OnvifCameraUri(
     public String toString() {
         return SCHEME + (username == null ? "" : username + (password == null ? "" : ":***") + "@") + hostPort() + "/"
                 + profile + (snapshot ? "/snapshot" : "");
-    }
-
-    /** Any URL with a password in its user info masked: {@code scheme://user:***@host}. */
-    public static String mask(String url) {
-        return url == null ? "null" : url.replaceAll("://([^:/@]*):[^@/]*@", "://$1:***@");
     }
 
     private static String decode(String s) {

@@ -1,6 +1,7 @@
 package io.visionhub.onvif;
 
 import io.visionhub.onvif.OnvifException.Kind;
+import io.visionhub.vision.source.FfmpegFrameSource;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -131,7 +132,7 @@ public final class OnvifCameras {
     /** A profile URI, or null when the camera has none for it (no snapshot support, say). */
     private static String uri(java.util.function.Supplier<URI> call) {
         try {
-            return OnvifCameraUri.mask(call.get().toString());
+            return FfmpegFrameSource.redact(call.get().toString());
         } catch (OnvifException e) {
             if (e.kind() == Kind.AUTH || e.kind() == Kind.UNREACHABLE) {
                 throw e;

@@ -66,12 +66,12 @@ public final class OnvifFrameSource implements FrameSource {
             OnvifProfile profile = client.profile(address.profile());
             if (address.snapshot()) {
                 snapshot = client.snapshotUri(profile.token());
-                resolved = OnvifCameraUri.mask(snapshot.toString());
+                resolved = FfmpegFrameSource.redact(snapshot.toString());
                 nextAt = System.nanoTime();
                 client.get(snapshot); // fail fast when the snapshot does not answer
             } else {
                 URI uri = client.streamUri(profile.token());
-                resolved = OnvifCameraUri.mask(uri.toString());
+                resolved = FfmpegFrameSource.redact(uri.toString());
                 FfmpegFrameSource s = new FfmpegFrameSource(camera, withCredentials(uri), timeoutMs, false, maxPixels);
                 s.open();
                 stream = s;

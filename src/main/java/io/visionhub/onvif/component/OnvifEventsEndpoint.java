@@ -2,6 +2,7 @@ package io.visionhub.onvif.component;
 
 import io.visionhub.onvif.OnvifCameraUri;
 import io.visionhub.onvif.OnvifException;
+import io.visionhub.vision.source.FfmpegFrameSource;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -119,7 +120,7 @@ public class OnvifEventsEndpoint extends DefaultEndpoint {
 
     /** For logs: the address with any password masked. */
     String maskedAddress() {
-        return OnvifCameraUri.mask(address);
+        return FfmpegFrameSource.redact(address);
     }
 
     public String getCamera() {

@@ -1,11 +1,11 @@
 package io.visionhub.vision.component;
 
 import io.visionhub.event.InspectionEvent;
-import io.visionhub.onvif.OnvifCameraUri;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameRefusedException;
 import io.visionhub.vision.model.ModelHandle;
+import io.visionhub.vision.source.FfmpegFrameSource;
 import io.visionhub.vision.source.LatestFrameHandoff;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +71,7 @@ public class VisionConsumer extends DefaultConsumer {
                 "vision:{} started: camera {} from {}, model {} {}, line {}",
                 endpoint.getStation(),
                 endpoint.cameraId(),
-                OnvifCameraUri.mask(endpoint.getSource()), // a password in the source URL is not logged
+                FfmpegFrameSource.redact(endpoint.getSource()), // a password in the source URL is not logged
                 model.model().ref().name(),
                 model.model().ref().version(),
                 endpoint.getLine());

@@ -224,9 +224,9 @@ public final class FfmpegFrameSource implements FrameSource {
         return "camera " + camera + " (" + redact(url) + ")";
     }
 
-    /** Hides a password in rtsp://user:pass@host URLs. */
-    static String redact(String url) {
-        return url.replaceAll("://([^:/@]+):[^@/]*@", "://$1:***@");
+    /** Hides a password in scheme://user:pass@host URLs (rtsp, http, onvif); "null" for none. */
+    public static String redact(String url) {
+        return url == null ? "null" : url.replaceAll("://([^:/@]*):[^@/]*@", "://$1:***@");
     }
 
     /** Listen mode: the next frame from FFmpeg's thread, waited for at most the timeout. */
