@@ -3,6 +3,7 @@ package io.visionhub.event;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One inspection of one frame: the document that the ledger records and every output publishes.
@@ -52,69 +53,31 @@ public record InspectionEvent(
 
     /** A copy with the production context set (and its status). */
     public InspectionEvent withContext(ProductionContext ctx) {
-        return new InspectionEvent(
-                schemaVersion,
-                id,
-                station,
-                camera,
-                line,
-                captureTime,
-                inferenceTime,
-                model,
-                result,
-                defects,
-                anomalyScore,
-                image,
-                ctx,
-                ctx == null ? ContextStatus.MISSING : ContextStatus.APPLIED,
-                partId,
-                latency);
+        return with(c -> {
+            c.context = ctx;
+            c.contextStatus = ctx == null ? ContextStatus.MISSING : ContextStatus.APPLIED;
+        });
     }
 
     /** A copy with the image reference set (once the frame is stored by content hash). */
     public InspectionEvent withImage(ImageRef ref) {
-        return new InspectionEvent(
-                schemaVersion,
-                id,
-                station,
-                camera,
-                line,
-                captureTime,
-                inferenceTime,
-                model,
-                result,
-                defects,
-                anomalyScore,
-                ref,
-                context,
-                contextStatus,
-                partId,
-                latency);
+        return with(c -> c.image = ref);
     }
 
     /** A copy with the part id set (PLC-triggered capture). */
     public InspectionEvent withPartId(String part) {
-        return new InspectionEvent(
-                schemaVersion,
-                id,
-                station,
-                camera,
-                line,
-                captureTime,
-                inferenceTime,
-                model,
-                result,
-                defects,
-                anomalyScore,
-                image,
-                context,
-                contextStatus,
-                part,
-                latency);
+        return with(c -> c.partId = part);
     }
 
     /** A copy with the latency set (a triggered inspection adds its trigger-to-exposure delay). */
     public InspectionEvent withLatency(Latency l) {
+        return with(c -> c.latency = l);
+    }
+
+    // one place restates the 16-argument constructor, so a new component cannot be forgotten in one with…()
+    private InspectionEvent with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
         return new InspectionEvent(
                 schemaVersion,
                 id,
@@ -127,11 +90,28 @@ public record InspectionEvent(
                 result,
                 defects,
                 anomalyScore,
-                image,
-                context,
-                contextStatus,
-                partId,
-                l);
+                c.image,
+                c.context,
+                c.contextStatus,
+                c.partId,
+                c.latency);
+    }
+
+    /** The components a with…() may change. */
+    private static final class Copy {
+        ImageRef image;
+        ProductionContext context;
+        ContextStatus contextStatus;
+        String partId;
+        Latency latency;
+
+        Copy(InspectionEvent e) {
+            image = e.image;
+            context = e.context;
+            contextStatus = e.contextStatus;
+            partId = e.partId;
+            latency = e.latency;
+        }
     }
 
     public enum Verdict {
