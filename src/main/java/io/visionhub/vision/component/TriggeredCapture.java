@@ -111,7 +111,11 @@ final class TriggeredCapture implements AutoCloseable {
                 health,
                 "vision:" + endpoint.getStation() + " (triggered)",
                 () -> running,
-                (src, frame) -> handoff.offer(frame),
+                (src, frame) -> {
+                    handoff.offer(frame);
+                    // a trigger takes the newest frame and the rest are dropped: a folder file is filed once read
+                    src.completed(frame, true);
+                },
                 src -> source = src);
     }
 

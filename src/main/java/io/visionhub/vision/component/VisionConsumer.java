@@ -1,17 +1,20 @@
 package io.visionhub.vision.component;
 
 import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.InspectionLedger;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameRefusedException;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.source.FfmpegFrameSource;
+import io.visionhub.vision.source.FrameSource;
 import io.visionhub.vision.source.LatestFrameHandoff;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -37,6 +40,8 @@ public class VisionConsumer extends DefaultConsumer {
     private FrameInspector inspector;
     /** Inspectors of models chosen per frame by the component's ModelSelector, by model folder. */
     private final Map<String, FrameInspector> selected = new ConcurrentHashMap<>();
+    /** frames of a lossless source (image folder) on their way, and the source to tell when each is recorded */
+    private final Map<Frame, FrameSource> completing = new ConcurrentHashMap<>();
 
     private CameraMetrics meters;
 
@@ -103,7 +108,10 @@ public class VisionConsumer extends DefaultConsumer {
         CameraReader.run(endpoint, health, "vision:" + endpoint.getStation(), () -> running, (source, frame) -> {
             // in flight from here until inspected, refused or replaced by a newer frame (CameraHealth.inFlight)
             health.frameHeld();
-            if (source.lossless() || endpoint.isLossless()) {
+            if (source.lossless()) {
+                completing.put(frame, source); // told once the frame's record is committed or failed
+                handoff.put(frame);
+            } else if (endpoint.isLossless()) {
                 handoff.put(frame);
             } else if (handoff.offer(frame)) {
                 health.frameReleased(); // the older frame in the slot was dropped
@@ -139,8 +147,12 @@ public class VisionConsumer extends DefaultConsumer {
             if (f != null) {
                 health.frameReleased();
             }
-            if (event != null) {
-                emit(event);
+            boolean recorded = event != null && emit(event);
+            if (f != null) {
+                FrameSource source = completing.remove(f);
+                if (source != null) {
+                    source.completed(f, recorded);
+                }
             }
         }
     }
@@ -196,7 +208,12 @@ public class VisionConsumer extends DefaultConsumer {
                 location, l -> endpoint.inspector(endpoint.getComponent().model(l)));
     }
 
-    private void emit(InspectionEvent event) {
+    /**
+     * Sends the event down the route; true when its record is committed: the ledger numbered it, or the route (one
+     * without a ledger step) completed with no failure, not even one its error handler took (a dead-letter copy is not
+     * a record).
+     */
+    private boolean emit(InspectionEvent event) {
         Exchange exchange = createExchange(false);
         try {
             Message in = exchange.getIn();
@@ -206,6 +223,9 @@ public class VisionConsumer extends DefaultConsumer {
         } catch (Exception e) {
             exchange.setException(e);
         }
+        boolean completed = exchange.getException() == null
+                && (exchange.getMessage().getHeader(InspectionLedger.HEADER_SEQUENCE) != null
+                        || exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) == null);
         if (exchange.getException() != null) {
             getExceptionHandler()
                     .handleException(
@@ -214,5 +234,6 @@ public class VisionConsumer extends DefaultConsumer {
                             exchange.getException());
         }
         releaseExchange(exchange, false);
+        return completed;
     }
 }

@@ -30,6 +30,14 @@ public interface FrameSource extends AutoCloseable {
     }
 
     /**
+     * The frame's record is committed ({@code recorded}), or its inspection failed or never ran: a source that keeps
+     * the original of each part (an image folder) files it only now, so a part read but not recorded (the hub stopped
+     * or was killed, the route failed) is read again at the next start instead of being lost. Called once per frame
+     * of a {@link #lossless()} source, from the inspecting thread.
+     */
+    default void completed(Frame frame, boolean recorded) {}
+
+    /**
      * The hub starts each exposure (a GigE camera in software-trigger mode): no frame comes without {@link #trigger},
      * and the frame that answers a trigger carries its part id.
      */

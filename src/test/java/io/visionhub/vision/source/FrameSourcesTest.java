@@ -104,7 +104,8 @@ class FrameSourcesTest {
                 .filteredOn(e -> e.partId().equals("part-3"))
                 .singleElement()
                 .satisfies(e -> assertThat(e.result()).isEqualTo(InspectionEvent.Verdict.UNCERTAIN));
-        assertThat(drop.resolve(".rejected/part-3.jpg")).exists();
+        // filed once recorded, just after the route completes
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(drop.resolve(".rejected/part-3.jpg")));
         assertThat(evs)
                 .filteredOn(e -> e.partId().equals("part-2"))
                 .singleElement()
@@ -118,7 +119,7 @@ class FrameSourcesTest {
                         .functionCounter()
                         .count())
                 .isEqualTo(1);
-        assertThat(drop.resolve(".inspected/part-1.png")).exists();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(drop.resolve(".inspected/part-1.png")));
         assertThat(drop.resolve("part-1.png")).doesNotExist();
 
         // still running after the bad file
@@ -126,6 +127,56 @@ class FrameSourcesTest {
         Files.write(late, FrameInspector.encode(gen.good(4).image(), "png"));
         Files.setLastModifiedTime(late, FileTime.fromMillis(System.currentTimeMillis() - 5000));
         await().atMost(Duration.ofSeconds(10)).until(() -> out.getReceivedCounter() == 4);
+    }
+
+    @Test
+    void aFolderFileWhoseRecordFailedStaysInTheFolderAndIsReadAgainAtTheNextStart() throws Exception {
+        Path drop = Files.createDirectories(dir.resolve("drop"));
+        SimulatedPartGenerator gen = new SimulatedPartGenerator(8, 0);
+        for (int i = 1; i <= 2; i++) {
+            Path p = drop.resolve("part-" + i + ".png");
+            Files.write(p, FrameInspector.encode(gen.good(i).image(), "png"));
+            Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() - 5000));
+        }
+        java.util.concurrent.atomic.AtomicBoolean ledgerDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(noErrorHandler());
+                from("vision:folder-station?camera=smartcam&source=folder:" + drop + "&fps=20&model=" + modelDir)
+                        .routeId("folder")
+                        .process(e -> {
+                            // the record of part-1 fails (a ledger that refuses), part-2's goes through
+                            String part =
+                                    e.getIn().getBody(InspectionEvent.class).partId();
+                            if (ledgerDown.get() && part.equals("part-1")) {
+                                throw new IllegalStateException("ledger refused the record of " + part);
+                            }
+                        })
+                        .to("mock:recorded");
+            }
+        });
+        MockEndpoint recorded = camel.getEndpoint("mock:recorded", MockEndpoint.class);
+        camel.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(drop.resolve(".inspected/part-2.png")));
+        VisionConsumer c = (VisionConsumer) camel.getRoute("folder").getConsumer();
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.health().inspected() >= 2);
+        // not recorded: not filed as inspected, and not read again and again while the hub runs
+        Thread.sleep(500);
+        assertThat(drop.resolve("part-1.png")).exists();
+        assertThat(drop.resolve(".inspected/part-1.png")).doesNotExist();
+        assertThat(recorded.getReceivedExchanges())
+                .extracting(e -> e.getIn().getBody(InspectionEvent.class).partId())
+                .containsExactly("part-2");
+
+        // the camera starts again (hub restarted) with the ledger back: part-1 is read again and recorded
+        ledgerDown.set(false);
+        camel.getRouteController().stopRoute("folder");
+        camel.getRouteController().startRoute("folder");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(drop.resolve(".inspected/part-1.png")));
+        assertThat(recorded.getReceivedExchanges())
+                .extracting(e -> e.getIn().getBody(InspectionEvent.class).partId())
+                .containsExactly("part-2", "part-1");
     }
 
     @Test
