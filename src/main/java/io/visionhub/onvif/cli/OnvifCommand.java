@@ -97,7 +97,8 @@ public final class OnvifCommand {
         }
         DeviceInformation i = p.device();
         out.println(indent + nz(i.manufacturer()) + " " + nz(i.model()) + ", firmware " + nz(i.firmwareVersion())
-                + ", serial " + nz(i.serialNumber()));
+                + ", serial " + nz(i.serialNumber()) + "; profiles from " + nz(p.mediaService()) + " at "
+                + nz(p.deviceService()));
         for (OnvifCameras.Profile pr : p.profiles()) {
             out.println(indent + "profile " + pr.token() + " (" + nz(pr.name()) + ", " + nz(pr.encoding()) + " "
                     + pr.width() + "x" + pr.height() + ")");
