@@ -80,10 +80,10 @@ public record OnvifCameraUri(
             for (String kv : u.getRawQuery().split("&")) {
                 int eq = kv.indexOf('=');
                 String key = eq < 0 ? kv : kv.substring(0, eq);
-                String value = eq < 0 ? "" : decode(kv.substring(eq + 1));
+                String value = eq < 0 ? "" : kv.substring(eq + 1);
                 switch (key) {
                     case "path" -> {
-                        if (!value.startsWith("/") || value.contains("?") || value.contains("#")) {
+                        if (!value.startsWith("/") || !validPath(value)) {
                             throw new OnvifException(
                                     Kind.BAD_INPUT,
                                     "onvif source " + FfmpegFrameSource.redact(source) + ": path '" + value
@@ -157,6 +157,15 @@ public record OnvifCameraUri(
         }
         return SCHEME + (username == null ? "" : username + (password == null ? "" : ":***") + "@") + hostPort() + "/"
                 + profile + (snapshot ? "/snapshot" : "") + (query.isEmpty() ? "" : "?" + String.join("&", query));
+    }
+
+    /** A raw (percent-encoded) URL path. */
+    private static boolean validPath(String raw) {
+        try {
+            return URI.create("http://h" + raw).getRawPath().equals(raw);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String decode(String s) {

@@ -548,7 +548,14 @@ public final class OnvifClient {
                             + request.uri().getPath() + ": "
                             + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : " " + e.getMessage())
-                            + " (check the address and port, that the camera is on and ONVIF is enabled)",
+                            + (tlsFailure(e)
+                                            || "https"
+                                                    .equalsIgnoreCase(
+                                                            request.uri().getScheme())
+                                    ? " (HTTPS: check that the camera serves HTTPS on this port and that its"
+                                            + " certificate is trusted by the hub's Java trust store,"
+                                            + " javax.net.ssl.trustStore; and the address and port)"
+                                    : " (check the address and port, that the camera is on and ONVIF is enabled)"),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -625,6 +632,15 @@ public final class OnvifClient {
                         + (username == null ? "" : " of user '" + username + "'") + " for " + operation + ": " + what
                         + " (authentication failed: check the username and password, and that the hub's clock or "
                         + "the camera's is right for WS-UsernameToken)");
+    }
+
+    private static boolean tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Element firstElement(Element parent) {
