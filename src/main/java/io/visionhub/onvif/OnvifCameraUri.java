@@ -83,7 +83,7 @@ public record OnvifCameraUri(
                 String value = eq < 0 ? "" : kv.substring(eq + 1);
                 switch (key) {
                     case "path" -> {
-                        if (!value.startsWith("/") || !validPath(value)) {
+                        if (!isServicePath(value)) {
                             throw new OnvifException(
                                     Kind.BAD_INPUT,
                                     "onvif source " + FfmpegFrameSource.redact(source) + ": path '" + value
@@ -159,8 +159,11 @@ public record OnvifCameraUri(
                 + profile + (snapshot ? "/snapshot" : "") + (query.isEmpty() ? "" : "?" + String.join("&", query));
     }
 
-    /** A raw (percent-encoded) URL path. */
-    private static boolean validPath(String raw) {
+    /** A device service path: an absolute, raw (percent-encoded) URL path without query or fragment. */
+    public static boolean isServicePath(String raw) {
+        if (raw == null || !raw.startsWith("/")) {
+            return false;
+        }
         try {
             return URI.create("http://h" + raw).getRawPath().equals(raw);
         } catch (IllegalArgumentException e) {

@@ -103,11 +103,26 @@ public final class OnvifCameras {
      * camera error is returned in the entry, a malformed address is an OnvifException(BAD_INPUT).
      */
     public CameraProfiles profiles(String address) {
+        return profiles(address, null, false);
+    }
+
+    /**
+     * The same for a camera whose device service is at another path (null: /onvif/device_service) or over HTTPS, as
+     * its XAddr says.
+     */
+    public CameraProfiles profiles(String address, String path, boolean https) {
         if (address == null || !ADDRESS.matcher(address).matches()) {
             throw new OnvifException(
                     Kind.BAD_INPUT, "'" + address + "' is not a camera address: expected host or host:port");
         }
-        return profiles(address, List.of(URI.create("http://" + address + OnvifCameraUri.DEVICE_SERVICE_PATH)));
+        String p = path == null || path.isEmpty() ? OnvifCameraUri.DEVICE_SERVICE_PATH : path;
+        if (!OnvifCameraUri.isServicePath(p)) {
+            throw new OnvifException(
+                    Kind.BAD_INPUT,
+                    "path '" + path
+                            + "' is not the path of a device service (expected /..., as in the camera's XAddr)");
+        }
+        return profiles(address, List.of(URI.create((https ? "https://" : "http://") + address + p)));
     }
 
     /** Device information and profiles of a discovered camera, asked at its XAddrs (the first that answers). */
