@@ -8,10 +8,21 @@ import java.util.List;
 /**
  * A device that answered a WS-Discovery probe: its endpoint reference (a stable urn:uuid), types, scopes
  * ({@code onvif://www.onvif.org/name/...}, {@code .../hardware/...}, {@code .../location/...}) and device service
- * addresses (XAddrs), and the address the answer came from.
+ * addresses (XAddrs: absolute http or https URLs, any path and port), the address the answer came from, and the
+ * XAddrs that were not usable URLs (each with why), kept to name them when no usable one is left.
  */
 public record DiscoveredDevice(
-        String endpointReference, List<String> types, List<String> scopes, List<URI> xaddrs, String from) {
+        String endpointReference,
+        List<String> types,
+        List<String> scopes,
+        List<URI> xaddrs,
+        String from,
+        List<String> rejectedXaddrs) {
+
+    public DiscoveredDevice(
+            String endpointReference, List<String> types, List<String> scopes, List<URI> xaddrs, String from) {
+        this(endpointReference, types, scopes, xaddrs, from, List.of());
+    }
 
     /** The value of the first {@code onvif://www.onvif.org/<kind>/...} scope, decoded, or null. */
     public String scope(String kind) {

@@ -33,9 +33,18 @@ public final class OnvifCameras {
             List<String> scopes,
             CameraProfiles details) {}
 
-    /** A camera's device information and profiles, or the error that kept them from us. */
+    /**
+     * A camera's device information and profiles, the device service that answered and the media service they came
+     * from ("Media2" or "Media"), or the error that kept them from us.
+     */
     public record CameraProfiles(
-            String address, DeviceInformation device, List<Profile> profiles, String error, String errorKind) {}
+            String address,
+            String deviceService,
+            String mediaService,
+            DeviceInformation device,
+            List<Profile> profiles,
+            String error,
+            String errorKind) {}
 
     /** A media profile with the URIs to read it (credentials not included). */
     public record Profile(
@@ -69,7 +78,7 @@ public final class OnvifCameras {
         for (DiscoveredDevice d : r.devices()) {
             CameraProfiles details = null;
             if (withProfiles && credentials.apply(d.address())[0] != null) {
-                details = profiles(d.address());
+                details = profiles(d);
             }
             cameras.add(new Camera(
                     d.address(),
@@ -94,21 +103,52 @@ public final class OnvifCameras {
      * camera error is returned in the entry, a malformed address is an OnvifException(BAD_INPUT).
      */
     public CameraProfiles profiles(String address) {
+        return profiles(address, null, false);
+    }
+
+    /**
+     * The same for a camera whose device service is at another path (null: /onvif/device_service) or over HTTPS, as
+     * its XAddr says.
+     */
+    public CameraProfiles profiles(String address, String path, boolean https) {
         if (address == null || !ADDRESS.matcher(address).matches()) {
             throw new OnvifException(
                     Kind.BAD_INPUT, "'" + address + "' is not a camera address: expected host or host:port");
         }
+        String p = path == null || path.isEmpty() ? OnvifCameraUri.DEVICE_SERVICE_PATH : path;
+        if (!OnvifCameraUri.isServicePath(p)) {
+            throw new OnvifException(
+                    Kind.BAD_INPUT,
+                    "path '" + path
+                            + "' is not the path of a device service (expected /..., as in the camera's XAddr)");
+        }
+        return profiles(address, List.of(URI.create((https ? "https://" : "http://") + address + p)));
+    }
+
+    /** Device information and profiles of a discovered camera, asked at its XAddrs (the first that answers). */
+    public CameraProfiles profiles(DiscoveredDevice d) {
+        if (d.xaddrs().isEmpty()) {
+            return new CameraProfiles(
+                    d.address(),
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    "camera " + d.endpointReference() + " (" + d.from() + ") announced no usable device service "
+                            + "address"
+                            + (d.rejectedXaddrs().isEmpty()
+                                    ? " (no XAddrs in its ProbeMatch)"
+                                    : ": " + String.join(", ", d.rejectedXaddrs()))
+                            + "; ask it by address if you know its device service",
+                    Kind.MALFORMED.name());
+        }
+        return profiles(d.address(), d.xaddrs());
+    }
+
+    private CameraProfiles profiles(String address, List<URI> deviceServices) {
         String[] c = credentials.apply(address);
-        OnvifClient client = new OnvifClient(
-                URI.create("http://" + address + OnvifCameraUri.DEVICE_SERVICE_PATH), c[0], c[1], requestTimeout);
         try {
-            try {
-                client.syncClock();
-            } catch (OnvifException e) {
-                if (e.kind() == Kind.UNREACHABLE) {
-                    throw e;
-                }
-            }
+            OnvifClient client = OnvifClient.firstAnswering(deviceServices, c[0], c[1], requestTimeout);
             DeviceInformation info = client.deviceInformation();
             List<Profile> out = new ArrayList<>();
             for (OnvifProfile p : client.profiles()) {
@@ -120,12 +160,19 @@ public final class OnvifCameras {
                         p.height(),
                         uri(() -> client.streamUri(p.token())),
                         uri(() -> client.snapshotUri(p.token())),
-                        OnvifCameraUri.SCHEME + address + "/" + p.token()));
+                        OnvifCameraUri.sourceFor(client.deviceService(), p.token())));
             }
-            return new CameraProfiles(address, info, out, null, null);
+            return new CameraProfiles(
+                    address, client.deviceService().toString(), client.mediaVersion(), info, out, null, null);
         } catch (OnvifException e) {
             return new CameraProfiles(
-                    address, null, List.of(), e.getMessage(), e.kind().name());
+                    address,
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    e.getMessage(),
+                    e.kind().name());
         }
     }
 

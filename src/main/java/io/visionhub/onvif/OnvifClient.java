@@ -4,6 +4,7 @@ import io.visionhub.onvif.OnvifException.Kind;
 import io.visionhub.onvif.SoapXml.Fault;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +17,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -30,6 +34,8 @@ import org.w3c.dom.Node;
  */
 public final class OnvifClient {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OnvifClient.class);
+
     private final URI deviceService;
     private final String username;
     private final String password;
@@ -38,7 +44,11 @@ public final class OnvifClient {
     private volatile Duration clockOffset = Duration.ZERO;
     private volatile HttpDigest digest;
     private volatile URI mediaService;
+    private volatile URI media2Service;
     private volatile URI eventsService;
+    private volatile boolean servicesRead;
+    private volatile boolean media2Refused;
+    private volatile String media2Error;
 
     public OnvifClient(URI deviceService, String username, String password, Duration timeout) {
         this.deviceService = deviceService;
@@ -49,6 +59,53 @@ public final class OnvifClient {
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /**
+     * A client of the first of these device service addresses (a camera's discovery XAddrs, often one per network
+     * interface or one HTTP and one HTTPS) that answers GetSystemDateAndTime with SOAP, its clock read. An address
+     * that does not answer, or answers something that is not SOAP (a web page, 404), is passed over; a camera that
+     * answers with a SOAP fault (or refuses the login for it) is the device service. When none answers, the error
+     * names each address and what it did.
+     */
+    public static OnvifClient firstAnswering(
+            List<URI> deviceServices, String username, String password, Duration timeout) {
+        if (deviceServices == null || deviceServices.isEmpty()) {
+            throw new OnvifException(Kind.BAD_INPUT, "no device service address (XAddr) to ask");
+        }
+        List<String> tried = new ArrayList<>();
+        OnvifException last = null;
+        for (URI x : deviceServices) {
+            OnvifClient c = new OnvifClient(x, username, password, timeout);
+            try {
+                c.syncClock();
+                return c;
+            } catch (NotSoapException e) {
+                tried.add(x + ": " + e.getMessage());
+                last = e;
+            } catch (OnvifException e) {
+                if (e.kind() != Kind.UNREACHABLE) {
+                    return c; // a SOAP fault or refused login: this is the device service, it just said no
+                }
+                tried.add(x + ": " + e.getMessage());
+                last = e;
+            }
+        }
+        if (tried.size() == 1) {
+            throw last;
+        }
+        throw new OnvifException(
+                last.kind(),
+                "none of the camera's " + tried.size() + " device service addresses answered: "
+                        + String.join("; ", tried),
+                last);
+    }
+
+    /** The answer is not a SOAP envelope: not the device service (a web page, a 404, another server). */
+    private static final class NotSoapException extends OnvifException {
+        NotSoapException(Kind kind, String message) {
+            super(kind, message);
+        }
     }
 
     /** The camera's clock minus the hub's, from the last GetSystemDateAndTime. */
@@ -108,23 +165,46 @@ public final class OnvifClient {
                 SoapXml.text(r, "HardwareId"));
     }
 
-    /** The media service address (GetCapabilities, or GetServices for cameras without it), cached. */
+    /**
+     * The media service the client reads profiles and stream URIs from: Media2 (ver20, Profile T) when the camera
+     * offers it and it answers, else Media (ver10, Profile S). Found by GetServices, or GetCapabilities for cameras
+     * that fault on GetServices (older Profile S firmware); cached.
+     */
     public URI mediaService() {
-        if (mediaService == null) {
+        return usesMedia2() ? media2Service : media1Service();
+    }
+
+    /** "Media2" (ver20) or "Media" (ver10): the media service profiles and stream URIs come from. */
+    public String mediaVersion() {
+        return usesMedia2() ? "Media2" : "Media";
+    }
+
+    private boolean usesMedia2() {
+        if (!servicesRead) {
             readServices();
         }
+        if (media2Service == null && mediaService == null) {
+            throw new OnvifException(
+                    Kind.MALFORMED,
+                    "camera " + label() + " announces no media service (no service of " + SoapXml.TR2 + " or "
+                            + SoapXml.TRT + " in GetServices, no Capabilities/Media/XAddr): not an ONVIF Profile S/T "
+                            + "video camera?");
+        }
+        return media2Service != null && !media2Refused;
+    }
+
+    private URI media1Service() {
         if (mediaService == null) {
             throw new OnvifException(
                     Kind.MALFORMED,
-                    "camera " + label() + " announces no media service (Capabilities/Media/XAddr or a service of "
-                            + SoapXml.TRT + "): not an ONVIF Profile S/T video camera?");
+                    "camera " + label() + " offers only Media2 (" + SoapXml.TR2 + "), which refused: " + media2Error);
         }
         return mediaService;
     }
 
     /** The event service address, or empty when the camera has none. */
     public Optional<URI> eventsService() {
-        if (mediaService == null && eventsService == null) {
+        if (!servicesRead) {
             readServices();
         }
         return Optional.ofNullable(eventsService);
@@ -135,35 +215,39 @@ public final class OnvifClient {
             Element r = call(
                     deviceService,
                     SoapXml.TDS,
+                    "GetServices",
+                    "<tds:GetServices><tds:IncludeCapability>false</tds:IncludeCapability></tds:GetServices>",
+                    true);
+            for (Element s : SoapXml.children(r, "Service")) {
+                String ns = SoapXml.text(s, "Namespace");
+                if (SoapXml.TRT.equals(ns)) {
+                    mediaService = xaddr(SoapXml.text(s, "XAddr"), "GetServices (Media)");
+                } else if (SoapXml.TR2.equals(ns)) {
+                    media2Service = xaddr(SoapXml.text(s, "XAddr"), "GetServices (Media2)");
+                } else if (SoapXml.TEV.equals(ns)) {
+                    eventsService = xaddr(SoapXml.text(s, "XAddr"), "GetServices (Events)");
+                }
+            }
+        } catch (OnvifException e) {
+            if (e.kind() != Kind.FAULT) {
+                throw e; // a refused login, a dead camera or a bad XAddr is not helped by asking GetCapabilities
+            }
+        }
+        if (mediaService == null && media2Service == null) {
+            // cameras older than ONVIF 2.0 have no GetServices; GetCapabilities knows no Media2
+            Element r = call(
+                    deviceService,
+                    SoapXml.TDS,
                     "GetCapabilities",
                     "<tds:GetCapabilities><tds:Category>All</tds:Category></tds:GetCapabilities>",
                     true);
             Element caps = SoapXml.find(r, "Capabilities");
             mediaService = xaddr(SoapXml.text(SoapXml.child(caps, "Media"), "XAddr"), "GetCapabilities");
-            eventsService = xaddr(SoapXml.text(SoapXml.child(caps, "Events"), "XAddr"), "GetCapabilities");
-            if (mediaService != null) {
-                return;
-            }
-        } catch (OnvifException e) {
-            if (e.kind() != Kind.FAULT) {
-                throw e; // a refused login or a dead camera is not helped by asking GetServices
+            if (eventsService == null) {
+                eventsService = xaddr(SoapXml.text(SoapXml.child(caps, "Events"), "XAddr"), "GetCapabilities");
             }
         }
-        Element r = call(
-                deviceService,
-                SoapXml.TDS,
-                "GetServices",
-                "<tds:GetServices><tds:IncludeCapability>false</tds:IncludeCapability></tds:GetServices>",
-                true);
-        for (Element s : SoapXml.children(r, "Service")) {
-            String ns = SoapXml.text(s, "Namespace");
-            URI x = xaddr(SoapXml.text(s, "XAddr"), "GetServices");
-            if (SoapXml.TRT.equals(ns)) {
-                mediaService = x;
-            } else if (SoapXml.TEV.equals(ns)) {
-                eventsService = x;
-            }
-        }
+        servicesRead = true;
     }
 
     private URI xaddr(String s, String operation) {
@@ -171,36 +255,100 @@ public final class OnvifClient {
             return null;
         }
         try {
-            URI u = URI.create(s.trim());
-            if (u.getHost() == null) {
-                throw new IllegalArgumentException("no host");
-            }
-            return u;
+            return serviceAddress(s);
         } catch (IllegalArgumentException e) {
             throw new OnvifException(
-                    Kind.MALFORMED, "camera " + label() + " answered " + operation + " with a bad XAddr '" + s + "'");
+                    Kind.MALFORMED,
+                    "camera " + label() + " answered " + operation + " with a bad XAddr '" + s + "': "
+                            + e.getMessage());
         }
     }
 
+    /**
+     * An ONVIF service address (an XAddr): an absolute http or https URL with a host; IllegalArgumentException
+     * naming what is wrong otherwise.
+     */
+    public static URI serviceAddress(String s) {
+        URI u;
+        try {
+            u = new URI(s.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL (" + e.getReason() + ")");
+        }
+        if (u.getScheme() == null
+                || !(u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))) {
+            throw new IllegalArgumentException("not an http or https URL");
+        }
+        if (u.getHost() == null) {
+            throw new IllegalArgumentException("no host");
+        }
+        return u;
+    }
+
+    /**
+     * Runs a media call on Media2 when the camera offers it, else on Media (ver10). A camera that offers both and
+     * faults on the Media2 call (firmware that lists Media2 but does not implement it) is asked on Media from then
+     * on; a refused login or a dead camera is not retried.
+     */
+    private <T> T media(Function<URI, T> media2, Function<URI, T> media1) {
+        if (usesMedia2()) {
+            try {
+                return media2.apply(media2Service);
+            } catch (OnvifException e) {
+                if (e.kind() != Kind.FAULT || mediaService == null) {
+                    throw e;
+                }
+                LOG.info("camera {}: Media2 refused ({}); using Media (ver10) instead", label(), e.getMessage());
+                media2Error = e.getMessage();
+                media2Refused = true;
+            }
+        }
+        return media1.apply(media1Service());
+    }
+
     public List<OnvifProfile> profiles() {
-        Element r = call(mediaService(), SoapXml.TRT, "GetProfiles", "<trt:GetProfiles/>", true);
+        return media(this::profiles2, this::profiles1);
+    }
+
+    private List<OnvifProfile> profiles1(URI service) {
+        Element r = call(service, SoapXml.TRT, "GetProfiles", "<trt:GetProfiles/>", true);
         List<OnvifProfile> out = new ArrayList<>();
         for (Element p : SoapXml.children(r, "Profiles")) {
-            String token = p.getAttribute("token");
-            if (token.isEmpty()) {
-                throw new OnvifException(
-                        Kind.MALFORMED, "camera " + label() + " answered GetProfiles with a profile without a token");
-            }
             Element enc = SoapXml.child(p, "VideoEncoderConfiguration");
-            Element res = SoapXml.child(enc, "Resolution");
-            out.add(new OnvifProfile(
-                    token,
-                    SoapXml.text(p, "Name"),
-                    SoapXml.text(enc, "Encoding"),
-                    intOr0(SoapXml.text(res, "Width")),
-                    intOr0(SoapXml.text(res, "Height"))));
+            out.add(profile(p, enc, "GetProfiles"));
         }
         return out;
+    }
+
+    /** Media2 GetProfiles: the video source and encoder configurations only (no audio, PTZ, analytics). */
+    private List<OnvifProfile> profiles2(URI service) {
+        Element r = call(
+                service,
+                SoapXml.TR2,
+                "GetProfiles",
+                "<tr2:GetProfiles><tr2:Type>VideoSource</tr2:Type><tr2:Type>VideoEncoder</tr2:Type></tr2:GetProfiles>",
+                true);
+        List<OnvifProfile> out = new ArrayList<>();
+        for (Element p : SoapXml.children(r, "Profiles")) {
+            Element enc = SoapXml.child(SoapXml.child(p, "Configurations"), "VideoEncoder");
+            out.add(profile(p, enc, "GetProfiles (Media2)"));
+        }
+        return out;
+    }
+
+    private OnvifProfile profile(Element p, Element encoder, String operation) {
+        String token = p.getAttribute("token");
+        if (token.isEmpty()) {
+            throw new OnvifException(
+                    Kind.MALFORMED, "camera " + label() + " answered " + operation + " with a profile without a token");
+        }
+        Element res = SoapXml.child(encoder, "Resolution");
+        return new OnvifProfile(
+                token,
+                SoapXml.text(p, "Name"),
+                SoapXml.text(encoder, "Encoding"),
+                intOr0(SoapXml.text(res, "Width")),
+                intOr0(SoapXml.text(res, "Height")));
     }
 
     /**
@@ -228,37 +376,75 @@ public final class OnvifClient {
                                 + " (use a token or name of these in onvif://host/<profile>)"));
     }
 
-    /** The RTSP URI of a profile (RTP unicast over RTSP). */
+    /**
+     * The RTSP URI of a profile: Media2 GetStreamUri with Protocol RTSP (RTP interleaved on the RTSP connection),
+     * or Media GetStreamUri with RTP-Unicast over RTSP.
+     */
     public URI streamUri(String profileToken) {
-        Element r = call(
-                mediaService(),
-                SoapXml.TRT,
-                "GetStreamUri",
-                "<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport>"
-                        + "<tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup><trt:ProfileToken>"
-                        + SoapXml.escape(profileToken) + "</trt:ProfileToken></trt:GetStreamUri>",
-                true);
-        return mediaUri(r, "GetStreamUri", profileToken);
+        String token = SoapXml.escape(profileToken);
+        return media(
+                m2 -> mediaUri(
+                        call(
+                                m2,
+                                SoapXml.TR2,
+                                "GetStreamUri",
+                                "<tr2:GetStreamUri><tr2:Protocol>RTSP</tr2:Protocol><tr2:ProfileToken>" + token
+                                        + "</tr2:ProfileToken></tr2:GetStreamUri>",
+                                true),
+                        "GetStreamUri (Media2)",
+                        profileToken,
+                        "Uri"),
+                m1 -> mediaUri(
+                        call(
+                                m1,
+                                SoapXml.TRT,
+                                "GetStreamUri",
+                                "<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport>"
+                                        + "<tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup>"
+                                        + "<trt:ProfileToken>" + token + "</trt:ProfileToken></trt:GetStreamUri>",
+                                true),
+                        "GetStreamUri",
+                        profileToken,
+                        "MediaUri",
+                        "Uri"));
     }
 
     /** The HTTP snapshot (JPEG) URI of a profile. */
     public URI snapshotUri(String profileToken) {
-        Element r = call(
-                mediaService(),
-                SoapXml.TRT,
-                "GetSnapshotUri",
-                "<trt:GetSnapshotUri><trt:ProfileToken>" + SoapXml.escape(profileToken)
-                        + "</trt:ProfileToken></trt:GetSnapshotUri>",
-                true);
-        return mediaUri(r, "GetSnapshotUri", profileToken);
+        String token = SoapXml.escape(profileToken);
+        return media(
+                m2 -> mediaUri(
+                        call(
+                                m2,
+                                SoapXml.TR2,
+                                "GetSnapshotUri",
+                                "<tr2:GetSnapshotUri><tr2:ProfileToken>" + token
+                                        + "</tr2:ProfileToken></tr2:GetSnapshotUri>",
+                                true),
+                        "GetSnapshotUri (Media2)",
+                        profileToken,
+                        "Uri"),
+                m1 -> mediaUri(
+                        call(
+                                m1,
+                                SoapXml.TRT,
+                                "GetSnapshotUri",
+                                "<trt:GetSnapshotUri><trt:ProfileToken>" + token
+                                        + "</trt:ProfileToken></trt:GetSnapshotUri>",
+                                true),
+                        "GetSnapshotUri",
+                        profileToken,
+                        "MediaUri",
+                        "Uri"));
     }
 
-    private URI mediaUri(Element response, String operation, String token) {
-        String uri = SoapXml.text(response, "MediaUri", "Uri");
+    private URI mediaUri(Element response, String operation, String token, String... path) {
+        String uri = SoapXml.text(response, path);
         if (uri == null || uri.isEmpty()) {
             throw new OnvifException(
                     Kind.MALFORMED,
-                    "camera " + label() + " answered " + operation + " of profile " + token + " without MediaUri/Uri");
+                    "camera " + label() + " answered " + operation + " of profile " + token + " without "
+                            + String.join("/", path));
         }
         try {
             URI u = URI.create(uri);
@@ -291,7 +477,7 @@ public final class OnvifClient {
      * refused login, a non-SOAP answer or no answer.
      */
     public Element call(URI endpoint, String namespace, String operation, String bodyXml, boolean authenticate) {
-        return call(endpoint, namespace + "/" + operation, operation, bodyXml, authenticate, "");
+        return call(endpoint, namespace + "/" + operation, operation, bodyXml, authenticate, "", namespace);
     }
 
     /**
@@ -300,6 +486,17 @@ public final class OnvifClient {
      */
     public Element call(
             URI endpoint, String action, String operation, String bodyXml, boolean authenticate, String extraHeader) {
+        return call(endpoint, action, operation, bodyXml, authenticate, extraHeader, null);
+    }
+
+    private Element call(
+            URI endpoint,
+            String action,
+            String operation,
+            String bodyXml,
+            boolean authenticate,
+            String extraHeader,
+            String namespace) {
         String header = (authenticate && username != null
                         ? UsernameToken.create(username, password, Instant.now().plus(clockOffset))
                                 .toXml()
@@ -311,7 +508,7 @@ public final class OnvifClient {
                 .header("Content-Type", "application/soap+xml; charset=utf-8; action=\"" + action + "\"")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(envelope));
         HttpResponse<byte[]> r = send(b, "POST", endpoint, operation, envelope);
-        return response(r, operation);
+        return response(r, operation, namespace);
     }
 
     private HttpResponse<byte[]> send(
@@ -351,7 +548,14 @@ public final class OnvifClient {
                             + request.uri().getPath() + ": "
                             + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : " " + e.getMessage())
-                            + " (check the address and port, that the camera is on and ONVIF is enabled)",
+                            + (tlsFailure(e)
+                                            || "https"
+                                                    .equalsIgnoreCase(
+                                                            request.uri().getScheme())
+                                    ? " (HTTPS: check that the camera serves HTTPS on this port and that its"
+                                            + " certificate is trusted by the hub's Java trust store,"
+                                            + " javax.net.ssl.trustStore; and the address and port)"
+                                    : " (check the address and port, that the camera is on and ONVIF is enabled)"),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -359,7 +563,7 @@ public final class OnvifClient {
         }
     }
 
-    private Element response(HttpResponse<byte[]> r, String operation) {
+    private Element response(HttpResponse<byte[]> r, String operation, String namespace) {
         byte[] body = r.body();
         Document doc;
         try {
@@ -375,7 +579,7 @@ public final class OnvifClient {
                         "HTTP " + r.statusCode()
                                 + (username == null ? " (no username given)" : " after HTTP digest authentication"));
             }
-            throw new OnvifException(
+            throw new NotSoapException(
                     r.statusCode() >= 200 && r.statusCode() < 300 ? Kind.MALFORMED : Kind.FAULT,
                     "camera " + label() + " answered " + operation + " (HTTP " + r.statusCode()
                             + ") with something that is not a SOAP envelope: " + preview(body)
@@ -400,7 +604,25 @@ public final class OnvifClient {
                             + (response == null ? "an empty SOAP body" : "<" + response.getLocalName() + ">")
                             + " instead of " + operation + "Response");
         }
+        if (namespace != null && !namespace.equals(response.getNamespaceURI())) {
+            throw new OnvifException(
+                    Kind.MALFORMED,
+                    "camera " + label() + " answered " + operation + " with a " + operation + "Response of namespace "
+                            + (response.getNamespaceURI() == null ? "none" : response.getNamespaceURI())
+                            + " instead of " + namespace + wrongNamespaceHint(namespace, response.getNamespaceURI()));
+        }
         return response;
+    }
+
+    private static String wrongNamespaceHint(String expected, String got) {
+        if (SoapXml.TR2.equals(expected) && SoapXml.TRT.equals(got)) {
+            return " (a Media ver10 answer to a Media2 call: the camera's GetServices gives Media2 the address of its"
+                    + " Media service)";
+        }
+        if (SoapXml.TRT.equals(expected) && SoapXml.TR2.equals(got)) {
+            return " (a Media2 answer to a Media ver10 call)";
+        }
+        return "";
     }
 
     private OnvifException authError(String operation, String what) {
@@ -410,6 +632,15 @@ public final class OnvifClient {
                         + (username == null ? "" : " of user '" + username + "'") + " for " + operation + ": " + what
                         + " (authentication failed: check the username and password, and that the hub's clock or "
                         + "the camera's is right for WS-UsernameToken)");
+    }
+
+    private static boolean tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Element firstElement(Element parent) {

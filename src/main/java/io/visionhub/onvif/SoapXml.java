@@ -22,6 +22,9 @@ public final class SoapXml {
     public static final String SOAP_NS = "http://www.w3.org/2003/05/soap-envelope";
     public static final String TDS = "http://www.onvif.org/ver10/device/wsdl";
     public static final String TRT = "http://www.onvif.org/ver10/media/wsdl";
+    /** Media2 (Profile T): profiles with typed configurations, GetStreamUri by protocol name. */
+    public static final String TR2 = "http://www.onvif.org/ver20/media/wsdl";
+
     public static final String TT = "http://www.onvif.org/ver10/schema";
     public static final String TEV = "http://www.onvif.org/ver10/events/wsdl";
     public static final String WSNT = "http://docs.oasis-open.org/wsn/b-2";
@@ -34,7 +37,8 @@ public final class SoapXml {
     public static String envelope(String header, String body) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                 + "<s:Envelope xmlns:s=\"" + SOAP_NS + "\" xmlns:tds=\"" + TDS + "\" xmlns:trt=\"" + TRT
-                + "\" xmlns:tt=\"" + TT + "\" xmlns:tev=\"" + TEV + "\" xmlns:wsnt=\"" + WSNT + "\" xmlns:wsa=\""
+                + "\" xmlns:tr2=\"" + TR2 + "\" xmlns:tt=\"" + TT + "\" xmlns:tev=\"" + TEV + "\" xmlns:wsnt=\"" + WSNT
+                + "\" xmlns:wsa=\""
                 + WSA + "\" xmlns:tns1=\"" + TNS1 + "\">"
                 + "<s:Header>" + (header == null ? "" : header) + "</s:Header>"
                 + "<s:Body>" + body + "</s:Body></s:Envelope>";

@@ -180,15 +180,16 @@ public final class WsDiscovery {
                 throw new IllegalArgumentException("ProbeMatch without EndpointReference/Address");
             }
             List<URI> xaddrs = new ArrayList<>();
+            List<String> rejected = new ArrayList<>();
             for (String x : words(SoapXml.text(m, "XAddrs"))) {
                 try {
-                    xaddrs.add(URI.create(x));
+                    xaddrs.add(OnvifClient.serviceAddress(x));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("bad XAddr '" + x + "' of " + epr);
+                    rejected.add("'" + x + "' (" + e.getMessage() + ")");
                 }
             }
             out.add(new DiscoveredDevice(
-                    epr, words(SoapXml.text(m, "Types")), words(SoapXml.text(m, "Scopes")), xaddrs, from));
+                    epr, words(SoapXml.text(m, "Types")), words(SoapXml.text(m, "Scopes")), xaddrs, from, rejected));
         }
         return out;
     }

@@ -48,4 +48,34 @@ class OnvifCameraUriTest {
                 .hasMessageContaining("bad onvif source")
                 .hasMessageNotContaining("top secret");
     }
+
+    @Test
+    void aDeviceServiceAtAnotherPathOrOverHttpsIsGivenAsOptions() {
+        OnvifCameraUri u = OnvifCameraUri.parse("onvif://hub:pw@10.0.0.5:8443/main?path=/onvif/device&https=true");
+        assertThat(u.profile()).isEqualTo("main");
+        assertThat(u.deviceService()).hasToString("https://10.0.0.5:8443/onvif/device");
+        assertThat(u.toString()).isEqualTo("onvif://hub:***@10.0.0.5:8443/main?path=/onvif/device&https=true");
+        assertThat(OnvifCameraUri.parse("onvif://cam/p/snapshot?path=/a%20b/dev")
+                        .deviceService())
+                .hasToString("http://cam/a%20b/dev");
+        assertThat(OnvifCameraUri.sourceFor(java.net.URI.create("https://10.0.0.5:8443/onvif/device"), "main"))
+                .isEqualTo("onvif://10.0.0.5:8443/main?path=/onvif/device&https=true");
+        assertThat(OnvifCameraUri.sourceFor(java.net.URI.create("http://10.0.0.5/onvif/device_service"), "main"))
+                .isEqualTo("onvif://10.0.0.5/main");
+        assertThat(OnvifCameraUri.sourceFor(java.net.URI.create("http://[fe80::1]:81/x"), "p"))
+                .isEqualTo("onvif://[fe80::1]:81/p?path=/x");
+    }
+
+    @Test
+    void badOptionsAreRefusedNamingTheOption() {
+        assertThatThrownBy(() -> OnvifCameraUri.parse("onvif://u:topsecret@cam/p?path=onvif/device"))
+                .isInstanceOfSatisfying(
+                        OnvifException.class, e -> assertThat(e.kind()).isEqualTo(OnvifException.Kind.BAD_INPUT))
+                .hasMessageContaining("path 'onvif/device' is not the path of a device service")
+                .hasMessageNotContaining("topsecret");
+        assertThatThrownBy(() -> OnvifCameraUri.parse("onvif://cam/p?https=yes"))
+                .hasMessageContaining("https must be true or false, not 'yes'");
+        assertThatThrownBy(() -> OnvifCameraUri.parse("onvif://cam/p?port=81"))
+                .hasMessageContaining("unknown option 'port' (options: path, https)");
+    }
 }

@@ -25,6 +25,22 @@ public final class OnvifTesting {
         }
     }
 
+    /** FFmpeg has this encoder (libx265 for the H.265 streams). */
+    public static boolean ffmpegEncoder(String name) {
+        try {
+            Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-encoders")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return p.waitFor(10, TimeUnit.SECONDS) && out.contains(" " + name + " ");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -15,7 +15,7 @@ import org.apache.camel.util.TimeUtils;
  * The ONVIF command (no Spring context): list the cameras on the network with their profiles.
  * <pre>
  *   discover  [--interface IF] [--timeout 3s] [--port 3702] [--username U]
- *   profiles  --address HOST[:PORT] [--username U]
+ *   profiles  --address HOST[:PORT] [--path /onvif/device] [--https true] [--username U]
  * </pre>
  * The password is read from the environment variable VISIONHUB_ONVIF_PASSWORD (or the one --password-env names), never
  * from the command line, where other users of the machine could read it. Run from the packaged hub:
@@ -56,7 +56,11 @@ public final class OnvifCommand {
                     if (address == null) {
                         throw new IllegalArgumentException("profiles needs --address host[:port]");
                     }
-                    yield print(cameras.profiles(address), "", out) ? 0 : 1;
+                    String https = o.getOrDefault("https", "false");
+                    if (!https.equals("true") && !https.equals("false")) {
+                        throw new IllegalArgumentException("--https is true or false, not " + https);
+                    }
+                    yield print(cameras.profiles(address, o.get("path"), https.equals("true")), "", out) ? 0 : 1;
                 }
                 default -> usage(err, "unknown command " + args[0]);
             };
@@ -97,7 +101,8 @@ public final class OnvifCommand {
         }
         DeviceInformation i = p.device();
         out.println(indent + nz(i.manufacturer()) + " " + nz(i.model()) + ", firmware " + nz(i.firmwareVersion())
-                + ", serial " + nz(i.serialNumber()));
+                + ", serial " + nz(i.serialNumber()) + "; profiles from " + nz(p.mediaService()) + " at "
+                + nz(p.deviceService()));
         for (OnvifCameras.Profile pr : p.profiles()) {
             out.println(indent + "profile " + pr.token() + " (" + nz(pr.name()) + ", " + nz(pr.encoding()) + " "
                     + pr.width() + "x" + pr.height() + ")");
@@ -134,7 +139,7 @@ public final class OnvifCommand {
     private static int usage(PrintStream err, String problem) {
         err.println("onvif: " + problem);
         err.println("usage: discover [--interface IF] [--timeout 3s] [--port 3702] [--username U]");
-        err.println("       profiles --address HOST[:PORT] [--username U]");
+        err.println("       profiles --address HOST[:PORT] [--path /onvif/device] [--https true] [--username U]");
         err.println("       the password comes from the environment variable " + PASSWORD_ENV);
         return 2;
     }

@@ -6,6 +6,7 @@ import io.visionhub.api.ApiErrorHandling;
 import io.visionhub.api.ApiException;
 import io.visionhub.api.ApiRestConfiguration;
 import io.visionhub.api.ApiRoles;
+import io.visionhub.onvif.OnvifCameraUri;
 import io.visionhub.onvif.OnvifCameras;
 import io.visionhub.onvif.OnvifException;
 import io.visionhub.onvif.OnvifProperties;
@@ -86,7 +87,7 @@ public class OnvifRestRoutes extends RouteBuilder {
                 .id("onvif-profiles")
                 .outType(OnvifCameras.CameraProfiles.class)
                 .description("Device information and media profiles of the camera whose device service is at "
-                        + "http://{address}/onvif/device_service, with each profile's RTSP stream URI, snapshot URI and "
+                        + "http://{address}/onvif/device_service (or ?path= and ?https=true), from Media2 or Media, with each profile's RTSP stream URI, snapshot URI and "
                         + "the onvif:// source that reads it, logged in with the hub's credentials for that address. "
                         + ApiAccess.describe(ROLES))
                 .security(ApiRestConfiguration.BASIC_AUTH)
@@ -96,9 +97,22 @@ public class OnvifRestRoutes extends RouteBuilder {
                 .type(RestParamType.path)
                 .description("host or host:port of the camera (as discover lists it)")
                 .endParam()
+                .param()
+                .name("path")
+                .type(RestParamType.query)
+                .required(false)
+                .description("path of the device service when it is not /onvif/device_service (from the camera's "
+                        + "XAddr, e.g. /onvif/device)")
+                .endParam()
+                .param()
+                .name("https")
+                .type(RestParamType.query)
+                .required(false)
+                .description("true: the device service is HTTPS (false by default)")
+                .endParam()
                 .responseMessage()
                 .code(400)
-                .message("not a host or host:port (ApiError)")
+                .message("not a host or host:port, a bad path or https (ApiError naming the field)")
                 .responseModel(ApiError.class)
                 .endResponseMessage()
                 .responseMessage()
@@ -152,9 +166,20 @@ public class OnvifRestRoutes extends RouteBuilder {
 
     private void profiles(Exchange ex) {
         String address = ex.getMessage().getHeader("address", String.class);
+        String path = ex.getMessage().getHeader("path", String.class);
+        String https = ex.getMessage().getHeader("https", String.class);
+        if (https != null && !https.equals("true") && !https.equals("false")) {
+            throw ApiException.badRequest("https", "https is true or false, got '" + https + "'");
+        }
+        if (path != null && !path.isEmpty() && !OnvifCameraUri.isServicePath(path)) {
+            throw ApiException.badRequest(
+                    "path",
+                    "path '" + path
+                            + "' is not the path of a device service (expected /..., as in the camera's XAddr)");
+        }
         OnvifCameras.CameraProfiles p;
         try {
-            p = cameras.profiles(address);
+            p = cameras.profiles(address, path, "true".equals(https));
         } catch (OnvifException e) {
             throw ApiException.badRequest("address", e.getMessage());
         }

@@ -4,9 +4,12 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.NativeLongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The part of Aravis' C API (libaravis-0.8, Debian package libaravis-0.8-0) that the hub uses, bound with JNA.
@@ -46,6 +49,9 @@ public final class Aravis {
         void arv_camera_stop_acquisition(Pointer camera, PointerByReference error);
 
         void arv_camera_software_trigger(Pointer camera, PointerByReference error);
+
+        Pointer arv_camera_dup_available_enumerations_as_strings(
+                Pointer camera, String feature, IntByReference nValues, PointerByReference error);
 
         /** ArvGcNode of the feature, owned by the device's GenICam document; NULL when the camera has none. */
         Pointer arv_device_get_feature(Pointer device, String feature);
@@ -93,6 +99,8 @@ public final class Aravis {
         void g_object_unref(Pointer object);
 
         void g_error_free(Pointer error);
+
+        void g_free(Pointer memory);
     }
 
     private static final Api API;
@@ -147,6 +155,32 @@ public final class Aravis {
     }
 
     /** Throws a {@link GigeException} with {@code what} and the GError's message when one was set, freeing it. */
+    /**
+     * The entry names of an enumeration feature (TriggerSource: Line0, Software, ...); empty when the feature is
+     * not an enumeration or the camera does not say.
+     */
+    static List<String> enumerationEntries(Pointer camera, String feature) {
+        IntByReference n = new IntByReference();
+        PointerByReference err = new PointerByReference();
+        Pointer values = API.arv_camera_dup_available_enumerations_as_strings(camera, feature, n, err);
+        if (err.getValue() != null) {
+            GLIB.g_error_free(err.getValue());
+            return List.of();
+        }
+        if (values == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n.getValue(); i++) {
+            Pointer s = values.getPointer((long) i * Native.POINTER_SIZE);
+            if (s != null) {
+                out.add(s.getString(0));
+            }
+        }
+        GLIB.g_free(values); // the array is ours, the strings are the GenICam document's
+        return out;
+    }
+
     static void check(PointerByReference error, String what) {
         Pointer e = error.getValue();
         if (e == null) {

@@ -7,6 +7,7 @@ import com.sun.jna.ptr.NativeLongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -112,7 +113,16 @@ public final class GigeCamera implements AutoCloseable {
             String name = resolve(feature);
             PointerByReference err = new PointerByReference();
             api.arv_gc_feature_node_set_value_from_string(api.arv_device_get_feature(device, name), value, err);
-            Aravis.check(err, "camera " + id + ": cannot set GenICam feature " + name + "=" + value);
+            try {
+                Aravis.check(err, "camera " + id + ": cannot set GenICam feature " + name + "=" + value);
+            } catch (GigeException e) {
+                List<String> entries = Aravis.enumerationEntries(camera, name);
+                if (entries.isEmpty() || entries.contains(value)) {
+                    throw e;
+                }
+                throw new GigeException(
+                        e.getMessage() + " (the camera's " + name + " entries: " + String.join(", ", entries) + ")");
+            }
             if (!name.equals(feature)) {
                 LOG.info("camera {}: {} set as {}={} (the camera's older SFNC name)", id, feature, name, value);
             }

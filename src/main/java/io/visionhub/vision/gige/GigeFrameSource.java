@@ -218,6 +218,15 @@ public final class GigeFrameSource implements FrameSource {
         return trigger;
     }
 
+    /** A GenICam feature of the open camera as it reads now (what the features of the source set). */
+    public String feature(String name) {
+        GigeCamera c = cam;
+        if (c == null) {
+            throw new GigeException("camera " + camera + " (" + deviceId + ") is not open");
+        }
+        return c.get(name);
+    }
+
     @Override
     public Frame next() {
         GigeCamera c = cam;

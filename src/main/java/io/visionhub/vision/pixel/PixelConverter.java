@@ -17,8 +17,12 @@ import java.nio.ByteOrder;
  * reads, in one pass straight from the buffer (which may be a view of the camera library's native memory):
  * <ul>
  *   <li>Mono8: 8-bit grey ({@code TYPE_BYTE_GRAY});</li>
- *   <li>Mono10/12/16 (unpacked, little-endian): 16-bit grey samples whose colour model has the format's bit depth,
- *       so that pre-processing scales {@code v / (2^bits - 1)} and keeps every bit until the card's normalisation;</li>
+ *   <li>Mono10/12/16 (unpacked, little-endian) and Mono10p/Mono12p (PFNC packed: one LSB-first bit stream, 4
+ *       pixels in 5 bytes, 2 in 3): 16-bit grey samples whose colour model has the format's bit depth, so that
+ *       pre-processing scales {@code v / (2^bits - 1)} and keeps every bit until the card's normalisation;</li>
+ *   <li>RGB16/BGR16 (16-bit little-endian words) and Bayer RG/GB/GR/BG 16 (the same bilinear demosaic as the 8-bit
+ *       ones, in 16 bits): 16-bit RGB ({@link #deepRgb}), every sample kept; the models' pre-processing reads them
+ *       at 8 bits per channel ({@code round(v * 255 / 65535)});</li>
  *   <li>BGR8: {@code TYPE_3BYTE_BGR} (the same byte order: a bulk copy); RGB8: {@code TYPE_INT_RGB};</li>
  *   <li>Bayer RG/GB/GR/BG 8: bilinear demosaic to {@code TYPE_INT_RGB} (edges mirrored, keeping the colour
  *       pattern);</li>
@@ -51,12 +55,19 @@ public final class PixelConverter {
         return switch (format) {
             case MONO8 -> mono8(b, width, height);
             case MONO10, MONO12, MONO16 -> mono16(b, width, height, format.bits());
+            case MONO10P, MONO12P -> monoPacked(b, width, height, format.bits());
             case RGB8 -> rgb8(b, width, height);
             case BGR8 -> bgr8(b, width, height);
+            case RGB16 -> rgb16(b, width, height, false);
+            case BGR16 -> rgb16(b, width, height, true);
             case BAYER_RG8 -> bayer(b, width, height, 0, 0);
             case BAYER_GR8 -> bayer(b, width, height, 1, 0);
             case BAYER_GB8 -> bayer(b, width, height, 0, 1);
             case BAYER_BG8 -> bayer(b, width, height, 1, 1);
+            case BAYER_RG16 -> bayer16(b, width, height, 0, 0);
+            case BAYER_GR16 -> bayer16(b, width, height, 1, 0);
+            case BAYER_GB16 -> bayer16(b, width, height, 0, 1);
+            case BAYER_BG16 -> bayer16(b, width, height, 1, 1);
             case YUV422_8 -> yuv422(b, width, height, false);
             case YUV422_8_UYVY -> yuv422(b, width, height, true);
         };
@@ -73,6 +84,58 @@ public final class PixelConverter {
                 DataBuffer.TYPE_USHORT);
         WritableRaster r = cm.createCompatibleWritableRaster(width, height);
         return new BufferedImage(cm, r, false, null);
+    }
+
+    /** An RGB image of 16-bit samples (R, G, B interleaved per pixel in a short array). */
+    public static BufferedImage deepRgb(int width, int height) {
+        ComponentColorModel cm = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_sRGB),
+                new int[] {16, 16, 16},
+                false,
+                false,
+                Transparency.OPAQUE,
+                DataBuffer.TYPE_USHORT);
+        WritableRaster r = cm.createCompatibleWritableRaster(width, height);
+        return new BufferedImage(cm, r, false, null);
+    }
+
+    /**
+     * PFNC packed mono (Mono10p, Mono12p): the frame is one bit stream, least significant bit first: pixel i takes
+     * bits [i * bits, (i + 1) * bits) of it, byte k holding stream bits 8k..8k+7 with bit 8k as its bit 0. Lines are
+     * not padded (a line of an odd width in Mono12p ends in the middle of a byte and the next line begins there).
+     */
+    private static BufferedImage monoPacked(ByteBuffer b, int w, int h, int bits) {
+        BufferedImage img = deepGrey(w, h, bits);
+        short[] dst = ((DataBufferUShort) img.getRaster().getDataBuffer()).getData();
+        int n = w * h;
+        int mask = (1 << bits) - 1;
+        long acc = 0; // bits not used yet, the oldest in the low end
+        int have = 0;
+        int pos = 0;
+        for (int i = 0; i < n; i++) {
+            while (have < bits) {
+                acc |= (long) (b.get(pos++) & 0xff) << have;
+                have += 8;
+            }
+            dst[i] = (short) (acc & mask);
+            acc >>>= bits;
+            have -= bits;
+        }
+        return img;
+    }
+
+    private static BufferedImage rgb16(ByteBuffer b, int w, int h, boolean bgrOrder) {
+        BufferedImage img = deepRgb(w, h);
+        short[] dst = ((DataBufferUShort) img.getRaster().getDataBuffer()).getData();
+        b.asShortBuffer().get(dst, 0, w * h * 3);
+        if (bgrOrder) {
+            for (int i = 0; i < dst.length; i += 3) {
+                short t = dst[i];
+                dst[i] = dst[i + 2];
+                dst[i + 2] = t;
+            }
+        }
+        return img;
     }
 
     private static BufferedImage mono8(ByteBuffer b, int w, int h) {
@@ -115,14 +178,41 @@ public final class PixelConverter {
         return img;
     }
 
-    /**
-     * Bilinear demosaic. (rx, ry): where the red site sits in the 2x2 tile (RG: 0,0; GR: 1,0; GB: 0,1; BG: 1,1).
-     * Red site: G from the 4 side neighbours, B from the 4 diagonals; blue site alike; green site: the colour of
-     * its row from left and right, the other from above and below.
-     */
+    /** Samples of a Bayer mosaic, by pixel index. */
+    private interface Mosaic {
+        int at(int i);
+    }
+
+    /** Where the demosaic puts each pixel's R, G, B. */
+    private interface RgbSink {
+        void put(int i, int r, int g, int b);
+    }
+
     private static BufferedImage bayer(ByteBuffer b, int w, int h, int rx, int ry) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int[] dst = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+        demosaic(i -> b.get(i) & 0xff, w, h, rx, ry, (i, r, g, bl) -> dst[i] = (r << 16) | (g << 8) | bl);
+        return img;
+    }
+
+    /** Bayer 16: the same demosaic on 16-bit little-endian samples, into 16-bit RGB. */
+    private static BufferedImage bayer16(ByteBuffer b, int w, int h, int rx, int ry) {
+        BufferedImage img = deepRgb(w, h);
+        short[] dst = ((DataBufferUShort) img.getRaster().getDataBuffer()).getData();
+        demosaic(i -> b.getShort(i * 2) & 0xffff, w, h, rx, ry, (i, r, g, bl) -> {
+            dst[i * 3] = (short) r;
+            dst[i * 3 + 1] = (short) g;
+            dst[i * 3 + 2] = (short) bl;
+        });
+        return img;
+    }
+
+    /**
+     * Bilinear demosaic. (rx, ry): where the red site sits in the 2x2 tile (RG: 0,0; GR: 1,0; GB: 0,1; BG: 1,1).
+     * Red site: G from the 4 side neighbours, B from the 4 diagonals; blue site alike; green site: the colour of
+     * its row from left and right, the other from above and below. Means are rounded half up.
+     */
+    private static void demosaic(Mosaic m, int w, int h, int rx, int ry, RgbSink out) {
         for (int y = 0; y < h; y++) {
             int yn = mirror(y - 1, h);
             int ys = mirror(y + 1, h);
@@ -130,40 +220,28 @@ public final class PixelConverter {
             for (int x = 0; x < w; x++) {
                 int xw = mirror(x - 1, w);
                 int xe = mirror(x + 1, w);
-                int c = at(b, w, x, y);
-                int sides = (at(b, w, xw, y) + at(b, w, xe, y) + at(b, w, x, yn) + at(b, w, x, ys) + 2) >> 2;
-                int diag = (at(b, w, xw, yn) + at(b, w, xe, yn) + at(b, w, xw, ys) + at(b, w, xe, ys) + 2) >> 2;
-                int horiz = (at(b, w, xw, y) + at(b, w, xe, y) + 1) >> 1;
-                int vert = (at(b, w, x, yn) + at(b, w, x, ys) + 1) >> 1;
+                int c = m.at(y * w + x);
+                int west = m.at(y * w + xw);
+                int east = m.at(y * w + xe);
+                int north = m.at(yn * w + x);
+                int south = m.at(ys * w + x);
+                int sides = (west + east + north + south + 2) >> 2;
+                int diag = (m.at(yn * w + xw) + m.at(yn * w + xe) + m.at(ys * w + xw) + m.at(ys * w + xe) + 2) >> 2;
+                int horiz = (west + east + 1) >> 1;
+                int vert = (north + south + 1) >> 1;
                 boolean redCol = ((x & 1) == rx);
-                int r;
-                int g;
-                int bl;
+                int i = y * w + x;
                 if (redRow && redCol) {
-                    r = c;
-                    g = sides;
-                    bl = diag;
+                    out.put(i, c, sides, diag);
                 } else if (!redRow && !redCol) {
-                    bl = c;
-                    g = sides;
-                    r = diag;
+                    out.put(i, diag, sides, c);
                 } else if (redRow) {
-                    g = c;
-                    r = horiz;
-                    bl = vert;
+                    out.put(i, horiz, c, vert);
                 } else {
-                    g = c;
-                    bl = horiz;
-                    r = vert;
+                    out.put(i, vert, c, horiz);
                 }
-                dst[y * w + x] = (r << 16) | (g << 8) | bl;
             }
         }
-        return img;
-    }
-
-    private static int at(ByteBuffer b, int w, int x, int y) {
-        return b.get(y * w + x) & 0xff;
     }
 
     /** Index reflected at the border without repeating the edge (-1 -> 1), so the Bayer colour parity holds. */

@@ -103,4 +103,33 @@ class OnvifCommandTest {
         assertThat(run(Map.of(), "profiles", "--address", "a b").code()).isEqualTo(2);
         assertThat(run(Map.of(), "frobnicate").err()).contains("unknown command frobnicate");
     }
+
+    @Test
+    void profilesOfACameraWhoseDeviceServiceIsAtAnotherPathSayWhichMediaServiceTheyCameFrom() throws Exception {
+        try (OnvifDeviceSimulator media2 = new OnvifDeviceSimulator(
+                dir.resolve("media2"),
+                "hub",
+                PASSWORD,
+                OnvifDeviceSimulator.MediaServices.BOTH,
+                "/onvif/device",
+                false)) {
+            Run r = run(
+                    Map.of(OnvifCommand.PASSWORD_ENV, PASSWORD),
+                    "profiles",
+                    "--address",
+                    media2.address(),
+                    "--path",
+                    "/onvif/device",
+                    "--username",
+                    "hub");
+            assertThat(r.code()).as(r.toString()).isZero();
+            assertThat(r.out())
+                    .contains("; profiles from Media2 at " + media2.deviceService())
+                    .contains("source   onvif://" + media2.address() + "/profile_main?path=/onvif/device")
+                    .doesNotContain(PASSWORD);
+            Run bad = run(Map.of(), "profiles", "--address", media2.address(), "--https", "maybe");
+            assertThat(bad.code()).isEqualTo(2);
+            assertThat(bad.err()).contains("--https is true or false, not maybe");
+        }
+    }
 }

@@ -134,4 +134,38 @@ class OnvifRestRoutesTest {
         assertThat(status(gone)).isEqualTo(504);
         assertThat(gone.getMessage().getBody(ApiError.class).code()).isEqualTo("camera_unreachable");
     }
+
+    @Test
+    void aCameraWhoseDeviceServiceIsElsewhereIsAskedAtThePathGivenAndBadPathOrHttpsAre400() throws Exception {
+        try (OnvifDeviceSimulator media2 = new OnvifDeviceSimulator(
+                dir.resolve("media2"),
+                "someone",
+                "other",
+                OnvifDeviceSimulator.MediaServices.MEDIA2,
+                "/vendor/onvif/dev",
+                false)) {
+            Exchange ok = call("onvif-profiles", Map.of("address", media2.address(), "path", "/vendor/onvif/dev"));
+            assertThat(status(ok)).isEqualTo(200);
+            OnvifCameras.CameraProfiles p = ok.getMessage().getBody(OnvifCameras.CameraProfiles.class);
+            assertThat(p.mediaService()).isEqualTo("Media2");
+            assertThat(p.deviceService()).isEqualTo(media2.deviceService());
+            assertThat(p.profiles())
+                    .extracting(OnvifCameras.Profile::source)
+                    .containsExactly(
+                            "onvif://" + media2.address() + "/profile_main?path=/vendor/onvif/dev",
+                            "onvif://" + media2.address() + "/profile_sub?path=/vendor/onvif/dev");
+
+            // at the usual path this camera's web server says 404: the error says it is not the device service
+            Exchange usual = call("onvif-profiles", Map.of("address", media2.address()));
+            assertThat(status(usual)).isEqualTo(502);
+            assertThat(usual.getMessage().getBody(ApiError.class).message())
+                    .contains("(HTTP 404) with something that is not a SOAP envelope");
+        }
+        Exchange badPath = call("onvif-profiles", Map.of("address", camera.address(), "path", "onvif dev"));
+        assertThat(status(badPath)).isEqualTo(400);
+        assertThat(badPath.getMessage().getBody(ApiError.class).field()).isEqualTo("path");
+        Exchange badHttps = call("onvif-profiles", Map.of("address", camera.address(), "https", "yes"));
+        assertThat(status(badHttps)).isEqualTo(400);
+        assertThat(badHttps.getMessage().getBody(ApiError.class).field()).isEqualTo("https");
+    }
 }

@@ -66,6 +66,16 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
     /** A media profile and the RTSP path of its stream. */
     public record Profile(String token, String name, String streamPath) {}
 
+    /** Which media services the camera offers: Media (ver10, Profile S), Media2 (ver20, Profile T) or both. */
+    public enum MediaServices {
+        MEDIA,
+        MEDIA2,
+        BOTH
+    }
+
+    /** Path of the Media2 service. */
+    public static final String MEDIA2_PATH = "/onvif/media2_service";
+
     private final HttpServer http;
     private final RtspStreamSimulator rtsp;
     private final String endpointReference = "urn:uuid:" + UUID.randomUUID();
@@ -75,6 +85,11 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
     private final AtomicInteger subscriptionIds = new AtomicInteger();
     private final AtomicInteger refusedLogins = new AtomicInteger();
     private final List<String> operations = new CopyOnWriteArrayList<>();
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final MediaServices media;
+    private final String devicePath;
+    private final String encoding;
+    private volatile String xaddrs;
     private final byte[] snapshot;
     private volatile String username;
     private volatile String password;
@@ -85,14 +100,29 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
     private volatile boolean discoveryGarbageFirst;
 
     public OnvifDeviceSimulator(Path workDir, String username, String password) throws IOException {
+        this(workDir, username, password, MediaServices.MEDIA, "/onvif/device_service", false);
+    }
+
+    /**
+     * @param media the media services offered (GetServices lists them; GetCapabilities has Media only when ver10
+     *     is offered, as the ver10 schema has no Media2)
+     * @param devicePath where the device service answers (cameras differ: /onvif/device_service is only the usual)
+     * @param h265 the streams are H.265 (libx265) and the encoder configurations say H265, else MPEG-4
+     */
+    public OnvifDeviceSimulator(
+            Path workDir, String username, String password, MediaServices media, String devicePath, boolean h265)
+            throws IOException {
         this.username = username;
         this.password = password;
+        this.media = media;
+        this.devicePath = devicePath;
+        this.encoding = h265 ? "H265" : "MPEG4";
         profiles.add(new Profile("profile_main", "mainStream", "/live/main"));
         profiles.add(new Profile("profile_sub", "subStream", "/live/sub"));
-        rtsp = new RtspStreamSimulator(workDir, "/live/main", "/live/sub");
+        rtsp = new RtspStreamSimulator(workDir, h265, "/live/main", "/live/sub");
         snapshot = jpeg();
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        http.createContext("/onvif/", this::soap);
+        http.createContext("/", this::soap);
         http.createContext("/snapshot/", this::snapshot);
         http.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "onvif-sim-http");
@@ -135,6 +165,21 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
         return refusedLogins.get();
     }
 
+    /** SOAP operations answered, as "path operation", in order (which service answered). */
+    public List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** The device service URL. */
+    public String deviceService() {
+        return base() + devicePath;
+    }
+
+    /** The XAddrs text of the ProbeMatch (default: the device service); tests put several or malformed ones. */
+    public void xaddrs(String xaddrs) {
+        this.xaddrs = xaddrs;
+    }
+
     /** SOAP operations answered, in order. */
     public List<String> operations() {
         return List.copyOf(operations);
@@ -152,7 +197,10 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
         rtsp.servePaths(profiles.stream().map(Profile::streamPath).toArray(String[]::new));
     }
 
-    /** Answers this operation with the body the function makes of the normal answer (malformed-answer tests). */
+    /**
+     * Answers this operation with the body the function makes of the normal answer (malformed-answer tests). The
+     * key is the operation's name (any service) or "path name" (one service, e.g. "/onvif/media2_service GetProfiles").
+     */
     public void rawAnswer(String operation, UnaryOperator<String> answer) {
         rawAnswers.put(operation, answer);
     }
@@ -252,7 +300,7 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
                 + "<d:Scopes>onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/Profile/Streaming "
                 + "onvif://www.onvif.org/Profile/T onvif://www.onvif.org/name/Vision%20Hub%20Simulator "
                 + "onvif://www.onvif.org/hardware/SIM-1 onvif://www.onvif.org/location/line-1</d:Scopes>"
-                + "<d:XAddrs>http://127.0.0.1:" + port() + "/onvif/device_service</d:XAddrs>"
+                + "<d:XAddrs>" + (xaddrs != null ? xaddrs : deviceService()) + "</d:XAddrs>"
                 + "<d:MetadataVersion>1</d:MetadataVersion></d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>";
     }
 
@@ -275,6 +323,10 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
                 return;
             }
             String name = op.getLocalName();
+            if (!isService(ex.getRequestURI().getPath())) {
+                ex.sendResponseHeaders(404, -1); // what a web server says of a path that is not a service
+                return;
+            }
             if (!"GetSystemDateAndTime".equals(name) && !authorized(ex, doc)) {
                 refusedLogins.incrementAndGet();
                 if (httpDigestOnly) {
@@ -286,8 +338,9 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
             }
             operations.add(name);
             String path = ex.getRequestURI().getPath();
+            calls.add(path + " " + name);
             String body = answer(path, name, op);
-            UnaryOperator<String> raw = rawAnswers.get(name);
+            UnaryOperator<String> raw = rawAnswers.getOrDefault(path + " " + name, rawAnswers.get(name));
             if (raw != null) {
                 send(ex, 200, raw.apply(body == null ? "" : SoapXml.envelope("", body)));
                 return;
@@ -301,7 +354,7 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
     }
 
     private String answer(String path, String op, Element request) {
-        if (path.equals("/onvif/device_service")) {
+        if (path.equals(devicePath)) {
             return switch (op) {
                 case "GetSystemDateAndTime" -> systemDateAndTime();
                 case "GetDeviceInformation" ->
@@ -311,22 +364,30 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
                             + "</tds:HardwareId></tds:GetDeviceInformationResponse>";
                 case "GetCapabilities" ->
                     "<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>"
-                            + base() + "/onvif/device_service</tt:XAddr></tt:Device><tt:Events><tt:XAddr>" + base()
+                            + deviceService() + "</tt:XAddr></tt:Device><tt:Events><tt:XAddr>" + base()
                             + "/onvif/events_service</tt:XAddr><tt:WSSubscriptionPolicySupport>false"
                             + "</tt:WSSubscriptionPolicySupport><tt:WSPullPointSupport>true</tt:WSPullPointSupport>"
-                            + "</tt:Events><tt:Media><tt:XAddr>" + base() + "/onvif/media_service</tt:XAddr>"
-                            + "<tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast><tt:RTP_TCP>true"
-                            + "</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities>"
-                            + "</tt:Media></tds:Capabilities></tds:GetCapabilitiesResponse>";
+                            + "</tt:Events>"
+                            + (media == MediaServices.MEDIA2
+                                    ? ""
+                                    : "<tt:Media><tt:XAddr>" + base() + "/onvif/media_service</tt:XAddr>"
+                                            + "<tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast>"
+                                            + "<tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP>"
+                                            + "</tt:StreamingCapabilities></tt:Media>")
+                            + "</tds:Capabilities></tds:GetCapabilitiesResponse>";
                 case "GetServices" ->
-                    "<tds:GetServicesResponse>" + service(SoapXml.TDS, "/onvif/device_service")
-                            + service(SoapXml.TRT, "/onvif/media_service")
+                    "<tds:GetServicesResponse>" + service(SoapXml.TDS, devicePath)
+                            + (media == MediaServices.MEDIA2 ? "" : service(SoapXml.TRT, "/onvif/media_service"))
+                            + (media == MediaServices.MEDIA ? "" : service(SoapXml.TR2, MEDIA2_PATH))
                             + service(SoapXml.TEV, "/onvif/events_service")
                             + "</tds:GetServicesResponse>";
                 default -> null;
             };
         }
-        if (path.equals("/onvif/media_service")) {
+        if (path.equals(MEDIA2_PATH) && media != MediaServices.MEDIA) {
+            return media2Answer(op, SoapXml.text(request, "ProfileToken"), request);
+        }
+        if (path.equals("/onvif/media_service") && media != MediaServices.MEDIA2) {
             String token = SoapXml.text(request, "ProfileToken");
             return switch (op) {
                 case "GetProfiles" -> {
@@ -342,8 +403,9 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
                                         + "height=\"240\"/></tt:VideoSourceConfiguration>"
                                         + "<tt:VideoEncoderConfiguration token=\"vec_")
                                 .append(p.token())
-                                .append("\"><tt:Name>enc</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>MPEG4"
-                                        + "</tt:Encoding><tt:Resolution><tt:Width>320</tt:Width><tt:Height>240"
+                                .append("\"><tt:Name>enc</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>")
+                                .append(encoding)
+                                .append("</tt:Encoding><tt:Resolution><tt:Width>320</tt:Width><tt:Height>240"
                                         + "</tt:Height></tt:Resolution><tt:Quality>5</tt:Quality>"
                                         + "</tt:VideoEncoderConfiguration></trt:Profiles>");
                     }
@@ -421,6 +483,70 @@ public final class OnvifDeviceSimulator implements AutoCloseable {
             };
         }
         return null;
+    }
+
+    /**
+     * Media2 (ver20/media/wsdl): GetProfiles with the configurations of the Types asked (a profile's video source
+     * and encoder), GetStreamUri for Protocol RTSP (RTP interleaved over the RTSP connection), GetSnapshotUri.
+     */
+    private String media2Answer(String op, String token, Element request) {
+        return switch (op) {
+            case "GetProfiles" -> {
+                List<String> types = SoapXml.children(request, "Type").stream()
+                        .map(e -> e.getTextContent().trim())
+                        .toList();
+                boolean all = types.isEmpty() || types.contains("All");
+                StringBuilder b = new StringBuilder("<tr2:GetProfilesResponse>");
+                for (Profile p : profiles) {
+                    b.append("<tr2:Profiles token=\"")
+                            .append(p.token())
+                            .append("\" fixed=\"true\"><tr2:Name>")
+                            .append(p.name())
+                            .append("</tr2:Name><tr2:Configurations>");
+                    if (all || types.contains("VideoSource")) {
+                        b.append("<tr2:VideoSource token=\"vsc\"><tt:Name>vsc</tt:Name><tt:UseCount>2</tt:UseCount>"
+                                + "<tt:SourceToken>VideoSource_1</tt:SourceToken><tt:Bounds x=\"0\" y=\"0\" "
+                                + "width=\"320\" height=\"240\"/></tr2:VideoSource>");
+                    }
+                    if (all || types.contains("VideoEncoder")) {
+                        b.append("<tr2:VideoEncoder token=\"vec2_")
+                                .append(p.token())
+                                .append("\" GovLength=\"10\"")
+                                .append(encoding.equals("H265") ? " Profile=\"Main\"" : "")
+                                .append("><tt:Name>enc2</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>")
+                                .append(encoding)
+                                .append("</tt:Encoding><tt:Resolution><tt:Width>320</tt:Width><tt:Height>240"
+                                        + "</tt:Height></tt:Resolution><tt:RateControl ConstantBitRate=\"false\">"
+                                        + "<tt:FrameRateLimit>10</tt:FrameRateLimit><tt:BitrateLimit>512"
+                                        + "</tt:BitrateLimit></tt:RateControl><tt:Quality>5</tt:Quality>"
+                                        + "</tr2:VideoEncoder>");
+                    }
+                    b.append("</tr2:Configurations></tr2:Profiles>");
+                }
+                yield b.append("</tr2:GetProfilesResponse>").toString();
+            }
+            case "GetStreamUri" -> {
+                String protocol = SoapXml.text(request, "Protocol");
+                yield profile(token) == null || !"RTSP".equals(protocol)
+                        ? null
+                        : "<tr2:GetStreamUriResponse><tr2:Uri>"
+                                + rtsp.uri(profile(token).streamPath()) + "</tr2:Uri></tr2:GetStreamUriResponse>";
+            }
+            case "GetSnapshotUri" ->
+                profile(token) == null
+                        ? null
+                        : "<tr2:GetSnapshotUriResponse><tr2:Uri>" + base() + "/snapshot/" + token
+                                + ".jpg</tr2:Uri></tr2:GetSnapshotUriResponse>";
+            default -> null;
+        };
+    }
+
+    private boolean isService(String path) {
+        return path.equals(devicePath)
+                || (path.equals("/onvif/media_service") && media != MediaServices.MEDIA2)
+                || (path.equals(MEDIA2_PATH) && media != MediaServices.MEDIA)
+                || path.equals("/onvif/events_service")
+                || path.startsWith("/onvif/subscription/");
     }
 
     private Profile profile(String token) {

@@ -39,6 +39,7 @@ public final class RtspStreamSimulator implements AutoCloseable {
     private final DatagramSocket rtcp;
     private final Path workDir;
     private Process ffmpeg;
+    private final boolean h265;
     private final Path sdpFile;
     private final Set<String> paths = ConcurrentHashMap.newKeySet();
     private final List<Session> sessions = new CopyOnWriteArrayList<>();
@@ -67,6 +68,12 @@ public final class RtspStreamSimulator implements AutoCloseable {
     }
 
     public RtspStreamSimulator(Path workDir, String... servedPaths) throws IOException {
+        this(workDir, false, servedPaths);
+    }
+
+    /** @param h265 encode H.265 (libx265, RTP per RFC 7798) instead of MPEG-4 */
+    public RtspStreamSimulator(Path workDir, boolean h265, String... servedPaths) throws IOException {
+        this.h265 = h265;
         paths.addAll(List.of(servedPaths));
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         rtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -81,28 +88,31 @@ public final class RtspStreamSimulator implements AutoCloseable {
     /** FFmpeg starts with the first DESCRIBE: tests that never play a stream need no encoder. */
     private synchronized Process encoder() throws IOException {
         if (ffmpeg == null) {
-            ffmpeg = new ProcessBuilder(
-                            "ffmpeg",
-                            "-hide_banner",
-                            "-loglevel",
-                            "error",
-                            "-re",
-                            "-f",
-                            "lavfi",
-                            "-i",
-                            "testsrc=size=320x240:rate=10",
-                            "-c:v",
-                            "mpeg4",
-                            "-g",
-                            "10",
-                            "-q:v",
-                            "5",
-                            "-f",
-                            "rtp",
-                            "-sdp_file",
-                            sdpFile.toString(),
-                            "rtp://127.0.0.1:" + rtp.getLocalPort() + "?rtcpport=" + rtcp.getLocalPort()
-                                    + "&pkt_size=1200")
+            List<String> cmd = new ArrayList<>(List.of(
+                    "ffmpeg",
+                    "-hide_banner",
+                    "-loglevel",
+                    "error",
+                    "-re",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    "testsrc=size=320x240:rate=10",
+                    "-g",
+                    "10",
+                    "-pix_fmt",
+                    "yuv420p"));
+            cmd.addAll(
+                    h265
+                            ? List.of("-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error")
+                            : List.of("-c:v", "mpeg4", "-q:v", "5"));
+            cmd.addAll(List.of(
+                    "-f",
+                    "rtp",
+                    "-sdp_file",
+                    sdpFile.toString(),
+                    "rtp://127.0.0.1:" + rtp.getLocalPort() + "?rtcpport=" + rtcp.getLocalPort() + "&pkt_size=1200"));
+            ffmpeg = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(workDir.resolve("ffmpeg-rtp-" + server.getLocalPort() + ".log")
                             .toFile())

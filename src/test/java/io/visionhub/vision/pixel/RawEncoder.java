@@ -64,6 +64,31 @@ final class RawEncoder {
                     case BAYER_GR8 -> out.put(i, (byte) cfa("GRBG", x, y, r, g, b));
                     case BAYER_GB8 -> out.put(i, (byte) cfa("GBRG", x, y, r, g, b));
                     case BAYER_BG8 -> out.put(i, (byte) cfa("BGGR", x, y, r, g, b));
+                    case MONO10P, MONO12P -> {
+                        // the PFNC bit stream, bit by bit: pixel i's bit k is stream bit i * bits + k
+                        int v = (int) Math.round(luma(p) * ((1 << f.bits()) - 1) / 255.0);
+                        for (int k = 0; k < f.bits(); k++) {
+                            if (((v >> k) & 1) != 0) {
+                                int bit = i * f.bits() + k;
+                                out.put(bit / 8, (byte) (out.get(bit / 8) | (1 << (bit % 8))));
+                            }
+                        }
+                    }
+                    // 8-bit scene values spread over 16 bits: v * 257 maps 0..255 onto 0..65535 exactly
+                    case RGB16 -> {
+                        out.putShort(i * 6, (short) (r * 257));
+                        out.putShort(i * 6 + 2, (short) (g * 257));
+                        out.putShort(i * 6 + 4, (short) (b * 257));
+                    }
+                    case BGR16 -> {
+                        out.putShort(i * 6, (short) (b * 257));
+                        out.putShort(i * 6 + 2, (short) (g * 257));
+                        out.putShort(i * 6 + 4, (short) (r * 257));
+                    }
+                    case BAYER_RG16 -> out.putShort(i * 2, (short) (cfa("RGGB", x, y, r, g, b) * 257));
+                    case BAYER_GR16 -> out.putShort(i * 2, (short) (cfa("GRBG", x, y, r, g, b) * 257));
+                    case BAYER_GB16 -> out.putShort(i * 2, (short) (cfa("GBRG", x, y, r, g, b) * 257));
+                    case BAYER_BG16 -> out.putShort(i * 2, (short) (cfa("BGGR", x, y, r, g, b) * 257));
                     case YUV422_8, YUV422_8_UYVY -> {
                         if (x % 2 == 0) {
                             yuvPair(f == GenicamPixelFormat.YUV422_8_UYVY, out, i * 2, p, scene.getRGB(x + 1, y));
