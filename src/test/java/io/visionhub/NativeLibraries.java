@@ -77,17 +77,25 @@ final class NativeLibraries {
                     continue;
                 }
                 String libName = lib.getName().substring("BOOT-INF/lib/".length());
-                try (ZipInputStream nested = new ZipInputStream(outer.getInputStream(lib))) {
-                    for (ZipEntry entry; (entry = nested.getNextEntry()) != null; ) {
-                        if (entry.isDirectory() || entry.getName().endsWith(".class")) {
-                            continue;
-                        }
-                        Found f = classify(libName + "!" + entry.getName(), nested.readNBytes(20));
-                        if (f != null) {
-                            found.add(f);
-                        }
-                    }
+                try (InputStream in = outer.getInputStream(lib)) {
+                    found.addAll(scanLibrary(libName, in));
                 }
+            }
+        }
+        return found;
+    }
+
+    /** The native libraries of one (plain) library jar. */
+    static List<Found> scanLibrary(String libName, InputStream jarBytes) throws IOException {
+        List<Found> found = new ArrayList<>();
+        ZipInputStream nested = new ZipInputStream(jarBytes);
+        for (ZipEntry entry; (entry = nested.getNextEntry()) != null; ) {
+            if (entry.isDirectory() || entry.getName().endsWith(".class")) {
+                continue;
+            }
+            Found f = classify(libName + "!" + entry.getName(), nested.readNBytes(20));
+            if (f != null) {
+                found.add(f);
             }
         }
         return found;
