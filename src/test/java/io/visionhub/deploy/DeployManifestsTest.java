@@ -28,7 +28,7 @@ import org.yaml.snakeyaml.Yaml;
  * OpenAPI, run by node), and the consistency no schema sees: selectors match the pods, every mount has a volume and
  * every volume its source, Secrets' keys exist, the image is the Dockerfile's tag, the probes are the health groups
  * the hub enables, the configuration keys exist in the hub, Hazelcast's members are the StatefulSet's pods; the
- * systemd unit through {@code systemd-analyze verify}. Each check is also shown failing on a broken copy.
+ * Dockerfile through dockerfile-utils' linter; the systemd unit through {@code systemd-analyze verify}. Each check is also shown failing on a broken copy.
  */
 class DeployManifestsTest {
 
@@ -219,6 +219,25 @@ class DeployManifestsTest {
     }
 
     @Test
+    void dockerfileLintsClean() throws Exception {
+        assertThat(lintDockerfile(Files.readString(DOCKERFILE)))
+                .as("dockerfile-utils findings")
+                .isEmpty();
+    }
+
+    @Test
+    void dockerfileLintReportsAMisspelledInstructionAndAnEmptyUser() throws Exception {
+        String broken = Files.readString(DOCKERFILE)
+                .replace(
+                        "COPY --from=layers /build/extracted/application/",
+                        "COPI --from=layers /build/extracted/application/")
+                .replace("USER 10001:10001", "USER");
+        assertThat(lintDockerfile(broken))
+                .anyMatch(l -> l.contains("Unknown instruction: COPI"))
+                .anyMatch(l -> l.contains("Instruction has no arguments"));
+    }
+
+    @Test
     void systemdUnitVerifies() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")), "systemd-analyze is not installed");
         assertThat(systemdVerify(Files.readString(UNIT)))
@@ -315,6 +334,24 @@ class DeployManifestsTest {
         new ObjectMapper().writeValue(input.toFile(), objects);
         Process node = new ProcessBuilder(
                         "node", "validate.mjs", input.toAbsolutePath().toString())
+                .directory(VALIDATOR.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(node.exitValue()).as(out).isZero();
+        return out.lines().toList();
+    }
+
+    /** Runs src/test/k8s/lint-dockerfile.mjs (dockerfile-utils) on the text; one line per finding. */
+    private List<String> lintDockerfile(String dockerfile) throws Exception {
+        assumeTrue(
+                Files.isDirectory(VALIDATOR.resolve("node_modules/dockerfile-utils")),
+                "dockerfile-utils is not installed: (cd src/test/k8s && npm install), as .ci/run does");
+        Path file = tmp.resolve("Dockerfile");
+        Files.writeString(file, dockerfile);
+        Process node = new ProcessBuilder(
+                        "node", "lint-dockerfile.mjs", file.toAbsolutePath().toString())
                 .directory(VALIDATOR.toFile())
                 .redirectErrorStream(true)
                 .start();
