@@ -23,6 +23,11 @@ import org.junit.jupiter.api.Test;
  * The packaged jar (failsafe, after {@code package}) is the production build: nothing of the demo source set
  * (src/demo: the ERP simulators and their config) is in it, and no class in it names a demo class (it would
  * fail at run time with NoClassDefFoundError). The demo itself is checked by SimulatorsWiringTest.
+ *
+ * <p>It is also lean and one platform's (docs/cluster.md, "Deploy and sizing"): every native library in it is an
+ * ELF shared object for the machine the build targets ({@code visionhub.jar.native}: x86-64, or aarch64 with
+ * {@code -Paarch64}), no OpenCV, and each library that needs natives still has its own. {@link ContainerLayersIT}
+ * extracts its layers as deploy/container/Dockerfile does and starts the result.
  */
 class ProductionJarIT {
 
@@ -97,6 +102,50 @@ class ProductionJarIT {
                 .as("production classes that name the demo source set (use an interface of the hub "
                         + "that the demo implements, as TargetUrlResolver)")
                 .isEmpty();
+    }
+
+    @Test
+    void everyNativeLibraryInTheJarIsAnElfObjectForTheTargetMachine() throws IOException {
+        String machine = System.getProperty("visionhub.jar.native", "x86-64");
+        List<NativeLibraries.Found> natives = NativeLibraries.scan(jar);
+        List<String> foreign = natives.stream()
+                .filter(n -> !n.isLinuxFor(machine))
+                .map(NativeLibraries.Found::toString)
+                .toList();
+        assertThat(foreign)
+                .as("native libraries in " + jar + " not built for Linux " + machine
+                        + " (pom.xml, strip-foreign-natives and the native.* properties)")
+                .isEmpty();
+        // what the stripping keeps: each library that loads natives still finds its own
+        assertThat(natives.stream().map(NativeLibraries.Found::where))
+                .as("the natives of ONNX Runtime, RocksDB, JNA and FFmpeg (JavaCPP) for " + machine)
+                .anySatisfy(w ->
+                        assertThat(w).matches("onnxruntime-.*!ai/onnxruntime/native/linux-[^/]+/libonnxruntime.so"))
+                .anySatisfy(w -> assertThat(w)
+                        .matches("onnxruntime-.*!ai/onnxruntime/native/linux-[^/]+/libonnxruntime4j_jni.so"))
+                .anySatisfy(w -> assertThat(w).matches("rocksdbjni-.*!librocksdbjni-linux[^/]*.so"))
+                .anySatisfy(w -> assertThat(w).matches("jna-[0-9.]+jar!com/sun/jna/linux-[^/]+/libjnidispatch.so"))
+                .anySatisfy(w -> assertThat(w)
+                        .matches("ffmpeg-.*-linux-[^/]+.jar!org/bytedeco/ffmpeg/linux-[^/]+/libavcodec.so.*"))
+                .anySatisfy(w -> assertThat(w)
+                        .matches("javacpp-.*-linux-[^/]+.jar!org/bytedeco/javacpp/linux-[^/]+/libjnijavacpp.so"));
+    }
+
+    @Test
+    void jarHoldsNoOpenCvAndNoSourceMaps() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (JarFile j = new JarFile(jar.toFile())) {
+            for (Enumeration<JarEntry> e = j.entries(); e.hasMoreElements(); ) {
+                names.add(e.nextElement().getName());
+            }
+        }
+        // FFmpegFrameGrabber and Java2DFrameConverter need no OpenCV: 32 MB that nothing loads
+        assertThat(names).as("OpenCV in " + jar).noneMatch(n -> n.startsWith("BOOT-INF/lib/opencv-"));
+        assertThat(NativeLibraries.entriesOf(jar, "hawtio-springboot-"))
+                .as("Hawtio's console without its JavaScript source maps (pom.xml, strip-foreign-natives)")
+                .isNotEmpty()
+                .anyMatch(n -> n.endsWith(".js"))
+                .noneMatch(n -> n.endsWith(".map"));
     }
 
     /** Packages of src/demo/java as jar paths ending in '/'. */

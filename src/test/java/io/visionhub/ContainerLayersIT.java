@@ -1,0 +1,268 @@
+package io.visionhub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The container image without a container engine: extracts the packaged jar's layers exactly as
+ * deploy/container/Dockerfile does ({@code java -Djarmode=tools -jar app.jar extract --layers --launcher}), checks
+ * the four layers and what each holds, lays them on top of each other in the Dockerfile's order with the folders
+ * it copies, and starts the result with the Dockerfile's entry point and its JDK_JAVA_OPTIONS. The hub must
+ * answer the liveness and readiness probes that deploy/kubernetes/vision-hub.yaml names.
+ */
+class ContainerLayersIT {
+
+    private static final Path DOCKERFILE = Path.of("deploy/container/Dockerfile");
+    private static final Path MANIFEST = Path.of("deploy/kubernetes/vision-hub.yaml");
+    private static final List<String> LAYERS =
+            List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
+    private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
+    private static final Pattern TOMCAT = Pattern.compile("Tomcat started on port (\\d+)");
+
+    private static Path jar;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void packagedJar() {
+        String p = System.getProperty("visionhub.jar");
+        assumeTrue(p != null, "run by failsafe after package (system property visionhub.jar names the jar)");
+        jar = Path.of(p);
+        assumeTrue(Files.isRegularFile(jar), "no packaged jar at " + jar + " (run ./mvnw verify)");
+    }
+
+    @Test
+    void dockerfileLayersExtractAndTheExtractedHubAnswersTheKubernetesProbes() throws Exception {
+        String dockerfile = Files.readString(DOCKERFILE);
+        assertThat(dockerfile)
+                .as("the Dockerfile extracts as this test does")
+                .contains("java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted")
+                .contains("ENTRYPOINT [\"java\", \"" + LAUNCHER + "\"]");
+        for (String layer : LAYERS) {
+            assertThat(dockerfile).contains("COPY --from=layers /build/extracted/" + layer + "/ ./");
+        }
+        assertThat(dockerfile.indexOf("extracted/dependencies/"))
+                .as("least changing layer first")
+                .isLessThan(dockerfile.indexOf("extracted/application/"));
+
+        Path extracted = work.resolve("extracted");
+        Process extract = new ProcessBuilder(
+                        java(),
+                        "-Djarmode=tools",
+                        "-jar",
+                        jar.toAbsolutePath().toString(),
+                        "extract",
+                        "--layers",
+                        "--launcher",
+                        "--destination",
+                        extracted.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("extract.log").toFile())
+                .start();
+        assertThat(extract.waitFor(5, TimeUnit.MINUTES))
+                .as("extraction finished")
+                .isTrue();
+        assertThat(extract.exitValue())
+                .as("extraction exit code; log: " + Files.readString(work.resolve("extract.log")))
+                .isZero();
+
+        try (Stream<Path> dirs = Files.list(extracted)) {
+            assertThat(dirs.map(d -> d.getFileName().toString())).containsExactlyInAnyOrderElementsOf(LAYERS);
+        }
+        assertThat(extracted.resolve("spring-boot-loader/" + LAUNCHER.replace('.', '/') + ".class"))
+                .isRegularFile();
+        assertThat(extracted.resolve("application/BOOT-INF/classes/io/visionhub/VisionHubApplication.class"))
+                .isRegularFile();
+        assertThat(extracted.resolve("application/BOOT-INF/classpath.idx")).isRegularFile();
+        try (Stream<Path> libs = Files.list(extracted.resolve("dependencies/BOOT-INF/lib"))) {
+            List<String> names = libs.map(f -> f.getFileName().toString()).toList();
+            assertThat(names)
+                    .as("third-party jars in the dependencies layer, none of the hub's own classes")
+                    .hasSizeGreaterThan(100)
+                    .anyMatch(n -> n.startsWith("onnxruntime"))
+                    .anyMatch(n -> n.startsWith("camel-core-engine-"))
+                    .allMatch(n -> n.endsWith(".jar"));
+        }
+        try (Stream<Path> files = Files.walk(extracted.resolve("application"))) {
+            assertThat(files.filter(f -> f.toString().endsWith(".jar")).toList())
+                    .as("no library in the application layer")
+                    .isEmpty();
+        }
+        Manifest manifest;
+        try (InputStream in = Files.newInputStream(extracted.resolve("application/META-INF/MANIFEST.MF"))) {
+            manifest = new Manifest(in);
+        }
+        assertThat(manifest.getMainAttributes().getValue("Main-Class")).isEqualTo(LAUNCHER);
+        assertThat(manifest.getMainAttributes().getValue("Start-Class")).isEqualTo("io.visionhub.VisionHubApplication");
+
+        // the image's /opt/vision-hub: the layers in the Dockerfile's order, then the folders it copies
+        Path app = work.resolve("opt/vision-hub");
+        for (String layer : LAYERS) {
+            copyTree(extracted.resolve(layer), app);
+        }
+        for (String dir : List.of("routes", "kamelets", "mappings")) {
+            assertThat(dockerfile).contains("COPY " + dir + "/ " + dir + "/");
+            copyTree(Path.of(dir), app.resolve(dir));
+        }
+        Files.createDirectories(app.resolve("tmp"));
+
+        ProcessBuilder pb = new ProcessBuilder(java(), LAUNCHER, "--server.port=0", "--visionhub.opcua.port=0")
+                .directory(app.toFile())
+                .redirectErrorStream(true);
+        pb.environment().remove("CLASSPATH");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().put("JDK_JAVA_OPTIONS", jdkJavaOptions(dockerfile).replace("/opt/vision-hub", app.toString()));
+        Process hub = pb.start();
+        Deque<String> lastLines = new ArrayDeque<>();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            synchronized (lastLines) {
+                                lastLines.addLast(line);
+                                if (lastLines.size() > 60) {
+                                    lastLines.removeFirst();
+                                }
+                            }
+                            Matcher m = TOMCAT.matcher(line);
+                            if (m.find()) {
+                                port.complete(Integer.parseInt(m.group(1)));
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
+                    }
+                    port.completeExceptionally(new IllegalStateException("the hub exited before Tomcat started"));
+                },
+                "extracted-hub-log");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            int http = port.get(8, TimeUnit.MINUTES);
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            for (String path : probePaths()) {
+                HttpResponse<String> answer = waitForUp(client, "http://127.0.0.1:" + http + path);
+                assertThat(answer.statusCode()).as(path + " → " + answer.body()).isEqualTo(200);
+                assertThat(answer.body()).as(path).contains("\"status\":\"UP\"");
+            }
+        } catch (Exception | AssertionError e) {
+            synchronized (lastLines) {
+                throw new AssertionError(
+                        "the extracted hub failed; its last lines:\n" + String.join("\n", lastLines), e);
+            }
+        } finally {
+            hub.destroy();
+            if (!hub.waitFor(60, TimeUnit.SECONDS)) {
+                hub.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The hub starts routes after Tomcat: a probe may say 503 (not ready) for a while, never for long. */
+    private static HttpResponse<String> waitForUp(HttpClient client, String url) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        HttpResponse<String> last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = client.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (last.statusCode() == 200) {
+                    return last;
+                }
+            } catch (IOException notYet) {
+                // connection refused while Tomcat's connector opens
+            }
+            Thread.sleep(1000);
+        }
+        if (last == null) {
+            throw new AssertionError("no answer from " + url);
+        }
+        return last;
+    }
+
+    /** The HTTP paths of the probes of the StatefulSet's container. */
+    @SuppressWarnings("unchecked")
+    static List<String> probePaths() throws IOException {
+        List<String> paths = new ArrayList<>();
+        for (Object doc : new Yaml().loadAll(Files.readString(MANIFEST))) {
+            Map<String, Object> m = (Map<String, Object>) doc;
+            if (!"StatefulSet".equals(m.get("kind"))) {
+                continue;
+            }
+            Map<String, Object> spec = (Map<String, Object>) ((Map<String, Object>) m.get("spec")).get("template");
+            List<Map<String, Object>> containers =
+                    (List<Map<String, Object>>) ((Map<String, Object>) spec.get("spec")).get("containers");
+            for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                Map<String, Object> p = (Map<String, Object>) containers.get(0).get(probe);
+                String path = (String) ((Map<String, Object>) p.get("httpGet")).get("path");
+                if (!paths.contains(path)) {
+                    paths.add(path);
+                }
+            }
+        }
+        assertThat(paths).as("probe paths in " + MANIFEST).isNotEmpty();
+        return paths;
+    }
+
+    /** The value of the Dockerfile's ENV JDK_JAVA_OPTIONS="…" (continued lines joined). */
+    static String jdkJavaOptions(String dockerfile) {
+        Matcher m = Pattern.compile("ENV JDK_JAVA_OPTIONS=\"((?:[^\"\\\\]|\\\\\\n)*)\"")
+                .matcher(dockerfile);
+        assertThat(m.find()).as("ENV JDK_JAVA_OPTIONS in " + DOCKERFILE).isTrue();
+        return m.group(1).replace("\\\n", "");
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
