@@ -20,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,49 +28,11 @@ import org.junit.jupiter.api.Test;
  * simulator, with the same semantics as over OPC UA: each trigger's result under its own part id with the four-phase
  * trigger-ack, many parts in a row with exactly one result each under their own id, the fail-safe while the PLC is
  * down and no stale write after it returns, and a part id that does not fit the PLC's tag refused with the fail-safe
- * and nothing written under another part's id. A subclass supplies the transport's simulator ({@link #open}) and
- * its timing; the protocol's own cases (address maps, strings, the plc: component) stay in the subclass.
+ * and nothing written under another part's id. A subclass supplies the transport's simulator ({@link #open}, a
+ * {@link SimulatedPlc}) and its timing; the protocol's own cases (address maps, strings, the plc: component) stay in
+ * the subclass.
  */
 abstract class AbstractPlcHandshakeTest {
-
-    /** One simulated PLC as the shared scenarios drive it: the PLC program's side of the signals. */
-    interface SimulatedPlc extends AutoCloseable {
-        int port();
-
-        String endpointUrl();
-
-        /** The endpoint through a TCP proxy on the given port (a cable the test can cut). */
-        String endpointUrl(int port);
-
-        PlcProperties.StationNodes mapping(String station);
-
-        /** PLC program, first half of a part: the part id, then the trigger. */
-        void trigger(String station, long partId);
-
-        void setTrigger(String station, boolean raised);
-
-        boolean triggerAck(String station);
-
-        boolean reject(String station);
-
-        boolean resultReady(String station);
-
-        long resultPartId(String station);
-
-        short resultCode(String station);
-
-        /** Called with the station each time the hub sets result-ready (the result fields are on the PLC before). */
-        void onResultReady(Consumer<String> listener);
-
-        /** Waits until the PLC's memory shows every write the hub has had confirmed (S7); a no-op elsewhere. */
-        default void sync() {}
-
-        /** Checks that the driver sent nothing the simulator does not know (EtherNet/IP); a no-op elsewhere. */
-        default void assertNothingUnknown() {}
-
-        @Override
-        void close() throws Exception;
-    }
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final Queue<PlcFailSafe> failSafes = new ConcurrentLinkedQueue<>();

@@ -3,7 +3,6 @@ package io.visionhub.plc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,80 +20,7 @@ class EipPlcHandshakeTest extends AbstractPlcHandshakeTest {
 
     @Override
     SimulatedPlc open(List<String> stations) throws Exception {
-        EipPlcSimulator plc = new EipPlcSimulator(stations, connectionManager());
-        return new SimulatedPlc() {
-            public int port() {
-                return plc.port();
-            }
-
-            public String endpointUrl() {
-                return plc.endpointUrl();
-            }
-
-            public String endpointUrl(int port) {
-                return EipPlcSimulator.endpointUrl(port);
-            }
-
-            public PlcProperties.StationNodes mapping(String station) {
-                return plc.mapping(station);
-            }
-
-            public void trigger(String station, long partId) {
-                plc.trigger(station, Math.toIntExact(partId));
-            }
-
-            public void setTrigger(String station, boolean raised) {
-                plc.setBit(station, "Trigger", raised);
-            }
-
-            public boolean triggerAck(String station) {
-                return plc.bit(station, "TriggerAck");
-            }
-
-            public boolean reject(String station) {
-                return plc.bit(station, "Reject");
-            }
-
-            public boolean resultReady(String station) {
-                return plc.bit(station, "ResultReady");
-            }
-
-            public long resultPartId(String station) {
-                return plc.resultPartId(station);
-            }
-
-            public short resultCode(String station) {
-                return plc.resultCode(station);
-            }
-
-            public void onResultReady(Consumer<String> listener) {
-                plc.onWrite((station, tag) -> {
-                    if (tag.equals("ResultReady") && plc.bit(station, tag)) {
-                        listener.accept(station);
-                    }
-                });
-            }
-
-            public void assertNothingUnknown() {
-                assertThat(plc.unknown())
-                        .as("requests the simulator does not know")
-                        .isEmpty();
-                if (connectionManager()) {
-                    assertThat(plc.forwardOpens()).as("connections opened").isPositive();
-                    assertThat(plc.connectedRequests())
-                            .as("requests over the connection")
-                            .isPositive();
-                } else {
-                    assertThat(plc.connectedRequests())
-                            .as("requests over a connection")
-                            .isZero();
-                }
-            }
-
-            public void close() throws Exception {
-                plc.close();
-            }
-        };
+        return new EipPlcSimulator(stations, connectionManager());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.visionhub.plc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.visionhub.outputs.PortPicker;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A SIMULATOR of an EtherNet/IP PLC with Logix-style named tags, written for the hub's tests from the public
@@ -42,7 +45,7 @@ import java.util.function.BiConsumer;
  * ResultPartId (DINT), ResultCode (INT). A listener hears each write of the hub (station, tag name without the
  * station), after it is applied.
  */
-public final class EipPlcSimulator implements AutoCloseable {
+public final class EipPlcSimulator implements SimulatedPlc {
 
     static final int BOOL = 0xC1;
     static final int INT = 0xC3;
@@ -117,7 +120,8 @@ public final class EipPlcSimulator implements AutoCloseable {
         return endpointUrl(port());
     }
 
-    public static String endpointUrl(int port) {
+    @Override
+    public String endpointUrl(int port) {
         // little-endian, as EtherNet/IP is (the driver otherwise starts with big-endian and probes)
         return "eip://127.0.0.1:" + port + "?backplane=1&slot=0&big-endian=false";
     }
@@ -173,7 +177,8 @@ public final class EipPlcSimulator implements AutoCloseable {
         return le(tags.get(station + "_PartId").value).getInt();
     }
 
-    public int resultPartId(String station) {
+    @Override
+    public long resultPartId(String station) {
         return le(tags.get(station + "_ResultPartId").value).getInt();
     }
 
@@ -182,6 +187,53 @@ public final class EipPlcSimulator implements AutoCloseable {
     }
 
     /** PLC program, first half of a part: the part id, then the trigger. */
+    @Override
+    public void trigger(String station, long partId) {
+        trigger(station, Math.toIntExact(partId));
+    }
+
+    @Override
+    public void setTrigger(String station, boolean raised) {
+        setBit(station, "Trigger", raised);
+    }
+
+    @Override
+    public boolean triggerAck(String station) {
+        return bit(station, "TriggerAck");
+    }
+
+    @Override
+    public boolean reject(String station) {
+        return bit(station, "Reject");
+    }
+
+    @Override
+    public boolean resultReady(String station) {
+        return bit(station, "ResultReady");
+    }
+
+    /** Takes the place of the {@link #onWrite} listener. */
+    @Override
+    public void onResultReady(Consumer<String> listener) {
+        onWrite((station, tag) -> {
+            if (tag.equals("ResultReady") && bit(station, tag)) {
+                listener.accept(station);
+            }
+        });
+    }
+
+    /** Nothing unknown, and the driver kept to the mode: connected where the connection manager is on, else not. */
+    @Override
+    public void assertNothingUnknown() {
+        assertThat(unknown).as("requests the simulator does not know").isEmpty();
+        if (connectionManager) {
+            assertThat(forwardOpens()).as("connections opened").isPositive();
+            assertThat(connectedRequests()).as("requests over the connection").isPositive();
+        } else {
+            assertThat(connectedRequests()).as("requests over a connection").isZero();
+        }
+    }
+
     public void trigger(String station, int partId) {
         tags.get(station + "_PartId").value = ByteBuffer.allocate(4)
                 .order(ByteOrder.LITTLE_ENDIAN)

@@ -9,7 +9,6 @@ import io.visionhub.plc.component.PlcConstants;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -26,64 +25,7 @@ class ModbusPlcHandshakeTest extends AbstractPlcHandshakeTest {
 
     @Override
     SimulatedPlc open(List<String> stations) throws Exception {
-        ModbusPlcSimulator plc = new ModbusPlcSimulator(stations);
-        return new SimulatedPlc() {
-            public int port() {
-                return plc.port();
-            }
-
-            public String endpointUrl() {
-                return plc.endpointUrl();
-            }
-
-            public String endpointUrl(int port) {
-                return "modbus-tcp://127.0.0.1:" + port;
-            }
-
-            public PlcProperties.StationNodes mapping(String station) {
-                return plc.mapping(station);
-            }
-
-            public void trigger(String station, long partId) {
-                plc.trigger(station, partId);
-            }
-
-            public void setTrigger(String station, boolean raised) {
-                plc.setCoil(station, ModbusPlcSimulator.TRIGGER, raised);
-            }
-
-            public boolean triggerAck(String station) {
-                return plc.coil(station, ModbusPlcSimulator.TRIGGER_ACK);
-            }
-
-            public boolean reject(String station) {
-                return plc.coil(station, ModbusPlcSimulator.REJECT);
-            }
-
-            public boolean resultReady(String station) {
-                return plc.coil(station, ModbusPlcSimulator.RESULT_READY);
-            }
-
-            public long resultPartId(String station) {
-                return plc.resultPartId(station);
-            }
-
-            public short resultCode(String station) {
-                return plc.resultCode(station);
-            }
-
-            public void onResultReady(Consumer<String> listener) {
-                plc.onCoilWrite((station, coil) -> {
-                    if (coil == ModbusPlcSimulator.RESULT_READY && plc.coil(station, coil)) {
-                        listener.accept(station);
-                    }
-                });
-            }
-
-            public void close() {
-                plc.close();
-            }
-        };
+        return new ModbusPlcSimulator(stations);
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.visionhub.outputs.mqtt.TestEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -30,70 +29,7 @@ class S7PlcHandshakeTest extends AbstractPlcHandshakeTest {
     @Override
     SimulatedPlc open(List<String> stations) throws Exception {
         assumeServer();
-        S7PlcSimulator plc = new S7PlcSimulator(stations);
-        return new SimulatedPlc() {
-            public int port() {
-                return plc.port();
-            }
-
-            public String endpointUrl() {
-                return plc.endpointUrl();
-            }
-
-            public String endpointUrl(int port) {
-                return S7PlcSimulator.endpointUrl(port);
-            }
-
-            public PlcProperties.StationNodes mapping(String station) {
-                return plc.mapping(station);
-            }
-
-            public void trigger(String station, long partId) {
-                plc.trigger(station, Math.toIntExact(partId));
-            }
-
-            public void setTrigger(String station, boolean raised) {
-                plc.setBit(station, S7PlcSimulator.TRIGGER, raised);
-            }
-
-            public boolean triggerAck(String station) {
-                return plc.bit(station, S7PlcSimulator.TRIGGER_ACK);
-            }
-
-            public boolean reject(String station) {
-                return plc.bit(station, S7PlcSimulator.REJECT);
-            }
-
-            public boolean resultReady(String station) {
-                return plc.bit(station, S7PlcSimulator.RESULT_READY);
-            }
-
-            public long resultPartId(String station) {
-                return plc.resultPartId(station);
-            }
-
-            public short resultCode(String station) {
-                return plc.resultCode(station);
-            }
-
-            public void onResultReady(Consumer<String> listener) {
-                plc.onWrite((station, at) -> {
-                    if (at[0] == 0
-                            && at[1] == S7PlcSimulator.RESULT_READY
-                            && plc.bit(station, S7PlcSimulator.RESULT_READY)) {
-                        listener.accept(station);
-                    }
-                });
-            }
-
-            public void sync() {
-                plc.sync();
-            }
-
-            public void close() throws Exception {
-                plc.close();
-            }
-        };
+        return new S7PlcSimulator(stations);
     }
 
     @Override
