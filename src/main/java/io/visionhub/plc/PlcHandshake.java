@@ -686,10 +686,12 @@ public class PlcHandshake implements AutoCloseable {
             acknowledgeTrigger(s, true);
         }
         PartTrigger trigger = new PartTrigger(s.station, part, cycle.seq, at, cycle.deadline);
+        if (!down) {
+            // handed to the clears thread from here (it never waits): the clear goes out without waiting for the
+            // hand-over to the route's thread; not waited for here, the result's write waits for it
+            startClear(s);
+        }
         triggerWork.execute(() -> {
-            if (!down) {
-                startClear(s); // not waited for here: the result's write waits for it
-            }
             try {
                 Consumer<PartTrigger> listener = stationListeners.getOrDefault(s.station, triggerListener);
                 if (listener == null) {

@@ -1,5 +1,7 @@
 package io.visionhub.plc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.visionhub.outputs.PortPicker;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A SIMULATOR of an EtherNet/IP PLC with Logix-style named tags, written for the hub's tests from the public
@@ -26,14 +29,23 @@ import java.util.function.BiConsumer;
  * UnRegisterSession (0x0066) and SendRRData (0x006F) carrying unconnected CIP messages: Get_Attributes_All of the
  * message router (answered with no classes, so the driver sends each tag request on its own), Unconnected Send
  * (0x52) wrapping Read Tag (0x4C) and Write Tag (0x4D) with an ANSI extended symbol path (0x91). Little-endian
- * throughout. Anything else is answered with an error status and kept in {@link #unknown()}, so a test sees what the
+ * throughout.
+ * <p>
+ * With a connection manager ({@code new EipPlcSimulator(stations, true)}) it answers as a controller that offers
+ * connected explicit messaging (CIP class 3): Get_Attributes_All lists the message router (class 0x02) and the
+ * connection manager (class 0x06), and the driver then opens a connection with a Large Forward Open (0x5B; Forward
+ * Open 0x54 is answered too) and sends each request as SendUnitData (0x0070) with a connected address item (0xA1,
+ * the O->T connection id this simulator assigned) and a connected data item (0xB1: sequence count, CIP request);
+ * each answer goes back the same way under the originator's T->O id, with the same sequence count; Forward Close
+ * (0x4E) ends the connection. A request on a connection id the simulator did not assign is answered with an error
+ * status and kept in {@link #unknown()}. Anything else is answered with an error status and kept in {@link #unknown()}, so a test sees what the
  * driver sent that the simulator does not know.
  * <p>
  * Per station, tags named {@code <station>_<Name>}: Trigger, TriggerAck, Reject, ResultReady, Ack (BOOL), PartId,
  * ResultPartId (DINT), ResultCode (INT). A listener hears each write of the hub (station, tag name without the
  * station), after it is applied.
  */
-public final class EipPlcSimulator implements AutoCloseable {
+public final class EipPlcSimulator implements SimulatedPlc {
 
     static final int BOOL = 0xC1;
     static final int INT = 0xC3;
@@ -61,6 +73,13 @@ public final class EipPlcSimulator implements AutoCloseable {
     private final AtomicInteger sessions = new AtomicInteger(0x1000);
     private volatile BiConsumer<String, String> onWrite = (station, name) -> {};
     private volatile boolean closed;
+    private final boolean connectionManager;
+    /** Open CIP connections: the O->T connection id assigned at the Forward Open -> {T->O id, serial number}. */
+    private final Map<Integer, int[]> cipConnections = new ConcurrentHashMap<>();
+
+    private final AtomicInteger nextConnectionId = new AtomicInteger(0x5000_0000);
+    private final AtomicInteger forwardOpens = new AtomicInteger();
+    private final AtomicInteger connectedRequests = new AtomicInteger();
 
     /** A tag: its CIP type code and its value's bytes (little-endian). */
     private static final class Tag {
@@ -74,7 +93,13 @@ public final class EipPlcSimulator implements AutoCloseable {
     }
 
     public EipPlcSimulator(List<String> stations) throws IOException {
+        this(stations, false);
+    }
+
+    /** With {@code connectionManager}: a controller that offers connected explicit messaging (see above). */
+    public EipPlcSimulator(List<String> stations, boolean connectionManager) throws IOException {
         this.stations = stations;
+        this.connectionManager = connectionManager;
         for (String st : stations) {
             for (Object[] t : TAGS) {
                 tags.put(st + "_" + t[0], new Tag((Integer) t[1]));
@@ -95,7 +120,8 @@ public final class EipPlcSimulator implements AutoCloseable {
         return endpointUrl(port());
     }
 
-    public static String endpointUrl(int port) {
+    @Override
+    public String endpointUrl(int port) {
         // little-endian, as EtherNet/IP is (the driver otherwise starts with big-endian and probes)
         return "eip://127.0.0.1:" + port + "?backplane=1&slot=0&big-endian=false";
     }
@@ -119,6 +145,21 @@ public final class EipPlcSimulator implements AutoCloseable {
         this.onWrite = listener;
     }
 
+    /** Forward Opens answered so far. */
+    public int forwardOpens() {
+        return forwardOpens.get();
+    }
+
+    /** CIP requests that came over an open connection (SendUnitData) so far. */
+    public int connectedRequests() {
+        return connectedRequests.get();
+    }
+
+    /** CIP connections open now. */
+    public int openConnections() {
+        return cipConnections.size();
+    }
+
     /** What the driver sent that the simulator does not know (command or service, in hex); empty when all known. */
     public List<String> unknown() {
         return unknown;
@@ -136,7 +177,8 @@ public final class EipPlcSimulator implements AutoCloseable {
         return le(tags.get(station + "_PartId").value).getInt();
     }
 
-    public int resultPartId(String station) {
+    @Override
+    public long resultPartId(String station) {
         return le(tags.get(station + "_ResultPartId").value).getInt();
     }
 
@@ -145,6 +187,53 @@ public final class EipPlcSimulator implements AutoCloseable {
     }
 
     /** PLC program, first half of a part: the part id, then the trigger. */
+    @Override
+    public void trigger(String station, long partId) {
+        trigger(station, Math.toIntExact(partId));
+    }
+
+    @Override
+    public void setTrigger(String station, boolean raised) {
+        setBit(station, "Trigger", raised);
+    }
+
+    @Override
+    public boolean triggerAck(String station) {
+        return bit(station, "TriggerAck");
+    }
+
+    @Override
+    public boolean reject(String station) {
+        return bit(station, "Reject");
+    }
+
+    @Override
+    public boolean resultReady(String station) {
+        return bit(station, "ResultReady");
+    }
+
+    /** Takes the place of the {@link #onWrite} listener. */
+    @Override
+    public void onResultReady(Consumer<String> listener) {
+        onWrite((station, tag) -> {
+            if (tag.equals("ResultReady") && bit(station, tag)) {
+                listener.accept(station);
+            }
+        });
+    }
+
+    /** Nothing unknown, and the driver kept to the mode: connected where the connection manager is on, else not. */
+    @Override
+    public void assertNothingUnknown() {
+        assertThat(unknown).as("requests the simulator does not know").isEmpty();
+        if (connectionManager) {
+            assertThat(forwardOpens()).as("connections opened").isPositive();
+            assertThat(connectedRequests()).as("requests over the connection").isPositive();
+        } else {
+            assertThat(connectedRequests()).as("requests over a connection").isZero();
+        }
+    }
+
     public void trigger(String station, int partId) {
         tags.get(station + "_PartId").value = ByteBuffer.allocate(4)
                 .order(ByteOrder.LITTLE_ENDIAN)
@@ -198,6 +287,13 @@ public final class EipPlcSimulator implements AutoCloseable {
                         return; // UnRegisterSession: the client closes
                     }
                     case 0x006F -> reply = sendRRData(data);
+                    case 0x0070 -> {
+                        reply = sendUnitData(data);
+                        if (reply == null) {
+                            reply = new byte[0];
+                            status = 0x0003; // incorrect data: no such connection
+                        }
+                    }
                     default -> {
                         unknown.add(String.format(
                                 "command 0x%04X %s", command, HexFormat.of().formatHex(data)));
@@ -265,6 +361,48 @@ public final class EipPlcSimulator implements AutoCloseable {
         return out.array();
     }
 
+    /**
+     * Connected data: interface handle, timeout, a connected address item (0xA1: the O->T connection id) and a
+     * connected data item (0xB1: sequence count, CIP request); the answer under the T->O id with the same sequence
+     * count. Null (and kept in {@link #unknown()}) for a connection this simulator did not open.
+     */
+    private byte[] sendUnitData(byte[] data) {
+        ByteBuffer in = le(data);
+        in.getInt(); // interface handle
+        in.getShort(); // timeout
+        int items = in.getShort() & 0xffff;
+        Integer connectionId = null;
+        byte[] connected = null;
+        for (int i = 0; i < items; i++) {
+            int type = in.getShort() & 0xffff;
+            int len = in.getShort() & 0xffff;
+            byte[] item = new byte[len];
+            in.get(item);
+            if (type == 0x00A1 && len == 4) {
+                connectionId = le(item).getInt();
+            } else if (type == 0x00B1 && len >= 2) {
+                connected = item;
+            }
+        }
+        int[] connection = connectionId == null ? null : cipConnections.get(connectionId);
+        if (connection == null || connected == null) {
+            unknown.add("SendUnitData on no open connection: " + HexFormat.of().formatHex(data));
+            return null;
+        }
+        connectedRequests.incrementAndGet();
+        short sequence = le(connected).getShort();
+        byte[] answer = cip(java.util.Arrays.copyOfRange(connected, 2, connected.length));
+        ByteBuffer out =
+                ByteBuffer.allocate(4 + 2 + 2 + 8 + 4 + 2 + answer.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(0).putShort((short) 0).putShort((short) 2);
+        out.putShort((short) 0x00A1).putShort((short) 4).putInt(connection[0]);
+        out.putShort((short) 0x00B1)
+                .putShort((short) (2 + answer.length))
+                .putShort(sequence)
+                .put(answer);
+        return out.array();
+    }
+
     /** A CIP message request: service, request path (words), data; the reply: service | 0x80, 0, status, 0, data. */
     private byte[] cip(byte[] m) {
         int service = m[0] & 0xff;
@@ -273,8 +411,67 @@ public final class EipPlcSimulator implements AutoCloseable {
         ByteBuffer body = le(m).position(2 + pathBytes).slice().order(ByteOrder.LITTLE_ENDIAN);
         switch (service) {
             case 0x01 -> {
+                if (connectionManager) {
+                    // Get_Attributes_All of the message router: classes message router (0x02) and connection manager
+                    // (0x06), one connection available, the open ones
+                    return new byte[] {(byte) 0x81, 0, 0, 0, 2, 0, 2, 0, 6, 0, 1, 0, (byte) cipConnections.size(), 0};
+                }
                 // Get_Attributes_All of the message router: no object classes, one connection available, none open
                 return new byte[] {(byte) 0x81, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+            }
+            case 0x54, 0x5B -> {
+                if (!connectionManager) {
+                    unknown.add(String.format("Forward Open 0x%02X without a connection manager", service));
+                    return status(service, 0x08);
+                }
+                // (Large) Forward Open: priority/tick, timeout ticks, O->T id, T->O id, serial, vendor, originator
+                // serial, timeout multiplier, 3 reserved, O->T RPI, O->T parameters (Large: 4 bytes, else 2), T->O
+                // RPI, T->O parameters, transport, connection path
+                body.get();
+                body.get();
+                body.getInt(); // O->T id: the target's to choose
+                int toId = body.getInt();
+                short serial = body.getShort();
+                short vendor = body.getShort();
+                int originatorSerial = body.getInt();
+                body.get();
+                body.get(new byte[3]);
+                int otRpi = body.getInt();
+                body.position(body.position() + (service == 0x5B ? 4 : 2));
+                int toRpi = body.getInt();
+                body.position(body.position() + (service == 0x5B ? 4 : 2));
+                body.get(); // transport type / trigger
+                int connectionPathWords = body.get() & 0xff;
+                if (body.remaining() != 2 * connectionPathWords) {
+                    unknown.add("Forward Open with a connection path of " + body.remaining() + " bytes, said "
+                            + 2 * connectionPathWords);
+                    return status(service, 0x13); // not enough data
+                }
+                int otId = nextConnectionId.incrementAndGet();
+                cipConnections.put(otId, new int[] {toId, serial});
+                forwardOpens.incrementAndGet();
+                ByteBuffer r = ByteBuffer.allocate(4 + 26).order(ByteOrder.LITTLE_ENDIAN);
+                r.put((byte) (service | 0x80)).put((byte) 0).put((byte) 0).put((byte) 0);
+                r.putInt(otId).putInt(toId).putShort(serial).putShort(vendor).putInt(originatorSerial);
+                r.putInt(otRpi).putInt(toRpi); // the actual packet intervals: as asked
+                r.put((byte) 0).put((byte) 0); // no application reply, reserved
+                return r.array();
+            }
+            case 0x4E -> {
+                // Forward Close: priority/tick, timeout ticks, serial, vendor, originator serial, path size, reserved
+                body.get();
+                body.get();
+                short serial = body.getShort();
+                short vendor = body.getShort();
+                int originatorSerial = body.getInt();
+                if (!cipConnections.values().removeIf(c -> (short) c[1] == serial)) {
+                    unknown.add(String.format("Forward Close of serial 0x%04X, which is not open", serial));
+                }
+                ByteBuffer r = ByteBuffer.allocate(4 + 10).order(ByteOrder.LITTLE_ENDIAN);
+                r.put((byte) (service | 0x80)).put((byte) 0).put((byte) 0).put((byte) 0);
+                r.putShort(serial).putShort(vendor).putInt(originatorSerial);
+                r.put((byte) 0).put((byte) 0);
+                return r.array();
             }
             case 0x52 -> {
                 // Unconnected Send to the connection manager: the embedded request is answered directly

@@ -1,201 +1,57 @@
 package io.visionhub.plc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.InspectionEvent;
-import io.visionhub.event.PartTrigger;
 import io.visionhub.outputs.mqtt.TestEvents;
 import io.visionhub.plc.component.PlcComponent;
 import io.visionhub.plc.component.PlcConstants;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The handshake over Modbus TCP (PLC4X's driver) against a Modbus TCP server started here ({@link ModbusPlcSimulator},
- * j2mod): same semantics as over OPC UA: each trigger's result under its own part id, the four-phase trigger-ack,
- * the fail-safe while the PLC is down and no stale write after it returns, a bad address map refused at start; and
- * the plc: component as the hub wires it (handshakes made from the settings when it starts).
+ * j2mod): the shared scenarios of {@link AbstractPlcHandshakeTest} (same semantics as over OPC UA), 200 parts in a
+ * row; here also the plc: component as the hub wires it (handshakes made from the settings when it starts) and a bad
+ * address map refused at start.
  */
-class ModbusPlcHandshakeTest {
+class ModbusPlcHandshakeTest extends AbstractPlcHandshakeTest {
 
-    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final Queue<PlcFailSafe> failSafes = new ConcurrentLinkedQueue<>();
-    final BlockingQueue<PartTrigger> triggers = new LinkedBlockingQueue<>();
-    PlcHandshake handshake;
-
-    @AfterEach
-    void close() {
-        if (handshake != null) {
-            handshake.close();
-        }
+    @Override
+    SimulatedPlc open(List<String> stations) throws Exception {
+        return new ModbusPlcSimulator(stations);
     }
 
-    PlcHandshake start(String endpointUrl, String station, PlcProperties.StationNodes nodes, long budgetMs)
-            throws Exception {
-        PlcProperties props = PlcProperties.defaults()
-                .withEnabled(true)
-                .withEndpointUrl(endpointUrl)
-                .withCycleBudgetMs(budgetMs)
-                .withDownProbeMs(200)
-                .withStations(Map.of(station, nodes));
-        handshake = new PlcHandshake(props, meters, triggers::add, f -> {
-            failSafes.add(f);
-            return CompletableFuture.completedFuture(null);
-        });
-        handshake.start();
-        // the PLC program starts once the hub watches (it has seen the trigger's level): on a loaded machine the first
-        // connect may take its 5 s and fail, and a trigger raised before the hub watches is (rightly) a missed one
-        boolean triggered = !nodes.trigger().isBlank();
-        await().atMost(30, TimeUnit.SECONDS)
-                .until(() -> !handshake.isDown() && (!triggered || handshake.triggerSeen(station) != null));
-        return handshake;
+    @Override
+    String station(int n) {
+        return "m" + n;
     }
 
-    double counter(String name, String station) {
-        return meters.find(name).tag("station", station).counters().stream()
-                .mapToDouble(c -> c.count())
-                .sum();
+    @Override
+    int parts() {
+        return 200;
     }
 
-    @Test
-    void triggerGetsItsResultUnderItsOwnPartIdWithTheTriggerAcknowledged() throws Exception {
-        try (ModbusPlcSimulator plc = new ModbusPlcSimulator(List.of("m1"))) {
-            start(plc.endpointUrl(), "m1", plc.mapping("m1"), 2000);
-            plc.trigger("m1", 4711);
-            PartTrigger t = triggers.poll(10, TimeUnit.SECONDS);
-            assertThat(t).isNotNull();
-            assertThat(t.partId()).isEqualTo("4711");
-            await().atMost(5, TimeUnit.SECONDS).until(() -> plc.coil("m1", ModbusPlcSimulator.TRIGGER_ACK));
-
-            assertThat(handshake.writeResult(TestEvents.event("m1", t.partId(), InspectionEvent.Verdict.NG)))
-                    .isEqualTo(PlcHandshake.Outcome.CONFIRMED);
-            assertThat(plc.resultPartId("m1")).isEqualTo(4711);
-            assertThat(plc.resultCode("m1")).isEqualTo((short) 2);
-            assertThat(plc.coil("m1", ModbusPlcSimulator.REJECT)).isTrue();
-            assertThat(plc.coil("m1", ModbusPlcSimulator.RESULT_READY)).isTrue();
-
-            plc.setCoil("m1", ModbusPlcSimulator.TRIGGER, false);
-            await().atMost(5, TimeUnit.SECONDS).until(() -> !plc.coil("m1", ModbusPlcSimulator.TRIGGER_ACK));
-            assertThat(counter("visionhub.plc.writes", "m1")).isEqualTo(1);
-        }
+    @Override
+    long plcTimeoutMs() {
+        return 1000;
     }
 
-    @Test
-    void twoHundredPartsWithTheFourPhaseHandshakeGetExactlyOneResultEachUnderTheirOwnId() throws Exception {
-        int parts = 200;
-        try (ModbusPlcSimulator plc = new ModbusPlcSimulator(List.of("m2"))) {
-            // what the PLC sees when the hub sets result-ready: the result fields are written before it
-            Map<Long, List<long[]>> results = new ConcurrentHashMap<>();
-            plc.onCoilWrite((station, coil) -> {
-                if (coil == ModbusPlcSimulator.RESULT_READY && plc.coil(station, coil)) {
-                    results.computeIfAbsent(plc.resultPartId(station), k -> new CopyOnWriteArrayList<>())
-                            .add(new long[] {
-                                plc.resultCode(station), plc.coil(station, ModbusPlcSimulator.REJECT) ? 1 : 0
-                            });
-                }
-            });
-            start(plc.endpointUrl(), "m2", plc.mapping("m2"), 1000);
-            // the inspection side: each trigger's result, NG for every third part
-            Thread inspector = new Thread(() -> {
-                try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        PartTrigger t = triggers.take();
-                        InspectionEvent.Verdict v = Long.parseLong(t.partId()) % 3 == 0
-                                ? InspectionEvent.Verdict.NG
-                                : InspectionEvent.Verdict.OK;
-                        handshake.writeResult(TestEvents.event("m2", t.partId(), v));
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            inspector.setDaemon(true);
-            inspector.start();
-            List<Long> plcTimeouts = new ArrayList<>();
-            try {
-                for (long part = 1; part <= parts; part++) {
-                    // the PLC program: part id, trigger; hold both until trigger-ack; lower; wait for the result
-                    plc.trigger("m2", part);
-                    if (!waitFor(() -> plc.coil("m2", ModbusPlcSimulator.TRIGGER_ACK), 1000)) {
-                        plcTimeouts.add(part);
-                    }
-                    plc.setCoil("m2", ModbusPlcSimulator.TRIGGER, false);
-                    long p = part;
-                    waitFor(() -> !plc.coil("m2", ModbusPlcSimulator.TRIGGER_ACK), 1000);
-                    if (!waitFor(() -> results.containsKey(p), 1000)) {
-                        plcTimeouts.add(part);
-                    }
-                }
-            } finally {
-                inspector.interrupt();
-            }
-            assertThat(plcTimeouts)
-                    .as("parts whose trigger-ack or result the PLC waited for in vain")
-                    .isEmpty();
-            assertThat(counter("visionhub.plc.triggers", "m2")).isEqualTo(parts);
-            assertThat(counter("visionhub.plc.triggers.missed", "m2")).isZero();
-            assertThat(failSafes).isEmpty();
-            assertThat(results).hasSize(parts);
-            for (long part = 1; part <= parts; part++) {
-                assertThat(results.get(part)).as("results of part %d", part).hasSize(1);
-                long[] r = results.get(part).get(0);
-                assertThat(r[0]).as("code of part %d", part).isEqualTo(part % 3 == 0 ? 2 : 1);
-                assertThat(r[1]).as("reject of part %d", part).isEqualTo(part % 3 == 0 ? 1 : 0);
-            }
-        }
+    @Override
+    boolean firstWriteSettles() {
+        return false;
     }
 
-    @Test
-    void outageGivesEachPartTheFailSafeAndNoStaleResultIsWrittenAfterTheReconnect() throws Exception {
-        try (ModbusPlcSimulator plc = new ModbusPlcSimulator(List.of("m3"));
-                TcpProxy cable = new TcpProxy(plc.port())) {
-            PlcProperties.StationNodes nodes = plc.mapping("m3");
-            start("modbus-tcp://127.0.0.1:" + cable.port(), "m3", nodes, 300);
-            assertThat(handshake.writeResult(TestEvents.event("m3", "100", InspectionEvent.Verdict.OK)))
-                    .isEqualTo(PlcHandshake.Outcome.CONFIRMED);
-
-            cable.cut();
-            await().atMost(10, TimeUnit.SECONDS).until(handshake::isDown);
-            long t0 = System.nanoTime();
-            for (int i = 1; i <= 5; i++) {
-                assertThat(handshake.writeResult(
-                                TestEvents.event("m3", String.valueOf(100 + i), InspectionEvent.Verdict.NG)))
-                        .isEqualTo(PlcHandshake.Outcome.MISSED);
-            }
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
-                    .as("results while down do not wait")
-                    .isLessThan(300);
-            assertThat(failSafes).extracting(PlcFailSafe::partId).containsExactly("101", "102", "103", "104", "105");
-            assertThat(failSafes).allMatch(f -> f.reason() == PlcFailSafe.Reason.PLC_DOWN);
-
-            cable.restore();
-            await().atMost(20, TimeUnit.SECONDS).until(() -> !handshake.isDown());
-            assertThat(handshake.writeResult(TestEvents.event("m3", "200", InspectionEvent.Verdict.OK)))
-                    .isEqualTo(PlcHandshake.Outcome.CONFIRMED);
-            assertThat(plc.resultPartId("m3"))
-                    .as("the newest part, no result of the outage")
-                    .isEqualTo(200);
-            assertThat(plc.resultCode("m3")).isEqualTo((short) 1);
-        }
+    @Override
+    List<String> partIdsThatDoNotFit() {
+        // the part id is a UDINT (two registers): up to 4,294,967,295, and no text
+        return List.of("4294967296", "A-7");
     }
 
     @Test
@@ -277,22 +133,5 @@ class ModbusPlcHandshakeTest {
                 .hasMessageContaining("one PLC, one protocol");
         assertThat(refusal(props.withStation("bad", n.withProtocol("profibus"))))
                 .hasMessageContaining("'profibus' is not known");
-    }
-
-    private Throwable refusal(PlcProperties props) {
-        Throwable t = catchThrowable(() -> new PlcHandshake(props, meters, x -> {}));
-        assertThat(t).as("refused at start").isNotNull();
-        return t;
-    }
-
-    private static boolean waitFor(BooleanSupplier condition, long ms) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                return false;
-            }
-            Thread.sleep(1);
-        }
-        return true;
     }
 }

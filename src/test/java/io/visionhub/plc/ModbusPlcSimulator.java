@@ -9,6 +9,7 @@ import io.visionhub.outputs.PortPicker;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A SIMULATOR of a PLC with a Modbus TCP server (j2mod's slave): per station, ten coils and ten holding registers
@@ -19,7 +20,7 @@ import java.util.function.BiConsumer;
  * </pre>
  * PLC4X addresses count from 1: coil +0 of station 0 is {@code coil:1}. A listener hears each coil write of the hub.
  */
-public final class ModbusPlcSimulator implements AutoCloseable {
+public final class ModbusPlcSimulator implements SimulatedPlc {
 
     public static final int TRIGGER = 0;
     public static final int TRIGGER_ACK = 1;
@@ -58,6 +59,11 @@ public final class ModbusPlcSimulator implements AutoCloseable {
 
     public String endpointUrl() {
         return "modbus-tcp://127.0.0.1:" + port + "?default-unit-identifier=1";
+    }
+
+    @Override
+    public String endpointUrl(int port) {
+        return "modbus-tcp://127.0.0.1:" + port;
     }
 
     /** The hub's address map of a station (PLC4X tag syntax, 1-based), as docs/plc.md shows it. */
@@ -111,9 +117,40 @@ public final class ModbusPlcSimulator implements AutoCloseable {
     }
 
     /** PLC program, first half of a part: the part id, then the trigger. */
+    @Override
     public void trigger(String station, long partId) {
         setPartId(station, partId);
         setCoil(station, TRIGGER, true);
+    }
+
+    @Override
+    public void setTrigger(String station, boolean raised) {
+        setCoil(station, TRIGGER, raised);
+    }
+
+    @Override
+    public boolean triggerAck(String station) {
+        return coil(station, TRIGGER_ACK);
+    }
+
+    @Override
+    public boolean reject(String station) {
+        return coil(station, REJECT);
+    }
+
+    @Override
+    public boolean resultReady(String station) {
+        return coil(station, RESULT_READY);
+    }
+
+    /** Takes the place of the {@link #onCoilWrite} listener. */
+    @Override
+    public void onResultReady(Consumer<String> listener) {
+        onCoilWrite((station, coil) -> {
+            if (coil == RESULT_READY && coil(station, coil)) {
+                listener.accept(station);
+            }
+        });
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +34,7 @@ import java.util.stream.Stream;
  * A listener hears each write of the hub (station, byte offset in the station, bit or -1 for a byte write).
  * {@link #available()} says why it cannot run (node or node-snap7 missing).
  */
-public final class S7PlcSimulator implements AutoCloseable {
+public final class S7PlcSimulator implements SimulatedPlc {
 
     public static final Path DIR = Path.of("src/test/s7");
     public static final int DB = 1;
@@ -178,7 +179,8 @@ public final class S7PlcSimulator implements AutoCloseable {
         return endpointUrl(port);
     }
 
-    public static String endpointUrl(int port) {
+    @Override
+    public String endpointUrl(int port) {
         return "s7://127.0.0.1:" + port + "?remote-rack=0&remote-slot=1&controller-type=S7_300";
     }
 
@@ -232,7 +234,8 @@ public final class S7PlcSimulator implements AutoCloseable {
         return ByteBuffer.wrap(image).getInt(STATION_BYTES * stations.indexOf(station) + PART_ID);
     }
 
-    public int resultPartId(String station) {
+    @Override
+    public long resultPartId(String station) {
         return ByteBuffer.wrap(image).getInt(STATION_BYTES * stations.indexOf(station) + RESULT_PART_ID);
     }
 
@@ -245,6 +248,7 @@ public final class S7PlcSimulator implements AutoCloseable {
      * the server's memory, but its copy here comes over the script's output a moment later. Not from an onWrite
      * listener (it runs on the thread that reads that output).
      */
+    @Override
     public void sync() {
         command("sync");
     }
@@ -260,6 +264,41 @@ public final class S7PlcSimulator implements AutoCloseable {
     }
 
     /** PLC program, first half of a part: the part id, then the trigger. */
+    @Override
+    public void trigger(String station, long partId) {
+        trigger(station, Math.toIntExact(partId));
+    }
+
+    @Override
+    public void setTrigger(String station, boolean raised) {
+        setBit(station, TRIGGER, raised);
+    }
+
+    @Override
+    public boolean triggerAck(String station) {
+        return bit(station, TRIGGER_ACK);
+    }
+
+    @Override
+    public boolean reject(String station) {
+        return bit(station, REJECT);
+    }
+
+    @Override
+    public boolean resultReady(String station) {
+        return bit(station, RESULT_READY);
+    }
+
+    /** Takes the place of the {@link #onWrite} listener. */
+    @Override
+    public void onResultReady(Consumer<String> listener) {
+        onWrite((station, at) -> {
+            if (at[0] == 0 && at[1] == RESULT_READY && bit(station, RESULT_READY)) {
+                listener.accept(station);
+            }
+        });
+    }
+
     public void trigger(String station, int partId) {
         setPartId(station, partId);
         setBit(station, TRIGGER, true);

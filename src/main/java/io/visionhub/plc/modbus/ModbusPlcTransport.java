@@ -2,6 +2,7 @@ package io.visionhub.plc.modbus;
 
 import io.visionhub.plc.PlcProperties;
 import io.visionhub.plc.plc4x.Plc4xPlcTransport;
+import java.util.Map;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.plc4x.java.modbus.base.tag.ModbusTag;
 import org.apache.plc4x.java.modbus.base.tag.ModbusTagCoil;
@@ -57,11 +58,33 @@ public class ModbusPlcTransport extends Plc4xPlcTransport {
 
     @Override
     protected Object partIdValue(String address, String partId) {
+        long value;
         try {
-            return Long.parseLong(partId.strip());
+            value = Long.parseLong(partId.strip());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
                     "part id '" + partId + "' is not a number, and Modbus register " + address + " holds numbers");
         }
+        // refused here, before anything is sent: PLC4X fails a value too big for the register's type as a failed
+        // request, which would read as the PLC not answering (down) rather than as this part's bad id
+        long[] range = INTEGERS.get(ModbusTag.of(address).getDataType().name());
+        if (range != null && (value < range[0] || value > range[1])) {
+            throw new IllegalArgumentException("part id " + value + " does not fit Modbus register " + address + " ("
+                    + range[0] + ".." + range[1] + ")");
+        }
+        return value;
     }
+
+    /** Integer register types and the range of values each holds. */
+    private static final Map<String, long[]> INTEGERS = Map.of(
+            "SINT", new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE},
+            "INT", new long[] {Short.MIN_VALUE, Short.MAX_VALUE},
+            "DINT", new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE},
+            "LINT", new long[] {Long.MIN_VALUE, Long.MAX_VALUE},
+            "USINT", new long[] {0, 0xFFL},
+            "UINT", new long[] {0, 0xFFFFL},
+            "WORD", new long[] {0, 0xFFFFL},
+            "UDINT", new long[] {0, 0xFFFF_FFFFL},
+            "DWORD", new long[] {0, 0xFFFF_FFFFL},
+            "ULINT", new long[] {0, Long.MAX_VALUE});
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.plc4x.java.api.PlcConnection;
 import org.apache.plc4x.java.api.PlcDriverManager;
@@ -192,6 +193,12 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
         return Math.max(1, Math.round(props.samplingIntervalMs()));
     }
 
+    /** The poll period in nanoseconds: the sampling interval (fractions kept), at least 0.5 ms; 0: 1 ms. */
+    private long pollNanos() {
+        double ms = props.samplingIntervalMs();
+        return ms > 0 ? Math.max(500_000L, Math.round(ms * 1e6)) : 1_000_000L;
+    }
+
     private void open() throws Exception {
         PlcConnection old = connection;
         connection = null;
@@ -266,7 +273,12 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
     }
 
     private void pollLoop() {
+        // fixed rate: each poll starts one period after the previous one started, not after it ended (a poll of three
+        // reads takes 0.5-1 ms on loopback, which a fixed delay added to every interval: "every 2 ms" was every 2.5-3
+        // ms, and a trigger raised just after the trigger read waited that long); a poll that overran starts at once
+        long nextPoll = System.nanoTime();
         while (!closed) {
+            nextPoll += pollNanos();
             try {
                 synchronized (this) {
                     if (!lost && (connection == null || !connection.isConnected())) {
@@ -291,12 +303,34 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
                 }
             }
             try {
-                // while the PLC is lost, reconnect at the probe's pace rather than every poll
-                TimeUnit.MILLISECONDS.sleep(lost ? Math.max(pollMs(), Math.min(1000, props.downProbeMs())) : pollMs());
+                if (lost) {
+                    // while the PLC is lost, reconnect at the probe's pace rather than every poll
+                    TimeUnit.MILLISECONDS.sleep(Math.max(pollMs(), Math.min(1000, props.downProbeMs())));
+                    nextPoll = System.nanoTime();
+                } else {
+                    nextPoll = sleepUntil(nextPoll);
+                }
             } catch (InterruptedException e) {
                 return;
             }
         }
+    }
+
+    /**
+     * Sleeps until the given System.nanoTime (parkNanos: Java 17's Thread.sleep(ms, ns) rounds to whole ms); returns the
+     * time the next period counts from: the planned one, or now where the poll overran by a whole period (no burst of
+     * catch-up polls after a stall).
+     */
+    private long sleepUntil(long at) throws InterruptedException {
+        long left;
+        while ((left = at - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
+        long now = System.nanoTime();
+        return now - at > pollNanos() ? now : at;
     }
 
     /** One poll of every station: the changes since the last one, as samples (part id before trigger). */
