@@ -8,7 +8,6 @@ import io.visionhub.vision.Frame;
 import io.visionhub.vision.ImageDecoder;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelVerdict;
-import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -155,13 +154,17 @@ public final class ChallengerRun implements AutoCloseable {
     private void judge(Frame frame, InspectionEvent champion) {
         long t0 = System.nanoTime();
         try {
-            BufferedImage image = frame.image() != null
-                    ? frame.image()
-                    : ImageDecoder.decode(frame.encoded(), frame.camera(), maxPixels);
             Object[] used = new Object[2];
             model.run(m -> {
                 used[0] = m.ref();
-                used[1] = m.inspect(image);
+                if (frame.image() != null) {
+                    used[1] = m.inspect(frame.image());
+                } else {
+                    // as the champion's step: a JPEG decoded reduced where the challenger resizes it down anyway
+                    ImageDecoder.Decoded d = ImageDecoder.decodeFor(frame.encoded(), frame.camera(), maxPixels, m);
+                    used[1] =
+                            d.reduced() ? m.inspect(d.image(), d.frameWidth(), d.frameHeight()) : m.inspect(d.image());
+                }
                 return null;
             });
             record(champion, (ModelRef) used[0], (ModelVerdict) used[1]);
