@@ -190,7 +190,7 @@ public final class InferenceBench {
                         }
                         String what = switch (in) {
                             case PIXELS -> " pixels in";
-                            case JPEG -> " JPEG in (hub: turbo, reduced)";
+                            case JPEG -> " JPEG in (hub: libjpeg-turbo)";
                             case JPEG_FFMPEG -> " JPEG in (FFmpeg full size)";
                             case JPEG_IMAGEIO -> " JPEG in (ImageIO decoder)";
                         };
