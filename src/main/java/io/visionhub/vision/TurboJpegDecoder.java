@@ -7,6 +7,8 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * 4:4:0, 4:1:1) as {@code TYPE_3BYTE_BGR}; CMYK/YCCK give {@code null} (ImageIO decodes those).
  *
  * <p>Absent library ({@code libturbojpeg.so.0} not installed, another OS): {@link #available()} is false, logged
- * once, and every JPEG goes to FFmpeg's decoder. Thread-safe: one TurboJPEG handle and one native input buffer per
- * thread.
+ * once, and every JPEG goes to FFmpeg's decoder. Thread-safe: a small pool of TurboJPEG handles with their native
+ * buffers (one per concurrently decoding thread, up to the core count kept idle), so none is opened per frame and none
+ * leaks with short-lived threads.
  */
 final class TurboJpegDecoder {
 
@@ -47,7 +50,11 @@ final class TurboJpegDecoder {
 
     private static final boolean AVAILABLE = load();
 
-    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+    /** Idle decoders (handle + buffers), one per concurrently decoding thread, at most the core count kept. */
+    private static final ConcurrentLinkedQueue<State> IDLE = new ConcurrentLinkedQueue<>();
+
+    private static final AtomicInteger IDLE_COUNT = new AtomicInteger();
+    private static final int MAX_IDLE = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private TurboJpegDecoder() {}
 
@@ -83,10 +90,28 @@ final class TurboJpegDecoder {
         if (!AVAILABLE || jpeg == null || jpeg.length == 0 || m < 1 || m > 8) {
             return null;
         }
-        State s = STATE.get();
-        if (s.handle == null) {
-            return null;
+        State s = IDLE.poll();
+        if (s != null) {
+            IDLE_COUNT.decrementAndGet();
+        } else {
+            s = new State();
+            if (s.handle == null) {
+                return null;
+            }
         }
+        try {
+            return s.decode(jpeg, m);
+        } finally {
+            if (IDLE_COUNT.incrementAndGet() <= MAX_IDLE) {
+                IDLE.offer(s);
+            } else {
+                IDLE_COUNT.decrementAndGet();
+                tjDestroy(s.handle);
+            }
+        }
+    }
+
+    private static BufferedImage decodeWith(State s, byte[] jpeg, int m) {
         Pointer src = s.input(jpeg);
         NativeLong size = new NativeLong(jpeg.length);
         if (tjDecompressHeader3(s.handle, src, size, s.header, s.header.share(4), s.header.share(8), s.header.share(12))
@@ -120,7 +145,10 @@ final class TurboJpegDecoder {
         return img;
     }
 
-    /** One handle and reusable native buffers per thread (never freed before the thread ends: a few MB). */
+    /**
+     * One TurboJPEG handle and its reusable native buffers (a few MB for 1080p), used by one thread at a time; a
+     * handle stays usable after a decoding error (TurboJPEG resets it at the next call).
+     */
     private static final class State {
         final Pointer handle;
         final Memory header = new Memory(16);
@@ -129,6 +157,10 @@ final class TurboJpegDecoder {
 
         State() {
             handle = tjInitDecompress();
+        }
+
+        BufferedImage decode(byte[] jpeg, int m) {
+            return decodeWith(this, jpeg, m);
         }
 
         Pointer input(byte[] jpeg) {

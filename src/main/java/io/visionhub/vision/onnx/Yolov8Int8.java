@@ -29,6 +29,27 @@ public final class Yolov8Int8 {
     private Yolov8Int8() {}
 
     /**
+     * {@code Yolov8Int8 <float.onnx> <folder of calibration images> <int8.onnx> [size]}: quantises with a letterboxed
+     * {@code size x size} input (default 640), as the model card of an Ultralytics export describes it.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: Yolov8Int8 <float.onnx> <calibration image folder> <int8.onnx> [size]");
+            System.exit(2);
+        }
+        int size = args.length > 3 ? Integer.parseInt(args[3]) : 640;
+        List<Path> images;
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of(args[1]))) {
+            images = s.filter(p -> p.toString().toLowerCase().matches(".*\\.(jpe?g|png|bmp)$"))
+                    .sorted()
+                    .toList();
+        }
+        ModelCard.Input input = new ModelCard.Input(null, size, size, 3, "RGB", true, 114, null, null, null);
+        Files.write(Path.of(args[2]), quantise(Path.of(args[0]), images, input));
+        System.out.println("wrote " + args[2] + " (calibrated on " + images.size() + " images)");
+    }
+
+    /**
      * @param fp32        the float export
      * @param calibration images (JPEG/PNG/BMP) like those the model will see; a few dozen
      * @param input       the card's input (size, letterbox, normalisation), as the hub will feed the model
