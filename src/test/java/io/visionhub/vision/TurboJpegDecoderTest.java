@@ -126,6 +126,51 @@ class TurboJpegDecoderTest {
         assertThat(compared).isGreaterThanOrEqualTo(10);
     }
 
+    @Test
+    void aReducedFrameIsStoredAsItCameAndAnnotatedAtFullSize() throws Exception {
+        assumeTrue(TurboJpegDecoder.available(), "apt-get install libturbojpeg0");
+        Path onnx = RealFixtures.yolov8n();
+        byte[] original = Files.readAllBytes(RealFixtures.darknetPhoto("dog.jpg"));
+        byte[] hd = ImageDecoderTest.jpeg(
+                ImageDecoderTest.scaled(ImageDecoder.decodeWithImageIO(original, "dog", Long.MAX_VALUE), 1920, 1080),
+                0.9f);
+        java.util.Map<String, byte[]> stored = new java.util.LinkedHashMap<>();
+        FrameStore store = bytes -> {
+            String sha = Integer.toHexString(java.util.Arrays.hashCode(bytes)) + "-" + bytes.length;
+            stored.put(sha, bytes);
+            return sha;
+        };
+        try (InspectionModel model = new ModelLoader(new SessionTuning(2, 1, false, "all", 0, false, 0))
+                .load(Yolov8nCard.write(dir, onnx))) {
+            assertThat(ImageDecoder.decodeFor(hd, "cam-1", Long.MAX_VALUE, model)
+                            .reduced())
+                    .isTrue();
+            FrameInspector inspector = new FrameInspector(
+                    "st-1", "line-1", new io.visionhub.vision.model.ModelHandle("m", model), store, true, "png", "/i/");
+            io.visionhub.event.InspectionEvent e =
+                    inspector.inspect(new Frame("cam-1", 1, java.time.Instant.now(), null, hd, null));
+            // every COCO class is a defect for this card: NG with boxes, in 1920x1080 frame pixels
+            assertThat(e.result()).isEqualTo(io.visionhub.event.InspectionEvent.Verdict.NG);
+            assertThat(e.latency().decodeMs()).isPositive();
+            Defect dog = e.defects().stream()
+                    .filter(d -> d.defectClass().equals("dog"))
+                    .findFirst()
+                    .orElseThrow();
+            // dog.jpg (768x576) has the dog at about x 130-310, y 218-541: x 2.5, y 1.875 at 1080p
+            assertThat(dog.box().x()).isBetween(290, 360);
+            assertThat(dog.box().y()).isBetween(380, 440);
+            assertThat(dog.box().x() + dog.box().width()).isBetween(720, 810);
+            // the frame is stored as it came; its size is the frame's, not the reduced decode's
+            assertThat(stored.get(e.image().sha256())).isEqualTo(hd);
+            assertThat(e.image().width()).isEqualTo(1920);
+            assertThat(e.image().height()).isEqualTo(1080);
+            // the annotated copy is drawn on the full-size image
+            BufferedImage annotated = ImageDecoder.decode(stored.get(e.image().annotatedSha256()), "annotated");
+            assertThat(annotated.getWidth()).isEqualTo(1920);
+            assertThat(annotated.getHeight()).isEqualTo(1080);
+        }
+    }
+
     /**
      * Every detection of {@code expected} scoring at least {@value #CONFIDENT} is found in {@code actual}: same class,
      * IoU > 0.85, score within 0.08. Weaker ones may fall either side of the 0.25 threshold when the resampling
