@@ -88,6 +88,24 @@ class TurboJpegDecoderTest {
     }
 
     @Test
+    void aGreyJpegDecodesReducedToGreySamples() throws Exception {
+        assumeTrue(TurboJpegDecoder.available(), "apt-get install libturbojpeg0");
+        BufferedImage grey = new BufferedImage(1920, 1080, BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D g = grey.createGraphics();
+        g.setColor(new java.awt.Color(100, 100, 100));
+        g.fillRect(0, 0, 1920, 1080);
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(960, 0, 960, 1080);
+        g.dispose();
+        BufferedImage small = TurboJpegDecoder.decode(ImageDecoderTest.jpeg(grey, 0.95f), 3);
+        assertThat(small.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+        assertThat(small.getWidth()).isEqualTo(720);
+        assertThat(small.getHeight()).isEqualTo(405);
+        assertThat(small.getRaster().getSample(100, 200, 0)).isBetween(98, 102);
+        assertThat(small.getRaster().getSample(600, 200, 0)).isBetween(250, 255);
+    }
+
+    @Test
     void realPhotosGiveTheSameDetectionsReducedAsAtFullResolution() throws Exception {
         assumeTrue(TurboJpegDecoder.available(), "apt-get install libturbojpeg0");
         Path onnx = RealFixtures.yolov8n();
