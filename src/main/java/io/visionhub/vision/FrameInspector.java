@@ -80,6 +80,9 @@ public record FrameInspector(
                 used[2] = decoded;
                 return null;
             });
+        } catch (FrameRefusedException e) {
+            // decoding refused the frame (empty, corrupt, too large): the caller records the part as refused
+            throw e;
         } catch (ModelException e) {
             throw new ModelException("camera " + frame.camera() + ", " + e.getMessage(), e);
         }
