@@ -60,47 +60,62 @@ public record FrameInspector(
 
     public InspectionEvent inspect(Frame frame) {
         long t0 = System.nanoTime();
-        BufferedImage image = frame.image();
-        double decodeMs = 0;
-        if (image == null) {
-            image = ImageDecoder.decode(frame.encoded(), frame.camera(), maxFramePixels);
-            decodeMs = (System.nanoTime() - t0) / 1e6;
-        }
-        BufferedImage pixels = image;
-        Object[] used = new Object[2];
+        Object[] used = new Object[3];
+        double[] decodeMs = {0};
         try {
             model.run(m -> {
+                BufferedImage image = frame.image();
+                ImageDecoder.Decoded decoded;
+                if (image != null) {
+                    decoded = new ImageDecoder.Decoded(image, image.getWidth(), image.getHeight());
+                } else {
+                    // a JPEG the model resizes down anyway is decoded reduced, from its DCT (ImageDecoder.decodeFor)
+                    decoded = ImageDecoder.decodeFor(frame.encoded(), frame.camera(), maxFramePixels, m);
+                    decodeMs[0] = (System.nanoTime() - t0) / 1e6;
+                }
                 used[0] = m.ref();
-                used[1] = m.inspect(pixels);
+                used[1] = decoded.reduced()
+                        ? m.inspect(decoded.image(), decoded.frameWidth(), decoded.frameHeight())
+                        : m.inspect(decoded.image());
+                used[2] = decoded;
                 return null;
             });
+        } catch (FrameRefusedException e) {
+            // decoding refused the frame (empty, corrupt, too large): the caller records the part as refused
+            throw e;
         } catch (ModelException e) {
             throw new ModelException("camera " + frame.camera() + ", " + e.getMessage(), e);
         }
         ModelRef modelRef = (ModelRef) used[0];
         ModelVerdict v = (ModelVerdict) used[1];
+        ImageDecoder.Decoded decoded = (ImageDecoder.Decoded) used[2];
         Instant inferenceTime = Instant.now();
         long tStore = System.nanoTime();
         ImageRef ref = null;
         if (frameStore != null) {
-            byte[] encoded = frame.encoded() != null ? frame.encoded() : encode(image, imageFormat);
+            // a reduced decode implies encoded bytes: they are what is stored, the full image is never built for it
+            byte[] encoded = frame.encoded() != null ? frame.encoded() : encode(decoded.image(), imageFormat);
             String sha = frameStore.put(encoded);
             String annotatedSha = null;
             if (annotate && v.defects().stream().anyMatch(d -> d.box() != null)) {
-                annotatedSha = frameStore.put(encode(DefectAnnotator.annotate(image, v.defects()), imageFormat));
+                // boxes are in frame pixels: draw them on the full-size image, decoded now if it was not
+                BufferedImage full = decoded.reduced()
+                        ? ImageDecoder.decode(frame.encoded(), frame.camera(), maxFramePixels)
+                        : decoded.image();
+                annotatedSha = frameStore.put(encode(DefectAnnotator.annotate(full, v.defects()), imageFormat));
             }
             ref = new ImageRef(
                     sha,
                     uri(sha),
                     annotatedSha,
                     annotatedSha == null ? null : uri(annotatedSha),
-                    image.getWidth(),
-                    image.getHeight());
+                    decoded.frameWidth(),
+                    decoded.frameHeight());
         }
         double storeMs = (System.nanoTime() - tStore) / 1e6;
         double totalMs = (System.nanoTime() - t0) / 1e6;
         Latency latency = new Latency(
-                r(decodeMs), r(v.preprocessMs()), r(v.inferenceMs()), r(v.postprocessMs() + storeMs), r(totalMs));
+                r(decodeMs[0]), r(v.preprocessMs()), r(v.inferenceMs()), r(v.postprocessMs() + storeMs), r(totalMs));
         return new InspectionEvent(
                 InspectionEvent.SCHEMA_VERSION,
                 EventIds.newId(),

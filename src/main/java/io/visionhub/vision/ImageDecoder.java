@@ -1,6 +1,7 @@
 package io.visionhub.vision;
 
 import io.visionhub.vision.FrameRefusedException.Reason;
+import io.visionhub.vision.model.InspectionModel;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,8 +11,8 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes encoded frames: JPEG with FFmpeg's decoder ({@link NativeJpegDecoder}, ~5x faster than ImageIO for a
- * 1080p frame), PNG, BMP and the JPEGs it declines (damaged, CMYK) with ImageIO. The image header is read first and a frame of more than
+ * Decodes encoded frames: JPEG with libjpeg-turbo ({@link TurboJpegDecoder}, at a reduced DCT scale where the model
+ * resizes the frame down anyway: {@link #decodeFor}), else FFmpeg's decoder ({@link NativeJpegDecoder}), PNG, BMP and the JPEGs it declines (damaged, CMYK) with ImageIO. The image header is read first and a frame of more than
  * {@code maxPixels} pixels is refused before any pixel is decoded (a 20000x20000 PNG of a few kB would otherwise
  * take 1.6 GB of heap). Empty, corrupt or truncated data (ImageIO would return a half-grey JPEG without complaint)
  * and oversized frames get a {@link FrameRefusedException} naming the camera or file.
@@ -38,13 +39,56 @@ public final class ImageDecoder {
         long[] size = JpegHeader.size(bytes);
         if (size != null) {
             refuseIfTooLarge(size[0], size[1], maxPixels, "camera " + source);
-            BufferedImage img = NativeJpegDecoder.decode(bytes);
+            BufferedImage img = TurboJpegDecoder.decode(bytes, 8);
+            if (img == null) {
+                img = NativeJpegDecoder.decode(bytes);
+            }
             if (img != null) {
                 return img;
             }
             // damaged or unusual (CMYK, RGB-coded): ImageIO decodes it or names the problem
         }
         return decodeWithImageIO(bytes, source, maxPixels);
+    }
+
+    /**
+     * A decoded frame: {@code image} shows the whole {@code frameWidth x frameHeight} frame, at that size or
+     * reduced (a JPEG decoded at M/8 of its size straight from the DCT).
+     */
+    public record Decoded(BufferedImage image, int frameWidth, int frameHeight) {
+        public boolean reduced() {
+            return image.getWidth() != frameWidth || image.getHeight() != frameHeight;
+        }
+    }
+
+    /**
+     * Decodes a frame for {@code model}: a JPEG whose frame the model resizes down anyway ({@link
+     * InspectionModel#reducedInputSize}) is decoded with libjpeg-turbo at the smallest DCT scale (M/8) that is still
+     * at least the model's resized size, so that the model sees the same view from a fraction of the pixels (a
+     * 1920x1080 frame for a 640x640 letterbox: 720x405, 3/8); the full-size image is left undecoded. Anything else
+     * (no libjpeg-turbo, PNG, a model that needs full size, a frame already small) is decoded at full size by
+     * {@link #decode(byte[], String, long)}. Same checks and errors as that method.
+     */
+    public static Decoded decodeFor(byte[] bytes, String source, long maxPixels, InspectionModel model) {
+        precheck(bytes, source);
+        long[] size = JpegHeader.size(bytes);
+        if (size != null && model != null && TurboJpegDecoder.available()) {
+            refuseIfTooLarge(size[0], size[1], maxPixels, "camera " + source);
+            int w = (int) size[0];
+            int h = (int) size[1];
+            int[] need = model.reducedInputSize(w, h);
+            if (need != null) {
+                int m = TurboJpegDecoder.eighths(w, h, need[0], need[1]);
+                if (m < 8) {
+                    BufferedImage img = TurboJpegDecoder.decode(bytes, m);
+                    if (img != null) {
+                        return new Decoded(img, w, h);
+                    }
+                }
+            }
+        }
+        BufferedImage img = decode(bytes, source, maxPixels);
+        return new Decoded(img, img.getWidth(), img.getHeight());
     }
 
     /**

@@ -134,8 +134,13 @@ public final class InferenceBench {
     enum Input {
         /** decoded pixels (RTSP/FFmpeg sources, simulated camera) */
         PIXELS,
-        /** JPEG bytes, decoded by the hub's decoder (FFmpeg's MJPEG decoder for JPEG) */
+        /**
+         * JPEG bytes, decoded by the hub's decoder (libjpeg-turbo, reduced from the DCT where the model resizes the
+         * frame down: 3/8 for 1080p into 640)
+         */
         JPEG,
+        /** JPEG bytes decoded at full size by FFmpeg's MJPEG decoder, the hub's decoder before libjpeg-turbo */
+        JPEG_FFMPEG,
         /** JPEG bytes decoded with ImageIO, the decoder before the native one: for the side-by-side figure */
         JPEG_IMAGEIO
     }
@@ -177,7 +182,7 @@ public final class InferenceBench {
                             .toArray(BufferedImage[]::new);
                     String res = size[0] + "x" + size[1];
                     for (Input in : Input.values()) {
-                        if (in == Input.JPEG_IMAGEIO && size[0] != 1920) {
+                        if ((in == Input.JPEG_IMAGEIO || in == Input.JPEG_FFMPEG) && size[0] != 1920) {
                             continue;
                         }
                         if (spin && in != Input.JPEG) {
@@ -185,7 +190,8 @@ public final class InferenceBench {
                         }
                         String what = switch (in) {
                             case PIXELS -> " pixels in";
-                            case JPEG -> " JPEG in (native decoder)";
+                            case JPEG -> " JPEG in (hub: libjpeg-turbo)";
+                            case JPEG_FFMPEG -> " JPEG in (FFmpeg full size)";
                             case JPEG_IMAGEIO -> " JPEG in (ImageIO decoder)";
                         };
                         runFrames("yolov8n " + res + what + tag, (OnnxModel) m, images, in, iterations, 5);
@@ -195,27 +201,43 @@ public final class InferenceBench {
         }
     }
 
-    /** 1080p JPEG decode alone: the native decoder and ImageIO alternating on the same frames, wall and CPU time. */
+    /**
+     * 1080p JPEG decode alone, the decoders alternating on the same frames, wall and CPU time: libjpeg-turbo reduced
+     * for a 640 letterbox (what the hub does for YOLOv8n), libjpeg-turbo at full size, FFmpeg at full size (the
+     * decoder before), ImageIO (the one before that).
+     */
     static void decoders(List<BufferedImage> sources, int iterations) {
         byte[][] jpegs = sources.stream()
                 .map(i -> FrameInspector.encode(scale(i, 1920, 1080), "jpg"))
                 .toArray(byte[][]::new);
+        int m = io.visionhub.vision.JpegDecoders.eighths(1920, 1080, 640, 360);
+        String[] names = {
+            "turbo " + m + "/8 (hub, for 640):", "turbo full size:", "FFmpeg full size (before):", "ImageIO:"
+        };
+        boolean turbo = io.visionhub.vision.JpegDecoders.turboAvailable();
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
-        double[][] wall = new double[2][iterations];
-        double[][] cpuMs = new double[2][iterations];
+        int n = names.length;
+        double[][] wall = new double[n][iterations];
+        double[][] cpuMs = new double[n][iterations];
         MachineLoad load = MachineLoad.start();
         for (int i = -20; i < iterations; i++) {
             byte[] j = jpegs[Math.floorMod(i, jpegs.length)];
-            for (int d = 0; d < 2; d++) {
+            for (int d = 0; d < n; d++) {
+                if (d < 2 && !turbo) {
+                    continue;
+                }
                 long c0 = cpu.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
-                BufferedImage img = d == 0
-                        ? ImageDecoder.decode(j, "bench")
-                        : ImageDecoder.decodeWithImageIO(j, "bench", Long.MAX_VALUE);
+                BufferedImage img = switch (d) {
+                    case 0 -> io.visionhub.vision.JpegDecoders.turbo(j, m);
+                    case 1 -> io.visionhub.vision.JpegDecoders.turbo(j, 8);
+                    case 2 -> io.visionhub.vision.JpegDecoders.ffmpeg(j);
+                    default -> ImageDecoder.decodeWithImageIO(j, "bench", Long.MAX_VALUE);
+                };
                 long t1 = System.nanoTime();
                 long c1 = cpu.getCurrentThreadCpuTime();
-                if (img.getWidth() != 1920) {
-                    throw new IllegalStateException("decoded " + img.getWidth());
+                if (img == null || img.getWidth() != (d == 0 ? (1920 * m + 7) / 8 : 1920)) {
+                    throw new IllegalStateException(names[d] + " decoded " + (img == null ? null : img.getWidth()));
                 }
                 if (i >= 0) {
                     wall[d][i] = (t1 - t0) / 1e6;
@@ -224,11 +246,14 @@ public final class InferenceBench {
             }
         }
         String machine = load.summary();
-        for (int d = 0; d < 2; d++) {
+        if (!turbo) {
+            System.out.println("decode: libjpeg-turbo absent (apt-get install libturbojpeg0): its rows are skipped");
+        }
+        for (int d = turbo ? 0 : 2; d < n; d++) {
             System.out.printf(
-                    "decode 1920x1080 JPEG (%d bytes avg), %-22s wall p50 %6.2f p99 %6.2f ms | CPU p50 %6.2f ms | %s%n",
+                    "decode 1920x1080 JPEG (%d bytes avg), %-28s wall p50 %6.2f p99 %6.2f ms | CPU p50 %6.2f ms | %s%n",
                     Arrays.stream(jpegs).mapToInt(b -> b.length).sum() / jpegs.length,
-                    d == 0 ? "native (FFmpeg):" : "ImageIO:",
+                    names[d],
                     pct(wall[d], 50),
                     pct(wall[d], 99),
                     pct(cpuMs[d], 50),
@@ -279,8 +304,10 @@ public final class InferenceBench {
                 int k = Math.floorMod(i, frames);
                 long t0 = System.nanoTime();
                 Frame f;
-                if (input == Input.JPEG_IMAGEIO) {
-                    BufferedImage img = ImageDecoder.decodeWithImageIO(encoded[k], "bench", Long.MAX_VALUE);
+                if (input == Input.JPEG_IMAGEIO || input == Input.JPEG_FFMPEG) {
+                    BufferedImage img = input == Input.JPEG_IMAGEIO
+                            ? ImageDecoder.decodeWithImageIO(encoded[k], "bench", Long.MAX_VALUE)
+                            : io.visionhub.vision.JpegDecoders.ffmpeg(encoded[k]);
                     f = new Frame("cam", i, Instant.now(), img, encoded[k], null);
                 } else {
                     f = new Frame("cam", i, Instant.now(), input == Input.PIXELS ? images[k] : null, encoded[k], null);
@@ -293,7 +320,7 @@ public final class InferenceBench {
                 if (i >= 0) {
                     step[i] = (t1 - t0) / 1e6;
                     bare[i] = (t2 - t1) / 1e6;
-                    dec[i] = input == Input.JPEG_IMAGEIO
+                    dec[i] = input == Input.JPEG_IMAGEIO || input == Input.JPEG_FFMPEG
                             ? (tDecoded - t0) / 1e6
                             : ev.latency().decodeMs();
                     pre[i] = ev.latency().preprocessMs();

@@ -8,7 +8,6 @@ import io.visionhub.vision.Frame;
 import io.visionhub.vision.ImageDecoder;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelVerdict;
-import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -91,7 +90,9 @@ public final class ChallengerRun implements AutoCloseable {
     private final Deque<Disagreement> disagreements = new ArrayDeque<>();
     private final Map<String, Outcome> outcomes;
     private final Counter skippedMeter;
+    private final ChallengerStore store;
     private volatile String lastError;
+    private volatile boolean storeWarned;
 
     /**
      * @param executor one thread, a queue of one, rejecting when full (from Camel's ExecutorServiceManager)
@@ -109,6 +110,24 @@ public final class ChallengerRun implements AutoCloseable {
             int keepOutcomes,
             double cpuShare,
             MeterRegistry meters) {
+        this(station, location, model, executor, maxPixels, keepDisagreements, keepOutcomes, cpuShare, meters, null);
+    }
+
+    /**
+     * @param store where the figures are kept across restarts (those saved for this station and location are
+     *              loaded now), or null to keep them in memory only
+     */
+    public ChallengerRun(
+            String station,
+            String location,
+            ModelHandle model,
+            ExecutorService executor,
+            long maxPixels,
+            int keepDisagreements,
+            int keepOutcomes,
+            double cpuShare,
+            MeterRegistry meters,
+            ChallengerStore store) {
         if (cpuShare <= 0 || cpuShare > 1) {
             throw new IllegalArgumentException("challenger CPU share must be within (0, 1], got " + cpuShare);
         }
@@ -133,6 +152,68 @@ public final class ChallengerRun implements AutoCloseable {
                         .description(
                                 "Frames the challenger skipped because it was still busy (the champion never waits)")
                         .register(meters);
+        this.store = store;
+        if (store != null) {
+            restore();
+        }
+    }
+
+    /** Takes up the figures saved before a restart; a store that cannot be read leaves the run empty. */
+    private void restore() {
+        ChallengerStore.Saved saved;
+        try {
+            saved = store.load(station, location, keepOutcomes, keepDisagreements);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "vision:{}: challenger {}: saved figures not read ({}); starting from none",
+                    station,
+                    location,
+                    e.getMessage());
+            return;
+        }
+        if (saved == null) {
+            return;
+        }
+        ChallengerStore.Counts c = saved.counts();
+        offered.set(c.offered());
+        compared.set(c.compared());
+        agreed.set(c.agreed());
+        skipped.set(c.skipped());
+        failed.set(c.failed());
+        lastError = c.lastError();
+        for (Outcome o : saved.outcomes()) {
+            outcomes.put(o.inspectionId(), o);
+        }
+        disagreements.addAll(saved.disagreements());
+        LOG.info(
+                "vision:{}: challenger {} resumes: {} frames compared, {} agreed, {} outcomes and {} disagreements kept",
+                station,
+                location,
+                c.compared(),
+                c.agreed(),
+                saved.outcomes().size(),
+                saved.disagreements().size());
+    }
+
+    private ChallengerStore.Counts counts() {
+        return new ChallengerStore.Counts(
+                offered.get(), compared.get(), agreed.get(), skipped.get(), failed.get(), lastError);
+    }
+
+    private void persist(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            // the challenger goes on in memory; its figures since then are lost at the next restart
+            if (!storeWarned) {
+                storeWarned = true;
+                LOG.warn(
+                        "vision:{}: challenger {}: figures not saved ({}); kept in memory",
+                        station,
+                        location,
+                        e.getMessage());
+            }
+        }
     }
 
     public String location() {
@@ -155,19 +236,26 @@ public final class ChallengerRun implements AutoCloseable {
     private void judge(Frame frame, InspectionEvent champion) {
         long t0 = System.nanoTime();
         try {
-            BufferedImage image = frame.image() != null
-                    ? frame.image()
-                    : ImageDecoder.decode(frame.encoded(), frame.camera(), maxPixels);
             Object[] used = new Object[2];
             model.run(m -> {
                 used[0] = m.ref();
-                used[1] = m.inspect(image);
+                if (frame.image() != null) {
+                    used[1] = m.inspect(frame.image());
+                } else {
+                    // as the champion's step: a JPEG decoded reduced where the challenger resizes it down anyway
+                    ImageDecoder.Decoded d = ImageDecoder.decodeFor(frame.encoded(), frame.camera(), maxPixels, m);
+                    used[1] =
+                            d.reduced() ? m.inspect(d.image(), d.frameWidth(), d.frameHeight()) : m.inspect(d.image());
+                }
                 return null;
             });
             record(champion, (ModelRef) used[0], (ModelVerdict) used[1]);
         } catch (RuntimeException e) {
             failed.incrementAndGet();
             lastError = e.getMessage();
+            if (store != null) {
+                persist(() -> store.saveCounts(station, location, counts()));
+            }
             LOG.debug(
                     "vision:{}: challenger {} could not judge inspection {}: {}",
                     station,
@@ -179,10 +267,12 @@ public final class ChallengerRun implements AutoCloseable {
 
     private void record(InspectionEvent champion, ModelRef challenger, ModelVerdict v) {
         Outcome o = new Outcome(champion.id(), champion.model(), champion.result(), challenger, v.result());
+        Disagreement d = null;
+        ChallengerStore.Counts after;
         synchronized (this) {
             outcomes.put(o.inspectionId(), o);
             if (!o.agree()) {
-                disagreements.addFirst(new Disagreement(
+                d = new Disagreement(
                         champion.id(),
                         champion.partId(),
                         champion.captureTime(),
@@ -193,9 +283,10 @@ public final class ChallengerRun implements AutoCloseable {
                         v.result(),
                         v.anomalyScore(),
                         v.defects().stream()
-                                .map(d -> d.defectClass())
+                                .map(x -> x.defectClass())
                                 .distinct()
-                                .toList()));
+                                .toList());
+                disagreements.addFirst(d);
                 while (disagreements.size() > keepDisagreements) {
                     disagreements.removeLast();
                 }
@@ -205,6 +296,12 @@ public final class ChallengerRun implements AutoCloseable {
                 agreed.incrementAndGet();
             }
             compared.incrementAndGet();
+            after = counts();
+        }
+        if (store != null) {
+            // on the challenger's thread, outside the lock: the champion never waits for the database
+            Disagreement kept = d;
+            persist(() -> store.record(station, location, after, o, kept, keepOutcomes));
         }
     }
 
@@ -229,8 +326,25 @@ public final class ChallengerRun implements AutoCloseable {
         return new ArrayList<>(outcomes.values());
     }
 
+    /** Stops the challenger; its figures stay saved for the next start of the same challenger. */
     @Override
     public void close() {
         executor.shutdownNow();
+        if (store != null) {
+            persist(() -> store.saveCounts(station, location, counts()));
+        }
+    }
+
+    /** Stops the challenger and forgets its figures, saved ones included (stopped or replaced by another model). */
+    public void discard() {
+        executor.shutdownNow();
+        if (store != null) {
+            try {
+                executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            persist(() -> store.forget(station, location));
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.visionhub.vision.FrameStore;
 import io.visionhub.vision.ImageDecoder;
 import io.visionhub.vision.challenger.ChallengerRun;
+import io.visionhub.vision.challenger.ChallengerStore;
 import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelLoader;
@@ -98,6 +99,8 @@ public class VisionComponent extends DefaultComponent {
     private ModelSelector modelSelector;
     /** Promoted champions and challengers per station (the model registry), found in the registry; or null. */
     private StationModels stationModels;
+    /** Where challengers keep their figures across restarts (found in the registry), or null: memory only. */
+    private ChallengerStore challengerStore;
     /** The running challenger of each station. */
     private final Map<String, ChallengerRun> challengers = new ConcurrentHashMap<>();
 
@@ -121,6 +124,7 @@ public class VisionComponent extends DefaultComponent {
         }
         modelSelector = getCamelContext().getRegistry().findSingleByType(ModelSelector.class);
         stationModels = getCamelContext().getRegistry().findSingleByType(StationModels.class);
+        challengerStore = getCamelContext().getRegistry().findSingleByType(ChallengerStore.class);
         if (modelWatchSeconds > 0) {
             watcher = getCamelContext()
                     .getExecutorServiceManager()
@@ -285,7 +289,7 @@ public class VisionComponent extends DefaultComponent {
                 return run;
             }
             if (run != null) {
-                run.close();
+                run.discard();
             }
             ModelHandle handle = model(key);
             ThreadPoolProfile oneFrame = new ThreadPoolProfileBuilder("vision-challenger")
@@ -312,7 +316,8 @@ public class VisionComponent extends DefaultComponent {
                     KEEP_DISAGREEMENTS,
                     KEEP_OUTCOMES,
                     challengerCpuShare,
-                    meterRegistry);
+                    meterRegistry,
+                    challengerStore);
         });
     }
 
@@ -320,7 +325,7 @@ public class VisionComponent extends DefaultComponent {
     public boolean stopChallenger(String station) {
         ChallengerRun run = challengers.remove(station);
         if (run != null) {
-            run.close();
+            run.discard();
         }
         return run != null;
     }

@@ -78,12 +78,40 @@ public final class ImagePreprocessor {
 
     /** Fills {@code out} (position 0, capacity {@link #size()}) and returns how to map input pixels back. */
     public Geometry apply(BufferedImage decoded, FloatBuffer out) {
+        return apply(decoded, out, decoded.getWidth(), decoded.getHeight());
+    }
+
+    /**
+     * The size ({@code [width, height]}) that a frame of {@code w x h} is resized to before padding: a copy of the
+     * frame at least this large (a JPEG decoded at a reduced DCT scale) gives the model the same view as the full
+     * frame, resized down in one step. {@code null} when the frame is used at its own size (it already matches).
+     */
+    public int[] resizedSize(int w, int h) {
+        if (w == width && h == height) {
+            return null;
+        }
+        if (letterbox) {
+            double r = Math.min((double) width / w, (double) height / h);
+            return new int[] {Math.min(width, (int) Math.round(w * r)), Math.min(height, (int) Math.round(h * r))};
+        }
+        return new int[] {width, height};
+    }
+
+    /**
+     * Fills {@code out} from {@code decoded}, which shows a frame of {@code originalWidth x originalHeight} pixels,
+     * possibly reduced (a JPEG decoded at 1/2 or 3/8 from its DCT): the layout (letterbox, padding) and the returned
+     * geometry are those of the original frame, the pixels are resampled from the reduced copy, so boxes map back to
+     * original-frame pixels as for a full-size decode.
+     */
+    public Geometry apply(BufferedImage decoded, FloatBuffer out, int originalWidth, int originalHeight) {
         // grey of more than 8 bits (Mono10/12/16 cameras, 16-bit PNG) keeps its precision until normalisation
         int deepBits = deepGreyBits(decoded);
         // grey (8/16-bit), palette and alpha layouts first become plain RGB: the same scene, the same tensor
         BufferedImage image = deepBits > 0 ? decoded : RgbNormaliser.normalise(decoded);
-        int w = image.getWidth();
-        int h = image.getHeight();
+        int w = originalWidth;
+        int h = originalHeight;
+        int iw = image.getWidth();
+        int ih = image.getHeight();
         Geometry geo;
         int dx = 0;
         int dy = 0;
@@ -107,7 +135,7 @@ public final class ImagePreprocessor {
         }
         if (deepBits > 0) {
             resizeDeepGrey(image.getRaster(), deepBits, nw, nh, dx, dy, dst);
-        } else if (nw == w && nh == h) {
+        } else if (nw == iw && nh == ih) {
             convert(image, dx, dy, dst);
         } else if (!resizeBilinear(image, nw, nh, dx, dy, dst)) {
             convert(scaled(image, nw, nh), dx, dy, dst);

@@ -15,6 +15,29 @@ public interface InspectionModel extends AutoCloseable {
     /** Runs pre-processing, the ONNX session and post-processing on one image. */
     ModelVerdict inspect(BufferedImage image);
 
+    /**
+     * The smallest image ({@code [width, height]}) that gives this model the same view of a {@code frameWidth x
+     * frameHeight} frame, because the model resizes every frame down to its input; {@code null} when it needs the
+     * frame at full size. A JPEG frame may then be decoded at a reduced DCT scale (1/2, 3/8 ...) of at least this
+     * size and given to {@link #inspect(BufferedImage, int, int)}.
+     */
+    default int[] reducedInputSize(int frameWidth, int frameHeight) {
+        return null;
+    }
+
+    /**
+     * Inspects {@code reduced}, a smaller copy of a {@code frameWidth x frameHeight} frame (at least {@link
+     * #reducedInputSize} large); boxes and masks come back in frame pixels. Models that need the full frame accept
+     * only an image of the frame's own size.
+     */
+    default ModelVerdict inspect(BufferedImage reduced, int frameWidth, int frameHeight) {
+        if (reduced.getWidth() != frameWidth || reduced.getHeight() != frameHeight) {
+            throw new ModelException("model " + ref().name() + " needs the " + frameWidth + "x" + frameHeight
+                    + " frame at full size, got a " + reduced.getWidth() + "x" + reduced.getHeight() + " copy");
+        }
+        return inspect(reduced);
+    }
+
     @Override
     void close();
 }

@@ -129,21 +129,42 @@ public abstract class OnnxModel implements InspectionModel {
         return runOn(image, this::decode);
     }
 
+    @Override
+    public int[] reducedInputSize(int frameWidth, int frameHeight) {
+        return pre.resizedSize(frameWidth, frameHeight);
+    }
+
+    @Override
+    public ModelVerdict inspect(BufferedImage reduced, int frameWidth, int frameHeight) {
+        return runOn(reduced, frameWidth, frameHeight, this::decode);
+    }
+
     /** Checks, pre-processes and runs one image, then hands the session result to the reader. */
     protected <T> T runOn(BufferedImage image, ResultReader<T> reader) {
         if (image == null) {
             throw new ModelException("model " + ref.name() + ": no image to inspect");
         }
-        long pixels = (long) image.getWidth() * image.getHeight();
-        if (image.getWidth() < MIN_SIDE || image.getHeight() < MIN_SIDE || pixels > MAX_PIXELS) {
-            throw new ModelException("model " + ref.name() + ": frame of " + image.getWidth() + "x" + image.getHeight()
+        return runOn(image, image.getWidth(), image.getHeight(), reader);
+    }
+
+    /**
+     * {@link #runOn(BufferedImage, ResultReader)} for an image that shows a frame of {@code frameWidth x
+     * frameHeight} pixels, possibly reduced: geometry and boxes are those of the frame.
+     */
+    protected <T> T runOn(BufferedImage image, int frameWidth, int frameHeight, ResultReader<T> reader) {
+        if (image == null) {
+            throw new ModelException("model " + ref.name() + ": no image to inspect");
+        }
+        long pixels = (long) frameWidth * frameHeight;
+        if (frameWidth < MIN_SIDE || frameHeight < MIN_SIDE || pixels > MAX_PIXELS) {
+            throw new ModelException("model " + ref.name() + ": frame of " + frameWidth + "x" + frameHeight
                     + " pixels is outside what a camera sends (" + MIN_SIDE + " px per side to "
                     + MAX_PIXELS / 1_000_000
                     + " megapixels); check the camera's resolution setting");
         }
         long t0 = System.nanoTime();
         FloatBuffer in = inputBuffer();
-        ImagePreprocessor.Geometry geo = pre.apply(image, in);
+        ImagePreprocessor.Geometry geo = pre.apply(image, in, frameWidth, frameHeight);
         double preMs = ms(t0);
         long t1 = System.nanoTime();
         try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape());

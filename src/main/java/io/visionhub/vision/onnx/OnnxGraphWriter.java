@@ -33,6 +33,12 @@ public final class OnnxGraphWriter {
     /** TensorProto.DataType values. */
     public static final int FLOAT = 1;
 
+    public static final int UINT8 = 2;
+
+    public static final int INT8 = 3;
+
+    public static final int INT32 = 6;
+
     public static final int INT64 = 7;
 
     // ModelProto
@@ -178,6 +184,12 @@ public final class OnnxGraphWriter {
         byte[] raw = new byte[values.length * 4];
         ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
         initializers.add(tensor(name, FLOAT, dims, raw));
+        return this;
+    }
+
+    /** A constant tensor of any element type, given as little-endian raw_data (int8, uint8, int32 ...). */
+    public OnnxGraphWriter initializer(String name, int elemType, long[] dims, byte[] raw) {
+        initializers.add(tensor(name, elemType, dims, raw));
         return this;
     }
 

@@ -181,6 +181,7 @@ public class ModelRegistry implements StationModels {
         this.validator = validator;
         this.limits = limits;
         loadPromotions();
+        loadChallengers();
     }
 
     /** Loads a model into the vision component before a station switches to it (so the switch costs nothing). */
@@ -211,6 +212,24 @@ public class ModelRegistry implements StationModels {
         requireSafe(station, "station", 200);
         Version v = version(name, version)
                 .orElseThrow(() -> new NoSuchElementException("no model " + name + " version " + version));
+        // kept across restarts (V72 model_challenger): the challenger's figures resume with it
+        java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+        if (jdbc.update(
+                        "UPDATE model_challenger SET name = ?, version = ?, location = ?, set_at = ? WHERE station = ?",
+                        name,
+                        version,
+                        v.location(),
+                        now,
+                        station)
+                == 0) {
+            jdbc.update(
+                    "INSERT INTO model_challenger (station, name, version, location, set_at) VALUES (?,?,?,?,?)",
+                    station,
+                    name,
+                    version,
+                    v.location(),
+                    now);
+        }
         challengers.put(station, v.location());
         LOG.info("vision:{}: challenger set to model {} {} ({})", station, name, version, v.location());
         return v;
@@ -218,7 +237,20 @@ public class ModelRegistry implements StationModels {
 
     /** Stops the registry's challenger of a station (the route's challenger option, if any, applies again). */
     public boolean clearChallenger(String station) {
+        jdbc.update("DELETE FROM model_challenger WHERE station = ?", station);
         return challengers.remove(station) != null;
+    }
+
+    /** The challengers set through the registry before a restart (V72 model_challenger). */
+    private void loadChallengers() {
+        jdbc.query("SELECT station, name, version, location FROM model_challenger", rs -> {
+            challengers.put(rs.getString(1), rs.getString(4));
+            LOG.info(
+                    "vision:{}: challenger {} {} (set before the restart, from the registry)",
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getString(3));
+        });
     }
 
     // ---- upload

@@ -13,6 +13,7 @@ import io.visionhub.ledger.disposition.SignatureRefusedException;
 import io.visionhub.ledger.disposition.SignedDisposition;
 import io.visionhub.vision.VisionProperties;
 import io.visionhub.vision.challenger.ChallengerReport;
+import io.visionhub.vision.challenger.JdbcChallengerStore;
 import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.model.ModelLoader;
 import io.visionhub.vision.model.SessionTuning;
@@ -104,6 +105,13 @@ public class ModelRegistryConfiguration {
                 org.springframework.util.unit.DataSize.ofBytes(
                         props.maxModelSize().toBytes() + props.maxCardSize().toBytes() + 64 * 1024),
                 "visionhub.vision.registry.max-model-size");
+    }
+
+    /** Champion–challenger figures kept in the database across restarts (V72); found by the vision component. */
+    @Bean
+    @DependsOnDatabaseInitialization
+    public JdbcChallengerStore challengerStore(DataSource dataSource) {
+        return new JdbcChallengerStore(dataSource);
     }
 
     @Bean
@@ -220,7 +228,7 @@ public class ModelRegistryConfiguration {
                         .type(ChallengerRequest.class)
                         .outType(ModelRegistry.Version.class)
                         .description("Run a registered version as the station's challenger (instead of the route's "
-                                + "challenger option; kept until the hub restarts). Roles: "
+                                + "challenger option; kept across restarts until stopped, with its figures). Roles: "
                                 + String.join(", ", UPLOAD_ROLES) + ".")
                         .to("direct:models-challenger-set")
                         .delete("/challengers/{station}")

@@ -122,6 +122,28 @@ class ModelRegistryTest {
     }
 
     @Test
+    void aChallengerSetThroughTheRegistryIsStillSetAfterARestartUntilStopped() throws Exception {
+        ModelRegistry.Version v = registry.upload("integrator", onnx(v1), card(v1));
+        registry.setChallenger("station-9", v.name(), v.version());
+        assertThat(registry.challengerOf("station-9")).isEqualTo(v.location());
+
+        // the hub restarts: a new registry on the same database
+        assertThat(registry(new ModelRegistry.Limits(50_000_000, 65_536)).challengerOf("station-9"))
+                .isEqualTo(v.location());
+
+        // set again (another call, same station): one row, the latest choice
+        registry.setChallenger("station-9", v.name(), v.version());
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM model_challenger", Integer.class))
+                .isEqualTo(1);
+
+        assertThat(registry.clearChallenger("station-9")).isTrue();
+        assertThat(registry(new ModelRegistry.Limits(50_000_000, 65_536)).challengerOf("station-9"))
+                .isNull();
+        // a challenger is not a decision: nothing in the ledger but the upload
+        assertThat(recordTypes()).containsExactly(ModelRegistry.UPLOADED);
+    }
+
+    @Test
     void aFolderNoRecordNamesIsMovedAsideNotOverwrittenNorInTheWay() throws Exception {
         Path orphan = dir.resolve("registry/test-classifier/1");
         Files.createDirectories(orphan);
