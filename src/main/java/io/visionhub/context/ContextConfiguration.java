@@ -126,6 +126,12 @@ public class ContextConfiguration {
                 props.maxClockSkew(),
                 props.maxVersionStep());
         store.start();
+        hazelcast.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+                LOG.warn("Hazelcast cluster merged after a split: production context re-read from the history table");
+                store.resyncFromHistory();
+            }
+        });
         return store;
     }
 
