@@ -54,7 +54,17 @@ public final class ClusterNodeMain {
 
     private ClusterNodeMain() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            say("ERROR start " + e);
+            System.exit(1); // Hazelcast's threads would keep a half-started node alive
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         Map<String, String> a = new ConcurrentHashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
