@@ -107,6 +107,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     private volatile TamperAlarm tamperAlarm;
 
+    /** shared log: a writer transaction silent for this long (node cut off or paused) is ended by PostgreSQL */
+    static final int SEQUENCER_IDLE_MS = 5000;
+
     /** cluster: the station leases each inspection append is fenced by (null: one hub, nothing fenced) */
     private volatile StationFence stationFence;
     /**
@@ -382,10 +385,14 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
      * keystore) and takes over the latest head another node signed.
      */
     private void takeSequencer(Connection c) throws SQLException {
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT id FROM ledger_sequencer WHERE id = 1 FOR UPDATE")) {
-            if (!rs.next()) {
-                throw new SQLException("table ledger_sequencer has no row 1 (Flyway V60 not applied?)");
+        try (Statement st = c.createStatement()) {
+            // a node cut off (or paused) in the middle of this transaction must not hold the sequencer, and with it
+            // every other node's ledger, until TCP gives up: PostgreSQL ends the session after this much silence
+            st.execute("SET LOCAL idle_in_transaction_session_timeout = " + SEQUENCER_IDLE_MS);
+            try (ResultSet rs = st.executeQuery("SELECT id FROM ledger_sequencer WHERE id = 1 FOR UPDATE")) {
+                if (!rs.next()) {
+                    throw new SQLException("table ledger_sequencer has no row 1 (Flyway V60 not applied?)");
+                }
             }
         }
         MerkleFrontier f = frontier.copy();

@@ -72,6 +72,30 @@ public final class ClusterHarness implements AutoCloseable {
         }
     }
 
+    /** Where each node runs: the default is this machine's loopback; {@link NetnsNetwork} puts each in a namespace. */
+    public interface Placement {
+        /** Words before {@code java} (e.g. {@code ip netns exec ns}). */
+        default List<String> prefix(int node) {
+            return List.of();
+        }
+
+        /** The address node i's Hazelcast member binds. */
+        default String bind(int node) {
+            return "127.0.0.1";
+        }
+
+        /** The JDBC URL node i reaches the database by. */
+        default String url(int node, String database) {
+            return PG + database + "?reWriteBatchedInserts=true";
+        }
+    }
+
+    private Placement placement = new Placement() {};
+
+    public void place(Placement p) {
+        this.placement = p;
+    }
+
     private final Path dir;
     private final String database;
     private final List<String> stations;
@@ -144,14 +168,18 @@ public final class ClusterHarness implements AutoCloseable {
             }
         }
         StringBuilder members = new StringBuilder();
-        for (int p : ports) {
-            members.append(members.isEmpty() ? "" : ",").append("127.0.0.1:").append(p);
+        for (int i = 0; i < n; i++) {
+            members.append(members.isEmpty() ? "" : ",")
+                    .append(placement.bind(i))
+                    .append(':')
+                    .append(ports[i]);
         }
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int i = 0; i < n; i++) {
             String name = "node-" + (char) ('a' + i);
-            List<String> cmd = List.of(
+            List<String> cmd = new ArrayList<>(placement.prefix(i));
+            cmd.addAll(List.of(
                     java,
                     "-Xmx256m",
                     "-XX:TieredStopAtLevel=1",
@@ -162,8 +190,9 @@ public final class ClusterHarness implements AutoCloseable {
                     "-cp",
                     cp,
                     ClusterNodeMain.class.getName(),
-                    "url=" + url(),
+                    "url=" + placement.url(i, database),
                     "node=" + name,
+                    "bind=" + placement.bind(i),
                     "port=" + ports[i],
                     "members=" + members,
                     "stations=" + String.join(",", stations),
@@ -171,7 +200,7 @@ public final class ClusterHarness implements AutoCloseable {
                     "keystore=" + keystore,
                     "heads=" + dir.resolve("heads-" + name + ".jsonl"),
                     "lease=" + lease.toMillis(),
-                    "renew=" + renew.toMillis());
+                    "renew=" + renew.toMillis()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             Node node = new Node(name, p, ports[i]);
             nodes.add(node);
@@ -188,7 +217,7 @@ public final class ClusterHarness implements AutoCloseable {
             while ((l = r.readLine()) != null) {
                 long t = System.nanoTime();
                 log.println(node.name + " | " + l);
-                if (l.matches("^(READY|ACQUIRED|LOST|FENCED|ERROR) .*")) {
+                if (l.matches("^(READY|ACQUIRED|LOST|MEMBERS|FENCED|ERROR) .*")) {
                     lines.add(new Line(node.name, t, l));
                 }
             }

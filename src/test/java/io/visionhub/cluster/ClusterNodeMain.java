@@ -45,9 +45,9 @@ import org.flywaydb.core.Flyway;
  * inference engine are left out to keep three JVMs small on a loaded 2-core machine.
  * <p>
  * Prints one line per fact on stdout for the test: {@code READY node}, {@code ACQUIRED station token},
- * {@code LOST station}, {@code FENCED station file} (an append refused because the lease was no longer held).
+ * {@code LOST station}, {@code MEMBERS n} (Hazelcast membership changed), {@code FENCED station file} (an append refused because the lease was no longer held).
  * <p>
- * Arguments (key=value): url, node, port, members (host:port,...), stations (a,b,..), inbox, keystore, heads, lease
+ * Arguments (key=value): url, node, bind (address of the Hazelcast member, 127.0.0.1), port, members (host:port,...), stations (a,b,..), inbox, keystore, heads, lease
  * (ms), renew (ms).
  */
 public final class ClusterNodeMain {
@@ -86,7 +86,19 @@ public final class ClusterNodeMain {
                 .load()
                 .migrate();
 
-        HazelcastInstance hz = hazelcast(node, Integer.parseInt(a.get("port")), a.get("members"));
+        HazelcastInstance hz =
+                hazelcast(node, a.getOrDefault("bind", "127.0.0.1"), Integer.parseInt(a.get("port")), a.get("members"));
+        hz.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+                say("MEMBERS " + e.getMembers().size());
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+                say("MEMBERS " + e.getMembers().size());
+            }
+        });
 
         LedgerProperties p = LedgerProperties.defaults();
         p = p.withHeads(p.heads()
@@ -147,7 +159,7 @@ public final class ClusterNodeMain {
         Thread.currentThread().join();
     }
 
-    static HazelcastInstance hazelcast(String node, int port, String members) {
+    static HazelcastInstance hazelcast(String node, String bind, int port, String members) {
         Config config = new Config();
         config.setClusterName("vision-hub-cluster-test");
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -167,7 +179,7 @@ public final class ClusterNodeMain {
         config.getJetConfig().setEnabled(false);
         config.getMemberAttributeConfig().setAttribute(HazelcastMembership.NODE_ATTRIBUTE, node);
         config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(bind);
         JoinConfig join = config.getNetworkConfig().getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
