@@ -206,6 +206,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
         lastHeadAt = clock.instant();
         headPublisher.start();
+        if (sharedLog && latestHead != null) {
+            headPublisher.publish(latestHead); // shared log: this node's heads file starts with the log's latest head
+        }
         running = true;
         // one thread of its own for the ledger's life, not a pool from Camel's ExecutorServiceManager: the ledger is
         // started by Spring before the CamelContext and also runs without one (ledger command); close() stops it
@@ -376,6 +379,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         if (shared && h2 && running) {
             throw new LedgerException("a ledger shared by several hubs needs PostgreSQL, not H2 (docs/cluster.md)");
         }
+        if (shared && !sharedLog && running && latestHead != null) {
+            headPublisher.publish(latestHead);
+        }
         this.sharedLog = shared;
     }
 
@@ -427,7 +433,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 if (head.treeSize() > lastHeadSize) {
                     lastHeadSize = head.treeSize();
                     lastHeadAt = head.signedAt();
-                    latestHead = head; // signed, committed and published by the node that signed it
+                    // committed by the node that signed it; published here too, so that each node's heads file (and
+                    // its verification) holds the heads of the whole log, not only those it signed
+                    headDurable(head);
                 }
             }
         }
@@ -733,7 +741,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private void signHeadIfDue(boolean force) {
         if (signer == null
                 || frontier == null
-                || frontier.size() == lastHeadSize
+                || (!sharedLog && frontier.size() == lastHeadSize) // shared: the others may have appended
                 || readOnly != null
                 || tamperAlarm != null) {
             return;
@@ -750,7 +758,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                     takeSequencer(c);
                     if (frontier.size() == lastHeadSize) {
                         c.rollback();
-                        return; // another node has just signed a head over everything
+                        lastHeadAt = now; // everything is covered (maybe by another node's head): look again later
+                        return;
                     }
                 }
                 head = insertHead(c, frontier, now);

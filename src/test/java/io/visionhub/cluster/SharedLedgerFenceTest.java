@@ -112,6 +112,7 @@ class SharedLedgerFenceTest {
     void twoWritersAppendingAtOnceMakeOneLogThatVerifies() throws Exception {
         JdbcInspectionLedger a = node("a");
         JdbcInspectionLedger b = node("b");
+        JdbcInspectionLedger idle = node("c");
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> runs = new ArrayList<>();
         for (JdbcInspectionLedger l : List.of(a, b, a, b)) {
@@ -127,6 +128,11 @@ class SharedLedgerFenceTest {
         pool.shutdown();
         a.signNow();
         b.signNow();
+        // the third node never appended: it catches up and publishes the heads of the whole log in its own file
+        assertThat(idle.signNow().treeSize()).isEqualTo(240);
+        assertThat(HeadsFile.read(dir.resolve("heads-c.jsonl")))
+                .extracting(SignedTreeHead::treeSize)
+                .contains(240L);
 
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ledger_leaf", Long.class))
