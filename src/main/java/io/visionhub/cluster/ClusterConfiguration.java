@@ -1,6 +1,7 @@
 package io.visionhub.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.visionhub.context.ProductionContextStore;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -8,6 +9,7 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,7 +40,14 @@ public class ClusterConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     StationOwnership stationOwnership(
-            StationLeases leases, ClusterProperties props, HazelcastInstance hazelcast, JdbcInspectionLedger ledger) {
+            StationLeases leases,
+            ClusterProperties props,
+            HazelcastInstance hazelcast,
+            JdbcInspectionLedger ledger,
+            ObjectProvider<ProductionContextStore> contexts) {
+        // the production context is loaded (restored from its history table when the shared map is empty) before this
+        // node takes any station: a node that (re)joins catches up before it inspects
+        contexts.getIfAvailable();
         StationOwnership ownership = new StationOwnership(
                 leases,
                 props.nodeId(),
