@@ -7,6 +7,8 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.visionhub.cluster.ClusterProperties;
+import io.visionhub.cluster.HazelcastMembership;
 import io.visionhub.opcua.client.OpcUaClientSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,9 +82,15 @@ public class ContextConfiguration {
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnMissingBean(HazelcastInstance.class)
     @ConditionalOnProperty(prefix = "visionhub.context", name = "enabled", havingValue = "true", matchIfMissing = true)
-    HazelcastInstance visionHubHazelcast(ContextProperties props) {
+    HazelcastInstance visionHubHazelcast(ContextProperties props, ObjectProvider<ClusterProperties> cluster) {
         ContextProperties.Hazelcast h = props.hazelcast();
         Config config = memberConfig(h);
+        ClusterProperties c = cluster.getIfAvailable();
+        if (c != null && c.enabled()) {
+            // a cluster of hubs: the node id names the member, and a dead member is noticed within member-timeout
+            config.getMemberAttributeConfig().setAttribute(HazelcastMembership.NODE_ATTRIBUTE, c.nodeId());
+            ClusterProperties.failureDetection(config, c.memberHeartbeat(), c.memberTimeout());
+        }
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
         String bound = ContextProperties.Hazelcast.EVERY_INTERFACE.equals(h.interfaceAddress())
                 ? "every network interface (other machines can connect)"
@@ -118,6 +126,12 @@ public class ContextConfiguration {
                 props.maxClockSkew(),
                 props.maxVersionStep());
         store.start();
+        hazelcast.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+                LOG.warn("Hazelcast cluster merged after a split: production context re-read from the history table");
+                store.resyncFromHistory();
+            }
+        });
         return store;
     }
 

@@ -136,6 +136,18 @@ public class ProductionContextStore implements AutoCloseable {
                 lines.isEmpty() ? "any" : lines);
     }
 
+    /**
+     * Cluster: after a split brain healed (Hazelcast MERGED) the shared map may have lost versions that one side
+     * acknowledged; the history table holds every acknowledged push (written before the map), so each line's newest
+     * stored version is put back into the map where the map's is older. Also safe to call at any time.
+     */
+    public void resyncFromHistory() {
+        if (log != null) {
+            restore();
+        }
+        map.forEach((line, json) -> index(line, json));
+    }
+
     private void restore() {
         List<ContextChange> changes = log.latestOfEachLine(historyLimit);
         for (ContextChange c : changes) {

@@ -107,6 +107,17 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     private volatile TamperAlarm tamperAlarm;
 
+    /** shared log: a writer transaction silent for this long (node cut off or paused) is ended by PostgreSQL */
+    static final int SEQUENCER_IDLE_MS = 5000;
+
+    /** cluster: the station leases each inspection append is fenced by (null: one hub, nothing fenced) */
+    private volatile StationFence stationFence;
+    /**
+     * cluster: other nodes append to the same log; each transaction of the writer takes the sequencer lock and reads
+     * their leaves first ({@link #takeSequencer})
+     */
+    private volatile boolean sharedLog;
+
     /**
      * A record in the log that this hub did not write (no valid record MAC at its seq).
      *
@@ -195,6 +206,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
         lastHeadAt = clock.instant();
         headPublisher.start();
+        if (sharedLog && latestHead != null) {
+            headPublisher.publish(latestHead); // shared log: this node's heads file starts with the log's latest head
+        }
         running = true;
         // one thread of its own for the ledger's life, not a pool from Camel's ExecutorServiceManager: the ledger is
         // started by Spring before the CamelContext and also runs without one (ledger command); close() stops it
@@ -347,7 +361,84 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     @Override
     public LedgerReceipt append(InspectionEvent event, List<DeliveryRequest> deliveries) {
         List<DeliveryRequest> d = deliveries == null ? List.of() : deliveries;
-        return append(InspectionRecord.toWrite(event, d, clock.instant()));
+        LedgerWrite write = InspectionRecord.toWrite(event, d, clock.instant());
+        StationFence fence = stationFence;
+        return append(fence == null ? write : fence.fence(event.station(), write));
+    }
+
+    /** Cluster: fences every inspection append by the station's lease (docs/cluster.md). */
+    public void setStationFence(StationFence fence) {
+        this.stationFence = fence;
+    }
+
+    /**
+     * Cluster: other hubs append to the same log (PostgreSQL only). From now on each group commit and each head
+     * takes the sequencer lock (table ledger_sequencer, Flyway V60) and first reads the records the others committed.
+     */
+    public void setSharedLog(boolean shared) {
+        if (shared && h2 && running) {
+            throw new LedgerException("a ledger shared by several hubs needs PostgreSQL, not H2 (docs/cluster.md)");
+        }
+        if (shared && !sharedLog && running && latestHead != null) {
+            headPublisher.publish(latestHead);
+        }
+        this.sharedLog = shared;
+    }
+
+    /**
+     * Shared log, inside the writer's transaction: locks the sequencer row until commit, then appends to the frontier
+     * the leaves other nodes committed since this node's last batch (their record MACs checked: the nodes share the
+     * keystore) and takes over the latest head another node signed.
+     */
+    private void takeSequencer(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            // a node cut off (or paused) in the middle of this transaction must not hold the sequencer, and with it
+            // every other node's ledger, until TCP gives up: PostgreSQL ends the session after this much silence
+            st.execute("SET LOCAL idle_in_transaction_session_timeout = " + SEQUENCER_IDLE_MS);
+            try (ResultSet rs = st.executeQuery("SELECT id FROM ledger_sequencer WHERE id = 1 FOR UPDATE")) {
+                if (!rs.next()) {
+                    throw new SQLException("table ledger_sequencer has no row 1 (Flyway V60 not applied?)");
+                }
+            }
+        }
+        MerkleFrontier f = frontier.copy();
+        long next = nextSeq;
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT seq, leaf_hash FROM ledger_leaf WHERE seq >= ? ORDER BY seq")) {
+            ps.setLong(1, next);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getLong(1) != next) {
+                        throw new SQLException("ledger_leaf has no record " + next + " (next stored: " + rs.getLong(1)
+                                + ") while reading the records of the other nodes");
+                    }
+                    f.append(MerkleHash.unhex(rs.getString(2)));
+                    next++;
+                }
+            }
+        }
+        if (next == nextSeq) {
+            return;
+        }
+        if (!ownLeaves(c, nextSeq, next)) {
+            throw halted("batch"); // a leaf no node of the cluster wrote
+        }
+        frontier = f;
+        nextSeq = next;
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT tree_size, root_hash, signed_at, key_id, algorithm, "
+                        + "signature FROM ledger_tree_head ORDER BY tree_size DESC LIMIT 1")) {
+            if (rs.next()) {
+                SignedTreeHead head = JdbcLedgerReader.head(rs);
+                if (head.treeSize() > lastHeadSize) {
+                    lastHeadSize = head.treeSize();
+                    lastHeadAt = head.signedAt();
+                    // committed by the node that signed it; published here too, so that each node's heads file (and
+                    // its verification) holds the heads of the whole log, not only those it signed
+                    headDurable(head);
+                }
+            }
+        }
     }
 
     /** Appends any record type; durable on return. */
@@ -459,7 +550,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         } catch (SQLException e) {
             // the outcome of a failed commit may be unknown (connection lost): re-read what the database holds
             try {
-                if (storedCount() != nextSeq) {
+                if (!sharedLog && storedCount() != nextSeq) {
+                    // (shared log: rows of other nodes are expected; the next transaction reads them in order)
                     // rows beyond the writer's sequence: its own commit whose outcome was unknown (valid MACs), or
                     // rows someone else inserted (a sequence conflict): loadState raises the tamper alarm for those
                     loadState();
@@ -525,13 +617,18 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         long t0 = System.nanoTime();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String recordedAt = now.toString();
-        MerkleFrontier f = frontier.copy();
-        long seq = nextSeq;
+        MerkleFrontier f;
+        long seq;
         List<Committed> done = new ArrayList<>(batch.size());
         SignedTreeHead head = null;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (sharedLog) {
+                    takeSequencer(c);
+                }
+                f = frontier.copy();
+                seq = nextSeq;
                 Map<String, PreparedStatement> side = new LinkedHashMap<>();
                 try (PreparedStatement leaf = c.prepareStatement(INSERT_LEAF)) {
                     for (Pending p : batch) {
@@ -644,7 +741,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private void signHeadIfDue(boolean force) {
         if (signer == null
                 || frontier == null
-                || frontier.size() == lastHeadSize
+                || (!sharedLog && frontier.size() == lastHeadSize) // shared: the others may have appended
                 || readOnly != null
                 || tamperAlarm != null) {
             return;
@@ -657,6 +754,14 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             c.setAutoCommit(false);
             SignedTreeHead head;
             try {
+                if (sharedLog) {
+                    takeSequencer(c);
+                    if (frontier.size() == lastHeadSize) {
+                        c.rollback();
+                        lastHeadAt = now; // everything is covered (maybe by another node's head): look again later
+                        return;
+                    }
+                }
                 head = insertHead(c, frontier, now);
                 if (head == null) {
                     c.rollback();

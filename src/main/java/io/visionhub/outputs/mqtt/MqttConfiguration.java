@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.broker.BrokerConfiguration;
 import io.visionhub.broker.EmbeddedMqttBroker;
+import io.visionhub.cluster.ClusterProperties;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
@@ -42,6 +43,7 @@ public class MqttConfiguration {
             @Value("${visionhub.site:site}") String site,
             ObjectProvider<EmbeddedMqttBroker> embedded,
             ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<ClusterProperties> cluster,
             CamelContext camelContext)
             throws Exception {
         if (!props.enabled()) {
@@ -49,7 +51,10 @@ public class MqttConfiguration {
             return MqttEventPublisher.disabled();
         }
         String url = effectiveBrokerUrl(props, embedded.getIfAvailable());
-        String clientId = props.clientId().isBlank() ? defaultClientId(site) : props.clientId();
+        ClusterProperties c = cluster.getIfAvailable();
+        String clientId = !props.clientId().isBlank()
+                ? props.clientId()
+                : c != null && c.enabled() ? clusterClientId(site, c.nodeId()) : defaultClientId(site);
         MqttTopics topics = new MqttTopics(props.topicRoot(), site);
         ReliableMqttClient client = new ReliableMqttClient(
                 url,
@@ -200,6 +205,11 @@ public class MqttConfiguration {
             store.load(in, password.toCharArray());
         }
         return store;
+    }
+
+    /** In a cluster: one client id per node (two nodes on one host must not take each other's MQTT session). */
+    static String clusterClientId(String site, String nodeId) {
+        return ("visionhub-" + site + "-" + nodeId).replaceAll("[^A-Za-z0-9_.-]", "_");
     }
 
     static String defaultClientId(String site) {

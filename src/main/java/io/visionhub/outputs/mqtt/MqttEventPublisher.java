@@ -177,6 +177,8 @@ public class MqttEventPublisher {
             doc.put("ok", s.ok);
             doc.put("ng", s.ng);
             doc.put("timestamp", Instant.ofEpochMilli(now).toString());
+            // the hub that inspects the station (its MQTT client id): in a cluster, the station's current owner
+            doc.put("hub", client.clientId());
             json = doc.toString();
         }
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);

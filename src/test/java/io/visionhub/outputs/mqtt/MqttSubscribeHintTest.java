@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.visionhub.broker.EmbeddedMqttBroker;
+import io.visionhub.cluster.ClusterProperties;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ class MqttSubscribeHintTest {
                                 "site-a",
                                 beans.getBeanProvider(EmbeddedMqttBroker.class),
                                 beans.getBeanProvider(MeterRegistry.class),
+                                beans.getBeanProvider(ClusterProperties.class),
                                 camel);
                 assertThat(broker.port()).isNotEqualTo(other.getLocalPort());
                 List<String> lines = appender.list.stream()

@@ -82,7 +82,11 @@ class MqttWillAndStationStatusTest {
                 MqttTestSubscriber station = new MqttTestSubscriber(broker.url(), "watch-station", STATION, false)) {
             assertThat(json(hub.next(HUB, 10)).path("online").asBoolean()).isTrue();
             publisher.publish(TestEvents.event("station-1", "P-1", InspectionEvent.Verdict.OK));
-            assertThat(json(station.next(STATION, 10)).path("state").asText()).isEqualTo("RUNNING");
+            JsonNode running = json(station.next(STATION, 10));
+            assertThat(running.path("state").asText()).isEqualTo("RUNNING");
+            assertThat(running.path("hub").asText())
+                    .as("the hub inspecting the station")
+                    .isEqualTo("hub-will");
             await().atMost(Duration.ofSeconds(10)).until(() -> wills.connected() == 1);
 
             Instant firstLoss = Instant.now();

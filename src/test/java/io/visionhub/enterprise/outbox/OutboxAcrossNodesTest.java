@@ -1,0 +1,126 @@
+package io.visionhub.enterprise.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.visionhub.ledger.LedgerTestSupport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The outbox with several nodes (issue 20) on PostgreSQL: three deliverers, each with its own connection pool as on
+ * three hubs, race for the same rows. Each row is claimed by exactly one of them (the claim is a conditional UPDATE
+ * that moves next_attempt_at by a lease: the equivalent of FOR UPDATE SKIP LOCKED without holding a transaction open
+ * during the delivery), and the rows of an ordering group are delivered in id order even when different nodes deliver
+ * them.
+ */
+class OutboxAcrossNodesTest {
+
+    private String schema;
+    private HikariDataSource ds;
+    private final List<HikariDataSource> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void open() {
+        Assumptions.assumeTrue(
+                LedgerTestSupport.postgresAvailable(), "PostgreSQL at 127.0.0.1:5432 not reachable: test skipped");
+        schema = LedgerTestSupport.uniqueSchema();
+        ds = LedgerTestSupport.postgres(schema);
+        for (int i = 0; i < 3; i++) {
+            nodes.add(LedgerTestSupport.dataSource(LedgerTestSupport.PG_URL, "postgres", "", schema));
+        }
+    }
+
+    @AfterEach
+    void close() {
+        nodes.forEach(HikariDataSource::close);
+        if (ds != null) {
+            LedgerTestSupport.dropSchema(ds, schema);
+            ds.close();
+        }
+    }
+
+    @Test
+    void everyRowIsDeliveredByExactlyOneNodeAndOrderedGroupsStayInOrder() throws Exception {
+        OutboxRepository writer = new OutboxRepository(ds);
+        Instant now = Instant.now().minusSeconds(1);
+        int rows = 240;
+        for (int i = 0; i < rows; i++) {
+            writer.insert("insp-" + i, "erp", "NOTIFICATION", "key-" + i, now);
+        }
+        // 4 ordering groups of 15 rows each, interleaved with the others
+        new JdbcTemplate(ds)
+                .update("UPDATE outbox SET ordering_key = 'ncr-' || (id % 4) WHERE id <= "
+                        + "(SELECT MIN(id) FROM outbox) + 59");
+
+        Map<Long, List<String>> deliveredBy = new ConcurrentHashMap<>();
+        List<Long> deliveryOrder = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<?>> runs = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            String node = "node-" + n;
+            OutboxRepository repo = new OutboxRepository(nodes.get(n));
+            runs.add(pool.submit(() -> {
+                long idleUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < idleUntil) {
+                    List<OutboxRow> due = repo.due(Instant.now(), 10);
+                    for (OutboxRow r : due) {
+                        Instant t = Instant.now();
+                        if (repo.claim(r.id(), t, t.plusSeconds(60))) {
+                            deliveredBy
+                                    .computeIfAbsent(r.id(), k -> new CopyOnWriteArrayList<>())
+                                    .add(node);
+                            deliveryOrder.add(r.id());
+                            repo.markDelivered(r.id(), r.attempts() + 1, "DOC-" + r.id(), Instant.now());
+                            idleUntil =
+                                    System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : runs) {
+            f.get();
+        }
+        pool.shutdown();
+
+        assertThat(deliveredBy).hasSize(rows);
+        assertThat(deliveredBy.values()).allSatisfy(by -> assertThat(by).hasSize(1));
+        assertThat(new JdbcTemplate(ds)
+                        .queryForObject("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'", Long.class))
+                .isEqualTo(rows);
+        Map<String, List<Long>> groups = new HashMap<>();
+        new JdbcTemplate(ds).query("SELECT id, ordering_key FROM outbox WHERE ordering_key IS NOT NULL", rs -> {
+            groups.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getLong(1));
+        });
+        assertThat(groups).hasSize(4);
+        Map<Long, Integer> position = new HashMap<>();
+        for (int i = 0; i < deliveryOrder.size(); i++) {
+            position.put(deliveryOrder.get(i), i);
+        }
+        for (List<Long> ids : groups.values()) {
+            Collections.sort(ids);
+            List<Integer> positions = ids.stream().map(position::get).toList();
+            assertThat(positions).as("group delivered in id order").isSorted();
+        }
+        long nodesUsed =
+                deliveredBy.values().stream().map(l -> l.get(0)).distinct().count();
+        assertThat(nodesUsed).as("the rows were shared by the nodes").isGreaterThan(1);
+    }
+}
