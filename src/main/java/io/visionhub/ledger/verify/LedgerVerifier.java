@@ -9,6 +9,7 @@ import io.visionhub.ledger.InspectionRecord;
 import io.visionhub.ledger.JdbcLedgerReader;
 import io.visionhub.ledger.JdbcLedgerReader.LeafRow;
 import io.visionhub.ledger.LedgerException;
+import io.visionhub.ledger.StoredTree;
 import io.visionhub.ledger.disposition.DispositionService;
 import io.visionhub.ledger.heads.KeyRotation;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
@@ -27,6 +28,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -127,6 +129,8 @@ public class LedgerVerifier {
         // them) or missing
         List<MissingImage> missingImages = new ArrayList<>();
         Map<String, Long> prunedBy = new HashMap<>();
+        // the stored Merkle nodes (ledger_node, which proofs are read from) against the tree of the stored leaf hashes
+        NodeCheck nodes = new NodeCheck();
         while (true) {
             List<LeafRow> rows = reader.leaves(expected, Long.MAX_VALUE, CHUNK);
             if (rows.isEmpty()) {
@@ -213,6 +217,7 @@ public class LedgerVerifier {
                     }
                 }
                 tree.append(recomputed);
+                nodes.leaf(row, orderBroken);
                 if (entry != null
                         && KeyRotation.RECORD_TYPE.equals(entry.path("type").asText())) {
                     followRotation(row, entry, trusted, findings);
@@ -222,6 +227,7 @@ public class LedgerVerifier {
                 }
                 expected++;
             }
+            nodes.compare();
             for (Map.Entry<Long, Map<String, Object>> orphan : inspections.entrySet()) {
                 findings.add(new Finding(
                         Kind.INSERTED,
@@ -286,6 +292,14 @@ public class LedgerVerifier {
                             "records " + coveredTo + ".." + (legacyEnd - 1)
                                     + " carry no record MAC and no verified signed head covers them: nothing shows the hub wrote them"));
         }
+        for (Finding f : nodes.findings) {
+            // a node over records already named (altered, forged, rewritten ...) says nothing more
+            long first = f.seq();
+            long end = first + nodes.span(f);
+            if (findings.stream().noneMatch(o -> o.seq() >= first && o.seq() < end)) {
+                findings.add(f);
+            }
+        }
         String keyId = String.join(", ", trusted.keySet());
         boolean everyMacVerified = recordMac != null && macsVerified == records;
         if (records > 0 && heads.isEmpty() && !everyMacVerified) {
@@ -317,6 +331,7 @@ public class LedgerVerifier {
                         + (legacyEnd > 0 ? ", records 0.." + (legacyEnd - 1) + " written before record MACs. " : ". ")
                 : "Record MACs not checked (no keystore given: a record not covered by a signed head is authenticated "
                         + "by nothing; verify with the keystore to check them). ";
+        macs += "Merkle nodes: " + nodes.checked + " stored subtree roots checked against the stored leaf hashes. ";
         String pruned = prunedPerRecord.isEmpty()
                 ? ""
                 : prunedPerRecord.values().stream().mapToLong(Long::longValue).sum()
@@ -335,6 +350,79 @@ public class LedgerVerifier {
                 keyId,
                 List.copyOf(findings),
                 summary);
+    }
+
+    /**
+     * Recomputes the subtree roots the writer stores (StoredTree) from the stored leaf hashes and compares each chunk's
+     * with {@code ledger_node}: a changed node would make proofs that fail against the signed heads.
+     */
+    private final class NodeCheck {
+        private final MerkleFrontier storedLeaves = new MerkleFrontier();
+        private final List<long[]> pending = new ArrayList<>();
+        private final List<byte[]> pendingHashes = new ArrayList<>();
+        private final List<Finding> findings = new ArrayList<>();
+        private final Map<Finding, Integer> heights = new HashMap<>();
+        private boolean stopped;
+        long checked;
+
+        void leaf(LeafRow row, boolean orderBroken) {
+            if (stopped || orderBroken) {
+                stopped = true; // past a gap the positions mean nothing: the gap is the finding
+                return;
+            }
+            byte[] leaf;
+            try {
+                leaf = MerkleHash.unhex(row.leafHash());
+            } catch (RuntimeException e) {
+                stopped = true;
+                return;
+            }
+            storedLeaves.append(leaf, (height, index, hash) -> {
+                if (StoredTree.stored(height)) {
+                    pending.add(new long[] {height, index});
+                    pendingHashes.add(hash);
+                }
+            });
+        }
+
+        void compare() {
+            Map<Integer, long[]> ranges = new TreeMap<>();
+            for (long[] n : pending) {
+                ranges.merge((int) n[0], new long[] {n[1], n[1]}, (a, b) ->
+                        new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+            }
+            Map<Integer, Map<Long, byte[]>> stored = new HashMap<>();
+            ranges.forEach((h, r) -> stored.put(h, reader.nodes(h, r[0], r[1])));
+            for (int i = 0; i < pending.size(); i++) {
+                int height = (int) pending.get(i)[0];
+                long index = pending.get(i)[1];
+                byte[] s = stored.get(height).get(index);
+                if (s == null) {
+                    continue; // not stored (a log damaged before the V12 backfill): proofs compute it from leaves
+                }
+                checked++;
+                if (!Arrays.equals(s, pendingHashes.get(i))) {
+                    long first = index << height;
+                    Finding f = new Finding(
+                            Kind.ALTERED,
+                            first,
+                            null,
+                            "ledger_node height " + height + " index " + index + " (the subtree over seq " + first
+                                    + ".." + (first + (1L << height) - 1) + ") holds " + MerkleHash.hex(s)
+                                    + " but the stored leaf hashes give " + MerkleHash.hex(pendingHashes.get(i))
+                                    + ": the stored tree was changed, proofs read from it would not verify against the "
+                                    + "signed heads");
+                    findings.add(f);
+                    heights.put(f, height);
+                }
+            }
+            pending.clear();
+            pendingHashes.clear();
+        }
+
+        long span(Finding f) {
+            return 1L << heights.get(f);
+        }
     }
 
     private static String summary(
