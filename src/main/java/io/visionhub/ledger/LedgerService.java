@@ -30,6 +30,8 @@ public class LedgerService {
     private final Supplier<ImageStore> images;
     private final Clock clock;
     private final StoredTree storedTree;
+    /** the latest head a verification found good: the next incremental verification starts there */
+    private volatile SignedTreeHead lastVerified;
 
     public LedgerService(
             JdbcLedgerReader reader,
@@ -61,16 +63,34 @@ public class LedgerService {
 
     /** Full verification against the heads published in the heads file and the images in the store. */
     public VerificationReport verify() {
-        VerificationReport r = new LedgerVerifier(
-                        reader,
-                        signer.keyHistory(),
-                        headsFile::read,
-                        images.get(),
-                        clock,
-                        signer.recordMac(),
-                        headsFile.path())
-                .verify();
+        return logged(verifier().verify());
+    }
+
+    /**
+     * Verification of what was added since the latest head this service verified (a full verification the first
+     * time after a start): O(records added), whatever the size of the log. The audit package takes this one.
+     */
+    public VerificationReport verifySinceLastVerified() {
+        SignedTreeHead since = lastVerified;
+        return logged(since == null ? verifier().verify() : verifier().verifySince(since));
+    }
+
+    private LedgerVerifier verifier() {
+        return new LedgerVerifier(
+                reader,
+                signer.keyHistory(),
+                headsFile::read,
+                images.get(),
+                clock,
+                signer.recordMac(),
+                headsFile.path());
+    }
+
+    private VerificationReport logged(VerificationReport r) {
         if (r.ok()) {
+            if (r.latestVerifiedHead() != null) {
+                lastVerified = r.latestVerifiedHead();
+            }
             LOG.info("Ledger verification: {}", r.summary());
         } else {
             LOG.error("Ledger verification FAILED: {}", r.summary());

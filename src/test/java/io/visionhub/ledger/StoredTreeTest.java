@@ -131,15 +131,16 @@ class StoredTreeTest {
         long size = fx.ledger.latestHead().treeSize();
         assertThat(size).isEqualTo(RECORDS);
         assertThat(fx.service.inclusionProof("7", null).verified()).isTrue();
-        assertThat(fx.service.consistencyProof(20, size).verified()).isTrue();
-        assertThat(fx.service.inclusionProof("200", null).verified()).isTrue();
+        assertThat(fx.service.consistencyProof(64, size).verified()).isTrue();
+        assertThat(fx.service.inclusionProof("100", null).verified()).isTrue();
 
         dropNodeProtection();
-        // the subtree over seq 0..63 (height 6, index 0): on the path of seq 200 and of the consistency proof from 20
+        // the subtree over seq 0..63 (height 6, index 0): on the audit path of seq 100, the root at size 64
         jdbc.update("UPDATE ledger_node SET hash = ? WHERE height = 6 AND idx = 0", (Object) new byte[32]);
 
-        assertThat(fx.service.inclusionProof("200", null).verified()).isFalse();
-        assertThat(fx.service.consistencyProof(20, size).verified()).isFalse();
+        assertThat(fx.service.inclusionProof("100", null).verified()).isFalse();
+        assertThat(fx.service.consistencyProof(64, size).verified()).isFalse();
+        assertThat(fx.service.inclusionProof("7", null).verified()).isTrue(); // its path does not pass through it
         VerificationReport report = fx.service.verify();
         assertThat(report.ok()).isFalse();
         Finding f = report.firstProblem();

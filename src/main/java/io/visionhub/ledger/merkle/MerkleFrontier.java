@@ -21,6 +21,25 @@ public final class MerkleFrontier {
         size = other.size;
     }
 
+    /**
+     * The frontier of a tree of this size from the roots of its perfect subtrees, largest first (as
+     * {@link SubtreeProofs#edge} names them): how an incremental verification continues from a verified head.
+     */
+    public static MerkleFrontier ofEdge(List<byte[]> edgeRoots, long size) {
+        List<SubtreeProofs.Node> edge = SubtreeProofs.edge(size);
+        if (edge.size() != edgeRoots.size()) {
+            throw new IllegalArgumentException(
+                    "a tree of size " + size + " has " + edge.size() + " edge subtrees, not " + edgeRoots.size());
+        }
+        MerkleFrontier f = new MerkleFrontier();
+        for (int i = 0; i < edge.size(); i++) {
+            f.roots.add(edgeRoots.get(i));
+            f.sizes.add(1L << edge.get(i).height());
+        }
+        f.size = size;
+        return f;
+    }
+
     public MerkleFrontier copy() {
         return new MerkleFrontier(this);
     }
