@@ -125,9 +125,26 @@ public final class LedgerAppendBench {
             System.out.println("    while measuring: " + pacedLoad.summary());
             SignedTreeHead h = ledger.signNow();
             System.out.printf("  log: %d records, latest signed head at size %d%n", ledger.size(), h.treeSize());
+            printStoredBytes(ds, dir, ledger.size());
         } finally {
             ledger.close();
         }
+    }
+
+    /**
+     * What each record costs in stored bytes: the ledger entry, a copy of the event in inspection.event_json (none
+     * since V13: the view inspection_event reads it from the entry), and on H2 the database file per record.
+     */
+    private static void printStoredBytes(HikariDataSource ds, Path dir, long records) throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        long entry = jdbc.queryForObject("SELECT COALESCE(SUM(LENGTH(entry)), 0) FROM ledger_leaf", Long.class);
+        long copy = jdbc.queryForObject("SELECT COALESCE(SUM(LENGTH(event_json)), 0) FROM inspection", Long.class);
+        Path file = dir.resolve("visionhub.mv.db");
+        System.out.printf(
+                "  stored per record: ledger entry %d chars, inspection.event_json copy %d chars%s%n",
+                entry / Math.max(1, records),
+                copy / Math.max(1, records),
+                Files.exists(file) ? String.format(", H2 file %d bytes", Files.size(file) / Math.max(1, records)) : "");
     }
 
     private static InspectionEvent event() {
