@@ -239,16 +239,6 @@ public class LedgerService {
         return reader.headAt(size).orElse(null);
     }
 
-    /** The stored leaf hashes of seq 0..size-1 as a tree; a record missing there is named. */
-    public MerkleTree tree(long size) {
-        List<String> hashes = reader.leafHashes(size);
-        if (hashes.size() < size) {
-            throw new LedgerException("ledger_leaf holds " + hashes.size() + " of the records 0.." + (size - 1)
-                    + ": the log was altered; GET /api/ledger/verify names the missing records");
-        }
-        return new MerkleTree(hashes.stream().map(MerkleHash::unhex).toList());
-    }
-
     /** One stored record; a sequence number with no row (deleted below the triggers) is named. */
     public JdbcLedgerReader.LeafRow leaf(long seq) {
         List<JdbcLedgerReader.LeafRow> rows = reader.leaves(seq, seq + 1);
@@ -257,12 +247,6 @@ public class LedgerService {
                     + "GET /api/ledger/verify names every problem");
         }
         return rows.get(0);
-    }
-
-    /** The stored leaf hashes as a tree (proofs are computed from the log as stored). */
-    public MerkleTree tree() {
-        return new MerkleTree(
-                reader.leafHashes().stream().map(MerkleHash::unhex).toList());
     }
 
     public long resolveSeq(String recordIdOrSeq) {

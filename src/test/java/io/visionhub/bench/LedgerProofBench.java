@@ -88,6 +88,10 @@ public final class LedgerProofBench {
                 LedgerTestSupport.dropSchema(ds, schema);
             }
             ds.close();
+            try (var files = Files.walk(dir)) { // the H2 file of 10 M records is ~2.7 GB
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            }
         }
     }
 
