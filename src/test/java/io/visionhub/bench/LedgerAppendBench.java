@@ -110,7 +110,9 @@ public final class LedgerAppendBench {
             throughput(ledger, threads, warmupSeconds, false);
             JdbcInspectionLedger.Stats s0 = ledger.stats();
             MachineLoad load = MachineLoad.start();
+            long writerCpu0 = writerCpuNanos();
             double rate = throughput(ledger, threads, seconds, true);
+            long writerCpu = writerCpuNanos() - writerCpu0;
             JdbcInspectionLedger.Stats s1 = ledger.stats();
             JdbcInspectionLedger.Stats d = new JdbcInspectionLedger.Stats(
                     s1.commits() - s0.commits(), s1.records() - s0.records(), s1.commitNanos() - s0.commitNanos());
@@ -118,6 +120,10 @@ public final class LedgerAppendBench {
                     "  throughput: %.0f durable records/s (%d appenders, group commit: %.0f records and "
                             + "%.2f ms per commit, writer busy %.0f%%)%n",
                     rate, threads, d.recordsPerCommit(), d.millisPerCommit(), 100.0 * d.commitNanos() / 1e9 / seconds);
+            System.out.printf(
+                    "    writer thread CPU: %.1f µs per record (CPU time of ledger-writer: less sensitive to a busy "
+                            + "machine than the rate)%n",
+                    writerCpu / 1e3 / Math.max(1, s1.records() - s0.records()));
             System.out.println("    while measuring: " + load.summary());
             paced(ledger, 1000, 2, false);
             MachineLoad pacedLoad = MachineLoad.start();
@@ -145,6 +151,15 @@ public final class LedgerAppendBench {
                 entry / Math.max(1, records),
                 copy / Math.max(1, records),
                 Files.exists(file) ? String.format(", H2 file %d bytes", Files.size(file) / Math.max(1, records)) : "");
+    }
+
+    /** CPU time so far of the ledger's writer thread (inserts, hashing, H2's commit work), or 0 if not found. */
+    private static long writerCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("ledger-writer"))
+                .mapToLong(t -> mx.getThreadCpuTime(t.getId()))
+                .sum();
     }
 
     private static InspectionEvent event() {
