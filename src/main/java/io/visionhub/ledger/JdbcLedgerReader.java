@@ -138,6 +138,20 @@ public class JdbcLedgerReader {
         return out;
     }
 
+    /** The first signed head whose tree holds this record (tree size > seq). */
+    public Optional<SignedTreeHead> firstHeadCovering(long seq) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT tree_size, root_hash, signed_at, key_id, algorithm, "
+                        + "signature FROM ledger_tree_head WHERE tree_size > ? ORDER BY tree_size LIMIT 1")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(head(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read the signed head covering record " + seq + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The signed head stored at exactly this tree size. */
     public Optional<SignedTreeHead> headAt(long treeSize) {
         try (Connection c = dataSource.getConnection();

@@ -221,8 +221,18 @@ public class AuditPackageService {
                     AuditRecordViews.currentDispositionsCsv(inspections, signatures)
                             .getBytes(StandardCharsets.UTF_8));
             z.put("signed-head.json", json(head));
+            // the head that first covered each record of the package, and the package's head: what an auditor
+            // compares with the heads published at the time (not every head of the log: the package's size follows
+            // what it holds)
+            java.util.TreeMap<Long, SignedTreeHead> covering = new java.util.TreeMap<>();
+            for (long seq : seqs) {
+                if (seq < size) {
+                    ledger.reader().firstHeadCovering(seq).ifPresent(h -> covering.put(h.treeSize(), h));
+                }
+            }
+            covering.put(head.treeSize(), head);
             StringBuilder heads = new StringBuilder();
-            for (SignedTreeHead h : ledger.heads()) {
+            for (SignedTreeHead h : covering.values()) {
                 if (h.treeSize() <= head.treeSize()) {
                     heads.append(CanonicalJson.write(h)).append('\n');
                 }
