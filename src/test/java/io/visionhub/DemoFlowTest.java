@@ -220,7 +220,7 @@ class DemoFlowTest {
                         jdbc.queryForObject("SELECT COUNT(*) FROM inspection WHERE station = 'station-1'", Long.class)
                                 > 0);
         String first = jdbc.queryForObject(
-                "SELECT event_json FROM inspection WHERE ledger_seq = "
+                "SELECT event_json FROM inspection_event WHERE ledger_seq = "
                         + "(SELECT MIN(ledger_seq) FROM inspection WHERE station = 'station-1')",
                 String.class);
         JsonNode event = EventJson.mapper().readTree(first);

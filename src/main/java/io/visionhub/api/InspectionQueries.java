@@ -120,7 +120,7 @@ public class InspectionQueries {
     /** The stored event document of one inspection, if the ledger holds it. */
     public Optional<StoredInspection> byId(String id) {
         List<StoredInspection> rows = jdbc.query(
-                "SELECT i.ledger_seq, i.event_json, i.batch FROM inspection i WHERE i.id = :id",
+                "SELECT i.ledger_seq, i.event_json, i.batch FROM inspection_event i WHERE i.id = :id",
                 new MapSqlParameterSource("id", id),
                 (rs, n) -> {
                     long seq = rs.getLong(1);

@@ -79,8 +79,8 @@ public class DatasetExporter {
      * {@code limit}) before anything is written.
      */
     private List<Row> select(DatasetSelection s) {
-        StringBuilder sql =
-                new StringBuilder("SELECT i.id, i.batch, i.event_json FROM inspection i WHERE i.result IN (:verdicts)");
+        StringBuilder sql = new StringBuilder(
+                "SELECT i.id, i.batch, i.event_json FROM inspection_event i WHERE i.result IN (:verdicts)");
         MapSqlParameterSource p = new MapSqlParameterSource("verdicts", s.verdicts());
         if (s.line() != null) {
             sql.append(" AND i.line = :line");

@@ -17,8 +17,8 @@ public final class InspectionRecord {
 
     static final String INSERT_INSPECTION = "INSERT INTO inspection (id, ledger_seq, station, camera, line, "
             + "production_order, batch, shift, product, result, capture_time, inference_time, model_name, "
-            + "model_version, model_sha256, anomaly_score, part_id, image_sha256, annotated_sha256, event_json) "
-            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "model_version, model_sha256, anomaly_score, part_id, image_sha256, annotated_sha256) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     static final String INSERT_DEFECT = "INSERT INTO inspection_defect (inspection_id, idx, defect_class, confidence, "
             + "x, y, w, h) VALUES (?,?,?,?,?,?,?,?)";
     static final String INSERT_OUTBOX = "INSERT INTO outbox (inspection_id, target, document_type, delivery_key, "
@@ -56,7 +56,7 @@ public final class InspectionRecord {
 
     public static LedgerWrite toWrite(InspectionEvent e, List<DeliveryRequest> deliveries, Instant now) {
         validate(e, deliveries);
-        // one serialisation of the event: the canonical JSON is both the leaf's content and inspection.event_json
+        // one serialisation of the event, stored once: in the leaf (the view inspection_event reads it from there, V13)
         String eventJson = CanonicalJson.write(e);
         String bodyJson = "{\"deliveries\":" + CanonicalJson.write(deliveries) + ",\"event\":" + eventJson + "}";
         List<SqlRow> rows = new ArrayList<>();
@@ -81,8 +81,7 @@ public final class InspectionRecord {
                 e.anomalyScore(),
                 e.partId(),
                 e.image() == null ? null : e.image().sha256(),
-                e.image() == null ? null : e.image().annotatedSha256(),
-                eventJson));
+                e.image() == null ? null : e.image().annotatedSha256()));
         int i = 0;
         for (Defect d : e.defects()) {
             Defect.Box b = d.box();

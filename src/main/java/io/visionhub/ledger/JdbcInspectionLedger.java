@@ -630,12 +630,19 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 f = frontier.copy();
                 seq = nextSeq;
                 Map<String, PreparedStatement> side = new LinkedHashMap<>();
+                // the subtree roots this batch completes, for O(log n) proofs (StoredTree), in the same transaction
+                List<StoredTree.StoredNode> nodes = new ArrayList<>();
+                MerkleFrontier.NodeSink keep = (height, index, h) -> {
+                    if (StoredTree.stored(height)) {
+                        nodes.add(new StoredTree.StoredNode(height, index, h));
+                    }
+                };
                 try (PreparedStatement leaf = c.prepareStatement(INSERT_LEAF)) {
                     for (Pending p : batch) {
                         LedgerWrite w = p.write();
                         String entry = LedgerWrite.entry(seq, w.type(), w.recordId(), recordedAt, w.body());
                         byte[] hash = MerkleHash.leaf(entry.getBytes(StandardCharsets.UTF_8));
-                        f.append(hash);
+                        f.append(hash, keep);
                         String hex = MerkleHash.hex(hash);
                         leaf.setLong(1, seq);
                         leaf.setString(2, w.type());
@@ -661,6 +668,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                         seq++;
                     }
                     leaf.executeBatch();
+                    StoredTree.insert(c, nodes);
                     for (PreparedStatement ps : side.values()) {
                         ps.executeBatch();
                     }

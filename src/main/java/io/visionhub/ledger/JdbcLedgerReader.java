@@ -118,6 +118,55 @@ public class JdbcLedgerReader {
         return out;
     }
 
+    /** Stored Merkle subtree roots ({@code ledger_node}) of this height with from <= idx <= to, by idx. */
+    public java.util.Map<Long, byte[]> nodes(int height, long from, long to) {
+        java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT idx, hash FROM ledger_node WHERE height = ? AND idx >= ? AND idx <= ?")) {
+            ps.setInt(1, height);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getBytes(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read ledger_node height " + height + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The first signed head whose tree holds this record (tree size > seq). */
+    public Optional<SignedTreeHead> firstHeadCovering(long seq) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT tree_size, root_hash, signed_at, key_id, algorithm, "
+                        + "signature FROM ledger_tree_head WHERE tree_size > ? ORDER BY tree_size LIMIT 1")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(head(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("cannot read the signed head covering record " + seq + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The signed head stored at exactly this tree size. */
+    public Optional<SignedTreeHead> headAt(long treeSize) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT tree_size, root_hash, signed_at, key_id, algorithm, "
+                        + "signature FROM ledger_tree_head WHERE tree_size = ?")) {
+            ps.setLong(1, treeSize);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(head(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new LedgerException(
+                    "cannot read the signed tree head at size " + treeSize + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Records in the log (highest seq + 1, 0 when empty). */
     public long size() {
         return queryLong("SELECT COALESCE(MAX(seq) + 1, 0) FROM ledger_leaf");

@@ -13,6 +13,8 @@ import io.visionhub.ledger.disposition.ESignatures;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.store.AppendOnlyMigration;
+import io.visionhub.ledger.store.InspectionEventDeduplication;
+import io.visionhub.ledger.store.MerkleNodeBackfill;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -49,6 +51,18 @@ public class LedgerConfiguration {
     @Bean
     public AppendOnlyMigration ledgerAppendOnlyV4() {
         return AppendOnlyMigration.v4();
+    }
+
+    /** Flyway V12 (Java): Merkle nodes of the records written before V11, and ledger_node append-only. */
+    @Bean
+    public MerkleNodeBackfill ledgerMerkleNodesV12() {
+        return new MerkleNodeBackfill();
+    }
+
+    /** Flyway V14 (Java): inspection events written before V13 keep only their ledger record's copy. */
+    @Bean
+    public InspectionEventDeduplication ledgerInspectionEventV14() {
+        return new InspectionEventDeduplication();
     }
 
     /**

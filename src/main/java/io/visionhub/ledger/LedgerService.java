@@ -29,6 +29,9 @@ public class LedgerService {
     private final HeadsFile headsFile;
     private final Supplier<ImageStore> images;
     private final Clock clock;
+    private final StoredTree storedTree;
+    /** the latest head a verification found good: the next incremental verification starts there */
+    private volatile SignedTreeHead lastVerified;
 
     public LedgerService(
             JdbcLedgerReader reader,
@@ -43,6 +46,7 @@ public class LedgerService {
         this.headsFile = headsFile;
         this.images = images;
         this.clock = clock;
+        this.storedTree = new StoredTree(reader.dataSource());
     }
 
     public JdbcLedgerReader reader() {
@@ -59,16 +63,34 @@ public class LedgerService {
 
     /** Full verification against the heads published in the heads file and the images in the store. */
     public VerificationReport verify() {
-        VerificationReport r = new LedgerVerifier(
-                        reader,
-                        signer.keyHistory(),
-                        headsFile::read,
-                        images.get(),
-                        clock,
-                        signer.recordMac(),
-                        headsFile.path())
-                .verify();
+        return logged(verifier().verify());
+    }
+
+    /**
+     * Verification of what was added since the latest head this service verified (a full verification the first
+     * time after a start): O(records added), whatever the size of the log. The audit package takes this one.
+     */
+    public VerificationReport verifySinceLastVerified() {
+        SignedTreeHead since = lastVerified;
+        return logged(since == null ? verifier().verify() : verifier().verifySince(since));
+    }
+
+    private LedgerVerifier verifier() {
+        return new LedgerVerifier(
+                reader,
+                signer.keyHistory(),
+                headsFile::read,
+                images.get(),
+                clock,
+                signer.recordMac(),
+                headsFile.path());
+    }
+
+    private VerificationReport logged(VerificationReport r) {
         if (r.ok()) {
+            if (r.latestVerifiedHead() != null) {
+                lastVerified = r.latestVerifiedHead();
+            }
             LOG.info("Ledger verification: {}", r.summary());
         } else {
             LOG.error("Ledger verification FAILED: {}", r.summary());
@@ -103,32 +125,35 @@ public class LedgerService {
                 ? signedSizeAtLeast(treeSize, "tree size " + treeSize)
                 : signedSizeAtLeast(seq + 1, "record " + seq);
         long size = treeSize != null ? treeSize : signed;
-        return inclusionProof(seq, size, tree(size));
+        return inclusionProof(seq, size);
     }
 
-    /** Proof against an already loaded tree (the audit package builds many). */
-    public InclusionProof inclusionProof(long seq, Long treeSize, MerkleTree tree) {
-        SignedTreeHead head = headFor(seq, treeSize);
-        long size = head != null ? head.treeSize() : treeSize;
-        if (size > tree.size()) {
-            throw new IllegalArgumentException(
-                    "tree size " + size + " is beyond the log (" + tree.size() + " records)");
-        }
+    /**
+     * Proof of a record against the signed head of this size (any stored size when none was signed at it), read from
+     * the stored tree: O(log n) rows, whatever the size of the log. {@code ok} says whether it verifies against the
+     * signed head's root: a stored node that was changed makes it false.
+     */
+    public InclusionProof inclusionProof(long seq, long size) {
+        SignedTreeHead head = headFor(seq, size);
         var row = leaf(seq);
-        List<byte[]> path = tree.inclusionProof((int) seq, (int) size);
-        byte[] root = tree.rootOf(0, (int) size);
-        boolean ok = MerkleTree.verifyInclusion(seq, size, MerkleHash.unhex(row.leafHash()), path, root)
-                && (head == null || head.rootHash().equals(MerkleHash.hex(root)));
+        StoredTree.Proof p = storedTree.inclusionProof(seq, size);
+        boolean ok = MerkleTree.verifyInclusion(seq, size, MerkleHash.unhex(row.leafHash()), p.path(), p.root())
+                && (head == null || head.rootHash().equals(MerkleHash.hex(p.root())));
         return new InclusionProof(
                 seq,
                 row.recordId(),
                 row.type(),
                 row.leafHash(),
                 size,
-                MerkleHash.hex(root),
-                path.stream().map(MerkleHash::hex).toList(),
+                MerkleHash.hex(p.root()),
+                p.path().stream().map(MerkleHash::hex).toList(),
                 head,
                 ok);
+    }
+
+    /** The stored tree (leaf hashes and subtree roots) the proofs are read from. */
+    public StoredTree storedTree() {
+        return storedTree;
     }
 
     private SignedTreeHead headFor(long seq, Long treeSize) {
@@ -136,10 +161,11 @@ public class LedgerService {
             if (treeSize <= seq) {
                 throw new IllegalArgumentException("record " + seq + " is not in a tree of size " + treeSize);
             }
-            return heads().stream()
-                    .filter(h -> h.treeSize() == treeSize)
-                    .findFirst()
-                    .orElse(null);
+            if (treeSize > ledger.size()) {
+                throw new IllegalArgumentException(
+                        "tree size " + treeSize + " is beyond the log (" + ledger.size() + " records)");
+            }
+            return headAt(treeSize);
         }
         SignedTreeHead h = latestHead();
         if (h == null || h.treeSize() <= seq) {
@@ -192,27 +218,25 @@ public class LedgerService {
                     + "from <= to <= the latest signed size)");
         }
         signedSizeAtLeast(to, "tree size " + to);
-        MerkleTree tree = tree(to);
-        List<byte[]> p = tree.consistencyProof((int) from, (int) to);
-        byte[] r1 = tree.rootOf(0, (int) from);
-        byte[] r2 = tree.rootOf(0, (int) to);
+        StoredTree.Proof p = storedTree.consistencyProof(from, to);
+        boolean ok = MerkleTree.verifyConsistency(from, to, p.root1(), p.root(), p.path());
+        // where a head was signed at either size, the roots must be its roots: a changed stored node fails here
+        SignedTreeHead atFrom = headAt(from);
+        SignedTreeHead atTo = headAt(to);
+        ok &= atFrom == null || atFrom.rootHash().equals(MerkleHash.hex(p.root1()));
+        ok &= atTo == null || atTo.rootHash().equals(MerkleHash.hex(p.root()));
         return new ConsistencyProof(
                 from,
                 to,
-                MerkleHash.hex(r1),
-                MerkleHash.hex(r2),
-                p.stream().map(MerkleHash::hex).toList(),
-                MerkleTree.verifyConsistency(from, to, r1, r2, p));
+                MerkleHash.hex(p.root1()),
+                MerkleHash.hex(p.root()),
+                p.path().stream().map(MerkleHash::hex).toList(),
+                ok);
     }
 
-    /** The stored leaf hashes of seq 0..size-1 as a tree; a record missing there is named. */
-    public MerkleTree tree(long size) {
-        List<String> hashes = reader.leafHashes(size);
-        if (hashes.size() < size) {
-            throw new LedgerException("ledger_leaf holds " + hashes.size() + " of the records 0.." + (size - 1)
-                    + ": the log was altered; GET /api/ledger/verify names the missing records");
-        }
-        return new MerkleTree(hashes.stream().map(MerkleHash::unhex).toList());
+    /** The signed head at exactly this size, or null. */
+    private SignedTreeHead headAt(long size) {
+        return reader.headAt(size).orElse(null);
     }
 
     /** One stored record; a sequence number with no row (deleted below the triggers) is named. */
@@ -223,12 +247,6 @@ public class LedgerService {
                     + "GET /api/ledger/verify names every problem");
         }
         return rows.get(0);
-    }
-
-    /** The stored leaf hashes as a tree (proofs are computed from the log as stored). */
-    public MerkleTree tree() {
-        return new MerkleTree(
-                reader.leafHashes().stream().map(MerkleHash::unhex).toList());
     }
 
     public long resolveSeq(String recordIdOrSeq) {

@@ -110,7 +110,9 @@ public final class LedgerAppendBench {
             throughput(ledger, threads, warmupSeconds, false);
             JdbcInspectionLedger.Stats s0 = ledger.stats();
             MachineLoad load = MachineLoad.start();
+            long writerCpu0 = writerCpuNanos();
             double rate = throughput(ledger, threads, seconds, true);
+            long writerCpu = writerCpuNanos() - writerCpu0;
             JdbcInspectionLedger.Stats s1 = ledger.stats();
             JdbcInspectionLedger.Stats d = new JdbcInspectionLedger.Stats(
                     s1.commits() - s0.commits(), s1.records() - s0.records(), s1.commitNanos() - s0.commitNanos());
@@ -118,6 +120,10 @@ public final class LedgerAppendBench {
                     "  throughput: %.0f durable records/s (%d appenders, group commit: %.0f records and "
                             + "%.2f ms per commit, writer busy %.0f%%)%n",
                     rate, threads, d.recordsPerCommit(), d.millisPerCommit(), 100.0 * d.commitNanos() / 1e9 / seconds);
+            System.out.printf(
+                    "    writer thread CPU: %.1f µs per record (CPU time of ledger-writer: less sensitive to a busy "
+                            + "machine than the rate)%n",
+                    writerCpu / 1e3 / Math.max(1, s1.records() - s0.records()));
             System.out.println("    while measuring: " + load.summary());
             paced(ledger, 1000, 2, false);
             MachineLoad pacedLoad = MachineLoad.start();
@@ -125,9 +131,35 @@ public final class LedgerAppendBench {
             System.out.println("    while measuring: " + pacedLoad.summary());
             SignedTreeHead h = ledger.signNow();
             System.out.printf("  log: %d records, latest signed head at size %d%n", ledger.size(), h.treeSize());
+            printStoredBytes(ds, dir, ledger.size());
         } finally {
             ledger.close();
         }
+    }
+
+    /**
+     * What each record costs in stored bytes: the ledger entry, a copy of the event in inspection.event_json (none
+     * since V13: the view inspection_event reads it from the entry), and on H2 the database file per record.
+     */
+    private static void printStoredBytes(HikariDataSource ds, Path dir, long records) throws Exception {
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        long entry = jdbc.queryForObject("SELECT COALESCE(SUM(LENGTH(entry)), 0) FROM ledger_leaf", Long.class);
+        long copy = jdbc.queryForObject("SELECT COALESCE(SUM(LENGTH(event_json)), 0) FROM inspection", Long.class);
+        Path file = dir.resolve("visionhub.mv.db");
+        System.out.printf(
+                "  stored per record: ledger entry %d chars, inspection.event_json copy %d chars%s%n",
+                entry / Math.max(1, records),
+                copy / Math.max(1, records),
+                Files.exists(file) ? String.format(", H2 file %d bytes", Files.size(file) / Math.max(1, records)) : "");
+    }
+
+    /** CPU time so far of the ledger's writer thread (inserts, hashing, H2's commit work), or 0 if not found. */
+    private static long writerCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("ledger-writer"))
+                .mapToLong(t -> mx.getThreadCpuTime(t.getId()))
+                .sum();
     }
 
     private static InspectionEvent event() {

@@ -289,7 +289,7 @@ public class OutboxRepository {
             return Optional.empty();
         }
         return jdbc
-                .query("SELECT event_json FROM inspection WHERE id = ?", (rs, n) -> rs.getString(1), inspectionId)
+                .query("SELECT event_json FROM inspection_event WHERE id = ?", (rs, n) -> rs.getString(1), inspectionId)
                 .stream()
                 .findFirst();
     }

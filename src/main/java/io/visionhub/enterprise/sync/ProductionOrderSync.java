@@ -109,7 +109,7 @@ public class ProductionOrderSync {
         }
         String lot = jdbc
                 .query(
-                        "SELECT event_json FROM inspection WHERE production_order = ? ORDER BY ledger_seq DESC LIMIT 1",
+                        "SELECT event_json FROM inspection_event WHERE production_order = ? ORDER BY ledger_seq DESC LIMIT 1",
                         (rs, i) -> rs.getString(1),
                         order)
                 .stream()

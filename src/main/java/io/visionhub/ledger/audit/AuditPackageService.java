@@ -6,6 +6,7 @@ import io.visionhub.ledger.CanonicalJson;
 import io.visionhub.ledger.JdbcLedgerReader.LeafRow;
 import io.visionhub.ledger.LedgerException;
 import io.visionhub.ledger.LedgerService;
+import io.visionhub.ledger.StoredTree;
 import io.visionhub.ledger.disposition.DispositionQueries;
 import io.visionhub.ledger.disposition.DispositionService;
 import io.visionhub.ledger.disposition.SignedDisposition;
@@ -13,7 +14,6 @@ import io.visionhub.ledger.heads.KeyRotation;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.heads.SignedTreeHead;
 import io.visionhub.ledger.merkle.MerkleHash;
-import io.visionhub.ledger.merkle.MerkleTree;
 import io.visionhub.ledger.verify.VerificationReport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -167,13 +167,15 @@ public class AuditPackageService {
         if (head == null) {
             throw new IllegalStateException("no signed tree head: turn visionhub.ledger.heads.enabled on");
         }
-        MerkleTree tree = ledger.tree();
-        if (tree.size() < head.treeSize()) {
+        // proofs from the stored tree: O(log n) rows each, so a package costs what it holds, not the log's size
+        StoredTree tree = ledger.storedTree();
+        long logSize = ledger.reader().size();
+        if (logSize < head.treeSize()) {
             throw new IllegalStateException("the signed head covers " + head.treeSize() + " records but the log holds "
-                    + tree.size() + ": run the ledger verification");
+                    + logSize + ": run the ledger verification");
         }
-        int size = (int) head.treeSize();
-        String root = MerkleHash.hex(tree.rootOf(0, size));
+        long size = head.treeSize();
+        String root = MerkleHash.hex(tree.root(size));
         List<Map<String, Object>> records = new ArrayList<>();
         List<AuditRecordViews.Inspection> inspections = new ArrayList<>();
         List<AuditRecordViews.Signature> signatures = new ArrayList<>();
@@ -202,7 +204,8 @@ public class AuditPackageService {
             }
             records.add(proven(leaf, tree, size, root));
         }
-        VerificationReport report = ledger.verify();
+        // from the last head the hub verified: the package's cost follows what it holds, not the log's size
+        VerificationReport report = ledger.verifySinceLastVerified();
         ImageStore images = ledger.images();
         Map<String, String> sums = new LinkedHashMap<>();
         int imageCount = 0;
@@ -218,8 +221,18 @@ public class AuditPackageService {
                     AuditRecordViews.currentDispositionsCsv(inspections, signatures)
                             .getBytes(StandardCharsets.UTF_8));
             z.put("signed-head.json", json(head));
+            // the head that first covered each record of the package, and the package's head: what an auditor
+            // compares with the heads published at the time (not every head of the log: the package's size follows
+            // what it holds)
+            java.util.TreeMap<Long, SignedTreeHead> covering = new java.util.TreeMap<>();
+            for (long seq : seqs) {
+                if (seq < size) {
+                    ledger.reader().firstHeadCovering(seq).ifPresent(h -> covering.put(h.treeSize(), h));
+                }
+            }
+            covering.put(head.treeSize(), head);
             StringBuilder heads = new StringBuilder();
-            for (SignedTreeHead h : ledger.heads()) {
+            for (SignedTreeHead h : covering.values()) {
                 if (h.treeSize() <= head.treeSize()) {
                     heads.append(CanonicalJson.write(h)).append('\n');
                 }
@@ -310,7 +323,7 @@ public class AuditPackageService {
     }
 
     /** A record as the package holds it: its exact entry, leaf hash and inclusion proof in the head of this size. */
-    private static Map<String, Object> proven(LeafRow leaf, MerkleTree tree, int size, String root) {
+    private static Map<String, Object> proven(LeafRow leaf, StoredTree tree, long size, String root) {
         Map<String, Object> rec = new LinkedHashMap<>();
         rec.put("seq", leaf.seq());
         rec.put("recordType", leaf.type());
@@ -325,7 +338,7 @@ public class AuditPackageService {
                         "rootHash",
                         root,
                         "auditPath",
-                        tree.inclusionProof((int) leaf.seq(), size).stream()
+                        tree.inclusionProof(leaf.seq(), size).path().stream()
                                 .map(MerkleHash::hex)
                                 .toList()));
         return rec;
@@ -336,7 +349,7 @@ public class AuditPackageService {
      * base64 DER) and every KEY_ROTATION record under the head, proven in it. The verifier walks the rotations from
      * the certificate it trusts to the manifest's key and checks the head with whichever key of the chain signed it.
      */
-    private Map<String, Object> keyChain(MerkleTree tree, int size, String root) {
+    private Map<String, Object> keyChain(StoredTree tree, long size, String root) {
         Map<String, String> certificates = new LinkedHashMap<>();
         for (X509Certificate c : ledger.signer().certificateHistory()) {
             certificates.put(KeystoreTreeHeadSigner.keyIdOf(c.getPublicKey()), base64(c));

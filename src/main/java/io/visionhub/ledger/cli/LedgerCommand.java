@@ -10,6 +10,7 @@ import io.visionhub.ledger.audit.AuditTrust;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeyRotation;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
+import io.visionhub.ledger.heads.SignedTreeHead;
 import io.visionhub.ledger.verify.Finding;
 import io.visionhub.ledger.verify.LedgerVerifier;
 import io.visionhub.ledger.verify.VerificationReport;
@@ -17,6 +18,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
@@ -31,7 +33,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * The ledger command (no Spring context, reads only):
  * <pre>
  *   verify          [--db URL] [--db-user U] [--db-password P] [--heads-file F] [--images DIR]
- *                   [--certificate PEM] [--keystore P12 --keystore-password PW [--key-alias A]]
+ *                   [--certificate PEM] [--keystore P12 --keystore-password PW [--key-alias A]] [--since FILE]
+ *                   (--since: verify only what was added after the head FILE holds, then write the new verified
+ *                   head to FILE; a missing FILE means a full verification)
  *                   (heads are checked against the pinned certificate when given, else the keystore's key; record
  *                   MACs need the keystore)
  *   verify-package  ZIP [--certificate PEM | --key-id ID]
@@ -97,19 +101,32 @@ public final class LedgerCommand {
                 : keystore.keyHistory();
         Path heads = Path.of(o.getOrDefault("heads-file", "./data/ledger-heads.jsonl"));
         FileImageStore images = o.containsKey("images") ? new FileImageStore(Path.of(o.get("images"))) : null;
-        VerificationReport r = new LedgerVerifier(
-                        new JdbcLedgerReader(ds),
-                        key,
-                        () -> HeadsFile.read(heads),
-                        images,
-                        Clock.systemUTC(),
-                        keystore == null ? null : keystore.recordMac(),
-                        heads)
-                .verify();
+        LedgerVerifier verifier = new LedgerVerifier(
+                new JdbcLedgerReader(ds),
+                key,
+                () -> HeadsFile.read(heads),
+                images,
+                Clock.systemUTC(),
+                keystore == null ? null : keystore.recordMac(),
+                heads);
+        // --since FILE: the head the last verification found good; only what was added after it is checked
+        Path since = o.containsKey("since") ? Path.of(o.get("since")) : null;
+        List<SignedTreeHead> checkpoint = since != null && Files.exists(since) ? HeadsFile.read(since) : List.of();
+        VerificationReport r =
+                checkpoint.isEmpty() ? verifier.verify() : verifier.verifySince(checkpoint.get(checkpoint.size() - 1));
         out.println(r.ok() ? "LEDGER VERIFIED" : "LEDGER FAILED VERIFICATION");
         out.println(r.summary());
         for (Finding f : r.findings()) {
             out.println("  " + f);
+        }
+        if (since != null && r.ok() && r.latestVerifiedHead() != null) {
+            Path tmp = since.resolveSibling(since.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            new HeadsFile(tmp).accept(r.latestVerifiedHead());
+            Files.move(tmp, since, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            out.println("Checkpoint: the verified head at size "
+                    + r.latestVerifiedHead().treeSize() + " is in " + since
+                    + "; the next verify --since checks only what comes after it");
         }
         if (images == null) {
             out.println("(images not checked: add --images <image store folder>)");
@@ -228,7 +245,7 @@ public final class LedgerCommand {
     private static int usage(PrintStream err, String problem) {
         err.println("ledger: " + problem);
         err.println("usage: verify [--db URL --db-user U --db-password P] [--heads-file F] [--images DIR] "
-                + "[--certificate PEM] [--keystore P12 --keystore-password PW]");
+                + "[--certificate PEM] [--keystore P12 --keystore-password PW] [--since CHECKPOINT-FILE]");
         err.println("       verify-package ZIP [--certificate PEM | --key-id ID]");
         err.println("       public-key --keystore P12 --keystore-password PW");
         err.println("       rotate-key [--db URL ...] [--heads-file F] --keystore P12 --keystore-password PW --by NAME "

@@ -15,7 +15,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
  */
 public class AppendOnlyMigration implements JavaMigration {
 
-    /** Every ledger table protected (V2 and V4). */
+    /** Every ledger table protected by V2 and V4 (V12 protects ledger_node, {@link MerkleNodeBackfill}). */
     public static final List<String> TABLES =
             List.of("ledger_leaf", "ledger_tree_head", "inspection", "inspection_defect", "disposition");
 
@@ -49,7 +49,9 @@ public class AppendOnlyMigration implements JavaMigration {
     }
 
     public static JavaMigration[] all() {
-        return new JavaMigration[] {v2(), v4(), v56(), v71()};
+        return new JavaMigration[] {
+            v2(), v4(), new MerkleNodeBackfill(), new InspectionEventDeduplication(), v56(), v71()
+        };
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.visionhub.ledger.InspectionRecord;
 import io.visionhub.ledger.JdbcLedgerReader;
 import io.visionhub.ledger.JdbcLedgerReader.LeafRow;
 import io.visionhub.ledger.LedgerException;
+import io.visionhub.ledger.StoredTree;
 import io.visionhub.ledger.disposition.DispositionService;
 import io.visionhub.ledger.heads.KeyRotation;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
@@ -16,6 +17,7 @@ import io.visionhub.ledger.heads.RecordMac;
 import io.visionhub.ledger.heads.SignedTreeHead;
 import io.visionhub.ledger.merkle.MerkleFrontier;
 import io.visionhub.ledger.merkle.MerkleHash;
+import io.visionhub.ledger.merkle.MerkleTree;
 import io.visionhub.ledger.verify.Finding.Kind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -104,12 +107,68 @@ public class LedgerVerifier {
         this.headsFile = headsFile;
     }
 
+    /** Verifies the whole log, every record from seq 0. */
     public VerificationReport verify() {
+        return verify(null);
+    }
+
+    /**
+     * Verifies only what was added since a head verified before (kept by the auditor, e.g. the ledger command's
+     * {@code --since} file): the stored tree must still give that head's root at its size (its right edge, O(log n)
+     * stored nodes), and each record after it is checked as {@link #verify()} checks every record (entry hash,
+     * sequence, rows, images, record MAC, stored nodes), the heads signed since then against their roots, and the
+     * consistency proof from the verified head to the latest one. Records below the verified head are not read
+     * again: its signature and the consistency proofs are what show they are unchanged.
+     *
+     * @param verified a head this verifier's keys signed and that an earlier verification found good
+     */
+    public VerificationReport verifySince(SignedTreeHead verified) {
+        if (verified == null || verified.treeSize() == 0) {
+            return verify(null);
+        }
+        return verify(verified);
+    }
+
+    private VerificationReport verify(SignedTreeHead since) {
         List<Finding> findings = new ArrayList<>();
+        long start = since == null ? 0 : since.treeSize();
         MerkleFrontier tree = new MerkleFrontier();
         Map<Long, byte[]> rootsAt = new HashMap<>();
         List<SignedTreeHead> published = publishedHeads == null ? List.of() : publishedHeads.get();
         List<SignedTreeHead> stored = reader.heads();
+        StoredTree storedTree = new StoredTree(reader.dataSource());
+        if (since != null) {
+            published = published.stream().filter(h -> h.treeSize() >= start).toList();
+            stored = stored.stream().filter(h -> h.treeSize() >= start).toList();
+            if (anchors.stream().noneMatch(k -> KeystoreTreeHeadSigner.verify(since, k))) {
+                findings.add(new Finding(
+                        Kind.BAD_SIGNATURE,
+                        -1,
+                        null,
+                        "the head verified before (size " + since.treeSize() + ") does not verify with key "
+                                + anchors.stream()
+                                        .map(KeystoreTreeHeadSigner::keyIdOf)
+                                        .toList()
+                                + ": the checkpoint was edited; verify the whole log"));
+                return incomplete(findings, since);
+            }
+            try {
+                tree = MerkleFrontier.ofEdge(storedTree.edge(start), start);
+            } catch (RuntimeException e) {
+                tree = null;
+            }
+            if (tree == null || !MerkleHash.hex(tree.root()).equals(since.rootHash())) {
+                findings.add(new Finding(
+                        Kind.REWRITTEN,
+                        -1,
+                        null,
+                        "the stored tree no longer gives the root of the head verified before (size " + start + ", "
+                                + since.rootHash() + "): records 0.." + (start - 1) + " or their Merkle nodes were "
+                                + "changed since; verify the whole log to locate it"));
+                return incomplete(findings, since);
+            }
+            rootsAt.put(start, tree.root());
+        }
         Set<Long> headSizes = new HashSet<>();
         published.forEach(h -> headSizes.add(h.treeSize()));
         stored.forEach(h -> headSizes.add(h.treeSize()));
@@ -117,16 +176,19 @@ public class LedgerVerifier {
         for (PublicKey k : anchors) {
             trusted.put(KeystoreTreeHeadSigner.keyIdOf(k), new TrustedKey(k, 0));
         }
-        long expected = 0;
+        long expected = start;
         long images = 0;
         boolean orderBroken = false;
-        boolean seenMac = false;
+        boolean seenMac =
+                since != null && reader.leaves(start - 1, start).stream().anyMatch(r -> r.mac() != null);
         long macsVerified = 0;
         long legacyEnd = 0; // records 0..legacyEnd-1 carry no MAC (written before V6)
         // images not in the store, told apart at the end: pruned by policy (a later IMAGES_PRUNED record names
         // them) or missing
         List<MissingImage> missingImages = new ArrayList<>();
         Map<String, Long> prunedBy = new HashMap<>();
+        // the stored Merkle nodes (ledger_node, which proofs are read from) against the tree of the stored leaf hashes
+        NodeCheck nodes = new NodeCheck(tree.copy());
         while (true) {
             List<LeafRow> rows = reader.leaves(expected, Long.MAX_VALUE, CHUNK);
             if (rows.isEmpty()) {
@@ -213,6 +275,7 @@ public class LedgerVerifier {
                     }
                 }
                 tree.append(recomputed);
+                nodes.leaf(row, orderBroken);
                 if (entry != null
                         && KeyRotation.RECORD_TYPE.equals(entry.path("type").asText())) {
                     followRotation(row, entry, trusted, findings);
@@ -222,6 +285,7 @@ public class LedgerVerifier {
                 }
                 expected++;
             }
+            nodes.compare();
             for (Map.Entry<Long, Map<String, Object>> orphan : inspections.entrySet()) {
                 findings.add(new Finding(
                         Kind.INSERTED,
@@ -244,8 +308,8 @@ public class LedgerVerifier {
         }
         orphanInspections(records, findings);
         TreeMap<Long, SignedTreeHead> heads = checkHeads(published, stored, trusted, findings);
-        SignedTreeHead latest = null;
-        long coveredTo = 0;
+        SignedTreeHead latest = since;
+        long coveredTo = start;
         for (SignedTreeHead h : heads.values()) {
             if (h.treeSize() > records) {
                 findings.add(new Finding(
@@ -286,9 +350,17 @@ public class LedgerVerifier {
                             "records " + coveredTo + ".." + (legacyEnd - 1)
                                     + " carry no record MAC and no verified signed head covers them: nothing shows the hub wrote them"));
         }
+        for (Finding f : nodes.findings) {
+            // a node over records already named (altered, forged, rewritten ...) says nothing more
+            long first = f.seq();
+            long end = first + nodes.span(f);
+            if (findings.stream().noneMatch(o -> o.seq() >= first && o.seq() < end)) {
+                findings.add(f);
+            }
+        }
         String keyId = String.join(", ", trusted.keySet());
-        boolean everyMacVerified = recordMac != null && macsVerified == records;
-        if (records > 0 && heads.isEmpty() && !everyMacVerified) {
+        boolean everyMacVerified = recordMac != null && macsVerified == records - start;
+        if (records > 0 && heads.isEmpty() && since == null && !everyMacVerified) {
             findings.add(new Finding(
                     Kind.NO_SIGNED_HEAD,
                     0,
@@ -297,6 +369,23 @@ public class LedgerVerifier {
                             + "signed by key " + keyId
                             + ": the heads were removed (and the log perhaps rewritten), or they were "
                             + "signed by another key; nothing shows these records are the hub's"));
+        }
+        if (since != null && latest != null && latest.treeSize() > start) {
+            // what the auditor checks between two heads: the consistency proof from the stored tree
+            StoredTree.Proof p = storedTree.consistencyProof(start, latest.treeSize());
+            if (!MerkleTree.verifyConsistency(
+                    start,
+                    latest.treeSize(),
+                    MerkleHash.unhex(since.rootHash()),
+                    MerkleHash.unhex(latest.rootHash()),
+                    p.path())) {
+                findings.add(new Finding(
+                        Kind.REWRITTEN,
+                        start,
+                        null,
+                        "no consistency proof from the head verified before (size " + start + ") to the head at size "
+                                + latest.treeSize() + " verifies: the stored tree was changed"));
+            }
         }
         if (headsFile != null && !Files.exists(headsFile) && !reader.heads().isEmpty()) {
             findings.add(new Finding(
@@ -317,13 +406,20 @@ public class LedgerVerifier {
                         + (legacyEnd > 0 ? ", records 0.." + (legacyEnd - 1) + " written before record MACs. " : ". ")
                 : "Record MACs not checked (no keystore given: a record not covered by a signed head is authenticated "
                         + "by nothing; verify with the keystore to check them). ";
+        macs += "Merkle nodes: " + nodes.checked + " stored subtree roots checked against the stored leaf hashes. ";
         String pruned = prunedPerRecord.isEmpty()
                 ? ""
                 : prunedPerRecord.values().stream().mapToLong(Long::longValue).sum()
                         + " images pruned by policy (record seq "
                         + prunedPerRecord.keySet().stream().map(String::valueOf).collect(Collectors.joining(", "))
                         + "; they are listed there, not missing). ";
-        String summary = summary(ok, records, heads.size(), latest, coveredTo, images, keyId, macs + pruned, findings);
+        String summary =
+                summary(start, ok, records, heads.size(), latest, coveredTo, images, keyId, macs + pruned, findings);
+        if (since != null) {
+            summary = "Incremental from the head verified before at size " + start + " (" + since.rootHash()
+                    + "): records " + start + ".." + (records - 1) + " checked, records 0.." + (start - 1)
+                    + " proven unchanged by the stored tree's root and the consistency proof. " + summary;
+        }
         return new VerificationReport(
                 ok,
                 clock.instant(),
@@ -337,7 +433,102 @@ public class LedgerVerifier {
                 summary);
     }
 
+    /**
+     * Recomputes the subtree roots the writer stores (StoredTree) from the stored leaf hashes and compares each chunk's
+     * with {@code ledger_node}: a changed node would make proofs that fail against the signed heads.
+     */
+    private final class NodeCheck {
+        private final MerkleFrontier storedLeaves;
+        private final List<long[]> pending = new ArrayList<>();
+        private final List<byte[]> pendingHashes = new ArrayList<>();
+        private final List<Finding> findings = new ArrayList<>();
+        private final Map<Finding, Integer> heights = new HashMap<>();
+        private boolean stopped;
+        long checked;
+
+        NodeCheck(MerkleFrontier from) {
+            storedLeaves = from;
+        }
+
+        void leaf(LeafRow row, boolean orderBroken) {
+            if (stopped || orderBroken) {
+                stopped = true; // past a gap the positions mean nothing: the gap is the finding
+                return;
+            }
+            byte[] leaf;
+            try {
+                leaf = MerkleHash.unhex(row.leafHash());
+            } catch (RuntimeException e) {
+                stopped = true;
+                return;
+            }
+            storedLeaves.append(leaf, (height, index, hash) -> {
+                if (StoredTree.stored(height)) {
+                    pending.add(new long[] {height, index});
+                    pendingHashes.add(hash);
+                }
+            });
+        }
+
+        void compare() {
+            Map<Integer, long[]> ranges = new TreeMap<>();
+            for (long[] n : pending) {
+                ranges.merge((int) n[0], new long[] {n[1], n[1]}, (a, b) ->
+                        new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+            }
+            Map<Integer, Map<Long, byte[]>> stored = new HashMap<>();
+            ranges.forEach((h, r) -> stored.put(h, reader.nodes(h, r[0], r[1])));
+            for (int i = 0; i < pending.size(); i++) {
+                int height = (int) pending.get(i)[0];
+                long index = pending.get(i)[1];
+                byte[] s = stored.get(height).get(index);
+                if (s == null) {
+                    continue; // not stored (a log damaged before the V12 backfill): proofs compute it from leaves
+                }
+                checked++;
+                if (!Arrays.equals(s, pendingHashes.get(i))) {
+                    long first = index << height;
+                    Finding f = new Finding(
+                            Kind.ALTERED,
+                            first,
+                            null,
+                            "ledger_node height " + height + " index " + index + " (the subtree over seq " + first
+                                    + ".." + (first + (1L << height) - 1) + ") holds " + MerkleHash.hex(s)
+                                    + " but the stored leaf hashes give " + MerkleHash.hex(pendingHashes.get(i))
+                                    + ": the stored tree was changed, proofs read from it would not verify against the "
+                                    + "signed heads");
+                    findings.add(f);
+                    heights.put(f, height);
+                }
+            }
+            pending.clear();
+            pendingHashes.clear();
+        }
+
+        long span(Finding f) {
+            return 1L << heights.get(f);
+        }
+    }
+
+    /** A report that stops at a checkpoint that does not hold: nothing after it can be trusted from it. */
+    private VerificationReport incomplete(List<Finding> findings, SignedTreeHead since) {
+        String keyId = anchors.stream().map(KeystoreTreeHeadSigner::keyIdOf).collect(Collectors.joining(", "));
+        return new VerificationReport(
+                false,
+                clock.instant(),
+                reader.size(),
+                0,
+                null,
+                0,
+                0,
+                keyId,
+                List.copyOf(findings),
+                "LEDGER FAILED incremental verification from the head at size " + since.treeSize() + ": "
+                        + findings.get(0));
+    }
+
     private static String summary(
+            long start,
             boolean ok,
             long records,
             int heads,
@@ -349,8 +540,10 @@ public class LedgerVerifier {
             List<Finding> findings) {
         StringBuilder s = new StringBuilder();
         s.append("Checked ")
-                .append(records)
-                .append(" records (seq 0..")
+                .append(records - start)
+                .append(" records (seq ")
+                .append(start)
+                .append("..")
                 .append(records - 1)
                 .append("): each entry " + "re-hashed, sequence and table rows compared; ")
                 .append(images)
@@ -455,9 +648,11 @@ public class LedgerVerifier {
                     id,
                     "inspection row with ledger_seq " + row.seq() + " has id " + stored.get("id")));
         }
+        // since Flyway V13 the event lives only in the ledger entry (event_json NULL); a copy that is there must match
         JsonNode storedEvent;
+        Object storedJson = stored.get("event_json");
         try {
-            storedEvent = CanonicalJson.read((String) stored.get("event_json"));
+            storedEvent = storedJson == null ? event : CanonicalJson.read((String) storedJson);
         } catch (IllegalArgumentException e) {
             storedEvent = null;
         }

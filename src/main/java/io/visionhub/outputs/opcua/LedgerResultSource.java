@@ -29,7 +29,7 @@ public class LedgerResultSource {
     public Optional<MachineVisionResult> byId(String station, String inspectionId) {
         return jdbc
                 .query(
-                        "SELECT event_json FROM inspection WHERE id = :id AND station = :station",
+                        "SELECT event_json FROM inspection_event WHERE id = :id AND station = :station",
                         new MapSqlParameterSource("id", inspectionId).addValue("station", station),
                         (rs, n) -> toResult(rs.getString(1)))
                 .stream()
@@ -56,7 +56,7 @@ public class LedgerResultSource {
 
     public Page list(Filter f) {
         int limit = Math.max(1, Math.min(f.maxResults() <= 0 ? MAX_PAGE : f.maxResults(), MAX_PAGE));
-        StringBuilder sql = new StringBuilder("SELECT event_json FROM inspection WHERE station = :station");
+        StringBuilder sql = new StringBuilder("SELECT event_json FROM inspection_event WHERE station = :station");
         MapSqlParameterSource p = new MapSqlParameterSource("station", f.station());
         if (f.partId() != null) {
             sql.append(" AND part_id = :part_id");

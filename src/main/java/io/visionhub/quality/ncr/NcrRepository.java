@@ -261,7 +261,7 @@ public class NcrRepository {
     /** The recorded event JSON of an inspection. */
     public Optional<String> eventJson(String inspectionId) {
         return jdbc
-                .query("SELECT event_json FROM inspection WHERE id = ?", (rs, n) -> rs.getString(1), inspectionId)
+                .query("SELECT event_json FROM inspection_event WHERE id = ?", (rs, n) -> rs.getString(1), inspectionId)
                 .stream()
                 .findFirst();
     }

@@ -66,6 +66,40 @@ class LedgerCommandTest {
         assertThat(bad.out()).contains("LEDGER FAILED VERIFICATION", "ALTERED seq 9");
     }
 
+    @Test
+    void verifySinceACheckpointChecksOnlyTheRecordsAfterItAndMovesTheCheckpoint() throws Exception {
+        Path checkpoint = dir.resolve("verified-head.jsonl");
+        String[] verify = {
+            "verify",
+            "--db",
+            LedgerTestSupport.h2Url(dir),
+            "--keystore",
+            dir.resolve("keys/ledger.p12").toString(),
+            "--keystore-password",
+            "test-password",
+            "--heads-file",
+            dir.resolve("heads.jsonl").toString(),
+            "--since",
+            checkpoint.toString()
+        };
+        try (LedgerFixture f = new LedgerFixture(dir)) {
+            f.inspections(12);
+            f.ledger.signNow();
+        }
+        Run first = run(verify); // no checkpoint yet: the whole log
+        assertThat(first.code()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("Checked 12 records (seq 0..11)", "Checkpoint: the verified head at size 12");
+        try (LedgerFixture f = new LedgerFixture(dir)) {
+            f.inspections(5);
+            f.ledger.signNow();
+        }
+        Run next = run(verify);
+        assertThat(next.code()).as(next.out() + next.err()).isZero();
+        assertThat(next.out())
+                .contains("Incremental from the head verified before at size 12", "Checked 5 records (seq 12..16)");
+        assertThat(Files.readString(checkpoint)).contains("\"treeSize\":17");
+    }
+
     /** A record appended offline with a correct leaf hash and its inspection row, as a role with INSERT does it. */
     private static void appendForgedRecord(JdbcTemplate jdbc, long seq) {
         var forged = LedgerTestSupport.event(java.util.UUID.randomUUID().toString(), InspectionEvent.Verdict.OK, null);

@@ -77,8 +77,8 @@ class DispositionServiceTest {
 
     @Test
     void aDispositionIsANewRecordBoundToTheInspectionsHashAndTheOriginalStays() {
-        String before =
-                jdbc.queryForObject("SELECT event_json FROM inspection WHERE id = ?", String.class, inspected.id());
+        String before = jdbc.queryForObject(
+                "SELECT event_json FROM inspection_event WHERE id = ?", String.class, inspected.id());
         SignedDisposition d = service.sign("qa.lee", request("INSPECTION", inspected.id(), "s3cret!"));
 
         assertThat(d.sequence()).isEqualTo(2);
@@ -88,7 +88,8 @@ class DispositionServiceTest {
         assertThat(d.manifestation()).contains("Lee Quality", "qa.lee", "Approved: I approve this disposition", "UTC");
         assertThat(d.meaningCode()).isEqualTo("APPROVED");
         assertThat(d.revision()).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT event_json FROM inspection WHERE id = ?", String.class, inspected.id()))
+        assertThat(jdbc.queryForObject(
+                        "SELECT event_json FROM inspection_event WHERE id = ?", String.class, inspected.id()))
                 .isEqualTo(before);
         assertThat(jdbc.queryForMap("SELECT * FROM disposition WHERE id = ?", d.id()))
                 .containsEntry("target_id", inspected.id())

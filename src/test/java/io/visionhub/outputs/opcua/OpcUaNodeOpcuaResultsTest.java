@@ -50,7 +50,9 @@ class OpcUaNodeOpcuaResultsTest {
         JsonNode stored = EventJson.mapper()
                 .readTree(new JdbcTemplate(ledger.ds)
                         .queryForObject(
-                                "SELECT event_json FROM inspection WHERE part_id = ?", String.class, "PART-NODE-7"));
+                                "SELECT event_json FROM inspection_event WHERE part_id = ?",
+                                String.class,
+                                "PART-NODE-7"));
         String id = stored.get("id").asText();
 
         OpcUaServerProperties props = OpcUaTestClients.demoServer(dir.resolve("pki"), "station-1");
