@@ -4,8 +4,8 @@
 -- inspection_event, which cuts it out of the record: an entry is {"body":{"deliveries":[...],"event":EVENT},
 -- "recordId":"<id>","recordedAt":...} (canonical JSON, LedgerWrite.entry), so EVENT lies between the first ,"event":
 -- and },"recordId":"<id>","recordedAt" (quotes inside strings are escaped, so neither can occur within a value).
--- Rows written before V13 keep their copy until V14 removes the copies that equal their record; a copy that differs
--- is kept (the verification names it) and the view shows the stored copy.
+-- Rows written before V13 keep their copy (the table is append-only: no migration rewrites a row); the view shows the
+-- stored copy, and the verification names one that differs from its record.
 ALTER TABLE inspection ALTER COLUMN event_json DROP NOT NULL;
 
 CREATE VIEW inspection_event AS

@@ -13,7 +13,6 @@ import io.visionhub.ledger.disposition.ESignatures;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.store.AppendOnlyMigration;
-import io.visionhub.ledger.store.InspectionEventDeduplication;
 import io.visionhub.ledger.store.MerkleNodeBackfill;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -57,12 +56,6 @@ public class LedgerConfiguration {
     @Bean
     public MerkleNodeBackfill ledgerMerkleNodesV12() {
         return new MerkleNodeBackfill();
-    }
-
-    /** Flyway V14 (Java): inspection events written before V13 keep only their ledger record's copy. */
-    @Bean
-    public InspectionEventDeduplication ledgerInspectionEventV14() {
-        return new InspectionEventDeduplication();
     }
 
     /**
