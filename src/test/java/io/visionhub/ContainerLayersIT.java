@@ -1,27 +1,19 @@
 package io.visionhub;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
@@ -46,7 +38,6 @@ class ContainerLayersIT {
     private static final List<String> LAYERS =
             List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application");
     private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
-    private static final Pattern TOMCAT = Pattern.compile("Tomcat started on port (\\d+)");
 
     private static Path jar;
 
@@ -55,10 +46,7 @@ class ContainerLayersIT {
 
     @BeforeAll
     static void packagedJar() {
-        String p = System.getProperty("visionhub.jar");
-        assumeTrue(p != null, "run by failsafe after package (system property visionhub.jar names the jar)");
-        jar = Path.of(p);
-        assumeTrue(Files.isRegularFile(jar), "no packaged jar at " + jar + " (run ./mvnw verify)");
+        jar = HubProcess.failsafeJar();
     }
 
     @Test
@@ -77,7 +65,7 @@ class ContainerLayersIT {
 
         Path extracted = work.resolve("extracted");
         Process extract = new ProcessBuilder(
-                        java(),
+                        HubProcess.java(),
                         "-Djarmode=tools",
                         "-jar",
                         jar.toAbsolutePath().toString(),
@@ -128,49 +116,24 @@ class ContainerLayersIT {
         // the image's /opt/vision-hub: the layers in the Dockerfile's order, then the folders it copies
         Path app = work.resolve("opt/vision-hub");
         for (String layer : LAYERS) {
-            copyTree(extracted.resolve(layer), app);
+            HubProcess.copyTree(extracted.resolve(layer), app);
         }
         for (String dir : List.of("routes", "kamelets", "mappings")) {
             assertThat(dockerfile).contains("COPY " + dir + "/ " + dir + "/");
-            copyTree(Path.of(dir), app.resolve(dir));
+            HubProcess.copyTree(Path.of(dir), app.resolve(dir));
         }
         Files.createDirectories(app.resolve("tmp"));
 
-        ProcessBuilder pb = new ProcessBuilder(java(), LAUNCHER, "--server.port=0", "--visionhub.opcua.port=0")
+        ProcessBuilder pb = new ProcessBuilder(
+                        HubProcess.java(), LAUNCHER, "--server.port=0", "--visionhub.opcua.port=0")
                 .directory(app.toFile())
                 .redirectErrorStream(true);
         pb.environment().remove("CLASSPATH");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().put("JDK_JAVA_OPTIONS", jdkJavaOptions(dockerfile).replace("/opt/vision-hub", app.toString()));
-        Process hub = pb.start();
-        Deque<String> lastLines = new ArrayDeque<>();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader r =
-                            new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String line; (line = r.readLine()) != null; ) {
-                            synchronized (lastLines) {
-                                lastLines.addLast(line);
-                                if (lastLines.size() > 60) {
-                                    lastLines.removeFirst();
-                                }
-                            }
-                            Matcher m = TOMCAT.matcher(line);
-                            if (m.find()) {
-                                port.complete(Integer.parseInt(m.group(1)));
-                            }
-                        }
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                    port.completeExceptionally(new IllegalStateException("the hub exited before Tomcat started"));
-                },
-                "extracted-hub-log");
-        reader.setDaemon(true);
-        reader.start();
+        HubProcess hub = HubProcess.start(pb, 60, HubProcess.TOMCAT);
         try {
-            int http = port.get(8, TimeUnit.MINUTES);
+            int http = Integer.parseInt(hub.found(HubProcess.TOMCAT).get(8, TimeUnit.MINUTES));
             HttpClient client = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(5))
                     .build();
@@ -180,15 +143,9 @@ class ContainerLayersIT {
                 assertThat(answer.body()).as(path).contains("\"status\":\"UP\"");
             }
         } catch (Exception | AssertionError e) {
-            synchronized (lastLines) {
-                throw new AssertionError(
-                        "the extracted hub failed; its last lines:\n" + String.join("\n", lastLines), e);
-            }
+            throw new AssertionError("the extracted hub failed; its last lines:\n" + hub.lastLines(), e);
         } finally {
-            hub.destroy();
-            if (!hub.waitFor(60, TimeUnit.SECONDS)) {
-                hub.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            hub.close();
         }
     }
 
@@ -247,22 +204,5 @@ class ContainerLayersIT {
                 .matcher(dockerfile);
         assertThat(m.find()).as("ENV JDK_JAVA_OPTIONS in " + DOCKERFILE).isTrue();
         return m.group(1).replace("\\\n", "");
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.visionhub;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,10 +38,7 @@ class ProductionJarIT {
 
     @BeforeAll
     static void packagedJar() {
-        String p = System.getProperty("visionhub.jar");
-        assumeTrue(p != null, "run by failsafe after package (system property visionhub.jar names the jar)");
-        jar = Path.of(p);
-        assumeTrue(Files.isRegularFile(jar), "no packaged jar at " + jar + " (run ./mvnw verify)");
+        jar = HubProcess.failsafeJar();
     }
 
     @Test

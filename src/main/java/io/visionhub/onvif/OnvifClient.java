@@ -381,58 +381,46 @@ public final class OnvifClient {
      * or Media GetStreamUri with RTP-Unicast over RTSP.
      */
     public URI streamUri(String profileToken) {
-        String token = SoapXml.escape(profileToken);
-        return media(
-                m2 -> mediaUri(
-                        call(
-                                m2,
-                                SoapXml.TR2,
-                                "GetStreamUri",
-                                "<tr2:GetStreamUri><tr2:Protocol>RTSP</tr2:Protocol><tr2:ProfileToken>" + token
-                                        + "</tr2:ProfileToken></tr2:GetStreamUri>",
-                                true),
-                        "GetStreamUri (Media2)",
-                        profileToken,
-                        "Uri"),
-                m1 -> mediaUri(
-                        call(
-                                m1,
-                                SoapXml.TRT,
-                                "GetStreamUri",
-                                "<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport>"
-                                        + "<tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup>"
-                                        + "<trt:ProfileToken>" + token + "</trt:ProfileToken></trt:GetStreamUri>",
-                                true),
-                        "GetStreamUri",
-                        profileToken,
-                        "MediaUri",
-                        "Uri"));
+        return mediaUri(
+                "GetStreamUri",
+                profileToken,
+                "<tr2:Protocol>RTSP</tr2:Protocol>",
+                "<trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport><tt:Protocol>RTSP</tt:Protocol>"
+                        + "</tt:Transport></trt:StreamSetup>");
     }
 
     /** The HTTP snapshot (JPEG) URI of a profile. */
     public URI snapshotUri(String profileToken) {
+        return mediaUri("GetSnapshotUri", profileToken, "", "");
+    }
+
+    /**
+     * A URI operation of a profile over Media2 ({@code tr2:}, answer in Uri) or Media ({@code trt:}, answer in
+     * MediaUri/Uri): the request holds the service's own settings, then the profile token.
+     */
+    private URI mediaUri(String operation, String profileToken, String media2Settings, String media1Settings) {
         String token = SoapXml.escape(profileToken);
         return media(
                 m2 -> mediaUri(
                         call(
                                 m2,
                                 SoapXml.TR2,
-                                "GetSnapshotUri",
-                                "<tr2:GetSnapshotUri><tr2:ProfileToken>" + token
-                                        + "</tr2:ProfileToken></tr2:GetSnapshotUri>",
+                                operation,
+                                "<tr2:" + operation + ">" + media2Settings + "<tr2:ProfileToken>" + token
+                                        + "</tr2:ProfileToken></tr2:" + operation + ">",
                                 true),
-                        "GetSnapshotUri (Media2)",
+                        operation + " (Media2)",
                         profileToken,
                         "Uri"),
                 m1 -> mediaUri(
                         call(
                                 m1,
                                 SoapXml.TRT,
-                                "GetSnapshotUri",
-                                "<trt:GetSnapshotUri><trt:ProfileToken>" + token
-                                        + "</trt:ProfileToken></trt:GetSnapshotUri>",
+                                operation,
+                                "<trt:" + operation + ">" + media1Settings + "<trt:ProfileToken>" + token
+                                        + "</trt:ProfileToken></trt:" + operation + ">",
                                 true),
-                        "GetSnapshotUri",
+                        operation,
                         profileToken,
                         "MediaUri",
                         "Uri"));

@@ -1,27 +1,21 @@
 package io.visionhub.bench;
 
-import java.io.BufferedReader;
+import io.visionhub.HubProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -40,10 +34,6 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
  */
 public final class FootprintBench {
 
-    private static final Pattern BROKER =
-            Pattern.compile("Embedded MQTT broker listening on .*? use (tcp://[^\\s,;()]+)");
-    private static final Pattern TOMCAT = Pattern.compile("Tomcat started on port (\\d+)");
-
     record Sample(
             double minutes, long rssKb, double heapUsedMb, double heapCommittedMb, double nonHeapMb, long events) {}
 
@@ -51,57 +41,24 @@ public final class FootprintBench {
         double minutes = args.length > 0 ? Double.parseDouble(args[0]) : 60;
         int every = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         List<String> jvm = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
-        Path jar = findJar();
+        Path jar = HubProcess.packagedJar();
         System.out.printf("jar %s: %.1f MB (%d bytes)%n", jar.getFileName(), Files.size(jar) / 1e6, Files.size(jar));
 
         Path work = Files.createTempDirectory("visionhub-footprint");
         for (String dir : List.of("routes", "kamelets", "mappings")) {
-            copyTree(Path.of(dir), work.resolve(dir));
+            HubProcess.copyTree(Path.of(dir), work.resolve(dir));
         }
-        List<String> command = new ArrayList<>(List.of(javaBin()));
+        List<String> command = new ArrayList<>(List.of(HubProcess.java()));
         command.addAll(jvm);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--server.port=0", "--visionhub.opcua.port=0"));
-        long start = System.nanoTime();
-        Process hub = new ProcessBuilder(command)
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .start();
-        CompletableFuture<String> brokerUrl = new CompletableFuture<>();
-        CompletableFuture<Integer> httpPort = new CompletableFuture<>();
-        Deque<String> lastLines = new ArrayDeque<>();
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader r =
-                            new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
-                        for (String line; (line = r.readLine()) != null; ) {
-                            synchronized (lastLines) {
-                                lastLines.addLast(line);
-                                if (lastLines.size() > 40) {
-                                    lastLines.removeFirst();
-                                }
-                            }
-                            Matcher b = BROKER.matcher(line);
-                            if (b.find()) {
-                                brokerUrl.complete(b.group(1));
-                            }
-                            Matcher t = TOMCAT.matcher(line);
-                            if (t.find()) {
-                                httpPort.complete(Integer.parseInt(t.group(1)));
-                            }
-                        }
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                },
-                "hub-log");
-        reader.setDaemon(true);
-        reader.start();
+        HubProcess hub = HubProcess.start(
+                new ProcessBuilder(command).directory(work.toFile()), 40, HubProcess.BROKER, HubProcess.TOMCAT);
         List<Sample> samples = new ArrayList<>();
         try {
             AtomicLong events = new AtomicLong();
             CompletableFuture<Long> first = new CompletableFuture<>();
-            MqttClient client =
-                    new MqttClient(brokerUrl.get(10, TimeUnit.MINUTES), "footprint-bench", new MemoryPersistence());
+            MqttClient client = new MqttClient(
+                    hub.found(HubProcess.BROKER).get(10, TimeUnit.MINUTES), "footprint-bench", new MemoryPersistence());
             client.connect(new MqttConnectionOptions());
             IMqttMessageListener listener = (topic, msg) -> {
                 first.complete(System.nanoTime());
@@ -110,12 +67,21 @@ public final class FootprintBench {
             client.subscribe(
                     new MqttSubscription[] {new MqttSubscription("visionhub/+/+/+/inspection", 1)},
                     new IMqttMessageListener[] {listener});
-            int port = httpPort.get(10, TimeUnit.MINUTES);
+            int port = Integer.parseInt(hub.found(HubProcess.TOMCAT).get(10, TimeUnit.MINUTES));
             long firstAt = first.get(10, TimeUnit.MINUTES);
-            System.out.printf("start-up to first inspection event over MQTT: %.2f s%n", (firstAt - start) / 1e9);
+            System.out.printf(
+                    "start-up to first inspection event over MQTT: %.2f s%n", (firstAt - hub.startNanos()) / 1e9);
             System.out.printf(
                     "sampling every %d s for %.1f min (pid %d)%n%8s %9s %10s %12s %10s %8s%n",
-                    every, minutes, hub.pid(), "min", "RSS MB", "heap MB", "heap comm.", "nonheap MB", "events");
+                    every,
+                    minutes,
+                    hub.process().pid(),
+                    "min",
+                    "RSS MB",
+                    "heap MB",
+                    "heap comm.",
+                    "nonheap MB",
+                    "events");
             HttpClient http = HttpClient.newHttpClient();
             long t0 = System.nanoTime();
             long end = t0 + (long) (minutes * 60e9);
@@ -128,7 +94,7 @@ public final class FootprintBench {
                         .body();
                 Sample s = new Sample(
                         (System.nanoTime() - t0) / 60e9,
-                        rssKb(hub.pid()),
+                        rssKb(hub.process().pid()),
                         sum(prom, "jvm_memory_used_bytes", "heap") / 1e6,
                         sum(prom, "jvm_memory_committed_bytes", "heap") / 1e6,
                         sum(prom, "jvm_memory_used_bytes", "nonheap") / 1e6,
@@ -142,7 +108,7 @@ public final class FootprintBench {
                         s.heapCommittedMb(),
                         s.nonHeapMb(),
                         s.events());
-                if (System.nanoTime() >= end || !hub.isAlive()) {
+                if (System.nanoTime() >= end || !hub.process().isAlive()) {
                     break;
                 }
                 Thread.sleep(Math.min(every * 1000L, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
@@ -151,17 +117,12 @@ public final class FootprintBench {
             client.close();
             summary(samples);
         } catch (Exception e) {
-            synchronized (lastLines) {
-                System.out.println("the run failed; the last lines of the hub's output:");
-                lastLines.forEach(System.out::println);
-            }
+            System.out.println("the run failed; the last lines of the hub's output:");
+            System.out.println(hub.lastLines());
             throw e;
         } finally {
-            hub.destroy();
-            if (!hub.waitFor(30, TimeUnit.SECONDS)) {
-                hub.destroyForcibly();
-            }
-            deleteTree(work);
+            hub.close();
+            HubProcess.deleteTree(work);
         }
     }
 
@@ -205,40 +166,5 @@ public final class FootprintBench {
             }
         }
         return -1;
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static Path findJar() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("target"))) {
-            return s.filter(p -> p.getFileName().toString().matches("vision-hub-.*\\.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException(
-                            "no target/vision-hub-*.jar: run ./mvnw -DskipTests package first"));
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -1,23 +1,16 @@
 package io.visionhub.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import io.visionhub.HubProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -39,14 +32,12 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
  */
 public final class StartupBench {
 
-    private static final Pattern BROKER =
-            Pattern.compile("Embedded MQTT broker listening on .*? use (tcp://[^\\s,;()]+)");
     private static final Pattern CONTEXT_STATUS = Pattern.compile("\"contextStatus\":\"(\\w+)\"");
 
     public static void main(String[] args) throws Exception {
         boolean mvn = args.length > 0 && args[0].equals("--mvn");
         int runs = args.length > (mvn ? 1 : 0) ? Integer.parseInt(args[mvn ? 1 : 0]) : 3;
-        Path jar = mvn ? null : findJar();
+        Path jar = mvn ? null : HubProcess.packagedJar();
         List<Double> seconds = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
             double s = mvn ? oneRunOfTheReadmeCommand() : oneRun(jar);
@@ -69,7 +60,10 @@ public final class StartupBench {
     private static double oneRun(Path jar) throws Exception {
         Path work = Files.createTempDirectory("visionhub-startup");
         for (String dir : List.of("routes", "kamelets", "mappings", "models")) {
-            copyTree(Path.of(dir), work.resolve(dir));
+            HubProcess.copyTree(
+                    Path.of(dir),
+                    work.resolve(dir),
+                    f -> !f.getFileName().toString().endsWith(".onnx"));
         }
         return timeToFirstEvent(
                 new ProcessBuilder(
@@ -96,37 +90,10 @@ public final class StartupBench {
     }
 
     private static double timeToFirstEvent(ProcessBuilder pb, Path work) throws Exception {
-        pb.directory(work.toFile()).redirectErrorStream(true);
-        long start = System.nanoTime();
-        Process hub = pb.start();
-        CompletableFuture<String> brokerUrl = new CompletableFuture<>();
-        Deque<String> lastLines = new ArrayDeque<>();
-        Thread reader = new Thread(
-                () -> {
-                    try (BufferedReader r =
-                            new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
-                        String line;
-                        while ((line = r.readLine()) != null) {
-                            synchronized (lastLines) {
-                                lastLines.addLast(line);
-                                if (lastLines.size() > 40) {
-                                    lastLines.removeFirst();
-                                }
-                            }
-                            Matcher m = BROKER.matcher(line);
-                            if (m.find()) {
-                                brokerUrl.complete(m.group(1));
-                            }
-                        }
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                },
-                "hub-log");
-        reader.setDaemon(true);
-        reader.start();
+        pb.directory(work.toFile());
+        HubProcess hub = HubProcess.start(pb, 40, HubProcess.BROKER);
         try {
-            String url = brokerUrl.get(600, TimeUnit.SECONDS);
+            String url = hub.found(HubProcess.BROKER).get(600, TimeUnit.SECONDS);
             CompletableFuture<Long> first = new CompletableFuture<>();
             CompletableFuture<String> firstStatus = new CompletableFuture<>();
             MqttClient client = new MqttClient(url, "startup-bench", new MemoryPersistence());
@@ -146,59 +113,14 @@ public final class StartupBench {
             System.out.printf("first event's contextStatus: %s%n", firstStatus.get());
             client.disconnect();
             client.close();
-            return (at - start) / 1e9;
-        } catch (TimeoutException e) {
-            synchronized (lastLines) {
-                System.out.println("no event in time; the last lines of the hub's output:");
-                lastLines.forEach(System.out::println);
-            }
+            return (at - hub.startNanos()) / 1e9;
+        } catch (Exception e) {
+            System.out.println("the run failed (" + e + "); the last lines of the hub's output:");
+            System.out.println(hub.lastLines());
             throw e;
         } finally {
-            // Maven forks the hub: stop the whole tree, the hub first
-            List<ProcessHandle> tree = new ArrayList<>(hub.descendants().toList());
-            Collections.reverse(tree);
-            tree.add(hub.toHandle());
-            for (ProcessHandle p : tree) {
-                p.destroy();
-                try {
-                    p.onExit().get(20, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    p.destroyForcibly();
-                }
-            }
-            deleteTree(work);
-        }
-    }
-
-    private static Path findJar() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("target"))) {
-            return s.filter(p -> p.getFileName().toString().matches("vision-hub-.*\\.jar"))
-                    .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException(
-                            "no target/vision-hub-*.jar: run ./mvnw -DskipTests package first"));
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().endsWith(".onnx")) {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            hub.close();
+            HubProcess.deleteTree(work);
         }
     }
 }

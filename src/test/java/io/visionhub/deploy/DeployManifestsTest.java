@@ -327,31 +327,24 @@ class DeployManifestsTest {
 
     /** Runs src/test/k8s/validate.mjs (kubernetes-models) on the objects; one result line per object. */
     private List<String> validate(List<Map<String, Object>> objects) throws Exception {
-        assumeTrue(
-                Files.isDirectory(VALIDATOR.resolve("node_modules/kubernetes-models")),
-                "kubernetes-models is not installed: (cd src/test/k8s && npm install), as .ci/run does");
         Path input = tmp.resolve("objects.json");
         new ObjectMapper().writeValue(input.toFile(), objects);
-        Process node = new ProcessBuilder(
-                        "node", "validate.mjs", input.toAbsolutePath().toString())
-                .directory(VALIDATOR.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(node.exitValue()).as(out).isZero();
-        return out.lines().toList();
+        return node("validate.mjs", "kubernetes-models", input);
     }
 
     /** Runs src/test/k8s/lint-dockerfile.mjs (dockerfile-utils) on the text; one line per finding. */
     private List<String> lintDockerfile(String dockerfile) throws Exception {
-        assumeTrue(
-                Files.isDirectory(VALIDATOR.resolve("node_modules/dockerfile-utils")),
-                "dockerfile-utils is not installed: (cd src/test/k8s && npm install), as .ci/run does");
         Path file = tmp.resolve("Dockerfile");
         Files.writeString(file, dockerfile);
-        Process node = new ProcessBuilder(
-                        "node", "lint-dockerfile.mjs", file.toAbsolutePath().toString())
+        return node("lint-dockerfile.mjs", "dockerfile-utils", file);
+    }
+
+    /** Runs a script of src/test/k8s on the file (skipped where its npm package is not installed); its output lines. */
+    private static List<String> node(String script, String npmPackage, Path file) throws Exception {
+        assumeTrue(
+                Files.isDirectory(VALIDATOR.resolve("node_modules/" + npmPackage)),
+                npmPackage + " is not installed: (cd src/test/k8s && npm install), as .ci/run does");
+        Process node = new ProcessBuilder("node", script, file.toAbsolutePath().toString())
                 .directory(VALIDATOR.toFile())
                 .redirectErrorStream(true)
                 .start();

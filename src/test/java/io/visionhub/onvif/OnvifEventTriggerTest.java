@@ -9,7 +9,6 @@ import io.visionhub.onvif.component.OnvifEventsConstants;
 import io.visionhub.onvif.component.OnvifEventsConsumer;
 import io.visionhub.onvif.sim.OnvifDeviceSimulator;
 import io.visionhub.vision.TestModels;
-import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.teach.AnomalyTeacher;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +54,7 @@ class OnvifEventTriggerTest {
     }
 
     OnvifEventsConsumer events(String password, boolean withStation) throws Exception {
-        camel = new DefaultCamelContext();
+        camel = withStation ? OnvifTesting.visionContext() : new DefaultCamelContext();
         camel.addComponent("onvif-events", new OnvifEventsComponent());
         String trigger = "onvif-events:cam-1?address=" + camera.address() + "&username=" + USER + "&password=RAW("
                 + password + ")&station=onvif-station&pullTimeout=1000&captureWindow=30s&reconnectDelay=100"
@@ -63,9 +62,6 @@ class OnvifEventTriggerTest {
         if (withStation) {
             Path model = dir.resolve("model");
             new AnomalyTeacher().teach(TestModels.goodParts(1, 5), AnomalyTeacher.Spec.of("onvif-ev", "1"), model);
-            VisionComponent vision = new VisionComponent();
-            vision.setModelWatchSeconds(0);
-            camel.addComponent("vision", vision);
         }
         camel.addRoutes(new RouteBuilder() {
             @Override

@@ -10,15 +10,12 @@ import io.visionhub.event.InspectionEvent;
 import io.visionhub.onvif.sim.OnvifDeviceSimulator;
 import io.visionhub.vision.TestModels;
 import io.visionhub.vision.component.CameraHealth;
-import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.component.VisionConsumer;
 import io.visionhub.vision.teach.AnomalyTeacher;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,20 +75,11 @@ class OnvifFrameSourceTest {
     }
 
     VisionConsumer station(String source, String password) throws Exception {
-        camel = new DefaultCamelContext();
-        VisionComponent vision = new VisionComponent();
-        vision.setModelWatchSeconds(0);
-        camel.addComponent("vision", vision);
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("vision:onvif-station?camera=cam-onvif&source=" + source + "&username=" + USER + "&password=RAW("
-                                + password + ")&fps=5&readTimeout=5000&reconnectDelay=100&reconnectMaxDelay=400"
-                                + "&storeImages=false&model=" + model)
-                        .routeId("onvif")
-                        .to("mock:onvif");
-            }
-        });
+        camel = OnvifTesting.visionStation(
+                "vision:onvif-station?camera=cam-onvif&source=" + source + "&username=" + USER + "&password=RAW("
+                        + password + ")&fps=5&readTimeout=5000&reconnectDelay=100&reconnectMaxDelay=400"
+                        + "&storeImages=false&model=" + model,
+                "onvif");
         out = camel.getEndpoint("mock:onvif", MockEndpoint.class);
         camel.start();
         return (VisionConsumer) camel.getRoute("onvif").getConsumer();

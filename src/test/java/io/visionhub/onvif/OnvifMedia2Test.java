@@ -8,7 +8,6 @@ import io.visionhub.onvif.OnvifException.Kind;
 import io.visionhub.onvif.sim.OnvifDeviceSimulator;
 import io.visionhub.onvif.sim.OnvifDeviceSimulator.MediaServices;
 import io.visionhub.vision.TestModels;
-import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.component.VisionConsumer;
 import io.visionhub.vision.teach.AnomalyTeacher;
 import java.net.URI;
@@ -16,9 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -232,20 +229,11 @@ class OnvifMedia2Test {
     void streamsFrames(String source) throws Exception {
         Path model = dir.resolve("model");
         new AnomalyTeacher().teach(TestModels.goodParts(1, 5), AnomalyTeacher.Spec.of("onvif-media2", "1"), model);
-        camel = new DefaultCamelContext();
-        VisionComponent vision = new VisionComponent();
-        vision.setModelWatchSeconds(0);
-        camel.addComponent("vision", vision);
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("vision:media2-station?camera=cam-media2&source=RAW(" + source + ")&username=" + USER
-                                + "&password=RAW(" + PASSWORD + ")&fps=5&readTimeout=10000&reconnectDelay=100"
-                                + "&reconnectMaxDelay=400&storeImages=false&model=" + model)
-                        .routeId("media2")
-                        .to("mock:media2");
-            }
-        });
+        camel = OnvifTesting.visionStation(
+                "vision:media2-station?camera=cam-media2&source=RAW(" + source + ")&username=" + USER
+                        + "&password=RAW(" + PASSWORD + ")&fps=5&readTimeout=10000&reconnectDelay=100"
+                        + "&reconnectMaxDelay=400&storeImages=false&model=" + model,
+                "media2");
         MockEndpoint out = camel.getEndpoint("mock:media2", MockEndpoint.class);
         camel.start();
         VisionConsumer consumer = (VisionConsumer) camel.getRoute("media2").getConsumer();

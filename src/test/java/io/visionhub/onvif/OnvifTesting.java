@@ -1,11 +1,15 @@
 package io.visionhub.onvif;
 
+import io.visionhub.vision.component.VisionComponent;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 
-/** Helpers of the ONVIF tests: FFmpeg present, free ports. */
+/** Helpers of the ONVIF tests: FFmpeg present, free ports, a Camel context with a vision station. */
 public final class OnvifTesting {
 
     private OnvifTesting() {}
@@ -51,5 +55,26 @@ public final class OnvifTesting {
         try (DatagramSocket s = new DatagramSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** A Camel context (not started) with the vision component; the model file is not watched. */
+    public static CamelContext visionContext() {
+        CamelContext camel = new DefaultCamelContext();
+        VisionComponent vision = new VisionComponent();
+        vision.setModelWatchSeconds(0);
+        camel.addComponent("vision", vision);
+        return camel;
+    }
+
+    /** The same with one route, {@code routeId}: from this vision: station URI to {@code mock:<routeId>}. */
+    public static CamelContext visionStation(String visionUri, String routeId) throws Exception {
+        CamelContext camel = visionContext();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(visionUri).routeId(routeId).to("mock:" + routeId);
+            }
+        });
+        return camel;
     }
 }

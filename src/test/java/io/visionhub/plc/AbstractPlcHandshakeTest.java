@@ -4,23 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.PartTrigger;
 import io.visionhub.outputs.mqtt.TestEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,12 +27,9 @@ import org.junit.jupiter.api.Test;
  * {@link SimulatedPlc}) and its timing; the protocol's own cases (address maps, strings, the plc: component) stay in
  * the subclass.
  */
-abstract class AbstractPlcHandshakeTest {
+abstract class AbstractPlcHandshakeTest extends PlcHandshakeTestSupport {
 
-    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final Queue<PlcFailSafe> failSafes = new ConcurrentLinkedQueue<>();
     final BlockingQueue<PartTrigger> triggers = new LinkedBlockingQueue<>();
-    PlcHandshake handshake;
 
     /** Starts the protocol's simulator with these stations (skips the test, with the reason, where it cannot run). */
     abstract SimulatedPlc open(List<String> stations) throws Exception;
@@ -77,38 +69,15 @@ abstract class AbstractPlcHandshakeTest {
     /** Part ids the station's part-id tag cannot hold (each must be refused and fail safe). */
     abstract List<String> partIdsThatDoNotFit();
 
-    @AfterEach
-    void close() {
-        if (handshake != null) {
-            handshake.close();
-        }
-    }
-
     PlcHandshake start(String endpointUrl, String station, PlcProperties.StationNodes nodes, long budgetMs)
             throws Exception {
-        PlcProperties props = PlcProperties.defaults()
-                .withEnabled(true)
-                .withEndpointUrl(endpointUrl)
-                .withCycleBudgetMs(budgetMs)
-                .withDownProbeMs(200)
-                .withStations(Map.of(station, nodes));
-        handshake = new PlcHandshake(props, meters, triggers::add, f -> {
-            failSafes.add(f);
-            return CompletableFuture.completedFuture(null);
-        });
-        handshake.start();
+        start(props(endpointUrl, station, nodes, budgetMs).withDownProbeMs(200), triggers::add);
         // the PLC program starts once the hub watches (it has seen the trigger's level): on a loaded machine the first
         // connect may take its 5 s and fail, and a trigger raised before the hub watches is (rightly) a missed one
         boolean triggered = !nodes.trigger().isBlank();
         await().atMost(30, TimeUnit.SECONDS)
                 .until(() -> !handshake.isDown() && (!triggered || handshake.triggerSeen(station) != null));
         return handshake;
-    }
-
-    double counter(String name, String station) {
-        return meters.find(name).tag("station", station).counters().stream()
-                .mapToDouble(c -> c.count())
-                .sum();
     }
 
     /** The first write after a (re)connect: confirmed at once, or (where it settles) within 30 s of attempts. */

@@ -192,24 +192,15 @@ public final class EipPlcSimulator implements SimulatedPlc {
         trigger(station, Math.toIntExact(partId));
     }
 
+    /** The station's BOOL tags {@code <station>_Trigger} and so on. */
     @Override
-    public void setTrigger(String station, boolean raised) {
-        setBit(station, "Trigger", raised);
+    public boolean signal(String station, Signal signal) {
+        return bit(station, signal.tag);
     }
 
     @Override
-    public boolean triggerAck(String station) {
-        return bit(station, "TriggerAck");
-    }
-
-    @Override
-    public boolean reject(String station) {
-        return bit(station, "Reject");
-    }
-
-    @Override
-    public boolean resultReady(String station) {
-        return bit(station, "ResultReady");
+    public void setSignal(String station, Signal signal, boolean value) {
+        setBit(station, signal.tag, value);
     }
 
     /** Takes the place of the {@link #onWrite} listener. */

@@ -123,24 +123,15 @@ public final class ModbusPlcSimulator implements SimulatedPlc {
         setCoil(station, TRIGGER, true);
     }
 
+    /** The station's coils +0 to +3, in {@link Signal}'s order. */
     @Override
-    public void setTrigger(String station, boolean raised) {
-        setCoil(station, TRIGGER, raised);
+    public boolean signal(String station, Signal signal) {
+        return coil(station, signal.ordinal());
     }
 
     @Override
-    public boolean triggerAck(String station) {
-        return coil(station, TRIGGER_ACK);
-    }
-
-    @Override
-    public boolean reject(String station) {
-        return coil(station, REJECT);
-    }
-
-    @Override
-    public boolean resultReady(String station) {
-        return coil(station, RESULT_READY);
+    public void setSignal(String station, Signal signal, boolean value) {
+        setCoil(station, signal.ordinal(), value);
     }
 
     /** Takes the place of the {@link #onCoilWrite} listener. */

@@ -3,7 +3,6 @@ package io.visionhub.plc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.PartTrigger;
 import io.visionhub.images.FileImageStore;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * under its own part id; a PLC outage writes no stale result after the reconnect and records every part's fail-safe;
  * a dead PLC does not slow inspection below the camera's rate.
  */
-class PlcHandshakeReliabilityTest {
+class PlcHandshakeReliabilityTest extends PlcHandshakeTestSupport {
 
     @TempDir
     static Path modelDir;
@@ -57,9 +55,6 @@ class PlcHandshakeReliabilityTest {
     Path imagesDir;
 
     CamelContext camel;
-    SimpleMeterRegistry meters;
-    PlcHandshake handshake;
-    final Queue<PlcFailSafe> failSafes = new ConcurrentLinkedQueue<>();
     final Queue<InspectionEvent> events = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
@@ -76,7 +71,6 @@ class PlcHandshakeReliabilityTest {
 
     @BeforeEach
     void camel() {
-        meters = new SimpleMeterRegistry();
         camel = new DefaultCamelContext();
         VisionComponent vision = new VisionComponent();
         vision.setImageStore(new FileImageStore(imagesDir));
@@ -84,38 +78,23 @@ class PlcHandshakeReliabilityTest {
         camel.addComponent("vision", vision);
     }
 
+    /** Before the handshake closes (JUnit runs a superclass's {@code @AfterEach} after this). */
     @AfterEach
     void stop() {
         camel.stop();
-        if (handshake != null) {
-            handshake.close();
-        }
     }
 
     PlcHandshake start(String endpointUrl, String station, PlcProperties.StationNodes nodes, long budgetMs)
             throws Exception {
-        PlcProperties props = PlcProperties.defaults()
-                .withEnabled(true)
-                .withEndpointUrl(endpointUrl)
-                .withCycleBudgetMs(budgetMs)
-                .withDownProbeMs(200)
-                .withTriggerQueueSize(Integer.getInteger("qtest", 64))
-                .withStations(Map.of(station, nodes));
-        handshake = new PlcHandshake(props, meters, null, f -> {
-            failSafes.add(f);
-            return CompletableFuture.completedFuture(null);
-        });
-        handshake.start();
+        start(
+                props(endpointUrl, station, nodes, budgetMs)
+                        .withDownProbeMs(200)
+                        .withTriggerQueueSize(Integer.getInteger("qtest", 64)),
+                null);
         PlcComponent plcComponent = new PlcComponent();
         plcComponent.setHandshakes(PlcHandshakes.of(handshake));
         camel.addComponent("plc", plcComponent);
         return handshake;
-    }
-
-    double counter(String name, String station) {
-        return meters.find(name).tag("station", station).counters().stream()
-                .mapToDouble(c -> c.count())
-                .sum();
     }
 
     double framesRead(String station) {
@@ -245,10 +224,7 @@ class PlcHandshakeReliabilityTest {
                     .withEndpointUrl(plc.endpointUrl())
                     .withCycleBudgetMs(5000)
                     .withStations(Map.of("st3", PlcHandshakeTest.mapping(plc, "st3", "ResultCode")));
-            handshake = new PlcHandshake(props, meters, seen::add, f -> {
-                failSafes.add(f);
-                return CompletableFuture.completedFuture(null);
-            });
+            newHandshake(props, seen::add);
             double loadBefore = loadPerCore();
             handshake.start();
             Thread pulses = new Thread(
@@ -348,11 +324,7 @@ class PlcHandshakeReliabilityTest {
                     .withEndpointUrl(plc.endpointUrl())
                     .withCycleBudgetMs(150)
                     .withStations(Map.of("st4", nodes));
-            handshake = new PlcHandshake(props, meters, triggers::add, f -> {
-                failSafes.add(f);
-                return CompletableFuture.completedFuture(null);
-            });
-            handshake.start();
+            start(props, triggers::add);
             await().atMost(10, TimeUnit.SECONDS).until(() -> Boolean.TRUE.equals(plc.value("st4", "TriggerAck")));
             assertThat(counter("visionhub.plc.triggers.missed", "st4")).isEqualTo(1);
             assertThat(failSafes)

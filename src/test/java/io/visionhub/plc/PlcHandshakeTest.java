@@ -16,16 +16,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The trigger / part id / result / ack handshake against {@link PlcSimulator}. */
-class PlcHandshakeTest {
+class PlcHandshakeTest extends PlcHandshakeTestSupport {
 
     static PlcSimulator plc;
-    PlcHandshake handshake;
-    SimpleMeterRegistry meters;
     final BlockingQueue<PartTrigger> triggers = new LinkedBlockingQueue<>();
 
     @BeforeAll
@@ -36,13 +33,6 @@ class PlcHandshakeTest {
     @AfterAll
     static void stopPlc() throws Exception {
         plc.close();
-    }
-
-    @AfterEach
-    void closeHandshake() {
-        if (handshake != null) {
-            handshake.close();
-        }
     }
 
     static PlcProperties.StationNodes mapping(String station, String resultCodeNode) {
@@ -62,21 +52,7 @@ class PlcHandshakeTest {
     }
 
     PlcHandshake start(String station, String resultCodeNode, long budgetMs) throws Exception {
-        PlcProperties props = PlcProperties.defaults()
-                .withEnabled(true)
-                .withEndpointUrl(plc.endpointUrl())
-                .withCycleBudgetMs(budgetMs)
-                .withStations(Map.of(station, mapping(station, resultCodeNode)));
-        meters = new SimpleMeterRegistry();
-        handshake = new PlcHandshake(props, meters, triggers::add);
-        handshake.start();
-        return handshake;
-    }
-
-    double count(String name, String station) {
-        return meters.find(name).tag("station", station).counters().stream()
-                .mapToDouble(c -> c.count())
-                .sum();
+        return start(props(plc.endpointUrl(), station, mapping(station, resultCodeNode), budgetMs), triggers::add);
     }
 
     double writes(String station, String outcome) {
@@ -129,7 +105,7 @@ class PlcHandshakeTest {
         plc.set("st3", "Reject", new Variant(false));
         plc.trigger("st3", "PART-LATE");
         assertThat(triggers.poll(10, TimeUnit.SECONDS)).isNotNull();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> count("visionhub.plc.deadline.missed", "st3") == 1);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> counter("visionhub.plc.deadline.missed", "st3") == 1);
         await().atMost(5, TimeUnit.SECONDS).until(() -> Boolean.TRUE.equals(plc.value("st3", "Reject")));
         assertThat(plc.value("st3", "ResultCode")).isEqualTo((short) 9);
         assertThat(plc.value("st3", "ResultPartId")).isEqualTo("PART-LATE");
@@ -143,7 +119,7 @@ class PlcHandshakeTest {
         assertThat(handshake.writeResult(TestEvents.event("st4", "PART-4", InspectionEvent.Verdict.OK)))
                 .isEqualTo(PlcHandshake.Outcome.MISSED);
         assertThat(writes("st4", "failed")).isGreaterThanOrEqualTo(1);
-        assertThat(count("visionhub.plc.deadline.missed", "st4")).isEqualTo(1);
+        assertThat(counter("visionhub.plc.deadline.missed", "st4")).isEqualTo(1);
         // the PLC answered every attempt (refused): no retry left waiting for its answer at the deadline, so the write
         // is not in doubt and the PLC not taken for down
         assertThat(meters.get("visionhub.plc.failsafe")

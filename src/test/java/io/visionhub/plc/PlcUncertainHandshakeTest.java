@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.PartTrigger;
 import io.visionhub.outputs.mqtt.TestEvents;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,38 +18,13 @@ import org.junit.jupiter.api.Test;
  * whose answer was lost after the PLC applied it. Each part still gets exactly one outcome on record, and that record
  * says what really happened.
  */
-class PlcUncertainHandshakeTest {
+class PlcUncertainHandshakeTest extends PlcHandshakeTestSupport {
 
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    PlcHandshake handshake;
-    final Queue<PlcFailSafe> failSafes = new ConcurrentLinkedQueue<>();
     final List<PartTrigger> triggers = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void close() {
-        if (handshake != null) {
-            handshake.close();
-        }
-    }
 
     PlcHandshake start(String endpointUrl, String station, PlcProperties.StationNodes nodes, long budgetMs)
             throws Exception {
-        PlcProperties props = PlcProperties.defaults()
-                .withEndpointUrl(endpointUrl)
-                .withCycleBudgetMs(budgetMs)
-                .withStations(Map.of(station, nodes));
-        handshake = new PlcHandshake(props, meters, triggers::add, f -> {
-            failSafes.add(f);
-            return CompletableFuture.completedFuture(null);
-        });
-        handshake.start();
-        return handshake;
-    }
-
-    double counter(String name, String station) {
-        return meters.find(name).tag("station", station).counters().stream()
-                .mapToDouble(c -> c.count())
-                .sum();
+        return start(props(endpointUrl, station, nodes, budgetMs), triggers::add);
     }
 
     @Test

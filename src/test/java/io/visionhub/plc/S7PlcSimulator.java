@@ -269,24 +269,15 @@ public final class S7PlcSimulator implements SimulatedPlc {
         trigger(station, Math.toIntExact(partId));
     }
 
+    /** The station's bits 0 to 3, in {@link Signal}'s order. */
     @Override
-    public void setTrigger(String station, boolean raised) {
-        setBit(station, TRIGGER, raised);
+    public boolean signal(String station, Signal signal) {
+        return bit(station, signal.ordinal());
     }
 
     @Override
-    public boolean triggerAck(String station) {
-        return bit(station, TRIGGER_ACK);
-    }
-
-    @Override
-    public boolean reject(String station) {
-        return bit(station, REJECT);
-    }
-
-    @Override
-    public boolean resultReady(String station) {
-        return bit(station, RESULT_READY);
+    public void setSignal(String station, Signal signal, boolean value) {
+        setBit(station, signal.ordinal(), value);
     }
 
     /** Takes the place of the {@link #onWrite} listener. */

@@ -19,13 +19,42 @@ interface SimulatedPlc extends AutoCloseable {
     /** PLC program, first half of a part: the part id, then the trigger. */
     void trigger(String station, long partId);
 
-    void setTrigger(String station, boolean raised);
+    /** The handshake's four bits, in the order a station's block holds them (Modbus coils +0 to +3, S7 bits 0 to 3). */
+    enum Signal {
+        TRIGGER("Trigger"),
+        TRIGGER_ACK("TriggerAck"),
+        REJECT("Reject"),
+        RESULT_READY("ResultReady");
 
-    boolean triggerAck(String station);
+        /** The signal's part of a tag name (EtherNet/IP: {@code <station>_TriggerAck}). */
+        final String tag;
 
-    boolean reject(String station);
+        Signal(String tag) {
+            this.tag = tag;
+        }
+    }
 
-    boolean resultReady(String station);
+    /** One of the station's handshake bits, as the PLC's memory holds it. */
+    boolean signal(String station, Signal signal);
+
+    /** Sets one of the station's handshake bits, as the PLC program does. */
+    void setSignal(String station, Signal signal, boolean value);
+
+    default void setTrigger(String station, boolean raised) {
+        setSignal(station, Signal.TRIGGER, raised);
+    }
+
+    default boolean triggerAck(String station) {
+        return signal(station, Signal.TRIGGER_ACK);
+    }
+
+    default boolean reject(String station) {
+        return signal(station, Signal.REJECT);
+    }
+
+    default boolean resultReady(String station) {
+        return signal(station, Signal.RESULT_READY);
+    }
 
     long resultPartId(String station);
 

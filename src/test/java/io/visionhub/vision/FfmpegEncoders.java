@@ -77,18 +77,8 @@ public final class FfmpegEncoders implements AutoCloseable {
      * start it again until the hub has frames.
      */
     public Process push(String url, String size, int fps, String codec) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                "ffmpeg",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-re",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=" + size + ":rate=" + fps,
-                "-c:v",
-                codec));
+        List<String> cmd = testPattern(size, fps);
+        cmd.addAll(List.of("-c:v", codec));
         if ("libx264".equals(codec)) {
             // a camera's stream: constant frame rate, a key frame every second, no B-frames
             cmd.addAll(List.of(
@@ -104,6 +94,23 @@ public final class FfmpegEncoders implements AutoCloseable {
                 .start();
         processes.add(p);
         return p;
+    }
+
+    /**
+     * The start of an FFmpeg command line that plays the {@code testsrc} pattern of this size and rate in real time
+     * ({@code -re}), logging errors only; the caller adds the encoder's options and the output.
+     */
+    public static List<String> testPattern(String size, int fps) {
+        return new ArrayList<>(List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-re",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=" + size + ":rate=" + fps));
     }
 
     @Override

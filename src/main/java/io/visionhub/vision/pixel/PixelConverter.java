@@ -75,26 +75,18 @@ public final class PixelConverter {
 
     /** A grey image of {@code bits} significant bits in 16-bit samples (Mono10/12/16). */
     public static BufferedImage deepGrey(int width, int height, int bits) {
-        ComponentColorModel cm = new ComponentColorModel(
-                ColorSpace.getInstance(ColorSpace.CS_GRAY),
-                new int[] {bits},
-                false,
-                false,
-                Transparency.OPAQUE,
-                DataBuffer.TYPE_USHORT);
-        WritableRaster r = cm.createCompatibleWritableRaster(width, height);
-        return new BufferedImage(cm, r, false, null);
+        return deep(ColorSpace.CS_GRAY, new int[] {bits}, width, height);
     }
 
     /** An RGB image of 16-bit samples (R, G, B interleaved per pixel in a short array). */
     public static BufferedImage deepRgb(int width, int height) {
+        return deep(ColorSpace.CS_sRGB, new int[] {16, 16, 16}, width, height);
+    }
+
+    /** An opaque image of 16-bit samples in this colour space, {@code bits} significant bits per component. */
+    private static BufferedImage deep(int colorSpace, int[] bits, int width, int height) {
         ComponentColorModel cm = new ComponentColorModel(
-                ColorSpace.getInstance(ColorSpace.CS_sRGB),
-                new int[] {16, 16, 16},
-                false,
-                false,
-                Transparency.OPAQUE,
-                DataBuffer.TYPE_USHORT);
+                ColorSpace.getInstance(colorSpace), bits, false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
         WritableRaster r = cm.createCompatibleWritableRaster(width, height);
         return new BufferedImage(cm, r, false, null);
     }

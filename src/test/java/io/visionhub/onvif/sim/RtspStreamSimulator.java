@@ -1,5 +1,6 @@
 package io.visionhub.onvif.sim;
 
+import io.visionhub.vision.FfmpegEncoders;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -88,20 +89,8 @@ public final class RtspStreamSimulator implements AutoCloseable {
     /** FFmpeg starts with the first DESCRIBE: tests that never play a stream need no encoder. */
     private synchronized Process encoder() throws IOException {
         if (ffmpeg == null) {
-            List<String> cmd = new ArrayList<>(List.of(
-                    "ffmpeg",
-                    "-hide_banner",
-                    "-loglevel",
-                    "error",
-                    "-re",
-                    "-f",
-                    "lavfi",
-                    "-i",
-                    "testsrc=size=320x240:rate=10",
-                    "-g",
-                    "10",
-                    "-pix_fmt",
-                    "yuv420p"));
+            List<String> cmd = FfmpegEncoders.testPattern("320x240", 10);
+            cmd.addAll(List.of("-g", "10", "-pix_fmt", "yuv420p"));
             cmd.addAll(
                     h265
                             ? List.of("-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error")

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.event.EventSchema;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.images.FileImageStore;
+import io.visionhub.vision.FfmpegEncoders;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.TestModels;
 import io.visionhub.vision.component.VisionComponent;
@@ -204,29 +205,12 @@ class FrameSourcesTest {
 
     @Test
     void httpMjpegStreamFromARealFfmpegServerIsInspected() throws Exception {
-        Assumptions.assumeTrue(
-                RtspReconnectTest.ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
+        Assumptions.assumeTrue(FfmpegEncoders.ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
         int port = RtspReconnectTest.freePort();
         String url = "http://127.0.0.1:" + port + "/cam.mjpg";
-        processes.add(new ProcessBuilder(
-                        "ffmpeg",
-                        "-hide_banner",
-                        "-loglevel",
-                        "error",
-                        "-re",
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "testsrc=size=640x480:rate=10",
-                        "-c:v",
-                        "mjpeg",
-                        "-q:v",
-                        "5",
-                        "-f",
-                        "mpjpeg",
-                        "-listen",
-                        "1",
-                        url)
+        List<String> server = FfmpegEncoders.testPattern("640x480", 10);
+        server.addAll(List.of("-c:v", "mjpeg", "-q:v", "5", "-f", "mpjpeg", "-listen", "1", url));
+        processes.add(new ProcessBuilder(server)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("ffmpeg.log").toFile())
                 .start());
@@ -243,8 +227,7 @@ class FrameSourcesTest {
 
     @Test
     void videoFileIsPlayedToTheEndAtItsFrameRate() throws Exception {
-        Assumptions.assumeTrue(
-                RtspReconnectTest.ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
+        Assumptions.assumeTrue(FfmpegEncoders.ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
         Path video = dir.resolve("parts.mp4");
         Process p = new ProcessBuilder(
                         "ffmpeg",

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.visionhub.event.EventSchema;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.images.FileImageStore;
+import io.visionhub.vision.FfmpegEncoders;
 import io.visionhub.vision.TestModels;
 import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.component.VisionConsumer;
@@ -14,15 +15,13 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,28 +35,18 @@ class RtspReconnectTest {
     Path dir;
 
     CamelContext camel;
-    final List<Process> encoders = new ArrayList<>();
+    FfmpegEncoders encoders;
+
+    @BeforeEach
+    void newEncoders() {
+        encoders = new FfmpegEncoders(dir);
+    }
 
     @AfterEach
     void stop() {
-        encoders.forEach(Process::destroyForcibly);
+        encoders.close();
         if (camel != null) {
             camel.stop();
-        }
-    }
-
-    static boolean ffmpegPresent() {
-        try {
-            Process p = new ProcessBuilder("ffmpeg", "-version")
-                    .redirectErrorStream(true)
-                    .start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -69,31 +58,7 @@ class RtspReconnectTest {
 
     /** Starts an encoder pushing a test pattern; the caller retries while the hub is not yet listening. */
     Process push(String url) throws IOException {
-        Process p = new ProcessBuilder(
-                        "ffmpeg",
-                        "-hide_banner",
-                        "-loglevel",
-                        "error",
-                        "-re",
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "testsrc=size=320x240:rate=10",
-                        "-c:v",
-                        "mpeg4",
-                        "-q:v",
-                        "5",
-                        "-f",
-                        "rtsp",
-                        "-rtsp_transport",
-                        "tcp",
-                        url)
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        dir.resolve("ffmpeg-" + encoders.size() + ".log").toFile())
-                .start();
-        encoders.add(p);
-        return p;
+        return encoders.push(url, "320x240", 10, "mpeg4");
     }
 
     /** Keeps (re)starting the encoder until the hub has taken more than {@code count} events. */
@@ -111,7 +76,7 @@ class RtspReconnectTest {
 
     @Test
     void hubReconnectsWhenTheStreamStopsMidwayAndRestarts() throws Exception {
-        Assumptions.assumeTrue(ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
+        Assumptions.assumeTrue(FfmpegEncoders.ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
         Path model = dir.resolve("model");
         new AnomalyTeacher().teach(TestModels.goodParts(1, 5), AnomalyTeacher.Spec.of("rtsp-test", "1"), model);
         int port = freePort();
@@ -138,10 +103,7 @@ class RtspReconnectTest {
         assertThat(consumer.health().reconnects()).isZero();
 
         // the encoder dies mid-stream
-        encoders.forEach(Process::destroyForcibly);
-        for (Process p : encoders) {
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+        encoders.close();
         await().atMost(Duration.ofSeconds(30)).until(() -> !consumer.health().connected());
         int before = out.getReceivedCounter();
 
@@ -165,7 +127,7 @@ class RtspReconnectTest {
 
     @Test
     void anEncoderThatConnectsAndGoesSilentMidHandshakeIsGivenUpAndTheNextOneGetsThrough() throws Exception {
-        Assumptions.assumeTrue(ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
+        Assumptions.assumeTrue(FfmpegEncoders.ffmpegPresent(), "ffmpeg is not installed (apt-get install -y ffmpeg)");
         Path model = dir.resolve("model");
         new AnomalyTeacher().teach(TestModels.goodParts(1, 5), AnomalyTeacher.Spec.of("rtsp-test", "1"), model);
         int port = freePort();
