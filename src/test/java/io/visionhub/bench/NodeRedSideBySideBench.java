@@ -54,14 +54,14 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  *   (QoS 1, persistent session) → function (context from a table) → function (append to a file, once without and
  *   once with fsync per record: two instances) → mqtt out (QoS 1) and switch NG → change (JSONata) → http request.</li>
  * </ul>
- * Three alternating rounds of a 10,000-event burst published as fast as the broker takes them (8 stations); for
+ * After a 2,000-event warm-up burst per side (JIT; not counted), three alternating rounds of a 10,000-event burst published as fast as the broker takes them (8 stations); for
  * each side: events received on its output topic, lost, events/s (first publish to last output) and CPU ms per
  * event (utime+stime of the process from /proc/&lt;pid&gt;/stat over the burst), then the ratios. The broker is a
  * Mosquitto of the bench's own with the settings docs/mqtt.md gives (max_queued_messages 100000); {@code --stock}
  * runs it with Mosquitto's defaults (1000 queued messages per client) instead.
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
- * [events] [rounds] [--stock]}
+ * [events] [rounds] [--stock]}; with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording
  */
 public final class NodeRedSideBySideBench {
 
@@ -107,6 +107,10 @@ public final class NodeRedSideBySideBench {
                     stock ? "Mosquitto defaults (--stock)" : "docs/mqtt.md settings",
                     version("node", "--version"),
                     nodeRedVersion());
+            for (Side side : sides) { // JIT warm-up of both runtimes, not counted
+                Result w = burst(side, broker, Math.min(events, 2000), sink);
+                System.out.printf("warm-up  %-22s %7.0f events/s (not counted)%n", side.name, w.perSecond());
+            }
             Map<Side, List<Result>> results = new java.util.LinkedHashMap<>();
             sides.forEach(s -> results.put(s, new ArrayList<>()));
             for (int r = 1; r <= rounds; r++) {
@@ -342,9 +346,13 @@ public final class NodeRedSideBySideBench {
                 Path.of("routes/examples/mqtt-inspection-input.yaml.example"),
                 dir.resolve("routes/mqtt-inspection-input.yaml"));
         int http = PortPicker.ephemeral("127.0.0.1");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+        String jfr = System.getenv("HUB_JFR"); // a flight recording of the hub, e.g. HUB_JFR=/tmp/hub.jfr
+        if (jfr != null && !jfr.isBlank()) {
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        cmd.addAll(List.of(
                 "-cp",
                 absoluteClassPath(),
                 "io.visionhub.VisionHubApplication",

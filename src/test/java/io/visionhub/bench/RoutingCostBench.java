@@ -101,7 +101,9 @@ public final class RoutingCostBench {
                     double fLoaded = frames(session, input, tensor, TimeUnit.SECONDS.toNanos(seconds));
                     double routed = (traffic.received.get() - out0) / (double) seconds;
                     double hubCores = (NodeRedSideBySideBench.cpuTicks(hub.pid()) - c1) / 100.0 / seconds;
-                    traffic.stop();
+                    int published = traffic.published.get();
+                    int behind = published - traffic.received.get(); // at the end of the loaded phase
+                    traffic.stop(); // waits for the backlog: the next idle phase is idle
                     idle.add(fIdle);
                     loaded.add(fLoaded);
                     System.out.printf(
@@ -116,7 +118,6 @@ public final class RoutingCostBench {
                             fLoaded,
                             hubCores,
                             100 * (1 - fLoaded / fIdle));
-                    Thread.sleep(3000); // the backlog drains before the next idle phase
                 }
                 double mi = median(idle);
                 double ml = median(loaded);
@@ -223,9 +224,19 @@ public final class RoutingCostBench {
                     TimeUnit.MILLISECONDS);
         }
 
+        /** Stops publishing and waits until the hub has routed the backlog (or made no progress for 30 s). */
         void stop() throws Exception {
             ticker.shutdownNow();
             ticker.awaitTermination(5, TimeUnit.SECONDS);
+            int last = -1;
+            long since = System.nanoTime();
+            while (received.get() < published.get() && System.nanoTime() - since < TimeUnit.SECONDS.toNanos(30)) {
+                if (received.get() != last) {
+                    last = received.get();
+                    since = System.nanoTime();
+                }
+                Thread.sleep(100);
+            }
             pub.disconnect().waitForCompletion(5_000);
             pub.close();
             sub.disconnect().waitForCompletion(5_000);
