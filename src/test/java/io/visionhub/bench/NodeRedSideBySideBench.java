@@ -61,7 +61,8 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * runs it with Mosquitto's defaults (1000 queued messages per client) instead.
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
- * [events] [rounds] [--stock]}; with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording
+ * [events] [rounds] [--stock]}; with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording, {@code HUB_RECEIVE_MAXIMUM=n} sets
+ * its input's in-flight window (default 256)
  */
 public final class NodeRedSideBySideBench {
 
@@ -363,6 +364,8 @@ public final class NodeRedSideBySideBench {
                 "--visionhub.site=site-b",
                 "--visionhub.mqtt-input.broker-url=" + broker.url(),
                 "--visionhub.mqtt-input.client-id=hub-bench-input",
+                // the in-flight window (default 256): what the broker may hand over before the ledger commits
+                "--visionhub.mqtt-input.receive-maximum=" + System.getenv().getOrDefault("HUB_RECEIVE_MAXIMUM", "256"),
                 "--visionhub.mqtt-input.topic=hub-in/+/+/+/inspection",
                 "--visionhub.enterprise.targets.webhook.url=" + sink.url(),
                 "--visionhub.enterprise.targets.webhook.path=/hub",
