@@ -16,9 +16,19 @@ public final class MosquittoProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<String> extraConfig;
+    private final boolean mosquittoDefaults;
     private Process process;
 
     public MosquittoProcess(Path dir, List<String> extraConfig) {
+        this(dir, extraConfig, false);
+    }
+
+    /**
+     * @param mosquittoDefaults true: Mosquitto's own queue limits (1000 queued messages per client, 20 in flight),
+     *     as a stock install has them; false: the limits docs/mqtt.md recommends
+     */
+    public MosquittoProcess(Path dir, List<String> extraConfig, boolean mosquittoDefaults) {
+        this.mosquittoDefaults = mosquittoDefaults;
         this.executable = find().orElseThrow(() -> new IllegalStateException("mosquitto not installed"));
         this.dir = dir;
         this.port = PortPicker.ephemeral("127.0.0.1");
@@ -58,9 +68,10 @@ public final class MosquittoProcess implements AutoCloseable {
                 .append("persistence true\n")
                 .append("persistence_location ")
                 .append(dir.toAbsolutePath())
-                .append("/\n")
-                .append("max_queued_messages 100000\n")
-                .append("max_inflight_messages 100\n");
+                .append("/\n");
+        if (!mosquittoDefaults) {
+            c.append("max_queued_messages 100000\n").append("max_inflight_messages 100\n");
+        }
         if ("root".equals(System.getProperty("user.name"))) {
             c.append(
                     "user root\n"); // else mosquitto drops to user mosquitto and cannot write its persistence file here

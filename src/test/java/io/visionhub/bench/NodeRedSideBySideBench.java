@@ -1,0 +1,634 @@
+package io.visionhub.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.visionhub.event.Defect;
+import io.visionhub.event.EventIds;
+import io.visionhub.event.EventJson;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.event.Latency;
+import io.visionhub.event.ModelRef;
+import io.visionhub.outputs.PortPicker;
+import io.visionhub.outputs.mqtt.MosquittoProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+
+/**
+ * The hub against Node-RED on the same flow, the same broker and the same machine (issue 21). Inspection events
+ * (the hub's JSON, without production context) arrive on MQTT QoS 1; each side enriches them with line-1's
+ * production context, records them durably, publishes them on MQTT QoS 1 and POSTs a JSONata-mapped document for
+ * every NG part to an HTTP sink:
+ * <ul>
+ *   <li><b>hub</b>: a separate JVM of the hub (target/classes, its own H2 ledger in a temporary working folder)
+ *   running routes/examples/mqtt-inspection-input.yaml.example into routes/demo.yaml's {@code inspection} route
+ *   (context, rules with {@code extraNgTargets=webhook}, ledger record with outbox rows, OPC UA, MQTT out, quality
+ *   screens), the webhook target pointed at the sink (outbox, mappings/demo-customer/webhook.jsonata);</li>
+ *   <li><b>Node-RED</b> (npm node-red under bench/node-red, run headless on a flow file this bench writes): mqtt in
+ *   (QoS 1, persistent session) → function (context from a table) → function (append to a file, once without and
+ *   once with fsync per record: two instances) → mqtt out (QoS 1) and switch NG → change (JSONata) → http request.</li>
+ * </ul>
+ * After a 2,000-event warm-up burst per side (JIT; not counted), three alternating rounds of a 10,000-event burst published as fast as the broker takes them (8 stations); for
+ * each side: events received on its output topic, lost, events/s (first publish to last output) and CPU ms per
+ * event (utime+stime of the process from /proc/&lt;pid&gt;/stat over the burst), then the ratios. The broker is a
+ * Mosquitto of the bench's own with the settings docs/mqtt.md gives (max_queued_messages 100000); {@code --stock}
+ * runs it with Mosquitto's defaults (1000 queued messages per client) instead.
+ *
+ * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
+ * [events] [rounds] [--stock]}; with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording, {@code HUB_RECEIVE_MAXIMUM=n} sets
+ * its input's in-flight window (default 256)
+ */
+public final class NodeRedSideBySideBench {
+
+    private static final String LINE = "line-1";
+    private static final int STATIONS = 8;
+    private static final long TICKS = 100; // USER_HZ of /proc/<pid>/stat on Linux
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = new ArrayList<>(List.of(args));
+        boolean stock = a.remove("--stock");
+        int events = a.size() > 0 ? Integer.parseInt(a.get(0)) : 10_000;
+        int rounds = a.size() > 1 ? Integer.parseInt(a.get(1)) : 3;
+        Path nodeRed = Path.of("bench/node-red/node_modules/node-red/red.js");
+        if (!Files.exists(nodeRed)) {
+            throw new IllegalStateException("Node-RED is not installed: run (cd bench/node-red && npm ci) first");
+        }
+        Path work = Files.createTempDirectory("nodered-side-by-side");
+        MachineLoad load = MachineLoad.start();
+        Sink sink = new Sink();
+        MosquittoProcess broker = new MosquittoProcess(work.resolve("broker"), List.of(), stock);
+        broker.start();
+        List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // a bench stopped with Ctrl-C or kill leaves no hub, Node-RED or broker behind
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            processes.forEach(Process::destroyForcibly);
+            try {
+                broker.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        try {
+            Side hub = startHub(work.resolve("hub"), broker, sink, processes);
+            Side nr = startNodeRed(nodeRed, work.resolve("node-red"), "nr", false, broker, sink, processes);
+            Side nrSync = startNodeRed(nodeRed, work.resolve("node-red-fsync"), "nrs", true, broker, sink, processes);
+            List<Side> sides = List.of(hub, nr, nrSync);
+            System.out.printf(
+                    "NodeRedSideBySideBench: %d events per burst (%d stations, 10%% NG), %d rounds, broker %s, "
+                            + "node %s, Node-RED %s%n",
+                    events,
+                    STATIONS,
+                    rounds,
+                    stock ? "Mosquitto defaults (--stock)" : "docs/mqtt.md settings",
+                    version("node", "--version"),
+                    nodeRedVersion());
+            for (Side side : sides) { // JIT warm-up of both runtimes, not counted
+                Result w = burst(side, broker, Math.min(events, 2000), sink);
+                System.out.printf("warm-up  %-22s %7.0f events/s (not counted)%n", side.name, w.perSecond());
+            }
+            Map<Side, List<Result>> results = new java.util.LinkedHashMap<>();
+            sides.forEach(s -> results.put(s, new ArrayList<>()));
+            for (int r = 1; r <= rounds; r++) {
+                for (Side side : sides) {
+                    Result res = burst(side, broker, events, sink);
+                    results.get(side).add(res);
+                    System.out.printf(
+                            "round %d %-22s received %5d/%d lost %4d  %7.0f events/s  CPU %.3f ms/event  NG POSTs %d%n",
+                            r,
+                            side.name,
+                            res.received,
+                            events,
+                            events - res.received,
+                            res.perSecond(),
+                            res.cpuMsPerEvent(),
+                            res.posts);
+                }
+            }
+            System.out.println("--- medians over " + rounds + " rounds ---");
+            for (Side side : sides) {
+                Result m = median(results.get(side));
+                long lost = results.get(side).stream()
+                        .mapToLong(x -> events - x.received)
+                        .sum();
+                System.out.printf(
+                        "%-22s %7.0f events/s  CPU %.3f ms/event  lost %d of %d  (guarantee: %s)%n",
+                        side.name, m.perSecond(), m.cpuMsPerEvent(), lost, events * rounds, side.guarantee);
+            }
+            Result h = median(results.get(hub));
+            for (Side other : List.of(nr, nrSync)) {
+                Result o = median(results.get(other));
+                System.out.printf(
+                        "hub / %-16s throughput %.2fx  CPU per event %.2fx (hub CPU target <= 0.5 ms/event, "
+                                + "throughput target >= 1.0x of Node-RED; 3x = %.0f events/s)%n",
+                        other.name,
+                        h.perSecond() / o.perSecond(),
+                        h.cpuMsPerEvent() / o.cpuMsPerEvent(),
+                        3 * o.perSecond());
+            }
+            System.out.println("machine: " + load.summary() + "; " + Instant.now());
+        } finally {
+            for (Process p : processes) {
+                p.destroy();
+            }
+            for (Process p : processes) {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+            broker.stop();
+            sink.close();
+        }
+    }
+
+    /** One side of the comparison: where it listens, where it answers, its process. */
+    record Side(String name, String inRoot, String outFilter, long pid, String guarantee) {}
+
+    record Result(int received, double seconds, double cpuMs, int posts) {
+        double perSecond() {
+            return received / seconds;
+        }
+
+        double cpuMsPerEvent() {
+            return received == 0 ? Double.NaN : cpuMs / received;
+        }
+    }
+
+    private static Result median(List<Result> rs) {
+        List<Result> s = new ArrayList<>(rs);
+        s.sort((x, y) -> Double.compare(x.perSecond(), y.perSecond()));
+        Result m = s.get(s.size() / 2);
+        List<Double> cpu = rs.stream().map(Result::cpuMsPerEvent).sorted().toList();
+        double cpuMedian = cpu.get(cpu.size() / 2);
+        return new Result(m.received, m.seconds, cpuMedian * m.received, m.posts);
+    }
+
+    // ---------------------------------------------------------------- the burst and its measurement
+
+    private static Result burst(Side side, MosquittoProcess broker, int events, Sink sink) throws Exception {
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        AtomicLong lastSeen = new AtomicLong();
+        MqttAsyncClient sub =
+                new MqttAsyncClient(broker.url(), "bench-sub-" + System.nanoTime(), new MemoryPersistence());
+        sub.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                String id = idOf(message.getPayload());
+                if (id != null && ids.contains(id) && seen.add(id)) {
+                    lastSeen.set(System.nanoTime());
+                }
+            }
+
+            @Override
+            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {}
+
+            @Override
+            public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException e) {}
+
+            @Override
+            public void deliveryComplete(IMqttToken t) {}
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {}
+
+            @Override
+            public void authPacketArrived(int code, org.eclipse.paho.mqttv5.common.packet.MqttProperties p) {}
+        });
+        MqttConnectionOptions so = new MqttConnectionOptions();
+        so.setReceiveMaximum(65_535);
+        sub.connect(so).waitForCompletion(10_000);
+        sub.subscribe(side.outFilter, 1).waitForCompletion(10_000);
+
+        List<byte[]> payloads = new ArrayList<>(events);
+        List<String> topics = new ArrayList<>(events);
+        for (int i = 0; i < events; i++) {
+            String station = "bench-" + (i % STATIONS + 1);
+            InspectionEvent e = event(station, "P" + i, i % 10 == 9);
+            ids.add(e.id());
+            payloads.add(EventJson.toBytes(e));
+            topics.add(side.inRoot + "/site-b/" + LINE + "/" + station + "/inspection");
+        }
+        int postsBefore = sink.posts(side.name);
+        MqttAsyncClient pub =
+                new MqttAsyncClient(broker.url(), "bench-pub-" + System.nanoTime(), new MemoryPersistence());
+        MqttConnectionOptions po = new MqttConnectionOptions();
+        pub.connect(po).waitForCompletion(10_000);
+        long cpu0 = cpuTicks(side.pid);
+        long t0 = System.nanoTime();
+        lastSeen.set(t0);
+        Semaphore window = new Semaphore(1000);
+        AtomicInteger failed = new AtomicInteger();
+        CountDownLatch published = new CountDownLatch(events);
+        for (int i = 0; i < events; i++) {
+            window.acquire();
+            MqttMessage m = new MqttMessage(payloads.get(i));
+            m.setQos(1);
+            while (true) {
+                try {
+                    pub.publish(topics.get(i), m, null, new MqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken t) {
+                            window.release();
+                            published.countDown();
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken t, Throwable ex) {
+                            failed.incrementAndGet();
+                            window.release();
+                            published.countDown();
+                        }
+                    });
+                    break;
+                } catch (org.eclipse.paho.mqttv5.common.MqttException ex) {
+                    if (ex.getReasonCode() != 32202) { // too many in flight: the broker's receive maximum
+                        throw ex;
+                    }
+                    Thread.sleep(1);
+                }
+            }
+        }
+        published.await(120, TimeUnit.SECONDS);
+        // until every event is out, or nothing new for 20 s
+        while (seen.size() < events && System.nanoTime() - lastSeen.get() < TimeUnit.SECONDS.toNanos(20)) {
+            Thread.sleep(20);
+        }
+        long end = lastSeen.get();
+        long cpu1 = cpuTicks(side.pid);
+        Thread.sleep(2000); // the hub's outbox delivers after the record; count the NG POSTs that came
+        int posts = sink.posts(side.name) - postsBefore;
+        pub.disconnect().waitForCompletion(5_000);
+        pub.close();
+        sub.disconnect().waitForCompletion(5_000);
+        sub.close();
+        if (failed.get() > 0) {
+            System.out.println("  (" + failed.get() + " publishes refused by the broker)");
+        }
+        return new Result(seen.size(), (end - t0) / 1e9, (cpu1 - cpu0) * 1000.0 / TICKS, posts);
+    }
+
+    static String idOf(byte[] payload) {
+        String s = new String(payload, StandardCharsets.UTF_8);
+        int i = s.indexOf("\"id\":\"");
+        if (i < 0) {
+            return null;
+        }
+        int start = i + 6;
+        int end = s.indexOf('"', start);
+        return end < 0 ? null : s.substring(start, end);
+    }
+
+    static InspectionEvent event(String station, String partId, boolean ng) {
+        Instant now = Instant.now();
+        List<Defect> defects = ng ? List.of(new Defect("scratch", 0.91, new Defect.Box(10, 20, 30, 40))) : List.of();
+        return new InspectionEvent(
+                InspectionEvent.SCHEMA_VERSION,
+                EventIds.newId(),
+                station,
+                "cam-" + station,
+                LINE,
+                now,
+                now,
+                new ModelRef("demo-anomaly", "1.0", "ab".repeat(32), "anomaly"),
+                ng ? InspectionEvent.Verdict.NG : InspectionEvent.Verdict.OK,
+                defects,
+                ng ? 0.93 : 0.12,
+                null,
+                null,
+                InspectionEvent.ContextStatus.MISSING,
+                partId,
+                new Latency(1, 1, 5, 1, 8));
+    }
+
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+    }
+
+    // ---------------------------------------------------------------- the hub
+
+    static Side startHub(Path dir, MosquittoProcess broker, Sink sink, List<Process> processes) throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        for (String d : List.of("kamelets", "mappings", "models")) {
+            copyTree(Path.of(d), dir.resolve(d));
+        }
+        // the hub's routes less the demo MES simulator (the bench pushes line-1's context, no demo camera runs)
+        for (String f : List.of("demo.yaml", "ledger.yaml", "quality-alarms.yaml")) {
+            Files.copy(Path.of("routes", f), dir.resolve("routes").resolve(f));
+        }
+        Files.copy(
+                Path.of("routes/examples/mqtt-inspection-input.yaml.example"),
+                dir.resolve("routes/mqtt-inspection-input.yaml"));
+        int http = PortPicker.ephemeral("127.0.0.1");
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+        String jfr = System.getenv("HUB_JFR"); // a flight recording of the hub, e.g. HUB_JFR=/tmp/hub.jfr
+        if (jfr != null && !jfr.isBlank()) {
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        cmd.addAll(List.of(
+                "-cp",
+                absoluteClassPath(),
+                "io.visionhub.VisionHubApplication",
+                "--server.port=" + http,
+                "--visionhub.opcua.port=0",
+                "--visionhub.broker.enabled=false",
+                "--visionhub.mqtt.broker-url=" + broker.url(),
+                "--visionhub.site=site-b",
+                "--visionhub.mqtt-input.broker-url=" + broker.url(),
+                "--visionhub.mqtt-input.client-id=hub-bench-input",
+                // the in-flight window (default 256): what the broker may hand over before the ledger commits
+                "--visionhub.mqtt-input.receive-maximum=" + System.getenv().getOrDefault("HUB_RECEIVE_MAXIMUM", "256"),
+                "--visionhub.mqtt-input.topic=hub-in/+/+/+/inspection",
+                "--visionhub.enterprise.targets.webhook.url=" + sink.url(),
+                "--visionhub.enterprise.targets.webhook.path=/hub",
+                "--visionhub.enterprise.rules.extra-ng-targets=webhook"));
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        processes.add(p);
+        CountDownLatch ready = new CountDownLatch(1);
+        pump(p, dir.resolve("hub.log"), line -> {
+            if (line.contains("mqtt-input:") && line.contains("connected to")) {
+                ready.countDown();
+            }
+        });
+        if (!ready.await(240, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(
+                    "the hub did not connect its MQTT input in 240 s; see " + dir.resolve("hub.log"));
+        }
+        pushContext(http);
+        return new Side(
+                "hub (H2 ledger)",
+                "hub-in",
+                "visionhub/site-b/+/+/inspection",
+                p.pid(),
+                "acknowledges after the ledger commit; ledger (hash chain, signed heads) + outbox on H2; persistent "
+                        + "session; NG POST from the durable outbox, retried");
+    }
+
+    /** The bench's class path with absolute entries (the hub runs in its own working folder). */
+    private static String absoluteClassPath() {
+        return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    private static void pushContext(int http) throws Exception {
+        String body = """
+                {"line":"line-1","productionOrder":"PO-BENCH","product":"BRK-7","specVersion":"B","batch":"L-BENCH",\
+                "workCentre":"WC-PRESS-1","shift":"A","version":%d}""".formatted(System.currentTimeMillis());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/context/line-1"))
+                                .header("X-API-Key", "demo-mes-key")
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("context push refused: HTTP " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    // ---------------------------------------------------------------- Node-RED
+
+    private static Side startNodeRed(
+            Path redJs,
+            Path dir,
+            String root,
+            boolean fsync,
+            MosquittoProcess broker,
+            Sink sink,
+            List<Process> processes)
+            throws Exception {
+        Files.createDirectories(dir);
+        int port = PortPicker.ephemeral("127.0.0.1");
+        Path records = dir.resolve("records.jsonl");
+        Files.writeString(dir.resolve("settings.js"), """
+                module.exports = {
+                    uiHost: "127.0.0.1",
+                    uiPort: %d,
+                    httpAdminRoot: false,
+                    httpNodeRoot: false,
+                    flowFile: "flows.json",
+                    credentialSecret: false,
+                    functionGlobalContext: { fs: require("fs") },
+                    logging: { console: { level: "info", metrics: false, audit: false } }
+                };
+                """.formatted(port));
+        Files.writeString(
+                dir.resolve("flows.json"), flow(root, fsync, records, broker.port(), sink.url() + "/" + root));
+        Process p = new ProcessBuilder(
+                        "node",
+                        redJs.toAbsolutePath().toString(),
+                        "--userDir",
+                        dir.toString(),
+                        "--settings",
+                        dir.resolve("settings.js").toString(),
+                        "flows.json")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
+        processes.add(p);
+        CountDownLatch ready = new CountDownLatch(1);
+        pump(p, dir.resolve("node-red.log"), line -> {
+            if (line.contains("Connected to broker")) {
+                ready.countDown();
+            }
+        });
+        if (!ready.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Node-RED did not connect in 120 s; see " + dir.resolve("node-red.log"));
+        }
+        return new Side(
+                fsync ? "Node-RED (fsync)" : "Node-RED (no fsync)",
+                root + "-in",
+                root + "-out/#",
+                p.pid(),
+                "acknowledges on receipt (mqtt.js), in-memory buffers, file append " + (fsync ? "with" : "without")
+                        + " fsync per record, no ledger, no outbox (a failed POST is lost)");
+    }
+
+    /** The flow: mqtt in → enrich → record → mqtt out, and NG → JSONata document → POST. */
+    static String flow(String root, boolean fsync, Path records, int brokerPort, String sinkUrl) {
+        String enrich = """
+                const line = global.get('lines')[msg.payload.line];
+                if (line) { msg.payload.context = line; msg.payload.contextStatus = 'APPLIED'; }
+                return msg;""";
+        String record = """
+                const fs = global.get('fs');
+                let fd = context.get('fd');
+                if (fd === undefined) { fd = fs.openSync(RECORDS, 'a'); context.set('fd', fd); }
+                fs.writeSync(fd, JSON.stringify(msg.payload) + '\\n');
+                if (FSYNC) { fs.fsyncSync(fd); }
+                msg.topic = 'ROOT-out/' + msg.payload.line + '/' + msg.payload.station + '/inspection';
+                return msg;""".replace("ROOT", root)
+                .replace("RECORDS", quote(records.toString()))
+                .replace("FSYNC", String.valueOf(fsync));
+        String lines = """
+                global.set('lines', {'line-1': {line: 'line-1', productionOrder: 'PO-BENCH', product: 'BRK-7',
+                  specVersion: 'B', batch: 'L-BENCH', workCentre: 'WC-PRESS-1', shift: 'A', version: 1}});""";
+        String jsonata = "{\"externalReference\": payload.id, \"title\": \"Vision Hub \" & payload.result & \" at \" & "
+                + "payload.station, \"priority\": \"HIGH\", \"site\": \"site-b\", \"line\": payload.line, "
+                + "\"station\": payload.station, \"inspectionId\": payload.id, \"occurredAt\": payload.captureTime, "
+                + "\"productionOrder\": payload.context.productionOrder, \"defects\": [payload.defects.{\"class\": "
+                + "defectClass, \"confidence\": confidence}]}";
+        String json = """
+                [
+                 {"id":"tab","type":"tab","label":"inspection"},
+                 {"id":"broker","type":"mqtt-broker","name":"bench","broker":"127.0.0.1","port":"%d","clientid":"%s-bench",
+                  "autoConnect":true,"usetls":false,"protocolVersion":"5","keepalive":"60","cleansession":false,
+                  "sessionExpiry":"3600","autoUnsubscribe":false,"birthTopic":"","closeTopic":"","willTopic":""},
+                 {"id":"in","type":"mqtt in","z":"tab","x":0,"y":0,"topic":"%s-in/+/+/+/inspection","qos":"1","datatype":"json",
+                  "broker":"broker","nl":false,"rap":true,"rh":0,"inputs":0,"wires":[["enrich"]]},
+                 {"id":"enrich","type":"function","z":"tab","x":0,"y":0,"name":"production context","func":%s,"initialize":%s,
+                  "outputs":1,"wires":[["record"]]},
+                 {"id":"record","type":"function","z":"tab","x":0,"y":0,"name":"record","func":%s,"outputs":1,
+                  "wires":[["out","ng"]]},
+                 {"id":"out","type":"mqtt out","z":"tab","x":0,"y":0,"topic":"","qos":"1","retain":"false","broker":"broker","wires":[]},
+                 {"id":"ng","type":"switch","z":"tab","x":0,"y":0,"property":"payload.result","propertyType":"msg",
+                  "rules":[{"t":"eq","v":"NG","vt":"str"}],"checkall":"true","outputs":1,"wires":[["map"]]},
+                 {"id":"map","type":"change","z":"tab","x":0,"y":0,"rules":[{"t":"set","p":"payload","pt":"msg","to":%s,"tot":"jsonata"}],
+                  "wires":[["post"]]},
+                 {"id":"post","type":"http request","z":"tab","x":0,"y":0,"method":"POST","ret":"txt","url":%s,"tls":"",
+                  "persist":true,"wires":[]}
+                ]
+                """.formatted(
+                brokerPort, root, root, quote(enrich), quote(lines), quote(record), quote(jsonata), quote(sinkUrl));
+        return json;
+    }
+
+    private static String quote(String s) {
+        try {
+            return EventJson.mapper().writeValueAsString(s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The HTTP sink of both sides: answers 201 with a document id, counts POSTs by path. */
+    static final class Sink implements AutoCloseable {
+        private final HttpServer server;
+        private final Map<String, AtomicInteger> posts = new ConcurrentHashMap<>();
+        private final AtomicInteger next = new AtomicInteger();
+
+        Sink() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+            server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+            server.createContext("/", ex -> {
+                ex.getRequestBody().readAllBytes();
+                String path = ex.getRequestURI().getPath();
+                posts.computeIfAbsent(path.startsWith("/hub") ? "hub" : path.substring(1), k -> new AtomicInteger())
+                        .incrementAndGet();
+                byte[] body = ("{\"id\":\"WR-" + next.incrementAndGet() + "\"}").getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(201, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        int posts(String side) {
+            String key =
+                    side.startsWith("hub") ? "hub" : side.contains("fsync)") && !side.contains("no") ? "nrs" : "nr";
+            AtomicInteger n = posts.get(key);
+            return n == null ? 0 : n.get();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    private static void pump(Process p, Path log, java.util.function.Consumer<String> onLine) {
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                            PrintWriter w = new PrintWriter(Files.newBufferedWriter(log))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            w.println(line);
+                            w.flush();
+                            onLine.accept(line);
+                        }
+                    } catch (IOException e) {
+                        // the process ended
+                    }
+                },
+                "pump-" + log.getFileName());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.exists(from)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    private static String version(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return v;
+        } catch (IOException | InterruptedException e) {
+            return "?";
+        }
+    }
+
+    private static String nodeRedVersion() {
+        try {
+            String pkg = Files.readString(Path.of("bench/node-red/node_modules/node-red/package.json"));
+            return EventJson.mapper().readTree(pkg).path("version").asText();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}
