@@ -1,6 +1,7 @@
 package io.visionhub.vision.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.visionhub.api.HubHttpClient;
@@ -16,9 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -43,6 +48,24 @@ class ModelRegistryHttpTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Test
+    void theHubsOwnSchemaKeepsTheRegistryTablesAppendOnly() {
+        // V71 ran in the hub's Flyway (ModelRegistrySchemaConfiguration), not only in the tests' own migrations
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" = '71' AND \"success\"",
+                        Integer.class))
+                .isEqualTo(1);
+        for (String table : List.of("model_version", "model_approval", "model_promotion")) {
+            assertThatThrownBy(() -> jdbc.update("DELETE FROM " + table))
+                    .as(table)
+                    .isInstanceOf(DataAccessException.class);
+        }
+    }
 
     @Test
     void uploadListApprovePromoteAndRollBackOverHttp() throws Exception {
