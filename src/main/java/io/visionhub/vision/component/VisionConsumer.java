@@ -6,6 +6,7 @@ import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameRefusedException;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.source.FfmpegFrameSource;
+import io.visionhub.vision.source.FrameSource;
 import io.visionhub.vision.source.LatestFrameHandoff;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,9 @@ public class VisionConsumer extends DefaultConsumer {
     private final CameraHealth health;
     private ExecutorService threads;
     private volatile boolean running;
+    /** The source the reader reads now: told when a frame's part is recorded ({@link FrameSource#recorded}). */
+    private volatile FrameSource reading;
+
     private ModelHandle model;
     private FrameInspector inspector;
     /** Inspectors of models chosen per frame by the component's ModelSelector, by model folder. */
@@ -102,6 +106,7 @@ public class VisionConsumer extends DefaultConsumer {
     private void readLoop() {
         CameraReader.run(endpoint, health, "vision:" + endpoint.getStation(), () -> running, (source, frame) -> {
             // in flight from here until inspected, refused or replaced by a newer frame (CameraHealth.inFlight)
+            reading = source;
             health.frameHeld();
             if (source.lossless() || endpoint.isLossless()) {
                 handoff.put(frame);
@@ -139,8 +144,11 @@ public class VisionConsumer extends DefaultConsumer {
             if (f != null) {
                 health.frameReleased();
             }
-            if (event != null) {
-                emit(event);
+            if (event != null && emit(event)) {
+                FrameSource s = reading;
+                if (s != null) {
+                    s.recorded(f); // an image folder lets go of the part's file only now (FolderFrameSource)
+                }
             }
         }
     }
@@ -196,7 +204,8 @@ public class VisionConsumer extends DefaultConsumer {
                 location, l -> endpoint.inspector(endpoint.getComponent().model(l)));
     }
 
-    private void emit(InspectionEvent event) {
+    /** Sends the event down the route; true when the route finished with it (recorded, or kept by its error handler). */
+    private boolean emit(InspectionEvent event) {
         Exchange exchange = createExchange(false);
         try {
             Message in = exchange.getIn();
@@ -206,7 +215,8 @@ public class VisionConsumer extends DefaultConsumer {
         } catch (Exception e) {
             exchange.setException(e);
         }
-        if (exchange.getException() != null) {
+        boolean done = exchange.getException() == null;
+        if (!done) {
             getExceptionHandler()
                     .handleException(
                             "vision:" + endpoint.getStation() + ": route failed for inspection " + event.id(),
@@ -214,5 +224,6 @@ public class VisionConsumer extends DefaultConsumer {
                             exchange.getException());
         }
         releaseExchange(exchange, false);
+        return done;
     }
 }

@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -21,10 +23,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Images a smart camera drops into a folder (FTP/SMB target): the oldest first, each moved to
- * {@code .inspected/} once read so nothing is inspected twice and nothing is deleted. Files still being
- * written (modified in the last half second) wait for the next look. Each file is decoded here (its size checked
- * from the header first): one that is empty, corrupt or above the pixel limit is moved to {@code .rejected/}
- * instead, and still handed on (undecoded) so that the inspector refuses it and the part gets a record.
+ * {@code .inspected/} once its part is recorded ({@link #recorded}), so nothing is inspected twice and nothing is
+ * deleted; until then the file stays where the camera put it, so a hub killed mid-inspection reads it again at its
+ * next start instead of losing the part (a kill between the ledger's commit and the move records that part twice).
+ * Files still being written (modified in the last half second) wait for the next look. Each file is decoded here
+ * (its size checked from the header first): one that is empty, corrupt or above the pixel limit is moved to
+ * {@code .rejected/} instead, and still handed on (undecoded) so that the inspector refuses it and the part gets a
+ * record.
  */
 public final class FolderFrameSource implements FrameSource {
 
@@ -39,6 +44,9 @@ public final class FolderFrameSource implements FrameSource {
     private final long pollNanos;
     private final long maxPixels;
     private final Deque<Path> pending = new ArrayDeque<>();
+    /** Files read and not yet recorded, by frame sequence: they stay in the folder and are not read again. */
+    private final Map<Long, Held> held = new ConcurrentHashMap<>();
+
     private long sequence;
 
     public FolderFrameSource(String camera, Path folder, double fps) {
@@ -93,10 +101,11 @@ public final class FolderFrameSource implements FrameSource {
                             REJECTED,
                             e.getMessage());
                 }
-                Files.move(p, folder.resolve(to).resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 String partId = name.substring(0, name.lastIndexOf('.'));
+                long seq = sequence++;
+                held.put(seq, new Held(p, to, modified(p)));
                 // a refused file travels undecoded: the inspector refuses it again and the part gets its record
-                return new Frame(camera, sequence++, Instant.now(), image, bytes, partId);
+                return new Frame(camera, seq, Instant.now(), image, bytes, partId);
             } catch (IOException e) {
                 throw new FrameSourceException("camera " + camera + ": cannot read " + p + ": " + e.getMessage(), e);
             }
@@ -114,6 +123,7 @@ public final class FolderFrameSource implements FrameSource {
                                     .toLowerCase(Locale.ROOT)
                                     .endsWith(e)))
                     .filter(f -> modified(f) < settled)
+                    .filter(f -> held.values().stream().noneMatch(h -> h.file().equals(f)))
                     .sorted(Comparator.comparingLong(FolderFrameSource::modified)
                             .thenComparing(Path::toString))
                     .forEach(pending::add);
@@ -121,6 +131,35 @@ public final class FolderFrameSource implements FrameSource {
             throw new FrameSourceException("camera " + camera + ": cannot list " + folder.toAbsolutePath(), e);
         }
     }
+
+    /** Moves the recorded part's file to {@code .inspected/} (or {@code .rejected/}). */
+    @Override
+    public void recorded(Frame frame) {
+        Held h = held.remove(frame.sequence());
+        if (h == null) {
+            return;
+        }
+        try {
+            if (modified(h.file()) != h.modified()) {
+                // the camera sent the same name again meanwhile: that is a new part, read at the next look
+                return;
+            }
+            Files.move(
+                    h.file(),
+                    folder.resolve(h.to()).resolve(h.file().getFileName()),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn(
+                    "camera {}: part {} is recorded but {} could not be moved to {}/ ({}); it will be read again",
+                    camera,
+                    frame.partId(),
+                    h.file(),
+                    h.to(),
+                    e.getMessage());
+        }
+    }
+
+    private record Held(Path file, String to, long modified) {}
 
     private static long modified(Path p) {
         try {
@@ -143,5 +182,6 @@ public final class FolderFrameSource implements FrameSource {
     @Override
     public void close() {
         pending.clear();
+        held.clear();
     }
 }

@@ -42,6 +42,14 @@ public interface FrameSource extends AutoCloseable {
         throw new UnsupportedOperationException(describe() + " is not triggered by the hub");
     }
 
+    /**
+     * The route has finished with this frame's part (its record is in the ledger, or the route's error handler
+     * kept it): a source that holds each part until then (an image folder) lets it go now. Called by the inspecting
+     * thread; a frame that never gets here (a crash, a failed inspection) stays with the source and is read again
+     * when the source next opens.
+     */
+    default void recorded(Frame frame) {}
+
     @Override
     void close();
 }

@@ -104,7 +104,8 @@ class FrameSourcesTest {
                 .filteredOn(e -> e.partId().equals("part-3"))
                 .singleElement()
                 .satisfies(e -> assertThat(e.result()).isEqualTo(InspectionEvent.Verdict.UNCERTAIN));
-        assertThat(drop.resolve(".rejected/part-3.jpg")).exists();
+        // each file moves once its part is recorded, right after the route returns
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(drop.resolve(".rejected/part-3.jpg")));
         assertThat(evs)
                 .filteredOn(e -> e.partId().equals("part-2"))
                 .singleElement()
@@ -118,7 +119,7 @@ class FrameSourcesTest {
                         .functionCounter()
                         .count())
                 .isEqualTo(1);
-        assertThat(drop.resolve(".inspected/part-1.png")).exists();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(drop.resolve(".inspected/part-1.png")));
         assertThat(drop.resolve("part-1.png")).doesNotExist();
 
         // still running after the bad file
