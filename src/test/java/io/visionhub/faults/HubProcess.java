@@ -39,6 +39,12 @@ public final class HubProcess implements AutoCloseable {
      */
     public HubProcess(Path work, Path repo) throws IOException {
         this.work = work;
+        // a harness stopped by Ctrl-C takes its hub with it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (process != null) {
+                process.destroyForcibly();
+            }
+        }));
         copyTree(repo.resolve("kamelets"), work.resolve("kamelets"));
         copyTree(repo.resolve("mappings"), work.resolve("mappings"));
         Files.createDirectories(work.resolve("routes"));
@@ -175,7 +181,7 @@ public final class HubProcess implements AutoCloseable {
     /** The harness's class path without the test classes: the hub's classes, the demo set and the dependencies. */
     private static String hubClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !e.isBlank() && !e.replace('\\', '/').endsWith("target/test-classes"))
+                .filter(e -> !e.isBlank() && !e.replace('\\', '/').endsWith("test-classes"))
                 .map(e -> Path.of(e).toAbsolutePath().toString()) // the hub runs in its own folder
                 .collect(Collectors.joining(File.pathSeparator));
     }

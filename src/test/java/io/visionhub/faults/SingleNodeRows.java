@@ -61,7 +61,7 @@ public final class SingleNodeRows {
 
     static RowResult killMidBurst(FaultLab lab) throws Exception {
         startWithContext(lab);
-        lab.drop("burst", 150);
+        lab.drop("burst", 80);
         FaultLab.until(() -> lab.recordedNow() >= 20, SETTLE);
         int before = lab.recordedNow();
         lab.hub().kill9();
@@ -71,7 +71,7 @@ public final class SingleNodeRows {
         return lab.result(
                 false,
                 since(t0),
-                "SIGKILL with " + before + " of 150 parts recorded; clock from the kill, restart included");
+                "SIGKILL with " + before + " of 80 parts recorded; clock from the kill, restart included");
     }
 
     static RowResult killMidDelivery(FaultLab lab) throws Exception {

@@ -4,10 +4,12 @@ import io.visionhub.event.InspectionEvent;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameRefusedException;
+import io.visionhub.vision.RecordedParts;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.source.FfmpegFrameSource;
 import io.visionhub.vision.source.FrameSource;
 import io.visionhub.vision.source.LatestFrameHandoff;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -144,11 +146,9 @@ public class VisionConsumer extends DefaultConsumer {
             if (f != null) {
                 health.frameReleased();
             }
-            if (event != null && emit(event)) {
-                FrameSource s = reading;
-                if (s != null) {
-                    s.recorded(f); // an image folder lets go of the part's file only now (FolderFrameSource)
-                }
+            FrameSource s = reading;
+            if (event != null && (recordedBefore(s, f, event) || emit(event)) && s != null) {
+                s.recorded(f); // an image folder lets go of the part's file only now (FolderFrameSource)
             }
         }
     }
@@ -202,6 +202,28 @@ public class VisionConsumer extends DefaultConsumer {
         }
         return selected.computeIfAbsent(
                 location, l -> endpoint.inspector(endpoint.getComponent().model(l)));
+    }
+
+    /**
+     * A frame read again after a restart whose part the ledger already holds (the process died after the record,
+     * before the source let go of the file): not recorded a second time.
+     */
+    private boolean recordedBefore(FrameSource s, Frame f, InspectionEvent event) {
+        Instant since = s == null || f.partId() == null ? null : s.readAgainSince(f);
+        if (since == null) {
+            return false;
+        }
+        RecordedParts parts = getEndpoint().getCamelContext().getRegistry().findSingleByType(RecordedParts.class);
+        if (parts == null
+                || !parts.recorded(
+                        endpoint.getStation(), f.partId(), event.image().sha256(), since)) {
+            return false;
+        }
+        LOG.info(
+                "vision:{}: part {} was recorded before the restart (same image); its file is not recorded twice",
+                endpoint.getStation(),
+                f.partId());
+        return true;
     }
 
     /** Sends the event down the route; true when the route finished with it (recorded, or kept by its error handler). */

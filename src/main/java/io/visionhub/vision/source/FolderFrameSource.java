@@ -46,6 +46,8 @@ public final class FolderFrameSource implements FrameSource {
     private final Deque<Path> pending = new ArrayDeque<>();
     /** Files read and not yet recorded, by frame sequence: they stay in the folder and are not read again. */
     private final Map<Long, Held> held = new ConcurrentHashMap<>();
+    /** Files already in the folder when this source opened (read again after a restart), with their times. */
+    private final Map<Path, Long> foundAtOpen = new ConcurrentHashMap<>();
 
     private long sequence;
 
@@ -69,6 +71,9 @@ public final class FolderFrameSource implements FrameSource {
         try {
             Files.createDirectories(folder.resolve(INSPECTED));
             Files.createDirectories(folder.resolve(REJECTED));
+            try (Stream<Path> files = Files.list(folder)) {
+                files.filter(Files::isRegularFile).forEach(f -> foundAtOpen.put(f, modified(f)));
+            }
         } catch (IOException e) {
             throw new FrameSourceException("camera " + camera + ": cannot write to " + folder.toAbsolutePath(), e);
         }
@@ -103,7 +108,9 @@ public final class FolderFrameSource implements FrameSource {
                 }
                 String partId = name.substring(0, name.lastIndexOf('.'));
                 long seq = sequence++;
-                held.put(seq, new Held(p, to, modified(p)));
+                long mtime = modified(p);
+                Long atOpen = foundAtOpen.remove(p);
+                held.put(seq, new Held(p, to, mtime, atOpen != null && atOpen == mtime));
                 // a refused file travels undecoded: the inspector refuses it again and the part gets its record
                 return new Frame(camera, seq, Instant.now(), image, bytes, partId);
             } catch (IOException e) {
@@ -159,7 +166,13 @@ public final class FolderFrameSource implements FrameSource {
         }
     }
 
-    private record Held(Path file, String to, long modified) {}
+    @Override
+    public Instant readAgainSince(Frame frame) {
+        Held h = held.get(frame.sequence());
+        return h != null && h.foundAtOpen() ? Instant.ofEpochMilli(h.modified()) : null;
+    }
+
+    private record Held(Path file, String to, long modified, boolean foundAtOpen) {}
 
     private static long modified(Path p) {
         try {
@@ -183,5 +196,6 @@ public final class FolderFrameSource implements FrameSource {
     public void close() {
         pending.clear();
         held.clear();
+        foundAtOpen.clear();
     }
 }

@@ -2,6 +2,7 @@ package io.visionhub.vision.source;
 
 import io.visionhub.event.PartTrigger;
 import io.visionhub.vision.Frame;
+import java.time.Instant;
 
 /**
  * Where frames come from: a simulated camera, an RTSP/HTTP stream, a video file or an image folder.
@@ -49,6 +50,15 @@ public interface FrameSource extends AutoCloseable {
      * when the source next opens.
      */
     default void recorded(Frame frame) {}
+
+    /**
+     * Non-null when this frame is read again after a restart (a file that was already there when the source opened,
+     * perhaps recorded by a process that died before {@link #recorded}): a record of it, if any, was captured at or
+     * after the instant returned. The consumer then asks the ledger before recording the part a second time.
+     */
+    default Instant readAgainSince(Frame frame) {
+        return null;
+    }
 
     @Override
     void close();
