@@ -180,7 +180,8 @@ public final class StartupBench {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copies a folder tree (model weights, .onnx, left out: the hub teaches or fetches its own). */
+    public static void copyTree(Path from, Path to) throws IOException {
         if (!Files.isDirectory(from)) {
             return;
         }

@@ -1,6 +1,7 @@
 package io.visionhub.faults;
 
 import io.visionhub.api.HubHttpClient;
+import io.visionhub.bench.StartupBench;
 import io.visionhub.outputs.PortPicker;
 import java.io.File;
 import java.io.IOException;
@@ -45,8 +46,8 @@ public final class HubProcess implements AutoCloseable {
                 process.destroyForcibly();
             }
         }));
-        copyTree(repo.resolve("kamelets"), work.resolve("kamelets"));
-        copyTree(repo.resolve("mappings"), work.resolve("mappings"));
+        StartupBench.copyTree(repo.resolve("kamelets"), work.resolve("kamelets"));
+        StartupBench.copyTree(repo.resolve("mappings"), work.resolve("mappings"));
         Files.createDirectories(work.resolve("routes"));
         try (Stream<Path> s = Files.list(repo.resolve("routes"))) {
             for (Path p : s.filter(f -> f.toString().endsWith(".yaml")).toList()) {
@@ -184,21 +185,5 @@ public final class HubProcess implements AutoCloseable {
                 .filter(e -> !e.isBlank() && !e.replace('\\', '/').endsWith("test-classes"))
                 .map(e -> Path.of(e).toAbsolutePath().toString()) // the hub runs in its own folder
                 .collect(Collectors.joining(File.pathSeparator));
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }

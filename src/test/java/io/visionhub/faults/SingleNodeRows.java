@@ -1,6 +1,7 @@
 package io.visionhub.faults;
 
 import io.visionhub.outputs.mqtt.MosquittoProcess;
+import io.visionhub.plc.TcpProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.net.http.HttpResponse;
@@ -182,7 +183,7 @@ public final class SingleNodeRows {
             return RowResult.skipped(lab.row(), "mosquitto not installed");
         }
         try (MosquittoProcess broker = new MosquittoProcess(lab.dir().resolve("mosquitto"), List.of());
-                HalfOpenProxy proxy = new HalfOpenProxy(broker.port())) {
+                TcpProxy proxy = new TcpProxy(broker.port())) {
             broker.start();
             lab.hub().with("visionhub.mqtt.broker-url=tcp://127.0.0.1:" + proxy.port());
             MqttClient sub = subscriber(lab, broker.url());
@@ -190,10 +191,10 @@ public final class SingleNodeRows {
                 startWithContext(lab);
                 lab.drop("before", 20);
                 lab.awaitSettled(true, SETTLE);
-                proxy.freeze();
+                proxy.stall();
                 lab.drop("during", 40);
                 Thread.sleep(20_000);
-                proxy.thaw();
+                proxy.restore();
                 long t0 = System.nanoTime();
                 lab.awaitSettled(true, SETTLE);
                 return lab.result(
