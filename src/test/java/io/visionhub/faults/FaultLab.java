@@ -211,16 +211,27 @@ public final class FaultLab implements AutoCloseable {
                 docsByInspection.merge(m.group(1), 1, Integer::sum);
             }
         }
+        boolean outboxOpen = false;
+        for (String status : new String[] {"PENDING", "PARKED"}) {
+            HttpResponse<String> r =
+                    hub.http().sendAs("GET", "/api/outbox?status=" + status + "&limit=1", null, "integrator");
+            outboxOpen |= r.statusCode() != 200
+                    || JSON.readTree(r.body()).path("rows").size() > 0;
+        }
         return new Tally(
                 produced.size(),
                 recordsPerPart,
                 recordsByPart,
                 inspections,
                 docsByInspection,
-                Map.copyOf(mqttByInspection));
+                Map.copyOf(mqttByInspection),
+                outboxOpen);
     }
 
-    /** Waits until every produced part is recorded and delivered (or the timeout); returns the seconds waited. */
+    /**
+     * Waits until every produced part is recorded and delivered and the outbox is empty of pending and parked rows
+     * (or the timeout); returns the seconds waited.
+     */
     public double awaitSettled(boolean countMqtt, Duration timeout) throws Exception {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
@@ -283,7 +294,8 @@ public final class FaultLab implements AutoCloseable {
             Map<String, Integer> recordsByPart,
             Set<String> inspections,
             Map<String, Integer> docsByInspection,
-            Map<String, Integer> mqttByInspection) {
+            Map<String, Integer> mqttByInspection,
+            boolean outboxOpen) {
 
         public int recorded() {
             return recordsByPart.size();
@@ -332,8 +344,9 @@ public final class FaultLab implements AutoCloseable {
             return n;
         }
 
+        /** Every part recorded and delivered, and the hub's outbox has nothing left to send (none pending, none parked). */
         public boolean settled(boolean countMqtt) {
-            return produced > 0 && lost(countMqtt) == 0;
+            return produced > 0 && lost(countMqtt) == 0 && !outboxOpen;
         }
     }
 }
