@@ -149,6 +149,8 @@ public class VisionConsumer extends DefaultConsumer {
             FrameSource s = reading;
             if (event != null && (recordedBefore(s, f, event) || emit(event)) && s != null) {
                 s.recorded(f); // an image folder lets go of the part's file only now (FolderFrameSource)
+            } else if (f != null && event == null && s != null) {
+                s.notInspected(f); // no record: an image folder offers the file again later
             }
         }
     }

@@ -36,6 +36,7 @@ public final class FolderFrameSource implements FrameSource {
     private static final Logger LOG = LoggerFactory.getLogger(FolderFrameSource.class);
     static final String INSPECTED = ".inspected";
     static final String REJECTED = ".rejected";
+    static final long RETRY_MILLIS = 5_000;
 
     private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp");
 
@@ -46,6 +47,8 @@ public final class FolderFrameSource implements FrameSource {
     private final Deque<Path> pending = new ArrayDeque<>();
     /** Files read and not yet recorded, by frame sequence: they stay in the folder and are not read again. */
     private final Map<Long, Held> held = new ConcurrentHashMap<>();
+    /** Files whose inspection failed, with the time (ms) from which they are read again. */
+    private final Map<Path, Long> retryAt = new ConcurrentHashMap<>();
     /** Files already in the folder when this source opened (read again after a restart), with their times. */
     private final Map<Path, Long> foundAtOpen = new ConcurrentHashMap<>();
 
@@ -131,6 +134,7 @@ public final class FolderFrameSource implements FrameSource {
                                     .endsWith(e)))
                     .filter(f -> modified(f) < settled)
                     .filter(f -> held.values().stream().noneMatch(h -> h.file().equals(f)))
+                    .filter(f -> retryAt.getOrDefault(f, 0L) <= System.currentTimeMillis())
                     .sorted(Comparator.comparingLong(FolderFrameSource::modified)
                             .thenComparing(Path::toString))
                     .forEach(pending::add);
@@ -146,6 +150,7 @@ public final class FolderFrameSource implements FrameSource {
         if (h == null) {
             return;
         }
+        retryAt.remove(h.file());
         try {
             if (modified(h.file()) != h.modified()) {
                 // the camera sent the same name again meanwhile: that is a new part, read at the next look
@@ -163,6 +168,21 @@ public final class FolderFrameSource implements FrameSource {
                     h.file(),
                     h.to(),
                     e.getMessage());
+        }
+    }
+
+    /** The file stays in the folder and is read again after {@link #RETRY_MILLIS} (a full disk, a failing model). */
+    @Override
+    public void notInspected(Frame frame) {
+        Held h = held.remove(frame.sequence());
+        if (h != null) {
+            retryAt.put(h.file(), System.currentTimeMillis() + RETRY_MILLIS);
+            LOG.warn(
+                    "camera {}: part {} was not inspected; {} stays in the folder and is read again in {} s",
+                    camera,
+                    frame.partId(),
+                    h.file(),
+                    RETRY_MILLIS / 1000);
         }
     }
 
@@ -197,5 +217,6 @@ public final class FolderFrameSource implements FrameSource {
         pending.clear();
         held.clear();
         foundAtOpen.clear();
+        retryAt.clear();
     }
 }

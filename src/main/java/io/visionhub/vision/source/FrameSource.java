@@ -52,6 +52,12 @@ public interface FrameSource extends AutoCloseable {
     default void recorded(Frame frame) {}
 
     /**
+     * This frame could not be inspected (its image could not be stored on a full disk, the model failed), so its part
+     * has no record: a source that holds each part offers it again a little later.
+     */
+    default void notInspected(Frame frame) {}
+
+    /**
      * Non-null when this frame is read again after a restart (a file that was already there when the source opened,
      * perhaps recorded by a process that died before {@link #recorded}): a record of it, if any, was captured at or
      * after the instant returned. The consumer then asks the ledger before recording the part a second time.

@@ -91,6 +91,24 @@ class FolderFrameSourceRecordedTest {
         source.close();
     }
 
+    @Test
+    void aFileWhoseInspectionFailedIsReadAgainAfterThePause() throws Exception {
+        write("part-1.png", 10);
+        FolderFrameSource source = new FolderFrameSource("cam", drop, 50);
+        source.open();
+        Frame first = source.next();
+        source.notInspected(first); // e.g. its image could not be stored: the disk is full
+        assertThat(drop.resolve("part-1.png")).exists();
+        long t0 = System.nanoTime();
+        Frame again = nextWithin(source, FolderFrameSource.RETRY_MILLIS + 5000);
+        assertThat(again).as("read again once the pause is over").isNotNull();
+        assertThat(again.partId()).isEqualTo("part-1");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(FolderFrameSource.RETRY_MILLIS - 100);
+        source.recorded(again);
+        assertThat(drop.resolve(".inspected/part-1.png")).exists();
+        source.close();
+    }
+
     /** next() in a thread of its own (it blocks while the folder has nothing new); null if nothing came. */
     private static Frame nextWithin(FolderFrameSource s, long millis) throws Exception {
         CompletableFuture<Frame> f = new CompletableFuture<>();
