@@ -146,11 +146,22 @@ public class VisionConsumer extends DefaultConsumer {
             if (f != null) {
                 health.frameReleased();
             }
-            FrameSource s = reading;
-            if (event != null && (recordedBefore(s, f, event) || emit(event)) && s != null) {
-                s.recorded(f); // an image folder lets go of the part's file only now (FolderFrameSource)
-            } else if (f != null && event == null && s != null) {
-                s.notInspected(f); // no record: an image folder offers the file again later
+            try {
+                FrameSource s = reading;
+                if (event != null && (recordedBefore(s, f, event) || emit(event)) && s != null) {
+                    s.recorded(f); // an image folder lets go of the part's file only now (FolderFrameSource)
+                } else if (f != null && event == null && s != null) {
+                    s.notInspected(f); // no record: an image folder offers the file again later
+                }
+            } catch (RuntimeException e) {
+                // one part's failure must not end the station's inspection thread (it would wait for ever)
+                LOG.error(
+                        "vision:{}: after frame {}{}: {}; the station goes on with the next frame",
+                        endpoint.getStation(),
+                        f == null ? "-" : f.sequence(),
+                        f == null || f.partId() == null ? "" : " (part " + f.partId() + ")",
+                        e.toString(),
+                        e);
             }
         }
     }
@@ -218,7 +229,10 @@ public class VisionConsumer extends DefaultConsumer {
         RecordedParts parts = getEndpoint().getCamelContext().getRegistry().findSingleByType(RecordedParts.class);
         if (parts == null
                 || !parts.recorded(
-                        endpoint.getStation(), f.partId(), event.image().sha256(), since)) {
+                        endpoint.getStation(),
+                        f.partId(),
+                        event.image() == null ? null : event.image().sha256(), // a refused frame stores no image
+                        since)) {
             return false;
         }
         LOG.info(

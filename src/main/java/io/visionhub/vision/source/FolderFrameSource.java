@@ -103,7 +103,7 @@ public final class FolderFrameSource implements FrameSource {
                 } catch (FrameRefusedException e) {
                     to = REJECTED;
                     LOG.warn(
-                            "camera {}: {} moved to {}/ ({}); the part is recorded as UNCERTAIN",
+                            "camera {}: {} goes to {}/ once its part is recorded ({}); the part is recorded as UNCERTAIN",
                             camera,
                             name,
                             REJECTED,
