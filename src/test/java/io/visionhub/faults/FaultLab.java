@@ -269,6 +269,18 @@ public final class FaultLab implements AutoCloseable {
         }
     }
 
+    /** Whether the hub's inspection API answers 200 now. */
+    public boolean apiAnswers() {
+        try {
+            return hub.http()
+                            .sendAs("GET", "/api/inspections?limit=1", null, "operator")
+                            .statusCode()
+                    == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     public int sapDocuments() {
         return sims.sap().qualityNotifications().count();
     }

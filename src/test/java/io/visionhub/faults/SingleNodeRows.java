@@ -220,7 +220,7 @@ public final class SingleNodeRows {
         // jump inside a running JVM made start-up take minutes here, so the jump is across a restart)
         lab.hub().env("LD_PRELOAD", lib.toString()).env("FAKETIME", "-2h").env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
         long t0 = System.nanoTime();
-        lab.start();
+        lab.hub().start(Duration.ofMinutes(10)); // the JVM starts several times slower under libfaketime
         int status = lab.pushContext("PO-JUMPED");
         lab.drop("afterjump", 30);
         lab.awaitSettled(false, SETTLE);
@@ -260,8 +260,20 @@ public final class SingleNodeRows {
             Thread.sleep(15_000);
             Files.delete(filler);
             long t0 = System.nanoTime();
-            lab.awaitSettled(false, SETTLE);
-            return lab.result(false, since(t0), "data/ on a 64 MiB tmpfs filled for 15 s; clock from the space freed");
+            lab.awaitSettled(false, Duration.ofSeconds(90));
+            String how = "without a restart";
+            if (!lab.apiAnswers()) {
+                // H2 closes the database on "No space left on device" and does not reopen it: an operator restarts
+                lab.hub().stop();
+                lab.start();
+                how = "only after a restart (the hub's API still failed 90 s after the space was freed: H2 had closed"
+                        + " the database)";
+                lab.awaitSettled(false, SETTLE);
+            }
+            return lab.result(
+                    false,
+                    since(t0),
+                    "data/ on a 64 MiB tmpfs filled for 15 s; recovered " + how + "; clock from the space freed");
         } finally {
             lab.hub().stop();
             Files.deleteIfExists(filler);
