@@ -1,6 +1,7 @@
 package io.visionhub.vision.component;
 
 import io.visionhub.event.InspectionEvent;
+import io.visionhub.ledger.InspectionLedger;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameRefusedException;
@@ -150,7 +151,7 @@ public class VisionConsumer extends DefaultConsumer {
                 FrameSource s = reading;
                 if (event != null && (recordedBefore(s, f, event) || emit(event)) && s != null) {
                     s.recorded(f); // an image folder lets go of the part's file only now (FolderFrameSource)
-                } else if (f != null && event == null && s != null) {
+                } else if (f != null && s != null) {
                     s.notInspected(f); // no record: an image folder offers the file again later
                 }
             } catch (RuntimeException e) {
@@ -242,7 +243,10 @@ public class VisionConsumer extends DefaultConsumer {
         return true;
     }
 
-    /** Sends the event down the route; true when the route finished with it (recorded, or kept by its error handler). */
+    /**
+     * Sends the event down the route; true when the route finished with it, false when it failed or its error handler
+     * kept the event without a ledger record.
+     */
     private boolean emit(InspectionEvent event) {
         Exchange exchange = createExchange(false);
         try {
@@ -254,6 +258,13 @@ public class VisionConsumer extends DefaultConsumer {
             exchange.setException(e);
         }
         boolean done = exchange.getException() == null;
+        if (done
+                && exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null
+                && exchange.getMessage().getHeader(InspectionLedger.HEADER_SEQUENCE) == null) {
+            // the route's error handler kept the event without a ledger record (the ledger refused it: a full disk,
+            // a closed database): an image folder offers the part again instead of letting go of its file
+            done = false;
+        }
         if (!done) {
             getExceptionHandler()
                     .handleException(

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.images.FileImageStore;
+import io.visionhub.ledger.InspectionLedger;
 import io.visionhub.ledger.LedgerFixture;
 import io.visionhub.ledger.LedgerRecordedParts;
 import io.visionhub.vision.FrameInspector;
@@ -18,6 +19,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -83,6 +85,57 @@ class FolderRestartLedgerTest {
                     .as("part-2 recorded at the restart")
                     .isEqualTo(1);
         }
+    }
+
+    @Test
+    void aPartTheLedgerRefusedIntoTheDeadLetterChannelIsReadAgainAndRecorded() throws Exception {
+        Path drop = Files.createDirectories(dir.resolve("drop"));
+        Path f = drop.resolve("part-1.png");
+        Files.write(
+                f,
+                FrameInspector.encode(new SimulatedPartGenerator(8, 0).good(1).image(), "png"));
+        Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() - 5000));
+        try (LedgerFixture ledger = new LedgerFixture(dir.resolve("ledger"))) {
+            JdbcTemplate jdbc = new JdbcTemplate(ledger.ds);
+            AtomicBoolean diskFull = new AtomicBoolean(true);
+            AtomicInteger deadLetters = new AtomicInteger();
+            CamelContext camel = new DefaultCamelContext();
+            camel.addComponent("vision", vision(dir));
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    errorHandler(deadLetterChannel("direct:inspection-failed").useOriginalMessage());
+                    from("direct:inspection-failed").process(e -> deadLetters.incrementAndGet());
+                    from("vision:folder-station?camera=smartcam&line=line-1&source=folder:" + drop + "&fps=20&model="
+                                    + modelDir)
+                            .routeId("folder")
+                            .process(e -> {
+                                if (diskFull.get()) {
+                                    throw new IllegalStateException("No space left on device");
+                                }
+                                var receipt = ledger.ledger.append(e.getIn().getBody(InspectionEvent.class), List.of());
+                                // as ledger:record does (LedgerRecordProducer)
+                                e.getIn().setHeader(InspectionLedger.HEADER_SEQUENCE, receipt.sequence());
+                            });
+                }
+            });
+            camel.start();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.get() >= 1);
+                assertThat(f).as("refused by the ledger: the file stays").exists();
+                diskFull.set(false); // space freed
+                await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(drop.resolve(".inspected/part-1.png")));
+            } finally {
+                camel.stop();
+            }
+            assertThat(count(jdbc, "part-1")).isEqualTo(1);
+        }
+    }
+
+    private VisionComponent vision(Path dir) {
+        VisionComponent vision = new VisionComponent();
+        vision.setImageStore(new FileImageStore(dir.resolve("images")));
+        return vision;
     }
 
     private static int count(JdbcTemplate jdbc, String part) {
