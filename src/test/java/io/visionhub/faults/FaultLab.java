@@ -292,19 +292,11 @@ public final class FaultLab implements AutoCloseable {
         HttpResponse<String> v = hub.http().sendAs("GET", "/api/ledger/verify", null, "auditor");
         JsonNode report = v.statusCode() == 200 ? JSON.readTree(v.body()) : null;
         if (report == null || !report.path("ok").asBoolean()) {
-            RowResult r = RowResult.of(row, t, countMqtt, recoverSeconds, note);
-            return new RowResult(
-                    r.row(),
-                    r.produced(),
-                    r.recorded(),
-                    r.delivered(),
-                    Math.max(1, r.lost()),
-                    r.duplicated(),
-                    r.recoverSeconds(),
-                    "FAILED: ledger does not verify (" + v.statusCode() + " "
+            return RowResult.of(row, t, countMqtt, recoverSeconds, note)
+                    .failedCheck("ledger does not verify (" + v.statusCode() + " "
                             + (report == null
                                     ? v.body()
-                                    : report.path("summary").asText()) + "); " + note);
+                                    : report.path("summary").asText()) + ")");
         }
         return RowResult.of(row, t, countMqtt, recoverSeconds, note + "; ledger verifies");
     }

@@ -38,6 +38,19 @@ public record RowResult(
         return new RowResult(row, 0, 0, 0, -1, -1, Double.NaN, "FAILED: " + e);
     }
 
+    /** This row, failed by a check of its own (the ledger does not verify, a bad input was not refused…). */
+    RowResult failedCheck(String why) {
+        return new RowResult(
+                row,
+                produced,
+                recorded,
+                delivered,
+                Math.max(1, lost),
+                duplicated,
+                recoverSeconds,
+                "FAILED: " + why + "; " + note);
+    }
+
     public boolean skippedRow() {
         return note.startsWith("SKIPPED");
     }

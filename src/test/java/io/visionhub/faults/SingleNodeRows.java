@@ -341,7 +341,7 @@ public final class SingleNodeRows {
         boolean refused = r.statusCode() == 413 || r.statusCode() == 400;
         RowResult res =
                 lab.result(false, since(t0), "16 MiB context push answered " + r.statusCode() + " during the burst");
-        return refused ? res : fail(res, "16 MiB push was not refused");
+        return refused ? res : res.failedCheck("16 MiB push was not refused");
     }
 
     static RowResult badImages(FaultLab lab) throws Exception {
@@ -377,7 +377,7 @@ public final class SingleNodeRows {
                 .body();
         RowResult res = lab.result(
                 false, since(t0), "broken.yaml saved mid-burst; health names it: " + health.contains("broken.yaml"));
-        return health.contains("broken.yaml") ? res : fail(res, "health does not name broken.yaml");
+        return health.contains("broken.yaml") ? res : res.failedCheck("health does not name broken.yaml");
     }
 
     static RowResult badModel(FaultLab lab) throws Exception {
@@ -408,18 +408,6 @@ public final class SingleNodeRows {
                 false,
                 since(t0),
                 "route with a corrupt model.onnx saved mid-burst; health names it: " + health.contains("bad-model"));
-    }
-
-    private static RowResult fail(RowResult r, String why) {
-        return new RowResult(
-                r.row(),
-                r.produced(),
-                r.recorded(),
-                r.delivered(),
-                Math.max(1, r.lost()),
-                r.duplicated(),
-                r.recoverSeconds(),
-                "FAILED: " + why + "; " + r.note());
     }
 
     /** The 8-byte PNG signature and an IHDR chunk of the given size (8-bit gray), no image data. */

@@ -145,9 +145,7 @@ class FolderRestartLedgerTest {
     private CamelContext camel(Path drop, LedgerFixture ledger, AtomicBoolean dies) throws Exception {
         CamelContext camel = new DefaultCamelContext();
         camel.getRegistry().bind("recordedParts", new LedgerRecordedParts(ledger.ds));
-        VisionComponent vision = new VisionComponent();
-        vision.setImageStore(new FileImageStore(dir.resolve("images")));
-        camel.addComponent("vision", vision);
+        camel.addComponent("vision", vision(dir));
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
