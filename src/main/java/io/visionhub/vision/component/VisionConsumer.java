@@ -257,15 +257,13 @@ public class VisionConsumer extends DefaultConsumer {
         } catch (Exception e) {
             exchange.setException(e);
         }
-        boolean done = exchange.getException() == null;
-        if (done
+        boolean failed = exchange.getException() != null;
+        // the route's error handler kept the event without a ledger record (the ledger refused it: a full disk, a
+        // closed database): not done either, so an image folder offers the part again instead of letting go of it
+        boolean keptUnrecorded = !failed
                 && exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null
-                && exchange.getMessage().getHeader(InspectionLedger.HEADER_SEQUENCE) == null) {
-            // the route's error handler kept the event without a ledger record (the ledger refused it: a full disk,
-            // a closed database): an image folder offers the part again instead of letting go of its file
-            done = false;
-        }
-        if (!done) {
+                && exchange.getMessage().getHeader(InspectionLedger.HEADER_SEQUENCE) == null;
+        if (failed) {
             getExceptionHandler()
                     .handleException(
                             "vision:" + endpoint.getStation() + ": route failed for inspection " + event.id(),
@@ -273,6 +271,6 @@ public class VisionConsumer extends DefaultConsumer {
                             exchange.getException());
         }
         releaseExchange(exchange, false);
-        return done;
+        return !failed && !keptUnrecorded;
     }
 }
