@@ -121,6 +121,10 @@ public final class HubProcess implements AutoCloseable {
             } catch (IOException notYet) {
                 // not listening yet
             }
+            if (Files.readString(log()).contains("Application run failed")) {
+                process.destroyForcibly(); // Spring gave up, but a non-daemon thread may keep the JVM alive
+                throw new IllegalStateException("hub failed to start; see " + log());
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("hub did not answer within " + timeout + "; see " + log());
             }
