@@ -11,17 +11,23 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP forwarder between the hub and a {@link PlcSimulator} that can be cut (every connection closed, new ones closed
- * at once, as with a pulled cable or a PLC restarting) and restored.
+ * A TCP forwarder between the hub and a {@link PlcSimulator} (or any server: the fault matrix puts one before the MQTT
+ * broker) that can be cut (every connection closed, new ones closed at once, as with a pulled cable or a PLC
+ * restarting), stalled (half-open: nothing forwarded either way and nothing closed, as behind a dead NAT entry, so the
+ * client's socket stays ESTABLISHED and only its own keep-alive can tell) and restored.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private volatile boolean open = true;
+    /** Sockets of stalled connections: what they read is dropped, and they stay open until their client gives up. */
+    private final Set<Socket> stalled = ConcurrentHashMap.newKeySet();
 
-    TcpProxy(int targetPort) throws IOException {
+    private volatile boolean open = true;
+    private volatile boolean stalling;
+
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket(PortPicker.ephemeral("127.0.0.1"), 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::acceptLoop, "tcp-proxy-" + server.getLocalPort());
@@ -29,7 +35,7 @@ final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -38,7 +44,7 @@ final class TcpProxy implements AutoCloseable {
         return endpointUrl.replace(":" + targetPort + "/", ":" + port() + "/");
     }
 
-    void cut() {
+    public void cut() {
         open = false;
         for (Socket s : sockets) {
             closeQuietly(s);
@@ -46,8 +52,16 @@ final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
-    void restore() {
+    /** Half-open: every connection, open and new, forwards nothing and is not closed, until {@link #restore()}. */
+    public void stall() {
+        stalling = true;
+        stalled.addAll(sockets);
+    }
+
+    /** New connections forward again; stalled ones stay dead until their client closes them. */
+    public void restore() {
         open = true;
+        stalling = false;
     }
 
     private void acceptLoop() {
@@ -63,6 +77,10 @@ final class TcpProxy implements AutoCloseable {
                 out.setTcpNoDelay(true);
                 sockets.add(in);
                 sockets.add(out);
+                if (stalling) {
+                    stalled.add(in);
+                    stalled.add(out);
+                }
                 pump(in, out);
                 pump(out, in);
             } catch (IOException e) {
@@ -75,10 +93,14 @@ final class TcpProxy implements AutoCloseable {
         Thread t = new Thread(
                 () -> {
                     byte[] buf = new byte[16384];
-                    try (InputStream i = from.getInputStream();
-                            OutputStream o = to.getOutputStream()) {
+                    try {
+                        InputStream i = from.getInputStream();
+                        OutputStream o = to.getOutputStream();
                         int n;
                         while ((n = i.read(buf)) >= 0) {
+                            if (stalled.contains(from)) {
+                                continue; // half-open: the peer never hears it
+                            }
                             o.write(buf, 0, n);
                             o.flush();
                         }
@@ -86,7 +108,9 @@ final class TcpProxy implements AutoCloseable {
                         // cut
                     } finally {
                         closeQuietly(from);
-                        closeQuietly(to);
+                        if (!stalled.contains(to)) {
+                            closeQuietly(to); // a stalled peer hears nothing, not even a close
+                        }
                     }
                 },
                 "tcp-proxy-pump");

@@ -114,7 +114,7 @@ final class TriggeredCapture implements AutoCloseable {
                 (src, frame) -> {
                     handoff.offer(frame);
                     // a trigger takes the newest frame and the rest are dropped: a folder file is filed once read
-                    src.completed(frame, true);
+                    src.recorded(frame);
                 },
                 src -> source = src);
     }

@@ -5,16 +5,17 @@ import io.visionhub.ledger.InspectionLedger;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameRefusedException;
+import io.visionhub.vision.RecordedParts;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.source.FfmpegFrameSource;
 import io.visionhub.vision.source.FrameSource;
 import io.visionhub.vision.source.LatestFrameHandoff;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -36,12 +37,13 @@ public class VisionConsumer extends DefaultConsumer {
     private final CameraHealth health;
     private ExecutorService threads;
     private volatile boolean running;
+    /** The source the reader reads now: told when a frame's part is recorded ({@link FrameSource#recorded}). */
+    private volatile FrameSource reading;
+
     private ModelHandle model;
     private FrameInspector inspector;
     /** Inspectors of models chosen per frame by the component's ModelSelector, by model folder. */
     private final Map<String, FrameInspector> selected = new ConcurrentHashMap<>();
-    /** frames of a lossless source (image folder) on their way, and the source to tell when each is recorded */
-    private final Map<Frame, FrameSource> completing = new ConcurrentHashMap<>();
 
     private CameraMetrics meters;
 
@@ -107,11 +109,9 @@ public class VisionConsumer extends DefaultConsumer {
     private void readLoop() {
         CameraReader.run(endpoint, health, "vision:" + endpoint.getStation(), () -> running, (source, frame) -> {
             // in flight from here until inspected, refused or replaced by a newer frame (CameraHealth.inFlight)
+            reading = source;
             health.frameHeld();
-            if (source.lossless()) {
-                completing.put(frame, source); // told once the frame's record is committed or failed
-                handoff.put(frame);
-            } else if (endpoint.isLossless()) {
+            if (source.lossless() || endpoint.isLossless()) {
                 handoff.put(frame);
             } else if (handoff.offer(frame)) {
                 health.frameReleased(); // the older frame in the slot was dropped
@@ -147,12 +147,22 @@ public class VisionConsumer extends DefaultConsumer {
             if (f != null) {
                 health.frameReleased();
             }
-            boolean recorded = event != null && emit(event);
-            if (f != null) {
-                FrameSource source = completing.remove(f);
-                if (source != null) {
-                    source.completed(f, recorded);
+            try {
+                FrameSource s = reading;
+                if (event != null && (recordedBefore(s, f, event) || emit(event)) && s != null) {
+                    s.recorded(f); // an image folder lets go of the part's file only now (FolderFrameSource)
+                } else if (f != null && s != null) {
+                    s.notInspected(f); // no record: an image folder offers the file again later
                 }
+            } catch (RuntimeException e) {
+                // one part's failure must not end the station's inspection thread (it would wait for ever)
+                LOG.error(
+                        "vision:{}: after frame {}{}: {}; the station goes on with the next frame",
+                        endpoint.getStation(),
+                        f == null ? "-" : f.sequence(),
+                        f == null || f.partId() == null ? "" : " (part " + f.partId() + ")",
+                        e.toString(),
+                        e);
             }
         }
     }
@@ -209,9 +219,33 @@ public class VisionConsumer extends DefaultConsumer {
     }
 
     /**
-     * Sends the event down the route; true when its record is committed: the ledger numbered it, or the route (one
-     * without a ledger step) completed with no failure, not even one its error handler took (a dead-letter copy is not
-     * a record).
+     * A frame read again after a restart whose part the ledger already holds (the process died after the record,
+     * before the source let go of the file): not recorded a second time.
+     */
+    private boolean recordedBefore(FrameSource s, Frame f, InspectionEvent event) {
+        Instant since = s == null || f.partId() == null ? null : s.readAgainSince(f);
+        if (since == null) {
+            return false;
+        }
+        RecordedParts parts = getEndpoint().getCamelContext().getRegistry().findSingleByType(RecordedParts.class);
+        if (parts == null
+                || !parts.recorded(
+                        endpoint.getStation(),
+                        f.partId(),
+                        event.image() == null ? null : event.image().sha256(), // a refused frame stores no image
+                        since)) {
+            return false;
+        }
+        LOG.info(
+                "vision:{}: part {} was recorded before the restart (same image); its file is not recorded twice",
+                endpoint.getStation(),
+                f.partId());
+        return true;
+    }
+
+    /**
+     * Sends the event down the route; true when the route finished with it, false when it failed or its error handler
+     * kept the event without a ledger record.
      */
     private boolean emit(InspectionEvent event) {
         Exchange exchange = createExchange(false);
@@ -223,10 +257,13 @@ public class VisionConsumer extends DefaultConsumer {
         } catch (Exception e) {
             exchange.setException(e);
         }
-        boolean completed = exchange.getException() == null
-                && (exchange.getMessage().getHeader(InspectionLedger.HEADER_SEQUENCE) != null
-                        || exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) == null);
-        if (exchange.getException() != null) {
+        boolean failed = exchange.getException() != null;
+        // the route's error handler kept the event without a ledger record (the ledger refused it: a full disk, a
+        // closed database): not done either, so an image folder offers the part again instead of letting go of it
+        boolean keptUnrecorded = !failed
+                && exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null
+                && exchange.getMessage().getHeader(InspectionLedger.HEADER_SEQUENCE) == null;
+        if (failed) {
             getExceptionHandler()
                     .handleException(
                             "vision:" + endpoint.getStation() + ": route failed for inspection " + event.id(),
@@ -234,6 +271,6 @@ public class VisionConsumer extends DefaultConsumer {
                             exchange.getException());
         }
         releaseExchange(exchange, false);
-        return completed;
+        return !failed && !keptUnrecorded;
     }
 }

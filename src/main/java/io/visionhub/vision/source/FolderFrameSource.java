@@ -15,7 +15,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -24,18 +23,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Images a smart camera drops into a folder (FTP/SMB target): the oldest first, each moved to
- * {@code .inspected/} once its record is committed ({@link #completed}), so nothing is inspected twice in a run,
- * nothing is deleted, and a file read but not recorded (hub stopped or killed, route failed) stays in the folder and
- * is read again at the next start. Files still being
- * written (modified in the last half second) wait for the next look. Each file is decoded here (its size checked
- * from the header first): one that is empty, corrupt or above the pixel limit is moved to {@code .rejected/}
- * instead, and still handed on (undecoded) so that the inspector refuses it and the part gets a record.
+ * {@code .inspected/} once its part is recorded ({@link #recorded}), so nothing is inspected twice and nothing is
+ * deleted; until then the file stays where the camera put it, so a hub killed mid-inspection reads it again at its
+ * next start instead of losing the part (a kill between the ledger's commit and the move records that part twice).
+ * Files still being written (modified in the last half second) wait for the next look. Each file is decoded here
+ * (its size checked from the header first): one that is empty, corrupt or above the pixel limit is moved to
+ * {@code .rejected/} instead, and still handed on (undecoded) so that the inspector refuses it and the part gets a
+ * record.
  */
 public final class FolderFrameSource implements FrameSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(FolderFrameSource.class);
     static final String INSPECTED = ".inspected";
     static final String REJECTED = ".rejected";
+    static final long RETRY_MILLIS = 5_000;
 
     private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp");
 
@@ -44,14 +45,14 @@ public final class FolderFrameSource implements FrameSource {
     private final long pollNanos;
     private final long maxPixels;
     private final Deque<Path> pending = new ArrayDeque<>();
-    /** read and not yet filed: a rescan skips them (a failed one stays here until the next start) */
-    private final Set<Path> held = ConcurrentHashMap.newKeySet();
-    /** frame sequence → the file it came from and where it goes once recorded */
-    private final Map<Long, Reading> reading = new ConcurrentHashMap<>();
+    /** Files read and not yet recorded, by frame sequence: they stay in the folder and are not read again. */
+    private final Map<Long, Held> held = new ConcurrentHashMap<>();
+    /** Files whose inspection failed, with the time (ms) from which they are read again. */
+    private final Map<Path, Long> retryAt = new ConcurrentHashMap<>();
+    /** Files already in the folder when this source opened (read again after a restart), with their times. */
+    private final Map<Path, Long> foundAtOpen = new ConcurrentHashMap<>();
 
     private long sequence;
-
-    private record Reading(Path file, String to) {}
 
     public FolderFrameSource(String camera, Path folder, double fps) {
         this(camera, folder, fps, ImageDecoder.DEFAULT_MAX_PIXELS);
@@ -73,6 +74,9 @@ public final class FolderFrameSource implements FrameSource {
         try {
             Files.createDirectories(folder.resolve(INSPECTED));
             Files.createDirectories(folder.resolve(REJECTED));
+            try (Stream<Path> files = Files.list(folder)) {
+                files.filter(Files::isRegularFile).forEach(f -> foundAtOpen.put(f, modified(f)));
+            }
         } catch (IOException e) {
             throw new FrameSourceException("camera " + camera + ": cannot write to " + folder.toAbsolutePath(), e);
         }
@@ -99,17 +103,19 @@ public final class FolderFrameSource implements FrameSource {
                 } catch (FrameRefusedException e) {
                     to = REJECTED;
                     LOG.warn(
-                            "camera {}: {} moved to {}/ ({}); the part is recorded as UNCERTAIN",
+                            "camera {}: {} goes to {}/ once its part is recorded ({}); the part is recorded as UNCERTAIN",
                             camera,
                             name,
                             REJECTED,
                             e.getMessage());
                 }
                 String partId = name.substring(0, name.lastIndexOf('.'));
-                held.add(p);
-                reading.put(sequence, new Reading(p, to));
+                long seq = sequence++;
+                long mtime = modified(p);
+                Long atOpen = foundAtOpen.remove(p);
+                held.put(seq, new Held(p, to, mtime, atOpen != null && atOpen == mtime));
                 // a refused file travels undecoded: the inspector refuses it again and the part gets its record
-                return new Frame(camera, sequence++, Instant.now(), image, bytes, partId);
+                return new Frame(camera, seq, Instant.now(), image, bytes, partId);
             } catch (IOException e) {
                 throw new FrameSourceException("camera " + camera + ": cannot read " + p + ": " + e.getMessage(), e);
             }
@@ -127,7 +133,8 @@ public final class FolderFrameSource implements FrameSource {
                                     .toLowerCase(Locale.ROOT)
                                     .endsWith(e)))
                     .filter(f -> modified(f) < settled)
-                    .filter(f -> !held.contains(f))
+                    .filter(f -> held.values().stream().noneMatch(h -> h.file().equals(f)))
+                    .filter(f -> retryAt.getOrDefault(f, 0L) <= System.currentTimeMillis())
                     .sorted(Comparator.comparingLong(FolderFrameSource::modified)
                             .thenComparing(Path::toString))
                     .forEach(pending::add);
@@ -136,43 +143,62 @@ public final class FolderFrameSource implements FrameSource {
         }
     }
 
+    /** Moves the recorded part's file to {@code .inspected/} (or {@code .rejected/}). */
+    @Override
+    public void recorded(Frame frame) {
+        Held h = held.remove(frame.sequence());
+        if (h == null) {
+            return;
+        }
+        retryAt.remove(h.file());
+        try {
+            if (modified(h.file()) != h.modified()) {
+                // the camera sent the same name again meanwhile: that is a new part, read at the next look
+                return;
+            }
+            Files.move(
+                    h.file(),
+                    folder.resolve(h.to()).resolve(h.file().getFileName()),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn(
+                    "camera {}: part {} is recorded but {} could not be moved to {}/ ({}); it will be read again",
+                    camera,
+                    frame.partId(),
+                    h.file(),
+                    h.to(),
+                    e.getMessage());
+        }
+    }
+
+    /** The file stays in the folder and is read again after {@link #RETRY_MILLIS} (a full disk, a failing model). */
+    @Override
+    public void notInspected(Frame frame) {
+        Held h = held.remove(frame.sequence());
+        if (h != null) {
+            retryAt.put(h.file(), System.currentTimeMillis() + RETRY_MILLIS);
+            LOG.warn(
+                    "camera {}: part {} was not inspected; {} stays in the folder and is read again in {} s",
+                    camera,
+                    frame.partId(),
+                    h.file(),
+                    RETRY_MILLIS / 1000);
+        }
+    }
+
+    @Override
+    public Instant readAgainSince(Frame frame) {
+        Held h = held.get(frame.sequence());
+        return h != null && h.foundAtOpen() ? Instant.ofEpochMilli(h.modified()) : null;
+    }
+
+    private record Held(Path file, String to, long modified, boolean foundAtOpen) {}
+
     private static long modified(Path p) {
         try {
             return Files.getLastModifiedTime(p).toMillis();
         } catch (IOException e) {
             return Long.MAX_VALUE;
-        }
-    }
-
-    @Override
-    public void completed(Frame frame, boolean recorded) {
-        Reading r = reading.remove(frame.sequence());
-        if (r == null) {
-            return;
-        }
-        if (!recorded) {
-            // stays held: not read again in this run (a failing route would loop on it), read again at the next start
-            LOG.warn(
-                    "camera {}: {} was not recorded; it stays in {} and is read again when the camera next starts",
-                    camera,
-                    r.file().getFileName(),
-                    folder.toAbsolutePath());
-            return;
-        }
-        try {
-            Files.move(
-                    r.file(),
-                    folder.resolve(r.to()).resolve(r.file().getFileName()),
-                    StandardCopyOption.REPLACE_EXISTING);
-            held.remove(r.file());
-        } catch (IOException e) {
-            // recorded but still in the folder: held, so not inspected twice in this run; a restart would read it again
-            LOG.warn(
-                    "camera {}: {} is recorded but could not be moved to {}/: {}",
-                    camera,
-                    r.file().getFileName(),
-                    r.to(),
-                    e.getMessage());
         }
     }
 
@@ -189,7 +215,8 @@ public final class FolderFrameSource implements FrameSource {
     @Override
     public void close() {
         pending.clear();
-        // a file whose record failed is read again once the camera starts again; one still in flight is not
-        held.retainAll(reading.values().stream().map(Reading::file).toList());
+        held.clear();
+        foundAtOpen.clear();
+        retryAt.clear();
     }
 }

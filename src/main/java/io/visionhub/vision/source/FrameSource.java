@@ -2,6 +2,7 @@ package io.visionhub.vision.source;
 
 import io.visionhub.event.PartTrigger;
 import io.visionhub.vision.Frame;
+import java.time.Instant;
 
 /**
  * Where frames come from: a simulated camera, an RTSP/HTTP stream, a video file or an image folder.
@@ -30,14 +31,6 @@ public interface FrameSource extends AutoCloseable {
     }
 
     /**
-     * The frame's record is committed ({@code recorded}), or its inspection failed or never ran: a source that keeps
-     * the original of each part (an image folder) files it only now, so a part read but not recorded (the hub stopped
-     * or was killed, the route failed) is read again at the next start instead of being lost. Called once per frame
-     * of a {@link #lossless()} source, from the inspecting thread.
-     */
-    default void completed(Frame frame, boolean recorded) {}
-
-    /**
      * The hub starts each exposure (a GigE camera in software-trigger mode): no frame comes without {@link #trigger},
      * and the frame that answers a trigger carries its part id.
      */
@@ -48,6 +41,28 @@ public interface FrameSource extends AutoCloseable {
     /** Starts one exposure for this part (sources where {@link #hubTriggered()}); may be called from any thread. */
     default void trigger(PartTrigger trigger) {
         throw new UnsupportedOperationException(describe() + " is not triggered by the hub");
+    }
+
+    /**
+     * The route has finished with this frame's part and its record is in the ledger: a source that holds each part until then (an image folder) lets it go now. Called by the inspecting
+     * thread; a frame that never gets here (a crash, a failed inspection) stays with the source and is read again
+     * when the source next opens.
+     */
+    default void recorded(Frame frame) {}
+
+    /**
+     * This frame could not be inspected (its image could not be stored on a full disk, the model failed), so its part
+     * has no record: a source that holds each part offers it again a little later.
+     */
+    default void notInspected(Frame frame) {}
+
+    /**
+     * Non-null when this frame is read again after a restart (a file that was already there when the source opened,
+     * perhaps recorded by a process that died before {@link #recorded}): a record of it, if any, was captured at or
+     * after the instant returned. The consumer then asks the ledger before recording the part a second time.
+     */
+    default Instant readAgainSince(Frame frame) {
+        return null;
     }
 
     @Override
