@@ -136,7 +136,10 @@ class PlcNotificationOrderTest {
         h.dataChanged(List.of(trigger(at(210, true))));
         h.dataChanged(List.of(trigger(at(250, false))));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> counter("visionhub.plc.triggers.missed") == 1);
+        // the counter goes up before the fail-safe is recorded (PlcHandshake.triggerNotServed): wait for both
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> counter("visionhub.plc.triggers.missed") == 1
+                        && failSafes.stream().anyMatch(f -> f.reason() == PlcFailSafe.Reason.TRIGGER_NOT_SERVED));
         // (P-1's own cycle fails safe at its deadline: no result comes in this test)
         assertThat(failSafes)
                 .filteredOn(f -> f.reason() == PlcFailSafe.Reason.TRIGGER_NOT_SERVED)
