@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.visionhub.event.EventIds;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerException;
@@ -97,24 +96,7 @@ class ClusterHubTest {
     CamelContext camel;
 
     static InspectionEvent event(String station) {
-        InspectionEvent e = LedgerTestSupport.event();
-        return new InspectionEvent(
-                e.schemaVersion(),
-                EventIds.newId(),
-                station,
-                e.camera(),
-                e.line(),
-                e.captureTime(),
-                e.inferenceTime(),
-                e.model(),
-                e.result(),
-                e.defects(),
-                e.anomalyScore(),
-                e.image(),
-                e.context(),
-                e.contextStatus(),
-                e.partId(),
-                e.latency());
+        return LedgerTestSupport.eventAt(station);
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.visionhub.event.EventIds;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.JdbcLedgerReader;
@@ -88,24 +87,7 @@ class SharedLedgerFenceTest {
     }
 
     private static InspectionEvent event(String station) {
-        InspectionEvent e = LedgerTestSupport.event();
-        return new InspectionEvent(
-                e.schemaVersion(),
-                EventIds.newId(),
-                station,
-                e.camera(),
-                e.line(),
-                e.captureTime(),
-                e.inferenceTime(),
-                e.model(),
-                e.result(),
-                e.defects(),
-                e.anomalyScore(),
-                e.image(),
-                e.context(),
-                e.contextStatus(),
-                e.partId(),
-                e.latency());
+        return LedgerTestSupport.eventAt(station);
     }
 
     @Test

@@ -146,6 +146,28 @@ public final class LedgerTestSupport {
         return event(EventIds.newId(), InspectionEvent.Verdict.NG, null);
     }
 
+    /** As {@link #event()}, at another station (the cluster tests give each node's stations their own names). */
+    public static InspectionEvent eventAt(String station) {
+        InspectionEvent e = event();
+        return new InspectionEvent(
+                e.schemaVersion(),
+                e.id(),
+                station,
+                e.camera(),
+                e.line(),
+                e.captureTime(),
+                e.inferenceTime(),
+                e.model(),
+                e.result(),
+                e.defects(),
+                e.anomalyScore(),
+                e.image(),
+                e.context(),
+                e.contextStatus(),
+                e.partId(),
+                e.latency());
+    }
+
     public static InspectionEvent event(String id, InspectionEvent.Verdict verdict, String imageSha) {
         Instant t = Instant.parse("2026-11-25T01:00:00.123456Z");
         ProductionContext ctx = new ProductionContext(

@@ -29,35 +29,19 @@ class AuditPackageSizeTest {
             f.inspections(45); // order PO-1001: heads at sizes 10, 20, 30, 40
             InspectionEvent e = LedgerTestSupport.event();
             ProductionContext c = e.context();
-            InspectionEvent other = new InspectionEvent(
-                    e.schemaVersion(),
-                    e.id(),
-                    e.station(),
-                    e.camera(),
-                    e.line(),
-                    e.captureTime(),
-                    e.inferenceTime(),
-                    e.model(),
-                    e.result(),
-                    e.defects(),
-                    e.anomalyScore(),
-                    e.image(),
-                    new ProductionContext(
-                            c.line(),
-                            "PO-2002",
-                            c.product(),
-                            c.specVersion(),
-                            c.limits(),
-                            "LOT-9",
-                            c.workCentre(),
-                            c.shift(),
-                            c.operatorStation(),
-                            c.inspectionLot(),
-                            c.version(),
-                            c.validFrom()),
-                    e.contextStatus(),
-                    e.partId(),
-                    e.latency());
+            InspectionEvent other = e.withContext(new ProductionContext(
+                    c.line(),
+                    "PO-2002",
+                    c.product(),
+                    c.specVersion(),
+                    c.limits(),
+                    "LOT-9",
+                    c.workCentre(),
+                    c.shift(),
+                    c.operatorStation(),
+                    c.inspectionLot(),
+                    c.version(),
+                    c.validFrom()));
             f.ledger.append(other, List.of());
             f.ledger.signNow();
             assertThat(f.service.heads()).hasSizeGreaterThanOrEqualTo(5);
