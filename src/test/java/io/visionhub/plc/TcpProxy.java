@@ -46,10 +46,10 @@ public final class TcpProxy implements AutoCloseable {
 
     public void cut() {
         open = false;
-        for (Socket s : sockets) {
+        for (Socket s : sockets) { // remove each closed: one accepted during the cut stays known to the next
             closeQuietly(s);
+            sockets.remove(s);
         }
-        sockets.clear();
     }
 
     /** Half-open: every connection, open and new, forwards nothing and is not closed, until {@link #restore()}. */
