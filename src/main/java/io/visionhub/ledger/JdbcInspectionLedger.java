@@ -127,6 +127,52 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
      */
     public record TamperAlarm(long seq, String message, Instant raised) {}
 
+    /**
+     * The database could not be written at the last commit (a full disk, H2 closed the database, the connection
+     * lost): records are refused until a commit succeeds again, which ends this by itself.
+     *
+     * @param reason the database's message
+     * @param since  the first refused commit of this failure
+     */
+    public record WriteFailure(String reason, Instant since) {
+        public static final String ACTION = "free space on the disk that holds the database (data/ for the H2 file)"
+                + " or bring the database back; the ledger records again by itself once it can write, and cameras'"
+                + " parts wait at their source meanwhile (nothing refused was acknowledged)";
+    }
+
+    private volatile WriteFailure writeFailure;
+
+    /** Why the last commit could not be written (storage, not a bad record), or null once a commit succeeded. */
+    public WriteFailure writeFailure() {
+        return writeFailure;
+    }
+
+    /**
+     * A failure of the storage rather than of a record: H2's closed-database and I/O errors, a lost connection
+     * (SQL state class 08), PostgreSQL's insufficient resources (class 53: disk full, out of memory).
+     */
+    static boolean storageFailure(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            String state = s.getSQLState();
+            if ((s.getClass().getName().startsWith("org.h2.")
+                            && H2ClosedDatabaseEviction.CLOSED_OR_IO.contains(s.getErrorCode()))
+                    || (state != null && (state.startsWith("08") || state.startsWith("53")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void noteWriteFailure(SQLException e) {
+        if (storageFailure(e) && writeFailure == null) {
+            writeFailure = new WriteFailure(e.getMessage(), clock.instant());
+            LOG.error(
+                    "Ledger cannot write to its database ({}): records are refused until it can; {}",
+                    e.getMessage(),
+                    WriteFailure.ACTION);
+        }
+    }
+
     public JdbcInspectionLedger(DataSource dataSource, LedgerProperties props, TreeHeadSigner signer, Clock clock) {
         this.dataSource = dataSource;
         this.props = props;
@@ -600,6 +646,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     private void fail(Pending p, SQLException e) {
+        noteWriteFailure(e);
         LedgerWrite w = p.write();
         LOG.error(
                 "Ledger refused {} {}: {} (nothing about it may leave the hub; fix the cause and resend)",
@@ -693,6 +740,10 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
         frontier = f;
         nextSeq = seq;
+        if (writeFailure != null) {
+            LOG.info("Ledger writes again (database refused commits since {})", writeFailure.since());
+            writeFailure = null;
+        }
         commits.increment();
         committedRecords.add(done.size());
         commitNanos.add(System.nanoTime() - t0);

@@ -8,7 +8,8 @@ import org.springframework.boot.actuate.health.Health;
  * Health "ledger" (/actuator/health): UP with the record count and the latest durable signed head while the ledger
  * records; DOWN while it is read-only because the stored log failed its start-up check (the hub runs, serves
  * verification and proofs, but records no inspection): the problem, the sequence number it concerns and what to do;
- * DOWN with mode tamper-alarm when a record the hub did not write was found (appends and head signing stopped).
+ * DOWN with mode write-failing while its database cannot be written (a full disk; it ends by itself with the next
+ * commit that succeeds); DOWN with mode tamper-alarm when a record the hub did not write was found (appends and head signing stopped).
  */
 public class LedgerHealthIndicator extends AbstractHealthIndicator {
 
@@ -31,6 +32,16 @@ public class LedgerHealthIndicator extends AbstractHealthIndicator {
                     .withDetail("seq", alarm.seq())
                     .withDetail("reason", alarm.message())
                     .withDetail("since", alarm.raised().toString());
+            return;
+        }
+        JdbcInspectionLedger.WriteFailure wf = ledger.writeFailure();
+        if (wf != null) { // the database cannot be written now (disk full): records refused until it can
+            builder.down()
+                    .withDetail("mode", "write-failing")
+                    .withDetail("problem", "STORAGE")
+                    .withDetail("reason", wf.reason())
+                    .withDetail("since", wf.since().toString())
+                    .withDetail("action", JdbcInspectionLedger.WriteFailure.ACTION);
             return;
         }
         JdbcInspectionLedger.ReadOnly ro = ledger.readOnly();

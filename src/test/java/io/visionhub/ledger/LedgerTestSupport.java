@@ -52,6 +52,18 @@ public final class LedgerTestSupport {
         return dataSource(h2Url(dir), "sa", "", null);
     }
 
+    /** As {@link #h2}, with the pool settings the hub ships (config/ledger.yaml's spring.datasource.hikari.*). */
+    public static HikariDataSource h2AsShipped(Path dir) {
+        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+        yaml.setResources(new ClassPathResource("config/ledger.yaml"));
+        String override = yaml.getObject().getProperty("spring.datasource.hikari.exception-override-class-name");
+        return dataSource(h2Url(dir), "sa", "", null, c -> {
+            if (override != null) {
+                c.setExceptionOverrideClassName(override);
+            }
+        });
+    }
+
     public static final String PG_URL = System.getProperty(
             "visionhub.test.pg-url", "jdbc:postgresql://127.0.0.1:5432/test?reWriteBatchedInserts=true");
 
@@ -78,6 +90,11 @@ public final class LedgerTestSupport {
     }
 
     public static HikariDataSource dataSource(String url, String user, String password, String schema) {
+        return dataSource(url, user, password, schema, c -> {});
+    }
+
+    static HikariDataSource dataSource(
+            String url, String user, String password, String schema, java.util.function.Consumer<HikariConfig> more) {
         HikariConfig c = new HikariConfig();
         c.setJdbcUrl(url);
         c.setUsername(user);
@@ -86,6 +103,7 @@ public final class LedgerTestSupport {
         if (schema != null) {
             c.setSchema(schema);
         }
+        more.accept(c);
         HikariDataSource ds = new HikariDataSource(c);
         Flyway.configure()
                 .dataSource(ds)
