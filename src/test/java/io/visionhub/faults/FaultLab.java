@@ -281,6 +281,63 @@ public final class FaultLab implements AutoCloseable {
         }
     }
 
+    /**
+     * The earliest and latest capture time (as the hub's clock gave it) and ledger sequence of the recorded parts
+     * whose id starts with {@code prefix}: "first .. last (seq a..b)", for a row's note.
+     */
+    public String captureRange(String prefix) throws Exception {
+        java.time.Instant min = null;
+        java.time.Instant max = null;
+        long seqMin = Long.MAX_VALUE;
+        long seqMax = -1;
+        for (int offset = 0; ; offset += 500) {
+            HttpResponse<String> r = hub.http()
+                    .sendAs(
+                            "GET",
+                            "/api/inspections?station=" + STATION + "&limit=500&offset=" + offset,
+                            null,
+                            "operator");
+            JsonNode page = JSON.readTree(r.body());
+            for (JsonNode item : page.path("items")) {
+                if (item.path("partId").asText().startsWith(prefix + "-")) {
+                    java.time.Instant t =
+                            java.time.Instant.parse(item.path("captureTime").asText());
+                    min = min == null || t.isBefore(min) ? t : min;
+                    max = max == null || t.isAfter(max) ? t : max;
+                    seqMin = Math.min(seqMin, item.path("ledgerSeq").asLong());
+                    seqMax = Math.max(seqMax, item.path("ledgerSeq").asLong());
+                }
+            }
+            if (!page.path("more").asBoolean()) {
+                break;
+            }
+        }
+        return min == null
+                ? prefix + ": none"
+                : prefix + " captured " + min.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ".."
+                        + max.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " seq " + seqMin + ".." + seqMax;
+    }
+
+    /** Null when GET /api/ledger/verify answers ok, else what it answered. */
+    public String ledgerVerifies() throws Exception {
+        HttpResponse<String> v = hub.http().sendAs("GET", "/api/ledger/verify", null, "auditor");
+        JsonNode report = v.statusCode() == 200 ? JSON.readTree(v.body()) : null;
+        if (report != null && report.path("ok").asBoolean()) {
+            return null;
+        }
+        return v.statusCode() + " "
+                + (report == null ? v.body() : report.path("summary").asText());
+    }
+
+    /** The hub's /actuator/health as an administrator sees it (details included). */
+    public String health() {
+        try {
+            return hub.http().sendAs("GET", "/actuator/health", null, "admin").body();
+        } catch (Exception e) {
+            return "health does not answer: " + e;
+        }
+    }
+
     public int sapDocuments() {
         return sims.sap().qualityNotifications().count();
     }

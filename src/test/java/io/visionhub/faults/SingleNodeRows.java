@@ -40,7 +40,9 @@ public final class SingleNodeRows {
                     "MQTT broker down (30 min shortened to 20 s)", "single-node", false, SingleNodeRows::brokerDown),
             new FaultRow("MQTT broker half-open", "single-node", false, SingleNodeRows::brokerHalfOpen),
             new FaultRow("clock jump", "single-node", false, SingleNodeRows::clockJump),
-            new FaultRow("disk full", "single-node", false, SingleNodeRows::diskFull),
+            new FaultRow("disk full", "single-node", false, lab -> diskFull(lab, false)),
+            new FaultRow("disk full, ledger only", "single-node", false, lab -> diskFull(lab, true)),
+            new FaultRow("PLC restart", "single-node", false, PlcRestartRow::run),
             new FaultRow("duplicate events", "single-node", false, SingleNodeRows::duplicateEvents),
             new FaultRow("late MES context", "single-node", false, SingleNodeRows::lateContext),
             new FaultRow("oversized JSON", "single-node", false, SingleNodeRows::oversizedJson),
@@ -49,7 +51,11 @@ public final class SingleNodeRows {
             new FaultRow("bad model file", "single-node", false, SingleNodeRows::badModel));
 
     private static void startWithContext(FaultLab lab) throws Exception {
-        lab.start();
+        startWithContext(lab, Duration.ofMinutes(5));
+    }
+
+    private static void startWithContext(FaultLab lab, Duration timeout) throws Exception {
+        lab.hub().start(timeout);
         int status = lab.pushContext("PO-FAULTS");
         if (status != 200 && status != 201 && status != 204) {
             throw new IllegalStateException("context push answered " + status);
@@ -161,7 +167,7 @@ public final class SingleNodeRows {
             lab.hub().with("visionhub.mqtt.broker-url=" + broker.url());
             MqttClient sub = subscriber(lab, broker.url());
             try {
-                startWithContext(lab);
+                startWithContext(lab, Duration.ofMinutes(10)); // the JVM starts many times slower under libfaketime
                 lab.drop("before", 20);
                 lab.awaitSettled(true, SETTLE);
                 broker.stop();
@@ -188,7 +194,7 @@ public final class SingleNodeRows {
             lab.hub().with("visionhub.mqtt.broker-url=tcp://127.0.0.1:" + proxy.port());
             MqttClient sub = subscriber(lab, broker.url());
             try {
-                startWithContext(lab);
+                startWithContext(lab, Duration.ofMinutes(10)); // the JVM starts many times slower under libfaketime
                 lab.drop("before", 20);
                 lab.awaitSettled(true, SETTLE);
                 proxy.stall();
@@ -211,27 +217,73 @@ public final class SingleNodeRows {
         if (!Files.exists(lib)) {
             return RowResult.skipped(lab.row(), "libfaketime not installed (apt-get install faketime)");
         }
-        startWithContext(lab);
-        lab.drop("beforejump", 30);
-        lab.awaitSettled(false, SETTLE);
-        lab.hub().kill9();
-        // the box comes back with its wall clock two hours behind (a dead RTC battery, NTP not yet synced): the
-        // ledger already holds records "from the future"; libfaketime shifts the hub's wall clock only (a file-driven
-        // jump inside a running JVM made start-up take minutes here, so the jump is across a restart)
-        lab.hub().env("LD_PRELOAD", lib.toString()).env("FAKETIME", "-2h").env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
-        long t0 = System.nanoTime();
-        lab.hub().start(Duration.ofMinutes(10)); // the JVM starts several times slower under libfaketime
-        int status = lab.pushContext("PO-JUMPED");
-        lab.drop("afterjump", 30);
-        lab.awaitSettled(false, SETTLE);
-        return lab.result(
-                false,
-                since(t0),
-                "hub killed and restarted with its wall clock 2 h back (libfaketime), 30 parts before, 30 after;"
-                        + " context push after the jump answered " + status + "; clock from the restart");
+        if (MosquittoProcess.find().isEmpty()) {
+            return RowResult.skipped(
+                    lab.row(), "mosquitto not installed (the embedded broker timed out under libfaketime)");
+        }
+        // the hub's wall clock is read from this file (libfaketime, re-read every second); the monotonic clock
+        // (timeouts, backoff waits) is left alone, as NTP and a dead RTC leave it. The embedded HiveMQ broker timed
+        // out at start under libfaketime, so the hub runs on an external Mosquitto, as a plant does.
+        Path offset = lab.dir().resolve("faketime-offset");
+        Files.writeString(offset, "+0\n");
+        try (MosquittoProcess broker = new MosquittoProcess(lab.dir().resolve("mosquitto"), List.of())) {
+            broker.start();
+            lab.hub()
+                    .with("visionhub.mqtt.broker-url=" + broker.url())
+                    .env("LD_PRELOAD", lib.toString())
+                    .env("FAKETIME_TIMESTAMP_FILE", offset.toString())
+                    .env("FAKETIME_CACHE_DURATION", "1")
+                    .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+            MqttClient sub = subscriber(lab, broker.url());
+            try {
+                startWithContext(lab, Duration.ofMinutes(10)); // the JVM starts many times slower under libfaketime
+                lab.drop("before", 20);
+                lab.awaitSettled(true, SETTLE);
+                // SAP goes down and 20 parts come: their deliveries fail and get their next attempt on the hub's
+                // clock; then NTP steps that clock 2 h back. An outbox that waited on the wall clock would sit 2 h.
+                lab.sims().sap().faults().down(true);
+                lab.drop("back", 20);
+                FaultLab.until(() -> lab.recordedNow() >= 40, SETTLE);
+                Thread.sleep(3_000);
+                Files.writeString(offset, "-2h\n");
+                Thread.sleep(5_000);
+                lab.sims().sap().faults().down(false);
+                long t0 = System.nanoTime();
+                lab.awaitSettled(true, SETTLE);
+                double back = since(t0);
+                // and then 3 h forward (1 h ahead of the real time): leases and heads due at once, nothing twice
+                Files.writeString(offset, "+1h\n");
+                Thread.sleep(3_000);
+                long t1 = System.nanoTime();
+                lab.drop("forward", 20);
+                lab.awaitSettled(true, SETTLE);
+                double forward = since(t1);
+                return lab.result(
+                        true,
+                        Math.max(back, forward),
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "SAP down, 20 parts, wall clock 2 h back, SAP back; then 3 h forward (libfaketime, hub"
+                                        + " on Mosquitto); settled %.1f s after SAP back, %.1f s after the forward"
+                                        + " jump; %s; %s; %s",
+                                back,
+                                forward,
+                                lab.captureRange("before"),
+                                lab.captureRange("back"),
+                                lab.captureRange("forward")));
+            } finally {
+                sub.disconnectForcibly(1000, 1000, false);
+                sub.close(true);
+            }
+        }
     }
 
-    static RowResult diskFull(FaultLab lab) throws Exception {
+    /**
+     * data/ on a small tmpfs, filled while parts come. {@code ledgerOnly}: the images are on another disk, so the
+     * inspections reach the H2 ledger, whose database H2 closes on the write error (the path of
+     * H2ClosedDatabaseEviction); otherwise the image store refuses first and the ledger may never see the fault.
+     */
+    static RowResult diskFull(FaultLab lab, boolean ledgerOnly) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
             return RowResult.skipped(lab.row(), "mounting a tmpfs needs root");
         }
@@ -243,13 +295,16 @@ public final class SingleNodeRows {
             return RowResult.skipped(lab.row(), "mount -t tmpfs failed (no CAP_SYS_ADMIN here)");
         }
         Path filler = data.resolve("filler");
+        if (ledgerOnly) {
+            lab.hub().with("visionhub.images.root=" + lab.hub().work().resolve("images-elsewhere"));
+        }
         try {
             startWithContext(lab);
             lab.drop("beforefull", 20);
             FaultLab.until(() -> lab.recordedNow() >= 20, SETTLE);
             // fill the file system of data/ (ledger H2 file, keys, failed/) to the last byte
             try (var out = Files.newOutputStream(filler)) {
-                byte[] mb = new byte[1 << 20];
+                byte[] mb = new byte[1 << 16];
                 while (true) {
                     out.write(mb);
                 }
@@ -257,23 +312,50 @@ public final class SingleNodeRows {
                 // no space left on device
             }
             lab.drop("whilefull", 20);
-            Thread.sleep(15_000);
+            // while full, health must say so: DOWN, naming the full disk (imageDisk) or the ledger's write failure
+            boolean healthDown = FaultLab.until(
+                    () -> {
+                        String h = lab.health();
+                        return h.startsWith("{\"status\":\"DOWN\"")
+                                && (h.contains("disk full") || h.contains("write-failing"));
+                    },
+                    Duration.ofSeconds(15));
+            Thread.sleep(5_000);
             Files.delete(filler);
             long t0 = System.nanoTime();
-            lab.awaitSettled(false, Duration.ofSeconds(90));
-            String how = "without a restart";
-            if (!lab.apiAnswers()) {
-                // H2 closes the database on "No space left on device" and does not reopen it: an operator restarts
+            lab.awaitSettled(false, Duration.ofSeconds(120));
+            boolean byItself = lab.apiAnswers() && lab.tally().settled(false);
+            if (!byItself) {
+                // the hub did not come back within 2 minutes: restart it to count what it kept, and fail the row
                 lab.hub().stop();
                 lab.start();
-                how = "only after a restart (the hub's API still failed 90 s after the space was freed: H2 had closed"
-                        + " the database)";
                 lab.awaitSettled(false, SETTLE);
             }
-            return lab.result(
+            String healthAfter = lab.health();
+            boolean h2Closed =
+                    !lab.hub().logLines("The database has been closed").isEmpty();
+            boolean ledgerRefused =
+                    !lab.hub().logLines("Ledger cannot write to its database").isEmpty();
+            RowResult r = lab.result(
                     false,
                     since(t0),
-                    "data/ on a 64 MiB tmpfs filled for 15 s; recovered " + how + "; clock from the space freed");
+                    (ledgerOnly ? "images on another disk, " : "")
+                            + "data/ on a 64 MiB tmpfs filled for about 20 s while 20 parts came, then freed; health"
+                            + " while full "
+                            + (healthDown ? "DOWN naming the full disk" : "did NOT say DOWN with the full disk")
+                            + "; ledger " + (ledgerRefused ? "refused commits" : "saw no write failure")
+                            + (h2Closed ? " (H2 closed the database)" : "")
+                            + "; recovered " + (byItself ? "by itself, no restart" : "only after a restart")
+                            + "; clock from the space freed");
+            if (!byItself) {
+                return r.failedCheck("the hub needed a restart after the disk was freed");
+            }
+            if (!healthDown) {
+                return r.failedCheck("health did not report the full disk");
+            }
+            return healthAfter.contains("disk full") || healthAfter.contains("write-failing")
+                    ? r.failedCheck("health still names the full disk after recovery")
+                    : r;
         } finally {
             lab.hub().stop();
             Files.deleteIfExists(filler);

@@ -91,7 +91,15 @@ public final class PlcSimulator implements AutoCloseable {
     public record Result(String station, String partId, Object code, Object reject, long nanos) {}
 
     public PlcSimulator(List<String> stations) throws Exception {
-        this(stations, null, null, null, 10.0);
+        this(stations, null, null, null, 10.0, 0);
+    }
+
+    /**
+     * A simulator on a given port: a PLC restarted at the address it had ({@link #port()} of the one before), with
+     * its memory back at the initial values.
+     */
+    public static PlcSimulator onPort(List<String> stations, int port) throws Exception {
+        return new PlcSimulator(stations, null, null, null, 10.0, port);
     }
 
     /**
@@ -99,7 +107,7 @@ public final class PlcSimulator implements AutoCloseable {
      * usual minimum; benchmarks try less to show the share of the publishing interval).
      */
     public PlcSimulator(List<String> stations, double minIntervalMs) throws Exception {
-        this(stations, null, null, null, minIntervalMs);
+        this(stations, null, null, null, minIntervalMs, 0);
     }
 
     /**
@@ -108,13 +116,18 @@ public final class PlcSimulator implements AutoCloseable {
      */
     public static PlcSimulator secure(
             List<String> stations, X509Certificate trustedClient, String user, String password) throws Exception {
-        return new PlcSimulator(stations, trustedClient, user, password, 10.0);
+        return new PlcSimulator(stations, trustedClient, user, password, 10.0, 0);
     }
 
     private PlcSimulator(
-            List<String> stations, X509Certificate trustedClient, String user, String password, double minIntervalMs)
+            List<String> stations,
+            X509Certificate trustedClient,
+            String user,
+            String password,
+            double minIntervalMs,
+            int fixedPort)
             throws Exception {
-        port = PortPicker.ephemeral("127.0.0.1");
+        port = fixedPort > 0 ? fixedPort : PortPicker.ephemeral("127.0.0.1");
         EndpointConfig.Builder base = EndpointConfig.newBuilder()
                 .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
                 .setBindAddress("127.0.0.1")
@@ -195,6 +208,10 @@ public final class PlcSimulator implements AutoCloseable {
         namespace = new SimNamespace(server, stations);
         namespace.startup();
         server.startup().get(30, TimeUnit.SECONDS);
+    }
+
+    public int port() {
+        return port;
     }
 
     public String endpointUrl() {

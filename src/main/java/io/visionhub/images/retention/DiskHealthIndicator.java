@@ -7,7 +7,7 @@ import org.springframework.boot.actuate.health.Status;
 /**
  * Health "imageDisk" (/actuator/health): the disk of the image folder, its free space, growth per day, projected
  * days left and the retention policy; DEGRADED (the disk-low alarm) when free space is below the configured limit,
- * before the disk is full.
+ * before the disk is full; DOWN while it is full (read live at each check), since no image can be stored then.
  */
 public class DiskHealthIndicator extends AbstractHealthIndicator {
 
@@ -25,7 +25,8 @@ public class DiskHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         DiskSpaceMonitor.Status s = monitor.status();
-        builder.status(s.low() ? DEGRADED : Status.UP)
+        String full = monitor.fullNow();
+        builder.status(full != null ? Status.DOWN : s.low() ? DEGRADED : Status.UP)
                 .withDetail("folder", s.folder().toAbsolutePath().toString())
                 .withDetail("totalBytes", s.totalBytes())
                 .withDetail("freeBytes", s.freeBytes())
@@ -46,7 +47,9 @@ public class DiskHealthIndicator extends AbstractHealthIndicator {
                                         + props.annotatedDays()
                                         + " d (0 = for ever)"
                                 : "off");
-        if (s.problem() != null) {
+        if (full != null) {
+            builder.withDetail("problem", full);
+        } else if (s.problem() != null) {
             builder.withDetail("problem", s.problem());
         }
     }

@@ -137,6 +137,28 @@ public class DiskSpaceMonitor {
         return it.next();
     }
 
+    /** Below this many free bytes the disk counts as full: no image (nor an H2 page sharing the disk) fits. */
+    public static final long FULL_BELOW_BYTES = 1024 * 1024;
+
+    /**
+     * Why the disk is full now (a live read, not the minute's sample): what cannot be written and what to do; null
+     * while it has room or cannot be read (the sample reports that).
+     */
+    public String fullNow() {
+        try {
+            Space s = probe.read(folder);
+            if (s.usable() >= FULL_BELOW_BYTES) {
+                return null;
+            }
+            return "disk full: " + s.usable() + " bytes free on the disk holding " + folder.toAbsolutePath()
+                    + "; images (and the H2 ledger where it shares the disk) cannot be written, so parts wait at"
+                    + " their camera source and are inspected once space is back: free space, shorten"
+                    + " visionhub.retention.*-days or move data/ to a larger disk";
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The last sample's status (sampling first when there is none). */
     public Status status() {
         Status s = last;

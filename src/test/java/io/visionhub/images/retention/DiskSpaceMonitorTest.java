@@ -71,6 +71,14 @@ class DiskSpaceMonitorTest {
         assertThat(low.problem()).contains("below the disk-low limit").contains("full in about");
         assertThat(health.health().getStatus()).isEqualTo(DiskHealthIndicator.DEGRADED);
 
+        // full: DOWN at once (read live, not at the next minute's sample), with what cannot be written
+        free.set(4096);
+        Health full = health.health();
+        assertThat(full.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(String.valueOf(full.getDetails().get("problem")))
+                .startsWith("disk full: 4096 bytes free")
+                .contains("parts wait at their camera source");
+
         free.set(40 * GIB); // pruned
         assertThat(m.sample().low()).isFalse();
         assertThat(health.health().getStatus()).isEqualTo(Status.UP);
