@@ -30,9 +30,10 @@ final class PlcRestartRow {
 
     static final String STATION = "plc-station";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** PlcHandshake's warning for each fail-safe: the part and the reason it records. */
-    private static final Pattern FAIL_SAFE = Pattern.compile("PLC result for station " + STATION
-            + " part (\\S+?)(?: \\(inspection \\S+\\))? not delivered.*recorded \\((\\w+);");
+    /** The part and the reason in a PLC_FAIL_SAFE record's canonical entry (JSON inside the API's JSON). */
+    private static final Pattern RECORD_PART = Pattern.compile("\"partId\":\"([^\"]+)\"");
+
+    private static final Pattern RECORD_REASON = Pattern.compile("\"reason\":\"(\\w+)\"");
 
     private PlcRestartRow() {}
 
@@ -68,6 +69,20 @@ final class PlcRestartRow {
             if (!FaultLab.until(() -> first.sessionCount() > 0, Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the hub opened no session on the PLC simulator");
             }
+            // the session opens with the Spring context, the route files load after it: the line starts once the
+            // station's plc: route takes triggers (earlier triggers get the fail-safe, correctly, but are no test of
+            // the restart)
+            FaultLab.until(
+                    () -> {
+                        try {
+                            return !lab.hub()
+                                    .logLines("plc:" + STATION + ": taking the station's PLC triggers")
+                                    .isEmpty();
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    },
+                    Duration.ofSeconds(120));
             for (int i = 1; i <= 30; i++) {
                 part(plc, "plc-%04d".formatted(i), triggered, plcTimeouts);
                 Thread.sleep(150);
@@ -137,13 +152,7 @@ final class PlcRestartRow {
             String inFlight,
             double recover)
             throws Exception {
-        Map<String, String> failSafes = new LinkedHashMap<>();
-        for (String line : lab.hub().logLines("PLC result for station " + STATION)) {
-            Matcher m = FAIL_SAFE.matcher(line);
-            if (m.find()) {
-                failSafes.merge(m.group(1), m.group(2), (a, b) -> a + "+" + b);
-            }
-        }
+        Map<String, String> failSafes = recordedFailSafes(lab);
         double failSafeTotal = failSafeMetric(lab);
         Map<String, Integer> records = inspectionsByPart(lab);
         Map<String, Integer> results = new HashMap<>();
@@ -216,6 +225,29 @@ final class PlcRestartRow {
         return recover < 0 ? r.failedCheck("no result after the restart") : r;
     }
 
+    /**
+     * The fail-safes the ledger holds (records PLC_FAIL_SAFE, read one by one from GET /api/ledger/records/{seq}):
+     * part id → reason ("A+B" when a part has two).
+     */
+    private static Map<String, String> recordedFailSafes(FaultLab lab) throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (long seq = 0; seq < 100_000; seq++) {
+            HttpResponse<String> r = lab.hub().http().sendAs("GET", "/api/ledger/records/" + seq, null, "auditor");
+            if (r.statusCode() != 200) {
+                return out; // past the last record
+            }
+            String body = r.body().replace("\\\"", "\"");
+            if (body.contains("PLC_FAIL_SAFE")) {
+                Matcher part = RECORD_PART.matcher(body);
+                Matcher reason = RECORD_REASON.matcher(body);
+                if (part.find() && reason.find()) {
+                    out.merge(part.group(1), reason.group(1), (a, b) -> a + "+" + b);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The hub's fail-safe counter of the station, all reasons (Prometheus). */
     private static double failSafeMetric(FaultLab lab) throws Exception {
         HttpResponse<String> r = lab.hub().http().sendAs("GET", "/actuator/prometheus", null, "admin");
@@ -261,6 +293,7 @@ final class PlcRestartRow {
                             parameters:
                               triggered: true
                               source: sim
+                              fps: "20"
                               line: line-1
                               model: "{{visionhub.vision.demo-model.path:models/demo-anomaly}}"
                         - to: direct:plc-fault-inspection

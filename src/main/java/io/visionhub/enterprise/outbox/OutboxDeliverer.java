@@ -131,6 +131,19 @@ public class OutboxDeliverer implements AutoCloseable {
         failuresAtLastSummary = f;
     }
 
+    /**
+     * Past this, a row's next attempt cannot have been set by this clock (backoff and claim lease both end sooner,
+     * with a minute's slack for the clocks of other nodes): the clock went back, and the row is due now instead of
+     * after the size of the step (docs/reliability.md, "clock jump").
+     */
+    Instant clockBack(Instant now) {
+        Duration longest =
+                config.maxBackoff().compareTo(config.claimLease()) > 0 ? config.maxBackoff() : config.claimLease();
+        return now.plus(longest).plus(CLOCK_SLACK);
+    }
+
+    static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
+
     /** One poll: claims due rows up to the free delivery slots and hands them to the workers. Returns rows started. */
     public int pollOnce() {
         if (!polling.compareAndSet(0, 1)) {
@@ -144,7 +157,7 @@ public class OutboxDeliverer implements AutoCloseable {
             }
             int started = 0;
             int want = Math.min(config.batchSize(), free);
-            List<OutboxRow> due = repo.due(now, want);
+            List<OutboxRow> due = repo.due(now, clockBack(now), want);
             backlog = due.size() >= want;
             for (OutboxRow row : due) {
                 if (inFlight.contains(row.id()) || ordered(row.target())) {
@@ -191,7 +204,7 @@ public class OutboxDeliverer implements AutoCloseable {
                 : row.legacyReference()
                         ? DeliveryInput.legacyReference20(row.deliveryKey())
                         : DeliveryInput.randomReference20();
-        if (!repo.claim(row.id(), now, now.plus(config.claimLease()), reference)) {
+        if (!repo.claim(row.id(), now, clockBack(now), now.plus(config.claimLease()), reference)) {
             return false;
         }
         inFlight.add(row.id());

@@ -68,15 +68,29 @@ public class OutboxRepository {
      * and its items) is due only when no older row of its group is still PENDING (in flight or waiting to retry).
      */
     public List<OutboxRow> due(Instant now, int limit) {
+        return due(now, null, limit);
+    }
+
+    /**
+     * As {@link #due(Instant, int)}, and a row whose next attempt lies beyond {@code clockBack} counts as due too: no
+     * backoff or lease the deliverer sets reaches that far, so it was set before the clock went back (an NTP step, a
+     * box booted with a wrong RTC) and would otherwise wait for the size of the step. Null: none counts.
+     */
+    public List<OutboxRow> due(Instant now, Instant clockBack, int limit) {
         return jdbc.query(
                 "SELECT " + COLUMNS + " FROM outbox o WHERE status = 'PENDING' AND "
-                        + "(next_attempt_at IS NULL OR next_attempt_at <= ?) AND (ordering_key IS NULL OR NOT EXISTS "
+                        + "(next_attempt_at IS NULL OR next_attempt_at <= ? OR next_attempt_at > ?) AND "
+                        + "(ordering_key IS NULL OR NOT EXISTS "
                         + "(SELECT 1 FROM outbox g WHERE g.ordering_key = o.ordering_key AND g.status = 'PENDING' "
                         + "AND g.id < o.id)) ORDER BY id LIMIT ?",
                 ROW,
                 ts(now),
+                ts(clockBack == null ? NEVER : clockBack),
                 limit);
     }
+
+    /** Beyond any next attempt: {@code clockBack} off. */
+    private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
 
     /** The oldest PENDING row of a target, due or not (ordered targets deliver only their head). */
     public Optional<OutboxRow> head(String target) {
@@ -97,15 +111,22 @@ public class OutboxRepository {
      * already; false when another deliverer took it first. Read the stored reference with {@link #find}.
      */
     public boolean claim(long id, Instant now, Instant leaseUntil, String reference) {
+        return claim(id, now, null, leaseUntil, reference);
+    }
+
+    /** {@link #claim(long, Instant, Instant, String)} that also takes a row scheduled beyond {@code clockBack}. */
+    public boolean claim(long id, Instant now, Instant clockBack, Instant leaseUntil, String reference) {
         return jdbc.update(
                         "UPDATE outbox SET attempts = attempts + 1, may_have_reached = TRUE, "
                                 + "external_reference = COALESCE(external_reference, ?), next_attempt_at = ?, updated_at = ? "
-                                + "WHERE id = ? AND status = 'PENDING' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
+                                + "WHERE id = ? AND status = 'PENDING' AND (next_attempt_at IS NULL OR next_attempt_at <= ? "
+                                + "OR next_attempt_at > ?)",
                         reference,
                         ts(leaseUntil),
                         ts(now),
                         id,
-                        ts(now))
+                        ts(now),
+                        ts(clockBack == null ? NEVER : clockBack))
                 == 1;
     }
 
