@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.visionhub.event.ModelRef;
+import io.visionhub.vision.pixel.YCbCrPlanes;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -139,6 +140,14 @@ public abstract class OnnxModel implements InspectionModel {
         return runOn(reduced, frameWidth, frameHeight, this::decode);
     }
 
+    @Override
+    public ModelVerdict inspect(YCbCrPlanes reduced, int frameWidth, int frameHeight) {
+        if (reduced == null) {
+            throw new ModelException("model " + ref.name() + ": no image to inspect");
+        }
+        return run(frameWidth, frameHeight, in -> pre.apply(reduced, in, frameWidth, frameHeight), this::decode);
+    }
+
     /** Checks, pre-processes and runs one image, then hands the session result to the reader. */
     protected <T> T runOn(BufferedImage image, ResultReader<T> reader) {
         if (image == null) {
@@ -155,6 +164,15 @@ public abstract class OnnxModel implements InspectionModel {
         if (image == null) {
             throw new ModelException("model " + ref.name() + ": no image to inspect");
         }
+        return run(frameWidth, frameHeight, in -> pre.apply(image, in, frameWidth, frameHeight), reader);
+    }
+
+    /** Checks the frame size, fills the input with {@code fill}, runs the session, hands the result to the reader. */
+    private <T> T run(
+            int frameWidth,
+            int frameHeight,
+            java.util.function.Function<FloatBuffer, ImagePreprocessor.Geometry> fill,
+            ResultReader<T> reader) {
         long pixels = (long) frameWidth * frameHeight;
         if (frameWidth < MIN_SIDE || frameHeight < MIN_SIDE || pixels > MAX_PIXELS) {
             throw new ModelException("model " + ref.name() + ": frame of " + frameWidth + "x" + frameHeight
@@ -164,7 +182,7 @@ public abstract class OnnxModel implements InspectionModel {
         }
         long t0 = System.nanoTime();
         FloatBuffer in = inputBuffer();
-        ImagePreprocessor.Geometry geo = pre.apply(image, in, frameWidth, frameHeight);
+        ImagePreprocessor.Geometry geo = fill.apply(in);
         double preMs = ms(t0);
         long t1 = System.nanoTime();
         try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape());
