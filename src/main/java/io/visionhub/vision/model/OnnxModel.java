@@ -37,6 +37,15 @@ public abstract class OnnxModel implements InspectionModel {
     private final ThreadLocal<FloatBuffer> buffers;
     // inputs that are the same for every frame (a PatchCore memory bank); owned and closed by this model
     private Map<String, OnnxTensor> constants = Map.of();
+    // an output ONNX Runtime writes straight into a reused buffer of the calling thread (pinOutput), and every such
+    // tensor made, closed with the model
+    private String pinnedName;
+    private long[] pinnedShape;
+    private ThreadLocal<Pinned> pinned;
+    private final java.util.Queue<OnnxTensor> pinnedTensors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A per-thread output buffer that ONNX Runtime writes into, and a heap copy the decoder scans. */
+    private record Pinned(FloatBuffer buffer, OnnxTensor tensor, float[] values) {}
 
     protected OnnxModel(ModelCard card, ModelRef ref, OrtSession session, boolean letterboxDefault) {
         this.card = card;
@@ -108,6 +117,45 @@ public abstract class OnnxModel implements InspectionModel {
     /** Inputs fed unchanged with every frame; this model closes them. Call from the constructor, before warm-up. */
     protected void constantInputs(Map<String, OnnxTensor> tensors) {
         this.constants = Map.copyOf(tensors);
+    }
+
+    /**
+     * Has ONNX Runtime write output {@code name} (of the fixed {@code shape}) into a direct buffer kept per thread,
+     * as the only output of each run: without it, each run allocates the output and {@link #floats} copies it to a
+     * new heap array (2.7 MB for YOLOv8's [1, 84, 8400]). Call from the constructor, before warm-up.
+     */
+    protected void pinOutput(String name, long[] shape) {
+        long count = 1;
+        for (long d : shape) {
+            if (d <= 0) {
+                throw new ModelException("model " + ref.name() + ": output '" + name + "' has no fixed shape: "
+                        + Arrays.toString(shape));
+            }
+            count *= d;
+        }
+        int n = Math.toIntExact(count);
+        this.pinnedName = name;
+        this.pinnedShape = shape.clone();
+        this.pinned = ThreadLocal.withInitial(() -> {
+            FloatBuffer b = ByteBuffer.allocateDirect(n * 4)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+            try {
+                OnnxTensor t = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), b, pinnedShape);
+                pinnedTensors.add(t);
+                return new Pinned(b, t, new float[n]);
+            } catch (OrtException e) {
+                throw new ModelException(
+                        "model " + ref.name() + ": cannot create output tensor '" + name + "': " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private OrtSession.Result runSession(Map<String, OnnxTensor> inputs) throws OrtException {
+        if (pinned == null) {
+            return session.run(inputs);
+        }
+        return session.run(inputs, Map.of(pinnedName, pinned.get().tensor()));
     }
 
     private Map<String, OnnxTensor> feeds(OnnxTensor image) {
@@ -186,7 +234,7 @@ public abstract class OnnxModel implements InspectionModel {
         double preMs = ms(t0);
         long t1 = System.nanoTime();
         try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape());
-                OrtSession.Result result = session.run(feeds(tensor))) {
+                OrtSession.Result result = runSession(feeds(tensor))) {
             double runMs = ms(t1);
             return reader.read(result, geo, preMs, runMs, System.nanoTime());
         } catch (OrtException e) {
@@ -221,7 +269,7 @@ public abstract class OnnxModel implements InspectionModel {
         }
 
         public void run() {
-            try (OrtSession.Result r = session.run(inputs)) {
+            try (OrtSession.Result r = runSession(inputs)) {
                 if (r.size() == 0) {
                     throw new ModelException("model " + ref.name() + ": no outputs");
                 }
@@ -270,6 +318,16 @@ public abstract class OnnxModel implements InspectionModel {
     }
 
     protected float[] floats(OrtSession.Result result, String name, int minCount) {
+        if (name.equals(pinnedName)) {
+            // written by ONNX Runtime into this thread's buffer: one bulk copy into this thread's reused array
+            Pinned p = pinned.get();
+            p.buffer().get(0, p.values());
+            if (p.values().length < minCount) {
+                throw new ModelException("model " + ref.name() + ": output '" + name + "' holds " + p.values().length
+                        + " values, the card needs " + minCount);
+            }
+            return p.values();
+        }
         Optional<OnnxValue> v = result.get(name);
         if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
             throw new ModelException("model " + ref.name() + ": output '" + name + "' missing from the session result");
@@ -317,5 +375,6 @@ public abstract class OnnxModel implements InspectionModel {
             // closing twice or during shutdown: nothing left to release
         }
         constants.values().forEach(OnnxTensor::close);
+        pinnedTensors.forEach(OnnxTensor::close);
     }
 }
