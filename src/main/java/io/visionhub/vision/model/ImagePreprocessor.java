@@ -186,218 +186,106 @@ public final class ImagePreprocessor {
      */
     public Geometry apply(YCbCrPlanes src, FloatBuffer out, int originalWidth, int originalHeight) {
         Placement p = place(originalWidth, originalHeight);
+        int dx = p.dx();
+        int dy = p.dy();
+        int nw = p.nw();
+        int nh = p.nh();
         Padded pad = padded.get();
-        if ((p.nw() != width || p.nh() != height) && !pad.holds(out, p)) {
-            fillPad(out, p.dx(), p.dy(), p.nw(), p.nh());
+        if ((nw != width || nh != height) && !pad.holds(out, p)) {
+            fillPad(out, dx, dy, nw, nh);
         }
         pad.set(out, p);
-        PlanesPass pass = new PlanesPass(src, p);
-        int stripes = HELPERS == null || p.nh() < 2 * STRIPE_ROWS ? 1 : (p.nh() + STRIPE_ROWS - 1) / STRIPE_ROWS;
-        if (stripes == 1) {
-            pass.rows(0, p.nh(), out, rows.get());
-            return p.geo();
+        int sw = src.width();
+        int sh = src.height();
+        boolean grey = src.grey();
+        int cw = grey ? 1 : src.chromaWidth();
+        int ch = grey ? 1 : src.chromaHeight();
+        float hs = src.hSub();
+        float vs = src.vSub();
+        RowScratch r = rows.get().fit(sw, cw, nw);
+        double sx = (double) sw / nw;
+        double sy = (double) sh / nh;
+        for (int x = 0; x < nw; x++) {
+            float f = (float) Math.max(0, (x + 0.5) * sx - 0.5);
+            int i = Math.min(sw - 1, (int) f);
+            r.lx0[x] = i;
+            r.lx1[x] = Math.min(sw - 1, i + 1);
+            r.lwx[x] = f - i;
+            float fc = Math.max(0, (f + 0.5f) / hs - 0.5f);
+            int c = Math.min(cw - 1, (int) fc);
+            r.cx0[x] = c;
+            r.cx1[x] = Math.min(cw - 1, c + 1);
+            r.cwx[x] = fc - c;
         }
-        // stripes of rows taken in turn by this thread and, when one is free, a helper core: the caller never waits
-        // for a stripe nobody started, only for one a helper is still writing
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(stripes);
-        java.util.concurrent.atomic.AtomicReference<Throwable> failed =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        Runnable work = () -> {
-            FloatBuffer o = out.duplicate(); // own position per thread; the writes go to disjoint rows
-            RowScratch r = rows.get();
-            int s;
-            while ((s = next.getAndIncrement()) < stripes) {
-                try {
-                    pass.rows(s * STRIPE_ROWS, Math.min(p.nh(), (s + 1) * STRIPE_ROWS), o, r);
-                } catch (RuntimeException | Error e) {
-                    failed.compareAndSet(null, e);
-                } finally {
-                    done.countDown();
-                }
+        int plane = width * height;
+        // tensor channel of R and B: RGB unless the card says BGR
+        int cR = bgr ? 2 : 0;
+        int cB = bgr ? 0 : 2;
+        float gain0 = (float) deepGain[0];
+        float off0 = (float) deepOffset[0];
+        float gR = channels == 3 ? (float) deepGain[cR] : 0;
+        float oR = channels == 3 ? (float) deepOffset[cR] : 0;
+        float gG = channels == 3 ? (float) deepGain[1] : 0;
+        float oG = channels == 3 ? (float) deepOffset[1] : 0;
+        float gB = channels == 3 ? (float) deepGain[cB] : 0;
+        float oB = channels == 3 ? (float) deepOffset[cB] : 0;
+        byte[] yp = src.y();
+        byte[] cbp = src.cb();
+        byte[] crp = src.cr();
+        int ys = src.yStride();
+        int cs = src.chromaStride();
+        float[] yRow = r.yRow;
+        float[] cbRow = r.cbRow;
+        float[] crRow = r.crRow;
+        for (int y = 0; y < nh; y++) {
+            float fy = (float) Math.max(0, (y + 0.5) * sy - 0.5);
+            int y0 = Math.min(sh - 1, (int) fy);
+            int y1 = Math.min(sh - 1, y0 + 1);
+            float wy = fy - y0;
+            blendRows(yp, y0 * ys, y1 * ys, wy, yRow, sw);
+            if (!grey) {
+                float fc = Math.max(0, (fy + 0.5f) / vs - 0.5f);
+                int c0 = Math.min(ch - 1, (int) fc);
+                int c1 = Math.min(ch - 1, c0 + 1);
+                float wc = fc - c0;
+                blendRows(cbp, c0 * cs, c1 * cs, wc, cbRow, cw);
+                blendRows(crp, c0 * cs, c1 * cs, wc, crRow, cw);
             }
-        };
-        try {
-            HELPERS.execute(work);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // helpers busy or shut down: this thread does every stripe
-        }
-        work.run();
-        try {
-            done.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelException("interrupted while pre-processing a frame", e);
-        }
-        Throwable t = failed.get();
-        if (t instanceof RuntimeException re) {
-            throw re;
-        } else if (t instanceof Error err) {
-            throw err;
+            int base = (y + dy) * width + dx;
+            if (channels == 1) {
+                for (int x = 0; x < nw; x++) {
+                    float wx = r.lwx[x];
+                    float lum = yRow[r.lx0[x]] * (1 - wx) + yRow[r.lx1[x]] * wx;
+                    r.o0[x] = lum * gain0 - off0;
+                }
+                out.put(base, r.o0, 0, nw);
+                continue;
+            }
+            for (int x = 0; x < nw; x++) {
+                float wx = r.lwx[x];
+                float lum = yRow[r.lx0[x]] * (1 - wx) + yRow[r.lx1[x]] * wx;
+                float red = lum;
+                float green = lum;
+                float blue = lum;
+                if (!grey) {
+                    float cwx = r.cwx[x];
+                    int a = r.cx0[x];
+                    int b = r.cx1[x];
+                    float cb = cbRow[a] * (1 - cwx) + cbRow[b] * cwx - 128f;
+                    float cr = crRow[a] * (1 - cwx) + crRow[b] * cwx - 128f;
+                    red = clamp255(YCbCrPlanes.red(lum, cr));
+                    green = clamp255(YCbCrPlanes.green(lum, cb, cr));
+                    blue = clamp255(YCbCrPlanes.blue(lum, cb));
+                }
+                r.o0[x] = red * gR - oR;
+                r.o1[x] = green * gG - oG;
+                r.o2[x] = blue * gB - oB;
+            }
+            out.put(cR * plane + base, r.o0, 0, nw);
+            out.put(plane + base, r.o1, 0, nw);
+            out.put(cB * plane + base, r.o2, 0, nw);
         }
         return p.geo();
-    }
-
-    /** Output rows per stripe of the planes pass (8 stripes for a 1080p frame into a 640 letterbox). */
-    private static final int STRIPE_ROWS = 48;
-
-    /**
-     * One helper thread per core beyond the first (at most 3), shared by every model: the planes pass of a frame is
-     * split into stripes of rows when the machine has a second core, which is idle while a station decodes and
-     * pre-processes (ONNX Runtime's threads work only inside session.run). Null on one core.
-     */
-    private static final java.util.concurrent.ExecutorService HELPERS = helpers();
-
-    private static java.util.concurrent.ExecutorService helpers() {
-        int n = Math.min(3, Runtime.getRuntime().availableProcessors() - 1);
-        if (n < 1) {
-            return null;
-        }
-        java.util.concurrent.atomic.AtomicInteger id = new java.util.concurrent.atomic.AtomicInteger();
-        // a short queue: a helper that is busy with another frame's stripes is not needed for this one
-        return new java.util.concurrent.ThreadPoolExecutor(
-                n,
-                n,
-                0,
-                java.util.concurrent.TimeUnit.SECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(n),
-                task -> {
-                    Thread t = new Thread(task, "vision-preprocess-" + id.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                },
-                new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
-    }
-
-    /**
-     * The planes pass of one frame: column tables and constants computed once, rows written by {@link #rows} (from
-     * any thread, each with its own scratch).
-     */
-    private final class PlanesPass {
-        final YCbCrPlanes src;
-        final int dx;
-        final int dy;
-        final int nw;
-        final int sw;
-        final int sh;
-        final int cw;
-        final int ch;
-        final boolean grey;
-        final float vs;
-        final double sy;
-        final int[] lx0;
-        final int[] lx1;
-        final float[] lwx;
-        final int[] cx0;
-        final int[] cx1;
-        final float[] cwx;
-
-        PlanesPass(YCbCrPlanes src, Placement p) {
-            this.src = src;
-            this.dx = p.dx();
-            this.dy = p.dy();
-            this.nw = p.nw();
-            this.sw = src.width();
-            this.sh = src.height();
-            this.grey = src.grey();
-            this.cw = grey ? 1 : src.chromaWidth();
-            this.ch = grey ? 1 : src.chromaHeight();
-            this.vs = src.vSub();
-            this.sy = (double) sh / p.nh();
-            float hs = src.hSub();
-            double sx = (double) sw / nw;
-            lx0 = new int[nw];
-            lx1 = new int[nw];
-            lwx = new float[nw];
-            cx0 = new int[nw];
-            cx1 = new int[nw];
-            cwx = new float[nw];
-            for (int x = 0; x < nw; x++) {
-                float f = (float) Math.max(0, (x + 0.5) * sx - 0.5);
-                int i = Math.min(sw - 1, (int) f);
-                lx0[x] = i;
-                lx1[x] = Math.min(sw - 1, i + 1);
-                lwx[x] = f - i;
-                float fc = Math.max(0, (f + 0.5f) / hs - 0.5f);
-                int c = Math.min(cw - 1, (int) fc);
-                cx0[x] = c;
-                cx1[x] = Math.min(cw - 1, c + 1);
-                cwx[x] = fc - c;
-            }
-        }
-
-        /** Output rows {@code [from, to)} of the resized picture, written into {@code out}. */
-        void rows(int from, int to, FloatBuffer out, RowScratch r) {
-            r.fit(sw, cw, nw);
-            int plane = width * height;
-            // tensor channel of R and B: RGB unless the card says BGR
-            int cR = bgr ? 2 : 0;
-            int cB = bgr ? 0 : 2;
-            float gain0 = (float) deepGain[0];
-            float off0 = (float) deepOffset[0];
-            float gR = channels == 3 ? (float) deepGain[cR] : 0;
-            float oR = channels == 3 ? (float) deepOffset[cR] : 0;
-            float gG = channels == 3 ? (float) deepGain[1] : 0;
-            float oG = channels == 3 ? (float) deepOffset[1] : 0;
-            float gB = channels == 3 ? (float) deepGain[cB] : 0;
-            float oB = channels == 3 ? (float) deepOffset[cB] : 0;
-            byte[] yp = src.y();
-            byte[] cbp = src.cb();
-            byte[] crp = src.cr();
-            int ys = src.yStride();
-            int cs = src.chromaStride();
-            float[] yRow = r.yRow;
-            float[] cbRow = r.cbRow;
-            float[] crRow = r.crRow;
-            for (int y = from; y < to; y++) {
-                float fy = (float) Math.max(0, (y + 0.5) * sy - 0.5);
-                int y0 = Math.min(sh - 1, (int) fy);
-                int y1 = Math.min(sh - 1, y0 + 1);
-                float wy = fy - y0;
-                blendRows(yp, y0 * ys, y1 * ys, wy, yRow, sw);
-                if (!grey) {
-                    float fc = Math.max(0, (fy + 0.5f) / vs - 0.5f);
-                    int c0 = Math.min(ch - 1, (int) fc);
-                    int c1 = Math.min(ch - 1, c0 + 1);
-                    float wc = fc - c0;
-                    blendRows(cbp, c0 * cs, c1 * cs, wc, cbRow, cw);
-                    blendRows(crp, c0 * cs, c1 * cs, wc, crRow, cw);
-                }
-                int base = (y + dy) * width + dx;
-                if (channels == 1) {
-                    for (int x = 0; x < nw; x++) {
-                        float wx = lwx[x];
-                        float lum = yRow[lx0[x]] * (1 - wx) + yRow[lx1[x]] * wx;
-                        r.o0[x] = lum * gain0 - off0;
-                    }
-                    out.put(base, r.o0, 0, nw);
-                    continue;
-                }
-                for (int x = 0; x < nw; x++) {
-                    float wx = lwx[x];
-                    float lum = yRow[lx0[x]] * (1 - wx) + yRow[lx1[x]] * wx;
-                    float red = lum;
-                    float green = lum;
-                    float blue = lum;
-                    if (!grey) {
-                        float cwxx = cwx[x];
-                        int a = cx0[x];
-                        int b = cx1[x];
-                        float cb = cbRow[a] * (1 - cwxx) + cbRow[b] * cwxx - 128f;
-                        float cr = crRow[a] * (1 - cwxx) + crRow[b] * cwxx - 128f;
-                        red = clamp255(YCbCrPlanes.red(lum, cr));
-                        green = clamp255(YCbCrPlanes.green(lum, cb, cr));
-                        blue = clamp255(YCbCrPlanes.blue(lum, cb));
-                    }
-                    r.o0[x] = red * gR - oR;
-                    r.o1[x] = green * gG - oG;
-                    r.o2[x] = blue * gB - oB;
-                }
-                out.put(cR * plane + base, r.o0, 0, nw);
-                out.put(plane + base, r.o1, 0, nw);
-                out.put(cB * plane + base, r.o2, 0, nw);
-            }
-        }
     }
 
     private static float clamp255(float v) {
@@ -412,11 +300,17 @@ public final class ImagePreprocessor {
         }
     }
 
-    /** Per-thread row buffers of the planes pass, grown to the largest frame seen. */
+    /** Per-thread row buffers and column tables of the planes pass, grown to the largest frame seen. */
     private static final class RowScratch {
         float[] yRow = new float[0];
         float[] cbRow = new float[0];
         float[] crRow = new float[0];
+        int[] lx0 = new int[0];
+        int[] lx1 = new int[0];
+        float[] lwx = new float[0];
+        int[] cx0 = new int[0];
+        int[] cx1 = new int[0];
+        float[] cwx = new float[0];
         float[] o0 = new float[0];
         float[] o1 = new float[0];
         float[] o2 = new float[0];
@@ -429,7 +323,13 @@ public final class ImagePreprocessor {
                 cbRow = new float[cw];
                 crRow = new float[cw];
             }
-            if (o0.length < nw) {
+            if (lx0.length < nw) {
+                lx0 = new int[nw];
+                lx1 = new int[nw];
+                lwx = new float[nw];
+                cx0 = new int[nw];
+                cx1 = new int[nw];
+                cwx = new float[nw];
                 o0 = new float[nw];
                 o1 = new float[nw];
                 o2 = new float[nw];
