@@ -37,14 +37,20 @@ public abstract class OnnxModel implements InspectionModel {
     private final ThreadLocal<FloatBuffer> buffers;
     // inputs that are the same for every frame (a PatchCore memory bank); owned and closed by this model
     private Map<String, OnnxTensor> constants = Map.of();
-    // an output ONNX Runtime writes straight into a reused buffer of the calling thread (pinOutput), and every such
-    // tensor made, closed with the model
+    // an output ONNX Runtime writes straight into a reused buffer (pinOutput): buffers in use are taken from a small
+    // pool of idle ones (at most one per core kept), so threads that come and go (REST requests) leave none behind
     private String pinnedName;
     private long[] pinnedShape;
-    private ThreadLocal<Pinned> pinned;
-    private final java.util.Queue<OnnxTensor> pinnedTensors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private int pinnedCount;
+    private final java.util.Queue<Pinned> idlePinned = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger idlePinnedCount =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final int MAX_IDLE_PINNED = Math.max(2, Runtime.getRuntime().availableProcessors());
+    // the pinned output of the run this thread is reading, for floats()
+    private final ThreadLocal<Pinned> reading = new ThreadLocal<>();
+    private volatile boolean closed;
 
-    /** A per-thread output buffer that ONNX Runtime writes into, and a heap copy the decoder scans. */
+    /** An output buffer that ONNX Runtime writes into, and the heap copy the decoder scans. */
     private record Pinned(FloatBuffer buffer, OnnxTensor tensor, float[] values) {}
 
     protected OnnxModel(ModelCard card, ModelRef ref, OrtSession session, boolean letterboxDefault) {
@@ -120,9 +126,9 @@ public abstract class OnnxModel implements InspectionModel {
     }
 
     /**
-     * Has ONNX Runtime write output {@code name} (of the fixed {@code shape}) into a direct buffer kept per thread,
-     * as the only output of each run: without it, each run allocates the output and {@link #floats} copies it to a
-     * new heap array (2.7 MB for YOLOv8's [1, 84, 8400]). Call from the constructor, before warm-up.
+     * Has ONNX Runtime write output {@code name} (of the fixed {@code shape}) into a reused direct buffer, as the
+     * only output of each run: without it, each run allocates the output and {@link #floats} copies it to a new heap
+     * array (2.7 MB for YOLOv8's [1, 84, 8400]). Call from the constructor, before warm-up.
      */
     protected void pinOutput(String name, long[] shape) {
         long count = 1;
@@ -133,29 +139,68 @@ public abstract class OnnxModel implements InspectionModel {
             }
             count *= d;
         }
-        int n = Math.toIntExact(count);
-        this.pinnedName = name;
+        this.pinnedCount = Math.toIntExact(count);
         this.pinnedShape = shape.clone();
-        this.pinned = ThreadLocal.withInitial(() -> {
-            FloatBuffer b = ByteBuffer.allocateDirect(n * 4)
-                    .order(ByteOrder.nativeOrder())
-                    .asFloatBuffer();
-            try {
-                OnnxTensor t = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), b, pinnedShape);
-                pinnedTensors.add(t);
-                return new Pinned(b, t, new float[n]);
-            } catch (OrtException e) {
-                throw new ModelException(
-                        "model " + ref.name() + ": cannot create output tensor '" + name + "': " + e.getMessage(), e);
-            }
-        });
+        this.pinnedName = name;
     }
 
-    private OrtSession.Result runSession(Map<String, OnnxTensor> inputs) throws OrtException {
-        if (pinned == null) {
-            return session.run(inputs);
+    private Pinned acquirePinned() {
+        Pinned p = idlePinned.poll();
+        if (p != null) {
+            idlePinnedCount.decrementAndGet();
+            return p;
         }
-        return session.run(inputs, Map.of(pinnedName, pinned.get().tensor()));
+        FloatBuffer b = ByteBuffer.allocateDirect(pinnedCount * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        try {
+            return new Pinned(
+                    b,
+                    OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), b, pinnedShape),
+                    new float[pinnedCount]);
+        } catch (OrtException e) {
+            throw new ModelException(
+                    "model " + ref.name() + ": cannot create output tensor '" + pinnedName + "': " + e.getMessage(), e);
+        }
+    }
+
+    private void releasePinned(Pinned p) {
+        if (!closed && idlePinnedCount.incrementAndGet() <= MAX_IDLE_PINNED) {
+            idlePinned.offer(p);
+            if (closed) {
+                closeIdlePinned(); // closed meanwhile
+            }
+            return;
+        }
+        if (!closed) {
+            idlePinnedCount.decrementAndGet();
+        }
+        p.tensor().close();
+    }
+
+    private void closeIdlePinned() {
+        Pinned p;
+        while ((p = idlePinned.poll()) != null) {
+            p.tensor().close();
+        }
+    }
+
+    /** One session run, into a pinned output where the model has one; {@code reader} reads it before it is reused. */
+    private <T> T runSession(Map<String, OnnxTensor> inputs, java.util.function.Function<OrtSession.Result, T> reader)
+            throws OrtException {
+        if (pinnedName == null) {
+            try (OrtSession.Result r = session.run(inputs)) {
+                return reader.apply(r);
+            }
+        }
+        Pinned p = acquirePinned();
+        reading.set(p);
+        try (OrtSession.Result r = session.run(inputs, Map.of(pinnedName, p.tensor()))) {
+            return reader.apply(r);
+        } finally {
+            reading.remove();
+            releasePinned(p);
+        }
     }
 
     private Map<String, OnnxTensor> feeds(OnnxTensor image) {
@@ -233,10 +278,11 @@ public abstract class OnnxModel implements InspectionModel {
         ImagePreprocessor.Geometry geo = fill.apply(in);
         double preMs = ms(t0);
         long t1 = System.nanoTime();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape());
-                OrtSession.Result result = runSession(feeds(tensor))) {
-            double runMs = ms(t1);
-            return reader.read(result, geo, preMs, runMs, System.nanoTime());
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape())) {
+            return runSession(feeds(tensor), result -> {
+                double runMs = ms(t1);
+                return reader.read(result, geo, preMs, runMs, System.nanoTime());
+            });
         } catch (OrtException e) {
             throw new ModelException("model " + ref.name() + ": session run failed: " + e.getMessage(), e);
         }
@@ -269,10 +315,13 @@ public abstract class OnnxModel implements InspectionModel {
         }
 
         public void run() {
-            try (OrtSession.Result r = runSession(inputs)) {
-                if (r.size() == 0) {
-                    throw new ModelException("model " + ref.name() + ": no outputs");
-                }
+            try {
+                runSession(inputs, r -> {
+                    if (r.size() == 0) {
+                        throw new ModelException("model " + ref.name() + ": no outputs");
+                    }
+                    return null;
+                });
             } catch (OrtException e) {
                 throw new ModelException("model " + ref.name() + ": session run failed: " + e.getMessage(), e);
             }
@@ -318,9 +367,9 @@ public abstract class OnnxModel implements InspectionModel {
     }
 
     protected float[] floats(OrtSession.Result result, String name, int minCount) {
-        if (name.equals(pinnedName)) {
-            // written by ONNX Runtime into this thread's buffer: one bulk copy into this thread's reused array
-            Pinned p = pinned.get();
+        Pinned p = name.equals(pinnedName) ? reading.get() : null;
+        if (p != null) {
+            // written by ONNX Runtime into the pinned buffer of this run: one bulk copy into its reused array
             p.buffer().get(0, p.values());
             if (p.values().length < minCount) {
                 throw new ModelException("model " + ref.name() + ": output '" + name + "' holds " + p.values().length
@@ -375,6 +424,7 @@ public abstract class OnnxModel implements InspectionModel {
             // closing twice or during shutdown: nothing left to release
         }
         constants.values().forEach(OnnxTensor::close);
-        pinnedTensors.forEach(OnnxTensor::close);
+        closed = true;
+        closeIdlePinned();
     }
 }

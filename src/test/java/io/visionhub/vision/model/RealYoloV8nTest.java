@@ -102,7 +102,7 @@ class RealYoloV8nTest {
 
     @org.junit.jupiter.api.Test
     void threadsInspectingAtOnceEachGetTheirOwnFramesDetections() throws Exception {
-        // ONNX Runtime writes the output into a buffer per thread (pinned output): two threads inspecting different
+        // ONNX Runtime writes the output into pooled, reused buffers (pinned output): two threads inspecting different
         // photos at once must each get exactly what the photo gives alone
         RealFixtures.yolov8n();
         List<BufferedImage> photos = new ArrayList<>();
