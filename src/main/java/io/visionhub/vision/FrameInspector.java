@@ -74,9 +74,7 @@ public record FrameInspector(
                     decodeMs[0] = (System.nanoTime() - t0) / 1e6;
                 }
                 used[0] = m.ref();
-                used[1] = decoded.reduced()
-                        ? m.inspect(decoded.image(), decoded.frameWidth(), decoded.frameHeight())
-                        : m.inspect(decoded.image());
+                used[1] = decoded.inspectWith(m);
                 used[2] = decoded;
                 return null;
             });
@@ -99,7 +97,7 @@ public record FrameInspector(
             String annotatedSha = null;
             if (annotate && v.defects().stream().anyMatch(d -> d.box() != null)) {
                 // boxes are in frame pixels: draw them on the full-size image, decoded now if it was not
-                BufferedImage full = decoded.reduced()
+                BufferedImage full = decoded.image() == null || decoded.reduced()
                         ? ImageDecoder.decode(frame.encoded(), frame.camera(), maxFramePixels)
                         : decoded.image();
                 annotatedSha = frameStore.put(encode(DefectAnnotator.annotate(full, v.defects()), imageFormat));

@@ -2,6 +2,8 @@ package io.visionhub.vision;
 
 import io.visionhub.vision.FrameRefusedException.Reason;
 import io.visionhub.vision.model.InspectionModel;
+import io.visionhub.vision.model.ModelVerdict;
+import io.visionhub.vision.pixel.YCbCrPlanes;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -52,12 +54,28 @@ public final class ImageDecoder {
     }
 
     /**
-     * A decoded frame: {@code image} shows the whole {@code frameWidth x frameHeight} frame, at that size or
-     * reduced (a JPEG decoded at M/8 of its size straight from the DCT).
+     * A decoded frame: {@code image}, or where the JPEG was decoded reduced for a model, its YCbCr {@code planes}
+     * (then {@code image} is null), showing the whole {@code frameWidth x frameHeight} frame at that size or reduced
+     * (decoded at M/8 of its size straight from the DCT).
      */
-    public record Decoded(BufferedImage image, int frameWidth, int frameHeight) {
+    public record Decoded(BufferedImage image, YCbCrPlanes planes, int frameWidth, int frameHeight) {
+
+        public Decoded(BufferedImage image, int frameWidth, int frameHeight) {
+            this(image, null, frameWidth, frameHeight);
+        }
+
         public boolean reduced() {
-            return image.getWidth() != frameWidth || image.getHeight() != frameHeight;
+            return planes != null
+                    ? planes.width() != frameWidth || planes.height() != frameHeight
+                    : image.getWidth() != frameWidth || image.getHeight() != frameHeight;
+        }
+
+        /** Runs {@code model} on this frame by the path it was decoded for (planes, reduced or full image). */
+        public ModelVerdict inspectWith(InspectionModel model) {
+            if (planes != null) {
+                return model.inspect(planes, frameWidth, frameHeight);
+            }
+            return reduced() ? model.inspect(image, frameWidth, frameHeight) : model.inspect(image);
         }
     }
 
@@ -65,8 +83,9 @@ public final class ImageDecoder {
      * Decodes a frame for {@code model}: a JPEG whose frame the model resizes down anyway ({@link
      * InspectionModel#reducedInputSize}) is decoded with libjpeg-turbo at the smallest DCT scale (M/8) that is still
      * at least the model's resized size, so that the model sees the same view from a fraction of the pixels (a
-     * 1920x1080 frame for a 640x640 letterbox: 720x405, 3/8); the full-size image is left undecoded. Anything else
-     * (no libjpeg-turbo, PNG, a model that needs full size, a frame already small) is decoded at full size by
+     * 1920x1080 frame for a 640x640 letterbox: 720x405, 3/8), and left as YCbCr planes that the model's
+     * pre-processing converts, resizes and normalises in one pass; the full-size image is left undecoded. Anything
+     * else (no libjpeg-turbo, PNG, a model that needs full size, a frame already small) is decoded at full size by
      * {@link #decode(byte[], String, long)}. Same checks and errors as that method.
      */
     public static Decoded decodeFor(byte[] bytes, String source, long maxPixels, InspectionModel model) {
@@ -80,6 +99,10 @@ public final class ImageDecoder {
             if (need != null) {
                 int m = TurboJpegDecoder.eighths(w, h, need[0], need[1]);
                 if (m < 8) {
+                    YCbCrPlanes planes = TurboJpegDecoder.decodePlanes(bytes, m);
+                    if (planes != null) {
+                        return new Decoded(null, planes, w, h);
+                    }
                     BufferedImage img = TurboJpegDecoder.decode(bytes, m);
                     if (img != null) {
                         return new Decoded(img, w, h);

@@ -190,7 +190,7 @@ public final class InferenceBench {
                         }
                         String what = switch (in) {
                             case PIXELS -> " pixels in";
-                            case JPEG -> " JPEG in (hub: libjpeg-turbo)";
+                            case JPEG -> " JPEG in (hub: turbo planes 3/8)";
                             case JPEG_FFMPEG -> " JPEG in (FFmpeg full size)";
                             case JPEG_IMAGEIO -> " JPEG in (ImageIO decoder)";
                         };
@@ -202,42 +202,115 @@ public final class InferenceBench {
     }
 
     /**
-     * 1080p JPEG decode alone, the decoders alternating on the same frames, wall and CPU time: libjpeg-turbo reduced
-     * for a 640 letterbox (what the hub does for YOLOv8n), libjpeg-turbo at full size, FFmpeg at full size (the
-     * decoder before), ImageIO (the one before that).
+     * 1080p JPEG decode alone, the decoders alternating on the same frames, wall and CPU time of the decoding thread:
+     * libjpeg-turbo to YCbCr planes at the scale the hub uses for a 640 letterbox (3/8), the same scale to BGR (the
+     * hub's decoder before), at 1/8 (only the DC coefficients: the floor that entropy decoding sets), at full size,
+     * FFmpeg at full size and ImageIO; then decode + letterbox/normalise into the 640x640 input, planes in one pass
+     * against BGR then resize; then the planes decode at camera-typical JPEG qualities.
      */
     static void decoders(List<BufferedImage> sources, int iterations) {
         byte[][] jpegs = sources.stream()
                 .map(i -> FrameInspector.encode(scale(i, 1920, 1080), "jpg"))
                 .toArray(byte[][]::new);
         int m = io.visionhub.vision.JpegDecoders.eighths(1920, 1080, 640, 360);
-        String[] names = {
-            "turbo " + m + "/8 (hub, for 640):", "turbo full size:", "FFmpeg full size (before):", "ImageIO:"
-        };
         boolean turbo = io.visionhub.vision.JpegDecoders.turboAvailable();
+        if (!turbo) {
+            System.out.println("decode: libjpeg-turbo absent (apt-get install libturbojpeg0): its rows are skipped");
+        }
+        String[] names = {
+            "turbo " + m + "/8 planes (hub, for 640):",
+            "turbo " + m + "/8 BGR (before):",
+            "turbo 1/8 BGR (DC only, floor):",
+            "turbo full size BGR:",
+            "FFmpeg full size:",
+            "ImageIO:"
+        };
+        List<java.util.function.Function<byte[], Object>> decoders = List.of(
+                j -> io.visionhub.vision.JpegDecoders.turboPlanes(j, m),
+                j -> io.visionhub.vision.JpegDecoders.turbo(j, m),
+                j -> io.visionhub.vision.JpegDecoders.turbo(j, 1),
+                j -> io.visionhub.vision.JpegDecoders.turbo(j, 8),
+                io.visionhub.vision.JpegDecoders::ffmpeg,
+                j -> ImageDecoder.decodeWithImageIO(j, "bench", Long.MAX_VALUE));
+        alternate("decode 1920x1080 JPEG", jpegs, names, decoders, turbo ? 0 : 4, iterations);
+        if (!turbo) {
+            return;
+        }
+        // decode + pre-processing into the reused input buffer, as the step does it
+        io.visionhub.vision.model.ImagePreprocessor pre = new io.visionhub.vision.model.ImagePreprocessor(
+                new io.visionhub.vision.model.ModelCard.Input(null, 640, 640, 3, "RGB", true, 114, null, null, null),
+                true);
+        java.nio.FloatBuffer in = java.nio.ByteBuffer.allocateDirect(pre.size() * 4)
+                .order(java.nio.ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        alternate(
+                "decode + letterbox 640, 1080p JPEG",
+                jpegs,
+                new String[] {"planes, one pass (hub):", "BGR then resize (before):", "pre alone, planes:"},
+                List.of(
+                        j -> pre.apply(io.visionhub.vision.JpegDecoders.turboPlanes(j, m), in, 1920, 1080),
+                        j -> pre.apply(io.visionhub.vision.JpegDecoders.turbo(j, m), in, 1920, 1080),
+                        planesOf(m, pre, in)),
+                0,
+                iterations);
+        // camera-typical qualities: the decode cost follows the compressed size (entropy decoding)
+        for (boolean smooth : new boolean[] {false, true}) {
+            for (float q : new float[] {0.75f, 0.85f, 0.95f}) {
+                byte[][] js = sources.stream()
+                        .map(i -> jpeg(smooth ? scaleSmooth(i, 1920, 1080) : scale(i, 1920, 1080), q))
+                        .toArray(byte[][]::new);
+                alternate(
+                        String.format(
+                                "decode 1080p JPEG q%.0f %s", q * 100, smooth ? "bilinear-scaled" : "nearest-scaled"),
+                        js,
+                        new String[] {"turbo " + m + "/8 planes (hub):", "turbo 1/8 (floor):"},
+                        List.of(
+                                j -> io.visionhub.vision.JpegDecoders.turboPlanes(j, m),
+                                j -> io.visionhub.vision.JpegDecoders.turbo(j, 1)),
+                        0,
+                        iterations);
+            }
+        }
+    }
+
+    /** Pre-processing alone from planes decoded beforehand (decoded outside the timing: cached per frame). */
+    private static java.util.function.Function<byte[], Object> planesOf(
+            int m, io.visionhub.vision.model.ImagePreprocessor pre, java.nio.FloatBuffer in) {
+        java.util.Map<byte[], io.visionhub.vision.pixel.YCbCrPlanes> cache = new java.util.IdentityHashMap<>();
+        return j -> {
+            io.visionhub.vision.pixel.YCbCrPlanes p = cache.get(j);
+            if (p == null) {
+                p = io.visionhub.vision.JpegDecoders.turboPlanes(j, m);
+                cache.put(j, p);
+                return p; // the first call per frame only decodes: it falls in the warm-up
+            }
+            return pre.apply(p, in, 1920, 1080);
+        };
+    }
+
+    /** Runs the functions alternating on the same frames and prints wall and CPU p50/p99 per function. */
+    private static void alternate(
+            String what,
+            byte[][] jpegs,
+            String[] names,
+            List<java.util.function.Function<byte[], Object>> fns,
+            int first,
+            int iterations) {
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         int n = names.length;
         double[][] wall = new double[n][iterations];
         double[][] cpuMs = new double[n][iterations];
         MachineLoad load = MachineLoad.start();
-        for (int i = -20; i < iterations; i++) {
+        for (int i = -Math.max(20, jpegs.length); i < iterations; i++) {
             byte[] j = jpegs[Math.floorMod(i, jpegs.length)];
-            for (int d = 0; d < n; d++) {
-                if (d < 2 && !turbo) {
-                    continue;
-                }
+            for (int d = first; d < n; d++) {
                 long c0 = cpu.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
-                BufferedImage img = switch (d) {
-                    case 0 -> io.visionhub.vision.JpegDecoders.turbo(j, m);
-                    case 1 -> io.visionhub.vision.JpegDecoders.turbo(j, 8);
-                    case 2 -> io.visionhub.vision.JpegDecoders.ffmpeg(j);
-                    default -> ImageDecoder.decodeWithImageIO(j, "bench", Long.MAX_VALUE);
-                };
+                Object r = fns.get(d).apply(j);
                 long t1 = System.nanoTime();
                 long c1 = cpu.getCurrentThreadCpuTime();
-                if (img == null || img.getWidth() != (d == 0 ? (1920 * m + 7) / 8 : 1920)) {
-                    throw new IllegalStateException(names[d] + " decoded " + (img == null ? null : img.getWidth()));
+                if (r == null) {
+                    throw new IllegalStateException(what + " " + names[d] + " gave nothing");
                 }
                 if (i >= 0) {
                     wall[d][i] = (t1 - t0) / 1e6;
@@ -246,12 +319,10 @@ public final class InferenceBench {
             }
         }
         String machine = load.summary();
-        if (!turbo) {
-            System.out.println("decode: libjpeg-turbo absent (apt-get install libturbojpeg0): its rows are skipped");
-        }
-        for (int d = turbo ? 0 : 2; d < n; d++) {
+        for (int d = first; d < n; d++) {
             System.out.printf(
-                    "decode 1920x1080 JPEG (%d bytes avg), %-28s wall p50 %6.2f p99 %6.2f ms | CPU p50 %6.2f ms | %s%n",
+                    "%s (%d bytes avg), %-34s wall p50 %6.2f p99 %6.2f ms | CPU p50 %6.2f ms | %s%n",
+                    what,
                     Arrays.stream(jpegs).mapToInt(b -> b.length).sum() / jpegs.length,
                     names[d],
                     pct(wall[d], 50),
@@ -259,6 +330,35 @@ public final class InferenceBench {
                     pct(cpuMs[d], 50),
                     machine);
         }
+    }
+
+    private static byte[] jpeg(BufferedImage img, float quality) {
+        javax.imageio.ImageWriter w =
+                javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream ios = javax.imageio.ImageIO.createImageOutputStream(out)) {
+            w.setOutput(ios);
+            javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(quality);
+            w.write(null, new javax.imageio.IIOImage(img, null, null), p);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            w.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /** Bilinear upscaling: smoother frames, closer to what a 1080p sensor's optics give than nearest-neighbour. */
+    private static BufferedImage scaleSmooth(BufferedImage src, int w, int h) {
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(
+                java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(src, 0, 0, w, h, null);
+        g.dispose();
+        return out;
     }
 
     private static void writeYolov8nCard(Path dir, Path onnx) {

@@ -17,6 +17,11 @@ public final class JpegDecoders {
         return TurboJpegDecoder.decode(jpeg, eighths);
     }
 
+    /** libjpeg-turbo at scale {@code eighths}/8 to YCbCr planes (what the hub hands a 640 model), or null. */
+    public static io.visionhub.vision.pixel.YCbCrPlanes turboPlanes(byte[] jpeg, int eighths) {
+        return TurboJpegDecoder.decodePlanes(jpeg, eighths);
+    }
+
     /** The scale libjpeg-turbo decodes a {@code w x h} frame at for a model that resizes it to {@code minW x minH}. */
     public static int eighths(int w, int h, int minW, int minH) {
         return TurboJpegDecoder.eighths(w, h, minW, minH);

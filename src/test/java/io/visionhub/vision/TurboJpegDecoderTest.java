@@ -88,6 +88,93 @@ class TurboJpegDecoderTest {
     }
 
     @Test
+    void planesAtAReducedScaleShowTheSamePictureAsTheDecodersOwnColourConversion() throws Exception {
+        assumeTrue(TurboJpegDecoder.available(), "apt-get install libturbojpeg0");
+        BufferedImage src = ImageDecoderTest.scaled(
+                new SimulatedPartGenerator(7, 0.5).generate(3).image(), 1920, 1080);
+        byte[] jpeg = ImageDecoderTest.jpeg(src, 0.9f); // ImageIO writes 4:2:0
+        for (int m : new int[] {3, 4, 8}) {
+            io.visionhub.vision.pixel.YCbCrPlanes planes = TurboJpegDecoder.decodePlanes(jpeg, m);
+            assertThat(planes.width()).isEqualTo(TurboJpegDecoder.scaled(1920, m));
+            assertThat(planes.height()).isEqualTo(TurboJpegDecoder.scaled(1080, m));
+            assertThat(planes.hSub()).isEqualTo(2);
+            assertThat(planes.vSub()).isEqualTo(2);
+            ImageDecoderTest.assertSamePixels(
+                    planes.toImage(), TurboJpegDecoder.decode(jpeg, m), "planes at " + m + "/8 vs BGR at " + m + "/8");
+        }
+    }
+
+    @Test
+    void theInputFromPlanesIsTheInputFromTheDecodedImageAndPaddingFollowsTheFrameShape() throws Exception {
+        assumeTrue(TurboJpegDecoder.available(), "apt-get install libturbojpeg0");
+        io.visionhub.vision.model.ImagePreprocessor pre = new io.visionhub.vision.model.ImagePreprocessor(
+                new io.visionhub.vision.model.ModelCard.Input(null, 640, 640, 3, "RGB", true, 114, null, null, null),
+                true);
+        java.nio.FloatBuffer reused = java.nio.FloatBuffer.allocate(pre.size());
+        int[][] frames = {{1920, 1080}, {1600, 1200}, {1080, 1920}, {1920, 1080}};
+        for (int[] f : frames) {
+            byte[] jpeg = ImageDecoderTest.jpeg(
+                    ImageDecoderTest.scaled(
+                            new SimulatedPartGenerator(9, 0.5).generate(f[0]).image(), f[0], f[1]),
+                    0.9f);
+            int[] need = pre.resizedSize(f[0], f[1]);
+            int m = TurboJpegDecoder.eighths(f[0], f[1], need[0], need[1]);
+            io.visionhub.vision.pixel.YCbCrPlanes planes = TurboJpegDecoder.decodePlanes(jpeg, m);
+            // the same buffer across frames of other shapes: the padding must be rewritten where the picture was
+            var geoPlanes = pre.apply(planes, reused, f[0], f[1]);
+            java.nio.FloatBuffer viaImage = java.nio.FloatBuffer.allocate(pre.size());
+            var geoImage = pre.apply(TurboJpegDecoder.decode(jpeg, m), viaImage, f[0], f[1]);
+            assertThat(geoPlanes).isEqualTo(geoImage);
+            double sum = 0;
+            double worst = 0;
+            for (int i = 0; i < pre.size(); i++) {
+                double d = Math.abs(reused.get(i) - viaImage.get(i));
+                sum += d;
+                worst = Math.max(worst, d);
+            }
+            String what = f[0] + "x" + f[1] + " at " + m + "/8";
+            // normalised 0..1: a mean of half a grey level, single pixels up to ~10 levels (colour edges)
+            assertThat(sum / pre.size()).as(what + " mean difference").isLessThan(2.0 / 255);
+            assertThat(worst).as(what + " largest difference").isLessThan(40.0 / 255);
+            // every padding value exactly as the image path writes it (grey 114), whatever the frame before left
+            int dx = (640 - need[0]) / 2;
+            int dy = (640 - need[1]) / 2;
+            int padded = 0;
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < 640; y++) {
+                    for (int x = 0; x < 640; x++) {
+                        if (x < dx || x >= dx + need[0] || y < dy || y >= dy + need[1]) {
+                            int i = c * 640 * 640 + y * 640 + x;
+                            assertThat(reused.get(i))
+                                    .as(what + " padding at " + x + "," + y)
+                                    .isEqualTo(viaImage.get(i));
+                            padded++;
+                        }
+                    }
+                }
+            }
+            assertThat(padded).as(what + " padded values").isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void inconsistentPlanesAreRefusedNamingWhatIsWrong() {
+        assertThatThrownBy(() -> new io.visionhub.vision.pixel.YCbCrPlanes(
+                        720, 405, new byte[720 * 404], 720, null, null, 0, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("luma plane of 290880 bytes")
+                .hasMessageContaining("720x405");
+        assertThatThrownBy(() -> new io.visionhub.vision.pixel.YCbCrPlanes(
+                        720, 405, new byte[720 * 405], 720, new byte[360 * 203], null, 360, 2, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("both chroma planes or none");
+        assertThatThrownBy(() -> new io.visionhub.vision.pixel.YCbCrPlanes(
+                        720, 405, new byte[720 * 405], 720, new byte[360 * 202], new byte[360 * 202], 360, 2, 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("do not cover 720x405 at 2x2");
+    }
+
+    @Test
     void aGreyJpegDecodesReducedToGreySamples() throws Exception {
         assumeTrue(TurboJpegDecoder.available(), "apt-get install libturbojpeg0");
         BufferedImage grey = new BufferedImage(1920, 1080, BufferedImage.TYPE_BYTE_GRAY);
@@ -103,6 +190,11 @@ class TurboJpegDecoderTest {
         assertThat(small.getHeight()).isEqualTo(405);
         assertThat(small.getRaster().getSample(100, 200, 0)).isBetween(98, 102);
         assertThat(small.getRaster().getSample(600, 200, 0)).isBetween(250, 255);
+        io.visionhub.vision.pixel.YCbCrPlanes planes =
+                TurboJpegDecoder.decodePlanes(ImageDecoderTest.jpeg(grey, 0.95f), 3);
+        assertThat(planes.grey()).isTrue();
+        assertThat(planes.y()[200 * planes.yStride() + 100] & 0xff).isBetween(98, 102);
+        assertThat(planes.y()[200 * planes.yStride() + 600] & 0xff).isBetween(250, 255);
     }
 
     @Test
@@ -128,11 +220,12 @@ class TurboJpegDecoderTest {
                     assertThat(reduced.reduced())
                             .as(name + " is decoded reduced")
                             .isTrue();
-                    List<Defect> fast = model.inspect(reduced.image(), reduced.frameWidth(), reduced.frameHeight())
-                            .defects();
+                    // what the hub does: YCbCr planes at M/8, converted, resized and normalised in one pass
+                    assertThat(reduced.planes()).as(name + " decoded to planes").isNotNull();
+                    List<Defect> fast = reduced.inspectWith(model).defects();
                     ModelVerdict fullVerdict = model.inspect(ImageDecoder.decode(jpeg, name));
                     String what = name + " " + reduced.frameWidth() + "x" + reduced.frameHeight() + " (decoded "
-                            + reduced.image().getWidth() + "x" + reduced.image().getHeight() + ")";
+                            + reduced.planes().width() + "x" + reduced.planes().height() + " planes)";
                     report.add(what + ": full " + fullVerdict.defects() + " reduced " + fast);
                     compared += compare(what, fullVerdict.defects(), fast);
                     // and the other way round: nothing confident appears only in the reduced decode

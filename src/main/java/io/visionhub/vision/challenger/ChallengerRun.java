@@ -244,8 +244,7 @@ public final class ChallengerRun implements AutoCloseable {
                 } else {
                     // as the champion's step: a JPEG decoded reduced where the challenger resizes it down anyway
                     ImageDecoder.Decoded d = ImageDecoder.decodeFor(frame.encoded(), frame.camera(), maxPixels, m);
-                    used[1] =
-                            d.reduced() ? m.inspect(d.image(), d.frameWidth(), d.frameHeight()) : m.inspect(d.image());
+                    used[1] = d.inspectWith(m);
                 }
                 return null;
             });

@@ -1,6 +1,7 @@
 package io.visionhub.vision.model;
 
 import io.visionhub.event.Defect;
+import io.visionhub.vision.pixel.YCbCrPlanes;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -108,27 +109,13 @@ public final class ImagePreprocessor {
         int deepBits = deepGreyBits(decoded);
         // grey (8/16-bit), palette and alpha layouts first become plain RGB: the same scene, the same tensor
         BufferedImage image = deepBits > 0 ? decoded : RgbNormaliser.normalise(decoded);
-        int w = originalWidth;
-        int h = originalHeight;
         int iw = image.getWidth();
         int ih = image.getHeight();
-        Geometry geo;
-        int dx = 0;
-        int dy = 0;
-        int nw = width;
-        int nh = height;
-        if (w == width && h == height) {
-            geo = new Geometry(1, 1, 0, 0, w, h);
-        } else if (letterbox) {
-            double r = Math.min((double) width / w, (double) height / h);
-            nw = Math.min(width, (int) Math.round(w * r));
-            nh = Math.min(height, (int) Math.round(h * r));
-            dx = (width - nw) / 2;
-            dy = (height - nh) / 2;
-            geo = new Geometry(r, r, dx, dy, w, h);
-        } else {
-            geo = new Geometry((double) width / w, (double) height / h, 0, 0, w, h);
-        }
+        Placement p = place(originalWidth, originalHeight);
+        int dx = p.dx();
+        int dy = p.dy();
+        int nw = p.nw();
+        int nh = p.nh();
         float[] dst = scratch.get();
         if (nw != width || nh != height) {
             fillPad(dst, dx, dy, nw, nh);
@@ -141,8 +128,217 @@ public final class ImagePreprocessor {
             convert(scaled(image, nw, nh), dx, dy, dst);
         }
         out.put(0, dst, 0, size());
-        return geo;
+        // the whole input was written: its padding is that of this placement
+        padded.get().set(out, p);
+        return p.geo();
     }
+
+    /** Where a frame of {@code w x h} goes in the input: resized to {@code nw x nh} at {@code (dx, dy)}. */
+    private record Placement(Geometry geo, int dx, int dy, int nw, int nh) {}
+
+    private Placement place(int w, int h) {
+        if (w == width && h == height) {
+            return new Placement(new Geometry(1, 1, 0, 0, w, h), 0, 0, width, height);
+        }
+        if (letterbox) {
+            double r = Math.min((double) width / w, (double) height / h);
+            int nw = Math.min(width, (int) Math.round(w * r));
+            int nh = Math.min(height, (int) Math.round(h * r));
+            int dx = (width - nw) / 2;
+            int dy = (height - nh) / 2;
+            return new Placement(new Geometry(r, r, dx, dy, w, h), dx, dy, nw, nh);
+        }
+        return new Placement(new Geometry((double) width / w, (double) height / h, 0, 0, w, h), 0, 0, width, height);
+    }
+
+    /**
+     * Per thread, the input buffer last written and the placement its padding was written for: frames of one
+     * camera keep one placement, so the padding of the reused input buffer (a third of a 640x640 letterbox for
+     * 16:9 frames) is written once, not per frame.
+     */
+    private static final class Padded {
+        private FloatBuffer buffer;
+        private Placement placement;
+
+        boolean holds(FloatBuffer b, Placement p) {
+            return buffer == b
+                    && placement != null
+                    && placement.dx() == p.dx()
+                    && placement.dy() == p.dy()
+                    && placement.nw() == p.nw()
+                    && placement.nh() == p.nh();
+        }
+
+        void set(FloatBuffer b, Placement p) {
+            buffer = b;
+            placement = p;
+        }
+    }
+
+    private final ThreadLocal<Padded> padded = ThreadLocal.withInitial(Padded::new);
+
+    /**
+     * Fills {@code out} from the YCbCr planes of a frame of {@code originalWidth x originalHeight} (a JPEG decoded
+     * at a reduced DCT scale), in one pass straight into {@code out}: chroma upsampled and the picture resized
+     * bilinearly (pixel centres aligned as in {@link #resizeBilinear}; chroma sited centred, as libjpeg does),
+     * YCbCr converted to RGB (JFIF, clamped to 0..255) and normalised in floating point, with no intermediate image.
+     * Separable: each output row first blends its two source rows of each plane, then each pixel its two columns.
+     */
+    public Geometry apply(YCbCrPlanes src, FloatBuffer out, int originalWidth, int originalHeight) {
+        Placement p = place(originalWidth, originalHeight);
+        int dx = p.dx();
+        int dy = p.dy();
+        int nw = p.nw();
+        int nh = p.nh();
+        Padded pad = padded.get();
+        if ((nw != width || nh != height) && !pad.holds(out, p)) {
+            fillPad(out, dx, dy, nw, nh);
+        }
+        pad.set(out, p);
+        int sw = src.width();
+        int sh = src.height();
+        boolean grey = src.grey();
+        int cw = grey ? 1 : src.chromaWidth();
+        int ch = grey ? 1 : src.chromaHeight();
+        float hs = src.hSub();
+        float vs = src.vSub();
+        RowScratch r = rows.get().fit(sw, cw, nw);
+        double sx = (double) sw / nw;
+        double sy = (double) sh / nh;
+        for (int x = 0; x < nw; x++) {
+            float f = (float) Math.max(0, (x + 0.5) * sx - 0.5);
+            int i = Math.min(sw - 1, (int) f);
+            r.lx0[x] = i;
+            r.lx1[x] = Math.min(sw - 1, i + 1);
+            r.lwx[x] = f - i;
+            float fc = Math.max(0, (f + 0.5f) / hs - 0.5f);
+            int c = Math.min(cw - 1, (int) fc);
+            r.cx0[x] = c;
+            r.cx1[x] = Math.min(cw - 1, c + 1);
+            r.cwx[x] = fc - c;
+        }
+        int plane = width * height;
+        // tensor channel of R and B: RGB unless the card says BGR
+        int cR = bgr ? 2 : 0;
+        int cB = bgr ? 0 : 2;
+        float gain0 = (float) deepGain[0];
+        float off0 = (float) deepOffset[0];
+        float gR = channels == 3 ? (float) deepGain[cR] : 0;
+        float oR = channels == 3 ? (float) deepOffset[cR] : 0;
+        float gG = channels == 3 ? (float) deepGain[1] : 0;
+        float oG = channels == 3 ? (float) deepOffset[1] : 0;
+        float gB = channels == 3 ? (float) deepGain[cB] : 0;
+        float oB = channels == 3 ? (float) deepOffset[cB] : 0;
+        byte[] yp = src.y();
+        byte[] cbp = src.cb();
+        byte[] crp = src.cr();
+        int ys = src.yStride();
+        int cs = src.chromaStride();
+        float[] yRow = r.yRow;
+        float[] cbRow = r.cbRow;
+        float[] crRow = r.crRow;
+        for (int y = 0; y < nh; y++) {
+            float fy = (float) Math.max(0, (y + 0.5) * sy - 0.5);
+            int y0 = Math.min(sh - 1, (int) fy);
+            int y1 = Math.min(sh - 1, y0 + 1);
+            float wy = fy - y0;
+            blendRows(yp, y0 * ys, y1 * ys, wy, yRow, sw);
+            if (!grey) {
+                float fc = Math.max(0, (fy + 0.5f) / vs - 0.5f);
+                int c0 = Math.min(ch - 1, (int) fc);
+                int c1 = Math.min(ch - 1, c0 + 1);
+                float wc = fc - c0;
+                blendRows(cbp, c0 * cs, c1 * cs, wc, cbRow, cw);
+                blendRows(crp, c0 * cs, c1 * cs, wc, crRow, cw);
+            }
+            int base = (y + dy) * width + dx;
+            if (channels == 1) {
+                for (int x = 0; x < nw; x++) {
+                    float wx = r.lwx[x];
+                    float lum = yRow[r.lx0[x]] * (1 - wx) + yRow[r.lx1[x]] * wx;
+                    r.o0[x] = lum * gain0 - off0;
+                }
+                out.put(base, r.o0, 0, nw);
+                continue;
+            }
+            for (int x = 0; x < nw; x++) {
+                float wx = r.lwx[x];
+                float lum = yRow[r.lx0[x]] * (1 - wx) + yRow[r.lx1[x]] * wx;
+                float red = lum;
+                float green = lum;
+                float blue = lum;
+                if (!grey) {
+                    float cwx = r.cwx[x];
+                    int a = r.cx0[x];
+                    int b = r.cx1[x];
+                    float cb = cbRow[a] * (1 - cwx) + cbRow[b] * cwx - 128f;
+                    float cr = crRow[a] * (1 - cwx) + crRow[b] * cwx - 128f;
+                    red = clamp255(YCbCrPlanes.red(lum, cr));
+                    green = clamp255(YCbCrPlanes.green(lum, cb, cr));
+                    blue = clamp255(YCbCrPlanes.blue(lum, cb));
+                }
+                r.o0[x] = red * gR - oR;
+                r.o1[x] = green * gG - oG;
+                r.o2[x] = blue * gB - oB;
+            }
+            out.put(cR * plane + base, r.o0, 0, nw);
+            out.put(plane + base, r.o1, 0, nw);
+            out.put(cB * plane + base, r.o2, 0, nw);
+        }
+        return p.geo();
+    }
+
+    private static float clamp255(float v) {
+        return Math.max(0f, Math.min(255f, v));
+    }
+
+    /** {@code dst[i] = row0[i] * (1 - w) + row1[i] * w} for the {@code n} samples of two rows of a plane. */
+    private static void blendRows(byte[] p, int row0, int row1, float w, float[] dst, int n) {
+        float iw = 1 - w;
+        for (int i = 0; i < n; i++) {
+            dst[i] = (p[row0 + i] & 0xff) * iw + (p[row1 + i] & 0xff) * w;
+        }
+    }
+
+    /** Per-thread row buffers and column tables of the planes pass, grown to the largest frame seen. */
+    private static final class RowScratch {
+        float[] yRow = new float[0];
+        float[] cbRow = new float[0];
+        float[] crRow = new float[0];
+        int[] lx0 = new int[0];
+        int[] lx1 = new int[0];
+        float[] lwx = new float[0];
+        int[] cx0 = new int[0];
+        int[] cx1 = new int[0];
+        float[] cwx = new float[0];
+        float[] o0 = new float[0];
+        float[] o1 = new float[0];
+        float[] o2 = new float[0];
+
+        RowScratch fit(int sw, int cw, int nw) {
+            if (yRow.length < sw) {
+                yRow = new float[sw];
+            }
+            if (cbRow.length < cw) {
+                cbRow = new float[cw];
+                crRow = new float[cw];
+            }
+            if (lx0.length < nw) {
+                lx0 = new int[nw];
+                lx1 = new int[nw];
+                lwx = new float[nw];
+                cx0 = new int[nw];
+                cx1 = new int[nw];
+                cwx = new float[nw];
+                o0 = new float[nw];
+                o1 = new float[nw];
+                o2 = new float[nw];
+            }
+            return this;
+        }
+    }
+
+    private final ThreadLocal<RowScratch> rows = ThreadLocal.withInitial(RowScratch::new);
 
     /**
      * Resize and normalise in one pass, bilinear with pixel centres aligned (as OpenCV's INTER_LINEAR, which the
@@ -364,6 +560,25 @@ public final class ImagePreprocessor {
                     int row = base + y * width;
                     Arrays.fill(dst, row, row + dx, v);
                     Arrays.fill(dst, row + dx + nw, row + width, v);
+                }
+            }
+        }
+    }
+
+    /** {@link #fillPad(float[], int, int, int, int)} straight into the input buffer. */
+    private void fillPad(FloatBuffer out, int dx, int dy, int nw, int nh) {
+        int plane = width * height;
+        int grey = pad.getRed();
+        float[] row = new float[width];
+        for (int c = 0; c < channels; c++) {
+            Arrays.fill(row, lut[c][grey]);
+            int base = c * plane;
+            for (int y = 0; y < height; y++) {
+                if (y < dy || y >= dy + nh) {
+                    out.put(base + y * width, row, 0, width);
+                } else {
+                    out.put(base + y * width, row, 0, dx);
+                    out.put(base + y * width + dx + nw, row, 0, width - dx - nw);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.visionhub.vision.model;
 
 import io.visionhub.event.ModelRef;
+import io.visionhub.vision.pixel.YCbCrPlanes;
 import java.awt.image.BufferedImage;
 
 /**
@@ -36,6 +37,14 @@ public interface InspectionModel extends AutoCloseable {
                     + " frame at full size, got a " + reduced.getWidth() + "x" + reduced.getHeight() + " copy");
         }
         return inspect(reduced);
+    }
+
+    /**
+     * {@link #inspect(BufferedImage, int, int)} for a frame given as the YCbCr planes of a JPEG decoded reduced. The
+     * ONNX models convert, resize and normalise the planes in one pass; by default they become an image first.
+     */
+    default ModelVerdict inspect(YCbCrPlanes reduced, int frameWidth, int frameHeight) {
+        return inspect(reduced.toImage(), frameWidth, frameHeight);
     }
 
     @Override

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.visionhub.event.ModelRef;
+import io.visionhub.vision.pixel.YCbCrPlanes;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,6 +37,21 @@ public abstract class OnnxModel implements InspectionModel {
     private final ThreadLocal<FloatBuffer> buffers;
     // inputs that are the same for every frame (a PatchCore memory bank); owned and closed by this model
     private Map<String, OnnxTensor> constants = Map.of();
+    // an output ONNX Runtime writes straight into a reused buffer (pinOutput): buffers in use are taken from a small
+    // pool of idle ones (at most one per core kept), so threads that come and go (REST requests) leave none behind
+    private String pinnedName;
+    private long[] pinnedShape;
+    private int pinnedCount;
+    private final java.util.Queue<Pinned> idlePinned = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger idlePinnedCount =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final int MAX_IDLE_PINNED = Math.max(2, Runtime.getRuntime().availableProcessors());
+    // the pinned output of the run this thread is reading, for floats()
+    private final ThreadLocal<Pinned> reading = new ThreadLocal<>();
+    private volatile boolean closed;
+
+    /** An output buffer that ONNX Runtime writes into, and the heap copy the decoder scans. */
+    private record Pinned(FloatBuffer buffer, OnnxTensor tensor, float[] values) {}
 
     protected OnnxModel(ModelCard card, ModelRef ref, OrtSession session, boolean letterboxDefault) {
         this.card = card;
@@ -109,6 +125,84 @@ public abstract class OnnxModel implements InspectionModel {
         this.constants = Map.copyOf(tensors);
     }
 
+    /**
+     * Has ONNX Runtime write output {@code name} (of the fixed {@code shape}) into a reused direct buffer, as the
+     * only output of each run: without it, each run allocates the output and {@link #floats} copies it to a new heap
+     * array (2.7 MB for YOLOv8's [1, 84, 8400]). Call from the constructor, before warm-up.
+     */
+    protected void pinOutput(String name, long[] shape) {
+        long count = 1;
+        for (long d : shape) {
+            if (d <= 0) {
+                throw new ModelException("model " + ref.name() + ": output '" + name + "' has no fixed shape: "
+                        + Arrays.toString(shape));
+            }
+            count *= d;
+        }
+        this.pinnedCount = Math.toIntExact(count);
+        this.pinnedShape = shape.clone();
+        this.pinnedName = name;
+    }
+
+    private Pinned acquirePinned() {
+        Pinned p = idlePinned.poll();
+        if (p != null) {
+            idlePinnedCount.decrementAndGet();
+            return p;
+        }
+        FloatBuffer b = ByteBuffer.allocateDirect(pinnedCount * 4)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        try {
+            return new Pinned(
+                    b,
+                    OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), b, pinnedShape),
+                    new float[pinnedCount]);
+        } catch (OrtException e) {
+            throw new ModelException(
+                    "model " + ref.name() + ": cannot create output tensor '" + pinnedName + "': " + e.getMessage(), e);
+        }
+    }
+
+    private void releasePinned(Pinned p) {
+        if (!closed && idlePinnedCount.incrementAndGet() <= MAX_IDLE_PINNED) {
+            idlePinned.offer(p);
+            if (closed) {
+                closeIdlePinned(); // closed meanwhile
+            }
+            return;
+        }
+        if (!closed) {
+            idlePinnedCount.decrementAndGet();
+        }
+        p.tensor().close();
+    }
+
+    private void closeIdlePinned() {
+        Pinned p;
+        while ((p = idlePinned.poll()) != null) {
+            p.tensor().close();
+        }
+    }
+
+    /** One session run, into a pinned output where the model has one; {@code reader} reads it before it is reused. */
+    private <T> T runSession(Map<String, OnnxTensor> inputs, java.util.function.Function<OrtSession.Result, T> reader)
+            throws OrtException {
+        if (pinnedName == null) {
+            try (OrtSession.Result r = session.run(inputs)) {
+                return reader.apply(r);
+            }
+        }
+        Pinned p = acquirePinned();
+        reading.set(p);
+        try (OrtSession.Result r = session.run(inputs, Map.of(pinnedName, p.tensor()))) {
+            return reader.apply(r);
+        } finally {
+            reading.remove();
+            releasePinned(p);
+        }
+    }
+
     private Map<String, OnnxTensor> feeds(OnnxTensor image) {
         if (constants.isEmpty()) {
             return Map.of(inputName, image);
@@ -139,6 +233,14 @@ public abstract class OnnxModel implements InspectionModel {
         return runOn(reduced, frameWidth, frameHeight, this::decode);
     }
 
+    @Override
+    public ModelVerdict inspect(YCbCrPlanes reduced, int frameWidth, int frameHeight) {
+        if (reduced == null) {
+            throw new ModelException("model " + ref.name() + ": no image to inspect");
+        }
+        return run(frameWidth, frameHeight, in -> pre.apply(reduced, in, frameWidth, frameHeight), this::decode);
+    }
+
     /** Checks, pre-processes and runs one image, then hands the session result to the reader. */
     protected <T> T runOn(BufferedImage image, ResultReader<T> reader) {
         if (image == null) {
@@ -155,6 +257,15 @@ public abstract class OnnxModel implements InspectionModel {
         if (image == null) {
             throw new ModelException("model " + ref.name() + ": no image to inspect");
         }
+        return run(frameWidth, frameHeight, in -> pre.apply(image, in, frameWidth, frameHeight), reader);
+    }
+
+    /** Checks the frame size, fills the input with {@code fill}, runs the session, hands the result to the reader. */
+    private <T> T run(
+            int frameWidth,
+            int frameHeight,
+            java.util.function.Function<FloatBuffer, ImagePreprocessor.Geometry> fill,
+            ResultReader<T> reader) {
         long pixels = (long) frameWidth * frameHeight;
         if (frameWidth < MIN_SIDE || frameHeight < MIN_SIDE || pixels > MAX_PIXELS) {
             throw new ModelException("model " + ref.name() + ": frame of " + frameWidth + "x" + frameHeight
@@ -164,13 +275,14 @@ public abstract class OnnxModel implements InspectionModel {
         }
         long t0 = System.nanoTime();
         FloatBuffer in = inputBuffer();
-        ImagePreprocessor.Geometry geo = pre.apply(image, in, frameWidth, frameHeight);
+        ImagePreprocessor.Geometry geo = fill.apply(in);
         double preMs = ms(t0);
         long t1 = System.nanoTime();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape());
-                OrtSession.Result result = session.run(feeds(tensor))) {
-            double runMs = ms(t1);
-            return reader.read(result, geo, preMs, runMs, System.nanoTime());
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), in, pre.shape())) {
+            return runSession(feeds(tensor), result -> {
+                double runMs = ms(t1);
+                return reader.read(result, geo, preMs, runMs, System.nanoTime());
+            });
         } catch (OrtException e) {
             throw new ModelException("model " + ref.name() + ": session run failed: " + e.getMessage(), e);
         }
@@ -203,10 +315,13 @@ public abstract class OnnxModel implements InspectionModel {
         }
 
         public void run() {
-            try (OrtSession.Result r = session.run(inputs)) {
-                if (r.size() == 0) {
-                    throw new ModelException("model " + ref.name() + ": no outputs");
-                }
+            try {
+                runSession(inputs, r -> {
+                    if (r.size() == 0) {
+                        throw new ModelException("model " + ref.name() + ": no outputs");
+                    }
+                    return null;
+                });
             } catch (OrtException e) {
                 throw new ModelException("model " + ref.name() + ": session run failed: " + e.getMessage(), e);
             }
@@ -252,6 +367,16 @@ public abstract class OnnxModel implements InspectionModel {
     }
 
     protected float[] floats(OrtSession.Result result, String name, int minCount) {
+        Pinned p = name.equals(pinnedName) ? reading.get() : null;
+        if (p != null) {
+            // written by ONNX Runtime into the pinned buffer of this run: one bulk copy into its reused array
+            p.buffer().get(0, p.values());
+            if (p.values().length < minCount) {
+                throw new ModelException("model " + ref.name() + ": output '" + name + "' holds " + p.values().length
+                        + " values, the card needs " + minCount);
+            }
+            return p.values();
+        }
         Optional<OnnxValue> v = result.get(name);
         if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
             throw new ModelException("model " + ref.name() + ": output '" + name + "' missing from the session result");
@@ -299,5 +424,7 @@ public abstract class OnnxModel implements InspectionModel {
             // closing twice or during shutdown: nothing left to release
         }
         constants.values().forEach(OnnxTensor::close);
+        closed = true;
+        closeIdlePinned();
     }
 }

@@ -139,60 +139,77 @@ public final class YoloDecoder {
         if (layout == Layout.END2END) {
             return decodeEndToEnd(out, n);
         }
+        if (layout != Layout.YOLOV5) {
+            return decodeColumns(out, n);
+        }
         List<Detection> candidates = new ArrayList<>();
         int stride = stride();
         for (int i = 0; i < n; i++) {
-            float cx, cy, w, h, obj;
+            int base = i * stride;
+            float obj = out[base + 4];
+            if (obj < minThreshold) {
+                continue;
+            }
             int best = -1;
             float bestScore = 0;
-            if (layout == Layout.YOLOV5) {
-                int base = i * stride;
-                obj = out[base + 4];
-                if (obj < minThreshold) {
-                    continue;
+            for (int c = 0; c < classes; c++) {
+                float s = out[base + 5 + c];
+                if (s > bestScore) {
+                    bestScore = s;
+                    best = c;
                 }
-                for (int c = 0; c < classes; c++) {
-                    float s = out[base + 5 + c];
-                    if (s > bestScore) {
-                        bestScore = s;
-                        best = c;
-                    }
-                }
-                bestScore *= obj;
-                cx = out[base];
-                cy = out[base + 1];
-                w = out[base + 2];
-                h = out[base + 3];
-            } else {
-                for (int c = 0; c < classes; c++) {
-                    float s = out[(4 + c) * n + i];
-                    if (s > bestScore) {
-                        bestScore = s;
-                        best = c;
-                    }
-                }
-                if (best < 0 || bestScore < minThreshold) {
-                    continue;
-                }
-                cx = out[i];
-                cy = out[n + i];
-                w = out[2 * n + i];
-                h = out[3 * n + i];
             }
+            bestScore *= obj;
             if (best < 0 || bestScore < thresholds[best]) {
                 continue;
             }
-            if (!Float.isFinite(cx)
-                    || !Float.isFinite(cy)
-                    || !Float.isFinite(w)
-                    || !Float.isFinite(h)
-                    || !Float.isFinite(bestScore)) {
-                throw new ModelException(
-                        "output holds NaN/Inf at candidate " + i + ": the model or its input is broken");
-            }
-            candidates.add(new Detection(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, bestScore, best, i));
+            candidates.add(candidate(out[base], out[base + 1], out[base + 2], out[base + 3], bestScore, best, i));
         }
         return nms(candidates, iou, maxDetections);
+    }
+
+    /**
+     * YOLOv8 columns ({@code [1, 4 + C (+ M), N]}): class-major, so that each class row of N scores is read
+     * contiguously (the candidate-major loop jumped N floats per read, a cache miss each: 1.3 ms for YOLOv8n's
+     * 84 x 8400); per candidate the best class is kept, the thresholds are applied, and only the survivors' boxes are
+     * read. The same result as scanning candidate by candidate: the first class wins a tie, scores of 0 or less (and
+     * NaN) never win.
+     */
+    private List<Detection> decodeColumns(float[] out, int n) {
+        float[] bestScore = new float[n];
+        int[] best = new int[n];
+        Arrays.fill(best, -1);
+        for (int c = 0; c < classes; c++) {
+            int row = (4 + c) * n;
+            for (int i = 0; i < n; i++) {
+                float s = out[row + i];
+                if (s > bestScore[i]) {
+                    bestScore[i] = s;
+                    best[i] = c;
+                }
+            }
+        }
+        List<Detection> candidates = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int b = best[i];
+            float score = bestScore[i];
+            if (b < 0 || score < minThreshold || score < thresholds[b]) {
+                continue;
+            }
+            candidates.add(candidate(out[i], out[n + i], out[2 * n + i], out[3 * n + i], score, b, i));
+        }
+        return nms(candidates, iou, maxDetections);
+    }
+
+    private static Detection candidate(float cx, float cy, float w, float h, float score, int cls, int i) {
+        if (!Float.isFinite(cx)
+                || !Float.isFinite(cy)
+                || !Float.isFinite(w)
+                || !Float.isFinite(h)
+                || !Float.isFinite(score)) {
+            throw new ModelException("output holds NaN/Inf at candidate " + i + ": the model or its input is broken");
+        }
+        return new Detection(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, cls, i);
     }
 
     /** Rows of x1, y1, x2, y2, score, class: thresholds only, the model did the suppression. */

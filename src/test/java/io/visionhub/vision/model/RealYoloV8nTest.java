@@ -100,6 +100,42 @@ class RealYoloV8nTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void threadsInspectingAtOnceEachGetTheirOwnFramesDetections() throws Exception {
+        // ONNX Runtime writes the output into pooled, reused buffers (pinned output): two threads inspecting different
+        // photos at once must each get exactly what the photo gives alone
+        RealFixtures.yolov8n();
+        List<BufferedImage> photos = new ArrayList<>();
+        List<List<Defect>> alone = new ArrayList<>();
+        for (String name : new String[] {"dog.jpg", "horses.jpg", "person.jpg", "kite.jpg"}) {
+            BufferedImage img = ImageDecoder.decode(Files.readAllBytes(RealFixtures.darknetPhoto(name)), name);
+            photos.add(img);
+            alone.add(hub.inspect(img).defects());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int offset = t;
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < 8; i++) {
+                        int k = (i + offset) % photos.size();
+                        assertThat(hub.inspect(photos.get(k)).defects())
+                                .as("photo " + k + " on thread " + offset + ", round " + i)
+                                .isEqualTo(alone.get(k));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : runs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(alone.stream().mapToInt(List::size).sum()).isGreaterThan(5);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"messi5.jpg", "fruits.jpg", "board.jpg", "building.jpg", "baboon.jpg"})
     void opencvSamplesMatchOnnxRuntime(String sample) throws Exception {
