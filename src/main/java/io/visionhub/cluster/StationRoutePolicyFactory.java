@@ -9,11 +9,14 @@ import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.support.CamelContextHelper;
 
 /**
  * Puts each camera route of a clustered station under Camel's {@code ClusteredRoutePolicy} on
  * {@link StationClusterService}: the route (its {@code vision:<station>} consumer) runs only on the node holding the
- * station's lease. Routes of other stations, and routes that do not start from a camera, are left alone.
+ * station's lease. A camera route that does not start by itself ({@code autoStartup: false}) and is started by
+ * something else gets {@link OnDemandStationRoutePolicy} instead: it runs only where the lease is held. Routes of
+ * other stations, and routes that do not start from a camera, are left alone.
  */
 public class StationRoutePolicyFactory implements RoutePolicyFactory {
 
@@ -41,6 +44,10 @@ public class StationRoutePolicyFactory implements RoutePolicyFactory {
         if (station == null || !ownership.stations().contains(station)) {
             return null;
         }
+        if (!autoStartup(camelContext, def)) {
+            // started by something else (controlbus, Hawtio): ClusteredRoutePolicy would leave it alone
+            return new OnDemandStationRoutePolicy(service, station);
+        }
         try {
             ClusteredRoutePolicy policy = ClusteredRoutePolicy.forNamespace(service, station);
             policy.setCamelContext(camelContext);
@@ -48,5 +55,14 @@ public class StationRoutePolicyFactory implements RoutePolicyFactory {
         } catch (Exception e) {
             throw RuntimeCamelException.wrapRuntimeException(e);
         }
+    }
+
+    private static boolean autoStartup(CamelContext camelContext, org.apache.camel.model.RouteDefinition def) {
+        String value = def.getAutoStartup();
+        if (value == null) {
+            return !Boolean.FALSE.equals(camelContext.isAutoStartup());
+        }
+        Boolean parsed = CamelContextHelper.parseBoolean(camelContext, value);
+        return parsed == null || parsed;
     }
 }

@@ -217,8 +217,11 @@ public final class ClusterHarness implements AutoCloseable {
             while ((l = r.readLine()) != null) {
                 long t = System.nanoTime();
                 log.println(node.name + " | " + l);
-                if (l.matches("^(READY|ACQUIRED|LOST|MEMBERS|FENCED|ERROR) .*")) {
+                if (l.matches("^(READY|ACQUIRED|LOST|MEMBERS|FENCED|ERROR|ACKED|REFUSED|CONTEXT|MERGED)( .*)?")) {
                     lines.add(new Line(node.name, t, l));
+                    if (l.startsWith("ACKED ")) {
+                        acked.accumulateAndGet(Long.parseLong(l.substring(6).trim()), Math::max);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -301,6 +304,77 @@ public final class ClusterHarness implements AutoCloseable {
         return nodes.stream().filter(n -> n.name.equals(name)).findFirst().orElseThrow();
     }
 
+    /** The newest context version a node acknowledged (ACKED), whichever node. */
+    private final java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Context version acknowledged before each frame (by inspection id) was written. */
+    private final Map<String, Long> contextBefore = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The MES pushes line-1's context with this version to a node (its stdin); see {@link ClusterNodeMain}. */
+    public void push(Node n, long version) throws IOException {
+        command(n, "PUSH " + version);
+    }
+
+    /** Asks a node for the newest context of line-1 it serves; it answers with a CONTEXT line. */
+    public void askContext(Node n) throws IOException {
+        command(n, "CONTEXT");
+    }
+
+    private void command(Node n, String line) throws IOException {
+        var out = n.process.getOutputStream();
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** Waits for a node's line starting with `prefix` after `since`; returns its text or null. */
+    public String await(Node n, String prefix, long since, Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < until) {
+            for (Line l : lines) {
+                if (l.node().equals(n.name) && l.nanos() > since && l.text().startsWith(prefix)) {
+                    return l.text();
+                }
+            }
+            Thread.sleep(50);
+        }
+        return null;
+    }
+
+    /** Context versions in the database's history of line-1 (every acknowledged push is there). */
+    public List<Long> contextHistory() throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = db().ds().getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT version FROM production_context_change WHERE line = 'line-1' ORDER BY version")) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Records whose context (order {@code PO-<version>}) is older than the newest push acknowledged before their frame
+     * was written. Only meaningful while the members see each other: a partitioned member's map is its own.
+     */
+    public long staleContextRecords() throws SQLException {
+        long stale = 0;
+        try (Connection c = db().ds().getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT id, production_order FROM inspection")) {
+            while (rs.next()) {
+                Long before = contextBefore.get(rs.getString(1));
+                String order = rs.getString(2);
+                long got = order != null && order.startsWith("PO-") ? Long.parseLong(order.substring(3)) : 0;
+                if (before != null && got < before) {
+                    stale++;
+                }
+            }
+        }
+        return stale;
+    }
+
     /** kill -9. */
     public long kill(Node n) throws InterruptedException {
         killed.add(n.name);
@@ -357,6 +431,11 @@ public final class ClusterHarness implements AutoCloseable {
 
     private synchronized void frame(String station) throws IOException {
         int n = produced.merge(station, 1, Integer::sum);
+        contextBefore.put(
+                UUID.nameUUIDFromBytes(
+                                (station + "/" + String.format("%08d.frame", n)).getBytes(StandardCharsets.UTF_8))
+                        .toString(),
+                acked.get());
         Path d = dir.resolve("inbox").resolve(station);
         Path tmp = d.resolve(String.format("%08d.tmp", n));
         Files.writeString(tmp, station + " frame " + n);
@@ -437,11 +516,17 @@ public final class ClusterHarness implements AutoCloseable {
      * a newer one's), and each token belongs to one node. Returns the number of violations.
      */
     public long tokenOrderFaults() throws SQLException {
+        try (Connection c = db().ds().getConnection()) {
+            return tokenOrderFaults(c);
+        }
+    }
+
+    /** The same on a connection to the nodes' database (for tests that start the nodes themselves). */
+    public static long tokenOrderFaults(Connection c) throws SQLException {
         long faults = 0;
         Map<String, Long> lastToken = new HashMap<>();
         Map<String, String> ownerOf = new HashMap<>();
-        try (Connection c = db().ds().getConnection();
-                Statement st = c.createStatement();
+        try (Statement st = c.createStatement();
                 ResultSet rs =
                         st.executeQuery("SELECT station, owner, token FROM station_append ORDER BY ledger_seq")) {
             while (rs.next()) {

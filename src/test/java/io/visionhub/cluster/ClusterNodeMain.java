@@ -4,16 +4,22 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.visionhub.context.JdbcContextHistoryLog;
+import io.visionhub.context.ProductionContextStore;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.ModelRef;
+import io.visionhub.event.ProductionContext;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerProperties;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.store.AppendOnlyMigration;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * One hub node of the 3-process cluster test ({@link ClusterFailoverTest}) and bench ({@code ClusterFailoverBench}):
@@ -100,6 +107,23 @@ public final class ClusterNodeMain {
             }
         });
 
+        // the hub's context store as ContextConfiguration wires it: the history table the record, the map a cache
+        ProductionContextStore contexts = new ProductionContextStore(
+                hz.getMap("visionhub-production-context"),
+                new JdbcContextHistoryLog(new NamedParameterJdbcTemplate(ds)),
+                List.of(),
+                100,
+                Duration.ofDays(1),
+                Clock.systemUTC());
+        contexts.start();
+        hz.getLifecycleService().addLifecycleListener(e -> {
+            if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                contexts.resyncFromHistory();
+                say("MERGED");
+            }
+        });
+        mesCommands(contexts);
+
         LedgerProperties p = LedgerProperties.defaults();
         p = p.withHeads(p.heads()
                 .withFiles(a.get("keystore"), "cluster-test", a.get("heads"))
@@ -130,7 +154,7 @@ public final class ClusterNodeMain {
             public void acquired(String station, long token) {
                 say("ACQUIRED " + station + " " + token);
                 Thread t = new Thread(
-                        () -> camera(node, station, inbox.resolve(station), ledger, ds), "camera-" + station);
+                        () -> camera(node, station, inbox.resolve(station), ledger, ds, contexts), "camera-" + station);
                 t.setDaemon(true);
                 Thread old = cameras.put(station, t);
                 if (old != null) {
@@ -188,7 +212,13 @@ public final class ClusterNodeMain {
     }
 
     /** The simulated camera of one station: records each frame file of its folder, oldest name first. */
-    static void camera(String node, String station, Path dir, JdbcInspectionLedger ledger, DataSource ds) {
+    static void camera(
+            String node,
+            String station,
+            Path dir,
+            JdbcInspectionLedger ledger,
+            DataSource ds,
+            ProductionContextStore contexts) {
         while (!Thread.currentThread().isInterrupted()) {
             List<Path> frames;
             try (Stream<Path> s = Files.list(dir)) {
@@ -206,7 +236,8 @@ public final class ClusterNodeMain {
                 String id = UUID.nameUUIDFromBytes((station + "/" + name).getBytes(StandardCharsets.UTF_8))
                         .toString();
                 try {
-                    ledger.append(event(id, station, name), List.of());
+                    InspectionEvent e = event(id, station, name);
+                    ledger.append(e.withContext(contexts.at("line-1", e.captureTime())), List.of());
                 } catch (RuntimeException e) {
                     if (!recorded(ds, id)) {
                         // not ours any more (the ownership thread stops this camera) or the database is away
@@ -263,6 +294,58 @@ public final class ClusterNodeMain {
                 InspectionEvent.ContextStatus.MISSING,
                 frame,
                 null);
+    }
+
+    /**
+     * The MES side, on stdin (it reaches a node in a network namespace too): {@code PUSH <version>} pushes line-1's
+     * context with that version (order {@code PO-<version>}) as the REST API does and answers {@code ACKED <version>}
+     * once stored, or {@code REFUSED <version> <why>}; {@code CONTEXT} answers {@code CONTEXT <latest version>}.
+     */
+    static void mesCommands(ProductionContextStore contexts) {
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                        for (String l; (l = in.readLine()) != null; ) {
+                            String[] w = l.trim().split(" ");
+                            if (w[0].equals("PUSH")) {
+                                long v = Long.parseLong(w[1]);
+                                try {
+                                    contexts.update(
+                                            "line-1",
+                                            new ProductionContext(
+                                                    "line-1",
+                                                    "PO-" + v,
+                                                    "P-100",
+                                                    null,
+                                                    null,
+                                                    "B" + v,
+                                                    null,
+                                                    "A",
+                                                    null,
+                                                    null,
+                                                    v,
+                                                    Instant.now()),
+                                            "REST",
+                                            "cluster-test");
+                                    say("ACKED " + v);
+                                } catch (RuntimeException e) {
+                                    say("REFUSED " + v + " " + e.toString().replace('\n', ' '));
+                                }
+                            } else if (w[0].equals("CONTEXT")) {
+                                say("CONTEXT "
+                                        + contexts.latest("line-1")
+                                                .map(ProductionContext::version)
+                                                .orElse(0L));
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the test closed our stdin
+                    }
+                },
+                "mes-commands");
+        t.setDaemon(true);
+        t.start();
     }
 
     static synchronized void say(String line) {

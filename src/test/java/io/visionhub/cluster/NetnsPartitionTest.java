@@ -7,6 +7,7 @@ import io.visionhub.cluster.ClusterHarness.Tally;
 import io.visionhub.ledger.verify.VerificationReport;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +46,37 @@ class NetnsPartitionTest {
         return n;
     }
 
+    /**
+     * Every acknowledged push is in the history table, and every node serves the newest one (Hazelcast's merge alone
+     * would keep one side's map; the nodes re-read the table on MERGED).
+     */
+    static void assertContextKept(ClusterHarness cluster, List<Long> acked, String when) throws Exception {
+        long newest = acked.stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(cluster.contextHistory())
+                .as("acknowledged pushes in the history " + when)
+                .containsAll(acked);
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Map<String, String> served = new java.util.TreeMap<>();
+        for (Node n : cluster.nodes()) {
+            String answer = null;
+            while (System.nanoTime() < until) {
+                long asked = System.nanoTime();
+                cluster.askContext(n);
+                answer = cluster.await(n, "CONTEXT ", asked, Duration.ofSeconds(5));
+                if (("CONTEXT " + newest).equals(answer)) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            served.put(n.name(), answer);
+        }
+        System.out.printf(
+                "context %s: %d pushes acknowledged (newest %d), served %s%n", when, acked.size(), newest, served);
+        served.forEach((node, answer) -> assertThat(answer)
+                .as("%s serves the newest acknowledged context %s", node, when)
+                .isEqualTo("CONTEXT " + newest));
+    }
+
     @Test
     void aPartitionedNodeNeverRecordsAStationAnotherNodeRecordsAndNothingIsLost() throws Exception {
         try (NetnsNetwork net = new NetnsNetwork(3, 5432);
@@ -54,6 +86,7 @@ class NetnsPartitionTest {
             cluster.start(3);
             cluster.awaitStable(Duration.ofSeconds(150), Duration.ofSeconds(3));
 
+            List<Long> acked = new ArrayList<>();
             // --- cut one node off the other members; it still reaches the database
             Map<String, String> owners = cluster.owners();
             Node cut = ClusterFailoverTest.busiest(cluster, owners);
@@ -64,7 +97,20 @@ class NetnsPartitionTest {
                 Thread.sleep(1000);
                 cutAt = System.nanoTime();
                 net.partition(i);
-                Thread.sleep(12_000);
+                Thread.sleep(6_000);
+                // the MES pushes to both sides of the partition in turn: each push is acknowledged by its side
+                Node otherSide = cluster.nodes().get((i + 1) % 3);
+                for (long v = 1; v <= 6; v++) {
+                    Node to = v % 2 == 1 ? cut : otherSide;
+                    long sent = System.nanoTime();
+                    cluster.push(to, v);
+                    String answer = cluster.await(to, "ACKED " + v, sent, Duration.ofSeconds(20));
+                    assertThat(answer)
+                            .as("push %d acknowledged by %s during the partition", v, to.name())
+                            .isNotNull();
+                    acked.add(v);
+                }
+                Thread.sleep(2_000);
                 Map<String, String> during = cluster.owners();
                 System.out.printf(
                         "partition of %s from the members (database reachable): owners before %s, during %s%n",
@@ -94,6 +140,7 @@ class NetnsPartitionTest {
                         "members merged again %d ms after the heal%n", (System.nanoTime() - healedAt) / 1_000_000);
                 Thread.sleep(3_000);
             }
+            assertContextKept(cluster, acked, "after the members partition healed");
             cluster.awaitDrained(Duration.ofSeconds(90));
             Tally t1 = cluster.tally();
             long moves = cluster.lines().stream()
@@ -117,11 +164,21 @@ class NetnsPartitionTest {
                 cut2At = System.nanoTime();
                 net.partition(j);
                 net.cutDatabase(j);
+                // the MES pushes to the side that still has the database; the cut node must catch up after the heal
+                Node reachable = cluster.nodes().get((j + 1) % 3);
+                for (long v = 7; v <= 8; v++) {
+                    long sent = System.nanoTime();
+                    cluster.push(reachable, v);
+                    assertThat(cluster.await(reachable, "ACKED " + v, sent, Duration.ofSeconds(20)))
+                            .isNotNull();
+                    acked.add(v);
+                }
                 Thread.sleep(ClusterFailoverTest.LEASE.toMillis() + ClusterFailoverTest.MAX_FAILOVER.toMillis());
                 net.restoreDatabase(j);
                 net.heal(j);
                 Thread.sleep(10_000);
             }
+            assertContextKept(cluster, acked, "after the full partition healed");
             Map<String, Long> takenOver = ClusterFailoverTest.resumedAfter(cluster, lostStations, cut2At, lost.name());
             System.out.printf(
                     "partition of %s from members and database: stations %s taken over after %s ms%n",

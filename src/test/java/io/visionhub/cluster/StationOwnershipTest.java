@@ -193,6 +193,79 @@ class StationOwnershipTest {
         }
     }
 
+    @Test
+    void aCameraRouteStartedBySomethingElseRunsOnlyWhereTheLeaseIsHeld() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        List<String> members = new CopyOnWriteArrayList<>(List.of("a", "b"));
+        // b is preferred for s1 by both nodes' view of the members: a must not run s1's camera
+        while (!members.get(1).equals(StationOwnership.preferred("s1", members))) {
+            members.set(1, members.get(1) + "b");
+        }
+        String b = members.get(1);
+        StationOwnership a = node("a", members, events);
+        StationOwnership other = node(b, members, events);
+        StationClusterService service = new StationClusterService(a);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addService(service);
+            camel.addRoutePolicyFactory(new StationRoutePolicyFactory(
+                    service, a, e -> e.getEndpointUri().startsWith("timer://s1") ? "s1" : null));
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    // as routes/demo.yaml's camera: started by the MES simulator through the control bus
+                    from("timer:s1?period=50")
+                            .routeId("camera-s1")
+                            .autoStartup(false)
+                            .to("log:s1?level=OFF");
+                    from("timer:other?period=50&delay=0")
+                            .routeId("starter")
+                            .autoStartup(false)
+                            .to("controlbus:route?routeId=camera-s1&action=start");
+                }
+            });
+            camel.start();
+            a.tick();
+            other.tick();
+            assertThat(a.held()).doesNotContain("s1");
+            assertThat(other.held()).contains("s1");
+
+            // the control bus starts the camera on a node that does not hold the lease: stopped again
+            camel.getRouteController().startRoute("starter");
+            Thread.sleep(800);
+            camel.getRouteController().stopRoute("starter");
+            awaitStatus(camel, "camera-s1", ServiceStatus.Stopped);
+            Thread.sleep(300);
+            assertThat(camel.getRouteController().getRouteStatus("camera-s1"))
+                    .as("held off by the lease")
+                    .isEqualTo(ServiceStatus.Stopped);
+
+            // the owner dies: a takes s1 over and starts the camera it was asked to start
+            members.remove(b);
+            other.close();
+            Thread.sleep(700); // the lease of 600 ms ends
+            a.tick();
+            assertThat(a.held()).contains("s1");
+            awaitStatus(camel, "camera-s1", ServiceStatus.Started);
+
+            // a loses the lease (taken over after a pause): the camera stops
+            new StationLeases(ds).release("s1", "a", 2);
+            a.tick();
+            awaitStatus(camel, "camera-s1", ServiceStatus.Stopped);
+
+            // an operator stops the route while a holds s1: the request is withdrawn, a new lease does not start it
+            a.tick();
+            assertThat(a.held()).contains("s1");
+            awaitStatus(camel, "camera-s1", ServiceStatus.Started);
+            camel.getRouteController().stopRoute("camera-s1");
+            new StationLeases(ds).release("s1", "a", 3);
+            a.tick();
+            a.tick();
+            assertThat(a.held()).contains("s1");
+            Thread.sleep(300);
+            assertThat(camel.getRouteController().getRouteStatus("camera-s1")).isEqualTo(ServiceStatus.Stopped);
+        }
+    }
+
     private static void awaitStatus(DefaultCamelContext camel, String route, ServiceStatus status)
             throws InterruptedException {
         long until = System.nanoTime() + 10_000_000_000L;
