@@ -178,6 +178,11 @@ public abstract class OnnxModel implements InspectionModel {
         p.tensor().close();
     }
 
+    /** Pinned output buffers kept for the next runs (at most one per core; for tests). */
+    int idleOutputBuffers() {
+        return idlePinned.size();
+    }
+
     private void closeIdlePinned() {
         Pinned p;
         while ((p = idlePinned.poll()) != null) {

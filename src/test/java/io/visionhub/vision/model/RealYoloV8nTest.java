@@ -134,6 +134,18 @@ class RealYoloV8nTest {
             pool.shutdown();
         }
         assertThat(alone.stream().mapToInt(List::size).sum()).isGreaterThan(5);
+        // threads that come and go (a REST request each) leave at most one output buffer per core behind
+        List<Thread> shortLived = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            int k = t % photos.size();
+            shortLived.add(new Thread(() -> hub.inspect(photos.get(k))));
+        }
+        shortLived.forEach(Thread::start);
+        for (Thread t : shortLived) {
+            t.join();
+        }
+        assertThat(hub.idleOutputBuffers())
+                .isBetween(1, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
     @ParameterizedTest
