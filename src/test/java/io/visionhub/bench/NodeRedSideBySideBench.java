@@ -170,6 +170,8 @@ public final class NodeRedSideBySideBench {
             broker.stop();
             sink.close();
         }
+        // a Paho or HTTP client thread left behind kept the JVM up for minutes after the figures (seen at 2026-12-05)
+        System.exit(0);
     }
 
     /** One side of the comparison: where it listens, where it answers, its process. */
@@ -547,10 +549,12 @@ public final class NodeRedSideBySideBench {
         private final HttpServer server;
         private final Map<String, AtomicInteger> posts = new ConcurrentHashMap<>();
         private final AtomicInteger next = new AtomicInteger();
+        private final java.util.concurrent.ExecutorService executor =
+                java.util.concurrent.Executors.newFixedThreadPool(4);
 
         Sink() throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-            server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+            server.setExecutor(executor);
             server.createContext("/", ex -> {
                 ex.getRequestBody().readAllBytes();
                 String path = ex.getRequestURI().getPath();
@@ -579,6 +583,7 @@ public final class NodeRedSideBySideBench {
         @Override
         public void close() {
             server.stop(0);
+            executor.shutdownNow(); // its threads are not daemons: they kept the bench's JVM up after the figures
         }
     }
 
