@@ -70,4 +70,34 @@ class QualityFeedTest {
                     .hasStackTraceContaining("use quality:inspection");
         }
     }
+
+    @Test
+    void afterStartTheListenersAreLookedUpOnceAndStillAllHearInOrder() {
+        List<String> order = new ArrayList<>();
+        QualityListener first = new QualityListener() {
+            @Override
+            public void onInspection(InspectionEvent e) {
+                order.add("first " + e.id());
+            }
+        };
+        QualityListener second = new QualityListener() {
+            @Override
+            public void onInspection(InspectionEvent e) {
+                order.add("second " + e.id());
+            }
+        };
+        QualityFeed feed = feed(first, second);
+        List<QualityListener> before = feed.listeners();
+        feed.afterSingletonsInstantiated(); // what Spring calls once every singleton exists
+        assertThat(feed.listeners()).containsExactlyElementsOf(before);
+        assertThat(feed.listeners())
+                .as("the same list each time, no new look-up")
+                .isSameAs(feed.listeners());
+
+        InspectionEvent a = LedgerTestSupport.event();
+        InspectionEvent b = LedgerTestSupport.event();
+        feed.inspection(a);
+        feed.inspection(b);
+        assertThat(order).containsExactly("first " + a.id(), "second " + a.id(), "first " + b.id(), "second " + b.id());
+    }
 }

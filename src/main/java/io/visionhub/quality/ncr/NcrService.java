@@ -475,9 +475,7 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
             return new Extra("-ncr", Map.of("ncr", ncr), null);
         }
         int no = Integer.parseInt(p[2]);
-        Ncr.Item item = repo.items(n.id()).stream()
-                .filter(i -> i.itemNo() == no)
-                .findFirst()
+        Ncr.Item item = repo.item(n.id(), no)
                 .orElseThrow(() -> DeliveryException.permanentFailure(
                         "outbox key " + key + ": NCR " + n.id() + " has no item " + no));
         Map<String, Object> it = new LinkedHashMap<>();

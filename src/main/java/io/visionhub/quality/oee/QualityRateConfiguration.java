@@ -9,6 +9,8 @@ import io.visionhub.outputs.opcua.HubOpcUaServer;
 import io.visionhub.outputs.opcua.QualityRateNodes;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -29,7 +31,18 @@ public class QualityRateConfiguration {
 
     @Bean(destroyMethod = "close")
     QualityRateService qualityRateService(ObjectProvider<ProductionContextStore> contexts, JdbcTemplate jdbc) {
-        return new QualityRateService(contexts::getIfAvailable, new QualityRateQueries(jdbc), Clock.systemUTC());
+        // the store is looked up until it exists, then kept: a look-up per inspection walked the bean factory and
+        // cost more than the tally itself (bench NodeRedSideBySideBench)
+        AtomicReference<ProductionContextStore> found = new AtomicReference<>();
+        Supplier<ProductionContextStore> store = () -> {
+            ProductionContextStore s = found.get();
+            if (s == null) {
+                s = contexts.getIfAvailable();
+                found.set(s);
+            }
+            return s;
+        };
+        return new QualityRateService(store, new QualityRateQueries(jdbc), Clock.systemUTC());
     }
 
     @Bean

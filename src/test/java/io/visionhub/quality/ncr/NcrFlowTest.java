@@ -215,6 +215,10 @@ class NcrFlowTest {
                 .extracting(Ncr.Item::inspectionId)
                 .as("the parts in the order they came, the 3 that fired the rule first")
                 .containsExactlyElementsOf(parts);
+        // one item by its number (what each item's delivery reads), the same as in the full list; none beyond them
+        assertThat(ncrs.repository().item(id, 4))
+                .contains(ncrs.repository().items(id).get(3));
+        assertThat(ncrs.repository().item(id, parts.size() + 1)).isEmpty();
 
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> ncrs.repository().documents(id).stream()
