@@ -52,7 +52,10 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  * inference engine are left out to keep three JVMs small on a loaded 2-core machine.
  * <p>
  * Prints one line per fact on stdout for the test: {@code READY node}, {@code ACQUIRED station token},
- * {@code LOST station}, {@code MEMBERS n} (Hazelcast membership changed), {@code FENCED station file} (an append refused because the lease was no longer held).
+ * {@code LOST station}, {@code MEMBERS n} (Hazelcast membership changed), {@code FENCED station file} (an append refused because the lease was no longer held),
+ * {@code ACKED version} / {@code REFUSED version why} / {@code CONTEXT version} (answers to the MES commands on stdin,
+ * {@link #mesCommands}), {@code MERGED} (Hazelcast merged after a split; the context was re-read from its table).
+ * Each record carries the production context of line-1 at its capture time (the hub's context store).
  * <p>
  * Arguments (key=value): url, node, bind (address of the Hazelcast member, 127.0.0.1), port, members (host:port,...), stations (a,b,..), inbox, keystore, heads, lease
  * (ms), renew (ms).

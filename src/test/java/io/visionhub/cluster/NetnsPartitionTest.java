@@ -101,7 +101,8 @@ class NetnsPartitionTest {
                 // the MES pushes to both sides of the partition in turn: each push is acknowledged by its side
                 Node otherSide = cluster.nodes().get((i + 1) % 3);
                 for (long v = 1; v <= 6; v++) {
-                    Node to = v % 2 == 1 ? cut : otherSide;
+                    // the last (newest) push goes to the cut node: the side whose map Hazelcast's merge throws away
+                    Node to = v % 2 == 0 ? cut : otherSide;
                     long sent = System.nanoTime();
                     cluster.push(to, v);
                     String answer = cluster.await(to, "ACKED " + v, sent, Duration.ofSeconds(20));

@@ -146,7 +146,9 @@ public final class FolderFrameSource implements FrameSource {
     /** Moves the recorded part's file to {@code .inspected/} (or {@code .rejected/}). */
     @Override
     public void recorded(Frame frame) {
-        Held h = held.remove(frame.sequence());
+        // held until moved: a look at the folder between letting go and the move read the file again (a second
+        // record of the part, seen by ClusterHubsTest under load)
+        Held h = held.get(frame.sequence());
         if (h == null) {
             return;
         }
@@ -168,6 +170,8 @@ public final class FolderFrameSource implements FrameSource {
                     h.file(),
                     h.to(),
                     e.getMessage());
+        } finally {
+            held.remove(frame.sequence());
         }
     }
 
