@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class FilePersistenceLibraries {
 
-    static final String BUILD_HINT = "./mvnw -Pbroker-file-persistence package";
+    static final String BUILD_HINT = "./mvnw clean package -Pbroker-file-persistence";
 
     private FilePersistenceLibraries() {}
 

@@ -55,7 +55,7 @@ class EmbeddedMqttBrokerTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("visionhub.broker.persistence=file")
                 .hasMessageContaining("Xodus")
-                .hasMessageContaining("./mvnw -Pbroker-file-persistence package")
+                .hasMessageContaining("./mvnw clean package -Pbroker-file-persistence")
                 .hasMessageContaining("visionhub.broker.persistence=in-memory");
     }
 
