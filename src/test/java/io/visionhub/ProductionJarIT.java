@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>It is also lean and one platform's (docs/cluster.md, "Deploy and sizing"): every native library in it is an
  * ELF shared object for the machine the build targets ({@code visionhub.jar.native}: x86-64, or aarch64 with
- * {@code -Paarch64}), no OpenCV, and each library that needs natives still has its own. {@link ContainerLayersIT}
+ * {@code -Paarch64}), no OpenCV, and each library that needs natives still has its own; the embedded broker's
+ * file persistence (RocksDB's native, Xodus, Kotlin) only with {@code -Pbroker-file-persistence}. {@link ContainerLayersIT}
  * extracts its layers as deploy/container/Dockerfile does and starts the result.
  */
 class ProductionJarIT {
@@ -119,12 +120,67 @@ class ProductionJarIT {
                         assertThat(w).matches("onnxruntime-.*!ai/onnxruntime/native/linux-[^/]+/libonnxruntime.so"))
                 .anySatisfy(w -> assertThat(w)
                         .matches("onnxruntime-.*!ai/onnxruntime/native/linux-[^/]+/libonnxruntime4j_jni.so"))
-                .anySatisfy(w -> assertThat(w).matches("rocksdbjni-.*!librocksdbjni-linux[^/]*.so"))
                 .anySatisfy(w -> assertThat(w).matches("jna-[0-9.]+jar!com/sun/jna/linux-[^/]+/libjnidispatch.so"))
                 .anySatisfy(w -> assertThat(w)
                         .matches("ffmpeg-.*-linux-[^/]+.jar!org/bytedeco/ffmpeg/linux-[^/]+/libavcodec.so.*"))
                 .anySatisfy(w -> assertThat(w)
                         .matches("javacpp-.*-linux-[^/]+.jar!org/bytedeco/javacpp/linux-[^/]+/libjnijavacpp.so"));
+        // RocksDB's native serves only the embedded broker's file persistence (-Pbroker-file-persistence)
+        if (filePersistence()) {
+            assertThat(natives.stream().map(NativeLibraries.Found::where))
+                    .anySatisfy(w -> assertThat(w).matches("rocksdbjni-.*!librocksdbjni-linux[^/]*.so"));
+        } else {
+            assertThat(natives.stream().map(NativeLibraries.Found::where)).noneMatch(w -> w.startsWith("rocksdbjni-"));
+        }
+        assertThat(NativeLibraries.entriesOf(jar, "ffmpeg-"))
+                .as("FFmpeg's libraries without JavaCPP's copies of the ffmpeg and ffprobe programs")
+                .anyMatch(n -> n.contains("/libavformat.so"))
+                .noneMatch(n -> n.endsWith("/ffmpeg") || n.endsWith("/ffprobe"));
+    }
+
+    @Test
+    void classPathIndexNamesExactlyTheLibrariesInTheJarAndTheBrokersFilePersistenceOnlyWhereBuiltIn()
+            throws IOException {
+        List<String> libs = new ArrayList<>();
+        String index;
+        try (JarFile j = new JarFile(jar.toFile())) {
+            for (Enumeration<JarEntry> e = j.entries(); e.hasMoreElements(); ) {
+                String n = e.nextElement().getName();
+                if (n.startsWith("BOOT-INF/lib/") && n.endsWith(".jar")) {
+                    libs.add(n);
+                }
+            }
+            try (InputStream in = j.getInputStream(j.getEntry("BOOT-INF/classpath.idx"))) {
+                index = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        List<String> indexed =
+                index.lines().map(l -> l.replaceAll("^- \"(.*)\"$", "$1")).toList();
+        // the launcher puts every indexed jar on the class path: one the package step removed must go from the index
+        assertThat(indexed)
+                .as("BOOT-INF/classpath.idx against BOOT-INF/lib in " + jar)
+                .containsExactlyInAnyOrderElementsOf(libs);
+        List<String> filePersistenceLibs = libs.stream()
+                .filter(n -> n.matches("BOOT-INF/lib/(xodus-|kotlin-).*"))
+                .toList();
+        if (filePersistence()) {
+            assertThat(filePersistenceLibs)
+                    .as("Xodus and Kotlin with -Pbroker-file-persistence")
+                    .isNotEmpty();
+        } else {
+            assertThat(filePersistenceLibs)
+                    .as("Xodus and Kotlin without -Pbroker-file-persistence")
+                    .isEmpty();
+        }
+        assertThat(libs)
+                .as("libraries the hub never loads (pom.xml exclusions)")
+                .noneMatch(n -> n.matches("BOOT-INF/lib/(c3p0-|mchange-|org.eclipse.paho.client.mqttv3-).*"))
+                .anyMatch(n -> n.startsWith("BOOT-INF/lib/rocksdbjni-"))
+                .anyMatch(n -> n.startsWith("BOOT-INF/lib/hivemq-community-edition-embedded-"));
+    }
+
+    private static boolean filePersistence() {
+        return Boolean.parseBoolean(System.getProperty("visionhub.jar.broker-file-persistence", "false"));
     }
 
     @Test

@@ -33,6 +33,10 @@ public class EmbeddedMqttBroker implements AutoCloseable {
             throw new IllegalArgumentException(
                     "visionhub.broker.persistence must be in-memory or file, not '" + persistence + "'");
         }
+        if ("file".equals(persistence)) {
+            // before HiveMQ, which without them hangs at start instead of failing
+            FilePersistenceLibraries.require(EmbeddedMqttBroker.class.getClassLoader());
+        }
         this.dataDir = dataDir.toAbsolutePath();
         this.bindAddress = bindAddress;
         this.preferredPort = preferredPort;

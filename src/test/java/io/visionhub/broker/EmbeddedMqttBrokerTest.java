@@ -36,6 +36,30 @@ class EmbeddedMqttBrokerTest {
     }
 
     @Test
+    void filePersistenceLibrariesAreOnTheTestClassPath() {
+        // the tests and spring-boot:run have the full dependencies; only the packaged jar may leave them out
+        assertThat(FilePersistenceLibraries.missing(EmbeddedMqttBroker.class.getClassLoader()))
+                .isEmpty();
+    }
+
+    @Test
+    void filePersistenceWithoutItsLibrariesIsRefusedNamingEachMissingPartAndTheFix() {
+        // a loader that sees only the JDK: what the jar built without -Pbroker-file-persistence lacks
+        ClassLoader jdkOnly = ClassLoader.getPlatformClassLoader();
+        assertThat(FilePersistenceLibraries.missing(jdkOnly))
+                .hasSize(3)
+                .anyMatch(m -> m.startsWith("Xodus"))
+                .anyMatch(m -> m.startsWith("Kotlin"))
+                .anyMatch(m -> m.startsWith("RocksDB's native library (librocksdbjni-"));
+        assertThatThrownBy(() -> FilePersistenceLibraries.require(jdkOnly))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("visionhub.broker.persistence=file")
+                .hasMessageContaining("Xodus")
+                .hasMessageContaining("./mvnw clean package -Pbroker-file-persistence")
+                .hasMessageContaining("visionhub.broker.persistence=in-memory");
+    }
+
+    @Test
     void refusesAnUnknownPersistenceMode() {
         assertThatThrownBy(() -> new EmbeddedMqttBroker(dir, "127.0.0.1", 0, "disk"))
                 .isInstanceOf(IllegalArgumentException.class)
