@@ -41,7 +41,7 @@ public final class SingleNodeRows {
             new FaultRow("MQTT broker half-open", "single-node", false, SingleNodeRows::brokerHalfOpen),
             new FaultRow("clock jump", "single-node", false, SingleNodeRows::clockJump),
             new FaultRow("disk full", "single-node", false, lab -> diskFull(lab, false)),
-            new FaultRow("disk full, ledger only", "single-node", false, lab -> diskFull(lab, true)),
+            new FaultRow("disk full (ledger only)", "single-node", false, lab -> diskFull(lab, true)),
             new FaultRow("PLC restart", "single-node", false, PlcRestartRow::run),
             new FaultRow("duplicate events", "single-node", false, SingleNodeRows::duplicateEvents),
             new FaultRow("late MES context", "single-node", false, SingleNodeRows::lateContext),
