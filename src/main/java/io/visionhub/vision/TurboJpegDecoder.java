@@ -134,11 +134,17 @@ final class TurboJpegDecoder {
     private static final int[] H_SUB = {1, 2, 2, 1, 1, 4};
     private static final int[] V_SUB = {1, 1, 2, 1, 2, 1};
 
+    /** Reads width, height, subsampling and colour space into {@code s.header} (ints at 0, 4, 8, 12). */
+    private static boolean readHeader(State s, Pointer src, NativeLong size) {
+        return tjDecompressHeader3(
+                        s.handle, src, size, s.header, s.header.share(4), s.header.share(8), s.header.share(12))
+                == 0;
+    }
+
     private static YCbCrPlanes planesWith(State s, byte[] jpeg, int m) {
         Pointer src = s.input(jpeg);
         NativeLong size = new NativeLong(jpeg.length);
-        if (tjDecompressHeader3(s.handle, src, size, s.header, s.header.share(4), s.header.share(8), s.header.share(12))
-                != 0) {
+        if (!readHeader(s, src, size)) {
             return null;
         }
         int w = s.header.getInt(0);
@@ -178,8 +184,7 @@ final class TurboJpegDecoder {
     private static BufferedImage decodeWith(State s, byte[] jpeg, int m) {
         Pointer src = s.input(jpeg);
         NativeLong size = new NativeLong(jpeg.length);
-        if (tjDecompressHeader3(s.handle, src, size, s.header, s.header.share(4), s.header.share(8), s.header.share(12))
-                != 0) {
+        if (!readHeader(s, src, size)) {
             return null;
         }
         int w = s.header.getInt(0);

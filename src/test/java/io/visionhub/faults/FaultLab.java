@@ -178,30 +178,36 @@ public final class FaultLab implements AutoCloseable {
         }
     }
 
-    /** What the hub's ledger and SAP hold now for the produced parts (the hub must be running). */
-    public Tally tally() throws Exception {
-        Map<String, Integer> recordsByPart = new HashMap<>();
-        Set<String> inspections = new LinkedHashSet<>();
+    /** Every inspection the hub's REST API holds for the station, all pages (the hub must be running). */
+    public List<JsonNode> inspections(String station) throws Exception {
+        List<JsonNode> items = new ArrayList<>();
         for (int offset = 0; ; offset += 500) {
             HttpResponse<String> r = hub.http()
                     .sendAs(
                             "GET",
-                            "/api/inspections?station=" + STATION + "&limit=500&offset=" + offset,
+                            "/api/inspections?station=" + station + "&limit=500&offset=" + offset,
                             null,
                             "operator");
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("GET /api/inspections answered " + r.statusCode() + ": " + r.body());
             }
             JsonNode page = JSON.readTree(r.body());
-            for (JsonNode item : page.path("items")) {
-                String part = item.path("partId").asText();
-                if (produced.contains(part)) {
-                    recordsByPart.merge(part, 1, Integer::sum);
-                    inspections.add(item.path("id").asText());
-                }
-            }
+            page.path("items").forEach(items::add);
             if (!page.path("more").asBoolean()) {
-                break;
+                return items;
+            }
+        }
+    }
+
+    /** What the hub's ledger and SAP hold now for the produced parts (the hub must be running). */
+    public Tally tally() throws Exception {
+        Map<String, Integer> recordsByPart = new HashMap<>();
+        Set<String> inspections = new LinkedHashSet<>();
+        for (JsonNode item : inspections(STATION)) {
+            String part = item.path("partId").asText();
+            if (produced.contains(part)) {
+                recordsByPart.merge(part, 1, Integer::sum);
+                inspections.add(item.path("id").asText());
             }
         }
         Map<String, Integer> docsByInspection = new HashMap<>();
@@ -290,26 +296,14 @@ public final class FaultLab implements AutoCloseable {
         java.time.Instant max = null;
         long seqMin = Long.MAX_VALUE;
         long seqMax = -1;
-        for (int offset = 0; ; offset += 500) {
-            HttpResponse<String> r = hub.http()
-                    .sendAs(
-                            "GET",
-                            "/api/inspections?station=" + STATION + "&limit=500&offset=" + offset,
-                            null,
-                            "operator");
-            JsonNode page = JSON.readTree(r.body());
-            for (JsonNode item : page.path("items")) {
-                if (item.path("partId").asText().startsWith(prefix + "-")) {
-                    java.time.Instant t =
-                            java.time.Instant.parse(item.path("captureTime").asText());
-                    min = min == null || t.isBefore(min) ? t : min;
-                    max = max == null || t.isAfter(max) ? t : max;
-                    seqMin = Math.min(seqMin, item.path("ledgerSeq").asLong());
-                    seqMax = Math.max(seqMax, item.path("ledgerSeq").asLong());
-                }
-            }
-            if (!page.path("more").asBoolean()) {
-                break;
+        for (JsonNode item : inspections(STATION)) {
+            if (item.path("partId").asText().startsWith(prefix + "-")) {
+                java.time.Instant t =
+                        java.time.Instant.parse(item.path("captureTime").asText());
+                min = min == null || t.isBefore(min) ? t : min;
+                max = max == null || t.isAfter(max) ? t : max;
+                seqMin = Math.min(seqMin, item.path("ledgerSeq").asLong());
+                seqMax = Math.max(seqMax, item.path("ledgerSeq").asLong());
             }
         }
         return min == null

@@ -262,22 +262,10 @@ final class PlcRestartRow {
 
     private static Map<String, Integer> inspectionsByPart(FaultLab lab) throws Exception {
         Map<String, Integer> out = new ConcurrentHashMap<>();
-        for (int offset = 0; ; offset += 500) {
-            HttpResponse<String> r = lab.hub()
-                    .http()
-                    .sendAs(
-                            "GET",
-                            "/api/inspections?station=" + STATION + "&limit=500&offset=" + offset,
-                            null,
-                            "operator");
-            JsonNode page = JSON.readTree(r.body());
-            for (JsonNode item : page.path("items")) {
-                out.merge(item.path("partId").asText(), 1, Integer::sum);
-            }
-            if (!page.path("more").asBoolean()) {
-                return out;
-            }
+        for (JsonNode item : lab.inspections(STATION)) {
+            out.merge(item.path("partId").asText(), 1, Integer::sum);
         }
+        return out;
     }
 
     static String route() {
