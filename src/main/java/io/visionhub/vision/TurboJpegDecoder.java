@@ -134,23 +134,29 @@ final class TurboJpegDecoder {
     private static final int[] H_SUB = {1, 2, 2, 1, 1, 4};
     private static final int[] V_SUB = {1, 1, 2, 1, 2, 1};
 
-    /** Reads width, height, subsampling and colour space into {@code s.header} (ints at 0, 4, 8, 12). */
-    private static boolean readHeader(State s, Pointer src, NativeLong size) {
-        return tjDecompressHeader3(
-                        s.handle, src, size, s.header, s.header.share(4), s.header.share(8), s.header.share(12))
-                == 0;
+    /** A JPEG's header as TurboJPEG reads it. */
+    private record Header(int width, int height, int subsamp, int colorspace) {}
+
+    /** Reads the header of the JPEG at {@code src}; null when TurboJPEG cannot. */
+    private static Header readHeader(State s, Pointer src, NativeLong size) {
+        if (tjDecompressHeader3(s.handle, src, size, s.header, s.header.share(4), s.header.share(8), s.header.share(12))
+                != 0) {
+            return null;
+        }
+        return new Header(s.header.getInt(0), s.header.getInt(4), s.header.getInt(8), s.header.getInt(12));
     }
 
     private static YCbCrPlanes planesWith(State s, byte[] jpeg, int m) {
         Pointer src = s.input(jpeg);
         NativeLong size = new NativeLong(jpeg.length);
-        if (!readHeader(s, src, size)) {
+        Header header = readHeader(s, src, size);
+        if (header == null) {
             return null;
         }
-        int w = s.header.getInt(0);
-        int h = s.header.getInt(4);
-        int subsamp = s.header.getInt(8);
-        int colorspace = s.header.getInt(12);
+        int w = header.width();
+        int h = header.height();
+        int subsamp = header.subsamp();
+        int colorspace = header.colorspace();
         boolean grey = subsamp == TJSAMP_GRAY;
         if (w <= 0 || h <= 0 || subsamp < 0 || subsamp >= H_SUB.length) {
             return null;
@@ -184,13 +190,14 @@ final class TurboJpegDecoder {
     private static BufferedImage decodeWith(State s, byte[] jpeg, int m) {
         Pointer src = s.input(jpeg);
         NativeLong size = new NativeLong(jpeg.length);
-        if (!readHeader(s, src, size)) {
+        Header header = readHeader(s, src, size);
+        if (header == null) {
             return null;
         }
-        int w = s.header.getInt(0);
-        int h = s.header.getInt(4);
-        int subsamp = s.header.getInt(8);
-        int colorspace = s.header.getInt(12);
+        int w = header.width();
+        int h = header.height();
+        int subsamp = header.subsamp();
+        int colorspace = header.colorspace();
         if (w <= 0 || h <= 0 || colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) {
             return null;
         }

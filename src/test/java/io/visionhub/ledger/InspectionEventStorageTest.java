@@ -45,23 +45,7 @@ class InspectionEventStorageTest {
     /** An event whose part id carries the entry's markers, quotes and all, and a non-ASCII character. */
     private static InspectionEvent awkwardEvent() {
         InspectionEvent e = LedgerTestSupport.event(UUID.randomUUID().toString(), InspectionEvent.Verdict.NG, null);
-        return new InspectionEvent(
-                e.schemaVersion(),
-                e.id(),
-                e.station(),
-                e.camera(),
-                e.line(),
-                e.captureTime(),
-                e.inferenceTime(),
-                e.model(),
-                e.result(),
-                e.defects(),
-                e.anomalyScore(),
-                e.image(),
-                e.context(),
-                e.contextStatus(),
-                "P-\"},\"recordId\":\"" + e.id() + "\",\"recordedAt\",\"event\":{ü",
-                e.latency());
+        return e.withPartId("P-\"},\"recordId\":\"" + e.id() + "\",\"recordedAt\",\"event\":{ü");
     }
 
     @Test
