@@ -6,6 +6,7 @@ import io.visionhub.vision.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -116,6 +117,10 @@ public final class FolderFrameSource implements FrameSource {
                 held.put(seq, new Held(p, to, mtime, atOpen != null && atOpen == mtime));
                 // a refused file travels undecoded: the inspector refuses it again and the part gets its record
                 return new Frame(camera, seq, Instant.now(), image, bytes, partId);
+            } catch (NoSuchFileException e) {
+                // taken away between the scan and the read (an operator, another program): nothing to inspect
+                foundAtOpen.remove(p);
+                LOG.info("camera {}: {} was removed before it was read; skipped", camera, p.getFileName());
             } catch (IOException e) {
                 throw new FrameSourceException("camera " + camera + ": cannot read " + p + ": " + e.getMessage(), e);
             }

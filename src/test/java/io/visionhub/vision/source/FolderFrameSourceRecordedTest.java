@@ -68,6 +68,23 @@ class FolderFrameSourceRecordedTest {
     }
 
     @Test
+    void aFileTakenAwayAfterTheScanIsSkippedAndTheNextFileIsRead() throws Exception {
+        write("part-1.png", 10);
+        write("part-2.png", 20);
+        write("part-3.png", 30);
+        FolderFrameSource source = new FolderFrameSource("cam", drop, 50);
+        source.open();
+        assertThat(source.next().partId()).isEqualTo("part-1"); // the scan queued all three
+        Files.delete(drop.resolve("part-2.png")); // an operator or another program takes it before it is read
+
+        Frame next = source.next();
+
+        assertThat(next).as("the source goes on instead of failing the camera").isNotNull();
+        assertThat(next.partId()).isEqualTo("part-3");
+        source.close();
+    }
+
+    @Test
     void theSameNameSentAgainWhileHeldIsANewPartAndIsNotMovedUnread() throws Exception {
         write("part-1.png", 10);
         FolderFrameSource source = new FolderFrameSource("cam", drop, 50);
