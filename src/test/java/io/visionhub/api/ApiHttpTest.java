@@ -180,6 +180,34 @@ class ApiHttpTest {
     }
 
     @Test
+    void anAdminSetsALoggerLevelInTheRunningHubAndNobodyElseCan() throws Exception {
+        String logger = "/actuator/loggers/io.visionhub.outputs.mqtt";
+        String debug = "{\"configuredLevel\":\"DEBUG\"}";
+        assertError(hub.sendAs("POST", logger, debug, "quality"), 403, "forbidden", null);
+        assertThat(hub.sendAs("POST", logger, "{\"configuredLevel\":\"LOUD\"}", "admin")
+                        .statusCode())
+                .as("an unknown level is refused")
+                .isEqualTo(400);
+        try {
+            assertThat(hub.sendAs("POST", logger, debug, "admin").statusCode()).isEqualTo(204);
+            assertThat(org.slf4j.LoggerFactory.getLogger("io.visionhub.outputs.mqtt.ReliableMqttClient")
+                            .isDebugEnabled())
+                    .isTrue();
+            assertThat(EventJson.mapper()
+                            .readTree(hub.sendAs("GET", logger, null, "admin").body())
+                            .path("configuredLevel")
+                            .asText())
+                    .isEqualTo("DEBUG");
+        } finally {
+            hub.sendAs("POST", logger, "{\"configuredLevel\":null}", "admin");
+        }
+        assertThat(org.slf4j.LoggerFactory.getLogger("io.visionhub.outputs.mqtt.ReliableMqttClient")
+                        .isDebugEnabled())
+                .as("a null level resets the logger")
+                .isFalse();
+    }
+
+    @Test
     void contextEnrichmentCountersAreRegistered(@Autowired MeterRegistry registry) {
         assertThat(registry.find("visionhub.context.enriched")
                         .tag("status", "missing")
