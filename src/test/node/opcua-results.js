@@ -3,6 +3,7 @@
 // and prints the decoded ResultDataType.
 // usage: node opcua-results.js <endpointUrl> <station> <resultId>
 // Prints: BROWSE <names of ResultManagement's components>, RESULT <ResultDataType as JSON>, ERROR <code>,
+// LASTRESULT <[ResultId, PartId, ResultState] of ResultManagement/Results/LastResult as JSON>,
 // SYSTEMSTATE <SystemStateDescriptionDataType as JSON>; exit 0.
 "use strict";
 const {
@@ -55,6 +56,15 @@ async function main() {
     console.log("RESULT " + JSON.stringify(r));
     console.log("ERROR " + call.outputArguments[2].value);
   }
+  // the last published result's ResultType components, by their specification names
+  const components = await session.translateBrowsePath(["ResultId", "PartId", "ResultState"].map((c) =>
+    makeBrowsePath(stationId, `/${mv}:ResultManagement/${mv}:Results/${ns}:LastResult/${mv}:${c}`)));
+  const values = await session.read(components.map((p) => ({
+    nodeId: p.targets[0].targetId, attributeId: AttributeIds.Value })));
+  console.log("LASTRESULT " + JSON.stringify(values.map((v) => {
+    const x = v.value.value;
+    return x && x.toJSON ? x.toJSON() : x;
+  })));
   const systemState = await session.read({ nodeId: paths[2].targets[0].targetId, attributeId: AttributeIds.Value });
   const state = systemState.value.value;
   console.log("SYSTEMSTATE " + JSON.stringify(state && state.toJSON ? state.toJSON() : state));

@@ -8,6 +8,7 @@ import io.visionhub.event.PartTrigger;
 import io.visionhub.images.FileImageStore;
 import io.visionhub.outputs.mqtt.TestEvents;
 import io.visionhub.plc.component.PlcComponent;
+import io.visionhub.plc.component.PlcConstants;
 import io.visionhub.vision.component.VisionComponent;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.teach.AnomalyTeacher;
@@ -28,6 +29,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -194,10 +196,27 @@ class PlcHandshakeReliabilityTest extends PlcHandshakeTestSupport {
                 // each part: exactly one result on the PLC, under its own id, the one its inspection gave (or, where
                 // no inspection came in time, the recorded fail-safe)
                 assertThat(program.results.keySet()).isEqualTo(expected);
+                Set<String> inDoubt = failSafes.stream()
+                        .filter(f -> f.reason() == PlcFailSafe.Reason.WRITE_IN_DOUBT)
+                        .map(PlcFailSafe::partId)
+                        .collect(Collectors.toSet());
                 for (String part : expected) {
                     List<PlcSimulator.Result> got = program.results.get(part);
-                    assertThat(got).as("results written for part %s", part).hasSize(1);
                     InspectionEvent e = byPart.get(part);
+                    if (inDoubt.contains(part)) {
+                        // its write was sent and the answer did not come before the deadline (a stall of the loaded
+                        // machine): the PLC may hold the result, and the fail-safe reject after it (docs/plc.md)
+                        assertThat(got)
+                                .as("results written for part %s (in doubt)", part)
+                                .isNotEmpty()
+                                .hasSizeLessThanOrEqualTo(2);
+                        assertThat(got)
+                                .as("codes written for part %s (in doubt)", part)
+                                .extracting(PlcSimulator.Result::code)
+                                .isSubsetOf(e == null ? (short) 9 : code(e), (short) 9);
+                        continue;
+                    }
+                    assertThat(got).as("results written for part %s", part).hasSize(1);
                     if (failed.contains(part)) {
                         assertThat(got.get(0).code()).isEqualTo((short) 9);
                         assertThat(got.get(0).reject()).isEqualTo(true);
@@ -212,6 +231,207 @@ class PlcHandshakeReliabilityTest extends PlcHandshakeTestSupport {
                 assertThat(failSafes.size()).isLessThanOrEqualTo(parts / 100);
             }
         }
+    }
+
+    @Test
+    void thousandPartsWithAnOutageInTheMiddleGetOneOutcomeEachAndNoStaleWriteAfterTheReconnect() throws Exception {
+        // the test as one run: the four-phase handshake at 20 parts/s for 1,000 parts, the connection to the
+        // PLC cut half-way for longer than a part's deadline plus the fail-safe's window, then restored
+        int parts = Integer.getInteger("visionhub.test.plc-parts", 1000);
+        long budget = 1000;
+        long outageMs = 4 * budget;
+        try (PlcSimulator plc = new PlcSimulator(List.of("st5"));
+                TcpProxy proxy = new TcpProxy(port(plc.endpointUrl()))) {
+            PlcProperties.StationNodes nodes = PlcHandshakeTest.mapping(plc, "st5", "ResultCode")
+                    .withAck("")
+                    .withTriggerAck(plc.nodeId("st5", "TriggerAck"));
+            start(proxy.via(plc.endpointUrl()), "st5", nodes, budget);
+            Map<String, String> outcomes = new ConcurrentHashMap<>();
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("plc:st5")
+                            .routeId("st5")
+                            .to("vision:st5?source=sim&model=" + modelDir + "&fps=30&seed=9&defectRate=0.5"
+                                    + "&storeImages=false&triggered=true")
+                            .process(e -> events.add(e.getIn().getBody(InspectionEvent.class)))
+                            .to("plc:st5")
+                            .process(e -> outcomes.put(
+                                    e.getIn().getBody(InspectionEvent.class).partId(),
+                                    e.getIn().getHeader(PlcConstants.OUTCOME, String.class)));
+                }
+            });
+            camel.start();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> framesRead("st5") >= 10);
+            await().atMost(30, TimeUnit.SECONDS)
+                    .until(() -> !handshake.isDown() && handshake.triggerSeen("st5") != null);
+            await().atMost(30, TimeUnit.SECONDS)
+                    .until(() -> handshake.writeResult(TestEvents.event("st5", "WARM-UP", InspectionEvent.Verdict.OK))
+                            == PlcHandshake.Outcome.CONFIRMED);
+            failSafes.clear();
+
+            try (PlcPartProgram program = new PlcPartProgram(plc, "st5", "U-", parts, 50, 500)) {
+                program.start();
+                await().atMost(60, TimeUnit.SECONDS).until(() -> program.raised.get() >= parts / 2);
+                // the part raised last before the cut may be in flight; every one before it finished its handshake
+                int raisedBeforeCut = program.raised.get();
+                long cutNanos = System.nanoTime();
+                proxy.cut();
+                await().atMost(10, TimeUnit.SECONDS).until(handshake::isDown);
+                Thread.sleep(outageMs); // the outage itself: no work is waited for here
+                int raisedBeforeRestore = program.raised.get();
+                long restoreNanos = System.nanoTime();
+                proxy.restore();
+                boolean finished = program.awaitFinished(120);
+                program.close();
+                boolean settled = awaitQuietly(() -> outcomes.size() >= events.size()
+                        && program.results.size() + failSafesWithoutResult(program) + program.plcTimeouts.size()
+                                >= program.raised.get());
+
+                Map<String, InspectionEvent> byPart = new HashMap<>();
+                List<String> twice = new ArrayList<>();
+                for (InspectionEvent e : events) {
+                    if (byPart.put(e.partId(), e) != null) {
+                        twice.add(e.partId());
+                    }
+                }
+                Map<String, List<PlcFailSafe>> failByPart =
+                        failSafes.stream().collect(Collectors.groupingBy(PlcFailSafe::partId));
+                // the first part after the restore that got its result on the PLC: the hub watches again
+                int recovered = IntStream.range(raisedBeforeRestore, parts)
+                        .filter(i -> "CONFIRMED".equals(outcomes.get(PlcPartProgram.partId("U-", i))))
+                        .findFirst()
+                        .orElse(-1);
+                System.out.printf(
+                        "PLC outage in the four-phase run: %d parts raised, cut after part %d for %.1f s, parts "
+                                + "raised while cut %d, first result after the restore part %d; inspections %d, PLC "
+                                + "results %d (distinct part ids %d), fail-safes %d %s, PLC-side ack timeouts %d %s, "
+                                + "settled %s%n",
+                        program.raised.get(),
+                        raisedBeforeCut - 1,
+                        (restoreNanos - cutNanos) / 1e9,
+                        raisedBeforeRestore - raisedBeforeCut,
+                        recovered,
+                        events.size(),
+                        program.resultOrder.size(),
+                        program.results.size(),
+                        failSafes.size(),
+                        failSafes.stream().collect(Collectors.groupingBy(PlcFailSafe::reason, Collectors.counting())),
+                        program.plcTimeouts.size(),
+                        program.plcTimeouts,
+                        settled);
+
+                assertThat(finished).as("1,000 parts handled within 120 s").isTrue();
+                assertThat(program.raised.get()).isEqualTo(parts);
+                assertThat(twice).as("parts inspected twice").isEmpty();
+                assertThat(raisedBeforeRestore - raisedBeforeCut)
+                        .as("parts raised while the PLC was cut off")
+                        .isPositive();
+                assertThat(recovered)
+                        .as("a part after the restore got its result")
+                        .isNotNegative();
+
+                // no stale write: the PLC gets results in part order (the same part again only as the fail-safe
+                // reject after its own write went in doubt), none for a part of before the cut once the connection
+                // is back, and none after its part's deadline (the fail-safe reject: within one budget more)
+                List<PlcSimulator.Result> order = program.resultOrder;
+                for (int i = 0; i < order.size(); i++) {
+                    PlcSimulator.Result r = order.get(i);
+                    int index = index(r.partId());
+                    boolean failSafeWrite = Short.valueOf((short) 9).equals(r.code());
+                    if (i > 0) {
+                        int previous = index(order.get(i - 1).partId());
+                        boolean failSafeAfterDoubt = failSafeWrite
+                                && previous == index
+                                && failByPart.getOrDefault(r.partId(), List.of()).stream()
+                                        .anyMatch(f -> f.reason() == PlcFailSafe.Reason.WRITE_IN_DOUBT);
+                        assertThat(index > previous || failSafeAfterDoubt)
+                                .as(
+                                        "result of part %s after part %s",
+                                        r.partId(), order.get(i - 1).partId())
+                                .isTrue();
+                    }
+                    if (r.nanos() > restoreNanos) {
+                        assertThat(index)
+                                .as("part %s written after the reconnect", r.partId())
+                                .isGreaterThanOrEqualTo(raisedBeforeCut);
+                    }
+                    long age = r.nanos() - program.raisedNanos.get(r.partId());
+                    assertThat(age)
+                            .as("part %s written %d ms after its trigger", r.partId(), age / 1_000_000)
+                            .isLessThan(TimeUnit.MILLISECONDS.toNanos((failSafeWrite ? 2 : 1) * budget + 500));
+                }
+
+                // every part has exactly one outcome: its result confirmed on the PLC under its own id, or its
+                // fail-safe on record; a part the hub never saw (raised while it could not watch) only the PLC's own
+                // acknowledge timeout, and only between the cut and the first result after the restore
+                for (int i = 0; i < parts; i++) {
+                    String part = PlcPartProgram.partId("U-", i);
+                    List<PlcSimulator.Result> got = program.results.getOrDefault(part, List.of());
+                    List<PlcFailSafe> failed = failByPart.getOrDefault(part, List.of());
+                    boolean confirmed = "CONFIRMED".equals(outcomes.get(part));
+                    boolean unseen = !byPart.containsKey(part) && failed.isEmpty();
+                    if (unseen) {
+                        assertThat(program.plcTimeouts)
+                                .as("part %s the hub never saw", part)
+                                .contains(part);
+                        assertThat(i)
+                                .as("part %s the hub never saw", part)
+                                .isBetween(raisedBeforeCut - 1, recovered - 1);
+                        assertThat(got)
+                                .as("results of part %s the hub never saw", part)
+                                .isEmpty();
+                        continue;
+                    }
+                    assertThat(failed.size() + (confirmed ? 1 : 0))
+                            .as("outcomes of part %s", part)
+                            .isEqualTo(1);
+                    List<PlcSimulator.Result> results = got.stream()
+                            .filter(r -> !Short.valueOf((short) 9).equals(r.code()))
+                            .toList();
+                    if (confirmed) {
+                        assertThat(results).as("result of part %s", part).hasSize(1);
+                        assertThat(results.get(0).code())
+                                .as("code of part %s", part)
+                                .isEqualTo(code(byPart.get(part)));
+                        assertThat(got).hasSize(1);
+                    } else {
+                        // on the PLC at most its fail-safe reject, or the result whose write went in doubt
+                        assertThat(got.size() - results.size())
+                                .as("fail-safe writes of part %s", part)
+                                .isLessThanOrEqualTo(1);
+                        if (!results.isEmpty()) {
+                            assertThat(results).hasSize(1);
+                            assertThat(failed.get(0).reason())
+                                    .as("part %s on the PLC though not confirmed", part)
+                                    .isEqualTo(PlcFailSafe.Reason.WRITE_IN_DOUBT);
+                        }
+                    }
+                }
+                // the parts the hub saw while it was cut off, or in flight at the cut, are on record as fail-safes
+                for (int i = raisedBeforeCut - 1; i < raisedBeforeRestore; i++) {
+                    String part = PlcPartProgram.partId("U-", i);
+                    assertThat("CONFIRMED".equals(outcomes.get(part)) && i >= raisedBeforeCut)
+                            .as("part %s raised while cut confirmed", part)
+                            .isFalse();
+                }
+                // (a PLC-side acknowledge timeout of a part the hub did see is the machine's load: an acknowledge over
+                // 500 ms late at load 20 on 2 cores, 5 Dec; that part still has its one outcome, checked above)
+                // after the reconnect the hub serves the line again. How many parts fail safe for a late inspection
+                // is the machine's load (the camera thread starved at load 20 on 2 cores, 5 Dec: over 100 parts
+                // DEADLINE_PASSED); the throughput bound is the run without an outage's, above
+                long confirmedAfter = IntStream.range(recovered, parts)
+                        .filter(i -> "CONFIRMED".equals(outcomes.get(PlcPartProgram.partId("U-", i))))
+                        .count();
+                assertThat(confirmedAfter)
+                        .as("parts confirmed after the reconnect, of %d", parts - recovered)
+                        .isGreaterThanOrEqualTo((parts - recovered) / 2);
+            }
+        }
+    }
+
+    private static int index(String partId) {
+        return Integer.parseInt(partId.substring(partId.indexOf('-') + 1));
     }
 
     @Test

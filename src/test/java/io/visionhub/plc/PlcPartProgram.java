@@ -31,6 +31,8 @@ final class PlcPartProgram implements AutoCloseable {
     final List<PlcSimulator.Result> resultOrder = new CopyOnWriteArrayList<>();
     final List<String> plcTimeouts = new CopyOnWriteArrayList<>();
     final AtomicInteger raised = new AtomicInteger();
+    /** When each part's trigger was raised (System.nanoTime(), the clock of {@link PlcSimulator.Result#nanos()}). */
+    final Map<String, Long> raisedNanos = new ConcurrentHashMap<>();
     /** Sum of the handshake times (trigger raised to trigger-ack cleared), for the mean. */
     final AtomicLong handshakeNanos = new AtomicLong();
 
@@ -82,6 +84,7 @@ final class PlcPartProgram implements AutoCloseable {
                 plc.set(station, "PartId", new Variant(part));
                 plc.set(station, "Trigger", new Variant(true));
                 long raisedAt = System.nanoTime();
+                raisedNanos.put(part, raisedAt);
                 raised.incrementAndGet();
                 boolean acked = scanUntil(() -> Boolean.TRUE.equals(plc.value(station, "TriggerAck")), ackTimeoutMs);
                 long ackedAt = System.nanoTime();

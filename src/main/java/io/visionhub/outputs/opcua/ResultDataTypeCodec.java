@@ -7,7 +7,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.milo.opcua.stack.core.encoding.DefaultEncodingContext;
 import org.eclipse.milo.opcua.stack.core.encoding.EncodingContext;
 import org.eclipse.milo.opcua.stack.core.encoding.binary.OpcUaBinaryDecoder;
@@ -70,15 +72,7 @@ public final class ResultDataTypeCodec {
             enc.encodeString(r.jobId()); // JobId{Id}
             enc.encodeDateTime(dateTime(r.creationTime())); // CreationTime
             if (present[7]) { // ProcessingTimes
-                enc.encodeUInt32(uint(mask(new boolean[] {r.acquisitionMs() != null, r.processingMs() != null})));
-                enc.encodeDateTime(dateTime(r.startTime()));
-                enc.encodeDateTime(dateTime(r.endTime()));
-                if (r.acquisitionMs() != null) {
-                    enc.encodeDouble(r.acquisitionMs());
-                }
-                if (r.processingMs() != null) {
-                    enc.encodeDouble(r.processingMs());
-                }
+                encodeProcessingTimes(enc, r);
             }
             if (r.content() != null) { // ResultContent: BaseDataType[]
                 enc.encodeInt32(r.content().size());
@@ -87,6 +81,78 @@ public final class ResultDataTypeCodec {
                 }
             }
             return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    private static void encodeProcessingTimes(OpcUaBinaryEncoder enc, MachineVisionResult r) {
+        enc.encodeUInt32(uint(mask(new boolean[] {r.acquisitionMs() != null, r.processingMs() != null})));
+        enc.encodeDateTime(dateTime(r.startTime()));
+        enc.encodeDateTime(dateTime(r.endTime()));
+        if (r.acquisitionMs() != null) {
+            enc.encodeDouble(r.acquisitionMs());
+        }
+        if (r.processingMs() != null) {
+            enc.encodeDouble(r.processingMs());
+        }
+    }
+
+    /**
+     * The component variables of a ResultType variable (OPC 40100-1 9.1), by browse name, each the same as the field
+     * of {@link #encode}: the mandatory ResultId, CreationTime, IsPartial, ResultState, JobId, InternalRecipeId and
+     * InternalConfigurationId, and the optional IsSimulated, MeasId, PartId, ProductId and ProcessingTimes (an
+     * absent optional field: a null value).
+     */
+    public static Map<String, Variant> components(MachineVisionResult r, MachineVisionTypes types) {
+        Map<String, Variant> c = new LinkedHashMap<>();
+        c.put("ResultId", new Variant(idStructure(r.resultId(), types.id(MachineVisionTypes.RESULT_ID_BINARY), false)));
+        c.put("CreationTime", new Variant(dateTime(r.creationTime())));
+        c.put("IsPartial", new Variant(false));
+        c.put("IsSimulated", new Variant(r.isSimulated()));
+        c.put("ResultState", new Variant(r.resultState()));
+        c.put("JobId", new Variant(idStructure(r.jobId(), types.id(MachineVisionTypes.JOB_ID_BINARY), false)));
+        c.put(
+                "InternalRecipeId",
+                new Variant(binaryIdStructure(
+                        r.recipeId(),
+                        r.recipeVersion(),
+                        r.recipeHash(),
+                        types.id(MachineVisionTypes.RECIPE_ID_INTERNAL_BINARY))));
+        c.put(
+                "InternalConfigurationId",
+                new Variant(binaryIdStructure(
+                        r.configurationId(), null, null, types.id(MachineVisionTypes.CONFIGURATION_ID_BINARY))));
+        c.put("MeasId", described(r.measId(), types.id(MachineVisionTypes.MEAS_ID_BINARY)));
+        c.put("PartId", described(r.partId(), types.id(MachineVisionTypes.PART_ID_BINARY)));
+        c.put("ProductId", described(r.productId(), types.id(MachineVisionTypes.PRODUCT_ID_BINARY)));
+        if (r.startTime() != null && r.endTime() != null) {
+            ByteBuf buf = Unpooled.buffer();
+            try {
+                encodeProcessingTimes(new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf), r);
+                c.put(
+                        "ProcessingTimes",
+                        new Variant(ExtensionObject.of(
+                                ByteString.of(ByteBufUtil.getBytes(buf)),
+                                types.id(MachineVisionTypes.PROCESSING_TIMES_BINARY))));
+            } finally {
+                buf.release();
+            }
+        } else {
+            c.put("ProcessingTimes", Variant.NULL_VALUE);
+        }
+        return c;
+    }
+
+    private static Variant described(String id, NodeId binaryEncodingId) {
+        return id == null ? Variant.NULL_VALUE : new Variant(idStructure(id, binaryEncodingId, true));
+    }
+
+    private static ExtensionObject binaryIdStructure(String id, String version, byte[] hash, NodeId binaryEncodingId) {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            encodeBinaryId(new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf), id, version, hash);
+            return ExtensionObject.of(ByteString.of(ByteBufUtil.getBytes(buf)), binaryEncodingId);
         } finally {
             buf.release();
         }

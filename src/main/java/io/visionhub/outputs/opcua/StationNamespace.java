@@ -11,6 +11,7 @@ import io.visionhub.event.ProductionContext;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -310,7 +311,46 @@ public class StationNamespace extends SubscribedNamespace {
         results.addReference(new Reference(
                 results.getNodeId(), NodeIds.HasComponent, last.getNodeId().expanded(), true));
         nodes.resultData = last;
+        nodes.resultComponents = resultComponents(last, rm + "/Results/LastResult");
         nodes.types = types;
+    }
+
+    /**
+     * The component variables of a ResultType variable (OPC 40100-1 9.1; {@link ResultDataTypeCodec#components}): its
+     * mandatory ones and the optional ones the hub fills, under the Machine Vision browse names, read-only.
+     */
+    private Map<String, UaVariableNode> resultComponents(UaVariableNode result, String path) {
+        Map<String, NodeId> dataTypes = new LinkedHashMap<>();
+        dataTypes.put("ResultId", types.id(MachineVisionTypes.RESULT_ID_DATA_TYPE));
+        dataTypes.put("CreationTime", NodeIds.UtcTime);
+        dataTypes.put("IsPartial", NodeIds.Boolean);
+        dataTypes.put("IsSimulated", NodeIds.Boolean);
+        dataTypes.put("ResultState", types.id(MachineVisionTypes.RESULT_STATE_DATA_TYPE));
+        dataTypes.put("JobId", types.id(MachineVisionTypes.JOB_ID_DATA_TYPE));
+        dataTypes.put("InternalRecipeId", types.id(MachineVisionTypes.RECIPE_ID_INTERNAL_DATA_TYPE));
+        dataTypes.put("InternalConfigurationId", types.id(MachineVisionTypes.CONFIGURATION_ID_DATA_TYPE));
+        dataTypes.put("MeasId", types.id(MachineVisionTypes.MEAS_ID_DATA_TYPE));
+        dataTypes.put("PartId", types.id(MachineVisionTypes.PART_ID_DATA_TYPE));
+        dataTypes.put("ProductId", types.id(MachineVisionTypes.PRODUCT_ID_DATA_TYPE));
+        dataTypes.put("ProcessingTimes", types.id(MachineVisionTypes.PROCESSING_TIMES_DATA_TYPE));
+        Map<String, UaVariableNode> components = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeId> e : dataTypes.entrySet()) {
+            UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
+                    .setNodeId(newNodeId(path + "/" + e.getKey()))
+                    .setAccessLevel(AccessLevel.READ_ONLY)
+                    .setUserAccessLevel(AccessLevel.READ_ONLY)
+                    .setBrowseName(types.name(e.getKey()))
+                    .setDisplayName(LocalizedText.english(e.getKey()))
+                    .setDataType(e.getValue())
+                    .setTypeDefinition(NodeIds.BaseDataVariableType)
+                    .build();
+            node.setValue(new DataValue(Variant.NULL_VALUE));
+            getNodeManager().addNode(node);
+            result.addReference(new Reference(
+                    result.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
+            components.put(e.getKey(), node);
+        }
+        return components;
     }
 
     private void method(
@@ -524,6 +564,8 @@ public class StationNamespace extends SubscribedNamespace {
         UaVariableNode systemStateDescription;
         /** ResultManagement/Results/LastResult: the last result as a ResultDataType */
         UaVariableNode resultData;
+        /** LastResult's ResultType components (ResultId, CreationTime ...), by browse name */
+        Map<String, UaVariableNode> resultComponents = Map.of();
 
         MachineVisionTypes types;
         UaVariableNode systemState;
@@ -624,10 +666,15 @@ public class StationNamespace extends SubscribedNamespace {
             String eventJson = EventJson.toJson(event);
             set(json, new Variant(eventJson), now);
             if (resultData != null) {
-                set(
-                        resultData,
-                        new Variant(ResultDataTypeCodec.encode(MachineVisionResult.of(event, eventJson, false), types)),
-                        now);
+                MachineVisionResult result = MachineVisionResult.of(event, eventJson, false);
+                set(resultData, new Variant(ResultDataTypeCodec.encode(result, types)), now);
+                for (Map.Entry<String, Variant> c :
+                        ResultDataTypeCodec.components(result, types).entrySet()) {
+                    UaVariableNode node = resultComponents.get(c.getKey());
+                    if (node != null) {
+                        set(node, c.getValue(), now);
+                    }
+                }
             }
             set(inspected, new Variant(ulong(inspectedCount)), now);
             set(ok, new Variant(ulong(okCount)), now);

@@ -64,6 +64,13 @@ public class OpcUaPlcTransport implements PlcTransport {
     private volatile Listener listener;
     private volatile boolean sessionLost;
     private OpcUaSubscription subscription;
+    /**
+     * The subscription whose notifications are handed on: none from the moment the session is lost until the hub
+     * subscribes anew. After a reconnect the PLC's server may deliver what the old subscription queued during the
+     * outage (Milo's client reactivates the session and the server publishes the queued changes): triggers and part
+     * ids of parts whose cycle is long over, which must not open cycles, be acknowledged or get results.
+     */
+    private volatile OpcUaSubscription live;
     /** The publishing interval the PLC's server granted the last subscription (ms; NaN before one). */
     private volatile double publishingIntervalMs = Double.NaN;
     /** Stations whose trigger value arrived since the last (re)subscription. */
@@ -157,6 +164,7 @@ public class OpcUaPlcTransport implements PlcTransport {
             @Override
             public void onSessionInactive(UaSession session) {
                 sessionLost = true;
+                live = null;
                 listener.connectionLost("session to the PLC lost");
             }
         };
@@ -176,6 +184,7 @@ public class OpcUaPlcTransport implements PlcTransport {
         client = null;
         OpcUaSubscription s = subscription;
         subscription = null;
+        live = null;
         if (s != null) {
             try {
                 s.delete();
@@ -221,11 +230,22 @@ public class OpcUaPlcTransport implements PlcTransport {
         sub.setSubscriptionListener(new OpcUaSubscription.SubscriptionListener() {
             @Override
             public void onDataReceived(OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+                if (s != live) {
+                    LOG.debug(
+                            "PLC at {}: {} changes of a subscription from before the session was lost (queued during "
+                                    + "the outage), dropped: the hub watches anew",
+                            props.endpointUrl(),
+                            values.size());
+                    return;
+                }
                 onData(roles, items, values);
             }
 
             @Override
             public void onNotificationDataLost(OpcUaSubscription s) {
+                if (s != live) {
+                    return; // a gap in the old subscription's notifications: none of them is handed on
+                }
                 listener.samplesLost("notifications from the PLC were lost (publish sequence gap)");
             }
 
@@ -235,6 +255,7 @@ public class OpcUaPlcTransport implements PlcTransport {
             }
         });
         sub.create();
+        live = sub;
         reviseIfFallenBack(c, sub, asked);
         publishingIntervalMs = sub.getRevisedPublishingInterval().orElse(asked);
         triggerKnown.clear();

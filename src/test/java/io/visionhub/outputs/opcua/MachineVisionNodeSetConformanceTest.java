@@ -1,12 +1,16 @@
 package io.visionhub.outputs.opcua;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.outputs.mqtt.TestEvents;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,6 +21,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExtensionObject;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
@@ -194,6 +199,121 @@ class MachineVisionNodeSetConformanceTest {
             }
         }
         throw new AssertionError("ns=1;i=" + id + " is no UADataType of the NodeSet");
+    }
+
+    @Test
+    void lastResultHasEveryMandatoryComponentOfTheResultTypeWithTheNodeSetsDataType() throws Exception {
+        NodeId last = new NodeId(
+                server.namespace().getNamespaceIndex(), "Stations/station-1/ResultManagement/Results/LastResult");
+        Map<String, NodeId> served = new LinkedHashMap<>();
+        for (var n : client.getAddressSpace().browseNodes(last)) {
+            if (n.getBrowseName().namespaceIndex().intValue() == mv) {
+                served.put(n.getBrowseName().name(), n.getNodeId());
+            }
+        }
+        List<String> mandatory = new ArrayList<>();
+        List<String> declared = new ArrayList<>();
+        NodeList variables = nodeSet.getElementsByTagName("UAVariable");
+        for (int i = 0; i < variables.getLength(); i++) {
+            Element v = (Element) variables.item(i);
+            if (!("ns=1;i=" + MachineVisionTypes.RESULT_TYPE).equals(v.getAttribute("ParentNodeId"))) {
+                continue;
+            }
+            String name = v.getAttribute("BrowseName").substring("1:".length());
+            declared.add(name);
+            if (modellingRule(v).equals("i=78")) {
+                mandatory.add(name);
+            }
+            if (served.containsKey(name)) {
+                NodeId dataType = (NodeId)
+                        read(served.get(name), AttributeId.DataType).getValue().getValue();
+                assertThat(dataType).as("data type of " + name).isEqualTo(dataTypeId(v.getAttribute("DataType")));
+            }
+        }
+        // OPC 40100-1 9.1 (ModellingRule Mandatory in the NodeSet)
+        assertThat(mandatory)
+                .containsExactlyInAnyOrder(
+                        "ResultId",
+                        "CreationTime",
+                        "IsPartial",
+                        "ResultState",
+                        "JobId",
+                        "InternalRecipeId",
+                        "InternalConfigurationId");
+        assertThat(served.keySet()).containsAll(mandatory);
+        assertThat(declared).containsAll(served.keySet());
+    }
+
+    private static String modellingRule(Element variable) {
+        NodeList refs = variable.getElementsByTagName("Reference");
+        for (int i = 0; i < refs.getLength(); i++) {
+            Element r = (Element) refs.item(i);
+            if ("HasModellingRule".equals(r.getAttribute("ReferenceType"))) {
+                return r.getTextContent().strip();
+            }
+        }
+        return "";
+    }
+
+    /** A NodeSet DataType attribute: an alias (UtcTime, Boolean) of namespace 0, or a Machine Vision type by name. */
+    private static NodeId dataTypeId(String name) {
+        if (csv.containsKey(name)) {
+            return new NodeId(mv, uint(csv.get(name)));
+        }
+        NodeList aliases = nodeSet.getElementsByTagName("Alias");
+        for (int i = 0; i < aliases.getLength(); i++) {
+            Element a = (Element) aliases.item(i);
+            if (name.equals(a.getAttribute("Alias"))) {
+                return NodeId.parse(a.getTextContent().strip());
+            }
+        }
+        throw new AssertionError("data type " + name + " is neither an alias nor in the NodeSet");
+    }
+
+    @Test
+    void lastResultsComponentsCarryThePublishedResultAndAbsentOptionalFieldsAreEmpty() throws Exception {
+        InspectionEvent e = TestEvents.event("station-1", "PART-C", InspectionEvent.Verdict.NG);
+        new OpcUaResultPublisher(server).publish(e);
+        String base = "Stations/station-1/ResultManagement/Results/LastResult";
+        assertThat(ResultDataTypeCodec.idOf(component(base, "ResultId"), false)).isEqualTo(e.id());
+        assertThat(ResultDataTypeCodec.idOf(component(base, "JobId"), false)).isEqualTo(e.id());
+        assertThat(ResultDataTypeCodec.idOf(component(base, "MeasId"), true)).isEqualTo(e.id());
+        assertThat(ResultDataTypeCodec.idOf(component(base, "PartId"), true)).isEqualTo("PART-C");
+        assertThat(ResultDataTypeCodec.idOf(component(base, "ProductId"), true))
+                .isEqualTo(e.context().product());
+        assertThat(ResultDataTypeCodec.binaryIdOf(component(base, "InternalRecipeId")))
+                .isEqualTo(e.model().name());
+        assertThat(ResultDataTypeCodec.binaryIdOf(component(base, "InternalConfigurationId")))
+                .isEqualTo("station-1");
+        assertThat(component(base, "IsPartial")).isEqualTo(false);
+        assertThat(component(base, "IsSimulated")).isEqualTo(false);
+        assertThat(component(base, "ResultState")).isEqualTo(MachineVisionResult.COMPLETED);
+        assertThat(((DateTime) component(base, "CreationTime")).getJavaInstant())
+                .isCloseTo(e.inferenceTime(), within(1, ChronoUnit.MICROS));
+        assertThat(((ExtensionObject) component(base, "ProcessingTimes")).getEncodingOrTypeId())
+                .isEqualTo(new NodeId(mv, uint(MachineVisionTypes.PROCESSING_TIMES_BINARY)));
+        // the components and the variable's own value (the whole ResultDataType) say the same
+        assertThat(ResultDataTypeCodec.decode((ExtensionObject)
+                                read(new NodeId(server.namespace().getNamespaceIndex(), base), AttributeId.Value)
+                                        .getValue()
+                                        .getValue())
+                        .resultId())
+                .isEqualTo(e.id());
+
+        // a result without a part id or production context: those optional components are empty, not stale
+        InspectionEvent bare = TestEvents.event("station-1", "PART-D", InspectionEvent.Verdict.OK)
+                .withPartId(null)
+                .withContext(null);
+        new OpcUaResultPublisher(server).publish(bare);
+        assertThat(ResultDataTypeCodec.idOf(component(base, "ResultId"), false)).isEqualTo(bare.id());
+        assertThat(component(base, "PartId")).isNull();
+        assertThat(component(base, "ProductId")).isNull();
+    }
+
+    private static Object component(String base, String name) throws Exception {
+        DataValue v = read(new NodeId(server.namespace().getNamespaceIndex(), base + "/" + name), AttributeId.Value);
+        assertThat(v.getStatusCode().isGood()).as(name + " readable").isTrue();
+        return v.getValue().getValue();
     }
 
     @Test

@@ -60,6 +60,8 @@ class OpcUaNodeOpcuaResultsTest {
         LedgerResultSource source = new LedgerResultSource(ledger.ds);
         server.setResultSource(() -> source);
         server.start();
+        // the same record as the station's last published result (ResultManagement/Results/LastResult)
+        new OpcUaResultPublisher(server).publish(EventJson.fromJson(stored.toString()));
 
         List<String> lines = runNodeClient(id);
         lines.forEach(l -> System.out.println("node-opcua: " + l));
@@ -71,6 +73,16 @@ class OpcUaNodeOpcuaResultsTest {
                         .contains("ReleaseResultHandle")
                         .contains("Results"));
         assertThat(lines).contains("ERROR 0");
+        // LastResult's ResultType components as node-opcua decodes them: ResultIdDataType, PartIdDataType, Int32
+        JsonNode last = EventJson.mapper()
+                .readTree(lines.stream()
+                        .filter(l -> l.startsWith("LASTRESULT "))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring("LASTRESULT ".length()));
+        assertThat(last.at("/0/id").asText()).isEqualTo(id);
+        assertThat(last.at("/1/id").asText()).isEqualTo("PART-NODE-7");
+        assertThat(last.at("/2").asInt()).isEqualTo(MachineVisionResult.COMPLETED);
         String json = lines.stream()
                 .filter(l -> l.startsWith("RESULT "))
                 .findFirst()
@@ -102,13 +114,14 @@ class OpcUaNodeOpcuaResultsTest {
                 .isLessThan(1);
         assertThat(r.at("/processingTimes/processingDuration").asDouble())
                 .isEqualTo(stored.at("/latency/totalMs").asDouble());
-        // SystemState as SystemStateDescriptionDataType: SBY (no result published on this server yet)
+        // SystemState as SystemStateDescriptionDataType: PRD (a station without a camera route is Operational with
+        // its first result, the one published above)
         String state = lines.stream()
                 .filter(l -> l.startsWith("SYSTEMSTATE "))
                 .findFirst()
                 .orElseThrow()
                 .substring(12);
-        assertThat(EventJson.mapper().readTree(state).at("/state").asInt()).isEqualTo(SystemStateCode.SBY.value());
+        assertThat(EventJson.mapper().readTree(state).at("/state").asInt()).isEqualTo(SystemStateCode.PRD.value());
         JsonNode content = r.at("/resultContent");
         assertThat(content.toString()).contains("NG");
         assertThat(content.toString()).contains(id);
