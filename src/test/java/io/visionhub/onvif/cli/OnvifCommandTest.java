@@ -100,6 +100,11 @@ class OnvifCommandTest {
         assertThat(run(Map.of(), "profiles").err()).contains("profiles needs --address");
         assertThat(run(Map.of(), "discover", "--timeout", "soon").err()).contains("'soon' is not a duration");
         assertThat(run(Map.of(), "discover", "--interface", "nosuch0").err()).contains("no network interface");
+        for (String port : new String[] {"abc", "0", "70000"}) {
+            Run bad = run(Map.of(), "discover", "--port", port);
+            assertThat(bad.code()).as(port).isEqualTo(2);
+            assertThat(bad.err()).contains("--port '" + port + "' is not a UDP port");
+        }
         assertThat(run(Map.of(), "profiles", "--address", "a b").code()).isEqualTo(2);
         assertThat(run(Map.of(), "frobnicate").err()).contains("unknown command frobnicate");
     }
