@@ -21,7 +21,8 @@ import org.apache.camel.util.TimeUtils;
  * from the command line, where other users of the machine could read it. Run from the packaged hub:
  * {@code java -cp vision-hub.jar -Dloader.main=io.visionhub.onvif.cli.OnvifCommand
  * org.springframework.boot.loader.launch.PropertiesLauncher discover --interface eth0}. Exit code 0: cameras found
- * (profiles listed), 1: none found or a camera refused or failed, 2: usage or network error.
+ * (profiles listed), 1: none found or a camera refused, failed or did not answer, 2: usage error (bad option, malformed
+ * address or port, unknown interface) or a probe that could not be sent.
  */
 public final class OnvifCommand {
 

@@ -93,6 +93,23 @@ class OnvifCommandTest {
     }
 
     @Test
+    void aCameraThatDoesNotAnswerIsExit1NamingItAndWhatToCheck() throws Exception {
+        int closed = OnvifTesting.freePort();
+        Run r = run(
+                Map.of(OnvifCommand.PASSWORD_ENV, PASSWORD),
+                "profiles",
+                "--address",
+                "127.0.0.1:" + closed,
+                "--username",
+                "hub");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out())
+                .contains("ERROR UNREACHABLE: camera 127.0.0.1:" + closed + " did not answer")
+                .contains("check the address and port")
+                .doesNotContain(PASSWORD);
+    }
+
+    @Test
     void aPasswordOnTheCommandLineAndBadOptionsAreUsageErrors() {
         Run pw = run(Map.of(), "profiles", "--address", camera.address(), "--password", "x");
         assertThat(pw.code()).isEqualTo(2);
