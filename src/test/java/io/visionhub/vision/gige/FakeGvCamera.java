@@ -25,6 +25,7 @@ final class FakeGvCamera implements AutoCloseable {
 
     private final Path log;
     private Process process;
+    private int lostPerThousand;
 
     private FakeGvCamera(Path log) {
         this.log = log;
@@ -43,9 +44,24 @@ final class FakeGvCamera implements AutoCloseable {
         return cam;
     }
 
+    /**
+     * Kills the camera and starts it again dropping this many of every thousand GVSP packets on first send
+     * ({@code --gvsp-lost-ratio}): the lossy link whose resends the stream counters report.
+     */
+    void restartLosing(int packetsPerThousand) throws IOException, InterruptedException {
+        kill();
+        lostPerThousand = packetsPerThousand;
+        restart();
+    }
+
     /** Starts the process (again) and waits until its control port is bound. */
     void restart() throws IOException {
-        process = new ProcessBuilder(BINARY, "-i", ADDRESS, "-s", "HUBTEST01")
+        List<String> command = new java.util.ArrayList<>(List.of(BINARY, "-i", ADDRESS, "-s", "HUBTEST01"));
+        if (lostPerThousand > 0) {
+            command.add("-r");
+            command.add(String.valueOf(lostPerThousand));
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
