@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Assumptions;
  * fixes the control port, and the fake camera binds only to an interface's own address, so one at a time: a test
  * skips (with the reason) when the port is taken.
  */
-final class FakeGvCamera implements AutoCloseable {
+public final class FakeGvCamera implements AutoCloseable {
 
     static final String BINARY = "/usr/bin/arv-fake-gv-camera-0.8";
-    static final String ADDRESS = "127.0.0.1";
+    public static final String ADDRESS = "127.0.0.1";
     /** 127.0.0.1:3956 as /proc/net/udp writes it. */
     private static final String GVCP_SOCKET = "0100007F:0F74";
 
@@ -32,7 +32,7 @@ final class FakeGvCamera implements AutoCloseable {
     }
 
     /** Starts the fake camera, or skips the calling test naming what is missing. */
-    static FakeGvCamera start(Path dir) throws IOException {
+    public static FakeGvCamera start(Path dir) throws IOException {
         Assumptions.assumeTrue(Aravis.available(), Aravis::unavailableReason);
         Assumptions.assumeTrue(
                 Files.isExecutable(Path.of(BINARY)),
