@@ -4,10 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +24,7 @@ public final class HttpDigest {
 
     private static final Pattern PARAM = Pattern.compile("(\\w+)\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^,\\s]*))");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Set<String> SUPPORTED = Set.of("MD5", "MD5-SESS", "SHA-256", "SHA-256-SESS");
 
     private final Map<String, String> challenge;
     private final AtomicInteger count = new AtomicInteger();
@@ -50,19 +54,59 @@ public final class HttpDigest {
         return new HttpDigest(params);
     }
 
+    /**
+     * The challenge to answer among a 401's WWW-Authenticate headers: the first Digest challenge whose algorithm the
+     * hub supports (RFC 7616 section 3.7: the server lists them in its order of preference), or null when there is
+     * none.
+     */
+    public static HttpDigest select(List<String> wwwAuthenticate) {
+        for (String h : wwwAuthenticate) {
+            HttpDigest d = parse(h);
+            if (d != null && d.supported()) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The algorithms of the Digest challenges among the headers that the hub cannot answer (for the error). */
+    public static List<String> unsupportedAlgorithms(List<String> wwwAuthenticate) {
+        List<String> out = new ArrayList<>();
+        for (String h : wwwAuthenticate) {
+            HttpDigest d = parse(h);
+            if (d != null && !d.supported()) {
+                out.add(d.algorithm());
+            }
+        }
+        return out;
+    }
+
+    /** The challenge's algorithm, MD5 when it names none. */
+    public String algorithm() {
+        return challenge.getOrDefault("algorithm", "MD5");
+    }
+
+    /** MD5, SHA-256 and their -sess variants; not SHA-512-256 (rare in cameras) or anything unknown. */
+    public boolean supported() {
+        return SUPPORTED.contains(algorithm().toUpperCase(Locale.ROOT));
+    }
+
     public String realm() {
         return challenge.get("realm");
     }
 
     /** The Authorization header for one request. */
     public String authorization(String username, String password, String method, String uri) {
-        String algorithm = challenge.getOrDefault("algorithm", "MD5");
+        String algorithm = algorithm();
         String hashName = algorithm.toUpperCase(Locale.ROOT).startsWith("SHA-256") ? "SHA-256" : "MD5";
         String qop = qop(challenge.get("qop"));
         String nonce = challenge.get("nonce");
+        // one client nonce per request: the -sess HA1 and the response must use the one the header carries
+        String cnonce = cnonce();
+        boolean sess = algorithm.toLowerCase(Locale.ROOT).endsWith("-sess");
         String ha1 = hash(hashName, username + ":" + realm() + ":" + password);
-        if (algorithm.toLowerCase(Locale.ROOT).endsWith("-sess")) {
-            ha1 = hash(hashName, ha1 + ":" + nonce + ":" + cnonce());
+        if (sess) {
+            ha1 = hash(hashName, ha1 + ":" + nonce + ":" + cnonce);
         }
         String ha2 = hash(hashName, method + ":" + uri);
         StringBuilder h = new StringBuilder("Digest username=\"")
@@ -77,7 +121,6 @@ public final class HttpDigest {
                 .append(algorithm);
         if (qop != null) {
             String nc = String.format("%08x", count.incrementAndGet());
-            String cnonce = cnonce();
             String response = hash(hashName, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
             h.append(", qop=")
                     .append(qop)
@@ -89,6 +132,9 @@ public final class HttpDigest {
                     .append(response)
                     .append('"');
         } else {
+            if (sess) {
+                h.append(", cnonce=\"").append(cnonce).append('"');
+            }
             h.append(", response=\"")
                     .append(hash(hashName, ha1 + ":" + nonce + ":" + ha2))
                     .append('"');
@@ -101,11 +147,12 @@ public final class HttpDigest {
 
     /** The expected response for a received Authorization header's fields (for a server that checks digests). */
     public static String expectedResponse(Map<String, String> auth, String password, String method) {
-        String hashName =
-                auth.getOrDefault("algorithm", "MD5").toUpperCase(Locale.ROOT).startsWith("SHA-256")
-                        ? "SHA-256"
-                        : "MD5";
+        String algorithm = auth.getOrDefault("algorithm", "MD5");
+        String hashName = algorithm.toUpperCase(Locale.ROOT).startsWith("SHA-256") ? "SHA-256" : "MD5";
         String ha1 = hash(hashName, auth.get("username") + ":" + auth.get("realm") + ":" + password);
+        if (algorithm.toLowerCase(Locale.ROOT).endsWith("-sess")) {
+            ha1 = hash(hashName, ha1 + ":" + auth.get("nonce") + ":" + auth.get("cnonce"));
+        }
         String ha2 = hash(hashName, method + ":" + auth.get("uri"));
         if (auth.get("qop") != null) {
             return hash(

@@ -43,6 +43,7 @@ public final class OnvifClient {
     private final HttpClient http;
     private volatile Duration clockOffset = Duration.ZERO;
     private volatile HttpDigest digest;
+    private volatile boolean basic;
     private volatile URI mediaService;
     private volatile URI media2Service;
     private volatile URI eventsService;
@@ -448,7 +449,10 @@ public final class OnvifClient {
         }
     }
 
-    /** GET of a camera URL (a snapshot), with the camera's credentials as HTTP digest (or Basic) when asked. */
+    /**
+     * GET of a camera URL (a snapshot), with the camera's credentials as HTTP digest when asked, or as HTTP Basic
+     * when Basic is all the camera offers (the snapshot URIs of some cameras; never for SOAP calls).
+     */
     public byte[] get(URI uri) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
         HttpResponse<byte[]> r = send(b, "GET", uri, "snapshot", null);
@@ -503,27 +507,55 @@ public final class OnvifClient {
             HttpRequest.Builder request, String method, URI uri, String operation, byte[] body) {
         HttpDigest d = digest;
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        boolean basicSent = false;
         if (d != null && username != null) {
             request.setHeader("Authorization", d.authorization(username, password, method, path));
+        } else if (basic && username != null && "GET".equals(method)) {
+            request.setHeader("Authorization", basicAuthorization());
+            basicSent = true;
         }
         HttpResponse<byte[]> r = exchange(request.build(), operation);
         if (r.statusCode() != 401 || username == null) {
             return r;
         }
-        HttpDigest challenge = HttpDigest.parse(r.headers().allValues("WWW-Authenticate").stream()
-                .filter(h -> h.regionMatches(true, 0, "Digest", 0, 6))
-                .findFirst()
-                .orElse(null));
+        List<String> offered = r.headers().allValues("WWW-Authenticate");
+        HttpDigest challenge = HttpDigest.select(offered);
         boolean stale = challenge != null
-                && r.headers().allValues("WWW-Authenticate").stream()
-                        .anyMatch(h -> h.toLowerCase().contains("stale=true"));
-        if (challenge == null || (d != null && !stale)) {
-            // no digest offered, or our digest was refused for a reason other than an old nonce
+                && offered.stream()
+                        .anyMatch(h -> h.toLowerCase(java.util.Locale.ROOT).contains("stale=true"));
+        if (challenge == null) {
+            List<String> unsupported = HttpDigest.unsupportedAlgorithms(offered);
+            boolean basicOffered = offered.stream().anyMatch(h -> h.regionMatches(true, 0, "Basic", 0, 5));
+            if ("GET".equals(method) && basicOffered && !basicSent && d == null) {
+                // a snapshot URI behind HTTP Basic: answered once, then sent with every poll
+                basic = true;
+                request.setHeader("Authorization", basicAuthorization());
+                return exchange(request.build(), operation);
+            }
+            if (!unsupported.isEmpty()) {
+                throw new OnvifException(
+                        Kind.AUTH,
+                        "camera " + label() + " asks for HTTP digest authentication with algorithm "
+                                + String.join(", ", unsupported) + " for " + operation
+                                + ", which the hub does not answer (it answers MD5, SHA-256 and their -sess"
+                                + " variants): allow MD5 or SHA-256 digest in the camera's security settings");
+            }
+            // no digest offered: the 401 is the answer
+            return r;
+        }
+        if (d != null && !stale) {
+            // our digest was refused for a reason other than an old nonce
             return r;
         }
         digest = challenge;
         request.setHeader("Authorization", challenge.authorization(username, password, method, path));
         return exchange(request.build(), operation);
+    }
+
+    private String basicAuthorization() {
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private HttpResponse<byte[]> exchange(HttpRequest request, String operation) {

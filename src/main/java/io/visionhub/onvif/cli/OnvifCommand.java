@@ -21,7 +21,8 @@ import org.apache.camel.util.TimeUtils;
  * from the command line, where other users of the machine could read it. Run from the packaged hub:
  * {@code java -cp vision-hub.jar -Dloader.main=io.visionhub.onvif.cli.OnvifCommand
  * org.springframework.boot.loader.launch.PropertiesLauncher discover --interface eth0}. Exit code 0: cameras found
- * (profiles listed), 1: none found or a camera refused or failed, 2: usage or network error.
+ * (profiles listed), 1: none found or a camera refused, failed or did not answer, 2: usage error (bad option, malformed
+ * address or port, unknown interface) or a probe that could not be sent.
  */
 public final class OnvifCommand {
 
@@ -74,7 +75,7 @@ public final class OnvifCommand {
 
     private static int discover(OnvifCameras cameras, Map<String, String> o, boolean withProfiles, PrintStream out) {
         Duration timeout = duration(o.getOrDefault("timeout", "3s"), "timeout");
-        int port = Integer.parseInt(o.getOrDefault("port", String.valueOf(WsDiscovery.PORT)));
+        int port = port(o.getOrDefault("port", String.valueOf(WsDiscovery.PORT)));
         OnvifCameras.Discovery d = cameras.discover(o.get("interface"), port, timeout, withProfiles);
         out.println(d.cameras().size() + " ONVIF camera(s) answered within " + timeout.toMillis() + " ms on interface "
                 + d.networkInterface()
@@ -115,6 +116,18 @@ public final class OnvifCommand {
 
     private static String nz(String s) {
         return s == null || s.isEmpty() ? "-" : s;
+    }
+
+    private static int port(String s) {
+        try {
+            int p = Integer.parseInt(s);
+            if (p >= 1 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new IllegalArgumentException("--port '" + s + "' is not a UDP port (1-65535)");
     }
 
     private static Duration duration(String s, String name) {

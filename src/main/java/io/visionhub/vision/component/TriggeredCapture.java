@@ -112,7 +112,13 @@ final class TriggeredCapture implements AutoCloseable {
                 "vision:" + endpoint.getStation() + " (triggered)",
                 () -> running,
                 (src, frame) -> {
-                    handoff.offer(frame);
+                    if (src.hubTriggered()) {
+                        // the answer to a software trigger waits for its part: an untriggered frame after it (a
+                        // camera that streams on, a late duplicate) is dropped instead of replacing it
+                        handoff.offerKeeping(frame, f -> f.partId() != null);
+                    } else {
+                        handoff.offer(frame);
+                    }
                     // a trigger takes the newest frame and the rest are dropped: a folder file is filed once read
                     src.recorded(frame);
                 },

@@ -3,6 +3,7 @@ package io.visionhub.vision.source;
 import io.visionhub.vision.Frame;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * A one-slot handoff between the thread that reads a camera and the thread that inspects: the newest frame
@@ -23,6 +24,19 @@ public final class LatestFrameHandoff {
         slot = frame;
         notifyAll();
         return replaced;
+    }
+
+    /**
+     * As {@link #offer}, except that a waiting frame that {@code keep} accepts is not replaced by one it does not
+     * accept: the new frame is dropped (and counted) instead. A software-triggered camera's frame that answers a
+     * part's trigger must reach that trigger even when the camera sends untriggered frames right after it.
+     */
+    public synchronized boolean offerKeeping(Frame frame, Predicate<Frame> keep) {
+        if (slot != null && keep.test(slot) && !keep.test(frame)) {
+            dropped.incrementAndGet();
+            return true;
+        }
+        return offer(frame);
     }
 
     /** Waits until the slot is free, then hands the frame over (sources where every frame is a part: folders). */

@@ -93,6 +93,23 @@ class OnvifCommandTest {
     }
 
     @Test
+    void aCameraThatDoesNotAnswerIsExit1NamingItAndWhatToCheck() throws Exception {
+        int closed = OnvifTesting.freePort();
+        Run r = run(
+                Map.of(OnvifCommand.PASSWORD_ENV, PASSWORD),
+                "profiles",
+                "--address",
+                "127.0.0.1:" + closed,
+                "--username",
+                "hub");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out())
+                .contains("ERROR UNREACHABLE: camera 127.0.0.1:" + closed + " did not answer")
+                .contains("check the address and port")
+                .doesNotContain(PASSWORD);
+    }
+
+    @Test
     void aPasswordOnTheCommandLineAndBadOptionsAreUsageErrors() {
         Run pw = run(Map.of(), "profiles", "--address", camera.address(), "--password", "x");
         assertThat(pw.code()).isEqualTo(2);
@@ -100,6 +117,11 @@ class OnvifCommandTest {
         assertThat(run(Map.of(), "profiles").err()).contains("profiles needs --address");
         assertThat(run(Map.of(), "discover", "--timeout", "soon").err()).contains("'soon' is not a duration");
         assertThat(run(Map.of(), "discover", "--interface", "nosuch0").err()).contains("no network interface");
+        for (String port : new String[] {"abc", "0", "70000"}) {
+            Run bad = run(Map.of(), "discover", "--port", port);
+            assertThat(bad.code()).as(port).isEqualTo(2);
+            assertThat(bad.err()).contains("--port '" + port + "' is not a UDP port");
+        }
         assertThat(run(Map.of(), "profiles", "--address", "a b").code()).isEqualTo(2);
         assertThat(run(Map.of(), "frobnicate").err()).contains("unknown command frobnicate");
     }

@@ -130,6 +130,11 @@ class OnvifRestRoutesTest {
             assertThat(status(e)).as(bad).isEqualTo(400);
             assertThat(e.getMessage().getBody(ApiError.class).field()).isEqualTo("timeout");
         }
+        for (String bad : List.of("yes", "1", "TRUE")) {
+            Exchange e = call("onvif-discover", Map.of("timeout", "100ms", "profiles", bad));
+            assertThat(status(e)).as(bad).isEqualTo(400);
+            assertThat(e.getMessage().getBody(ApiError.class).field()).isEqualTo("profiles");
+        }
         Exchange gone = call("onvif-profiles", Map.of("address", "127.0.0.1:" + OnvifTesting.freePort()));
         assertThat(status(gone)).isEqualTo(504);
         assertThat(gone.getMessage().getBody(ApiError.class).code()).isEqualTo("camera_unreachable");

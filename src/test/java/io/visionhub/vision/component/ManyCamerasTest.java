@@ -8,6 +8,7 @@ import io.visionhub.event.InspectionEvent;
 import io.visionhub.vision.FfmpegEncoders;
 import io.visionhub.vision.VisionHealthIndicator;
 import io.visionhub.vision.YoloShapedDetector;
+import io.visionhub.vision.gige.Aravis;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Eight cameras on one hub with a deliberately slow model (a YOLO-shaped detector, tens of ms per frame on a small
  * box) and one inspection slot, so that the CPU cannot keep up: two RTSP streams pushed by real FFmpeg encoders,
- * five simulated cameras at 10 fps and one image folder. Deterministic: the test holds the only slot itself while
+ * two of Aravis' in-process fake GigE cameras (simulated ones where Aravis is not installed), three simulated
+ * cameras at 10 fps and one image folder. Deterministic: the test holds the only slot itself while
  * the cameras read (every camera's drops pile up and are reported, each camera holds at most its newest frame), then
  * lets go with all eight cameras waiting: the first eight inspections go to eight different cameras, every camera
  * is inspected again, and per camera the frames read add up to inspected + dropped + in flight.
@@ -42,6 +44,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ManyCamerasTest {
 
     static final int SIM = 5;
+    /** Aravis' in-process fake GigE cameras (640x480 Mono8 at 10 fps), in place of as many simulated ones. */
+    static final int GIGE = 2;
+
+    static final String GIGE_SOURCE =
+            "source=RAW(gige://Fake_1?PixelFormat=Mono8&Width=640&Height=480&AcquisitionFrameRate=10)"
+                    + "&reconnectDelay=100";
     static final int RTSP = 2;
     static final int FOLDER_IMAGES = 6;
 
@@ -87,8 +95,13 @@ class ManyCamerasTest {
         camel.addComponent("vision", vision);
 
         Map<String, String> sources = new LinkedHashMap<>();
-        for (int i = 0; i < SIM; i++) {
+        // where Aravis is installed (.ci/run installs it) two of the cameras are fake GigE Vision cameras
+        int gige = Aravis.available() ? GIGE : 0;
+        for (int i = 0; i < SIM - gige; i++) {
             sources.put("sim-" + i, "source=sim&fps=10&seed=" + (100 + i));
+        }
+        for (int i = 0; i < gige; i++) {
+            sources.put("gige-" + i, GIGE_SOURCE);
         }
         List<String> rtspUrls = new ArrayList<>();
         for (int i = 0; i < RTSP; i++) {

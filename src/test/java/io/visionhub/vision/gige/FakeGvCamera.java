@@ -16,22 +16,23 @@ import org.junit.jupiter.api.Assumptions;
  * fixes the control port, and the fake camera binds only to an interface's own address, so one at a time: a test
  * skips (with the reason) when the port is taken.
  */
-final class FakeGvCamera implements AutoCloseable {
+public final class FakeGvCamera implements AutoCloseable {
 
     static final String BINARY = "/usr/bin/arv-fake-gv-camera-0.8";
-    static final String ADDRESS = "127.0.0.1";
+    public static final String ADDRESS = "127.0.0.1";
     /** 127.0.0.1:3956 as /proc/net/udp writes it. */
     private static final String GVCP_SOCKET = "0100007F:0F74";
 
     private final Path log;
     private Process process;
+    private int lostPerThousand;
 
     private FakeGvCamera(Path log) {
         this.log = log;
     }
 
     /** Starts the fake camera, or skips the calling test naming what is missing. */
-    static FakeGvCamera start(Path dir) throws IOException {
+    public static FakeGvCamera start(Path dir) throws IOException {
         Assumptions.assumeTrue(Aravis.available(), Aravis::unavailableReason);
         Assumptions.assumeTrue(
                 Files.isExecutable(Path.of(BINARY)),
@@ -43,9 +44,24 @@ final class FakeGvCamera implements AutoCloseable {
         return cam;
     }
 
+    /**
+     * Kills the camera and starts it again dropping this many of every thousand GVSP packets on first send
+     * ({@code --gvsp-lost-ratio}): the lossy link whose resends the stream counters report.
+     */
+    void restartLosing(int packetsPerThousand) throws IOException, InterruptedException {
+        kill();
+        lostPerThousand = packetsPerThousand;
+        restart();
+    }
+
     /** Starts the process (again) and waits until its control port is bound. */
     void restart() throws IOException {
-        process = new ProcessBuilder(BINARY, "-i", ADDRESS, "-s", "HUBTEST01")
+        List<String> command = new java.util.ArrayList<>(List.of(BINARY, "-i", ADDRESS, "-s", "HUBTEST01"));
+        if (lostPerThousand > 0) {
+            command.add("-r");
+            command.add(String.valueOf(lostPerThousand));
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

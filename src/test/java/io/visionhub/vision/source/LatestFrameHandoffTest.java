@@ -25,6 +25,29 @@ class LatestFrameHandoffTest {
     }
 
     @Test
+    void aFrameThatAnswersATriggerIsNotReplacedByUntriggeredFramesOnlyByTheNextAnswer() throws Exception {
+        LatestFrameHandoff h = new LatestFrameHandoff();
+        java.util.function.Predicate<Frame> answer = f -> f.partId() != null;
+        assertThat(h.offerKeeping(frame(1), answer)).isFalse();
+        assertThat(h.offerKeeping(new Frame("cam", 2, Instant.now(), null, new byte[] {1}, "P-1"), answer))
+                .as("an answer replaces an untriggered frame")
+                .isTrue();
+        for (long i = 3; i < 10; i++) {
+            assertThat(h.offerKeeping(frame(i), answer)).isTrue(); // dropped, counted
+        }
+        assertThat(h.pending()).isEqualTo(1);
+        assertThat(h.dropped()).isEqualTo(8);
+        h.offerKeeping(new Frame("cam", 10, Instant.now(), null, new byte[] {1}, "P-2"), answer);
+        Frame f = h.take(1, TimeUnit.SECONDS);
+        assertThat(f.partId()).as("a later answer wins over an earlier one").isEqualTo("P-2");
+        assertThat(h.dropped()).isEqualTo(9);
+        assertThat(h.offerKeeping(frame(11), answer))
+                .as("an empty slot takes anything")
+                .isFalse();
+        assertThat(h.take(1, TimeUnit.SECONDS).sequence()).isEqualTo(11);
+    }
+
+    @Test
     void losslessPutWaitsForTheInspectorInsteadOfDropping() throws Exception {
         LatestFrameHandoff h = new LatestFrameHandoff();
         Thread producer = new Thread(() -> {
