@@ -6,6 +6,7 @@ import io.visionhub.event.ImageRef;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.Latency;
 import io.visionhub.event.ModelRef;
+import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelException;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelVerdict;
@@ -59,14 +60,65 @@ public record FrameInspector(
     }
 
     public InspectionEvent inspect(Frame frame) {
+        return inspect(frame, null);
+    }
+
+    /**
+     * A frame decoded ahead of its inspection (decode-ahead: another thread decodes the next frame while this one's
+     * model runs), for the model {@code decodedFor} that the inspector held then: {@code decoded} (null for a frame
+     * that came as pixels), or the {@code error} that decoding gave (empty, corrupt, too large), rethrown when the
+     * frame is inspected so that it is refused there as it would have been without decode-ahead.
+     */
+    public record Prepared(
+            Frame frame,
+            InspectionModel decodedFor,
+            ImageDecoder.Decoded decoded,
+            double decodeMs,
+            RuntimeException error) {}
+
+    /**
+     * Decodes an encoded frame for the model this inspector holds now, as {@link #inspect} would, without running
+     * the model; never throws (a refusal is kept in {@link Prepared#error}). Frames that came as pixels pass through.
+     */
+    public Prepared prepare(Frame frame) {
+        InspectionModel m = model.model();
+        if (frame.image() != null) {
+            return new Prepared(frame, m, null, 0, null);
+        }
+        long t0 = System.nanoTime();
+        try {
+            ImageDecoder.Decoded d = ImageDecoder.decodeFor(frame.encoded(), frame.camera(), maxFramePixels, m);
+            return new Prepared(frame, m, d, (System.nanoTime() - t0) / 1e6, null);
+        } catch (RuntimeException e) {
+            return new Prepared(frame, m, null, (System.nanoTime() - t0) / 1e6, e);
+        }
+    }
+
+    /**
+     * {@link #inspect(Frame)} with the frame's decode done ahead ({@link #prepare}); {@code ahead} is used only when
+     * it is this frame's and was decoded for the model that runs it (after a model swap the frame is decoded again).
+     * The event's decode time is the decode's own time on the thread that did it, and its total is the inspection's
+     * time plus that decode time (the work spent on the frame, not counting the wait between the two).
+     */
+    public InspectionEvent inspect(Frame frame, Prepared ahead) {
         long t0 = System.nanoTime();
         Object[] used = new Object[3];
         double[] decodeMs = {0};
+        double[] decodeAheadMs = {0};
         try {
             model.run(m -> {
                 BufferedImage image = frame.image();
                 ImageDecoder.Decoded decoded;
-                if (image != null) {
+                if (ahead != null && ahead.frame() == frame && ahead.decodedFor() == m) {
+                    if (ahead.error() != null) {
+                        throw ahead.error();
+                    }
+                    decodeMs[0] = ahead.decodeMs();
+                    decodeAheadMs[0] = ahead.decodeMs();
+                    decoded = ahead.decoded() != null
+                            ? ahead.decoded()
+                            : new ImageDecoder.Decoded(image, image.getWidth(), image.getHeight());
+                } else if (image != null) {
                     decoded = new ImageDecoder.Decoded(image, image.getWidth(), image.getHeight());
                 } else {
                     // a JPEG the model resizes down anyway is decoded reduced, from its DCT (ImageDecoder.decodeFor)
@@ -111,7 +163,8 @@ public record FrameInspector(
                     decoded.frameHeight());
         }
         double storeMs = (System.nanoTime() - tStore) / 1e6;
-        double totalMs = (System.nanoTime() - t0) / 1e6;
+        // decoded ahead: the decode's own time is added (it was not spent inside this call)
+        double totalMs = (System.nanoTime() - t0) / 1e6 + decodeAheadMs[0];
         Latency latency = new Latency(
                 r(decodeMs[0]), r(v.preprocessMs()), r(v.inferenceMs()), r(v.postprocessMs() + storeMs), r(totalMs));
         return new InspectionEvent(
