@@ -361,7 +361,7 @@ public final class InferenceBench {
         return out;
     }
 
-    private static void writeYolov8nCard(Path dir, Path onnx) {
+    static void writeYolov8nCard(Path dir, Path onnx) {
         new io.visionhub.vision.model.ModelCard(
                         "yolov8n",
                         "8.0",
