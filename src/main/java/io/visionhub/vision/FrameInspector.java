@@ -66,32 +66,58 @@ public record FrameInspector(
     /**
      * A frame decoded ahead of its inspection (decode-ahead: another thread decodes the next frame while this one's
      * model runs), for the model {@code decodedFor} that the inspector held then: {@code decoded} (null for a frame
-     * that came as pixels), or the {@code error} that decoding gave (empty, corrupt, too large), rethrown when the
-     * frame is inspected so that it is refused there as it would have been without decode-ahead.
+     * that came as pixels) and that model's {@code input} filled from it (null where the model does not prepare
+     * inputs ahead or the frame is refused), or the {@code error} that decoding gave (empty, corrupt, too large),
+     * rethrown when the frame is inspected so that it is refused there as it would have been without decode-ahead.
      */
     public record Prepared(
             Frame frame,
             InspectionModel decodedFor,
             ImageDecoder.Decoded decoded,
             double decodeMs,
-            RuntimeException error) {}
+            RuntimeException error,
+            InspectionModel.PreparedInput input) {
+
+        /** Decoded (or refused) without an input prepared. */
+        public Prepared(
+                Frame frame,
+                InspectionModel decodedFor,
+                ImageDecoder.Decoded decoded,
+                double decodeMs,
+                RuntimeException error) {
+            this(frame, decodedFor, decoded, decodeMs, error, null);
+        }
+    }
 
     /**
-     * Decodes an encoded frame for the model this inspector holds now, as {@link #inspect} would, without running
-     * the model; never throws (a refusal is kept in {@link Prepared#error}). Frames that came as pixels pass through.
+     * Decodes an encoded frame for the model this inspector holds now, as {@link #inspect} would, and fills the
+     * model's input from it (pre-processing: letterbox, normalise) without running the model; never throws (a
+     * refusal is kept in {@link Prepared#error}; a frame the model cannot take gets no input and fails when it is
+     * inspected, as without decode-ahead). Frames that came as pixels are only pre-processed.
      */
     public Prepared prepare(Frame frame) {
         InspectionModel m = model.model();
-        if (frame.image() != null) {
-            return new Prepared(frame, m, null, 0, null);
-        }
+        BufferedImage image = frame.image();
         long t0 = System.nanoTime();
-        try {
-            ImageDecoder.Decoded d = ImageDecoder.decodeFor(frame.encoded(), frame.camera(), maxFramePixels, m);
-            return new Prepared(frame, m, d, (System.nanoTime() - t0) / 1e6, null);
-        } catch (RuntimeException e) {
-            return new Prepared(frame, m, null, (System.nanoTime() - t0) / 1e6, e);
+        ImageDecoder.Decoded d;
+        double decodeMs = 0;
+        if (image != null) {
+            d = new ImageDecoder.Decoded(image, image.getWidth(), image.getHeight());
+        } else {
+            try {
+                d = ImageDecoder.decodeFor(frame.encoded(), frame.camera(), maxFramePixels, m);
+                decodeMs = (System.nanoTime() - t0) / 1e6;
+            } catch (RuntimeException e) {
+                return new Prepared(frame, m, null, (System.nanoTime() - t0) / 1e6, e);
+            }
         }
+        InspectionModel.PreparedInput input = null;
+        try {
+            input = d.prepareWith(m);
+        } catch (RuntimeException e) {
+            // the model refuses this frame (its size): inspect meets the same refusal on the inspecting thread
+        }
+        return new Prepared(frame, m, image != null ? null : d, decodeMs, null, input);
     }
 
     /**
@@ -114,7 +140,8 @@ public record FrameInspector(
                         throw ahead.error();
                     }
                     decodeMs[0] = ahead.decodeMs();
-                    decodeAheadMs[0] = ahead.decodeMs();
+                    decodeAheadMs[0] = ahead.decodeMs()
+                            + (ahead.input() == null ? 0 : ahead.input().preprocessMs());
                     decoded = ahead.decoded() != null
                             ? ahead.decoded()
                             : new ImageDecoder.Decoded(image, image.getWidth(), image.getHeight());
@@ -126,7 +153,9 @@ public record FrameInspector(
                     decodeMs[0] = (System.nanoTime() - t0) / 1e6;
                 }
                 used[0] = m.ref();
-                used[1] = decoded.inspectWith(m);
+                boolean prepared =
+                        ahead != null && ahead.frame() == frame && ahead.decodedFor() == m && ahead.input() != null;
+                used[1] = prepared ? m.runPrepared(ahead.input()) : decoded.inspectWith(m);
                 used[2] = decoded;
                 return null;
             });
@@ -163,7 +192,7 @@ public record FrameInspector(
                     decoded.frameHeight());
         }
         double storeMs = (System.nanoTime() - tStore) / 1e6;
-        // decoded ahead: the decode's own time is added (it was not spent inside this call)
+        // decoded (and pre-processed) ahead: their own times are added (they were not spent inside this call)
         double totalMs = (System.nanoTime() - t0) / 1e6 + decodeAheadMs[0];
         Latency latency = new Latency(
                 r(decodeMs[0]), r(v.preprocessMs()), r(v.inferenceMs()), r(v.postprocessMs() + storeMs), r(totalMs));

@@ -163,8 +163,12 @@ class DecodeAheadTest {
             assertThat(p.error()).isNull();
             assertThat(p.decoded()).isNotNull();
             assertThat(p.decodedFor()).isSameAs(first);
+            assertThat(p.input()).as("the model's input filled ahead too").isNotNull();
             InspectionEvent ahead = inspector.inspect(f, p);
             assertThat(ahead.latency().decodeMs()).isEqualTo(Math.max(0, Math.round(p.decodeMs() * 1000) / 1000.0));
+            assertThat(ahead.latency().preprocessMs())
+                    .as("the pre-processing done ahead is the one used")
+                    .isEqualTo(Math.round(p.input().preprocessMs() * 1000) / 1000.0);
             assertThat(ahead.anomalyScore()).isEqualTo(inspector.inspect(f).anomalyScore());
 
             // the decode ahead is what the model sees: given another frame's pixels, it judges those
