@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * is the producer's triggered mode: {@code from: plc:<station>} then {@code to: vision:<station>?triggered=true}.)
  *
  * <p>With {@code decodeAhead=true} a third thread sits between the two: it takes the next frame from the handoff
- * as soon as the inspecting thread has taken the previous decoded one, and decodes it (JPEG frames) while that one's
- * model runs, so that decoding overlaps inference on another core ({@link DecodedFrameSlot}: one decoded frame
- * waits at most, in order, none decoded in vain). Per-frame throughput rises by about the decode time; the frame
- * inspected is then the newest when its decode began, not when its inference began (up to one inspection older).
+ * as soon as the inspecting thread has taken the previous decoded one, decodes it (JPEG frames) and fills the model's
+ * input from it while that one's model runs, so that decoding and pre-processing overlap inference on another core
+ * ({@link DecodedFrameSlot}: one prepared frame waits at most, in order, none prepared in vain). Per-frame throughput
+ * rises by about the decode and pre-processing time where a core is free; the frame inspected is then the newest when
+ * its decode began, not when its inference began (up to one inspection older).
  */
 public class VisionConsumer extends DefaultConsumer {
 
@@ -186,7 +187,7 @@ public class VisionConsumer extends DefaultConsumer {
 
     /**
      * The decode-ahead thread: whenever the decoded-frame slot is empty (the inspecting thread took the last one), takes
-     * the newest frame from the handoff and decodes it for the model it will be inspected with; a frame that cannot
+     * the newest frame from the handoff, decodes it and fills the input of the model it will be inspected with; a frame that cannot
      * be decoded goes on with its error, to be refused (UNCERTAIN) by the inspecting thread as without decode-ahead.
      */
     private void decodeLoop() {
