@@ -49,6 +49,12 @@ public final class JpegScaleBench {
             sets.add(smooth.stream().map(i -> InferenceBench.jpeg(i, q)).toArray(byte[][]::new));
         }
         String[][] ffmpeg = {{"3", "yuvj420p"}, {"4", "yuvj420p"}, {"5", "yuvj420p"}, {"4", "yuvj422p"}};
+        boolean haveFfmpeg = java.util.stream.Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "ffmpeg")));
+        if (!haveFfmpeg) {
+            System.out.println("ffmpeg not on PATH (apt-get install ffmpeg): the FFmpeg-encoded sets are skipped");
+            ffmpeg = new String[0][];
+        }
         for (String[] c : ffmpeg) {
             List<byte[]> js = new ArrayList<>();
             for (int k = 0; k < smooth.size(); k++) {
