@@ -466,10 +466,11 @@ public class VisionEndpoint extends DefaultEndpoint {
     }
 
     /**
-     * Decode the next frame on a thread of its own while the current frame's model runs (consumer only; off by
-     * default): more frames per second where frames come as JPEG (snapshot and ONVIF cameras; streams and folders are
-     * decoded by their reading thread already) and a core is free during inference (intra-op threads below the core
-     * count), at the price of up to one inspection of extra age for the frame inspected (docs/vision.md, Decode-ahead).
+     * Decode and pre-process the next frame on a thread of its own while the current frame's model runs (consumer
+     * only; off by default): more frames per second where a core is free during inference (intra-op threads below the
+     * free cores), most for JPEG frames (snapshot and ONVIF cameras; streams and folders are decoded by their reading
+     * thread already), at the price of up to one inspection of extra age for the frame inspected (docs/vision.md,
+     * Decode-ahead).
      */
     public void setDecodeAhead(boolean decodeAhead) {
         this.decodeAhead = decodeAhead;
