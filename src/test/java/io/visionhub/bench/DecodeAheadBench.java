@@ -64,6 +64,9 @@ public final class DecodeAheadBench {
                             .average()
                             .orElse(0);
                     double[] bare = new double[rounds * frames];
+                    double[] bareCpu = new double[rounds * frames];
+                    double[][] cpu = new double[2][rounds * frames];
+                    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
                     double[][] period = new double[2][rounds * frames];
                     double[][] latency = new double[2][rounds * frames];
                     double[][] run = new double[2][rounds * frames];
@@ -74,15 +77,18 @@ public final class DecodeAheadBench {
                         StationStream.run(inspector, set, fps, true, 5, 5);
                         for (int r = 0; r < rounds; r++) {
                             for (int i = 0; i < frames; i++) {
+                                long c0 = mx.getCurrentThreadCpuTime();
                                 long t0 = System.nanoTime();
                                 b.run();
                                 bare[r * frames + i] = (System.nanoTime() - t0) / 1e6;
+                                bareCpu[r * frames + i] = (mx.getCurrentThreadCpuTime() - c0) / 1e6;
                             }
                             for (int mode = 0; mode < 2; mode++) {
                                 StationStream.Result res = StationStream.run(inspector, set, fps, mode == 1, 3, frames);
                                 System.arraycopy(res.periodMs(), 0, period[mode], r * frames, frames);
                                 System.arraycopy(res.latencyMs(), 0, latency[mode], r * frames, frames);
                                 System.arraycopy(res.runMs(), 0, run[mode], r * frames, frames);
+                                System.arraycopy(res.cpuMs(), 0, cpu[mode], r * frames, frames);
                                 dropped[mode] += res.dropped();
                             }
                         }
@@ -93,7 +99,8 @@ public final class DecodeAheadBench {
                         System.out.printf(
                                 "1080p JPEG %d B, intra-op %d, %-16s per-frame step p50 %7.2f ms (%.1f frames/s mean)"
                                         + " | bare run p50 %7.2f | step/bare %.3f | run in step p50 %7.2f | latency"
-                                        + " p50 %7.2f p99 %7.2f ms | dropped %d | %s%n",
+                                        + " p50 %7.2f p99 %7.2f ms | dropped %d | inspecting-thread CPU/frame p50 %7.2f"
+                                        + " over bare run CPU p50 %7.2f = %.3f%s | %s%n",
                                 avg,
                                 threads,
                                 mode == 0 ? "sequential:" : "decode-ahead:",
@@ -108,6 +115,10 @@ public final class DecodeAheadBench {
                                 StationStream.pct(latency[mode], 50),
                                 StationStream.pct(latency[mode], 99),
                                 dropped[mode],
+                                StationStream.pct(cpu[mode], 50),
+                                StationStream.pct(bareCpu, 50),
+                                StationStream.pct(cpu[mode], 50) / StationStream.pct(bareCpu, 50),
+                                threads == 1 ? " (intra-op 1: the step's critical path on a free core)" : "",
                                 machine);
                     }
                 }

@@ -19,9 +19,10 @@ public final class StationStream {
     /**
      * Per inspected frame: {@code periodMs} between consecutive completions (the station's throughput), {@code
      * latencyMs} from the frame's capture to its event; frames {@code dropped} by the handoff; {@code runMs} the
-     * session.run times inside the steps.
+     * session.run times inside the steps; {@code cpuMs} the inspecting thread's CPU time per frame (with one intra-op
+     * thread ONNX Runtime runs on the calling thread, so this is the critical path's work, whatever the box's load).
      */
-    public record Result(double[] periodMs, double[] latencyMs, double[] runMs, long dropped) {}
+    public record Result(double[] periodMs, double[] latencyMs, double[] runMs, double[] cpuMs, long dropped) {}
 
     private StationStream() {}
 
@@ -75,6 +76,8 @@ public final class StationStream {
         double[] period = new double[frames];
         double[] latency = new double[frames];
         double[] run = new double[frames];
+        double[] cpu = new double[frames];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         camera.start();
         if (ahead) {
             decoder.start();
@@ -99,13 +102,16 @@ public final class StationStream {
                         continue;
                     }
                 }
+                long c0 = mx.getCurrentThreadCpuTime();
                 InspectionEvent ev = inspector.inspect(f, p);
+                long c1 = mx.getCurrentThreadCpuTime();
                 long done = System.nanoTime();
                 int k = i - warmup;
                 if (k >= 0) {
                     period[k] = (done - last) / 1e6;
                     latency[k] = (done - captured[(int) f.sequence()]) / 1e6;
                     run[k] = ev.latency().inferenceMs();
+                    cpu[k] = (c1 - c0) / 1e6;
                 }
                 last = done;
                 i++;
@@ -117,7 +123,7 @@ public final class StationStream {
                 decoder.join();
             }
         }
-        return new Result(period, latency, run, handoff.dropped());
+        return new Result(period, latency, run, cpu, handoff.dropped());
     }
 
     public static double pct(double[] v, int p) {
