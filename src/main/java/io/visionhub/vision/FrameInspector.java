@@ -6,6 +6,7 @@ import io.visionhub.event.ImageRef;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.Latency;
 import io.visionhub.event.ModelRef;
+import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelException;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelVerdict;
@@ -59,14 +60,92 @@ public record FrameInspector(
     }
 
     public InspectionEvent inspect(Frame frame) {
+        return inspect(frame, null);
+    }
+
+    /**
+     * A frame decoded ahead of its inspection (decode-ahead: another thread decodes the next frame while this one's
+     * model runs), for the model {@code decodedFor} that the inspector held then: {@code decoded} (null for a frame
+     * that came as pixels) and that model's {@code input} filled from it (null where the model does not prepare
+     * inputs ahead or the frame is refused), or the {@code error} that decoding gave (empty, corrupt, too large),
+     * rethrown when the frame is inspected so that it is refused there as it would have been without decode-ahead.
+     */
+    public record Prepared(
+            Frame frame,
+            InspectionModel decodedFor,
+            ImageDecoder.Decoded decoded,
+            double decodeMs,
+            RuntimeException error,
+            InspectionModel.PreparedInput input) {
+
+        /** Decoded (or refused) without an input prepared. */
+        public Prepared(
+                Frame frame,
+                InspectionModel decodedFor,
+                ImageDecoder.Decoded decoded,
+                double decodeMs,
+                RuntimeException error) {
+            this(frame, decodedFor, decoded, decodeMs, error, null);
+        }
+    }
+
+    /**
+     * Decodes an encoded frame for the model this inspector holds now, as {@link #inspect} would, and fills the
+     * model's input from it (pre-processing: letterbox, normalise) without running the model; never throws (a
+     * refusal is kept in {@link Prepared#error}; a frame the model cannot take gets no input and fails when it is
+     * inspected, as without decode-ahead). Frames that came as pixels are only pre-processed.
+     */
+    public Prepared prepare(Frame frame) {
+        InspectionModel m = model.model();
+        BufferedImage image = frame.image();
+        long t0 = System.nanoTime();
+        ImageDecoder.Decoded d;
+        double decodeMs = 0;
+        if (image != null) {
+            d = new ImageDecoder.Decoded(image, image.getWidth(), image.getHeight());
+        } else {
+            try {
+                d = ImageDecoder.decodeFor(frame.encoded(), frame.camera(), maxFramePixels, m);
+                decodeMs = (System.nanoTime() - t0) / 1e6;
+            } catch (RuntimeException e) {
+                return new Prepared(frame, m, null, (System.nanoTime() - t0) / 1e6, e);
+            }
+        }
+        InspectionModel.PreparedInput input = null;
+        try {
+            input = d.prepareWith(m);
+        } catch (RuntimeException e) {
+            // the model refuses this frame (its size): inspect meets the same refusal on the inspecting thread
+        }
+        return new Prepared(frame, m, image != null ? null : d, decodeMs, null, input);
+    }
+
+    /**
+     * {@link #inspect(Frame)} with the frame's decode done ahead ({@link #prepare}); {@code ahead} is used only when
+     * it is this frame's and was decoded for the model that runs it (after a model swap the frame is decoded again).
+     * The event's decode time is the decode's own time on the thread that did it, and its total is the inspection's
+     * time plus that decode time (the work spent on the frame, not counting the wait between the two).
+     */
+    public InspectionEvent inspect(Frame frame, Prepared ahead) {
         long t0 = System.nanoTime();
         Object[] used = new Object[3];
         double[] decodeMs = {0};
+        double[] decodeAheadMs = {0};
         try {
             model.run(m -> {
                 BufferedImage image = frame.image();
                 ImageDecoder.Decoded decoded;
-                if (image != null) {
+                if (ahead != null && ahead.frame() == frame && ahead.decodedFor() == m) {
+                    if (ahead.error() != null) {
+                        throw ahead.error();
+                    }
+                    decodeMs[0] = ahead.decodeMs();
+                    decodeAheadMs[0] = ahead.decodeMs()
+                            + (ahead.input() == null ? 0 : ahead.input().preprocessMs());
+                    decoded = ahead.decoded() != null
+                            ? ahead.decoded()
+                            : new ImageDecoder.Decoded(image, image.getWidth(), image.getHeight());
+                } else if (image != null) {
                     decoded = new ImageDecoder.Decoded(image, image.getWidth(), image.getHeight());
                 } else {
                     // a JPEG the model resizes down anyway is decoded reduced, from its DCT (ImageDecoder.decodeFor)
@@ -74,7 +153,9 @@ public record FrameInspector(
                     decodeMs[0] = (System.nanoTime() - t0) / 1e6;
                 }
                 used[0] = m.ref();
-                used[1] = decoded.inspectWith(m);
+                boolean prepared =
+                        ahead != null && ahead.frame() == frame && ahead.decodedFor() == m && ahead.input() != null;
+                used[1] = prepared ? m.runPrepared(ahead.input()) : decoded.inspectWith(m);
                 used[2] = decoded;
                 return null;
             });
@@ -111,7 +192,8 @@ public record FrameInspector(
                     decoded.frameHeight());
         }
         double storeMs = (System.nanoTime() - tStore) / 1e6;
-        double totalMs = (System.nanoTime() - t0) / 1e6;
+        // decoded (and pre-processed) ahead: their own times are added (they were not spent inside this call)
+        double totalMs = (System.nanoTime() - t0) / 1e6 + decodeAheadMs[0];
         Latency latency = new Latency(
                 r(decodeMs[0]), r(v.preprocessMs()), r(v.inferenceMs()), r(v.postprocessMs() + storeMs), r(totalMs));
         return new InspectionEvent(

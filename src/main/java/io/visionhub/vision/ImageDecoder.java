@@ -70,6 +70,16 @@ public final class ImageDecoder {
                     : image.getWidth() != frameWidth || image.getHeight() != frameHeight;
         }
 
+        /**
+         * Fills {@code model}'s input from this frame ahead of its run ({@link InspectionModel#prepareInput}), by the
+         * path it was decoded for; null where the model does not prepare inputs ahead.
+         */
+        public InspectionModel.PreparedInput prepareWith(InspectionModel model) {
+            return planes != null
+                    ? model.prepareInput(null, planes, frameWidth, frameHeight)
+                    : model.prepareInput(image, null, frameWidth, frameHeight);
+        }
+
         /** Runs {@code model} on this frame by the path it was decoded for (planes, reduced or full image). */
         public ModelVerdict inspectWith(InspectionModel model) {
             if (planes != null) {

@@ -289,7 +289,7 @@ public final class InferenceBench {
     }
 
     /** Runs the functions alternating on the same frames and prints wall and CPU p50/p99 per function. */
-    private static void alternate(
+    static void alternate(
             String what,
             byte[][] jpegs,
             String[] names,
@@ -332,7 +332,7 @@ public final class InferenceBench {
         }
     }
 
-    private static byte[] jpeg(BufferedImage img, float quality) {
+    static byte[] jpeg(BufferedImage img, float quality) {
         javax.imageio.ImageWriter w =
                 javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -351,7 +351,7 @@ public final class InferenceBench {
     }
 
     /** Bilinear upscaling: smoother frames, closer to what a 1080p sensor's optics give than nearest-neighbour. */
-    private static BufferedImage scaleSmooth(BufferedImage src, int w, int h) {
+    static BufferedImage scaleSmooth(BufferedImage src, int w, int h) {
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = out.createGraphics();
         g.setRenderingHint(
@@ -361,7 +361,7 @@ public final class InferenceBench {
         return out;
     }
 
-    private static void writeYolov8nCard(Path dir, Path onnx) {
+    static void writeYolov8nCard(Path dir, Path onnx) {
         new io.visionhub.vision.model.ModelCard(
                         "yolov8n",
                         "8.0",
@@ -527,7 +527,7 @@ public final class InferenceBench {
                 iterations);
     }
 
-    private static BufferedImage scale(BufferedImage src, int w, int h) {
+    static BufferedImage scale(BufferedImage src, int w, int h) {
         if (src.getWidth() == w && src.getHeight() == h) {
             return src;
         }
@@ -538,7 +538,7 @@ public final class InferenceBench {
         return out;
     }
 
-    private static double pct(double[] v, int p) {
+    static double pct(double[] v, int p) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];

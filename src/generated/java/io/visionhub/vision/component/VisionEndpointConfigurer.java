@@ -28,6 +28,8 @@ public class VisionEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "camera": target.setCamera(property(camelContext, java.lang.String.class, value)); return true;
         case "challenger": target.setChallenger(property(camelContext, java.lang.String.class, value)); return true;
+        case "decodeahead":
+        case "decodeAhead": target.setDecodeAhead(property(camelContext, boolean.class, value)); return true;
         case "defectrate":
         case "defectRate": target.setDefectRate(property(camelContext, double.class, value)); return true;
         case "exceptionhandler":
@@ -71,6 +73,8 @@ public class VisionEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeErrorHandler": return boolean.class;
         case "camera": return java.lang.String.class;
         case "challenger": return java.lang.String.class;
+        case "decodeahead":
+        case "decodeAhead": return boolean.class;
         case "defectrate":
         case "defectRate": return double.class;
         case "exceptionhandler":
@@ -115,6 +119,8 @@ public class VisionEndpointConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "camera": return target.getCamera();
         case "challenger": return target.getChallenger();
+        case "decodeahead":
+        case "decodeAhead": return target.isDecodeAhead();
         case "defectrate":
         case "defectRate": return target.getDefectRate();
         case "exceptionhandler":

@@ -23,11 +23,12 @@ public class VisionEndpointUriFactory extends org.apache.camel.support.component
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(25);
+        Set<String> props = new HashSet<>(26);
         props.add("annotate");
         props.add("bridgeErrorHandler");
         props.add("camera");
         props.add("challenger");
+        props.add("decodeAhead");
         props.add("defectRate");
         props.add("exceptionHandler");
         props.add("exchangePattern");

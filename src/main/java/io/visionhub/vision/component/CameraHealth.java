@@ -93,14 +93,14 @@ public final class CameraHealth {
 
     /**
      * Frames read and not yet inspected or dropped: at most 3 for a free-running camera (one being handed over, one
-     * waiting in the one-frame handoff, one being inspected), however slow the model; 0 for a triggered camera,
-     * which counts nothing in flight.
+     * waiting in the one-frame handoff, one being inspected), however slow the model, 4 with {@code decodeAhead}
+     * (one more being decoded or waiting decoded); 0 for a triggered camera, which counts nothing in flight.
      */
     public int inFlight() {
         return inFlight.get();
     }
 
-    /** The most frames this camera ever held at once (the memory bound in frames: never above 3). */
+    /** The most frames this camera ever held at once (the memory bound in frames: never above 3, 4 with decodeAhead). */
     public int inFlightMax() {
         return inFlightMax.get();
     }

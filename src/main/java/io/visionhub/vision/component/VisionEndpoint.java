@@ -98,6 +98,9 @@ public class VisionEndpoint extends DefaultEndpoint {
     @UriParam(label = "consumer,advanced", defaultValue = "false")
     private boolean lossless;
 
+    @UriParam(label = "consumer,advanced", defaultValue = "false")
+    private boolean decodeAhead;
+
     @UriParam(label = "producer", defaultValue = "false")
     private boolean triggered;
 
@@ -456,6 +459,21 @@ public class VisionEndpoint extends DefaultEndpoint {
      */
     public void setLossless(boolean lossless) {
         this.lossless = lossless;
+    }
+
+    public boolean isDecodeAhead() {
+        return decodeAhead;
+    }
+
+    /**
+     * Decode and pre-process the next frame on a thread of its own while the current frame's model runs (consumer
+     * only; off by default): more frames per second where a core is free during inference (intra-op threads below the
+     * free cores), most for JPEG frames (snapshot and ONVIF cameras; streams and folders are decoded by their reading
+     * thread already), at the price of up to one inspection of extra age for the frame inspected (docs/vision.md,
+     * Decode-ahead).
+     */
+    public void setDecodeAhead(boolean decodeAhead) {
+        this.decodeAhead = decodeAhead;
     }
 
     public boolean isTriggered() {

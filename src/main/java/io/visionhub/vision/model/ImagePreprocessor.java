@@ -178,6 +178,14 @@ public final class ImagePreprocessor {
     private final ThreadLocal<Padded> padded = ThreadLocal.withInitial(Padded::new);
 
     /**
+     * Makes this thread's next fill write the padding whatever buffer it is given (for buffers that pass between
+     * threads, whose padding another thread may have overwritten since).
+     */
+    void forgetPadding() {
+        padded.get().set(null, null);
+    }
+
+    /**
      * Fills {@code out} from the YCbCr planes of a frame of {@code originalWidth x originalHeight} (a JPEG decoded
      * at a reduced DCT scale), in one pass straight into {@code out}: chroma upsampled and the picture resized
      * bilinearly (pixel centres aligned as in {@link #resizeBilinear}; chroma sited centred, as libjpeg does),

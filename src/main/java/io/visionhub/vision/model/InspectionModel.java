@@ -47,6 +47,29 @@ public interface InspectionModel extends AutoCloseable {
         return inspect(reduced.toImage(), frameWidth, frameHeight);
     }
 
+    /**
+     * A frame's model input filled ahead of its run (pre-processing on another thread while the previous frame's
+     * model runs: decode-ahead); run it with {@link #runPrepared} on the model that made it, once.
+     */
+    interface PreparedInput {
+        /** Milliseconds the pre-processing took where it was done. */
+        double preprocessMs();
+    }
+
+    /**
+     * Fills this model's input from a frame ahead of its run: {@code planes} (a JPEG decoded reduced) or {@code image}
+     * (full size or reduced) showing a {@code frameWidth x frameHeight} frame; null where this model does not prepare
+     * inputs ahead (then {@link #inspect} does it all). May throw as {@link #inspect} would for a bad frame.
+     */
+    default PreparedInput prepareInput(BufferedImage image, YCbCrPlanes planes, int frameWidth, int frameHeight) {
+        return null;
+    }
+
+    /** Runs a {@link #prepareInput prepared input} and post-processes it: the rest of {@link #inspect}. */
+    default ModelVerdict runPrepared(PreparedInput input) {
+        throw new ModelException("model " + ref().name() + " does not run inputs prepared ahead");
+    }
+
     @Override
     void close();
 }

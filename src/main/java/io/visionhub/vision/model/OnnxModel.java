@@ -265,12 +265,83 @@ public abstract class OnnxModel implements InspectionModel {
         return run(frameWidth, frameHeight, in -> pre.apply(image, in, frameWidth, frameHeight), reader);
     }
 
-    /** Checks the frame size, fills the input with {@code fill}, runs the session, hands the result to the reader. */
-    private <T> T run(
-            int frameWidth,
-            int frameHeight,
-            java.util.function.Function<FloatBuffer, ImagePreprocessor.Geometry> fill,
-            ResultReader<T> reader) {
+    /** An input filled ahead, in a buffer of its own (taken from {@link #spareInputs}), for this model only. */
+    private final class Ahead implements PreparedInput {
+        final OnnxModel owner = OnnxModel.this;
+        final FloatBuffer buffer;
+        final ImagePreprocessor.Geometry geo;
+        final double preMs;
+        final java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Ahead(FloatBuffer buffer, ImagePreprocessor.Geometry geo, double preMs) {
+            this.buffer = buffer;
+            this.geo = geo;
+            this.preMs = preMs;
+        }
+
+        @Override
+        public double preprocessMs() {
+            return preMs;
+        }
+    }
+
+    // input buffers of inputs prepared ahead: each belongs to one prepared frame until its run is over
+    private final java.util.Queue<FloatBuffer> spareInputs = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger spareInputCount =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public PreparedInput prepareInput(BufferedImage image, YCbCrPlanes planes, int frameWidth, int frameHeight) {
+        if (image == null && planes == null) {
+            throw new ModelException("model " + ref.name() + ": no image to inspect");
+        }
+        checkFrameSize(frameWidth, frameHeight);
+        long t0 = System.nanoTime();
+        FloatBuffer in = spareInputs.poll();
+        if (in != null) {
+            spareInputCount.decrementAndGet();
+        } else {
+            in = ByteBuffer.allocateDirect(pre.size() * 4)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
+        in.clear();
+        // a spare buffer may have been filled by another thread for another frame shape since this thread last wrote
+        // it: its padding is written again
+        pre.forgetPadding();
+        ImagePreprocessor.Geometry geo = planes != null
+                ? pre.apply(planes, in, frameWidth, frameHeight)
+                : pre.apply(image, in, frameWidth, frameHeight);
+        return new Ahead(in, geo, ms(t0));
+    }
+
+    @Override
+    public ModelVerdict runPrepared(PreparedInput input) {
+        if (!(input instanceof Ahead a) || a.owner != this) {
+            throw new ModelException("model " + ref.name() + ": input prepared by another model");
+        }
+        if (!a.used.compareAndSet(false, true)) {
+            throw new ModelException("model " + ref.name() + ": input prepared ahead run twice");
+        }
+        long t1 = System.nanoTime();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), a.buffer, pre.shape())) {
+            return runSession(feeds(tensor), result -> {
+                double runMs = ms(t1);
+                return decode(result, a.geo, a.preMs, runMs, System.nanoTime());
+            });
+        } catch (OrtException e) {
+            throw new ModelException("model " + ref.name() + ": session run failed: " + e.getMessage(), e);
+        } finally {
+            // at most two spare buffers kept (one being filled ahead, one waiting to run)
+            if (spareInputCount.incrementAndGet() <= 2) {
+                spareInputs.offer(a.buffer);
+            } else {
+                spareInputCount.decrementAndGet();
+            }
+        }
+    }
+
+    private void checkFrameSize(int frameWidth, int frameHeight) {
         long pixels = (long) frameWidth * frameHeight;
         if (frameWidth < MIN_SIDE || frameHeight < MIN_SIDE || pixels > MAX_PIXELS) {
             throw new ModelException("model " + ref.name() + ": frame of " + frameWidth + "x" + frameHeight
@@ -278,6 +349,15 @@ public abstract class OnnxModel implements InspectionModel {
                     + MAX_PIXELS / 1_000_000
                     + " megapixels); check the camera's resolution setting");
         }
+    }
+
+    /** Checks the frame size, fills the input with {@code fill}, runs the session, hands the result to the reader. */
+    private <T> T run(
+            int frameWidth,
+            int frameHeight,
+            java.util.function.Function<FloatBuffer, ImagePreprocessor.Geometry> fill,
+            ResultReader<T> reader) {
+        checkFrameSize(frameWidth, frameHeight);
         long t0 = System.nanoTime();
         FloatBuffer in = inputBuffer();
         ImagePreprocessor.Geometry geo = fill.apply(in);
