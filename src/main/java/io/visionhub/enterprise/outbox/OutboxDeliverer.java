@@ -9,6 +9,7 @@ import io.visionhub.event.InspectionEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +53,8 @@ public class OutboxDeliverer implements AutoCloseable {
 
     private final ScheduledExecutorService poller;
     private volatile ScheduledExecutorService scheduler;
+    private final DeliveredMarks marks;
+    private volatile boolean closing;
 
     /**
      * @param workers runs the deliveries: {@code concurrency} threads (in the hub a pool of Camel's
@@ -71,6 +74,7 @@ public class OutboxDeliverer implements AutoCloseable {
         this.clock = clock;
         this.workers = workers;
         this.poller = poller;
+        this.marks = new DeliveredMarks(repo, clock);
     }
 
     private volatile long lastPollWarning;
@@ -144,7 +148,10 @@ public class OutboxDeliverer implements AutoCloseable {
 
     static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
 
-    /** One poll: claims due rows up to the free delivery slots and hands them to the workers. Returns rows started. */
+    /**
+     * One poll: claims due rows up to the free delivery slots, all in one transaction, and hands them to the workers.
+     * Returns rows started.
+     */
     public int pollOnce() {
         if (!polling.compareAndSet(0, 1)) {
             return 0;
@@ -155,18 +162,17 @@ public class OutboxDeliverer implements AutoCloseable {
             if (free == 0) {
                 return 0;
             }
-            int started = 0;
             int want = Math.min(config.batchSize(), free);
             List<OutboxRow> due = repo.due(now, clockBack(now), want);
             backlog = due.size() >= want;
+            List<OutboxRepository.Claim> claims = new ArrayList<>();
             for (OutboxRow row : due) {
                 if (inFlight.contains(row.id()) || ordered(row.target())) {
                     continue;
                 }
-                if (startIfClaimed(row, now)) {
-                    started++;
-                }
+                claims.add(new OutboxRepository.Claim(row, referenceOf(row)));
             }
+            List<String> heads = new ArrayList<>();
             for (String target : delivery.targets().names()) {
                 if (!ordered(target) || orderedBusy.contains(target)) {
                     continue;
@@ -176,11 +182,28 @@ public class OutboxDeliverer implements AutoCloseable {
                         && (head.get().nextAttemptAt() == null
                                 || !head.get().nextAttemptAt().isAfter(now))) {
                     orderedBusy.add(target);
-                    if (startIfClaimed(head.get(), now)) {
-                        started++;
-                    } else {
-                        orderedBusy.remove(target);
-                    }
+                    heads.add(target);
+                    claims.add(new OutboxRepository.Claim(head.get(), referenceOf(head.get())));
+                }
+            }
+            if (claims.isEmpty()) {
+                return 0;
+            }
+            boolean[] taken;
+            try {
+                taken = repo.claimAll(claims, now, clockBack(now), now.plus(config.claimLease()));
+            } catch (RuntimeException e) {
+                heads.forEach(orderedBusy::remove);
+                throw e;
+            }
+            int started = 0;
+            for (int i = 0; i < claims.size(); i++) {
+                OutboxRepository.Claim c = claims.get(i);
+                if (taken[i]) {
+                    start(c);
+                    started++;
+                } else if (heads.contains(c.row().target())) {
+                    orderedBusy.remove(c.row().target());
                 }
             }
             return started;
@@ -198,22 +221,34 @@ public class OutboxDeliverer implements AutoCloseable {
         }
     }
 
-    private boolean startIfClaimed(OutboxRow row, Instant now) {
-        String reference = row.externalReference() != null
+    /** The reference a claim of this row stores: the row's own once it has one (the same on every attempt). */
+    private static String referenceOf(OutboxRow row) {
+        return row.externalReference() != null
                 ? row.externalReference()
                 : row.legacyReference()
                         ? DeliveryInput.legacyReference20(row.deliveryKey())
                         : DeliveryInput.randomReference20();
-        if (!repo.claim(row.id(), now, clockBack(now), now.plus(config.claimLease()), reference)) {
-            return false;
-        }
-        inFlight.add(row.id());
+    }
+
+    private void start(OutboxRepository.Claim claimed) {
+        OutboxRow first = claimed.row();
+        inFlight.add(first.id());
         workers.execute(() -> {
+            OutboxRepository.Claim current = claimed;
             try {
-                deliver(row);
+                // a delivered row of an ordering group makes the next row of its group due: deliver it here at once
+                // instead of waiting for a poll (a group otherwise moves one row per poll interval)
+                while (current != null) {
+                    boolean done = deliver(current.row(), current.reference());
+                    OutboxRepository.Claim next = done ? claimNextOfGroup(current.row()) : null;
+                    inFlight.remove(current.row().id());
+                    current = next;
+                }
             } finally {
-                inFlight.remove(row.id());
-                orderedBusy.remove(row.target());
+                if (current != null) {
+                    inFlight.remove(current.row().id());
+                }
+                orderedBusy.remove(first.target());
                 ScheduledExecutorService s = scheduler;
                 if (backlog && s != null && inFlight.size() <= config.concurrency()) {
                     try {
@@ -224,14 +259,54 @@ public class OutboxDeliverer implements AutoCloseable {
                 }
             }
         });
-        return true;
     }
 
     /**
-     * Delivers one claimed row and records the outcome. {@code row} is as read before the claim: its
-     * {@code mayHaveReached} says whether any earlier claim (this one not counted) may have reached the target.
+     * After a row of an ordering group was delivered and marked: claims the group's next row when it is due now
+     * (the oldest PENDING row of the group, as the poll's due query would pick it), else null. A row of an ordered
+     * target is left to the poll (its target delivers its head only).
      */
-    void deliver(OutboxRow row) {
+    private OutboxRepository.Claim claimNextOfGroup(OutboxRow delivered) {
+        if (delivered.orderingKey() == null || closing || ordered(delivered.target())) {
+            return null;
+        }
+        try {
+            Optional<OutboxRow> head = repo.groupHead(delivered.orderingKey());
+            Instant now = clock.instant();
+            if (head.isEmpty()
+                    || ordered(head.get().target())
+                    || !isDue(head.get(), now)
+                    || !inFlight.add(head.get().id())) {
+                return null;
+            }
+            OutboxRepository.Claim c = new OutboxRepository.Claim(head.get(), referenceOf(head.get()));
+            boolean taken = false;
+            try {
+                taken = repo.claimAll(List.of(c), now, clockBack(now), now.plus(config.claimLease()))[0];
+            } finally {
+                if (!taken) {
+                    inFlight.remove(head.get().id());
+                }
+            }
+            return taken ? c : null;
+        } catch (RuntimeException e) {
+            LOG.debug("Outbox group {}: next row left to the poll: {}", delivered.orderingKey(), e.toString());
+            return null;
+        }
+    }
+
+    private boolean isDue(OutboxRow row, Instant now) {
+        Instant next = row.nextAttemptAt();
+        return next == null || !next.isAfter(now) || next.isAfter(clockBack(now));
+    }
+
+    /**
+     * Delivers one claimed row and records the outcome; true when it was delivered and marked. {@code row} is the
+     * row as claimed (the claim took it only while unchanged since it was read): its {@code mayHaveReached} says
+     * whether any earlier claim (this one not counted) may have reached the target, and {@code reference} is the
+     * external reference the row holds.
+     */
+    boolean deliver(OutboxRow row, String reference) {
         int attempt = row.attempts() + 1;
         try {
             // a row without an inspection is a document of its own (a quality alarm): its source gives the input
@@ -240,15 +315,10 @@ public class OutboxDeliverer implements AutoCloseable {
                     : EventJson.fromJson(repo.eventJson(row.inspectionId())
                             .orElseThrow(() -> DeliveryException.permanentFailure("inspection " + row.inspectionId()
                                     + " of outbox row " + row.id() + " is not in the ledger")));
-            // the reference the claim stored (another node's claim may have stored it before ours)
-            String reference = repo.find(row.id())
-                    .map(OutboxRow::externalReference)
-                    .orElseThrow(() -> DeliveryException.permanentFailure(
-                            "outbox row " + row.id() + " vanished while being delivered"));
             boolean mayExist = row.mayHaveReached() || attempt > 1;
             String number = delivery.deliver(
                     event, row.target(), row.documentType(), row.deliveryKey(), reference, attempt, mayExist);
-            repo.markDelivered(row.id(), attempt, number, clock.instant());
+            marks.mark(row.id(), attempt, number);
             delivered.incrementAndGet();
             LOG.debug(
                     "Outbox row {}: {} {} for inspection {} delivered as {} (attempt {})",
@@ -258,11 +328,13 @@ public class OutboxDeliverer implements AutoCloseable {
                     row.inspectionId(),
                     number,
                     attempt);
+            return true;
         } catch (DeliveryException e) {
             failed(row, attempt, e.getMessage(), e.isPermanent(), e.retryAfter());
         } catch (RuntimeException e) {
             failed(row, attempt, e.toString(), false, null);
         }
+        return false;
     }
 
     private void failed(OutboxRow row, int attempt, String error, boolean permanent, Duration retryAfter) {
@@ -326,6 +398,7 @@ public class OutboxDeliverer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closing = true;
         scheduler = null;
         poller.shutdownNow(); // no new poll, then the deliveries under way finish
         workers.shutdown();
