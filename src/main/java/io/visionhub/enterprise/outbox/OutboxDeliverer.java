@@ -25,8 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the outbox: each poll claims PENDING rows that are due, and for each one loads the recorded
- * event, runs the target's mapping and client ({@link DeliveryService}) and stores the document number.
+ * Delivers the outbox: each poll claims the PENDING rows that are due (in one transaction), and for each one loads the
+ * recorded event, runs the target's mapping and client ({@link DeliveryService}) and stores the document number (a
+ * group commit with the rows other delivery threads finish meanwhile, {@link DeliveredMarks}). A delivered row of an
+ * ordering group hands its thread the group's next row when that is due, without waiting for a poll.
  * A transient failure is retried with exponential backoff (initial × 2^(attempt-1), capped, with up to 20 %
  * jitter; longer when the target asks with Retry-After); a permanent one (the target's 400, a mapping error) or the last allowed attempt parks the row with
  * the error. Targets marked {@code ordered} deliver one row at a time, oldest first: a later row waits for the

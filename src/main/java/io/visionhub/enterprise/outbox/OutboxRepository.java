@@ -237,8 +237,9 @@ public class OutboxRepository {
     public Optional<OutboxRow> groupHead(String orderingKey) {
         return jdbc
                 .query(
+                        // the order of ix_outbox_ordering (V57), so one index probe finds it (H2 sorts otherwise)
                         "SELECT " + COLUMNS + " FROM outbox WHERE ordering_key = ? AND status = 'PENDING' "
-                                + "ORDER BY id LIMIT 1",
+                                + "ORDER BY ordering_key, status, id LIMIT 1",
                         ROW,
                         orderingKey)
                 .stream()
