@@ -241,8 +241,7 @@ public class OutboxDeliverer implements AutoCloseable {
                 // a delivered row of an ordering group makes the next row of its group due: deliver it here at once
                 // instead of waiting for a poll (a group otherwise moves one row per poll interval)
                 while (current != null) {
-                    boolean done = deliver(current.row(), current.reference());
-                    OutboxRepository.Claim next = done ? claimNextOfGroup(current.row()) : null;
+                    OutboxRepository.Claim next = deliver(current.row(), current.reference());
                     inFlight.remove(current.row().id());
                     current = next;
                 }
@@ -263,37 +262,44 @@ public class OutboxDeliverer implements AutoCloseable {
         });
     }
 
+    /** Whether a delivered row hands its thread the next row of its ordering group. */
+    private boolean chains(OutboxRow row) {
+        return row.orderingKey() != null && !closing && !ordered(row.target());
+    }
+
     /**
-     * After a row of an ordering group was delivered and marked: claims the group's next row when it is due now
-     * (the oldest PENDING row of the group, as the poll's due query would pick it), else null. A row of an ordered
-     * target is left to the poll (its target delivers its head only).
+     * Marks a delivered row of an ordering group and, in the same transaction (one commit), claims the group's next
+     * row when it is due now (the oldest PENDING row of the group, as the poll's due query would pick it); answers
+     * that claim, or null. A row of an ordered target is left to the poll (its target delivers its head only).
      */
-    private OutboxRepository.Claim claimNextOfGroup(OutboxRow delivered) {
-        if (delivered.orderingKey() == null || closing || ordered(delivered.target())) {
-            return null;
-        }
+    private OutboxRepository.Claim markAndClaimNextOfGroup(OutboxRow delivered, int attempt, String number) {
+        List<Long> taken = new ArrayList<>(1);
         try {
-            Optional<OutboxRow> head = repo.groupHead(delivered.orderingKey());
-            Instant now = clock.instant();
-            if (head.isEmpty()
-                    || ordered(head.get().target())
-                    || !isDue(head.get(), now)
-                    || !inFlight.add(head.get().id())) {
-                return null;
-            }
-            OutboxRepository.Claim c = new OutboxRepository.Claim(head.get(), referenceOf(head.get()));
-            boolean taken = false;
-            try {
-                taken = repo.claimAll(List.of(c), now, clockBack(now), now.plus(config.claimLease()))[0];
-            } finally {
-                if (!taken) {
-                    inFlight.remove(head.get().id());
+            return repo.inTransaction(() -> {
+                Instant now = clock.instant();
+                repo.markDelivered(delivered.id(), attempt, number, now);
+                if (closing) {
+                    return null;
                 }
-            }
-            return taken ? c : null;
+                Optional<OutboxRow> head = repo.groupHead(delivered.orderingKey());
+                if (head.isEmpty()
+                        || ordered(head.get().target())
+                        || !isDue(head.get(), now)
+                        || !inFlight.add(head.get().id())) {
+                    return null;
+                }
+                taken.add(head.get().id());
+                OutboxRepository.Claim c = new OutboxRepository.Claim(head.get(), referenceOf(head.get()));
+                if (!repo.claimAll(List.of(c), now, clockBack(now), now.plus(config.claimLease()))[0]) {
+                    inFlight.remove(head.get().id());
+                    taken.clear();
+                    return null;
+                }
+                return c;
+            });
         } catch (RuntimeException e) {
-            LOG.debug("Outbox group {}: next row left to the poll: {}", delivered.orderingKey(), e.toString());
-            return null;
+            taken.forEach(inFlight::remove); // rolled back: the next row is not claimed
+            throw e;
         }
     }
 
@@ -303,12 +309,13 @@ public class OutboxDeliverer implements AutoCloseable {
     }
 
     /**
-     * Delivers one claimed row and records the outcome; true when it was delivered and marked. {@code row} is the
+     * Delivers one claimed row and records the outcome; answers the next row of its ordering group when this one was
+     * delivered and the claim of that one taken with its mark (then in flight), else null. {@code row} is the
      * row as claimed (the claim took it only while unchanged since it was read): its {@code mayHaveReached} says
      * whether any earlier claim (this one not counted) may have reached the target, and {@code reference} is the
      * external reference the row holds.
      */
-    boolean deliver(OutboxRow row, String reference) {
+    OutboxRepository.Claim deliver(OutboxRow row, String reference) {
         int attempt = row.attempts() + 1;
         try {
             // a row without an inspection is a document of its own (a quality alarm): its source gives the input
@@ -320,7 +327,13 @@ public class OutboxDeliverer implements AutoCloseable {
             boolean mayExist = row.mayHaveReached() || attempt > 1;
             String number = delivery.deliver(
                     event, row.target(), row.documentType(), row.deliveryKey(), reference, attempt, mayExist);
-            marks.mark(row.id(), attempt, number);
+            // a row of a group: its mark and the claim of the group's next row in one commit; others: group commit
+            OutboxRepository.Claim next = null;
+            if (chains(row)) {
+                next = markAndClaimNextOfGroup(row, attempt, number);
+            } else {
+                marks.mark(row.id(), attempt, number);
+            }
             delivered.incrementAndGet();
             LOG.debug(
                     "Outbox row {}: {} {} for inspection {} delivered as {} (attempt {})",
@@ -330,13 +343,13 @@ public class OutboxDeliverer implements AutoCloseable {
                     row.inspectionId(),
                     number,
                     attempt);
-            return true;
+            return next;
         } catch (DeliveryException e) {
             failed(row, attempt, e.getMessage(), e.isPermanent(), e.retryAfter());
         } catch (RuntimeException e) {
             failed(row, attempt, e.toString(), false, null);
         }
-        return false;
+        return null;
     }
 
     private void failed(OutboxRow row, int attempt, String error, boolean permanent, Duration retryAfter) {

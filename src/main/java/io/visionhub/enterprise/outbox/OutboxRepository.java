@@ -136,6 +136,11 @@ public class OutboxRepository {
         return claim(id, now, leaseUntil, DeliveryInput.randomReference20());
     }
 
+    /** Runs {@code work} in one transaction: the repository's calls in it share its connection and its commit. */
+    public <T> T inTransaction(java.util.function.Supplier<T> work) {
+        return tx.execute(status -> work.get());
+    }
+
     /** A row as the poll read it, and the reference its claim stores unless the row holds one already. */
     public record Claim(OutboxRow row, String reference) {}
 

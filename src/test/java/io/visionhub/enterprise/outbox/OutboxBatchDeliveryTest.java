@@ -178,6 +178,12 @@ class OutboxBatchDeliveryTest {
         }
 
         @Override
+        public boolean markDelivered(long id, int attempts, String documentNumber, Instant now) {
+            dead.set(true); // a row of an ordering group: marked with the claim of the group's next row
+            throw new IllegalStateException("killed between the delivery and its mark");
+        }
+
+        @Override
         public boolean markRetry(long id, int attempts, Instant nextAttempt, String error, Instant now) {
             ifDead();
             return super.markRetry(id, attempts, nextAttempt, error, now);
@@ -198,7 +204,24 @@ class OutboxBatchDeliveryTest {
 
     @Test
     void aCrashBetweenTheDeliveryAndItsMarkIsARedeliveryWithTheSameReferenceNotALossNorADuplicate() {
+        crashBetweenDeliveryAndMarkThenRestart(false);
+    }
+
+    @Test
+    void aCrashBetweenTheDeliveryOfAGroupRowAndItsMarkRedeliversItBeforeTheRestOfItsGroup() {
+        List<String> keys = crashBetweenDeliveryAndMarkThenRestart(true);
+        List<String> order = target.calls.stream().map(FakeTarget.Call::key).toList();
+        assertThat(order)
+                .as("the group's first row, again after the restart, then the others in order")
+                .containsExactly(
+                        keys.get(0), keys.get(0), keys.get(1), keys.get(2), keys.get(3), keys.get(4), keys.get(5));
+    }
+
+    private List<String> crashBetweenDeliveryAndMarkThenRestart(boolean oneGroup) {
         List<String> keys = record(6);
+        if (oneGroup) {
+            new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|n3|erp'");
+        }
         DyingRepository dying = new DyingRepository(db.dataSource());
         OutboxDeliverer first = start(dying, Duration.ofMillis(20), Duration.ofMillis(400));
         // the dead hub's threads fail on every write (uncaught on its delivery threads): that is the crash
@@ -228,6 +251,7 @@ class OutboxBatchDeliveryTest {
             OutboxRow row = repo.forInspection(key).get(0);
             assertThat(row.documentNumber()).isEqualTo(target.documentsByReference.get(row.externalReference()));
         }
+        return keys;
     }
 
     @Test
