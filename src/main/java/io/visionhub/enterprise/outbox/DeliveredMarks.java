@@ -71,6 +71,13 @@ final class DeliveredMarks {
         }
     }
 
+    /** Rows handed over and not yet taken by a transaction (tests). */
+    int queued() {
+        synchronized (lock) {
+            return queued.size();
+        }
+    }
+
     private void write(List<Mark> batch) {
         try {
             List<OutboxRepository.Delivered> rows = new ArrayList<>(batch.size());
