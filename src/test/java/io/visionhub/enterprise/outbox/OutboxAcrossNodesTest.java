@@ -3,6 +3,7 @@ package io.visionhub.enterprise.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.visionhub.enterprise.EnterpriseProperties;
 import io.visionhub.ledger.LedgerTestSupport;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,5 +210,57 @@ class OutboxAcrossNodesTest {
         assertThat(claimedBy.values().stream().map(l -> l.get(0)).distinct().count())
                 .as("the rows were shared by the nodes")
                 .isGreaterThan(1);
+    }
+
+    @Test
+    void twoDeliverersOnPostgresDeliverEveryRowOnceAndEachOrderingGroupInOrder() {
+        OutboxRepository writer = new OutboxRepository(ds);
+        Instant now = Instant.now().minusSeconds(1);
+        for (int i = 0; i < 90; i++) {
+            writer.insert(null, "erp", "NOTIFICATION", "key-" + i, now); // documents of their own: no event needed
+        }
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        jdbc.update("UPDATE outbox SET ordering_key = 'ncr-' || (id % 3) WHERE id % 3 <> 0");
+        OutboxBatchDeliveryTest.FakeTarget target = new OutboxBatchDeliveryTest.FakeTarget();
+        EnterpriseProperties.Outbox cfg = EnterpriseProperties.Outbox.defaults()
+                .withPollInterval(Duration.ofMillis(20))
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                .withClaimLease(Duration.ofSeconds(30))
+                .withConcurrency(4);
+        List<OutboxDeliverer> deliverers = new ArrayList<>();
+        try {
+            for (int n = 0; n < 2; n++) {
+                OutboxDeliverer d = PlainOutboxThreads.deliverer(
+                        new OutboxRepository(nodes.get(n)), target, cfg, java.time.Clock.systemUTC());
+                deliverers.add(d);
+                d.start();
+            }
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'", Long.class)
+                                    == 90);
+        } finally {
+            deliverers.forEach(OutboxDeliverer::close);
+        }
+        assertThat(target.created).hasSize(90).doesNotHaveDuplicates();
+        assertThat(target.calls).hasSize(90);
+        Map<String, List<Long>> groups = new HashMap<>();
+        Map<String, Long> idOfKey = new HashMap<>();
+        jdbc.query("SELECT id, delivery_key, ordering_key FROM outbox", rs -> {
+            idOfKey.put(rs.getString(2), rs.getLong(1));
+            if (rs.getString(3) != null) {
+                groups.computeIfAbsent(rs.getString(3), k -> new ArrayList<>()).add(rs.getLong(1));
+            }
+        });
+        List<Long> callOrder =
+                target.calls.stream().map(c -> idOfKey.get(c.key())).toList();
+        assertThat(groups).hasSize(2);
+        for (List<Long> ids : groups.values()) {
+            Collections.sort(ids);
+            assertThat(callOrder.stream().filter(ids::contains).toList())
+                    .as("a group is delivered in id order")
+                    .containsExactlyElementsOf(ids);
+        }
     }
 }
