@@ -56,6 +56,12 @@ public final class EnterpriseDeliveryBench {
         int offeredRate = args.length > 2 ? Integer.parseInt(args[2]) : 250;
         int backlog = args.length > 3 ? Integer.parseInt(args[3]) : 3000;
         boolean viaLedger = List.of(args).contains("--ledger");
+        // --groups=N: the backlog's rows in N ordering groups (as the items of N NCRs), each delivered in id order
+        int groups = List.of(args).stream()
+                .filter(a -> a.startsWith("--groups="))
+                .mapToInt(a -> Integer.parseInt(a.substring("--groups=".length())))
+                .findFirst()
+                .orElse(0);
 
         try (EnterpriseSimulators sims = EnterpriseSimulators.onFreePorts()) {
             Path dir = Files.createTempDirectory("enterprise-bench");
@@ -148,14 +154,28 @@ public final class EnterpriseDeliveryBench {
                 deliverer.close();
             }
             offer(recorder, recordedAt, backlog, 0);
+            if (groups > 0) {
+                waitPending(ds, backlog);
+                new org.springframework.jdbc.core.JdbcTemplate(ds)
+                        .update("UPDATE outbox SET ordering_key = 'NCR|bench-' || MOD(id, " + groups
+                                + ") || '|sap-qm' WHERE status = 'PENDING'");
+            }
             sims.sap().faults().down(false);
             try (OutboxDeliverer deliverer = PlainOutboxThreads.deliverer(repo, service, cfg, Clock.systemUTC())) {
                 long t1 = System.nanoTime();
+                long cpu1 = processCpuNanos();
                 deliverer.start();
                 waitDelivered(deliverer::deliveredCount, backlog, Duration.ofSeconds(300));
                 double s = (System.nanoTime() - t1) / 1e9;
+                double cpuMs = (processCpuNanos() - cpu1) / 1e6;
                 System.out.printf(
-                        "backlog drain: %d queued deliveries in %.1f s = %.0f deliveries/s%n", backlog, s, backlog / s);
+                        "backlog drain: %d queued deliveries%s in %.1f s = %.0f deliveries/s, CPU %.3f ms per delivery "
+                                + "(this JVM: deliverer, H2, SAP simulator)%n",
+                        backlog,
+                        groups > 0 ? " in " + groups + " ordering groups" : "",
+                        s,
+                        backlog / s,
+                        cpuMs / backlog);
             }
             Map<String, Long> counts = repo.countsByStatus();
             System.out.printf(
@@ -209,5 +229,24 @@ public final class EnterpriseDeliveryBench {
     private static double pct(long[] sorted, double p) {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+
+    /** CPU time of this JVM (all threads), as /proc/self/stat counts it. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Waits until the recorder (the ledger's appender threads with --ledger) has written {@code n} PENDING rows. */
+    private static void waitPending(DataSource ds, int n) throws InterruptedException {
+        var jdbc = new org.springframework.jdbc.core.JdbcTemplate(ds);
+        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE status = 'PENDING'", Long.class) < n) {
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("the backlog's " + n + " rows were not recorded in 120 s");
+            }
+            Thread.sleep(50);
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.visionhub.event.InspectionEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,8 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the outbox: each poll claims PENDING rows that are due, and for each one loads the recorded
- * event, runs the target's mapping and client ({@link DeliveryService}) and stores the document number.
+ * Delivers the outbox: each poll claims the PENDING rows that are due (in one transaction), and for each one loads the
+ * recorded event, runs the target's mapping and client ({@link DeliveryService}) and stores the document number (a
+ * group commit with the rows other delivery threads finish meanwhile, {@link DeliveredMarks}). A delivered row of an
+ * ordering group hands its thread the group's next row when that is due, without waiting for a poll.
  * A transient failure is retried with exponential backoff (initial × 2^(attempt-1), capped, with up to 20 %
  * jitter; longer when the target asks with Retry-After); a permanent one (the target's 400, a mapping error) or the last allowed attempt parks the row with
  * the error. Targets marked {@code ordered} deliver one row at a time, oldest first: a later row waits for the
@@ -52,6 +55,8 @@ public class OutboxDeliverer implements AutoCloseable {
 
     private final ScheduledExecutorService poller;
     private volatile ScheduledExecutorService scheduler;
+    private final DeliveredMarks marks;
+    private volatile boolean closing;
 
     /**
      * @param workers runs the deliveries: {@code concurrency} threads (in the hub a pool of Camel's
@@ -71,6 +76,7 @@ public class OutboxDeliverer implements AutoCloseable {
         this.clock = clock;
         this.workers = workers;
         this.poller = poller;
+        this.marks = new DeliveredMarks(repo, clock);
     }
 
     private volatile long lastPollWarning;
@@ -144,7 +150,10 @@ public class OutboxDeliverer implements AutoCloseable {
 
     static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
 
-    /** One poll: claims due rows up to the free delivery slots and hands them to the workers. Returns rows started. */
+    /**
+     * One poll: claims due rows up to the free delivery slots, all in one transaction, and hands them to the workers.
+     * Returns rows started.
+     */
     public int pollOnce() {
         if (!polling.compareAndSet(0, 1)) {
             return 0;
@@ -155,18 +164,17 @@ public class OutboxDeliverer implements AutoCloseable {
             if (free == 0) {
                 return 0;
             }
-            int started = 0;
             int want = Math.min(config.batchSize(), free);
             List<OutboxRow> due = repo.due(now, clockBack(now), want);
             backlog = due.size() >= want;
+            List<OutboxRepository.Claim> claims = new ArrayList<>();
             for (OutboxRow row : due) {
                 if (inFlight.contains(row.id()) || ordered(row.target())) {
                     continue;
                 }
-                if (startIfClaimed(row, now)) {
-                    started++;
-                }
+                claims.add(new OutboxRepository.Claim(row, referenceOf(row)));
             }
+            List<String> heads = new ArrayList<>();
             for (String target : delivery.targets().names()) {
                 if (!ordered(target) || orderedBusy.contains(target)) {
                     continue;
@@ -176,11 +184,28 @@ public class OutboxDeliverer implements AutoCloseable {
                         && (head.get().nextAttemptAt() == null
                                 || !head.get().nextAttemptAt().isAfter(now))) {
                     orderedBusy.add(target);
-                    if (startIfClaimed(head.get(), now)) {
-                        started++;
-                    } else {
-                        orderedBusy.remove(target);
-                    }
+                    heads.add(target);
+                    claims.add(new OutboxRepository.Claim(head.get(), referenceOf(head.get())));
+                }
+            }
+            if (claims.isEmpty()) {
+                return 0;
+            }
+            boolean[] taken;
+            try {
+                taken = repo.claimAll(claims, now, clockBack(now), now.plus(config.claimLease()));
+            } catch (RuntimeException e) {
+                heads.forEach(orderedBusy::remove);
+                throw e;
+            }
+            int started = 0;
+            for (int i = 0; i < claims.size(); i++) {
+                OutboxRepository.Claim c = claims.get(i);
+                if (taken[i]) {
+                    start(c);
+                    started++;
+                } else if (heads.contains(c.row().target())) {
+                    orderedBusy.remove(c.row().target());
                 }
             }
             return started;
@@ -198,22 +223,33 @@ public class OutboxDeliverer implements AutoCloseable {
         }
     }
 
-    private boolean startIfClaimed(OutboxRow row, Instant now) {
-        String reference = row.externalReference() != null
+    /** The reference a claim of this row stores: the row's own once it has one (the same on every attempt). */
+    private static String referenceOf(OutboxRow row) {
+        return row.externalReference() != null
                 ? row.externalReference()
                 : row.legacyReference()
                         ? DeliveryInput.legacyReference20(row.deliveryKey())
                         : DeliveryInput.randomReference20();
-        if (!repo.claim(row.id(), now, clockBack(now), now.plus(config.claimLease()), reference)) {
-            return false;
-        }
-        inFlight.add(row.id());
+    }
+
+    private void start(OutboxRepository.Claim claimed) {
+        OutboxRow first = claimed.row();
+        inFlight.add(first.id());
         workers.execute(() -> {
+            OutboxRepository.Claim current = claimed;
             try {
-                deliver(row);
+                // a delivered row of an ordering group makes the next row of its group due: deliver it here at once
+                // instead of waiting for a poll (a group otherwise moves one row per poll interval)
+                while (current != null) {
+                    OutboxRepository.Claim next = deliver(current.row(), current.reference());
+                    inFlight.remove(current.row().id());
+                    current = next;
+                }
             } finally {
-                inFlight.remove(row.id());
-                orderedBusy.remove(row.target());
+                if (current != null) {
+                    inFlight.remove(current.row().id());
+                }
+                orderedBusy.remove(first.target());
                 ScheduledExecutorService s = scheduler;
                 if (backlog && s != null && inFlight.size() <= config.concurrency()) {
                     try {
@@ -224,14 +260,62 @@ public class OutboxDeliverer implements AutoCloseable {
                 }
             }
         });
-        return true;
+    }
+
+    /** Whether a delivered row hands its thread the next row of its ordering group. */
+    private boolean chains(OutboxRow row) {
+        return row.orderingKey() != null && !closing && !ordered(row.target());
     }
 
     /**
-     * Delivers one claimed row and records the outcome. {@code row} is as read before the claim: its
-     * {@code mayHaveReached} says whether any earlier claim (this one not counted) may have reached the target.
+     * Marks a delivered row of an ordering group and, in the same transaction (one commit), claims the group's next
+     * row when it is due now (the oldest PENDING row of the group, as the poll's due query would pick it); answers
+     * that claim, or null. A row of an ordered target is left to the poll (its target delivers its head only).
      */
-    void deliver(OutboxRow row) {
+    private OutboxRepository.Claim markAndClaimNextOfGroup(OutboxRow delivered, int attempt, String number) {
+        List<Long> taken = new ArrayList<>(1);
+        try {
+            return repo.inTransaction(() -> {
+                Instant now = clock.instant();
+                repo.markDelivered(delivered.id(), attempt, number, now);
+                if (closing) {
+                    return null;
+                }
+                Optional<OutboxRow> head = repo.groupHead(delivered.orderingKey());
+                if (head.isEmpty()
+                        || ordered(head.get().target())
+                        || !isDue(head.get(), now)
+                        || !inFlight.add(head.get().id())) {
+                    return null;
+                }
+                taken.add(head.get().id());
+                OutboxRepository.Claim c = new OutboxRepository.Claim(head.get(), referenceOf(head.get()));
+                if (!repo.claimAll(List.of(c), now, clockBack(now), now.plus(config.claimLease()))[0]) {
+                    inFlight.remove(head.get().id());
+                    taken.clear();
+                    return null;
+                }
+                return c;
+            });
+        } catch (RuntimeException e) {
+            taken.forEach(inFlight::remove); // rolled back: the next row is not claimed
+            throw e;
+        }
+    }
+
+    private boolean isDue(OutboxRow row, Instant now) {
+        Instant next = row.nextAttemptAt();
+        return next == null || !next.isAfter(now) || next.isAfter(clockBack(now));
+    }
+
+    /**
+     * Delivers one claimed row and records the outcome; answers the next row of its ordering group when this one was
+     * delivered and the claim of that one taken with its mark (then in flight), else null. {@code row} is the
+     * row as claimed (the claim took it only while unchanged since it was read): its {@code mayHaveReached} says
+     * whether any earlier claim (this one not counted) may have reached the target, and {@code reference} is the
+     * external reference the row holds.
+     */
+    OutboxRepository.Claim deliver(OutboxRow row, String reference) {
         int attempt = row.attempts() + 1;
         try {
             // a row without an inspection is a document of its own (a quality alarm): its source gives the input
@@ -240,15 +324,16 @@ public class OutboxDeliverer implements AutoCloseable {
                     : EventJson.fromJson(repo.eventJson(row.inspectionId())
                             .orElseThrow(() -> DeliveryException.permanentFailure("inspection " + row.inspectionId()
                                     + " of outbox row " + row.id() + " is not in the ledger")));
-            // the reference the claim stored (another node's claim may have stored it before ours)
-            String reference = repo.find(row.id())
-                    .map(OutboxRow::externalReference)
-                    .orElseThrow(() -> DeliveryException.permanentFailure(
-                            "outbox row " + row.id() + " vanished while being delivered"));
             boolean mayExist = row.mayHaveReached() || attempt > 1;
             String number = delivery.deliver(
                     event, row.target(), row.documentType(), row.deliveryKey(), reference, attempt, mayExist);
-            repo.markDelivered(row.id(), attempt, number, clock.instant());
+            // a row of a group: its mark and the claim of the group's next row in one commit; others: group commit
+            OutboxRepository.Claim next = null;
+            if (chains(row)) {
+                next = markAndClaimNextOfGroup(row, attempt, number);
+            } else {
+                marks.mark(row.id(), attempt, number);
+            }
             delivered.incrementAndGet();
             LOG.debug(
                     "Outbox row {}: {} {} for inspection {} delivered as {} (attempt {})",
@@ -258,11 +343,13 @@ public class OutboxDeliverer implements AutoCloseable {
                     row.inspectionId(),
                     number,
                     attempt);
+            return next;
         } catch (DeliveryException e) {
             failed(row, attempt, e.getMessage(), e.isPermanent(), e.retryAfter());
         } catch (RuntimeException e) {
             failed(row, attempt, e.toString(), false, null);
         }
+        return null;
     }
 
     private void failed(OutboxRow row, int attempt, String error, boolean permanent, Duration retryAfter) {
@@ -326,6 +413,7 @@ public class OutboxDeliverer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closing = true;
         scheduler = null;
         poller.shutdownNow(); // no new poll, then the deliveries under way finish
         workers.shutdown();

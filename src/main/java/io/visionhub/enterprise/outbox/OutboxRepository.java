@@ -26,7 +26,7 @@ public class OutboxRepository {
 
     private static final String COLUMNS = "id, inspection_id, target, document_type, delivery_key, status, attempts, "
             + "next_attempt_at, last_error, document_number, created_at, updated_at, may_have_reached, external_reference, "
-            + "legacy_reference";
+            + "legacy_reference, ordering_key";
     private static final int MAX_ERROR = 3900;
 
     private final JdbcTemplate jdbc;
@@ -52,7 +52,8 @@ public class OutboxRepository {
             instant(rs, "updated_at"),
             rs.getBoolean("may_have_reached"),
             rs.getString("external_reference"),
-            rs.getBoolean("legacy_reference"));
+            rs.getBoolean("legacy_reference"),
+            rs.getString("ordering_key"));
 
     private static Instant instant(ResultSet rs, String col) throws SQLException {
         OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
@@ -133,6 +134,121 @@ public class OutboxRepository {
     /** {@link #claim(long, Instant, Instant, String)} with a new random reference (tests, tools). */
     public boolean claim(long id, Instant now, Instant leaseUntil) {
         return claim(id, now, leaseUntil, DeliveryInput.randomReference20());
+    }
+
+    /** Runs {@code work} in one transaction: the repository's calls in it share its connection and its commit. */
+    public <T> T inTransaction(java.util.function.Supplier<T> work) {
+        return tx.execute(status -> work.get());
+    }
+
+    /** A row as the poll read it, and the reference its claim stores unless the row holds one already. */
+    public record Claim(OutboxRow row, String reference) {}
+
+    /**
+     * Claims several due rows in one transaction (one commit): each as {@link #claim(long, Instant, Instant, Instant,
+     * String)} does, and only if the row is still as the poll read it (same attempts, and no reference stored since
+     * it read none), so the claimed row is exactly {@code claim.row()} and the reference it now holds is
+     * {@code claim.reference()}. Rows are claimed in id order (two nodes claiming overlapping rows on PostgreSQL
+     * wait for each other's row locks in the same order, never in a cycle). Answers, per claim in the order given,
+     * whether this call took the row (false: another deliverer took it first, or it changed since it was read).
+     */
+    public boolean[] claimAll(List<Claim> claims, Instant now, Instant clockBack, Instant leaseUntil) {
+        boolean[] taken = new boolean[claims.size()];
+        if (claims.isEmpty()) {
+            return taken;
+        }
+        Integer[] order = new Integer[claims.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(
+                order,
+                java.util.Comparator.comparingLong(i -> claims.get(i).row().id()));
+        int[] counts = tx.execute(status -> jdbc.batchUpdate(
+                "UPDATE outbox SET attempts = attempts + 1, may_have_reached = TRUE, external_reference = ?, "
+                        + "next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND attempts = ? "
+                        + "AND (external_reference IS NULL OR external_reference = ?) AND (next_attempt_at IS NULL "
+                        + "OR next_attempt_at <= ? OR next_attempt_at > ?)",
+                new org.springframework.jdbc.core.BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(java.sql.PreparedStatement ps, int n) throws SQLException {
+                        Claim c = claims.get(order[n]);
+                        ps.setString(1, c.reference());
+                        ps.setObject(2, ts(leaseUntil));
+                        ps.setObject(3, ts(now));
+                        ps.setLong(4, c.row().id());
+                        ps.setInt(5, c.row().attempts());
+                        ps.setString(6, c.reference());
+                        ps.setObject(7, ts(now));
+                        ps.setObject(8, ts(clockBack == null ? NEVER : clockBack));
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return claims.size();
+                    }
+                }));
+        for (int n = 0; n < counts.length; n++) {
+            taken[order[n]] = counts[n] == 1;
+        }
+        return taken;
+    }
+
+    /** A delivered row's outcome, for {@link #markDeliveredAll}. */
+    public record Delivered(long id, int attempts, String documentNumber) {}
+
+    /**
+     * Marks several rows DELIVERED in one transaction (one commit), each as {@link #markDelivered} does; answers, per
+     * row in the order given, whether it was still PENDING (a row cancelled meanwhile stays CANCELLED).
+     */
+    public boolean[] markDeliveredAll(List<Delivered> rows, Instant now) {
+        boolean[] marked = new boolean[rows.size()];
+        if (rows.isEmpty()) {
+            return marked;
+        }
+        Integer[] order = new Integer[rows.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(
+                order, java.util.Comparator.comparingLong(i -> rows.get(i).id()));
+        int[] counts = tx.execute(status -> jdbc.batchUpdate(
+                "UPDATE outbox SET status = 'DELIVERED', attempts = ?, document_number = ?, last_error = NULL, "
+                        + "next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = 'PENDING'",
+                new org.springframework.jdbc.core.BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(java.sql.PreparedStatement ps, int n) throws SQLException {
+                        Delivered d = rows.get(order[n]);
+                        ps.setInt(1, d.attempts());
+                        ps.setString(2, d.documentNumber());
+                        ps.setObject(3, ts(now));
+                        ps.setLong(4, d.id());
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return rows.size();
+                    }
+                }));
+        for (int n = 0; n < counts.length; n++) {
+            marked[order[n]] = counts[n] == 1;
+        }
+        return marked;
+    }
+
+    /**
+     * The oldest PENDING row of an ordering group, due or not: the only row of the group that may be delivered next.
+     */
+    public Optional<OutboxRow> groupHead(String orderingKey) {
+        return jdbc
+                .query(
+                        // the order of ix_outbox_ordering (V57), so one index probe finds it (H2 sorts otherwise)
+                        "SELECT " + COLUMNS + " FROM outbox WHERE ordering_key = ? AND status = 'PENDING' "
+                                + "ORDER BY ordering_key, status, id LIMIT 1",
+                        ROW,
+                        orderingKey)
+                .stream()
+                .findFirst();
     }
 
     public boolean markDelivered(long id, int attempts, String documentNumber, Instant now) {

@@ -10,6 +10,8 @@ import java.time.Instant;
  * @param externalReference the short reference sent in the target's lookup field (delivery.reference20), stored at
  *                          the first claim; null before it
  * @param legacyReference   a row made before Flyway V31: its reference is derived from the key as it was then
+ * @param orderingKey       the ordering group (an NCR's document and its items), null for none: a row of a group is
+ *                          delivered only after every older row of its group
  */
 public record OutboxRow(
         long id,
@@ -26,7 +28,8 @@ public record OutboxRow(
         Instant updatedAt,
         boolean mayHaveReached,
         String externalReference,
-        boolean legacyReference) {
+        boolean legacyReference,
+        String orderingKey) {
 
     public static final String PENDING = "PENDING";
     public static final String DELIVERED = "DELIVERED";

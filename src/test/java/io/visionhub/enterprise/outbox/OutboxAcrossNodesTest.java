@@ -3,6 +3,7 @@ package io.visionhub.enterprise.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.visionhub.enterprise.EnterpriseProperties;
 import io.visionhub.ledger.LedgerTestSupport;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,5 +123,144 @@ class OutboxAcrossNodesTest {
         long nodesUsed =
                 deliveredBy.values().stream().map(l -> l.get(0)).distinct().count();
         assertThat(nodesUsed).as("the rows were shared by the nodes").isGreaterThan(1);
+    }
+
+    @Test
+    void batchedClaimsAndGroupCommittedMarksOfThreeNodesTakeEachRowOnceAndKeepGroupsInOrder() throws Exception {
+        OutboxRepository writer = new OutboxRepository(ds);
+        Instant now = Instant.now().minusSeconds(1);
+        int rows = 300;
+        for (int i = 0; i < rows; i++) {
+            writer.insert("insp-" + i, "erp", "NOTIFICATION", "key-" + i, now);
+        }
+        new JdbcTemplate(ds)
+                .update("UPDATE outbox SET ordering_key = 'ncr-' || (id % 3) WHERE id <= "
+                        + "(SELECT MIN(id) FROM outbox) + 59");
+
+        Map<Long, List<String>> claimedBy = new ConcurrentHashMap<>();
+        List<Long> claimOrder = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<Future<?>> runs = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            String node = "node-" + n;
+            OutboxRepository repo = new OutboxRepository(nodes.get(n));
+            runs.add(pool.submit(() -> {
+                long idleUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < idleUntil) {
+                    Instant t = Instant.now();
+                    List<OutboxRow> due = repo.due(t, 25);
+                    List<OutboxRepository.Claim> claims = due.stream()
+                            .map(r -> new OutboxRepository.Claim(r, node + "-" + r.id()))
+                            .toList();
+                    boolean[] taken = repo.claimAll(claims, t, null, t.plusSeconds(60));
+                    List<OutboxRepository.Delivered> done = new ArrayList<>();
+                    for (int i = 0; i < claims.size(); i++) {
+                        if (taken[i]) {
+                            long id = claims.get(i).row().id();
+                            claimedBy
+                                    .computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+                                    .add(node);
+                            claimOrder.add(id); // a group's next row is due only once this one is marked
+                            done.add(new OutboxRepository.Delivered(id, 1, "DOC-" + id));
+                        }
+                    }
+                    if (!done.isEmpty()) {
+                        boolean[] marked = repo.markDeliveredAll(done, Instant.now());
+                        for (boolean m : marked) {
+                            assertThat(m).isTrue();
+                        }
+                        idleUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : runs) {
+            f.get();
+        }
+        pool.shutdown();
+
+        assertThat(claimedBy).hasSize(rows);
+        assertThat(claimedBy.values()).allSatisfy(by -> assertThat(by).hasSize(1));
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'", Long.class))
+                .isEqualTo(rows);
+        assertThat(jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM outbox WHERE external_reference <> "
+                                + "'node-' || '0' || '-' || id AND external_reference <> 'node-' || '1' || '-' || id "
+                                + "AND external_reference <> 'node-' || '2' || '-' || id",
+                        Long.class))
+                .as("each row holds the reference of the claim that took it")
+                .isZero();
+        Map<String, List<Long>> groups = new HashMap<>();
+        jdbc.query("SELECT id, ordering_key FROM outbox WHERE ordering_key IS NOT NULL", rs -> {
+            groups.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getLong(1));
+        });
+        assertThat(groups).hasSize(3);
+        Map<Long, Integer> position = new HashMap<>();
+        for (int i = 0; i < claimOrder.size(); i++) {
+            position.put(claimOrder.get(i), i);
+        }
+        for (List<Long> ids : groups.values()) {
+            Collections.sort(ids);
+            assertThat(ids.stream().map(position::get).toList())
+                    .as("group claimed in id order")
+                    .isSorted();
+        }
+        assertThat(claimedBy.values().stream().map(l -> l.get(0)).distinct().count())
+                .as("the rows were shared by the nodes")
+                .isGreaterThan(1);
+    }
+
+    @Test
+    void twoDeliverersOnPostgresDeliverEveryRowOnceAndEachOrderingGroupInOrder() {
+        OutboxRepository writer = new OutboxRepository(ds);
+        Instant now = Instant.now().minusSeconds(1);
+        for (int i = 0; i < 90; i++) {
+            writer.insert(null, "erp", "NOTIFICATION", "key-" + i, now); // documents of their own: no event needed
+        }
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        jdbc.update("UPDATE outbox SET ordering_key = 'ncr-' || (id % 3) WHERE id % 3 <> 0");
+        OutboxBatchDeliveryTest.FakeTarget target = new OutboxBatchDeliveryTest.FakeTarget();
+        EnterpriseProperties.Outbox cfg = EnterpriseProperties.Outbox.defaults()
+                .withPollInterval(Duration.ofMillis(20))
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                .withClaimLease(Duration.ofSeconds(30))
+                .withConcurrency(4);
+        List<OutboxDeliverer> deliverers = new ArrayList<>();
+        try {
+            for (int n = 0; n < 2; n++) {
+                OutboxDeliverer d = PlainOutboxThreads.deliverer(
+                        new OutboxRepository(nodes.get(n)), target, cfg, java.time.Clock.systemUTC());
+                deliverers.add(d);
+                d.start();
+            }
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'", Long.class)
+                                    == 90);
+        } finally {
+            deliverers.forEach(OutboxDeliverer::close);
+        }
+        assertThat(target.created).hasSize(90).doesNotHaveDuplicates();
+        assertThat(target.calls).hasSize(90);
+        Map<String, List<Long>> groups = new HashMap<>();
+        Map<String, Long> idOfKey = new HashMap<>();
+        jdbc.query("SELECT id, delivery_key, ordering_key FROM outbox", rs -> {
+            idOfKey.put(rs.getString(2), rs.getLong(1));
+            if (rs.getString(3) != null) {
+                groups.computeIfAbsent(rs.getString(3), k -> new ArrayList<>()).add(rs.getLong(1));
+            }
+        });
+        List<Long> callOrder =
+                target.calls.stream().map(c -> idOfKey.get(c.key())).toList();
+        assertThat(groups).hasSize(2);
+        for (List<Long> ids : groups.values()) {
+            Collections.sort(ids);
+            assertThat(callOrder.stream().filter(ids::contains).toList())
+                    .as("a group is delivered in id order")
+                    .containsExactlyElementsOf(ids);
+        }
     }
 }
