@@ -189,6 +189,7 @@ public class PlcHandshake implements AutoCloseable {
             resetStations();
             transport.connect(new TransportEvents());
             awaitTriggerLevels();
+            watching();
             markUp("connected");
             LOG.info(
                     "PLC handshake connected to {}, stations {}, cycle budget {} ms, fail-safe {}",
@@ -229,7 +230,29 @@ public class PlcHandshake implements AutoCloseable {
 
         @Override
         public void connectionLost(String why) {
+            Instant at = Instant.now();
+            for (StationMapping st : stations.values()) {
+                synchronized (st.order) {
+                    st.outage.begin(st, at, true);
+                }
+            }
             markDown(why);
+        }
+
+        @Override
+        public void staleSamples(List<PlcSample> batch) {
+            outageChanged(batch);
+        }
+
+        @Override
+        public void staleSamplesLost(String why) {
+            for (StationMapping st : stations.values()) {
+                if (st.trigger) {
+                    synchronized (st.order) {
+                        triggerNotServed(st, "", why);
+                    }
+                }
+            }
         }
 
         @Override
@@ -245,11 +268,28 @@ public class PlcHandshake implements AutoCloseable {
         }
     }
 
-    /** After a (re)subscription the first values seen are the ones then current. */
+    /**
+     * After a (re)subscription the first values seen are the ones then current. What the hub knew until now is where
+     * the changes of the watch it leaves (queued by the PLC during an outage) continue from, unless the connection's
+     * loss already kept it.
+     */
     private void resetStations() {
+        Instant at = Instant.now();
         for (StationMapping s : stations.values()) {
-            s.lastTrigger = null;
-            s.resetPartIds();
+            synchronized (s.order) {
+                s.outage.begin(s, at, false);
+                s.lastTrigger = null;
+                s.resetPartIds();
+            }
+        }
+    }
+
+    /** The hub watches anew: a later loss, or watch left, starts a new outage stream. */
+    private void watching() {
+        for (StationMapping s : stations.values()) {
+            synchronized (s.order) {
+                s.outage.watching();
+            }
         }
     }
 
@@ -270,6 +310,7 @@ public class PlcHandshake implements AutoCloseable {
             resetStations();
             transport.rewatch();
             awaitTriggerLevels();
+            watching();
             markUp(why);
         } catch (Exception e) {
             LOG.warn(
@@ -570,12 +611,16 @@ public class PlcHandshake implements AutoCloseable {
         s.lastTrigger = raised;
         if (previous == null) {
             if (raised) {
-                // raised before the hub was watching (start, or back after an outage): its time is unknown
+                // raised before the hub was watching (start, or back after an outage): its time is unknown. Recorded
+                // once: not when the part already has its outcome (seen before the outage, or recorded from what the
+                // PLC queued during it)
                 String part = s.partIdAt(value.sourceTime());
-                triggerNotServed(
-                        s,
-                        part,
-                        "the trigger was already raised when the hub (re)subscribed; its cycle " + "time is unknown");
+                if (!alreadyAccounted(s, part)) {
+                    triggerNotServed(
+                            s,
+                            part,
+                            "the trigger was already raised when the hub (re)subscribed; its cycle time is unknown");
+                }
                 acknowledgeTrigger(s, true);
             }
             return;
@@ -720,6 +765,76 @@ public class PlcHandshake implements AutoCloseable {
         if (s.triggerAck && !closed) {
             transport.writeTriggerAck(s.station, value);
         }
+    }
+
+    /**
+     * Value changes the PLC queued for a watch that is no longer the live one (an OPC UA subscription kept through an
+     * outage): they continue what the hub knew when it lost the watch ({@link OutageStream}). Each rising trigger edge
+     * among them is a trigger the hub missed: recorded under the part id of its moment, once per part, and nothing is
+     * written to the PLC for it (no acknowledge, no result: the PLC's own timeout rejects the part).
+     */
+    void outageChanged(List<PlcSample> changes) {
+        Map<StationMapping, List<PlcSample>> byStation = new LinkedHashMap<>();
+        for (PlcSample c : changes) {
+            StationMapping s = stations.get(c.station());
+            if (s != null && s.trigger) {
+                byStation.computeIfAbsent(s, k -> new ArrayList<>()).add(c);
+            }
+        }
+        for (Map.Entry<StationMapping, List<PlcSample>> e : byStation.entrySet()) {
+            StationMapping s = e.getKey();
+            List<PlcSample> ordered = e.getValue();
+            if (ordered.stream().allMatch(c -> c.sourceTime() != null)) {
+                ordered.sort((a, b) -> Stamp.of(a).compareTo(Stamp.of(b)));
+            }
+            synchronized (s.order) {
+                OutageStream o = s.outage;
+                if (o.lostAt == null) {
+                    o.begin(s, Instant.now(), false);
+                }
+                for (PlcSample c : ordered) {
+                    switch (c.signal()) {
+                        case PART_ID -> o.partId(c);
+                        case TRIGGER -> {
+                            for (String[] missed : o.trigger(c, props.triggerQueueSize())) {
+                                if (!alreadyAccounted(s, missed[0])) {
+                                    triggerNotServed(s, missed[0], missed[1]);
+                                }
+                            }
+                        }
+                        default -> {
+                            // an ack of the outage is of no use now
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a part already has its outcome from around the last loss of the watch (its trigger seen before the
+     * outage, or recorded as missed): a trigger of it seen again then is not recorded a second time. Recent cycles
+     * only (from two budgets before the loss): PLCs that number carriers show the same id again, laps later.
+     */
+    private boolean alreadyAccounted(StationMapping s, String part) {
+        if (part == null || part.isBlank()) {
+            return false;
+        }
+        PartCycle c = s.cycle(part);
+        if (c == null) {
+            return false;
+        }
+        Instant since = s.outage.lostAt != null ? s.outage.lostAt : Instant.now();
+        boolean recent = c.startedAt.isAfter(since.minusMillis(2 * props.cycleBudgetMs()));
+        if (recent) {
+            LOG.debug(
+                    "PLC station {}: trigger of part {} seen again after the watch was lost; the part already has its "
+                            + "outcome (cycle started {}), not recorded twice",
+                    s.station,
+                    part,
+                    c.startedAt);
+        }
+        return recent;
     }
 
     /** A trigger the hub could not serve: counted, logged with station and part, recorded as the part's fail-safe. */
@@ -985,6 +1100,8 @@ public class PlcHandshake implements AutoCloseable {
         Stamp lastPartIdStamp;
         /** Rising edges waiting for their own part id, oldest first; guarded by order. */
         final Deque<PendingEdge> pendingEdges = new ArrayDeque<>();
+        /** The station's signals as the PLC queued them for a watch that is no longer live; guarded by order. */
+        final OutageStream outage = new OutageStream();
 
         final Counter duplicates;
         /** Order of part cycles at this station; guarded by the station's lock with lastWrittenSeq. */
@@ -1201,7 +1318,143 @@ public class PlcHandshake implements AutoCloseable {
         }
     }
 
-    /** A value with the PLC's source time (null when the PLC stamps none) and its number in order of arrival. */
+    /**
+     * What a station's PLC queued for a watch that is no longer the live one, continuing from what the hub knew when
+     * it lost that watch: the trigger level, the last stamps handled and the recent part id values. The hub's own
+     * state is reset for the new watch; this one follows the old watch's late notifications, so each of their rising
+     * edges is paired with the part id of its moment (never one already accounted for) and recorded as missed.
+     * Guarded by the station's order lock.
+     */
+    static final class OutageStream {
+        /** When the watch was lost (or left); null before the first. */
+        Instant lostAt;
+        /** True from the loss of the connection until the hub watches anew (the loss's state is kept until then). */
+        private boolean sinceLoss;
+
+        private Boolean trigger;
+        private Stamp triggerStamp;
+        private Stamp partIdStamp;
+        private final Deque<TimedValue> partIds = new ArrayDeque<>();
+        private long nextNo;
+        /** Number of the newest part id value accounted for (known to the hub before the loss, or paired). */
+        private long accountedNo = -1;
+
+        /**
+         * Takes the station's state as the start of the old watch's stream: at the loss of the connection
+         * (lost = true), or when the hub watches anew without a loss seen first; a loss's state is kept until then.
+         */
+        void begin(StationMapping s, Instant at, boolean lost) {
+            if (!lost && sinceLoss) {
+                return; // the loss's state stays (attempts to watch anew after it reset only the hub's own)
+            }
+            sinceLoss = lost;
+            lostAt = at;
+            trigger = s.lastTrigger;
+            triggerStamp = s.lastTriggerStamp;
+            partIdStamp = s.lastPartIdStamp;
+            partIds.clear();
+            synchronized (s.partIds) {
+                for (TimedValue tv : s.partIds) {
+                    partIds.addLast(new TimedValue(tv.at(), tv.value(), nextNo++, tv.unreadable()));
+                }
+            }
+            accountedNo = nextNo - 1;
+        }
+
+        /** The hub watches anew after the loss: the next watch left without a loss starts from the hub's state then. */
+        void watching() {
+            sinceLoss = false;
+        }
+
+        void partId(PlcSample v) {
+            Stamp stamp = Stamp.of(v);
+            if (!stamp.isNewerThan(partIdStamp)) {
+                return; // republished or overtaken
+            }
+            partIdStamp = stamp;
+            Object value = v.value();
+            partIds.addLast(
+                    value instanceof PlcTransport.Unreadable u
+                            ? new TimedValue(v.sourceTime(), "", nextNo++, u.why())
+                            : new TimedValue(v.sourceTime(), value == null ? "" : value.toString(), nextNo++, null));
+            while (partIds.size() > 1024) {
+                partIds.removeFirst();
+            }
+        }
+
+        /**
+         * A trigger value of the old watch; returns the triggers it shows the hub missed, as {part id, why}: for a
+         * rising edge the part ids shown since the last accounted one without an edge of their own, then the edge's.
+         */
+        List<String[]> trigger(PlcSample v, int queueSize) {
+            Stamp stamp = Stamp.of(v);
+            if (!stamp.isNewerThan(triggerStamp)) {
+                return List.of(); // republished or overtaken
+            }
+            Boolean previous = trigger;
+            triggerStamp = stamp;
+            List<String[]> missed = new ArrayList<>();
+            if (v.overflow()) {
+                missed.add(new String[] {
+                    "",
+                    "the PLC's queue of trigger changes overflowed while the hub was cut off (more than " + queueSize
+                            + "): triggers of the outage were lost"
+                });
+            }
+            boolean raised = Boolean.TRUE.equals(v.value());
+            trigger = raised;
+            boolean edge = raised && (!Boolean.TRUE.equals(previous) || (stamp.known() && v.good()));
+            if (!edge) {
+                return missed;
+            }
+            TimedValue paired = at(v.sourceTime());
+            String why = "the PLC raised it while the hub was cut off (a change the PLC queued and delivered after the "
+                    + "reconnect: its cycle is over, nothing is written for it; the PLC's own timeout rejects the part)";
+            if (paired == null) {
+                missed.add(new String[] {"", why});
+                return missed;
+            }
+            List<String> skipped = new ArrayList<>();
+            for (TimedValue tv : partIds) {
+                if (tv.no() > accountedNo
+                        && tv.no() < paired.no()
+                        && !tv.value().isBlank()
+                        && !tv.value().equals(paired.value())
+                        && !skipped.contains(tv.value())) {
+                    skipped.add(tv.value());
+                }
+            }
+            for (String p : skipped) {
+                missed.add(new String[] {
+                    p, "the PLC showed this part id while the hub was cut off, with no rising trigger edge of its own"
+                });
+            }
+            accountedNo = Math.max(accountedNo, paired.no());
+            missed.add(new String[] {
+                paired.value(),
+                paired.unreadable() != null ? why + "; its part id is not readable as one: " + paired.unreadable() : why
+            });
+            return missed;
+        }
+
+        /** The part id value current at the trigger's source time (the newest when the PLC stamps none). */
+        private TimedValue at(Instant t) {
+            if (partIds.isEmpty()) {
+                return null;
+            }
+            if (t != null && partIds.peekLast().at() != null) {
+                var it = partIds.descendingIterator();
+                while (it.hasNext()) {
+                    TimedValue tv = it.next();
+                    if (tv.at() != null && !tv.at().isAfter(t)) {
+                        return tv;
+                    }
+                }
+            }
+            return partIds.peekLast();
+        }
+    }
+
     /** A part id value; unreadable: why the PLC's value is no part id (null when it is one). */
     record TimedValue(Instant at, String value, long no, String unreadable) {}
 

@@ -90,5 +90,15 @@ public interface PlcTransport extends AutoCloseable {
 
         /** What was watched is gone (e.g. a subscription not transferred); the handshake calls {@link #rewatch()}. */
         void watchLost(String why);
+
+        /**
+         * Value changes the PLC queued for a watch that is no longer the live one (an OPC UA subscription the PLC's
+         * server kept through an outage and delivers after the reconnect): history, never served as triggers. The
+         * handshake records each trigger among them as missed, under its part id, and writes nothing for it.
+         */
+        default void staleSamples(List<PlcSample> batch) {}
+
+        /** Changes of a watch that is no longer the live one were lost: triggers of the outage may be among them. */
+        default void staleSamplesLost(String why) {}
     }
 }

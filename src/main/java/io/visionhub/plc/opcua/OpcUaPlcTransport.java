@@ -65,10 +65,11 @@ public class OpcUaPlcTransport implements PlcTransport {
     private volatile boolean sessionLost;
     private OpcUaSubscription subscription;
     /**
-     * The subscription whose notifications are handed on: none from the moment the session is lost until the hub
+     * The subscription whose notifications are served: none from the moment the session is lost until the hub
      * subscribes anew. After a reconnect the PLC's server may deliver what the old subscription queued during the
      * outage (Milo's client reactivates the session and the server publishes the queued changes): triggers and part
-     * ids of parts whose cycle is long over, which must not open cycles, be acknowledged or get results.
+     * ids of parts whose cycle is long over, which must not open cycles, be acknowledged or get results. They go to
+     * the handshake as stale samples, which records each trigger among them as missed.
      */
     private volatile OpcUaSubscription live;
     /** The publishing interval the PLC's server granted the last subscription (ms; NaN before one). */
@@ -233,9 +234,10 @@ public class OpcUaPlcTransport implements PlcTransport {
                 if (s != live) {
                     LOG.debug(
                             "PLC at {}: {} changes of a subscription from before the session was lost (queued during "
-                                    + "the outage), dropped: the hub watches anew",
+                                    + "the outage): not served, their triggers are recorded as missed",
                             props.endpointUrl(),
                             values.size());
+                    listener.staleSamples(samples(roles, items, values));
                     return;
                 }
                 onData(roles, items, values);
@@ -244,7 +246,10 @@ public class OpcUaPlcTransport implements PlcTransport {
             @Override
             public void onNotificationDataLost(OpcUaSubscription s) {
                 if (s != live) {
-                    return; // a gap in the old subscription's notifications: none of them is handed on
+                    // a gap in the old subscription's notifications: triggers of the outage may be in it
+                    listener.staleSamplesLost("notifications the PLC queued during the outage were lost (publish "
+                            + "sequence gap of the subscription from before the session was lost)");
+                    return;
                 }
                 listener.samplesLost("notifications from the PLC were lost (publish sequence gap)");
             }
@@ -364,19 +369,22 @@ public class OpcUaPlcTransport implements PlcTransport {
     /** One publish's data changes, in the order the PLC's server sent them. */
     private void onData(
             Map<OpcUaMonitoredItem, ItemRole> roles, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+        List<PlcSample> batch = samples(roles, items, values);
+        listener.samples(batch);
+        batch.stream().filter(v -> v.signal() == Signal.TRIGGER).forEach(v -> triggerKnown.add(v.station()));
+    }
+
+    /** One publish's data changes as samples, in the order the PLC's server sent them. */
+    private static List<PlcSample> samples(
+            Map<OpcUaMonitoredItem, ItemRole> roles, List<OpcUaMonitoredItem> items, List<DataValue> values) {
         List<PlcSample> batch = new ArrayList<>(items.size());
-        List<String> triggers = new ArrayList<>(2);
         for (int i = 0; i < items.size(); i++) {
             ItemRole role = roles.get(items.get(i));
             if (role != null) {
                 batch.add(sample(role.station(), role.signal(), values.get(i)));
-                if (role.signal() == Signal.TRIGGER) {
-                    triggers.add(role.station());
-                }
             }
         }
-        listener.samples(batch);
-        triggerKnown.addAll(triggers);
+        return batch;
     }
 
     /** A Milo data value as the handshake's neutral sample. */
