@@ -11,7 +11,6 @@ import io.visionhub.vision.model.SessionTuning;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,13 +34,7 @@ public final class DecodeAheadBench {
             System.out.println("skipped: " + onnx + " or " + photos + " absent");
             return;
         }
-        List<BufferedImage> sources = new ArrayList<>();
-        for (String n : new String[] {"dog.jpg", "horses.jpg", "person.jpg", "eagle.jpg", "giraffe.jpg", "kite.jpg"}) {
-            Path p = photos.resolve(n);
-            if (Files.isRegularFile(p)) {
-                sources.add(ImageDecoder.decodeWithImageIO(Files.readAllBytes(p), n, Long.MAX_VALUE));
-            }
-        }
+        List<BufferedImage> sources = InferenceBench.darknetPhotos(photos);
         byte[][] big = sources.stream()
                 .map(i -> FrameInspector.encode(InferenceBench.scale(i, 1920, 1080), "jpg"))
                 .toArray(byte[][]::new);

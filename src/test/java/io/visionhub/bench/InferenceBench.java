@@ -16,6 +16,7 @@ import io.visionhub.vision.sim.SimulatedPartGenerator;
 import io.visionhub.vision.teach.AnomalyTeacher;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -158,13 +159,7 @@ public final class InferenceBench {
                     + " absent: run .ci/fetch-fixtures, apt-get install darknet)");
             return;
         }
-        List<BufferedImage> sources = new ArrayList<>();
-        for (String n : new String[] {"dog.jpg", "horses.jpg", "person.jpg", "eagle.jpg", "giraffe.jpg", "kite.jpg"}) {
-            Path p = photos.resolve(n);
-            if (Files.isRegularFile(p)) {
-                sources.add(ImageDecoder.decodeWithImageIO(Files.readAllBytes(p), n, Long.MAX_VALUE));
-            }
-        }
+        List<BufferedImage> sources = darknetPhotos(photos);
         decoders(sources, iterations * 4);
         Path dir = Files.createDirectories(tmp.resolve("yolov8n"));
         writeYolov8nCard(dir, onnx);
@@ -330,6 +325,21 @@ public final class InferenceBench {
                     pct(cpuMs[d], 50),
                     machine);
         }
+    }
+
+    /**
+     * Debian darknet's sample photos of real scenes (dog, horses, person, eagle, giraffe, kite) that are in
+     * {@code photos}, decoded: the scenes the benches scale to camera sizes.
+     */
+    static List<BufferedImage> darknetPhotos(Path photos) throws IOException {
+        List<BufferedImage> sources = new ArrayList<>();
+        for (String n : new String[] {"dog.jpg", "horses.jpg", "person.jpg", "eagle.jpg", "giraffe.jpg", "kite.jpg"}) {
+            Path p = photos.resolve(n);
+            if (Files.isRegularFile(p)) {
+                sources.add(ImageDecoder.decodeWithImageIO(Files.readAllBytes(p), n, Long.MAX_VALUE));
+            }
+        }
+        return sources;
     }
 
     static byte[] jpeg(BufferedImage img, float quality) {

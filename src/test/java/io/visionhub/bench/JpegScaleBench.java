@@ -1,7 +1,6 @@
 package io.visionhub.bench;
 
 import io.visionhub.vision.FrameInspector;
-import io.visionhub.vision.ImageDecoder;
 import io.visionhub.vision.JpegDecoders;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -27,13 +26,7 @@ public final class JpegScaleBench {
             System.out.println("skipped: libturbojpeg0 or darknet photos absent");
             return;
         }
-        List<BufferedImage> sources = new ArrayList<>();
-        for (String n : new String[] {"dog.jpg", "horses.jpg", "person.jpg", "eagle.jpg", "giraffe.jpg", "kite.jpg"}) {
-            Path p = photos.resolve(n);
-            if (Files.isRegularFile(p)) {
-                sources.add(ImageDecoder.decodeWithImageIO(Files.readAllBytes(p), n, Long.MAX_VALUE));
-            }
-        }
+        List<BufferedImage> sources = InferenceBench.darknetPhotos(photos);
         Path tmp = Files.createTempDirectory("jpeg-scale");
         List<String> what = new ArrayList<>();
         List<byte[][]> sets = new ArrayList<>();

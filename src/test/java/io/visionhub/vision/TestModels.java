@@ -27,6 +27,14 @@ public final class TestModels {
     }
 
     /**
+     * An anomaly model taught by {@link AnomalyTeacher} (default spec, version "1") from 20 good parts of the
+     * simulator's seed 3, written to {@code dir}: the model most vision tests inspect with.
+     */
+    public static AnomalyTeacher.Result anomalyModel(Path dir, String name) {
+        return new AnomalyTeacher().teach(goodParts(3, 20), AnomalyTeacher.Spec.of(name, "1"), dir);
+    }
+
+    /**
      * A 640x640 letterboxed detector: cells of 8 px, one candidate per cell (6400), class 0 "defect" scored
      * sigmoid(4 (anomaly - t)), class 1 "dust" always 0; 32x32 boxes centred on the cell.
      */

@@ -1,18 +1,24 @@
 package io.visionhub.enterprise.outbox;
 
 import io.visionhub.enterprise.DeliveryInput;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ParameterizedPreparedStatementSetter;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -153,45 +159,23 @@ public class OutboxRepository {
      * whether this call took the row (false: another deliverer took it first, or it changed since it was read).
      */
     public boolean[] claimAll(List<Claim> claims, Instant now, Instant clockBack, Instant leaseUntil) {
-        boolean[] taken = new boolean[claims.size()];
-        if (claims.isEmpty()) {
-            return taken;
-        }
-        Integer[] order = new Integer[claims.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(
-                order,
-                java.util.Comparator.comparingLong(i -> claims.get(i).row().id()));
-        int[] counts = tx.execute(status -> jdbc.batchUpdate(
+        return batchInIdOrder(
+                claims,
+                c -> c.row().id(),
                 "UPDATE outbox SET attempts = attempts + 1, may_have_reached = TRUE, external_reference = ?, "
                         + "next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'PENDING' AND attempts = ? "
                         + "AND (external_reference IS NULL OR external_reference = ?) AND (next_attempt_at IS NULL "
                         + "OR next_attempt_at <= ? OR next_attempt_at > ?)",
-                new org.springframework.jdbc.core.BatchPreparedStatementSetter() {
-                    @Override
-                    public void setValues(java.sql.PreparedStatement ps, int n) throws SQLException {
-                        Claim c = claims.get(order[n]);
-                        ps.setString(1, c.reference());
-                        ps.setObject(2, ts(leaseUntil));
-                        ps.setObject(3, ts(now));
-                        ps.setLong(4, c.row().id());
-                        ps.setInt(5, c.row().attempts());
-                        ps.setString(6, c.reference());
-                        ps.setObject(7, ts(now));
-                        ps.setObject(8, ts(clockBack == null ? NEVER : clockBack));
-                    }
-
-                    @Override
-                    public int getBatchSize() {
-                        return claims.size();
-                    }
-                }));
-        for (int n = 0; n < counts.length; n++) {
-            taken[order[n]] = counts[n] == 1;
-        }
-        return taken;
+                (ps, c) -> {
+                    ps.setString(1, c.reference());
+                    ps.setObject(2, ts(leaseUntil));
+                    ps.setObject(3, ts(now));
+                    ps.setLong(4, c.row().id());
+                    ps.setInt(5, c.row().attempts());
+                    ps.setString(6, c.reference());
+                    ps.setObject(7, ts(now));
+                    ps.setObject(8, ts(clockBack == null ? NEVER : clockBack));
+                });
     }
 
     /** A delivered row's outcome, for {@link #markDeliveredAll}. */
@@ -202,38 +186,50 @@ public class OutboxRepository {
      * row in the order given, whether it was still PENDING (a row cancelled meanwhile stays CANCELLED).
      */
     public boolean[] markDeliveredAll(List<Delivered> rows, Instant now) {
-        boolean[] marked = new boolean[rows.size()];
-        if (rows.isEmpty()) {
-            return marked;
+        return batchInIdOrder(
+                rows,
+                Delivered::id,
+                "UPDATE outbox SET status = 'DELIVERED', attempts = ?, document_number = ?, last_error = NULL, "
+                        + "next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = 'PENDING'",
+                (ps, d) -> {
+                    ps.setInt(1, d.attempts());
+                    ps.setString(2, d.documentNumber());
+                    ps.setObject(3, ts(now));
+                    ps.setLong(4, d.id());
+                });
+    }
+
+    /**
+     * Runs {@code sql} once per item as one JDBC batch in one transaction (one commit), the items in the order of
+     * their row ids (two nodes batching overlapping rows on PostgreSQL wait for each other's row locks in the same
+     * order, never in a cycle); answers, per item in the order given, whether its statement changed its row.
+     */
+    private <T> boolean[] batchInIdOrder(
+            List<T> items, ToLongFunction<T> rowId, String sql, ParameterizedPreparedStatementSetter<T> setter) {
+        boolean[] changed = new boolean[items.size()];
+        if (items.isEmpty()) {
+            return changed;
         }
-        Integer[] order = new Integer[rows.size()];
+        Integer[] order = new Integer[items.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(
-                order, java.util.Comparator.comparingLong(i -> rows.get(i).id()));
-        int[] counts = tx.execute(status -> jdbc.batchUpdate(
-                "UPDATE outbox SET status = 'DELIVERED', attempts = ?, document_number = ?, last_error = NULL, "
-                        + "next_attempt_at = NULL, updated_at = ? WHERE id = ? AND status = 'PENDING'",
-                new org.springframework.jdbc.core.BatchPreparedStatementSetter() {
-                    @Override
-                    public void setValues(java.sql.PreparedStatement ps, int n) throws SQLException {
-                        Delivered d = rows.get(order[n]);
-                        ps.setInt(1, d.attempts());
-                        ps.setString(2, d.documentNumber());
-                        ps.setObject(3, ts(now));
-                        ps.setLong(4, d.id());
-                    }
+        Arrays.sort(order, Comparator.comparingLong(i -> rowId.applyAsLong(items.get(i))));
+        int[] counts = tx.execute(status -> jdbc.batchUpdate(sql, new BatchPreparedStatementSetter() {
+            @Override
+            public void setValues(PreparedStatement ps, int n) throws SQLException {
+                setter.setValues(ps, items.get(order[n]));
+            }
 
-                    @Override
-                    public int getBatchSize() {
-                        return rows.size();
-                    }
-                }));
+            @Override
+            public int getBatchSize() {
+                return items.size();
+            }
+        }));
         for (int n = 0; n < counts.length; n++) {
-            marked[order[n]] = counts[n] == 1;
+            changed[order[n]] = counts[n] == 1;
         }
-        return marked;
+        return changed;
     }
 
     /**

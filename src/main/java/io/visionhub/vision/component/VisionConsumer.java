@@ -143,8 +143,8 @@ public class VisionConsumer extends DefaultConsumer {
         while (running) {
             try {
                 if (!(ahead
-                        ? decodedSlot.awaitFrame(500, TimeUnit.MILLISECONDS)
-                        : handoff.awaitFrame(500, TimeUnit.MILLISECONDS))) {
+                        ? decodedSlot.awaitFilled(500, TimeUnit.MILLISECONDS)
+                        : handoff.awaitFilled(500, TimeUnit.MILLISECONDS))) {
                     continue;
                 }
                 gate.acquire();
@@ -194,7 +194,7 @@ public class VisionConsumer extends DefaultConsumer {
         while (running) {
             try {
                 if (!decodedSlot.awaitEmpty(500, TimeUnit.MILLISECONDS)
-                        || !handoff.awaitFrame(500, TimeUnit.MILLISECONDS)) {
+                        || !handoff.awaitFilled(500, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
             } catch (InterruptedException e) {

@@ -56,160 +56,149 @@ class OutboxAcrossNodesTest {
         }
     }
 
-    @Test
-    void everyRowIsDeliveredByExactlyOneNodeAndOrderedGroupsStayInOrder() throws Exception {
+    /** {@code rows} rows due now; the first 60 spread over {@code groups} ordering groups, interleaved. */
+    private void insertDueRows(int rows, int groups) {
         OutboxRepository writer = new OutboxRepository(ds);
         Instant now = Instant.now().minusSeconds(1);
-        int rows = 240;
         for (int i = 0; i < rows; i++) {
             writer.insert("insp-" + i, "erp", "NOTIFICATION", "key-" + i, now);
         }
-        // 4 ordering groups of 15 rows each, interleaved with the others
         new JdbcTemplate(ds)
-                .update("UPDATE outbox SET ordering_key = 'ncr-' || (id % 4) WHERE id <= "
+                .update("UPDATE outbox SET ordering_key = 'ncr-' || (id % " + groups + ") WHERE id <= "
                         + "(SELECT MIN(id) FROM outbox) + 59");
+    }
 
-        Map<Long, List<String>> deliveredBy = new ConcurrentHashMap<>();
-        List<Long> deliveryOrder = new CopyOnWriteArrayList<>();
+    /** One pass of a node over the outbox; true when it took a row (the node then keeps going). */
+    interface NodePass {
+        boolean run(String node, OutboxRepository repo);
+    }
+
+    /** Runs the three nodes at once, each with its own pool, each until it has found nothing to take for 3 s. */
+    private void raceNodes(NodePass pass) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(3);
-        List<Future<?>> runs = new ArrayList<>();
-        for (int n = 0; n < 3; n++) {
-            String node = "node-" + n;
-            OutboxRepository repo = new OutboxRepository(nodes.get(n));
-            runs.add(pool.submit(() -> {
-                long idleUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-                while (System.nanoTime() < idleUntil) {
-                    List<OutboxRow> due = repo.due(Instant.now(), 10);
-                    for (OutboxRow r : due) {
-                        Instant t = Instant.now();
-                        if (repo.claim(r.id(), t, t.plusSeconds(60))) {
-                            deliveredBy
-                                    .computeIfAbsent(r.id(), k -> new CopyOnWriteArrayList<>())
-                                    .add(node);
-                            deliveryOrder.add(r.id());
-                            repo.markDelivered(r.id(), r.attempts() + 1, "DOC-" + r.id(), Instant.now());
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int n = 0; n < 3; n++) {
+                String node = "node-" + n;
+                OutboxRepository repo = new OutboxRepository(nodes.get(n));
+                runs.add(pool.submit(() -> {
+                    long idleUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                    while (System.nanoTime() < idleUntil) {
+                        if (pass.run(node, repo)) {
                             idleUntil =
                                     System.nanoTime() + Duration.ofSeconds(3).toNanos();
                         }
                     }
-                }
-                return null;
-            }));
+                    return null;
+                }));
+            }
+            for (Future<?> f : runs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
         }
-        for (Future<?> f : runs) {
-            f.get();
-        }
-        pool.shutdown();
+    }
 
-        assertThat(deliveredBy).hasSize(rows);
-        assertThat(deliveredBy.values()).allSatisfy(by -> assertThat(by).hasSize(1));
-        assertThat(new JdbcTemplate(ds)
-                        .queryForObject("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'", Long.class))
+    /**
+     * Every row was taken once, by one node, more than one node took rows, all are delivered, and the rows of each
+     * of the {@code groups} ordering groups were taken in id order.
+     */
+    private void assertTakenOnceSharedAndGroupsInOrder(
+            Map<Long, List<String>> takenBy, List<Long> takeOrder, int rows, int groups) {
+        assertThat(takenBy).hasSize(rows);
+        assertThat(takenBy.values()).allSatisfy(by -> assertThat(by).hasSize(1));
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'", Long.class))
                 .isEqualTo(rows);
-        Map<String, List<Long>> groups = new HashMap<>();
-        new JdbcTemplate(ds).query("SELECT id, ordering_key FROM outbox WHERE ordering_key IS NOT NULL", rs -> {
-            groups.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getLong(1));
+        Map<String, List<Long>> byGroup = new HashMap<>();
+        jdbc.query("SELECT id, ordering_key FROM outbox WHERE ordering_key IS NOT NULL", rs -> {
+            byGroup.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getLong(1));
         });
-        assertThat(groups).hasSize(4);
+        assertThat(byGroup).hasSize(groups);
         Map<Long, Integer> position = new HashMap<>();
-        for (int i = 0; i < deliveryOrder.size(); i++) {
-            position.put(deliveryOrder.get(i), i);
+        for (int i = 0; i < takeOrder.size(); i++) {
+            position.put(takeOrder.get(i), i);
         }
-        for (List<Long> ids : groups.values()) {
+        for (List<Long> ids : byGroup.values()) {
             Collections.sort(ids);
-            List<Integer> positions = ids.stream().map(position::get).toList();
-            assertThat(positions).as("group delivered in id order").isSorted();
+            assertThat(ids.stream().map(position::get).toList())
+                    .as("group taken in id order")
+                    .isSorted();
         }
-        long nodesUsed =
-                deliveredBy.values().stream().map(l -> l.get(0)).distinct().count();
-        assertThat(nodesUsed).as("the rows were shared by the nodes").isGreaterThan(1);
+        assertThat(takenBy.values().stream().map(l -> l.get(0)).distinct().count())
+                .as("the rows were shared by the nodes")
+                .isGreaterThan(1);
+    }
+
+    @Test
+    void everyRowIsDeliveredByExactlyOneNodeAndOrderedGroupsStayInOrder() throws Exception {
+        int rows = 240;
+        insertDueRows(rows, 4); // 4 ordering groups of 15 rows each, interleaved with the others
+
+        Map<Long, List<String>> deliveredBy = new ConcurrentHashMap<>();
+        List<Long> deliveryOrder = new CopyOnWriteArrayList<>();
+        raceNodes((node, repo) -> {
+            boolean took = false;
+            for (OutboxRow r : repo.due(Instant.now(), 10)) {
+                Instant t = Instant.now();
+                if (repo.claim(r.id(), t, t.plusSeconds(60))) {
+                    deliveredBy
+                            .computeIfAbsent(r.id(), k -> new CopyOnWriteArrayList<>())
+                            .add(node);
+                    deliveryOrder.add(r.id());
+                    repo.markDelivered(r.id(), r.attempts() + 1, "DOC-" + r.id(), Instant.now());
+                    took = true;
+                }
+            }
+            return took;
+        });
+
+        assertTakenOnceSharedAndGroupsInOrder(deliveredBy, deliveryOrder, rows, 4);
     }
 
     @Test
     void batchedClaimsAndGroupCommittedMarksOfThreeNodesTakeEachRowOnceAndKeepGroupsInOrder() throws Exception {
-        OutboxRepository writer = new OutboxRepository(ds);
-        Instant now = Instant.now().minusSeconds(1);
         int rows = 300;
-        for (int i = 0; i < rows; i++) {
-            writer.insert("insp-" + i, "erp", "NOTIFICATION", "key-" + i, now);
-        }
-        new JdbcTemplate(ds)
-                .update("UPDATE outbox SET ordering_key = 'ncr-' || (id % 3) WHERE id <= "
-                        + "(SELECT MIN(id) FROM outbox) + 59");
+        insertDueRows(rows, 3);
 
         Map<Long, List<String>> claimedBy = new ConcurrentHashMap<>();
         List<Long> claimOrder = new CopyOnWriteArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        List<Future<?>> runs = new ArrayList<>();
-        for (int n = 0; n < 3; n++) {
-            String node = "node-" + n;
-            OutboxRepository repo = new OutboxRepository(nodes.get(n));
-            runs.add(pool.submit(() -> {
-                long idleUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-                while (System.nanoTime() < idleUntil) {
-                    Instant t = Instant.now();
-                    List<OutboxRow> due = repo.due(t, 25);
-                    List<OutboxRepository.Claim> claims = due.stream()
-                            .map(r -> new OutboxRepository.Claim(r, node + "-" + r.id()))
-                            .toList();
-                    boolean[] taken = repo.claimAll(claims, t, null, t.plusSeconds(60));
-                    List<OutboxRepository.Delivered> done = new ArrayList<>();
-                    for (int i = 0; i < claims.size(); i++) {
-                        if (taken[i]) {
-                            long id = claims.get(i).row().id();
-                            claimedBy
-                                    .computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
-                                    .add(node);
-                            claimOrder.add(id); // a group's next row is due only once this one is marked
-                            done.add(new OutboxRepository.Delivered(id, 1, "DOC-" + id));
-                        }
-                    }
-                    if (!done.isEmpty()) {
-                        boolean[] marked = repo.markDeliveredAll(done, Instant.now());
-                        for (boolean m : marked) {
-                            assertThat(m).isTrue();
-                        }
-                        idleUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-                    }
+        raceNodes((node, repo) -> {
+            Instant t = Instant.now();
+            List<OutboxRepository.Claim> claims = repo.due(t, 25).stream()
+                    .map(r -> new OutboxRepository.Claim(r, node + "-" + r.id()))
+                    .toList();
+            boolean[] taken = repo.claimAll(claims, t, null, t.plusSeconds(60));
+            List<OutboxRepository.Delivered> done = new ArrayList<>();
+            for (int i = 0; i < claims.size(); i++) {
+                if (taken[i]) {
+                    long id = claims.get(i).row().id();
+                    claimedBy
+                            .computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+                            .add(node);
+                    claimOrder.add(id); // a group's next row is due only once this one is marked
+                    done.add(new OutboxRepository.Delivered(id, 1, "DOC-" + id));
                 }
-                return null;
-            }));
-        }
-        for (Future<?> f : runs) {
-            f.get();
-        }
-        pool.shutdown();
+            }
+            if (done.isEmpty()) {
+                return false;
+            }
+            for (boolean m : repo.markDeliveredAll(done, Instant.now())) {
+                assertThat(m).isTrue();
+            }
+            return true;
+        });
 
-        assertThat(claimedBy).hasSize(rows);
-        assertThat(claimedBy.values()).allSatisfy(by -> assertThat(by).hasSize(1));
-        JdbcTemplate jdbc = new JdbcTemplate(ds);
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'", Long.class))
-                .isEqualTo(rows);
-        assertThat(jdbc.queryForObject(
-                        "SELECT COUNT(*) FROM outbox WHERE external_reference <> "
-                                + "'node-' || '0' || '-' || id AND external_reference <> 'node-' || '1' || '-' || id "
-                                + "AND external_reference <> 'node-' || '2' || '-' || id",
-                        Long.class))
+        assertTakenOnceSharedAndGroupsInOrder(claimedBy, claimOrder, rows, 3);
+        assertThat(new JdbcTemplate(ds)
+                        .queryForObject(
+                                "SELECT COUNT(*) FROM outbox WHERE external_reference <> "
+                                        + "'node-' || '0' || '-' || id AND external_reference <> 'node-' || '1' || '-' || id "
+                                        + "AND external_reference <> 'node-' || '2' || '-' || id",
+                                Long.class))
                 .as("each row holds the reference of the claim that took it")
                 .isZero();
-        Map<String, List<Long>> groups = new HashMap<>();
-        jdbc.query("SELECT id, ordering_key FROM outbox WHERE ordering_key IS NOT NULL", rs -> {
-            groups.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getLong(1));
-        });
-        assertThat(groups).hasSize(3);
-        Map<Long, Integer> position = new HashMap<>();
-        for (int i = 0; i < claimOrder.size(); i++) {
-            position.put(claimOrder.get(i), i);
-        }
-        for (List<Long> ids : groups.values()) {
-            Collections.sort(ids);
-            assertThat(ids.stream().map(position::get).toList())
-                    .as("group claimed in id order")
-                    .isSorted();
-        }
-        assertThat(claimedBy.values().stream().map(l -> l.get(0)).distinct().count())
-                .as("the rows were shared by the nodes")
-                .isGreaterThan(1);
     }
 
     @Test

@@ -8,11 +8,11 @@ import io.visionhub.event.InspectionEvent;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameRefusedException;
+import io.visionhub.vision.TestModels;
 import io.visionhub.vision.model.InspectionModel;
 import io.visionhub.vision.model.ModelHandle;
 import io.visionhub.vision.model.ModelLoader;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
-import io.visionhub.vision.teach.AnomalyTeacher;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.LongStream;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -45,14 +44,7 @@ class DecodeAheadTest {
 
     @BeforeAll
     static void teach() {
-        SimulatedPartGenerator gen = new SimulatedPartGenerator(3, 0.0);
-        new AnomalyTeacher()
-                .teach(
-                        LongStream.range(0, 20)
-                                .mapToObj(i -> gen.good(i).image())
-                                .toList(),
-                        AnomalyTeacher.Spec.of("decode-ahead-test", "1"),
-                        modelDir);
+        TestModels.anomalyModel(modelDir, "decode-ahead-test");
     }
 
     static byte[] jpeg(long part) {
@@ -216,7 +208,7 @@ class DecodeAheadTest {
     void theDecodedSlotHoldsOneFrameAndRefusesASecond() throws Exception {
         DecodedFrameSlot slot = new DecodedFrameSlot();
         assertThat(slot.awaitEmpty(1, TimeUnit.MILLISECONDS)).isTrue();
-        assertThat(slot.awaitFrame(1, TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(slot.awaitFilled(1, TimeUnit.MILLISECONDS)).isFalse();
         assertThat(slot.poll()).isNull();
         Frame f = new Frame("cam", 1, Instant.now(), null, new byte[] {1}, null);
         FrameInspector.Prepared p = new FrameInspector.Prepared(f, null, null, 0, null);
@@ -224,7 +216,7 @@ class DecodeAheadTest {
         assertThat(slot.pending()).isOne();
         assertThat(slot.awaitEmpty(1, TimeUnit.MILLISECONDS)).isFalse();
         assertThatThrownBy(() -> slot.put(p)).isInstanceOf(IllegalStateException.class);
-        assertThat(slot.awaitFrame(1, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(slot.awaitFilled(1, TimeUnit.MILLISECONDS)).isTrue();
         assertThat(slot.poll()).isSameAs(p);
         assertThat(slot.pending()).isZero();
     }

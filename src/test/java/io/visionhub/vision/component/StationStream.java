@@ -60,7 +60,7 @@ public final class StationStream {
                     try {
                         while (running.get()) {
                             if (!slot.awaitEmpty(100, TimeUnit.MILLISECONDS)
-                                    || !handoff.awaitFrame(100, TimeUnit.MILLISECONDS)) {
+                                    || !handoff.awaitFilled(100, TimeUnit.MILLISECONDS)) {
                                 continue;
                             }
                             Frame f = handoff.poll();
@@ -88,13 +88,13 @@ public final class StationStream {
                 Frame f;
                 FrameInspector.Prepared p = null;
                 if (ahead) {
-                    if (!slot.awaitFrame(1, TimeUnit.SECONDS)) {
+                    if (!slot.awaitFilled(1, TimeUnit.SECONDS)) {
                         continue;
                     }
                     p = slot.poll();
                     f = p.frame();
                 } else {
-                    if (!handoff.awaitFrame(1, TimeUnit.SECONDS)) {
+                    if (!handoff.awaitFilled(1, TimeUnit.SECONDS)) {
                         continue;
                     }
                     f = handoff.poll();

@@ -8,6 +8,7 @@ import io.visionhub.event.EventSchema;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.images.FileImageStore;
 import io.visionhub.vision.FrameInspector;
+import io.visionhub.vision.TestModels;
 import io.visionhub.vision.model.ModelException;
 import io.visionhub.vision.sim.SimulatedPart;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -47,14 +47,7 @@ class VisionComponentTest {
 
     @BeforeAll
     static void teach() {
-        SimulatedPartGenerator gen = new SimulatedPartGenerator(3, 0.0);
-        new AnomalyTeacher()
-                .teach(
-                        LongStream.range(0, 20)
-                                .mapToObj(i -> gen.good(i).image())
-                                .toList(),
-                        AnomalyTeacher.Spec.of("component-test", "1"),
-                        modelDir);
+        TestModels.anomalyModel(modelDir, "component-test");
     }
 
     @BeforeEach
@@ -146,9 +139,7 @@ class VisionComponentTest {
 
     @Test
     void changedModelFilesAreSwappedInWithoutDroppingFrames(@TempDir Path swapDir) throws Exception {
-        SimulatedPartGenerator gen = new SimulatedPartGenerator(3, 0.0);
-        List<BufferedImage> good =
-                LongStream.range(0, 20).mapToObj(i -> gen.good(i).image()).toList();
+        List<BufferedImage> good = TestModels.goodParts(3, 20);
         new AnomalyTeacher().teach(good, new AnomalyTeacher.Spec("swap", "1", 640, 480, 4, 0.03, 1.5), swapDir);
         ((VisionComponent) camel.getComponent("vision")).setModelWatchSeconds(1);
         camel.addRoutes(new RouteBuilder() {

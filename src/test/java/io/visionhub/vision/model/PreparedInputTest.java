@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.visionhub.vision.TestModels;
 import io.visionhub.vision.pixel.YCbCrPlanes;
 import io.visionhub.vision.sim.SimulatedPartGenerator;
-import io.visionhub.vision.teach.AnomalyTeacher;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +14,6 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,14 +32,7 @@ class PreparedInputTest {
 
     @BeforeAll
     static void teach() {
-        SimulatedPartGenerator gen = new SimulatedPartGenerator(3, 0.0);
-        new AnomalyTeacher()
-                .teach(
-                        LongStream.range(0, 20)
-                                .mapToObj(i -> gen.good(i).image())
-                                .toList(),
-                        AnomalyTeacher.Spec.of("prepared-input-test", "1"),
-                        modelDir);
+        TestModels.anomalyModel(modelDir, "prepared-input-test");
     }
 
     @Test

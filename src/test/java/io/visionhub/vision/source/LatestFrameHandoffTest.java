@@ -68,14 +68,14 @@ class LatestFrameHandoffTest {
     }
 
     @Test
-    void awaitFrameLeavesTheFrameForPollAndOfferSaysWhenItReplacedOne() throws Exception {
+    void awaitFilledLeavesTheFrameForPollAndOfferSaysWhenItReplacedOne() throws Exception {
         LatestFrameHandoff h = new LatestFrameHandoff();
-        assertThat(h.awaitFrame(10, TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(h.awaitFilled(10, TimeUnit.MILLISECONDS)).isFalse();
         assertThat(h.pending()).isZero();
         assertThat(h.poll()).isNull();
         assertThat(h.offer(frame(1))).isFalse();
         assertThat(h.offer(frame(2))).isTrue();
-        assertThat(h.awaitFrame(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(h.awaitFilled(1, TimeUnit.SECONDS)).isTrue();
         // waiting did not take it: the newest is still there for poll
         assertThat(h.pending()).isEqualTo(1);
         assertThat(h.poll().sequence()).isEqualTo(2);
