@@ -91,7 +91,7 @@ class MqttInputRouteTest extends CamelTestSupport {
         registry.bind("inspectionLedger", ledger);
         registry.bind("meters", meters);
         registry.bind("metricsRegistry", meters); // camel-micrometer's name for it
-        registry.bind("recordedInspections", new RecordedInspections(ds));
+        registry.bind("recordedInspections", new RecordedInspections(ds, ledger));
     }
 
     @Override
