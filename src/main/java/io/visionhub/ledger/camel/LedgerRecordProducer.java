@@ -97,7 +97,9 @@ public class LedgerRecordProducer extends DefaultAsyncProducer {
                         failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                                 ? c.getCause()
                                 : failure);
-                exchange.getExchangeExtension().setRedeliveryExhausted(true);
+                // no redelivery of this step (a retry would be recorded behind the caller's later records): Camel's
+                // error handler takes a rollback-only exchange as exhausted and hands it to its dead-letter channel
+                exchange.setRollbackOnly(true);
             }
             try {
                 continueOn.execute(() -> callback.done(false));
