@@ -232,9 +232,24 @@ public class MqttInputConsumer extends DefaultConsumer {
     /** The exchange is done (on its lane): acknowledge it, or leave it unacknowledged when it failed. */
     private void done(Session s, Delivery d, Exchange exchange) {
         MqttMessage message = d.message;
+        boolean failed = exchange.getException() != null;
+        // a delivery of the same id that came meanwhile: answered by this acknowledgement; after a failure it is
+        // routed now, as it would have been had it come after this one ended. The id leaves the map BEFORE the
+        // PUBACK: once that is sent the broker may give the id to a new message, which must be routed, not parked
+        Delivery[] next = {null};
+        s.byId.computeIfPresent(message.getId(), (id, running) -> {
+            if (running != d) {
+                return running;
+            }
+            if (failed && running.again != null && accepting) {
+                next[0] = new Delivery(d.topic, running.again, d.lane);
+                return next[0];
+            }
+            return null;
+        });
         boolean retry = false;
         try {
-            if (exchange.getException() == null) {
+            if (!failed) {
                 acknowledge(d.topic, message);
             } else {
                 getExceptionHandler()
@@ -246,20 +261,6 @@ public class MqttInputConsumer extends DefaultConsumer {
                                 exchange.getException());
             }
         } finally {
-            // a delivery of the same id that came meanwhile: answered by this acknowledgement; after a failure it
-            // is routed now, as it would have been had it come after this one ended
-            Delivery[] next = {null};
-            boolean failed = exchange.getException() != null;
-            s.byId.computeIfPresent(message.getId(), (id, running) -> {
-                if (running != d) {
-                    return running;
-                }
-                if (failed && running.again != null && accepting) {
-                    next[0] = new Delivery(d.topic, running.again, d.lane);
-                    return next[0];
-                }
-                return null;
-            });
             releaseExchange(exchange, false);
             if (next[0] != null) {
                 retry = true;
