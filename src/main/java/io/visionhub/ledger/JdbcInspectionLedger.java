@@ -406,10 +406,38 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     @Override
     public LedgerReceipt append(InspectionEvent event, List<DeliveryRequest> deliveries) {
+        LedgerWrite write = inspectionWrite(event, deliveries);
+        return await(submit(write), write);
+    }
+
+    /**
+     * Enqueues an inspection without waiting: the future completes (on the writer or a syncer thread, in commit
+     * order) once the record and its outbox rows are durable, or exceptionally when they were refused. Futures of
+     * one caller complete in the order it submitted them. Throws at once when the ledger refuses new records.
+     */
+    public CompletableFuture<LedgerReceipt> submit(InspectionEvent event, List<DeliveryRequest> deliveries) {
+        return submit(inspectionWrite(event, deliveries));
+    }
+
+    private LedgerWrite inspectionWrite(InspectionEvent event, List<DeliveryRequest> deliveries) {
         List<DeliveryRequest> d = deliveries == null ? List.of() : deliveries;
         LedgerWrite write = InspectionRecord.toWrite(event, d, clock.instant());
         StationFence fence = stationFence;
-        return append(fence == null ? write : fence.fence(event.station(), write));
+        return fence == null ? write : fence.fence(event.station(), write);
+    }
+
+    /**
+     * The commit of an inspection that is queued or being committed (submitted, not yet durable nor refused), or
+     * null: a second copy of an event that arrives while the first is still on its way to the disk waits for it
+     * instead of being recorded twice ({@code RecordedInspections}).
+     */
+    public CompletableFuture<LedgerReceipt> committing(String inspectionId) {
+        return committing.get(inspectionId);
+    }
+
+    /** How long an append waits for its commit before it fails (visionhub.ledger.append-timeout). */
+    public java.time.Duration appendTimeout() {
+        return props.appendTimeout();
     }
 
     /** Cluster: fences every inspection append by the station's lease (docs/cluster.md). */
@@ -507,14 +535,29 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             throw halted(write.type() + " " + write.recordId());
         }
         Pending p = new Pending(write, new CompletableFuture<>());
+        boolean inspection = InspectionRecord.TYPE.equals(write.type());
+        if (inspection) {
+            committing.put(write.recordId(), p.done());
+        }
         try {
             queue.put(p);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (inspection) {
+                committing.remove(write.recordId(), p.done());
+            }
             throw new LedgerException("interrupted before " + write.type() + " " + write.recordId() + " was queued");
+        }
+        if (inspection) {
+            // a completed future left in the map answers the same as no entry (RecordedInspections reads both)
+            p.done().whenComplete((r, e) -> committing.remove(write.recordId(), p.done()));
         }
         return p.done();
     }
+
+    /** inspections submitted and not yet durable or refused, by id (see {@link #committing}) */
+    private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<LedgerReceipt>> committing =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private LedgerReceipt await(CompletableFuture<LedgerReceipt> f, LedgerWrite write) {
         try {

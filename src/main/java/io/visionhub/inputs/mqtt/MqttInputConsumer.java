@@ -1,15 +1,21 @@
 package io.visionhub.inputs.mqtt;
 
+import io.visionhub.ledger.camel.LedgerConstants;
 import io.visionhub.outputs.mqtt.NoDelaySocketFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.builder.ThreadPoolBuilder;
 import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -25,19 +31,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Receives on Paho's callback thread, hands each message to the lane of its topic (a single thread, so one topic's
- * messages run in arrival order) and acknowledges it there once the route has finished. Paho's manual
- * acknowledgements keep the PUBACK back until then; the broker stops sending at {@code receiveMaximum} messages
- * unacknowledged, which bounds the lanes' queues.
+ * messages run in arrival order) and acknowledges it once its exchange is done. Paho's manual acknowledgements keep
+ * the PUBACK back until then; the broker stops sending at {@code receiveMaximum} messages unacknowledged, which
+ * bounds the lanes' queues.
+ * <p>
+ * The exchange runs asynchronously (Camel's AsyncProcessor): the lane is set as the exchange's
+ * {@link LedgerConstants#CONTINUE_ON}, so {@code ledger:record} frees the lane while the record waits for its group
+ * commit and the rest of the route (the outputs, then the acknowledgement) runs on the lane again once the commit is
+ * durable, in the order the lane queued the records. A lane therefore has many messages of its topics on the way
+ * to one commit (pipelining) while each topic keeps its order in the ledger, in the outputs and in the
+ * acknowledgements; the window ({@code receiveMaximum}) bounds them all.
+ * <p>
+ * A message the broker sends again (same packet id) while its first delivery is still in flight, after a reconnect,
+ * is not routed a second time: the first delivery's acknowledgement, after its commit, answers both (acknowledging
+ * both would send the id twice, and the broker may already have given it to a new message).
  */
 public class MqttInputConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttInputConsumer.class);
 
     private MqttAsyncClient client;
-    private ExecutorService[] lanes;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** the lanes, window and messages in flight of the current start; a stopped one's stragglers touch only theirs */
+    private volatile Session session;
+
     private volatile boolean accepting;
-    private Semaphore window;
 
     public MqttInputConsumer(MqttInputEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -48,22 +65,60 @@ public class MqttInputConsumer extends DefaultConsumer {
         return (MqttInputEndpoint) super.getEndpoint();
     }
 
-    /** Messages handed to a lane and not yet acknowledged. */
+    /** Messages handed to a lane and not yet done (acknowledged, or left unacknowledged after a failure). */
     public int inFlight() {
-        return inFlight.get();
+        Session s = session;
+        return s == null ? 0 : s.inFlight.get();
+    }
+
+    /** One start of the consumer: its lanes, its window and the packet ids it has in flight. */
+    private static final class Session {
+        final ExecutorService[] lanes;
+        final Semaphore window;
+        final int receiveMaximum;
+        final AtomicInteger inFlight = new AtomicInteger();
+        /** abortConnection: the lanes were dropped, what is in flight never finishes */
+        volatile boolean abandoned;
+        /** packet id -> the delivery being routed; a second delivery of that id waits here for the first's end */
+        final Map<Integer, Delivery> byId = new ConcurrentHashMap<>();
+
+        Session(ExecutorService[] lanes, int receiveMaximum) {
+            this.lanes = lanes;
+            this.receiveMaximum = receiveMaximum;
+            this.window = new Semaphore(receiveMaximum);
+        }
+    }
+
+    /** A message being routed; {@code again} is set when the broker sent its id again meanwhile. */
+    private static final class Delivery {
+        final String topic;
+        final MqttMessage message;
+        final ExecutorService lane;
+        MqttMessage again; // guarded by the session's byId entry (compute)
+
+        Delivery(String topic, MqttMessage message, ExecutorService lane) {
+            this.topic = topic;
+            this.message = message;
+            this.lane = lane;
+        }
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
         MqttInputEndpoint e = getEndpoint();
-        window = new Semaphore(e.getReceiveMaximum());
-        lanes = new ExecutorService[e.getLanes()];
+        ExecutorService[] lanes = new ExecutorService[e.getLanes()];
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = e.getCamelContext()
-                    .getExecutorServiceManager()
-                    .newSingleThreadExecutor(this, "mqtt-input-" + e.getClientId() + "-lane-" + i);
+            // one thread and a queue the window bounds (receiveMaximum messages, each queued at most twice: its
+            // start and its continuation after the commit); no caller-runs: a task run elsewhere would break order
+            lanes[i] = new ThreadPoolBuilder(e.getCamelContext())
+                    .poolSize(1)
+                    .maxPoolSize(1)
+                    .maxQueueSize(Integer.MAX_VALUE)
+                    .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                    .build(this, "mqtt-input-" + e.getClientId() + "-lane-" + i);
         }
+        session = new Session(lanes, e.getReceiveMaximum());
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(false);
         options.setSessionExpiryInterval(e.getSessionExpiryInterval());
@@ -109,62 +164,128 @@ public class MqttInputConsumer extends DefaultConsumer {
     }
 
     private void arrived(String topic, MqttMessage message) {
-        if (!accepting) {
+        Session s = session;
+        if (!accepting || s == null) {
             return; // stopping: not acknowledged, the broker sends it again to the next session
         }
         try {
             // the broker should stop at receiveMaximum; Mosquitto 2.0.11 was seen sending far more when messages are
             // acknowledged out of order (other topics first). Waiting here stops Paho reading the socket: the rest
             // stays with the broker (unacknowledged or queued), never in this process's memory
-            window.acquire();
+            s.window.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return; // not acknowledged: comes again
         }
         if (!accepting) {
-            window.release();
+            s.window.release();
             return;
         }
-        inFlight.incrementAndGet();
-        int lane = Math.floorMod(topic.hashCode(), lanes.length);
-        lanes[lane].execute(() -> route(topic, message));
+        ExecutorService lane = s.lanes[Math.floorMod(topic.hashCode(), s.lanes.length)];
+        Delivery d = new Delivery(topic, message, lane);
+        boolean[] first = {true};
+        s.byId.compute(message.getId(), (id, running) -> {
+            if (running == null) {
+                return d;
+            }
+            running.again = message; // sent again while the first delivery is still on its way to its commit
+            first[0] = false;
+            return running;
+        });
+        if (!first[0]) {
+            s.window.release(); // one packet id, one place in the broker's window
+            LOG.debug(
+                    "mqtt-input: message {} on {} came again while in flight; the first delivery answers it",
+                    message.getId(),
+                    topic);
+            return;
+        }
+        s.inFlight.incrementAndGet();
+        try {
+            lane.execute(() -> route(s, d));
+        } catch (RejectedExecutionException stopped) {
+            s.byId.remove(message.getId(), d);
+            s.inFlight.decrementAndGet();
+            s.window.release(); // stopping: not acknowledged, comes again
+        }
     }
 
-    private void route(String topic, MqttMessage message) {
+    private void route(Session s, Delivery d) {
         Exchange exchange = createExchange(false);
+        MqttMessage message = d.message;
+        Message in = exchange.getIn();
+        in.setBody(message.getPayload());
+        in.setHeader(MqttInputConstants.TOPIC, d.topic);
+        in.setHeader(MqttInputConstants.MESSAGE_ID, message.getId());
+        in.setHeader(MqttInputConstants.QOS, message.getQos());
+        in.setHeader(MqttInputConstants.DUPLICATE, message.isDuplicate());
+        // ledger:record continues this exchange on its lane once the commit is durable (pipelining, in order)
+        exchange.setProperty(LedgerConstants.CONTINUE_ON, d.lane);
         try {
-            Message in = exchange.getIn();
-            in.setBody(message.getPayload());
-            in.setHeader(MqttInputConstants.TOPIC, topic);
-            in.setHeader(MqttInputConstants.MESSAGE_ID, message.getId());
-            in.setHeader(MqttInputConstants.QOS, message.getQos());
-            in.setHeader(MqttInputConstants.DUPLICATE, message.isDuplicate());
-            try {
-                getProcessor().process(exchange);
-            } catch (Exception ex) {
-                exchange.setException(ex);
+            getAsyncProcessor().process(exchange, doneSync -> done(s, d, exchange));
+        } catch (RuntimeException ex) {
+            exchange.setException(ex);
+            done(s, d, exchange);
+        }
+    }
+
+    /** The exchange is done (on its lane): acknowledge it, or leave it unacknowledged when it failed. */
+    private void done(Session s, Delivery d, Exchange exchange) {
+        MqttMessage message = d.message;
+        boolean failed = exchange.getException() != null;
+        // a delivery of the same id that came meanwhile: answered by this acknowledgement; after a failure it is
+        // routed now, as it would have been had it come after this one ended. The id leaves the map BEFORE the
+        // PUBACK: once that is sent the broker may give the id to a new message, which must be routed, not parked
+        Delivery[] next = {null};
+        s.byId.computeIfPresent(message.getId(), (id, running) -> {
+            if (running != d) {
+                return running;
             }
-            if (exchange.getException() == null) {
-                acknowledge(topic, message);
+            if (failed && running.again != null && accepting) {
+                next[0] = new Delivery(d.topic, running.again, d.lane);
+                return next[0];
+            }
+            return null;
+        });
+        boolean retry = false;
+        try {
+            if (!failed) {
+                acknowledge(d.topic, message);
             } else {
                 getExceptionHandler()
                         .handleException(
-                                "mqtt-input: message " + message.getId() + " on " + topic + " failed and is NOT "
+                                "mqtt-input: message " + message.getId() + " on " + d.topic + " failed and is NOT "
                                         + "acknowledged; the broker sends it again when the session resumes (give "
                                         + "the route a dead-letter channel to keep and acknowledge bad messages)",
                                 exchange,
                                 exchange.getException());
             }
         } finally {
-            inFlight.decrementAndGet();
-            window.release();
             releaseExchange(exchange, false);
+            if (next[0] != null) {
+                retry = true;
+                Delivery again = next[0];
+                try {
+                    d.lane.execute(() -> route(s, again)); // keeps this one's place in the window
+                } catch (RejectedExecutionException stopped) {
+                    s.byId.remove(message.getId(), again);
+                    retry = false;
+                }
+            }
+            if (!retry) {
+                s.inFlight.decrementAndGet();
+                s.window.release();
+            }
         }
     }
 
     private void acknowledge(String topic, MqttMessage message) {
+        MqttAsyncClient c = client;
+        if (c == null) {
+            return; // stopped meanwhile: comes again
+        }
         try {
-            client.messageArrivedComplete(message.getId(), message.getQos());
+            c.messageArrivedComplete(message.getId(), message.getQos());
         } catch (MqttException | RuntimeException ex) {
             // the connection dropped after the route finished: the broker sends it again (DUP) after the reconnect
             LOG.debug("mqtt-input: could not acknowledge {} on {}: {}", message.getId(), topic, ex.getMessage());
@@ -177,55 +298,63 @@ public class MqttInputConsumer extends DefaultConsumer {
      */
     void abortConnection() throws MqttException {
         accepting = false;
-        window.release(getEndpoint().getReceiveMaximum()); // Paho's thread may wait for the window
-        for (ExecutorService lane : lanes) {
+        Session s = session;
+        s.abandoned = true;
+        s.window.release(s.receiveMaximum); // Paho's thread may wait for the window
+        for (ExecutorService lane : s.lanes) {
             lane.shutdownNow();
         }
-        client.disconnectForcibly(0, 0, false);
-        client.close(true);
+        MqttAsyncClient c = client;
+        client = null; // exchanges still waiting for their commit acknowledge nothing
+        c.disconnectForcibly(0, 0, false);
+        c.close(true);
     }
 
     @Override
     protected void doStop() throws Exception {
         accepting = false;
-        if (window != null) {
-            window.release(getEndpoint().getReceiveMaximum()); // Paho's thread may wait for the window
-        }
+        Session s = session;
         MqttInputEndpoint e = getEndpoint();
-        if (lanes != null) {
-            for (ExecutorService lane : lanes) {
+        if (s != null) {
+            s.window.release(s.receiveMaximum); // Paho's thread may wait for the window
+            // exchanges waiting for their commit come back to their lane: let them finish before the lanes stop
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(e.getShutdownSeconds());
+            while (!s.abandoned && s.inFlight.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            for (ExecutorService lane : s.lanes) {
                 e.getCamelContext().getExecutorServiceManager().shutdown(lane); // finishes what is queued
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(e.getShutdownSeconds());
-            for (ExecutorService lane : lanes) {
+            for (ExecutorService lane : s.lanes) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !lane.awaitTermination(left, TimeUnit.NANOSECONDS)) {
                     lane.shutdownNow();
                 }
             }
-            if (inFlight.get() > 0) {
+            if (!s.abandoned && s.inFlight.get() > 0) {
                 LOG.warn(
                         "mqtt-input:{}: {} message(s) still in flight after {} s; not acknowledged, the broker "
                                 + "sends them again when the session resumes",
                         e.getTopicFilter(),
-                        inFlight.get(),
+                        s.inFlight.get(),
                         e.getShutdownSeconds());
             }
         }
-        if (client != null) {
+        MqttAsyncClient c = client;
+        client = null;
+        if (c != null) {
             try {
-                if (client.isConnected()) {
-                    client.disconnect(5_000).waitForCompletion(5_000);
+                if (c.isConnected()) {
+                    c.disconnect(5_000).waitForCompletion(5_000);
                 }
             } catch (MqttException ex) {
                 LOG.debug("mqtt-input: disconnect: {}", ex.getMessage());
             }
             try {
-                client.close(true);
+                c.close(true);
             } catch (MqttException ex) {
                 LOG.debug("mqtt-input: close: {}", ex.getMessage());
             }
-            client = null;
         }
         super.doStop();
     }

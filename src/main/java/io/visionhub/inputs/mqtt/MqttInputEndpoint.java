@@ -23,7 +23,10 @@ import org.apache.camel.support.DefaultEndpoint;
  *   acknowledged and queues the rest, see docs/mqtt.md for the broker's queue limits), run by {@code lanes}
  *   threads; the messages of one topic always take the same lane, so they are routed in the order they arrived
  *   (MQTT orders messages per topic only), while the messages of other topics (other stations) run beside them and
- *   share the ledger's group commits.</li>
+ *   share the ledger's group commits;</li>
+ *   <li>pipelined: a lane takes its next message while the previous one waits for its ledger commit (the exchange
+ *   runs asynchronously and continues on its lane once the commit is durable, see {@link MqttInputConsumer}), so
+ *   one commit holds many messages of one topic, in order.</li>
  * </ul>
  * A route that ends with an exception not handled by its error handler leaves its message unacknowledged (the
  * broker sends it again after a reconnect); give the route a dead-letter channel so that a bad message is kept and

@@ -39,5 +39,13 @@ public final class LedgerConstants {
             javaType = "String")
     public static final String KEY_ID = "VisionHubLedgerKeyId";
 
+    /**
+     * Exchange property (not a header), a {@link java.util.concurrent.Executor}: where set, {@code ledger:record}
+     * does not hold the calling thread while the record is committed; the rest of the route runs on this executor
+     * once the commit is durable, in the order the records were queued (see LedgerRecordProducer).
+     * {@code mqtt-input:} sets its lane here.
+     */
+    public static final String CONTINUE_ON = "VisionHubLedgerContinueOn";
+
     private LedgerConstants() {}
 }

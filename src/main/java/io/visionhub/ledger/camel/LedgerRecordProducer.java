@@ -10,16 +10,36 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code to: ledger:record}: appends the InspectionEvent in the body and the deliveries (header and endpoint option)
- * as outbox rows, and returns only once they are durable, so every later step (OPC UA, MQTT, outbox) speaks of a
- * recorded inspection. Sets the sequence and leaf hash headers; the body stays the event. Any failure throws.
+ * as outbox rows, and lets the exchange go on only once they are durable, so every later step (OPC UA, MQTT, outbox)
+ * speaks of a recorded inspection. Sets the sequence and leaf hash headers; the body stays the event. Any failure
+ * is the exchange's exception.
+ * <p>
+ * Where the exchange carries the property {@link LedgerConstants#CONTINUE_ON} (an Executor: {@code mqtt-input:}
+ * sets its lane), the step is asynchronous: it queues the record and returns the calling thread at once; when the
+ * group commit that holds the record is durable, the rest of the route runs on that executor. Records of one
+ * caller are committed in the order it queued them and their continuations are handed to the executor in that
+ * order, so a single-thread executor keeps the order of its exchanges after the commit too, while the caller goes
+ * on with its next message and the writer's group commits fill up. Such an append that fails is not redelivered
+ * by the route's error handler (a retry would be recorded behind the caller's later records): the exchange goes
+ * straight to the error handler's dead-letter channel, after the writer's own retry of a failed group commit record
+ * by record. Without the property the step waits on the calling thread, at most {@code append-timeout}.
  */
-public class LedgerRecordProducer extends DefaultProducer {
+public class LedgerRecordProducer extends DefaultAsyncProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerRecordProducer.class);
 
     private JdbcInspectionLedger ledger;
     private Timer appendTimer;
@@ -48,13 +68,57 @@ public class LedgerRecordProducer extends DefaultProducer {
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Executor continueOn = exchange.getProperty(LedgerConstants.CONTINUE_ON, Executor.class);
+        long t0 = System.nanoTime();
         Message message = exchange.getMessage();
-        InspectionEvent event = message.getMandatoryBody(InspectionEvent.class);
-        List<DeliveryRequest> deliveries = deliveries(message, event);
-        LedgerReceipt receipt = appendTimer == null
-                ? ledger.append(event, deliveries)
-                : appendTimer.record(() -> ledger.append(event, deliveries));
+        CompletableFuture<LedgerReceipt> commit;
+        try {
+            InspectionEvent event = message.getMandatoryBody(InspectionEvent.class);
+            List<DeliveryRequest> deliveries = deliveries(message, event);
+            if (continueOn == null) {
+                recorded(message, ledger.append(event, deliveries), t0);
+                callback.done(true);
+                return true;
+            }
+            commit = ledger.submit(event, deliveries);
+        } catch (Exception e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        // always through the executor, even when already committed: an earlier exchange's continuation may be
+        // waiting there, and this one must not overtake it
+        commit.whenComplete((receipt, failure) -> {
+            if (failure == null) {
+                recorded(message, receipt, t0);
+            } else {
+                exchange.setException(
+                        failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                                ? c.getCause()
+                                : failure);
+                // no redelivery of this step (a retry would be recorded behind the caller's later records): Camel's
+                // error handler takes a rollback-only exchange as exhausted and hands it to its dead-letter channel
+                exchange.setRollbackOnly(true);
+            }
+            try {
+                continueOn.execute(() -> callback.done(false));
+            } catch (RejectedExecutionException stopped) {
+                // the consumer that owns the executor has stopped: its message is not acknowledged and comes again
+                LOG.debug(
+                        "ledger:record: exchange {} committed={} but its consumer has stopped: {}",
+                        exchange.getExchangeId(),
+                        failure == null,
+                        stopped.getMessage());
+            }
+        });
+        return false;
+    }
+
+    private void recorded(Message message, LedgerReceipt receipt, long t0) {
+        if (appendTimer != null) {
+            appendTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        }
         message.setHeader(LedgerConstants.SEQUENCE, receipt.sequence());
         message.setHeader(LedgerConstants.LEAF_HASH, receipt.leafHash());
     }

@@ -91,7 +91,7 @@ class MqttInputRouteTest extends CamelTestSupport {
         registry.bind("inspectionLedger", ledger);
         registry.bind("meters", meters);
         registry.bind("metricsRegistry", meters); // camel-micrometer's name for it
-        registry.bind("recordedInspections", new RecordedInspections(ds));
+        registry.bind("recordedInspections", new RecordedInspections(ds, ledger));
     }
 
     @Override
@@ -159,7 +159,11 @@ class MqttInputRouteTest extends CamelTestSupport {
             }
         }
 
-        await(() -> ledger.size() >= stations * perStation, 60);
+        // the ledger counts a record at its commit; the route's step after it runs once the commit is durable
+        await(
+                () -> ledger.size() >= stations * perStation
+                        && partsByStation.values().stream().mapToInt(List::size).sum() >= stations * perStation,
+                60);
 
         assertThat(ledger.size()).isEqualTo(stations * perStation);
         for (int s = 1; s <= stations; s++) {

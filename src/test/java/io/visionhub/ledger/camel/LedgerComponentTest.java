@@ -18,6 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.RoutesBuilder;
@@ -48,6 +51,7 @@ class LedgerComponentTest extends CamelTestSupport {
     private LedgerProperties props;
     private KeystoreTreeHeadSigner signer;
     private JdbcInspectionLedger ledger;
+    private final AtomicInteger redeliveries = new AtomicInteger();
 
     @Override
     public void configureTest(TestExecutionConfiguration configuration) {
@@ -77,6 +81,17 @@ class LedgerComponentTest extends CamelTestSupport {
                         .to("ledger:record?deliveries=webhook:INSPECTION_RESULT")
                         .to("mock:recorded");
                 from("ledger:heads").routeId("heads").to("mock:heads");
+                // as routes/demo.yaml's inspection route: redelivery, then the dead-letter channel
+                from("direct:pipelined")
+                        .routeId("pipelined")
+                        .errorHandler(deadLetterChannel("mock:pipelined-failed")
+                                .maximumRedeliveries(2)
+                                .redeliveryDelay(0)
+                                .onRedelivery(e -> redeliveries.incrementAndGet()))
+                        .to("ledger:record")
+                        .process(e -> e.getMessage()
+                                .setHeader("ranOn", Thread.currentThread().getName()))
+                        .to("mock:pipelined");
             }
         };
     }
@@ -120,6 +135,62 @@ class LedgerComponentTest extends CamelTestSupport {
                         .timer()
                         .count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void withAContinuationExecutorTheRouteGoesOnThereOnceCommittedAndAFailureIsNotRedelivered() throws Exception {
+        context.start();
+        ExecutorService lane = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-lane"));
+        try {
+            InspectionEvent event = LedgerTestSupport.event();
+            Exchange recorded = template.send("direct:pipelined", e -> {
+                e.getMessage().setBody(event);
+                e.setProperty(LedgerConstants.CONTINUE_ON, lane);
+            });
+            assertThat(recorded.getException()).isNull();
+            assertThat(recorded.getMessage().getHeader("ranOn")).isEqualTo("test-lane");
+            assertThat(recorded.getMessage().getHeader(LedgerConstants.SEQUENCE))
+                    .isEqualTo(0L);
+            assertThat(ledger.size()).isEqualTo(1);
+
+            // the same id again: refused by the database; straight to the dead-letter channel, not retried (a
+            // retry of a pipelined record would be committed behind the caller's later records)
+            MockEndpoint failed = getMockEndpoint("mock:pipelined-failed");
+            failed.expectedMessageCount(1);
+            template.send("direct:pipelined", e -> {
+                e.getMessage().setBody(event);
+                e.setProperty(LedgerConstants.CONTINUE_ON, lane);
+            });
+            failed.assertIsSatisfied();
+            Exchange dead = failed.getExchanges().get(0);
+            assertThat(dead.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))
+                    .hasMessageContaining(event.id());
+            assertThat(redeliveries.get()).as("redeliveries").isZero();
+            assertThat(getMockEndpoint("mock:pipelined").getReceivedCounter()).isEqualTo(1);
+            assertThat(ledger.size()).isEqualTo(1);
+        } finally {
+            lane.shutdownNow();
+        }
+    }
+
+    @Test
+    void aContinuationPropertyThatIsNoExecutorIsIgnoredAndTheStepWaitsOnTheCallersThread() throws Exception {
+        context.start();
+        InspectionEvent event = LedgerTestSupport.event();
+        Exchange recorded = template.send("direct:pipelined", e -> {
+            e.getMessage().setBody(event);
+            e.setProperty(LedgerConstants.CONTINUE_ON, "not an executor");
+        });
+        assertThat(recorded.getException()).isNull();
+        assertThat(recorded.getMessage().getHeader("ranOn", String.class)).isNotEqualTo("test-lane");
+        assertThat(recorded.getMessage().getHeader(LedgerConstants.SEQUENCE)).isEqualTo(0L);
+
+        // synchronous: a refused record is redelivered by the error handler as before
+        MockEndpoint failed = getMockEndpoint("mock:pipelined-failed");
+        failed.expectedMessageCount(1);
+        template.sendBody("direct:pipelined", event);
+        failed.assertIsSatisfied();
+        assertThat(redeliveries.get()).as("redeliveries").isEqualTo(2);
     }
 
     @Test
