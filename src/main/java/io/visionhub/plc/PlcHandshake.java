@@ -581,7 +581,7 @@ public class PlcHandshake implements AutoCloseable {
             }
             s.pendingEdges.removeFirst();
             p.expiry().cancel(false);
-            serveEdge(s, edge, p.at());
+            serveEdge(s, edge, p.at(), p.sourceTime());
         }
     }
 
@@ -614,7 +614,8 @@ public class PlcHandshake implements AutoCloseable {
                 // raised before the hub was watching (start, or back after an outage): its time is unknown. Recorded
                 // once: not when the part already has its outcome (seen before the outage, or recorded from what the
                 // PLC queued during it)
-                String part = s.partIdAt(value.sourceTime());
+                // this raise is the edge of the part id of its moment: a later edge never takes that id
+                String part = s.pairEdge(value.sourceTime()).partId();
                 if (!alreadyAccounted(s, part)) {
                     triggerNotServed(
                             s,
@@ -663,7 +664,7 @@ public class PlcHandshake implements AutoCloseable {
                     grace);
             return;
         }
-        serveEdge(s, edge, at);
+        serveEdge(s, edge, at, value.sourceTime());
     }
 
     /** How long an edge waits for its own part id: half the cycle budget, so that the part may still be served. */
@@ -688,7 +689,7 @@ public class PlcHandshake implements AutoCloseable {
     }
 
     /** Opens the part cycle of a paired edge and hands its trigger on; never a second cycle for the same part. */
-    private void serveEdge(StationMapping s, Edge edge, Instant at) {
+    private void serveEdge(StationMapping s, Edge edge, Instant at, Instant edgeSourceTime) {
         for (String skipped : edge.missedBefore()) {
             if (s.cycle(skipped) != null) {
                 continue; // a part the hub already has (e.g. the hub's own write of the part id node echoed back)
@@ -725,6 +726,7 @@ public class PlcHandshake implements AutoCloseable {
         s.triggers.increment();
         long budget = props.cycleBudgetMs();
         PartCycle cycle = s.open(part, at, budget, true);
+        cycle.edgeSourceTime = edgeSourceTime;
         // the PLC may move on (and change the part id) once it sees the acknowledge: the part id is taken already;
         // an edge that waited for its part id may have fallen meanwhile, and then is not acknowledged after its fall
         if (Boolean.TRUE.equals(s.lastTrigger)) {
@@ -1049,6 +1051,8 @@ public class PlcHandshake implements AutoCloseable {
         final long deadlineNanos;
         private final AtomicReference<Integer> state = new AtomicReference<>(PENDING);
         private volatile ScheduledFuture<?> timer;
+        /** The PLC's source time of the rising edge this cycle was opened for (null: none, or not stamped). */
+        volatile Instant edgeSourceTime;
 
         PartCycle(String partId, long seq, Instant startedAt, long budgetMs) {
             this.partId = partId;
@@ -1126,6 +1130,8 @@ public class PlcHandshake implements AutoCloseable {
         private long accountedPartIdNo = -1;
         /** Number of the newest part id value paired with a rising edge; -1 when none. Guarded by partIds. */
         private long pairedPartIdNo = -1;
+        /** Number of the part id value current when the hub (re)subscribed; -1 until it is seen. Guarded by partIds. */
+        private long firstPartIdNo = -1;
 
         private long lastLogNanos;
 
@@ -1232,6 +1238,7 @@ public class PlcHandshake implements AutoCloseable {
                 long no = nextPartIdNo++;
                 if (accountedPartIdNo < 0) {
                     accountedPartIdNo = no; // current when the hub (re)subscribed: served before, or caught as held
+                    firstPartIdNo = no;
                 }
                 partIds.addLast(
                         value instanceof PlcTransport.Unreadable u
@@ -1282,7 +1289,7 @@ public class PlcHandshake implements AutoCloseable {
                 if (paired == null) {
                     return new Edge("", List.of(), false, null);
                 }
-                if (paired.no() <= pairedPartIdNo || paired.no() < accountedPartIdNo) {
+                if (paired.no() <= pairedPartIdNo || paired.no() < accountedPartIdNo || hadItsEdge(paired)) {
                     // already paired with an edge, or already counted missed: never a second edge's part id
                     return new Edge(paired.value(), List.of(), true, null);
                 }
@@ -1302,6 +1309,26 @@ public class PlcHandshake implements AutoCloseable {
             }
         }
 
+        /**
+         * Whether the part id value current when the hub (re)subscribed already had its rising edge before the watch
+         * was lost: the hub has that part's cycle from an edge the PLC stamped at or after the value (same clock, the
+         * PLC's); without source times, a cycle from around the loss ({@link #alreadyAccounted}). Its part's next
+         * edge, laps later, comes after a newer value of the same id and is served. Called under partIds and order.
+         */
+        private boolean hadItsEdge(TimedValue tv) {
+            if (tv.no() != firstPartIdNo || tv.value().isBlank()) {
+                return false;
+            }
+            PartCycle c = cycle(tv.value());
+            if (c == null) {
+                return false;
+            }
+            if (c.edgeSourceTime != null && tv.at() != null) {
+                return !c.edgeSourceTime.isBefore(tv.at());
+            }
+            return alreadyAccounted(this, tv.value());
+        }
+
         /** After a (re)subscription: the first part id value seen is the one then current. */
         void resetPartIds() {
             synchronized (order) {
@@ -1313,6 +1340,7 @@ public class PlcHandshake implements AutoCloseable {
                     partIds.clear();
                     accountedPartIdNo = -1;
                     pairedPartIdNo = -1;
+                    firstPartIdNo = -1;
                 }
             }
         }
