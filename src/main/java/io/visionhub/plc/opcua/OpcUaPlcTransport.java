@@ -72,6 +72,8 @@ public class OpcUaPlcTransport implements PlcTransport {
      * the handshake as stale samples, which records each trigger among them as missed.
      */
     private volatile OpcUaSubscription live;
+    /** When the subscription from before the session was lost last answered (queued changes or a keep-alive), or 0. */
+    private volatile long staleHeardNanos;
     /** The publishing interval the PLC's server granted the last subscription (ms; NaN before one). */
     private volatile double publishingIntervalMs = Double.NaN;
     /** Stations whose trigger value arrived since the last (re)subscription. */
@@ -166,6 +168,7 @@ public class OpcUaPlcTransport implements PlcTransport {
             public void onSessionInactive(UaSession session) {
                 sessionLost = true;
                 live = null;
+                staleHeardNanos = 0;
                 listener.connectionLost("session to the PLC lost");
             }
         };
@@ -212,6 +215,7 @@ public class OpcUaPlcTransport implements PlcTransport {
         }
         OpcUaSubscription old = subscription;
         if (old != null) {
+            awaitQueuedChanges();
             try {
                 old.delete();
             } catch (Exception e) {
@@ -219,6 +223,24 @@ public class OpcUaPlcTransport implements PlcTransport {
             }
         }
         subscribe(c);
+    }
+
+    /**
+     * Before the subscription from before an outage is deleted, lets the PLC's server send what it queued for it (the
+     * triggers raised during the outage, recorded as missed): waits until it has answered and then stayed quiet for a
+     * few publishing intervals, at most one second (a server that dropped the subscription answers nothing).
+     */
+    private void awaitQueuedChanges() throws InterruptedException {
+        double interval = Double.isNaN(publishingIntervalMs) ? 100 : publishingIntervalMs;
+        long quietNanos = TimeUnit.MILLISECONDS.toNanos((long) Math.max(50, 3 * interval));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            long heard = staleHeardNanos;
+            if (heard != 0 && System.nanoTime() - heard > quietNanos) {
+                return;
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** One subscription for every station's trigger, part id and ack, delivered as one ordered batch per publish. */
@@ -232,6 +254,7 @@ public class OpcUaPlcTransport implements PlcTransport {
             @Override
             public void onDataReceived(OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
                 if (s != live) {
+                    staleHeardNanos = System.nanoTime();
                     LOG.debug(
                             "PLC at {}: {} changes of a subscription from before the session was lost (queued during "
                                     + "the outage): not served, their triggers are recorded as missed",
@@ -241,6 +264,13 @@ public class OpcUaPlcTransport implements PlcTransport {
                     return;
                 }
                 onData(roles, items, values);
+            }
+
+            @Override
+            public void onKeepAliveReceived(OpcUaSubscription s) {
+                if (s != live) {
+                    staleHeardNanos = System.nanoTime(); // the old subscription answered: nothing (more) queued
+                }
             }
 
             @Override
