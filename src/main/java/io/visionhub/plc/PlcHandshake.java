@@ -531,20 +531,10 @@ public class PlcHandshake implements AutoCloseable {
      * republished or overtaken notification and is dropped (docs/plc.md, "Ordering of notifications").
      */
     void dataChanged(List<PlcSample> changes) {
-        Map<StationMapping, List<PlcSample>> byStation = new LinkedHashMap<>();
-        for (PlcSample c : changes) {
-            StationMapping s = stations.get(c.station());
-            if (s != null) {
-                byStation.computeIfAbsent(s, k -> new ArrayList<>()).add(c);
-            }
-        }
-        for (Map.Entry<StationMapping, List<PlcSample>> e : byStation.entrySet()) {
+        for (Map.Entry<StationMapping, List<PlcSample>> e :
+                byStationInOrder(changes, false).entrySet()) {
             StationMapping s = e.getKey();
             List<PlcSample> ordered = e.getValue();
-            if (ordered.stream().allMatch(c -> c.sourceTime() != null)) {
-                // stable: values of one instant keep the server's order (part id before trigger)
-                ordered.sort((a, b) -> Stamp.of(a).compareTo(Stamp.of(b)));
-            }
             synchronized (s.order) {
                 for (PlcSample c : ordered) {
                     switch (c.signal()) {
@@ -770,25 +760,37 @@ public class PlcHandshake implements AutoCloseable {
     }
 
     /**
+     * The changes of each known station (only triggered stations when asked), each station's in PLC time order when
+     * every change has a source time; stable, so values of one instant keep the server's order (part id before
+     * trigger).
+     */
+    private Map<StationMapping, List<PlcSample>> byStationInOrder(List<PlcSample> changes, boolean triggeredOnly) {
+        Map<StationMapping, List<PlcSample>> byStation = new LinkedHashMap<>();
+        for (PlcSample c : changes) {
+            StationMapping s = stations.get(c.station());
+            if (s != null && (s.trigger || !triggeredOnly)) {
+                byStation.computeIfAbsent(s, k -> new ArrayList<>()).add(c);
+            }
+        }
+        for (List<PlcSample> ordered : byStation.values()) {
+            if (ordered.stream().allMatch(c -> c.sourceTime() != null)) {
+                ordered.sort((a, b) -> Stamp.of(a).compareTo(Stamp.of(b)));
+            }
+        }
+        return byStation;
+    }
+
+    /**
      * Value changes the PLC queued for a watch that is no longer the live one (an OPC UA subscription kept through an
      * outage): they continue what the hub knew when it lost the watch ({@link OutageStream}). Each rising trigger edge
      * among them is a trigger the hub missed: recorded under the part id of its moment, once per part, and nothing is
      * written to the PLC for it (no acknowledge, no result: the PLC's own timeout rejects the part).
      */
     void outageChanged(List<PlcSample> changes) {
-        Map<StationMapping, List<PlcSample>> byStation = new LinkedHashMap<>();
-        for (PlcSample c : changes) {
-            StationMapping s = stations.get(c.station());
-            if (s != null && s.trigger) {
-                byStation.computeIfAbsent(s, k -> new ArrayList<>()).add(c);
-            }
-        }
-        for (Map.Entry<StationMapping, List<PlcSample>> e : byStation.entrySet()) {
+        for (Map.Entry<StationMapping, List<PlcSample>> e :
+                byStationInOrder(changes, true).entrySet()) {
             StationMapping s = e.getKey();
             List<PlcSample> ordered = e.getValue();
-            if (ordered.stream().allMatch(c -> c.sourceTime() != null)) {
-                ordered.sort((a, b) -> Stamp.of(a).compareTo(Stamp.of(b)));
-            }
             synchronized (s.order) {
                 OutageStream o = s.outage;
                 if (o.lostAt == null) {
