@@ -1,5 +1,9 @@
 package io.visionhub.inputs.mqtt;
 
+import static io.visionhub.inputs.mqtt.MqttTestDevice.await;
+import static io.visionhub.inputs.mqtt.MqttTestDevice.message;
+import static io.visionhub.inputs.mqtt.MqttTestDevice.publish;
+import static io.visionhub.inputs.mqtt.MqttTestDevice.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -20,8 +24,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
@@ -30,12 +32,6 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -182,7 +178,7 @@ class MqttInputPipeliningTest extends CamelTestSupport {
         int total = 2 * WINDOW;
         gate.shut();
         List<String> published = new ArrayList<>();
-        try (Pub pub = publisher()) {
+        try (MqttTestDevice.Pub pub = publisher()) {
             for (int i = 0; i < total; i++) {
                 String part = "station-1#" + i;
                 publish(pub, "station-1", part);
@@ -221,7 +217,7 @@ class MqttInputPipeliningTest extends CamelTestSupport {
     void aConnectionDroppedWhileALanesMessagesWaitForTheirCommitLosesNothingAndRecordsNothingTwice() throws Exception {
         int total = 2 * WINDOW;
         gate.shut();
-        try (Pub pub = publisher()) {
+        try (MqttTestDevice.Pub pub = publisher()) {
             for (int i = 0; i < total; i++) {
                 publish(pub, "station-1", "station-1#" + i);
             }
@@ -255,7 +251,7 @@ class MqttInputPipeliningTest extends CamelTestSupport {
     void aSecondCopyOfAnEventArrivingWhileTheFirstWaitsForItsCommitIsRecognisedNotRecordedTwice() throws Exception {
         InspectionEvent event = TestEvents.event("station-1", "station-1#dup", InspectionEvent.Verdict.OK);
         gate.shut();
-        try (Pub pub = publisher()) {
+        try (MqttTestDevice.Pub pub = publisher()) {
             pub.publish(topic("station-1"), message(EventJson.toBytes(event))); // the device sends it twice
             pub.publish(topic("station-1"), message(EventJson.toBytes(event)));
             publish(pub, "station-1", "station-1#next");
@@ -286,57 +282,7 @@ class MqttInputPipeliningTest extends CamelTestSupport {
         }
     }
 
-    /** A device publishing QoS 1 events (each publish returns once the broker has it). */
-    private record Pub(MqttClient client) implements AutoCloseable {
-        void publish(String topic, MqttMessage message) throws Exception {
-            while (true) {
-                try {
-                    client.publish(topic, message);
-                    return;
-                } catch (MqttException e) {
-                    // Paho's own in-flight count can lag the PUBACKs it already waited for: try again
-                    if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-                        throw e;
-                    }
-                    Thread.sleep(1);
-                }
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            client.disconnect();
-            client.close();
-        }
-    }
-
-    private Pub publisher() throws Exception {
-        MqttClient c = new MqttClient(broker.url(), "pub-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setCleanStart(true);
-        c.connect(o);
-        return new Pub(c);
-    }
-
-    private static String topic(String station) {
-        return "visionhub-in/site-t/line-1/" + station + "/inspection";
-    }
-
-    private static MqttMessage message(byte[] payload) {
-        MqttMessage m = new MqttMessage(payload);
-        m.setQos(1);
-        return m;
-    }
-
-    private static void publish(Pub pub, String station, String partId) throws Exception {
-        InspectionEvent event = TestEvents.event(station, partId, InspectionEvent.Verdict.OK);
-        pub.publish(topic(station), message(EventJson.toBytes(event)));
-    }
-
-    private static void await(BooleanSupplier condition, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    private MqttTestDevice.Pub publisher() throws Exception {
+        return MqttTestDevice.connect(broker.url());
     }
 }
