@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -23,9 +25,12 @@ import org.springframework.stereotype.Component;
  * A copy of an event whose first copy is still on its way to its group commit ({@code mqtt-input:} lanes do not
  * wait for the commit before taking the next message) waits for that commit here: held once it is durable, not held
  * when it was refused. So the copy is never recorded twice, and never acknowledged before the first is durable.
+ * <p>
+ * As a Camel {@link Predicate} (route step {@code filter: ref: recordedInspections}) it answers for the exchange's
+ * body, an {@link InspectionEvent}: called directly, without the bean language's reflection per message.
  */
 @Component("recordedInspections")
-public class RecordedInspections {
+public class RecordedInspections implements Predicate {
 
     private final JdbcTemplate jdbc;
     private final Supplier<JdbcInspectionLedger> ledger;
@@ -42,6 +47,18 @@ public class RecordedInspections {
     public RecordedInspections(DataSource dataSource, JdbcInspectionLedger ledger) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.ledger = () -> ledger;
+    }
+
+    /** Whether the ledger holds the exchange's event (the body, read by {@code InspectionEventInput}). */
+    @Override
+    public boolean matches(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (!(body instanceof InspectionEvent event)) {
+            throw new IllegalArgumentException("the duplicate check (recordedInspections) needs an "
+                    + InspectionEvent.class.getName() + " as the body (after process: ref: inspectionEventInput), got "
+                    + (body == null ? "null" : body.getClass().getName()));
+        }
+        return holds(event);
     }
 
     public boolean holds(InspectionEvent event) {

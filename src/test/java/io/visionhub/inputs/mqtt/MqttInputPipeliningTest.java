@@ -119,6 +119,7 @@ class MqttInputPipeliningTest extends CamelTestSupport {
         registry.bind("meters", meters);
         registry.bind("metricsRegistry", meters);
         registry.bind("recordedInspections", new RecordedInspections(ds, ledger));
+        registry.bind("inspectionEventInput", new InspectionEventInput());
     }
 
     @Override

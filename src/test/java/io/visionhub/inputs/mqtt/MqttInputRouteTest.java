@@ -89,6 +89,7 @@ class MqttInputRouteTest extends CamelTestSupport {
         registry.bind("meters", meters);
         registry.bind("metricsRegistry", meters); // camel-micrometer's name for it
         registry.bind("recordedInspections", new RecordedInspections(ds, ledger));
+        registry.bind("inspectionEventInput", new InspectionEventInput());
     }
 
     @Override
