@@ -2,7 +2,6 @@ package io.visionhub.inputs.mqtt;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.EventSchema;
 import io.visionhub.event.InspectionEvent;
@@ -27,9 +26,6 @@ import org.springframework.stereotype.Component;
 @Component("inspectionEventInput")
 public class InspectionEventInput implements Processor {
 
-    /** EventJson's mapping, its instants read without DateTimeFormatter where they have the hub's own form */
-    private static final ObjectMapper MAPPER = CanonicalInstantDeserializer.into(EventJson.mapper());
-
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getMessage();
@@ -48,7 +44,7 @@ public class InspectionEventInput implements Processor {
         }
         JsonNode json;
         try {
-            json = MAPPER.readTree(payload);
+            json = EventJson.mapper().readTree(payload);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("not an inspection event: not JSON: " + firstLine(e), e);
         }
@@ -63,7 +59,7 @@ public class InspectionEventInput implements Processor {
                     + String.join("; ", problems));
         }
         try {
-            return MAPPER.treeToValue(json, InspectionEvent.class);
+            return EventJson.mapper().treeToValue(json, InspectionEvent.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not an inspection event: " + firstLine(e), e);
         }
