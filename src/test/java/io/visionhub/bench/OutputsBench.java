@@ -11,8 +11,10 @@ import java.util.Locale;
 /**
  * CPU per event of the real-time outputs after the ledger commit, two builds side by side in one JVM: the OPC UA
  * station nodes ({@code StationNamespace.publish}) and the MQTT payload build ({@code MqttEventPublisher.publish} over
- * a client without a broker), each timed per event in the route's order (OPC UA first, then MQTT with the same
- * event), and the MQTT publish alone (its payload not written before by OPC UA).
+ * a client without a broker): both per event in the route's order (OPC UA, then MQTT with the same event), OPC UA
+ * alone and MQTT alone (its payload not written before by OPC UA), each on a batch of new events. Figures are the
+ * harness thread's CPU time (ThreadMXBean, so that other processes' load does not count) and the bytes it allocated,
+ * per event.
  *
  * <pre>
  *   git worktree add --detach /tmp/base main &amp;&amp; (cd /tmp/base &amp;&amp; ./mvnw -B -o -q compile)
@@ -42,10 +44,10 @@ public final class OutputsBench {
                 "OutputsBench: %d events per round (8 stations, 10%% NG), %d rounds per side; before %s, after %s; "
                         + "loadavg %s%n",
                 events, rounds, before, after, loadavg());
-        Side[] sides = {new Side("before", before, bench), new Side("after", after, bench)};
+        Side[] sides = {new Side("before", before, bench, rounds), new Side("after", after, bench, rounds)};
         try {
-            for (Side s : sides) {
-                for (int w = 0; w < 2; w++) {
+            for (int w = 0; w < 3; w++) {
+                for (Side s : sides) {
                     s.round(events);
                 }
             }
@@ -53,39 +55,46 @@ public final class OutputsBench {
                 for (Side s : sides) {
                     System.gc();
                     double[] f = s.round(events);
-                    s.opcua[r] = f[0];
-                    s.mqtt[r] = f[1];
-                    s.mqttOnly[r] = f[2];
+                    s.record(r, f);
                     System.out.printf(
                             Locale.ROOT,
-                            "round %d %-6s OPC UA publish %7.0f ns/event, MQTT after OPC UA %6.0f ns/event, "
-                                    + "MQTT alone %6.0f ns/event, %.1f payload bytes/event%n",
+                            "round %d %-6s OPC UA + MQTT %6.0f ns %6.0f B/event | OPC UA alone %6.0f ns %6.0f B | "
+                                    + "MQTT alone %6.0f ns %6.0f B | MQTT after OPC UA %6.0f ns | %.0f MQTT bytes%n",
                             r + 1,
                             s.name,
                             f[0],
                             f[1],
                             f[2],
-                            f[3]);
+                            f[3],
+                            f[4],
+                            f[5],
+                            f[0] - f[2],
+                            f[6]);
                 }
             }
-            System.out.printf("%nmedian of %d rounds (loadavg %s)%n", rounds, loadavg());
+            System.out.printf(
+                    "%nCPU of the harness thread per event, median of %d rounds (loadavg %s)%n", rounds, loadavg());
             for (Side s : sides) {
                 System.out.printf(
                         Locale.ROOT,
-                        "%-6s OPC UA publish %7.0f ns/event, MQTT after OPC UA %6.0f ns/event, MQTT alone %6.0f "
-                                + "ns/event%n",
+                        "%-6s OPC UA + MQTT %6.0f ns %6.0f B | OPC UA alone %6.0f ns %6.0f B | MQTT alone %6.0f ns "
+                                + "%6.0f B%n",
                         s.name,
-                        median(s.opcua),
-                        median(s.mqtt),
-                        median(s.mqttOnly));
+                        median(s.figures[0]),
+                        median(s.figures[1]),
+                        median(s.figures[2]),
+                        median(s.figures[3]),
+                        median(s.figures[4]),
+                        median(s.figures[5]));
             }
             System.out.printf(
                     Locale.ROOT,
-                    "after/before: OPC UA %.2f, MQTT after OPC UA %.2f, OPC UA + MQTT %.2f%n",
-                    median(sides[1].opcua) / median(sides[0].opcua),
-                    median(sides[1].mqtt) / median(sides[0].mqtt),
-                    (median(sides[1].opcua) + median(sides[1].mqtt))
-                            / (median(sides[0].opcua) + median(sides[0].mqtt)));
+                    "after/before: OPC UA + MQTT %.2f (CPU) %.2f (bytes allocated), OPC UA alone %.2f, MQTT alone "
+                            + "%.2f%n",
+                    median(sides[1].figures[0]) / median(sides[0].figures[0]),
+                    median(sides[1].figures[1]) / median(sides[0].figures[1]),
+                    median(sides[1].figures[2]) / median(sides[0].figures[2]),
+                    median(sides[1].figures[4]) / median(sides[0].figures[4]));
         } finally {
             for (Side s : sides) {
                 s.close();
@@ -112,30 +121,52 @@ public final class OutputsBench {
         final String name;
         final Object workload;
         final Method events;
-        final Method run;
-        final Method mqttAlone;
-        final double[] opcua = new double[64];
-        final double[] mqtt = new double[64];
-        final double[] mqttOnly = new double[64];
+        final Method both;
+        final Method opcuaOnly;
+        final Method mqttOnly;
+        final Method mqttBytes;
+        /** per figure of {@link #round} (MQTT bytes left out), per round */
+        final double[][] figures;
 
-        Side(String name, Path classes, Path bench) throws Exception {
+        Side(String name, Path classes, Path bench, int rounds) throws Exception {
             this.name = name;
             ClassLoader loader = new HubFirstLoader(
                     new URL[] {classes.toUri().toURL(), bench.toUri().toURL()}, OutputsBench.class.getClassLoader());
             Class<?> c = loader.loadClass(OutputsWorkload.class.getName());
             workload = c.getConstructor(Path.class).newInstance(Files.createTempDirectory("outputs-bench-" + name));
             events = c.getMethod("events", int.class);
-            run = c.getMethod("run", List.class);
-            mqttAlone = c.getMethod("mqttOnly", List.class);
+            both = c.getMethod("both", List.class);
+            opcuaOnly = c.getMethod("opcuaOnly", List.class);
+            mqttOnly = c.getMethod("mqttOnly", List.class);
+            mqttBytes = c.getMethod("mqttBytes");
+            figures = new double[6][rounds];
         }
 
-        /** {OPC UA ns/event, MQTT after OPC UA ns/event, MQTT alone ns/event, payload bytes/event}. */
+        /**
+         * Three batches of new events: OPC UA then MQTT per event, OPC UA alone, MQTT alone. Per event: {CPU ns and
+         * bytes allocated of each of the three, then MQTT payload+topic bytes of the first}.
+         */
         double[] round(int n) throws Exception {
-            List<?> batch = (List<?>) events.invoke(workload, n);
-            long[] r = (long[]) run.invoke(workload, batch);
-            List<?> alone = (List<?>) events.invoke(workload, n);
-            long m = (long) mqttAlone.invoke(workload, alone);
-            return new double[] {(double) r[0] / n, (double) r[1] / n, (double) m / n, (double) r[2] / n};
+            long b0 = (long) mqttBytes.invoke(workload);
+            long[] a = (long[]) both.invoke(workload, events.invoke(workload, n));
+            long b1 = (long) mqttBytes.invoke(workload);
+            long[] o = (long[]) opcuaOnly.invoke(workload, events.invoke(workload, n));
+            long[] m = (long[]) mqttOnly.invoke(workload, events.invoke(workload, n));
+            return new double[] {
+                (double) a[0] / n,
+                (double) a[1] / n,
+                (double) o[0] / n,
+                (double) o[1] / n,
+                (double) m[0] / n,
+                (double) m[1] / n,
+                (double) (b1 - b0) / n
+            };
+        }
+
+        void record(int round, double[] f) {
+            for (int i = 0; i < figures.length; i++) {
+                figures[i][round] = f[i];
+            }
         }
 
         @Override

@@ -14,6 +14,7 @@ import io.visionhub.outputs.mqtt.ReliableMqttClient;
 import io.visionhub.outputs.opcua.HubOpcUaServer;
 import io.visionhub.outputs.opcua.OpcUaServerProperties;
 import io.visionhub.outputs.opcua.StationNamespace;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,32 +84,52 @@ public final class OutputsWorkload implements AutoCloseable {
     /**
      * For each event, in the route's order: StationNamespace.publish, then the MQTT publish of the same event.
      *
-     * @return {nanoseconds in OPC UA, nanoseconds in MQTT, payload bytes handed to the client}
+     * @return {CPU nanoseconds of this thread, bytes it allocated}
      */
-    public long[] run(List<Object> events) {
-        long opcua = 0;
-        long mqttNs = 0;
-        long before = client.bytes;
+    public long[] both(List<Object> events) {
+        long[] start = usage();
         for (Object o : events) {
             InspectionEvent e = (InspectionEvent) o;
-            long t0 = System.nanoTime();
             namespace.publish(e);
-            long t1 = System.nanoTime();
             mqtt.publish(e);
-            long t2 = System.nanoTime();
-            opcua += t1 - t0;
-            mqttNs += t2 - t1;
         }
-        return new long[] {opcua, mqttNs, client.bytes - before};
+        return since(start);
     }
 
-    /** The MQTT publish alone (no OPC UA step before it): the payload is written by the MQTT step itself. */
-    public long mqttOnly(List<Object> events) {
-        long t0 = System.nanoTime();
+    /** StationNamespace.publish alone: {CPU nanoseconds, bytes allocated}. */
+    public long[] opcuaOnly(List<Object> events) {
+        long[] start = usage();
+        for (Object o : events) {
+            namespace.publish((InspectionEvent) o);
+        }
+        return since(start);
+    }
+
+    /** The MQTT publish alone (its payload not written before by an OPC UA step): {CPU nanoseconds, bytes}. */
+    public long[] mqttOnly(List<Object> events) {
+        long[] start = usage();
         for (Object o : events) {
             mqtt.publish((InspectionEvent) o);
         }
-        return System.nanoTime() - t0;
+        return since(start);
+    }
+
+    /** Payload and topic bytes the MQTT client took so far (the same on both sides for the same events). */
+    public long mqttBytes() {
+        return client.bytes;
+    }
+
+    private static long[] usage() {
+        com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        return new long[] {
+            t.getCurrentThreadCpuTime(),
+            t.getThreadAllocatedBytes(Thread.currentThread().getId())
+        };
+    }
+
+    private static long[] since(long[] start) {
+        long[] now = usage();
+        return new long[] {now[0] - start[0], now[1] - start[1]};
     }
 
     @Override

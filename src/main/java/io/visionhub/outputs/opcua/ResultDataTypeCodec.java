@@ -28,6 +28,8 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 public final class ResultDataTypeCodec {
 
     private static final EncodingContext CONTEXT = DefaultEncodingContext.INSTANCE;
+    /** first capacity of the buffer of a small structure (an id is ~50 bytes): Netty's default is 256 */
+    private static final int SMALL = 64;
 
     private ResultDataTypeCodec() {}
 
@@ -139,7 +141,7 @@ public final class ResultDataTypeCodec {
         if (r.startTime() == null || r.endTime() == null) {
             return Variant.NULL_VALUE;
         }
-        ByteBuf buf = Unpooled.buffer(64);
+        ByteBuf buf = Unpooled.buffer(SMALL);
         try {
             encodeProcessingTimes(new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf), r);
             return new Variant(ExtensionObject.of(
@@ -154,7 +156,7 @@ public final class ResultDataTypeCodec {
     }
 
     private static ExtensionObject binaryIdStructure(String id, String version, byte[] hash, NodeId binaryEncodingId) {
-        ByteBuf buf = Unpooled.buffer();
+        ByteBuf buf = Unpooled.buffer(SMALL);
         try {
             encodeBinaryId(new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf), id, version, hash);
             return ExtensionObject.of(ByteString.of(ByteBufUtil.getBytes(buf)), binaryEncodingId);
@@ -313,7 +315,7 @@ public final class ResultDataTypeCodec {
 
     /** An id structure (ResultIdDataType, PartIdDataType ...) as an ExtensionObject, for clients of the hub. */
     public static ExtensionObject idStructure(String id, NodeId binaryEncodingId, boolean described) {
-        ByteBuf buf = Unpooled.buffer();
+        ByteBuf buf = Unpooled.buffer(SMALL);
         try {
             OpcUaBinaryEncoder enc = new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf);
             if (described) {
@@ -329,7 +331,7 @@ public final class ResultDataTypeCodec {
 
     /** A RecipeIdInternalDataType {Id, Version} as an ExtensionObject (output of the recipe methods). */
     public static ExtensionObject encodeRecipeId(String id, String version, MachineVisionTypes types) {
-        ByteBuf buf = Unpooled.buffer();
+        ByteBuf buf = Unpooled.buffer(SMALL);
         try {
             encodeBinaryId(new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf), id, version, null);
             return ExtensionObject.of(
