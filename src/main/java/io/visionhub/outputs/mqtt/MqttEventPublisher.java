@@ -3,9 +3,11 @@ package io.visionhub.outputs.mqtt;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
+import io.visionhub.outputs.EventJsonMemo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Body;
 import org.apache.camel.Handler;
@@ -30,6 +32,9 @@ public class MqttEventPublisher {
     private final int qos;
     private final boolean statusEnabled;
     private final Map<String, StationStatus> stations = new ConcurrentHashMap<>();
+    /** each station's inspection topic with the line it was made for (two regex replacements saved per event) */
+    private final Map<String, StationTopic> inspectionTopics = new ConcurrentHashMap<>();
+
     private volatile SparkplugPublisher sparkplug;
     private volatile StationWills stationWills;
 
@@ -94,8 +99,9 @@ public class MqttEventPublisher {
             throw new IllegalArgumentException(
                     "inspection event " + event.id() + " has no station: cannot choose its MQTT topic");
         }
-        byte[] json = EventJson.toBytes(event);
-        String topic = topics.inspection(event.line(), event.station());
+        // written once per inspection for OPC UA and MQTT (EventJsonMemo): the same bytes as EventJson.toBytes
+        byte[] json = EventJsonMemo.bytes(event);
+        String topic = inspectionTopic(event.line(), event.station());
         String version = event.schemaVersion() == null ? InspectionEvent.SCHEMA_VERSION : event.schemaVersion();
         if (!client.publish(new OutboundMessage(topic, json, qos, false, CONTENT_TYPE, version))) {
             LOG.warn(
@@ -146,6 +152,17 @@ public class MqttEventPublisher {
     public ReliableMqttClient client() {
         return client;
     }
+
+    private String inspectionTopic(String line, String station) {
+        StationTopic t = inspectionTopics.get(station);
+        if (t == null || !Objects.equals(t.line, line)) {
+            t = new StationTopic(line, topics.inspection(line, station));
+            inspectionTopics.put(station, t);
+        }
+        return t.topic;
+    }
+
+    private record StationTopic(String line, String topic) {}
 
     private void updateStatus(InspectionEvent event) {
         StationStatus s = stations.computeIfAbsent(event.station(), k -> new StationStatus());

@@ -5,6 +5,7 @@ import io.visionhub.event.InspectionEvent;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One ledger record as an OPC 40100-1 ResultDataType (encoded by {@link ResultDataTypeCodec}).
@@ -38,13 +39,15 @@ public record MachineVisionResult(
     /** OPC 40100-1 ResultStateDataType: 1 = Completed. */
     public static final int COMPLETED = 1;
 
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+
     /** The result of a recorded inspection; {@code storedJson} is the ledger's event document. */
     public static MachineVisionResult of(InspectionEvent e, String storedJson, boolean simulated) {
         Instant created = e.inferenceTime() != null ? e.inferenceTime() : e.captureTime();
         byte[] hash = null;
         if (e.model() != null
                 && e.model().sha256() != null
-                && e.model().sha256().matches("[0-9a-fA-F]{64}")) {
+                && SHA256_HEX.matcher(e.model().sha256()).matches()) {
             hash = HexFormat.of().parseHex(e.model().sha256());
         }
         return new MachineVisionResult(

@@ -9,12 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
-import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 
@@ -29,7 +29,8 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 public final class QualityRateNodes {
 
     private final StationNamespace namespace;
-    private final Map<String, Nodes> nodes = new ConcurrentHashMap<>();
+    private final Map<String, Nodes> lines = new ConcurrentHashMap<>();
+    private final Map<String, Nodes> stations = new ConcurrentHashMap<>();
     private volatile UaFolderNode linesFolder;
 
     public QualityRateNodes(StationNamespace namespace) {
@@ -39,10 +40,8 @@ public final class QualityRateNodes {
     /** Shows a line's or a station's current rate. */
     public void show(QualityRateView v) {
         Nodes n = v.station() == null
-                ? nodes.computeIfAbsent("line:" + v.line(), k -> create(lineObject(v.line()), "Lines/" + v.line()))
-                : nodes.computeIfAbsent(
-                        "station:" + v.station(),
-                        k -> create(namespace.stationObject(v.station()), "Stations/" + v.station()));
+                ? lines.computeIfAbsent(v.line(), k -> create(lineObject(k), "Lines/" + k))
+                : stations.computeIfAbsent(v.station(), k -> create(namespace.stationObject(k), "Stations/" + k));
         n.set(v);
     }
 
@@ -81,50 +80,62 @@ public final class QualityRateNodes {
     private Nodes create(UaNode parent, String base) {
         UaFolderNode folder = namespace.folder(parent, base, "Quality");
         Nodes n = new Nodes();
-        n.rate = namespace.variable(folder, base, "Quality/QualityRate", NodeIds.Double, Variant.NULL_VALUE);
-        n.total = namespace.variable(folder, base, "Quality/Total", NodeIds.UInt64, new Variant(ulong(0)));
-        n.good = namespace.variable(folder, base, "Quality/Good", NodeIds.UInt64, new Variant(ulong(0)));
-        n.rework = namespace.variable(folder, base, "Quality/Rework", NodeIds.UInt64, new Variant(ulong(0)));
-        n.scrap = namespace.variable(folder, base, "Quality/Scrap", NodeIds.UInt64, new Variant(ulong(0)));
-        n.pending = namespace.variable(folder, base, "Quality/Pending", NodeIds.UInt64, new Variant(ulong(0)));
-        n.order = namespace.variable(folder, base, "Quality/ProductionOrder", NodeIds.String, Variant.NULL_VALUE);
-        n.shift = namespace.variable(folder, base, "Quality/Shift", NodeIds.String, Variant.NULL_VALUE);
+        n.rate = variable(folder, base, "Quality/QualityRate", NodeIds.Double, Variant.NULL_VALUE);
+        n.total = variable(folder, base, "Quality/Total", NodeIds.UInt64, new Variant(ulong(0)));
+        n.good = variable(folder, base, "Quality/Good", NodeIds.UInt64, new Variant(ulong(0)));
+        n.rework = variable(folder, base, "Quality/Rework", NodeIds.UInt64, new Variant(ulong(0)));
+        n.scrap = variable(folder, base, "Quality/Scrap", NodeIds.UInt64, new Variant(ulong(0)));
+        n.pending = variable(folder, base, "Quality/Pending", NodeIds.UInt64, new Variant(ulong(0)));
+        n.order = variable(folder, base, "Quality/ProductionOrder", NodeIds.String, Variant.NULL_VALUE);
+        n.shift = variable(folder, base, "Quality/Shift", NodeIds.String, Variant.NULL_VALUE);
         return n;
     }
 
+    private ChangingValueNode variable(UaNode parent, String base, String path, NodeId type, Variant initial) {
+        return new ChangingValueNode(namespace.variable(parent, base, path, type, initial));
+    }
+
+    /**
+     * One line's or station's quality variables; each is written only when its value changes (two views per
+     * inspection, of which mostly Total, Good and QualityRate change).
+     */
     private static final class Nodes {
-        UaVariableNode rate;
-        UaVariableNode total;
-        UaVariableNode good;
-        UaVariableNode rework;
-        UaVariableNode scrap;
-        UaVariableNode pending;
-        UaVariableNode order;
-        UaVariableNode shift;
+        /** the key of QualityRate while nothing was inspected (no value, Bad_NoData) */
+        private static final Object NO_DATA = new Object();
+
+        ChangingValueNode rate;
+        ChangingValueNode total;
+        ChangingValueNode good;
+        ChangingValueNode rework;
+        ChangingValueNode scrap;
+        ChangingValueNode pending;
+        ChangingValueNode order;
+        ChangingValueNode shift;
 
         synchronized void set(QualityRateView v) {
             DateTime now = DateTime.now();
             QualityRate r = v.rate();
-            rate.setValue(
-                    r.total() == 0
-                            ? new DataValue(Variant.NULL_VALUE, new StatusCode(StatusCodes.Bad_NoData), now, now)
-                            : new DataValue(new Variant(r.rate()), StatusCode.GOOD, now, now));
+            if (r.total() == 0) {
+                if (rate.changes(NO_DATA)) {
+                    rate.node.setValue(
+                            new DataValue(Variant.NULL_VALUE, new StatusCode(StatusCodes.Bad_NoData), now, now));
+                }
+            } else if (rate.changes(r.rate())) {
+                rate.write(new Variant(r.rate()), now);
+            }
             count(total, r.total(), now);
             count(good, r.good(), now);
             count(rework, r.rework(), now);
             count(scrap, r.scrap(), now);
             count(pending, r.pending(), now);
-            text(order, v.productionOrder(), now);
-            text(shift, v.shift(), now);
+            order.setText(v.productionOrder(), now);
+            shift.setText(v.shift(), now);
         }
 
-        private static void count(UaVariableNode node, long value, DateTime now) {
-            node.setValue(new DataValue(new Variant(ulong(value)), StatusCode.GOOD, now, now));
-        }
-
-        private static void text(UaVariableNode node, String value, DateTime now) {
-            node.setValue(
-                    new DataValue(value == null ? Variant.NULL_VALUE : new Variant(value), StatusCode.GOOD, now, now));
+        private static void count(ChangingValueNode node, long value, DateTime now) {
+            if (node.changes(value)) {
+                node.write(new Variant(ulong(value)), now);
+            }
         }
     }
 }

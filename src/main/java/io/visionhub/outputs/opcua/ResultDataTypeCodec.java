@@ -7,9 +7,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.milo.opcua.stack.core.encoding.DefaultEncodingContext;
 import org.eclipse.milo.opcua.stack.core.encoding.EncodingContext;
 import org.eclipse.milo.opcua.stack.core.encoding.binary.OpcUaBinaryDecoder;
@@ -30,6 +28,8 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 public final class ResultDataTypeCodec {
 
     private static final EncodingContext CONTEXT = DefaultEncodingContext.INSTANCE;
+    /** first capacity of the buffer of a small structure (an id is ~50 bytes): Netty's default is 256 */
+    private static final int SMALL = 64;
 
     private ResultDataTypeCodec() {}
 
@@ -39,7 +39,14 @@ public final class ResultDataTypeCodec {
     }
 
     static byte[] encodeBody(MachineVisionResult r) {
-        ByteBuf buf = Unpooled.buffer();
+        // sized for the content (the event JSON, ASCII as a rule) so that the buffer does not grow while writing
+        int size = 256;
+        if (r.content() != null) {
+            for (String c : r.content()) {
+                size += 8 + (c == null ? 0 : c.length());
+            }
+        }
+        ByteBuf buf = Unpooled.buffer(size);
         try {
             OpcUaBinaryEncoder enc = new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf);
             boolean[] present = {
@@ -99,49 +106,49 @@ public final class ResultDataTypeCodec {
     }
 
     /**
-     * The component variables of a ResultType variable (OPC 40100-1 9.1), by browse name, each the same as the field
-     * of {@link #encode}: the mandatory ResultId, CreationTime, IsPartial, ResultState, JobId, InternalRecipeId and
-     * InternalConfigurationId, and the optional IsSimulated, MeasId, PartId, ProductId and ProcessingTimes (an
-     * absent optional field: a null value).
+     * One component variable of a ResultType variable (OPC 40100-1 9.1), by browse name, the same as the field of
+     * {@link #encode}: the mandatory ResultId, CreationTime, IsPartial, ResultState, JobId, InternalRecipeId and
+     * InternalConfigurationId, and the optional IsSimulated, MeasId, PartId, ProductId and ProcessingTimes (an absent
+     * optional field: a null value). One at a time, so that a station encodes only the components that changed.
      */
-    public static Map<String, Variant> components(MachineVisionResult r, MachineVisionTypes types) {
-        Map<String, Variant> c = new LinkedHashMap<>();
-        c.put("ResultId", new Variant(idStructure(r.resultId(), types.id(MachineVisionTypes.RESULT_ID_BINARY), false)));
-        c.put("CreationTime", new Variant(dateTime(r.creationTime())));
-        c.put("IsPartial", new Variant(false));
-        c.put("IsSimulated", new Variant(r.isSimulated()));
-        c.put("ResultState", new Variant(r.resultState()));
-        c.put("JobId", new Variant(idStructure(r.jobId(), types.id(MachineVisionTypes.JOB_ID_BINARY), false)));
-        c.put(
-                "InternalRecipeId",
+    public static Variant component(String browseName, MachineVisionResult r, MachineVisionTypes types) {
+        return switch (browseName) {
+            case "ResultId" ->
+                new Variant(idStructure(r.resultId(), types.id(MachineVisionTypes.RESULT_ID_BINARY), false));
+            case "CreationTime" -> new Variant(dateTime(r.creationTime()));
+            case "IsPartial" -> new Variant(false);
+            case "IsSimulated" -> new Variant(r.isSimulated());
+            case "ResultState" -> new Variant(r.resultState());
+            case "JobId" -> new Variant(idStructure(r.jobId(), types.id(MachineVisionTypes.JOB_ID_BINARY), false));
+            case "InternalRecipeId" ->
                 new Variant(binaryIdStructure(
                         r.recipeId(),
                         r.recipeVersion(),
                         r.recipeHash(),
-                        types.id(MachineVisionTypes.RECIPE_ID_INTERNAL_BINARY))));
-        c.put(
-                "InternalConfigurationId",
+                        types.id(MachineVisionTypes.RECIPE_ID_INTERNAL_BINARY)));
+            case "InternalConfigurationId" ->
                 new Variant(binaryIdStructure(
-                        r.configurationId(), null, null, types.id(MachineVisionTypes.CONFIGURATION_ID_BINARY))));
-        c.put("MeasId", described(r.measId(), types.id(MachineVisionTypes.MEAS_ID_BINARY)));
-        c.put("PartId", described(r.partId(), types.id(MachineVisionTypes.PART_ID_BINARY)));
-        c.put("ProductId", described(r.productId(), types.id(MachineVisionTypes.PRODUCT_ID_BINARY)));
-        if (r.startTime() != null && r.endTime() != null) {
-            ByteBuf buf = Unpooled.buffer();
-            try {
-                encodeProcessingTimes(new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf), r);
-                c.put(
-                        "ProcessingTimes",
-                        new Variant(ExtensionObject.of(
-                                ByteString.of(ByteBufUtil.getBytes(buf)),
-                                types.id(MachineVisionTypes.PROCESSING_TIMES_BINARY))));
-            } finally {
-                buf.release();
-            }
-        } else {
-            c.put("ProcessingTimes", Variant.NULL_VALUE);
+                        r.configurationId(), null, null, types.id(MachineVisionTypes.CONFIGURATION_ID_BINARY)));
+            case "MeasId" -> described(r.measId(), types.id(MachineVisionTypes.MEAS_ID_BINARY));
+            case "PartId" -> described(r.partId(), types.id(MachineVisionTypes.PART_ID_BINARY));
+            case "ProductId" -> described(r.productId(), types.id(MachineVisionTypes.PRODUCT_ID_BINARY));
+            case "ProcessingTimes" -> processingTimes(r, types);
+            default -> throw new IllegalArgumentException("ResultType has no component " + browseName);
+        };
+    }
+
+    private static Variant processingTimes(MachineVisionResult r, MachineVisionTypes types) {
+        if (r.startTime() == null || r.endTime() == null) {
+            return Variant.NULL_VALUE;
         }
-        return c;
+        ByteBuf buf = Unpooled.buffer(SMALL);
+        try {
+            encodeProcessingTimes(new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf), r);
+            return new Variant(ExtensionObject.of(
+                    ByteString.of(ByteBufUtil.getBytes(buf)), types.id(MachineVisionTypes.PROCESSING_TIMES_BINARY)));
+        } finally {
+            buf.release();
+        }
     }
 
     private static Variant described(String id, NodeId binaryEncodingId) {
@@ -149,7 +156,7 @@ public final class ResultDataTypeCodec {
     }
 
     private static ExtensionObject binaryIdStructure(String id, String version, byte[] hash, NodeId binaryEncodingId) {
-        ByteBuf buf = Unpooled.buffer();
+        ByteBuf buf = Unpooled.buffer(SMALL);
         try {
             encodeBinaryId(new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf), id, version, hash);
             return ExtensionObject.of(ByteString.of(ByteBufUtil.getBytes(buf)), binaryEncodingId);
@@ -308,7 +315,7 @@ public final class ResultDataTypeCodec {
 
     /** An id structure (ResultIdDataType, PartIdDataType ...) as an ExtensionObject, for clients of the hub. */
     public static ExtensionObject idStructure(String id, NodeId binaryEncodingId, boolean described) {
-        ByteBuf buf = Unpooled.buffer();
+        ByteBuf buf = Unpooled.buffer(SMALL);
         try {
             OpcUaBinaryEncoder enc = new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf);
             if (described) {
@@ -324,7 +331,7 @@ public final class ResultDataTypeCodec {
 
     /** A RecipeIdInternalDataType {Id, Version} as an ExtensionObject (output of the recipe methods). */
     public static ExtensionObject encodeRecipeId(String id, String version, MachineVisionTypes types) {
-        ByteBuf buf = Unpooled.buffer();
+        ByteBuf buf = Unpooled.buffer(SMALL);
         try {
             encodeBinaryId(new OpcUaBinaryEncoder(CONTEXT).setBuffer(buf), id, version, null);
             return ExtensionObject.of(

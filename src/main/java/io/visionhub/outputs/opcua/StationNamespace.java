@@ -4,12 +4,16 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ulong;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.visionhub.event.Defect;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
+import io.visionhub.event.ModelRef;
 import io.visionhub.event.ProductionContext;
+import io.visionhub.outputs.EventJsonMemo;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +57,9 @@ public class StationNamespace extends SubscribedNamespace {
 
     public static final String NAMESPACE_URI = "urn:visionhub:stations";
     private static final Logger LOG = LoggerFactory.getLogger(StationNamespace.class);
+    /** one defect as JSON for LastResult/Defects (a writer bound to the type: no serializer look-up per defect) */
+    private static final ObjectWriter DEFECT_WRITER = EventJson.mapper().writerFor(Defect.class);
+
     private final MachineVisionTypes types;
     private final Map<String, StationNodes> stations = new ConcurrentHashMap<>();
     private volatile UaFolderNode stationsFolder;
@@ -224,30 +231,30 @@ public class StationNamespace extends SubscribedNamespace {
                 new RecipeMethods(station, types, recipeBook, userRoles));
         nodes.stationId = variable(object, base, "StationId", NodeIds.String, new Variant(station));
         UaFolderNode context = folder(object, base, "ProductionContext");
-        nodes.line = variable(context, base, "ProductionContext/Line", NodeIds.String, Variant.NULL_VALUE);
+        nodes.line = changing(context, base, "ProductionContext/Line", NodeIds.String, Variant.NULL_VALUE);
         nodes.productionOrder =
-                variable(context, base, "ProductionContext/ProductionOrder", NodeIds.String, Variant.NULL_VALUE);
-        nodes.product = variable(context, base, "ProductionContext/ProductId", NodeIds.String, Variant.NULL_VALUE);
-        nodes.batch = variable(context, base, "ProductionContext/Batch", NodeIds.String, Variant.NULL_VALUE);
-        nodes.shift = variable(context, base, "ProductionContext/Shift", NodeIds.String, Variant.NULL_VALUE);
+                changing(context, base, "ProductionContext/ProductionOrder", NodeIds.String, Variant.NULL_VALUE);
+        nodes.product = changing(context, base, "ProductionContext/ProductId", NodeIds.String, Variant.NULL_VALUE);
+        nodes.batch = changing(context, base, "ProductionContext/Batch", NodeIds.String, Variant.NULL_VALUE);
+        nodes.shift = changing(context, base, "ProductionContext/Shift", NodeIds.String, Variant.NULL_VALUE);
         nodes.contextStatus =
-                variable(context, base, "ProductionContext/ContextStatus", NodeIds.String, Variant.NULL_VALUE);
+                changing(context, base, "ProductionContext/ContextStatus", NodeIds.String, Variant.NULL_VALUE);
         UaFolderNode counters = folder(object, base, "Counters");
-        nodes.inspected = variable(counters, base, "Counters/Inspected", NodeIds.UInt64, new Variant(ulong(0)));
-        nodes.ok = variable(counters, base, "Counters/OK", NodeIds.UInt64, new Variant(ulong(0)));
-        nodes.ng = variable(counters, base, "Counters/NG", NodeIds.UInt64, new Variant(ulong(0)));
-        nodes.uncertain = variable(counters, base, "Counters/Uncertain", NodeIds.UInt64, new Variant(ulong(0)));
+        nodes.inspected = changing(counters, base, "Counters/Inspected", NodeIds.UInt64, new Variant(ulong(0)));
+        nodes.ok = changing(counters, base, "Counters/OK", NodeIds.UInt64, new Variant(ulong(0)));
+        nodes.ng = changing(counters, base, "Counters/NG", NodeIds.UInt64, new Variant(ulong(0)));
+        nodes.uncertain = changing(counters, base, "Counters/Uncertain", NodeIds.UInt64, new Variant(ulong(0)));
         UaFolderNode result = folder(object, base, "LastResult");
-        nodes.resultId = variable(result, base, "LastResult/ResultId", NodeIds.String, Variant.NULL_VALUE);
-        nodes.partId = variable(result, base, "LastResult/PartId", NodeIds.String, Variant.NULL_VALUE);
-        nodes.verdict = variable(result, base, "LastResult/Verdict", NodeIds.String, Variant.NULL_VALUE);
-        nodes.resultState = variable(result, base, "LastResult/ResultState", NodeIds.Int32, new Variant(0));
-        nodes.creationTime = variable(result, base, "LastResult/CreationTime", NodeIds.DateTime, Variant.NULL_VALUE);
-        nodes.anomalyScore = variable(result, base, "LastResult/AnomalyScore", NodeIds.Double, Variant.NULL_VALUE);
-        nodes.defectCount = variable(result, base, "LastResult/DefectCount", NodeIds.Int32, new Variant(0));
-        nodes.defects = variableArray(result, base, "LastResult/Defects", NodeIds.String);
-        nodes.recipeId = variable(result, base, "LastResult/InternalRecipeId", NodeIds.String, Variant.NULL_VALUE);
-        nodes.json = variable(result, base, "LastResult/Json", NodeIds.String, Variant.NULL_VALUE);
+        nodes.resultId = changing(result, base, "LastResult/ResultId", NodeIds.String, Variant.NULL_VALUE);
+        nodes.partId = changing(result, base, "LastResult/PartId", NodeIds.String, Variant.NULL_VALUE);
+        nodes.verdict = changing(result, base, "LastResult/Verdict", NodeIds.String, Variant.NULL_VALUE);
+        nodes.resultState = changing(result, base, "LastResult/ResultState", NodeIds.Int32, new Variant(0));
+        nodes.creationTime = changing(result, base, "LastResult/CreationTime", NodeIds.DateTime, Variant.NULL_VALUE);
+        nodes.anomalyScore = changing(result, base, "LastResult/AnomalyScore", NodeIds.Double, Variant.NULL_VALUE);
+        nodes.defectCount = changing(result, base, "LastResult/DefectCount", NodeIds.Int32, new Variant(0));
+        nodes.defects = new ChangingValueNode(variableArray(result, base, "LastResult/Defects", NodeIds.String));
+        nodes.recipeId = changing(result, base, "LastResult/InternalRecipeId", NodeIds.String, Variant.NULL_VALUE);
+        nodes.json = changing(result, base, "LastResult/Json", NodeIds.String, Variant.NULL_VALUE);
         LOG.info("OPC UA: station {} published as ns={};s={}", station, getNamespaceIndex(), base);
         return nodes;
     }
@@ -319,7 +326,7 @@ public class StationNamespace extends SubscribedNamespace {
      * The component variables of a ResultType variable (OPC 40100-1 9.1; {@link ResultDataTypeCodec#components}): its
      * mandatory ones and the optional ones the hub fills, under the Machine Vision browse names, read-only.
      */
-    private Map<String, UaVariableNode> resultComponents(UaVariableNode result, String path) {
+    private Map<String, ChangingValueNode> resultComponents(UaVariableNode result, String path) {
         Map<String, NodeId> dataTypes = new LinkedHashMap<>();
         dataTypes.put("ResultId", types.id(MachineVisionTypes.RESULT_ID_DATA_TYPE));
         dataTypes.put("CreationTime", NodeIds.UtcTime);
@@ -333,7 +340,7 @@ public class StationNamespace extends SubscribedNamespace {
         dataTypes.put("PartId", types.id(MachineVisionTypes.PART_ID_DATA_TYPE));
         dataTypes.put("ProductId", types.id(MachineVisionTypes.PRODUCT_ID_DATA_TYPE));
         dataTypes.put("ProcessingTimes", types.id(MachineVisionTypes.PROCESSING_TIMES_DATA_TYPE));
-        Map<String, UaVariableNode> components = new LinkedHashMap<>();
+        Map<String, ChangingValueNode> components = new LinkedHashMap<>();
         for (Map.Entry<String, NodeId> e : dataTypes.entrySet()) {
             UaVariableNode node = new UaVariableNode.UaVariableNodeBuilder(getNodeContext())
                     .setNodeId(newNodeId(path + "/" + e.getKey()))
@@ -348,7 +355,7 @@ public class StationNamespace extends SubscribedNamespace {
             getNodeManager().addNode(node);
             result.addReference(new Reference(
                     result.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
-            components.put(e.getKey(), node);
+            components.put(e.getKey(), new ChangingValueNode(node));
         }
         return components;
     }
@@ -398,6 +405,10 @@ public class StationNamespace extends SubscribedNamespace {
         parent.addReference(new Reference(
                 parent.getNodeId(), NodeIds.HasComponent, node.getNodeId().expanded(), true));
         return node;
+    }
+
+    private ChangingValueNode changing(UaNode parent, String base, String path, NodeId type, Variant initial) {
+        return new ChangingValueNode(variable(parent, base, path, type, initial));
     }
 
     private UaVariableNode variableArray(UaNode parent, String base, String path, NodeId type) {
@@ -565,36 +576,40 @@ public class StationNamespace extends SubscribedNamespace {
         /** ResultManagement/Results/LastResult: the last result as a ResultDataType */
         UaVariableNode resultData;
         /** LastResult's ResultType components (ResultId, CreationTime ...), by browse name */
-        Map<String, UaVariableNode> resultComponents = Map.of();
+        Map<String, ChangingValueNode> resultComponents = Map.of();
 
         MachineVisionTypes types;
         UaVariableNode systemState;
         UaVariableNode currentState;
         UaVariableNode stationId;
-        UaVariableNode line;
-        UaVariableNode productionOrder;
-        UaVariableNode product;
-        UaVariableNode batch;
-        UaVariableNode shift;
-        UaVariableNode contextStatus;
-        UaVariableNode inspected;
-        UaVariableNode ok;
-        UaVariableNode ng;
-        UaVariableNode uncertain;
-        UaVariableNode resultId;
-        UaVariableNode partId;
-        UaVariableNode verdict;
-        UaVariableNode resultState;
-        UaVariableNode creationTime;
-        UaVariableNode anomalyScore;
-        UaVariableNode defectCount;
-        UaVariableNode defects;
-        UaVariableNode recipeId;
-        UaVariableNode json;
+        ChangingValueNode line;
+        ChangingValueNode productionOrder;
+        ChangingValueNode product;
+        ChangingValueNode batch;
+        ChangingValueNode shift;
+        ChangingValueNode contextStatus;
+        ChangingValueNode inspected;
+        ChangingValueNode ok;
+        ChangingValueNode ng;
+        ChangingValueNode uncertain;
+        ChangingValueNode resultId;
+        ChangingValueNode partId;
+        ChangingValueNode verdict;
+        ChangingValueNode resultState;
+        ChangingValueNode creationTime;
+        ChangingValueNode anomalyScore;
+        ChangingValueNode defectCount;
+        ChangingValueNode defects;
+        ChangingValueNode recipeId;
+        ChangingValueNode json;
         private long inspectedCount;
         private long okCount;
         private long ngCount;
         private long uncertainCount;
+        /** the SystemState last shown (both nodes are written only when it changes); null before the first */
+        private SystemStateCode shownCode;
+
+        private VisionState shownState;
 
         StationNodes(String station, UaObjectNode object) {
             this.station = station;
@@ -605,6 +620,11 @@ public class StationNamespace extends SubscribedNamespace {
         synchronized void showSystemState() {
             VisionState state = stateMachine.current();
             SystemStateCode code = SystemStateCode.of(state, inspectedCount > 0);
+            if (code == shownCode && state == shownState) {
+                return;
+            }
+            shownCode = code;
+            shownState = state;
             DateTime now = DateTime.now();
             set(systemState, new Variant(code.name()), now);
             set(
@@ -613,6 +633,11 @@ public class StationNamespace extends SubscribedNamespace {
                     now);
         }
 
+        /**
+         * Writes the result into the station's nodes; a node whose value did not change is not written again
+         * ({@link ChangingValueNode}): per result the ResultId, counters, Json and LastResult structure change, the
+         * production context, recipe and most result components mostly do not.
+         */
         synchronized void update(InspectionEvent event) {
             DateTime now = DateTime.now();
             inspectedCount++;
@@ -622,72 +647,92 @@ public class StationNamespace extends SubscribedNamespace {
                 default -> uncertainCount++;
             }
             ProductionContext ctx = event.context();
-            set(line, text(event.line()), now);
-            set(productionOrder, text(ctx == null ? null : ctx.productionOrder()), now);
-            set(product, text(ctx == null ? null : ctx.product()), now);
-            set(batch, text(ctx == null ? null : ctx.batch()), now);
-            set(shift, text(ctx == null ? null : ctx.shift()), now);
-            set(
-                    contextStatus,
-                    text(
-                            event.contextStatus() == null
-                                    ? null
-                                    : event.contextStatus().name()),
-                    now);
-            set(resultId, text(event.id()), now);
-            set(partId, text(event.partId()), now);
-            set(verdict, text(event.result() == null ? null : event.result().name()), now);
-            set(resultState, new Variant(1), now); // OPC 40100-1 ResultState 1 = Completed
-            set(
-                    creationTime,
-                    new Variant(new DateTime(
-                            event.inferenceTime() != null
-                                    ? event.inferenceTime()
-                                    : event.captureTime() != null ? event.captureTime() : Instant.now())),
-                    now);
-            set(
-                    anomalyScore,
-                    event.anomalyScore() == null ? Variant.NULL_VALUE : new Variant(event.anomalyScore()),
-                    now);
-            set(defectCount, new Variant(event.defects().size()), now);
-            set(
-                    defects,
-                    new Variant(event.defects().stream()
-                            .map(StationNodes::defectJson)
-                            .toArray(String[]::new)),
-                    now);
-            set(
-                    recipeId,
-                    text(
-                            event.model() == null
-                                    ? null
-                                    : event.model().name() + ":" + event.model().version()),
-                    now);
-            String eventJson = EventJson.toJson(event);
-            set(json, new Variant(eventJson), now);
+            line.setText(event.line(), now);
+            productionOrder.setText(ctx == null ? null : ctx.productionOrder(), now);
+            product.setText(ctx == null ? null : ctx.product(), now);
+            batch.setText(ctx == null ? null : ctx.batch(), now);
+            shift.setText(ctx == null ? null : ctx.shift(), now);
+            contextStatus.setText(
+                    event.contextStatus() == null ? null : event.contextStatus().name(), now);
+            resultId.setText(event.id(), now);
+            partId.setText(event.partId(), now);
+            verdict.setText(event.result() == null ? null : event.result().name(), now);
+            if (resultState.changes(MachineVisionResult.COMPLETED)) {
+                resultState.write(new Variant(MachineVisionResult.COMPLETED), now); // OPC 40100-1 1 = Completed
+            }
+            Instant created = event.inferenceTime() != null
+                    ? event.inferenceTime()
+                    : event.captureTime() != null ? event.captureTime() : Instant.now();
+            if (creationTime.changes(created)) {
+                creationTime.write(new Variant(new DateTime(created)), now);
+            }
+            Double score = event.anomalyScore();
+            if (anomalyScore.changes(score)) {
+                anomalyScore.write(score == null ? Variant.NULL_VALUE : new Variant(score), now);
+            }
+            List<Defect> found = event.defects();
+            if (defectCount.changes(found.size())) {
+                defectCount.write(new Variant(found.size()), now);
+            }
+            if (defects.changes(found)) {
+                defects.write(new Variant(defectJson(found)), now);
+            }
+            ModelRef model = event.model();
+            if (recipeId.changes(model)) {
+                recipeId.write(text(model == null ? null : model.name() + ":" + model.version()), now);
+            }
+            String eventJson = EventJsonMemo.text(event);
+            json.setText(eventJson, now);
             if (resultData != null) {
                 MachineVisionResult result = MachineVisionResult.of(event, eventJson, false);
                 set(resultData, new Variant(ResultDataTypeCodec.encode(result, types)), now);
-                for (Map.Entry<String, Variant> c :
-                        ResultDataTypeCodec.components(result, types).entrySet()) {
-                    UaVariableNode node = resultComponents.get(c.getKey());
-                    if (node != null) {
-                        set(node, c.getValue(), now);
-                    }
-                }
+                showComponents(result, model, now);
             }
-            set(inspected, new Variant(ulong(inspectedCount)), now);
-            set(ok, new Variant(ulong(okCount)), now);
-            set(ng, new Variant(ulong(ngCount)), now);
-            set(uncertain, new Variant(ulong(uncertainCount)), now);
+            inspected.set(inspectedCount, new Variant(ulong(inspectedCount)), now);
+            ok.set(okCount, new Variant(ulong(okCount)), now);
+            ng.set(ngCount, new Variant(ulong(ngCount)), now);
+            uncertain.set(uncertainCount, new Variant(ulong(uncertainCount)), now);
         }
 
-        private static String defectJson(Defect d) {
-            try {
-                return EventJson.mapper().writeValueAsString(d);
-            } catch (Exception e) {
-                return d.defectClass();
+        /** The LastResult components, each encoded and written only when what it is made from changed. */
+        private void showComponents(MachineVisionResult r, ModelRef model, DateTime now) {
+            component("ResultId", r.resultId(), r, now);
+            component("CreationTime", r.creationTime(), r, now);
+            component("IsPartial", Boolean.FALSE, r, now);
+            component("IsSimulated", r.isSimulated(), r, now);
+            component("ResultState", r.resultState(), r, now);
+            component("JobId", r.jobId(), r, now);
+            // recipe id, version and hash all come from the model
+            component("InternalRecipeId", model, r, now);
+            component("InternalConfigurationId", r.configurationId(), r, now);
+            component("MeasId", r.measId(), r, now);
+            component("PartId", r.partId(), r, now);
+            component("ProductId", r.productId(), r, now);
+            component(
+                    "ProcessingTimes",
+                    Arrays.asList(r.startTime(), r.endTime(), r.acquisitionMs(), r.processingMs()),
+                    r,
+                    now);
+        }
+
+        private void component(String name, Object key, MachineVisionResult r, DateTime now) {
+            ChangingValueNode node = resultComponents.get(name);
+            if (node != null && node.changes(key)) {
+                node.write(ResultDataTypeCodec.component(name, r, types), now);
             }
+        }
+
+        private static String[] defectJson(List<Defect> found) {
+            String[] json = new String[found.size()];
+            for (int i = 0; i < json.length; i++) {
+                Defect d = found.get(i);
+                try {
+                    json[i] = DEFECT_WRITER.writeValueAsString(d);
+                } catch (Exception e) {
+                    json[i] = d.defectClass();
+                }
+            }
+            return json;
         }
 
         private static Variant text(String s) {
@@ -709,10 +754,10 @@ public class StationNamespace extends SubscribedNamespace {
             ngCount = ngSeed;
             uncertainCount = uncertainSeed;
             inspectedCount = okSeed + ngSeed + uncertainSeed;
-            set(inspected, new Variant(ulong(inspectedCount)), now);
-            set(ok, new Variant(ulong(okCount)), now);
-            set(ng, new Variant(ulong(ngCount)), now);
-            set(uncertain, new Variant(ulong(uncertainCount)), now);
+            inspected.set(inspectedCount, new Variant(ulong(inspectedCount)), now);
+            ok.set(okCount, new Variant(ulong(okCount)), now);
+            ng.set(ngCount, new Variant(ulong(ngCount)), now);
+            uncertain.set(uncertainCount, new Variant(ulong(uncertainCount)), now);
         }
     }
 }

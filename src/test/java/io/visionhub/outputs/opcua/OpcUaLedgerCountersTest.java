@@ -6,7 +6,6 @@ import io.visionhub.enterprise.outbox.OutboxTestDb;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.outputs.mqtt.TestEvents;
 import java.nio.file.Path;
-import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.ULong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +64,7 @@ class OpcUaLedgerCountersTest {
         }
     }
 
-    private static long value(UaVariableNode node) {
-        return ((ULong) node.getValue().getValue().getValue()).longValue();
+    private static long value(ChangingValueNode counter) {
+        return ((ULong) counter.node.getValue().getValue().getValue()).longValue();
     }
 }
