@@ -239,9 +239,13 @@ final class JvmThreadCpu {
         return names;
     }
 
-    /** "Camel (camel-1) thread #12 - ncr-register" → "ncr-register", digits → #: one entry per kind of thread. */
+    /**
+     * "Camel (camel-1) thread #12 - ncr-register" → "ncr-register", "hz.&lt;instance&gt;.cached.thread-3" →
+     * "hz.cached.thread-#", digits → #: one entry per kind of thread.
+     */
     private static String folded(String name) {
         String n = name.replaceFirst("^Camel \\([^)]*\\) thread #\\d+ - ", "");
+        n = n.replaceFirst("^hz\\.[^.]+\\.", "hz."); // Hazelcast puts its instance's name (a UUID) in each
         return n.replaceAll("\\d+", "#");
     }
 
