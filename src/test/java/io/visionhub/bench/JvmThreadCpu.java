@@ -212,7 +212,6 @@ final class JvmThreadCpu {
      * empty when the JVM cannot be attached to (then comm names the threads).
      */
     static Map<Long, String> javaThreadNames(long pid) {
-        Map<Long, String> names = new HashMap<>();
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
             Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
@@ -221,20 +220,27 @@ final class JvmThreadCpu {
             String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return names;
+                return Map.of();
             }
-            for (String line : dump.split("\n")) {
-                Matcher m = DUMP_LINE.matcher(line);
-                if (m.find()) {
-                    String nid = m.group(2);
-                    long tid = nid.startsWith("0x") ? Long.parseLong(nid.substring(2), 16) : Long.parseLong(nid);
-                    names.put(tid, m.group(1));
-                }
-            }
+            return threadNamesOf(dump);
         } catch (IOException e) {
-            return names;
+            return Map.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return Map.of();
+        }
+    }
+
+    /** Native id → name from a thread dump's header lines: {@code nid=0x1a2b} (JDK 17) or {@code nid=6699} (19+). */
+    static Map<Long, String> threadNamesOf(String dump) {
+        Map<Long, String> names = new HashMap<>();
+        for (String line : dump.split("\n")) {
+            Matcher m = DUMP_LINE.matcher(line);
+            if (m.find()) {
+                String nid = m.group(2);
+                long tid = nid.startsWith("0x") ? Long.parseLong(nid.substring(2), 16) : Long.parseLong(nid);
+                names.put(tid, m.group(1));
+            }
         }
         return names;
     }
@@ -250,7 +256,7 @@ final class JvmThreadCpu {
     }
 
     /** utime + stime (fields 14 and 15) of a /proc stat line; the name in parentheses may hold spaces. */
-    private static long ticksOf(String stat) {
+    static long ticksOf(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }

@@ -204,8 +204,7 @@ public final class NodeRedSideBySideBench {
         System.exit(0);
     }
 
-    /** One side of the comparison: where it listens, where it answers, its process. */
-    /** One side of the comparison; {@code jvm}: its CPU is split by thread ({@link JvmThreadCpu}). */
+    /** One side of the comparison: where it listens, where it answers, its process; {@code jvm}: split by thread. */
     record Side(String name, String inRoot, String outFilter, long pid, String guarantee, boolean jvm) {}
 
     /** A burst: events seen on the output, seconds from first publish to last output, CPU, NG POSTs at the sink. */
@@ -255,16 +254,20 @@ public final class NodeRedSideBySideBench {
             for (java.util.Iterator<String> i = args.iterator(); i.hasNext(); ) {
                 String o = i.next();
                 String v = o.substring(o.indexOf('=') + 1);
-                if (o.startsWith("--warmup-events=")) {
-                    events = Integer.parseInt(v);
-                } else if (o.startsWith("--warmup-max=")) {
-                    max = Integer.parseInt(v);
-                } else if (o.startsWith("--settle=")) {
-                    tolerance = Double.parseDouble(v);
-                } else if (o.startsWith("--settle-window=")) {
-                    window = Integer.parseInt(v);
-                } else {
-                    continue;
+                try {
+                    if (o.startsWith("--warmup-events=")) {
+                        events = Integer.parseInt(v);
+                    } else if (o.startsWith("--warmup-max=")) {
+                        max = Integer.parseInt(v);
+                    } else if (o.startsWith("--settle=")) {
+                        tolerance = Double.parseDouble(v);
+                    } else if (o.startsWith("--settle-window=")) {
+                        window = Integer.parseInt(v);
+                    } else {
+                        continue;
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("warm-up option " + o + ": not a number", e);
                 }
                 i.remove();
             }
