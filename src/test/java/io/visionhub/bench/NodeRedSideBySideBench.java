@@ -121,7 +121,7 @@ public final class NodeRedSideBySideBench {
                     stock ? "Mosquitto defaults (--stock)" : "docs/mqtt.md settings",
                     version("node", "--version"),
                     nodeRedVersion());
-            System.out.println("warm-up (not counted): " + warmup.describe(events));
+            System.out.println("warm-up of each side (not counted): " + warmup.describe(events));
             for (Side side : sides) { // both runtimes until their CPU per event settles
                 warmUp(side, broker, sink, warmup, events);
             }
@@ -296,7 +296,7 @@ public final class NodeRedSideBySideBench {
 
         String describe(int measured) {
             return String.format(
-                    "bursts of %d events per side until %d in a row agree within %.0f%% in CPU ms/event, at most %d",
+                    "bursts of %d events until %d in a row agree within %.0f%% in CPU ms/event, at most %d",
                     burstEvents(measured), window, 100 * tolerance, maxBursts);
         }
     }
