@@ -40,7 +40,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * (MQTT in through {@code mqtt-input:}, the inspection route with its rules and JSONata-mapped webhook document per
  * NG part in the outbox, the ledger record, MQTT out), against the same with the hub idle. Before the phases the
  * hub's routing is warmed up by the rule of {@link NodeRedSideBySideBench} (bursts until its CPU per event
- * settles), so the loaded phases meet a compiled hub. Rounds alternate idle and loaded; each prints the frames/s of
+ * settles), so the loaded phases meet a compiled hub. Rounds alternate idle and loaded (each idle phase once the hub
+ * has gone quiet: under 0.05 cores, at most 60 s); each prints the frames/s of
  * both, the loss, what the hub routed (events/s seen on its output topic), the cores the hub used split by thread
  * ({@link JvmThreadCpu}), and what else ran: the broker's cores and the bench JVM's besides inference (the traffic
  * generator, its MQTT client, JIT, GC). Target: loss &lt; 5%.
@@ -109,6 +110,7 @@ public final class RoutingCostBench {
                 List<Double> idle = new ArrayList<>();
                 List<Double> loaded = new ArrayList<>();
                 for (int r = 1; r <= rounds; r++) {
+                    awaitQuiet(hub.pid());
                     Phase quiet = Phase.start(hub.pid(), brokerPid, self);
                     double fIdle = frames(session, input, tensor, TimeUnit.SECONDS.toNanos(seconds));
                     quiet.end(hub);
@@ -159,6 +161,26 @@ public final class RoutingCostBench {
             broker.stop();
             sink.close();
         }
+    }
+
+    /**
+     * Waits until the hub uses under 0.05 cores over a second (its outbox drained the NCR backlog of the last
+     * phase, its JIT caught up), at most 60 s, so that the idle phase is idle; prints how long it took.
+     */
+    private static void awaitQuiet(long hubPid) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        double cores = Double.NaN;
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60)) {
+            long c0 = JvmThreadCpu.processTicks(hubPid);
+            Thread.sleep(1000);
+            cores = (JvmThreadCpu.processTicks(hubPid) - c0) / (double) JvmThreadCpu.TICKS_PER_SECOND;
+            if (cores < 0.05) {
+                break;
+            }
+        }
+        System.out.printf(
+                "  before the idle phase: waited %.0f s for the hub to go quiet (%.2f cores in the last second%s)%n",
+                (System.nanoTime() - t0) / 1e9, cores, cores < 0.05 ? "" : ": not quiet after 60 s");
     }
 
     /** Events per warm-up burst unless --warmup-events says otherwise: the side-by-side bench's burst. */
