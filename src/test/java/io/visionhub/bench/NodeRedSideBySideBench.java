@@ -54,27 +54,34 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  *   (QoS 1, persistent session) → function (context from a table) → function (append to a file, once without and
  *   once with fsync per record: two instances) → mqtt out (QoS 1) and switch NG → change (JSONata) → http request.</li>
  * </ul>
- * After a 2,000-event warm-up burst per side (JIT; not counted), three alternating rounds of a 10,000-event burst published as fast as the broker takes them (8 stations); for
- * each side: events received on its output topic, lost, events/s (first publish to last output) and CPU ms per
- * event (utime+stime of the process from /proc/&lt;pid&gt;/stat over the burst), then the ratios. The broker is a
- * Mosquitto of the bench's own with the settings docs/mqtt.md gives (max_queued_messages 100000); {@code --stock}
- * runs it with Mosquitto's defaults (1000 queued messages per client) instead.
+ * Each side first gets warm-up bursts (not counted) until its CPU per event settles: the same rule for both
+ * ({@link Warmup}: bursts of the measured size until 3 in a row agree within 10% in CPU ms/event, at most 20), each
+ * burst printed. Then alternating rounds of a 10,000-event burst published as fast as the broker takes them (8
+ * stations); for each side: events received on its output topic, lost, events/s (first publish to last output) and
+ * CPU ms per event (utime+stime of the whole process from /proc/&lt;pid&gt;/stat, from the first publish until the
+ * last output and the burst's NG POSTs have come), then the ratios. For the hub the CPU is also split by thread
+ * ({@link JvmThreadCpu}: JIT compiler, GC, input lanes, ledger, outbox, HTTP and MQTT clients, other) and given
+ * without the JIT compiler threads, labelled as such; the headline stays all of the process's CPU. For Node-RED,
+ * its process total. The broker is a Mosquitto of the bench's own with the settings docs/mqtt.md gives
+ * (max_queued_messages 100000); {@code --stock} runs it with Mosquitto's defaults (1000 queued messages per
+ * client) instead.
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
- * [events] [rounds] [--stock]}; with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording, {@code HUB_RECEIVE_MAXIMUM=n} sets
- * its input's in-flight window (default 256)
+ * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]};
+ * with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording, {@code HUB_RECEIVE_MAXIMUM=n} sets its
+ * input's in-flight window (default 256)
  */
 public final class NodeRedSideBySideBench {
 
     private static final String LINE = "line-1";
     private static final int STATIONS = 8;
-    private static final long TICKS = 100; // USER_HZ of /proc/<pid>/stat on Linux
 
     public static void main(String[] args) throws Exception {
         List<String> a = new ArrayList<>(List.of(args));
         boolean stock = a.remove("--stock");
         // the hub alone (no Node-RED needed): to iterate on the hub's own cost quickly
         boolean hubOnly = a.remove("--hub-only");
+        Warmup warmup = Warmup.take(a); // removes the --warmup-*/--settle* options it reads
         int events = a.size() > 0 ? Integer.parseInt(a.get(0)) : 10_000;
         int rounds = a.size() > 1 ? Integer.parseInt(a.get(1)) : 3;
         Path nodeRed = Path.of("bench/node-red/node_modules/node-red/red.js");
@@ -114,9 +121,9 @@ public final class NodeRedSideBySideBench {
                     stock ? "Mosquitto defaults (--stock)" : "docs/mqtt.md settings",
                     version("node", "--version"),
                     nodeRedVersion());
-            for (Side side : sides) { // JIT warm-up of both runtimes, not counted
-                Result w = burst(side, broker, Math.min(events, 2000), sink);
-                System.out.printf("warm-up  %-22s %7.0f events/s (not counted)%n", side.name, w.perSecond());
+            System.out.println("warm-up of each side (not counted): " + warmup.describe(events));
+            for (Side side : sides) { // both runtimes until their CPU per event settles
+                warmUp(side, broker, sink, warmup, events);
             }
             Map<Side, List<Result>> results = new java.util.LinkedHashMap<>();
             sides.forEach(s -> results.put(s, new ArrayList<>()));
@@ -134,6 +141,9 @@ public final class NodeRedSideBySideBench {
                             res.perSecond(),
                             res.cpuMsPerEvent(),
                             res.posts);
+                    if (res.split != null) {
+                        System.out.println("        by thread, ms/event: " + res.split.line(res.received, "ms/event"));
+                    }
                 }
             }
             System.out.println("--- medians over " + rounds + " rounds ---");
@@ -145,6 +155,26 @@ public final class NodeRedSideBySideBench {
                 System.out.printf(
                         "%-22s %7.0f events/s  CPU %.3f ms/event  lost %d of %d  (guarantee: %s)%n",
                         side.name, m.perSecond(), m.cpuMsPerEvent(), lost, events * rounds, side.guarantee);
+                List<Result> rs = results.get(side);
+                if (rs.get(0).split != null) {
+                    // the headline above is ALL the process's CPU, JIT included; without JIT only as a reading aid
+                    List<Double> noJit = rs.stream()
+                            .map(x -> x.split.withoutJitMs() / x.received)
+                            .sorted()
+                            .toList();
+                    JvmThreadCpu.Split all = rs.get(0).split;
+                    int received = rs.get(0).received;
+                    for (Result x : rs.subList(1, rs.size())) {
+                        all = all.plus(x.split);
+                        received += x.received;
+                    }
+                    System.out.printf(
+                            "%-22s steady state: all threads %.3f ms/event (median; JIT included), without the JIT "
+                                    + "compiler threads %.3f ms/event (median, labelled: not the headline)%n",
+                            "", m.cpuMsPerEvent(), noJit.get(noJit.size() / 2));
+                    System.out.println("                       by thread over all rounds, ms/event: "
+                            + all.line(received, "ms/event"));
+                }
             }
             Result h = median(results.get(hub));
             for (Side other : sides.subList(1, sides.size())) {
@@ -174,10 +204,11 @@ public final class NodeRedSideBySideBench {
         System.exit(0);
     }
 
-    /** One side of the comparison: where it listens, where it answers, its process. */
-    record Side(String name, String inRoot, String outFilter, long pid, String guarantee) {}
+    /** One side of the comparison: where it listens, where it answers, its process; {@code jvm}: split by thread. */
+    record Side(String name, String inRoot, String outFilter, long pid, String guarantee, boolean jvm) {}
 
-    record Result(int received, double seconds, double cpuMs, int posts) {
+    /** A burst: events seen on the output, seconds from first publish to last output, CPU, NG POSTs at the sink. */
+    record Result(int received, double seconds, double cpuMs, int posts, JvmThreadCpu.Split split) {
         double perSecond() {
             return received / seconds;
         }
@@ -193,7 +224,111 @@ public final class NodeRedSideBySideBench {
         Result m = s.get(s.size() / 2);
         List<Double> cpu = rs.stream().map(Result::cpuMsPerEvent).sorted().toList();
         double cpuMedian = cpu.get(cpu.size() / 2);
-        return new Result(m.received, m.seconds, cpuMedian * m.received, m.posts);
+        return new Result(m.received, m.seconds, cpuMedian * m.received, m.posts, null);
+    }
+
+    // ---------------------------------------------------------------- warm-up
+
+    /**
+     * The warm-up rule, the same for every side: bursts of {@code events} until the CPU ms/event of the last
+     * {@code window} bursts lie within {@code tolerance} of each other (max / min), at most {@code maxBursts}. A
+     * window of 3 (two consecutive differences) because one pair matched by chance while the hub was still
+     * compiling: 1.41 then 1.44 ms/event, then 1.20 (the lead's rounds of 2026-12-05 21:25).
+     *
+     * @param events    events per warm-up burst; 0: the measured burst's size
+     * @param maxBursts the cap; a side not settled by then is said so and measured anyway
+     * @param tolerance e.g. 0.10: the window's largest CPU ms/event at most 10% over its smallest
+     * @param window    bursts that must agree
+     */
+    record Warmup(int events, int maxBursts, double tolerance, int window) {
+
+        /**
+         * Reads and removes {@code --warmup-events=N} (default: the measured burst's size), {@code --warmup-max=N}
+         * (20), {@code --settle=F} (0.10) and {@code --settle-window=N} (3) from a bench's arguments.
+         */
+        static Warmup take(List<String> args) {
+            int events = 0;
+            int max = 20;
+            double tolerance = 0.10;
+            int window = 3;
+            for (java.util.Iterator<String> i = args.iterator(); i.hasNext(); ) {
+                String o = i.next();
+                String v = o.substring(o.indexOf('=') + 1);
+                try {
+                    if (o.startsWith("--warmup-events=")) {
+                        events = Integer.parseInt(v);
+                    } else if (o.startsWith("--warmup-max=")) {
+                        max = Integer.parseInt(v);
+                    } else if (o.startsWith("--settle=")) {
+                        tolerance = Double.parseDouble(v);
+                    } else if (o.startsWith("--settle-window=")) {
+                        window = Integer.parseInt(v);
+                    } else {
+                        continue;
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("warm-up option " + o + ": not a number", e);
+                }
+                i.remove();
+            }
+            if (events < 0 || max < 1 || tolerance <= 0 || window < 2) {
+                throw new IllegalArgumentException("warm-up: need --warmup-events >= 0, --warmup-max >= 1, "
+                        + "--settle > 0, --settle-window >= 2; got " + events + ", " + max + ", " + tolerance + ", "
+                        + window);
+            }
+            return new Warmup(events, max, tolerance, window);
+        }
+
+        int burstEvents(int measured) {
+            return events == 0 ? measured : events;
+        }
+
+        /** True when the last {@code window} bursts' CPU ms/event are within the tolerance of each other. */
+        boolean settled(List<Double> cpuMsPerEvent) {
+            if (cpuMsPerEvent.size() < window) {
+                return false;
+            }
+            List<Double> last = cpuMsPerEvent.subList(cpuMsPerEvent.size() - window, cpuMsPerEvent.size());
+            double min = last.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            double max = last.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            return max <= min * (1 + tolerance);
+        }
+
+        String describe(int measured) {
+            return String.format(
+                    "bursts of %d events until %d in a row agree within %.0f%% in CPU ms/event, at most %d",
+                    burstEvents(measured), window, 100 * tolerance, maxBursts);
+        }
+    }
+
+    /** Warm-up bursts on one side until its CPU per event settles (or the cap); prints each burst. */
+    static List<Result> warmUp(Side side, MosquittoProcess broker, Sink sink, Warmup rule, int measured)
+            throws Exception {
+        int events = rule.burstEvents(measured);
+        List<Result> bursts = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (int b = 1; b <= rule.maxBursts(); b++) {
+            Result w = burst(side, broker, events, sink);
+            bursts.add(w);
+            cpu.add(w.cpuMsPerEvent());
+            String change = b == 1
+                    ? ""
+                    : String.format(" (%+.1f%% on the previous)", 100 * (w.cpuMsPerEvent() / cpu.get(b - 2) - 1));
+            System.out.printf(
+                    "warm-up %2d %-22s received %5d/%d  %7.0f events/s  CPU %.3f ms/event%s%n",
+                    b, side.name, w.received, events, w.perSecond(), w.cpuMsPerEvent(), change);
+            if (w.split != null) {
+                System.out.println("        by thread, ms/event: " + w.split.line(w.received, "ms/event"));
+            }
+            if (rule.settled(cpu)) {
+                System.out.printf("warm-up %-22s settled after %d bursts (%d events)%n", side.name, b, b * events);
+                return bursts;
+            }
+        }
+        System.out.printf(
+                "warm-up %-22s NOT settled after %d bursts (%d events): the rounds below still include warm-up%n",
+                side.name, rule.maxBursts(), rule.maxBursts() * events);
+        return bursts;
     }
 
     // ---------------------------------------------------------------- the burst and its measurement
@@ -247,7 +382,8 @@ public final class NodeRedSideBySideBench {
                 new MqttAsyncClient(broker.url(), "bench-pub-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectionOptions po = new MqttConnectionOptions();
         pub.connect(po).waitForCompletion(10_000);
-        long cpu0 = cpuTicks(side.pid);
+        JvmThreadCpu.Snapshot before = side.jvm ? JvmThreadCpu.snapshot(side.pid) : null;
+        long cpu0 = before != null ? before.processTicks() : JvmThreadCpu.processTicks(side.pid);
         long t0 = System.nanoTime();
         lastSeen.set(t0);
         Semaphore window = new Semaphore(1000);
@@ -288,9 +424,14 @@ public final class NodeRedSideBySideBench {
             Thread.sleep(20);
         }
         long end = lastSeen.get();
-        long cpu1 = cpuTicks(side.pid);
-        Thread.sleep(2000); // the hub's outbox delivers after the record; count the NG POSTs that came
+        // the hub's outbox POSTs the NG documents after the commit: its CPU counts until they have come (or 2 s pass
+        // without one), so that the work a burst leaves behind is in the burst's figure
+        awaitPosts(sink, side.name, postsBefore + ngEvents(events));
+        JvmThreadCpu.Snapshot after = side.jvm ? JvmThreadCpu.snapshot(side.pid) : null;
+        long cpu1 = after != null ? after.processTicks() : JvmThreadCpu.processTicks(side.pid);
         int posts = sink.posts(side.name) - postsBefore;
+        // the Java thread names (jcmd) only after the measured interval: the dump costs the hub a safepoint
+        JvmThreadCpu.Split split = after == null ? null : JvmThreadCpu.between(before, after, threadNames(side, after));
         pub.disconnect().waitForCompletion(5_000);
         pub.close();
         sub.disconnect().waitForCompletion(5_000);
@@ -298,7 +439,37 @@ public final class NodeRedSideBySideBench {
         if (failed.get() > 0) {
             System.out.println("  (" + failed.get() + " publishes refused by the broker)");
         }
-        return new Result(seen.size(), (end - t0) / 1e9, (cpu1 - cpu0) * 1000.0 / TICKS, posts);
+        return new Result(
+                seen.size(), (end - t0) / 1e9, (cpu1 - cpu0) * 1000.0 / JvmThreadCpu.TICKS_PER_SECOND, posts, split);
+    }
+
+    private static int ngEvents(int events) {
+        return events / 10; // event(…, i % 10 == 9)
+    }
+
+    private static void awaitPosts(Sink sink, String side, int expected) throws InterruptedException {
+        int last = sink.posts(side);
+        long since = System.nanoTime();
+        while (last < expected && System.nanoTime() - since < TimeUnit.SECONDS.toNanos(2)) {
+            Thread.sleep(20);
+            int now = sink.posts(side);
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            }
+        }
+    }
+
+    /** Java thread names by native id, per process; asked of the JVM again only when new threads appear. */
+    private static final Map<Long, Map<Long, String>> THREAD_NAMES = new ConcurrentHashMap<>();
+
+    static Map<Long, String> threadNames(Side side, JvmThreadCpu.Snapshot after) {
+        Map<Long, String> known = THREAD_NAMES.getOrDefault(side.pid, Map.of());
+        if (known.isEmpty() || !known.keySet().containsAll(after.threadTicks().keySet())) {
+            known = JvmThreadCpu.javaThreadNames(side.pid);
+            THREAD_NAMES.put(side.pid, known);
+        }
+        return known;
     }
 
     static String idOf(byte[] payload) {
@@ -332,12 +503,6 @@ public final class NodeRedSideBySideBench {
                 InspectionEvent.ContextStatus.MISSING,
                 partId,
                 new Latency(1, 1, 5, 1, 8));
-    }
-
-    static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
     }
 
     // ---------------------------------------------------------------- the hub
@@ -400,7 +565,8 @@ public final class NodeRedSideBySideBench {
                 "visionhub/site-b/+/+/inspection",
                 p.pid(),
                 "acknowledges after the ledger commit; ledger (hash chain, signed heads) + outbox on H2; persistent "
-                        + "session; NG POST from the durable outbox, retried");
+                        + "session; NG POST from the durable outbox, retried",
+                true);
     }
 
     /** The bench's class path with absolute entries (the hub runs in its own working folder). */
@@ -482,7 +648,8 @@ public final class NodeRedSideBySideBench {
                 root + "-out/#",
                 p.pid(),
                 "acknowledges on receipt (mqtt.js), in-memory buffers, file append " + (fsync ? "with" : "without")
-                        + " fsync per record, no ledger, no outbox (a failed POST is lost)");
+                        + " fsync per record, no ledger, no outbox (a failed POST is lost)",
+                false);
     }
 
     /** The flow: mqtt in → enrich → record → mqtt out, and NG → JSONata document → POST. */

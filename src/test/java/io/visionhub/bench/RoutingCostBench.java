@@ -6,6 +6,9 @@ import ai.onnxruntime.OrtSession;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.outputs.mqtt.MosquittoProcess;
+import io.visionhub.vision.model.OnnxSessionFactory;
+import io.visionhub.vision.model.SessionTuning;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,22 +35,30 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * Routing cost against inference (issue 21): YOLOv8n frames/s (ONNX Runtime, the real export in
- * .fixtures/yolov8n.onnx, 1x3x640x640) on this machine while a hub process routes 1,000 msg/s of other traffic
+ * .fixtures/yolov8n.onnx, 1x3x640x640, opened as the hub opens its models: {@link OnnxSessionFactory}, spinning off,
+ * inter-op 1, the intra-op threads given) on this machine while a hub process routes 1,000 msg/s of other traffic
  * (MQTT in through {@code mqtt-input:}, the inspection route with its rules and JSONata-mapped webhook document per
- * NG part in the outbox, the ledger record, MQTT out), against the same with the hub idle. Rounds alternate idle
- * and loaded; each prints the frames/s of both, the loss, what the hub routed (events/s seen on its output topic)
- * and the CPU the hub used (cores, from /proc/&lt;pid&gt;/stat). Target: loss &lt; 5%.
+ * NG part in the outbox, the ledger record, MQTT out), against the same with the hub idle. Before the phases the
+ * hub's routing is warmed up by the rule of {@link NodeRedSideBySideBench} (bursts until its CPU per event
+ * settles), so the loaded phases meet a compiled hub. Rounds alternate idle and loaded (each idle phase once the hub
+ * has gone quiet: under 0.05 cores, at most 60 s); each prints the frames/s of
+ * both, the loss, what the hub routed (events/s seen on its output topic), the cores the hub used split by thread
+ * ({@link JvmThreadCpu}), and what else ran: the broker's cores and the bench JVM's besides inference (the traffic
+ * generator, its MQTT client, JIT, GC). Target: loss &lt; 5%.
  *
  * <p>Run: {@code ./mvnw -q -B -o compile && bench/run RoutingCostBench [seconds per phase] [rounds] [msg/s]
- * [inference threads]} (defaults 20 3 1000 1)
+ * [inference threads] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]} (defaults 20 3 1000
+ * 1; warm-up bursts of 10,000 events)
  */
 public final class RoutingCostBench {
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        List<String> a = new ArrayList<>(List.of(args));
+        NodeRedSideBySideBench.Warmup warmup = NodeRedSideBySideBench.Warmup.take(a);
+        int seconds = a.size() > 0 ? Integer.parseInt(a.get(0)) : 20;
+        int rounds = a.size() > 1 ? Integer.parseInt(a.get(1)) : 3;
+        int rate = a.size() > 2 ? Integer.parseInt(a.get(2)) : 1000;
+        int threads = a.size() > 3 ? Integer.parseInt(a.get(3)) : 1;
         Path model = Path.of(".fixtures", "yolov8n.onnx");
         if (!Files.exists(model)) {
             throw new IllegalStateException(
@@ -58,6 +69,13 @@ public final class RoutingCostBench {
         NodeRedSideBySideBench.Sink sink = new NodeRedSideBySideBench.Sink();
         MosquittoProcess broker = new MosquittoProcess(work.resolve("broker"), List.of());
         broker.start();
+        long brokerPid = ProcessHandle.current()
+                .children()
+                .filter(c -> c.info().command().orElse("").contains("mosquitto"))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElse(-1);
+        long self = ProcessHandle.current().pid();
         List<Process> processes = new CopyOnWriteArrayList<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             processes.forEach(Process::destroyForcibly);
@@ -68,10 +86,9 @@ public final class RoutingCostBench {
             }
         }));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(threads);
-        options.setInterOpNumThreads(1);
-        try (OrtSession session = env.createSession(model.toString(), options)) {
+        // the hub's own session settings (SessionTuning: spinning off, inter-op 1), the intra-op threads given
+        SessionTuning tuning = new SessionTuning(threads, 1, false, "all", 0, false, 0);
+        try (OrtSession session = OnnxSessionFactory.open(model, tuning, "yolov8n")) {
             NodeRedSideBySideBench.Side hub =
                     NodeRedSideBySideBench.startHub(work.resolve("hub"), broker, sink, processes);
             float[] pixels = new float[3 * 640 * 640];
@@ -82,42 +99,49 @@ public final class RoutingCostBench {
             String input = session.getInputNames().iterator().next();
             try (OnnxTensor tensor =
                     OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {1, 3, 640, 640})) {
-                frames(session, input, tensor, TimeUnit.SECONDS.toNanos(5)); // warm-up
                 System.out.printf(
-                        "RoutingCostBench: YOLOv8n 640x640, %d inference thread(s), %d s per phase, %d "
+                        "RoutingCostBench: YOLOv8n 640x640, %d intra-op thread(s), spinning off, %d s per phase, %d "
                                 + "rounds, hub traffic %d msg/s (8 stations, 10%% NG)%n",
                         threads, seconds, rounds, rate);
+                // the hub's routing first, flat out, until its CPU per event settles (no inference meanwhile)
+                System.out.println("hub warm-up (not counted): " + warmup.describe(WARMUP_BURST));
+                NodeRedSideBySideBench.warmUp(hub, broker, sink, warmup, WARMUP_BURST);
+                frames(session, input, tensor, TimeUnit.SECONDS.toNanos(5)); // inference warm-up
                 List<Double> idle = new ArrayList<>();
                 List<Double> loaded = new ArrayList<>();
                 for (int r = 1; r <= rounds; r++) {
-                    long c0 = NodeRedSideBySideBench.cpuTicks(hub.pid());
+                    awaitQuiet(hub.pid());
+                    Phase quiet = Phase.start(hub.pid(), brokerPid, self);
                     double fIdle = frames(session, input, tensor, TimeUnit.SECONDS.toNanos(seconds));
-                    double hubIdleCores = (NodeRedSideBySideBench.cpuTicks(hub.pid()) - c0) / 100.0 / seconds;
+                    quiet.end(hub);
                     Traffic traffic = new Traffic(broker.url(), hub.inRoot(), hub.outFilter(), rate);
                     traffic.start();
                     Thread.sleep(2000); // the hub reaches its pace before the clock starts
-                    long c1 = NodeRedSideBySideBench.cpuTicks(hub.pid());
+                    Phase busy = Phase.start(hub.pid(), brokerPid, self);
                     int out0 = traffic.received.get();
                     double fLoaded = frames(session, input, tensor, TimeUnit.SECONDS.toNanos(seconds));
+                    busy.end(hub);
                     double routed = (traffic.received.get() - out0) / (double) seconds;
-                    double hubCores = (NodeRedSideBySideBench.cpuTicks(hub.pid()) - c1) / 100.0 / seconds;
-                    int published = traffic.published.get();
-                    int behind = published - traffic.received.get(); // at the end of the loaded phase
+                    int behind = traffic.published.get() - traffic.received.get(); // at the end of the loaded phase
                     traffic.stop(); // waits for the backlog: the next idle phase is idle
                     idle.add(fIdle);
                     loaded.add(fLoaded);
                     System.out.printf(
                             "round %d: idle hub %.2f frames/s (hub %.2f cores)  |  hub routing %.0f msg/s "
-                                    + "(published %d, behind %d): %.2f frames/s (hub %.2f cores)  loss %.1f%%%n",
+                                    + "(published %d, behind %d at the phase's end, %d after the drain): %.2f "
+                                    + "frames/s (hub %.2f cores)  loss %.1f%%%n",
                             r,
                             fIdle,
-                            hubIdleCores,
+                            quiet.hubCores(),
                             routed,
                             traffic.published.get(),
+                            behind,
                             traffic.published.get() - traffic.received.get(),
                             fLoaded,
-                            hubCores,
+                            busy.hubCores(),
                             100 * (1 - fLoaded / fIdle));
+                    System.out.println("  idle phase:    " + quiet.describe());
+                    System.out.println("  routing phase: " + busy.describe());
                 }
                 double mi = median(idle);
                 double ml = median(loaded);
@@ -136,6 +160,95 @@ public final class RoutingCostBench {
             }
             broker.stop();
             sink.close();
+        }
+    }
+
+    /**
+     * Waits until the hub uses under 0.05 cores over a second (its outbox drained the NCR backlog of the last
+     * phase, its JIT caught up), at most 60 s, so that the idle phase is idle; prints how long it took.
+     */
+    private static void awaitQuiet(long hubPid) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        double cores = Double.NaN;
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60)) {
+            long c0 = JvmThreadCpu.processTicks(hubPid);
+            Thread.sleep(1000);
+            cores = (JvmThreadCpu.processTicks(hubPid) - c0) / (double) JvmThreadCpu.TICKS_PER_SECOND;
+            if (cores < 0.05) {
+                break;
+            }
+        }
+        System.out.printf(
+                "  before the idle phase: waited %.0f s for the hub to go quiet (%.2f cores in the last second%s)%n",
+                (System.nanoTime() - t0) / 1e9, cores, cores < 0.05 ? "" : ": not quiet after 60 s");
+    }
+
+    /** Events per warm-up burst unless --warmup-events says otherwise: the side-by-side bench's burst. */
+    private static final int WARMUP_BURST = 10_000;
+
+    /**
+     * The CPU of one phase: the hub by thread, the broker, and this JVM split into inference (the threads named
+     * "java": the main thread, which runs the session, and ORT's intra-op workers, which it started and which
+     * inherit its name) and the rest (the traffic generator, its MQTT client, JIT, GC).
+     */
+    private static final class Phase {
+        private final long brokerPid;
+        private final long self;
+        private final long t0 = System.nanoTime();
+        private final JvmThreadCpu.Snapshot hub0;
+        private final long broker0;
+        private final JvmThreadCpu.Snapshot self0;
+        private double seconds;
+        private JvmThreadCpu.Split hub;
+        private double brokerCores;
+        private double inferenceCores;
+        private double benchRestCores;
+
+        private Phase(long hubPid, long brokerPid, long self) throws IOException {
+            this.brokerPid = brokerPid;
+            this.self = self;
+            hub0 = JvmThreadCpu.snapshot(hubPid);
+            broker0 = brokerPid < 0 ? 0 : JvmThreadCpu.processTicks(brokerPid);
+            self0 = JvmThreadCpu.snapshot(self);
+        }
+
+        static Phase start(long hubPid, long brokerPid, long self) throws IOException {
+            return new Phase(hubPid, brokerPid, self);
+        }
+
+        void end(NodeRedSideBySideBench.Side side) throws IOException {
+            JvmThreadCpu.Snapshot hub1 = JvmThreadCpu.snapshot(hub0.pid());
+            long broker1 = brokerPid < 0 ? 0 : JvmThreadCpu.processTicks(brokerPid);
+            JvmThreadCpu.Snapshot self1 = JvmThreadCpu.snapshot(self);
+            seconds = (System.nanoTime() - t0) / 1e9;
+            hub = JvmThreadCpu.between(hub0, hub1, NodeRedSideBySideBench.threadNames(side, hub1));
+            brokerCores = cores(broker1 - broker0);
+            long inference = 0;
+            for (Map.Entry<Long, Long> t : self1.threadTicks().entrySet()) {
+                if ("java".equals(self1.comm().get(t.getKey()))) {
+                    inference += t.getValue() - self0.threadTicks().getOrDefault(t.getKey(), 0L);
+                }
+            }
+            inferenceCores = cores(inference);
+            benchRestCores = cores(self1.processTicks() - self0.processTicks() - inference);
+        }
+
+        double hubCores() {
+            return hub.totalMs() / 1000 / seconds;
+        }
+
+        String describe() {
+            return String.format(
+                    "hub by thread, cores: %s%n                 broker %s cores; this JVM: inference %.2f cores, "
+                            + "the rest (traffic generator, MQTT client, JIT, GC) %.2f cores",
+                    hub.line(seconds * 1000, "cores"),
+                    brokerPid < 0 ? "?" : String.format("%.2f", brokerCores),
+                    inferenceCores,
+                    benchRestCores);
+        }
+
+        private double cores(long ticks) {
+            return ticks / (double) JvmThreadCpu.TICKS_PER_SECOND / seconds;
         }
     }
 
