@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The ledger on SQL (H2 or PostgreSQL) with group commit: appenders enqueue, one writer thread takes
  * whatever is waiting (up to {@code batch-max-records}), numbers each record, hashes its canonical entry
- * as an RFC 6962 leaf, writes the leaves, the inspection/defect/outbox rows and (when due) a signed tree
+ * as an RFC 6962 leaf (the appender's thread has already hashed the body, {@link EntryStart}), writes the leaves, the inspection/defect/outbox rows and (when due) a signed tree
  * head in ONE transaction, commits, and only then releases the appenders. A batch that fails is retried
  * record by record so that one bad record (say a duplicate id) does not fail its neighbours.
  * <p>
