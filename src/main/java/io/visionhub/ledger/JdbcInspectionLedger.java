@@ -13,7 +13,6 @@ import io.visionhub.ledger.heads.TreeHeadSigner;
 import io.visionhub.ledger.merkle.MerkleFrontier;
 import io.visionhub.ledger.merkle.MerkleHash;
 import io.visionhub.ledger.verify.Finding;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The ledger on SQL (H2 or PostgreSQL) with group commit: appenders enqueue, one writer thread takes
  * whatever is waiting (up to {@code batch-max-records}), numbers each record, hashes its canonical entry
- * as an RFC 6962 leaf, writes the leaves, the inspection/defect/outbox rows and (when due) a signed tree
+ * as an RFC 6962 leaf (the appender's thread has already hashed the body, {@link EntryStart}), writes the leaves, the inspection/defect/outbox rows and (when due) a signed tree
  * head in ONE transaction, commits, and only then releases the appenders. A batch that fails is retried
  * record by record so that one bad record (say a duplicate id) does not fail its neighbours.
  * <p>
@@ -183,7 +183,15 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(props.queueCapacity());
     }
 
-    private record Pending(LedgerWrite write, CompletableFuture<LedgerReceipt> done) {}
+    /**
+     * A record waiting for the writer; its entry's start is made and hashed on the appender's thread ({@link
+     * EntryStart}), the writer adds the rest.
+     */
+    private record Pending(LedgerWrite write, EntryStart start, CompletableFuture<LedgerReceipt> done) {
+        Pending(LedgerWrite write) {
+            this(write, EntryStart.of(write), new CompletableFuture<>());
+        }
+    }
 
     /** Group commits so far, the records they held and the time they took (writer thread, sync included). */
     public record Stats(long commits, long records, long commitNanos) {
@@ -534,7 +542,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         if (tamperAlarm != null) {
             throw halted(write.type() + " " + write.recordId());
         }
-        Pending p = new Pending(write, new CompletableFuture<>());
+        Pending p = new Pending(write);
         boolean inspection = InspectionRecord.TYPE.equals(write.type());
         if (inspection) {
             committing.put(write.recordId(), p.done());
@@ -707,6 +715,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         long t0 = System.nanoTime();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String recordedAt = now.toString();
+        OffsetDateTime recordedAtTs = InspectionRecord.ts(now);
         MerkleFrontier f;
         long seq;
         List<Committed> done = new ArrayList<>(batch.size());
@@ -730,16 +739,16 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 try (PreparedStatement leaf = c.prepareStatement(INSERT_LEAF)) {
                     for (Pending p : batch) {
                         LedgerWrite w = p.write();
-                        String entry = LedgerWrite.entry(seq, w.type(), w.recordId(), recordedAt, w.body());
-                        byte[] hash = MerkleHash.leaf(entry.getBytes(StandardCharsets.UTF_8));
+                        String tail = LedgerWrite.entryTail(seq, w.type(), w.recordId(), recordedAt);
+                        byte[] hash = p.start().leafHash(tail);
                         f.append(hash, keep);
                         String hex = MerkleHash.hex(hash);
                         leaf.setLong(1, seq);
                         leaf.setString(2, w.type());
                         leaf.setString(3, w.recordId());
                         leaf.setString(4, hex);
-                        leaf.setString(5, entry);
-                        leaf.setObject(6, InspectionRecord.ts(now));
+                        leaf.setString(5, p.start().entry(tail));
+                        leaf.setObject(6, recordedAtTs);
                         leaf.setString(7, mac == null ? null : mac.mac(seq, hex));
                         leaf.addBatch();
                         for (SqlRow row : w.rows()) {
@@ -989,9 +998,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         KeystoreTreeHeadSigner keys = (KeystoreTreeHeadSigner) signer;
         KeyRotation rotation = keys.prepareRotation(clock.instant().truncatedTo(ChronoUnit.MILLIS));
         String body = CanonicalJson.write(Map.of("actor", r.actor(), "reason", r.reason(), "rotation", rotation));
-        Pending p = new Pending(
-                new LedgerWrite(KeyRotation.RECORD_TYPE, rotation.newKeyId(), body, List.of()),
-                new CompletableFuture<>());
+        Pending p = new Pending(new LedgerWrite(KeyRotation.RECORD_TYPE, rotation.newKeyId(), body, List.of()));
         writeBatch(List.of(p));
         if (p.done().isCompletedExceptionally()) {
             p.done().join(); // throws why it was not recorded

@@ -14,6 +14,7 @@ import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.store.AppendOnlyMigration;
 import io.visionhub.ledger.store.MerkleNodeBackfill;
+import io.visionhub.ledger.store.OutboxIdCacheMigration;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -56,6 +57,12 @@ public class LedgerConfiguration {
     @Bean
     public MerkleNodeBackfill ledgerMerkleNodesV12() {
         return new MerkleNodeBackfill();
+    }
+
+    /** Flyway V14 (Java): on H2, outbox ids from a cache of 1,000 (no extra H2 store per 32 outbox rows). */
+    @Bean
+    public OutboxIdCacheMigration ledgerOutboxIdCacheV14() {
+        return new OutboxIdCacheMigration();
     }
 
     /**

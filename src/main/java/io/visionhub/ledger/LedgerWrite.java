@@ -33,12 +33,21 @@ public record LedgerWrite(String type, String recordId, String body, List<SqlRow
     }
 
     /**
-     * The canonical entry of a record: {"body":..,"recordedAt":..,"seq":..,"type":..,"v":1} with keys sorted.
-     * The leaf hash is SHA-256(0x00 || UTF-8 bytes of this string).
+     * The canonical entry of a record: {"body":..,"recordId":..,"recordedAt":..,"seq":..,"type":..,"v":1} with keys
+     * sorted. The leaf hash is SHA-256(0x00 || UTF-8 bytes of this string).
      */
     public static String entry(long seq, String type, String recordId, String recordedAt, String body) {
-        return "{\"body\":" + body
-                + ",\"recordId\":" + CanonicalJson.write(recordId)
+        return entryHead(body) + entryTail(seq, type, recordId, recordedAt);
+    }
+
+    /** The entry up to the end of its body: known before the writer numbers the record. */
+    static String entryHead(String body) {
+        return "{\"body\":" + body;
+    }
+
+    /** The rest of the entry after the body (starts with ASCII ',': the two halves are UTF-8 encoded apart). */
+    static String entryTail(long seq, String type, String recordId, String recordedAt) {
+        return ",\"recordId\":" + CanonicalJson.write(recordId)
                 + ",\"recordedAt\":\"" + recordedAt
                 + "\",\"seq\":" + seq
                 + ",\"type\":" + CanonicalJson.write(type)

@@ -111,8 +111,12 @@ public final class LedgerAppendBench {
             JdbcInspectionLedger.Stats s0 = ledger.stats();
             MachineLoad load = MachineLoad.start();
             long writerCpu0 = writerCpuNanos();
+            long processCpu0 = processCpuNanos();
+            H2Writes w0 = H2Writes.read(ds);
             double rate = throughput(ledger, threads, seconds, true);
             long writerCpu = writerCpuNanos() - writerCpu0;
+            long processCpu = processCpuNanos() - processCpu0;
+            H2Writes written = H2Writes.between(w0, H2Writes.read(ds));
             JdbcInspectionLedger.Stats s1 = ledger.stats();
             JdbcInspectionLedger.Stats d = new JdbcInspectionLedger.Stats(
                     s1.commits() - s0.commits(), s1.records() - s0.records(), s1.commitNanos() - s0.commitNanos());
@@ -124,10 +128,25 @@ public final class LedgerAppendBench {
                     "    writer thread CPU: %.1f µs per record (CPU time of ledger-writer: less sensitive to a busy "
                             + "machine than the rate)%n",
                     writerCpu / 1e3 / Math.max(1, s1.records() - s0.records()));
+            System.out.printf(
+                    "    process CPU: %.1f µs per record (all threads: appenders' record JSON and hashing, writer, "
+                            + "syncers, GC, JIT)%n",
+                    processCpu / 1e3 / Math.max(1, s1.records() - s0.records()));
+            H2Writes.print(written, d);
             System.out.println("    while measuring: " + load.summary());
             paced(ledger, 1000, 2, false);
             MachineLoad pacedLoad = MachineLoad.start();
+            JdbcInspectionLedger.Stats p0 = ledger.stats();
+            long pacedWriterCpu0 = writerCpuNanos();
+            H2Writes pw0 = H2Writes.read(ds);
             paced(ledger, 1000, seconds, true);
+            JdbcInspectionLedger.Stats p1 = ledger.stats();
+            JdbcInspectionLedger.Stats pd = new JdbcInspectionLedger.Stats(
+                    p1.commits() - p0.commits(), p1.records() - p0.records(), p1.commitNanos() - p0.commitNanos());
+            System.out.printf(
+                    "    writer thread CPU: %.1f µs per record (%.1f records per commit)%n",
+                    (writerCpuNanos() - pacedWriterCpu0) / 1e3 / Math.max(1, pd.records()), pd.recordsPerCommit());
+            H2Writes.print(H2Writes.between(pw0, H2Writes.read(ds)), pd);
             System.out.println("    while measuring: " + pacedLoad.summary());
             SignedTreeHead h = ledger.signNow();
             System.out.printf("  log: %d records, latest signed head at size %d%n", ledger.size(), h.treeSize());
@@ -160,6 +179,53 @@ public final class LedgerAppendBench {
                 .filter(t -> t.getName().equals("ledger-writer"))
                 .mapToLong(t -> mx.getThreadCpuTime(t.getId()))
                 .sum();
+    }
+
+    /**
+     * What H2 has written to its file so far (INFORMATION_SCHEMA.SETTINGS info.FILE_WRITE / FILE_WRITE_BYTES): the
+     * page serialisation each commit costs, counted rather than timed; none on PostgreSQL.
+     */
+    private record H2Writes(long writes, long bytes) {
+        static H2Writes read(HikariDataSource ds) {
+            try {
+                JdbcTemplate jdbc = new JdbcTemplate(ds);
+                return new H2Writes(info(jdbc, "info.FILE_WRITE"), info(jdbc, "info.FILE_WRITE_BYTES"));
+            } catch (org.springframework.dao.DataAccessException notH2) {
+                return null;
+            }
+        }
+
+        private static long info(JdbcTemplate jdbc, String name) {
+            return Long.parseLong(jdbc.queryForObject(
+                    "SELECT setting_value FROM information_schema.settings WHERE setting_name = ?",
+                    String.class,
+                    name));
+        }
+
+        /** What was written from before to after (null: not H2). */
+        static H2Writes between(H2Writes before, H2Writes after) {
+            return before == null || after == null
+                    ? null
+                    : new H2Writes(after.writes - before.writes, after.bytes - before.bytes);
+        }
+
+        /** Prints the writes of a phase (nothing where w is null: not H2). */
+        static void print(H2Writes w, JdbcInspectionLedger.Stats d) {
+            if (w == null) {
+                return;
+            }
+            System.out.printf(
+                    "    H2 file writes: %.2f per group commit, %.0f bytes per record%n",
+                    (double) w.writes / Math.max(1, d.commits()), (double) w.bytes / Math.max(1, d.records()));
+        }
+    }
+
+    /** CPU time so far of the whole bench process, or 0 where the JVM does not say. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : 0;
     }
 
     private static InspectionEvent event() {
