@@ -60,6 +60,10 @@ class DemoRoutesTest extends CamelTestSupport {
                 context,
                 "inspection-failed",
                 a -> a.weaveByToUri("file:*").replace().to("mock:failed-file"));
+        AdviceWith.adviceWith(
+                context,
+                "output-failed",
+                a -> a.weaveByToUri("micrometer:*").replace().to("mock:output-failed"));
         for (String mock : List.of("context", "rules", "ledger", "opcua", "mqtt", "quality", "plc")) {
             getMockEndpoint("mock:" + mock).whenAnyExchangeReceived(e -> order.add(mock));
         }
@@ -108,18 +112,47 @@ class DemoRoutesTest extends CamelTestSupport {
     }
 
     @Test
-    void aFailedOpcUaOutputDoesNotStopMqtt() throws Exception {
+    void aFailedOpcUaOutputDoesNotStopTheOtherOutputs() throws Exception {
         InspectionEvent event = TestEvents.ng("station-1", "crack");
         getMockEndpoint("mock:opcua").whenAnyExchangeReceived(e -> {
+            order.add("opcua");
             throw new IllegalStateException("OPC UA server stopped");
         });
         getMockEndpoint("mock:mqtt").expectedBodiesReceived(event);
+        getMockEndpoint("mock:quality").expectedBodiesReceived(event);
+        getMockEndpoint("mock:plc").expectedBodiesReceived(event);
+        MockEndpoint outputFailed = getMockEndpoint("mock:output-failed");
+        outputFailed.expectedMessageCount(1);
         getMockEndpoint("mock:failed-file").expectedMessageCount(0);
 
         template.sendBody("direct:camera", event);
 
         MockEndpoint.assertIsSatisfied(context);
-        assertThat(getMockEndpoint("mock:opcua").getReceivedCounter()).isEqualTo(2); // tried, retried once
+        assertThat(order).containsExactly("context", "rules", "ledger", "opcua", "opcua", "mqtt", "quality", "plc");
+        // the output failure names the route and the cause (the output-failed route logs both)
+        Exchange failure = outputFailed.getExchanges().get(0);
+        assertThat(failure.getProperty(Exchange.FAILURE_ROUTE_ID)).isEqualTo("opcua-output");
+        assertThat(failure.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))
+                .hasMessage("OPC UA server stopped");
+    }
+
+    @Test
+    void aFailedMqttOutputDoesNotStopQualityAndThePlc() throws Exception {
+        InspectionEvent event = TestEvents.ng("station-1", "crack");
+        getMockEndpoint("mock:mqtt").whenAnyExchangeReceived(e -> {
+            order.add("mqtt");
+            throw new IllegalStateException("broker buffer full");
+        });
+        getMockEndpoint("mock:opcua").expectedBodiesReceived(event);
+        getMockEndpoint("mock:quality").expectedBodiesReceived(event);
+        getMockEndpoint("mock:plc").expectedBodiesReceived(event);
+        getMockEndpoint("mock:output-failed").expectedMessageCount(1);
+        getMockEndpoint("mock:failed-file").expectedMessageCount(0);
+
+        template.sendBody("direct:camera", event);
+
+        MockEndpoint.assertIsSatisfied(context);
+        assertThat(order).containsExactly("context", "rules", "ledger", "opcua", "mqtt", "mqtt", "quality", "plc");
     }
 
     @Test

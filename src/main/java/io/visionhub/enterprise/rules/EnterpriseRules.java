@@ -49,7 +49,9 @@ public class EnterpriseRules {
     private final RuleSettings defaults;
     private final SeverityPolicy severity;
     private final Function<String, TargetType> targetTypes;
-    private final Map<String, AtomicInteger> windowCounts = new ConcurrentHashMap<>();
+    // keyed by the window record itself: its delivery key (a string with the window start in ISO form) is made only
+    // for the one event that raises the notification, and pruning reads the window without parsing keys
+    private final Map<MaintenanceWindowKey, AtomicInteger> windowCounts = new ConcurrentHashMap<>();
     private volatile long lastPruneEpochSecond;
 
     public EnterpriseRules(RuleSettings defaults, SeverityPolicy severity, Function<String, TargetType> targetTypes) {
@@ -124,7 +126,7 @@ public class EnterpriseRules {
                 MaintenanceWindowKey key =
                         new MaintenanceWindowKey(e.station(), cls, start, s.maintenanceThreshold(), windowSeconds);
                 int n = windowCounts
-                        .computeIfAbsent(key.key(), k -> new AtomicInteger())
+                        .computeIfAbsent(key, k -> new AtomicInteger())
                         .incrementAndGet();
                 if (n == s.maintenanceThreshold()) {
                     LOG.info(
@@ -155,12 +157,10 @@ public class EnterpriseRules {
             return;
         }
         lastPruneEpochSecond = epoch;
-        windowCounts.keySet().removeIf(k -> {
-            MaintenanceWindowKey w = MaintenanceWindowKey.parse(k);
-            return w != null
-                    && w.windowStart()
-                            .plus(Duration.ofSeconds(2 * w.windowSeconds()))
-                            .isBefore(now);
-        });
+        windowCounts
+                .keySet()
+                .removeIf(w -> w.windowStart()
+                        .plus(Duration.ofSeconds(2 * w.windowSeconds()))
+                        .isBefore(now));
     }
 }

@@ -2,6 +2,7 @@ package io.visionhub.enterprise.rules;
 
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,14 +15,19 @@ public final class SeverityPolicy {
     private final Map<String, String> byClass;
     private final String fallback;
 
+    /** A severity that is not LOW, MEDIUM or HIGH (any case) is refused here, naming it. */
     public SeverityPolicy(Map<String, String> byClass, String fallback) {
-        this.byClass = byClass == null ? Map.of() : Map.copyOf(byClass);
+        // normalised once: severityOf runs for every inspection
+        Map<String, String> normal = new HashMap<>();
+        if (byClass != null) {
+            byClass.forEach((defectClass, severity) -> normal.put(defectClass, normal(severity)));
+        }
+        this.byClass = Map.copyOf(normal);
         this.fallback = normal(fallback == null ? "MEDIUM" : fallback);
     }
 
     public String severityOf(String defectClass) {
-        String s = byClass.get(defectClass);
-        return s == null ? fallback : normal(s);
+        return byClass.getOrDefault(defectClass, fallback);
     }
 
     public String severityOf(InspectionEvent event) {

@@ -193,7 +193,9 @@ class EnterpriseRulesTest {
         assertThatThrownBy(() -> step.process(notAnEvent))
                 .isInstanceOf(InvalidPayloadException.class)
                 .hasMessageContaining("InspectionEvent");
-        assertThatThrownBy(() -> new SeverityPolicy(Map.of("x", "URGENT"), "MEDIUM").severityOf("x"))
-                .hasMessageContaining("URGENT");
+        // a bad severity in the configuration is refused when the policy is made (at start), not per inspection
+        assertThatThrownBy(() -> new SeverityPolicy(Map.of("x", "URGENT"), "MEDIUM"))
+                .hasMessageContaining("URGENT")
+                .hasMessageContaining("LOW");
     }
 }
