@@ -40,7 +40,12 @@ public final class HttpTransport {
     }
 
     public HttpRequest.Builder request(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+        return request(URI.create(url));
+    }
+
+    /** A request to a URI parsed once (a target that posts to one fixed URL). */
+    public HttpRequest.Builder request(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(timeout);
     }
 
     /** Sends; connection loss and timeouts become transient {@link DeliveryException}s. */

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * file changes, so a fixed template applies to the next retry without a restart. Any problem (missing file,
  * syntax error, evaluation error, a result that is not a JSON object) is a {@link MappingException} naming
  * the file and the line.
+ *
+ * <p>Each evaluation starts from the template's own clean frame. dashjoin JSONata 0.9.9 keeps the evaluation's
+ * state (the innermost frame reached, the input, the time {@code $now()} reads) on one expression per thread, the
+ * last one constructed there (dashjoin/jsonata-java#93). When that was one of ours, its next evaluation started
+ * inside the innermost frame of the one before: every evaluation of a template with a block {@code ( … )} nested
+ * one frame deeper (each variable and function lookup walked them all, and every input stayed reachable), and a
+ * variable bound by an earlier evaluation, of this template or of another one on the thread, was visible to the
+ * next. So a throwaway expression is constructed after each of ours and takes that state instead.
  */
 public final class MappingEngine {
 
@@ -36,6 +45,12 @@ public final class MappingEngine {
     private final Map<Path, Compiled> cache = new ConcurrentHashMap<>();
     /** Compiled expressions per thread: a dashjoin expression keeps evaluation state, so threads do not share one. */
     private final ThreadLocal<Map<Path, Compiled>> perThread = ThreadLocal.withInitial(HashMap::new);
+    /**
+     * Per thread, the expression constructed after the thread's last template: dashjoin's current expression on that
+     * thread, which holds the evaluation state (see the class comment) and the time {@code $now()} and
+     * {@code $millis()} read.
+     */
+    private static final ThreadLocal<Jsonata> EVALUATION_STATE = new ThreadLocal<>();
 
     private record Compiled(long modified, long size, String source, Jsonata expression) {}
 
@@ -75,14 +90,17 @@ public final class MappingEngine {
         Map<Path, Compiled> mine = perThread.get();
         Compiled compiled = mine.get(file);
         if (compiled == null || compiled.modified() != shared.modified() || compiled.size() != shared.size()) {
-            compiled =
-                    new Compiled(shared.modified(), shared.size(), shared.source(), Jsonata.jsonata(shared.source()));
+            compiled = new Compiled(shared.modified(), shared.size(), shared.source(), construct(shared.source()));
             mine.put(file, compiled);
         }
         Object result;
         try {
             Object plain = input instanceof Map<?, ?> ? input : json.convertValue(input, Object.class);
-            result = compiled.expression().evaluate(plain);
+            Jsonata expression = compiled.expression();
+            // the evaluation time for $now() and $millis() (they read it from the thread's current expression)
+            EVALUATION_STATE.get().evaluate(null);
+            // a frame of this evaluation's own below the template's clean one: nothing of it outlives the call
+            result = expression.evaluate(plain, expression.createFrame());
         } catch (JException e) {
             throw new MappingException(
                     file.toString(),
@@ -102,6 +120,17 @@ public final class MappingEngine {
         }
         JsonNode node = json.valueToTree(result);
         return (ObjectNode) node;
+    }
+
+    /**
+     * Compiles a template, then constructs a throwaway expression after it, so that the template's is not the
+     * thread's current expression (dashjoin's constructor makes each new one current) and keeps its clean
+     * environment.
+     */
+    private static Jsonata construct(String source) {
+        Jsonata expression = Jsonata.jsonata(source);
+        EVALUATION_STATE.set(Jsonata.jsonata("$"));
+        return expression;
     }
 
     /** Compiles every template of a customer; returns problems by file (empty when all compile). */
@@ -126,8 +155,9 @@ public final class MappingEngine {
         long modified;
         long size;
         try {
-            modified = Files.getLastModifiedTime(file).toMillis();
-            size = Files.size(file);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            modified = attributes.lastModifiedTime().toMillis();
+            size = attributes.size();
         } catch (NoSuchFileException e) {
             throw new MappingException(
                     file.toString(), "file not found (create it, or set the target's mapping name)", e);
@@ -145,7 +175,7 @@ public final class MappingEngine {
             throw new MappingException(file.toString(), "cannot read: " + e, e);
         }
         try {
-            Jsonata expression = Jsonata.jsonata(source);
+            Jsonata expression = construct(source);
             c = new Compiled(modified, size, source, expression);
             cache.put(file, c);
             LOG.info("Mapping {} compiled", file);

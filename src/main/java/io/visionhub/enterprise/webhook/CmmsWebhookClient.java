@@ -7,6 +7,7 @@ import io.visionhub.enterprise.HttpTransport;
 import io.visionhub.enterprise.TargetAuth;
 import io.visionhub.enterprise.TargetClient;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,29 +27,38 @@ public final class CmmsWebhookClient implements TargetClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpTransport http;
-    private final String url;
+    /** parsed once: every POST goes to the same URL */
+    private final URI uri;
+
     private final TargetAuth auth;
-    private final String signingSecret;
+    /** the keyed MAC per delivery thread (a Mac is not thread-safe; looking one up and keying it per POST is not needed) */
+    private final ThreadLocal<Mac> signer;
+
     private final String numberField;
 
     public CmmsWebhookClient(
             HttpTransport http, String url, TargetAuth auth, String signingSecret, String numberField) {
         this.http = http;
-        this.url = url;
+        this.uri = URI.create(url);
         this.auth = auth;
-        this.signingSecret = signingSecret == null || signingSecret.isBlank() ? null : signingSecret;
+        this.signer = signingSecret == null || signingSecret.isBlank()
+                ? null
+                : ThreadLocal.withInitial(() -> keyedMac(signingSecret));
         this.numberField = numberField;
     }
 
     @Override
     public String deliver(ObjectNode payload, String deliveryKey, boolean mayExist) {
         byte[] body = payload.toString().getBytes(StandardCharsets.UTF_8);
-        HttpRequest.Builder b = auth.apply(http.request(url))
+        HttpRequest.Builder b = auth.apply(http.request(uri))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", deliveryKey)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (signingSecret != null) {
-            b.header("X-VisionHub-Signature", "sha256=" + hmac(signingSecret, body));
+        if (signer != null) {
+            // doFinal resets the Mac to its key: the thread's next POST signs from a clean state
+            b.header(
+                    "X-VisionHub-Signature",
+                    "sha256=" + HexFormat.of().formatHex(signer.get().doFinal(body)));
         }
         HttpResponse<String> r = http.send(b.build());
         if (r.statusCode() / 100 != 2) {
@@ -77,11 +87,11 @@ public final class CmmsWebhookClient implements TargetClient {
         return "Idempotency-Key";
     }
 
-    static String hmac(String secret, byte[] body) {
+    private static Mac keyedMac(String secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 not available", e);
         }

@@ -136,6 +136,46 @@ class MappingEngineTest {
     }
 
     @Test
+    void aTemplatesVariablesDoNotOutliveItsEvaluation() throws Exception {
+        // dashjoin 0.9.9 started each evaluation inside the innermost frame of the one before: $before was bound
+        write("c", "block", "( $seen := $exists($before); $before := event.station; {\"seen\": $seen} )");
+        MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
+        for (int i = 0; i < 3; i++) {
+            assertThat(engine.map("c", "block", input()).path("seen").asBoolean())
+                    .as("evaluation " + (i + 1))
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void anotherTemplatesVariablesAreNotVisible() throws Exception {
+        write("c", "binds", "( $secret := event.station; {\"a\": $secret} )");
+        write("c", "reads", "{\"b\": $secret, \"site\": site}");
+        MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
+        // in this order dashjoin's state of the thread sat on "reads", and "binds" left its block frame there
+        engine.map("c", "binds", input());
+        engine.map("c", "reads", input());
+        assertThat(engine.map("c", "binds", input()).path("a").asText()).isEqualTo("station-1");
+        ObjectNode reads = engine.map("c", "reads", input());
+        assertThat(reads.path("site").asText()).isEqualTo("site");
+        assertThat(reads.has("b"))
+                .as("variable of another template in " + reads)
+                .isFalse();
+    }
+
+    @Test
+    void millisIsTheTimeOfTheEvaluation() throws Exception {
+        write("c", "clock", "{\"t\": $millis()}");
+        write("c", "other", "{\"v\": 1}");
+        MappingEngine engine = new MappingEngine(dir, EventJson.mapper());
+        engine.map("c", "clock", input());
+        engine.map("c", "other", input()); // compiled last: dashjoin read the time from it
+        Thread.sleep(5);
+        long before = System.currentTimeMillis();
+        assertThat(engine.map("c", "clock", input()).path("t").asLong()).isGreaterThanOrEqualTo(before);
+    }
+
+    @Test
     void reference20IsStableAndShort() {
         assertThat(DeliveryInput.reference20("abc")).isEqualTo("abc");
         String id = "0193a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a6b";
