@@ -157,11 +157,15 @@ public class OutboxRepository {
     public Optional<OutboxRow> head(String target) {
         return jdbc
                 .query(
-                        // the order of ix_outbox_target_head (V34), so one index probe finds it (H2 sorts otherwise)
-                        "SELECT " + COLUMNS + " FROM outbox WHERE target = ? AND status = 'PENDING' "
-                                + "ORDER BY target, status, id LIMIT 1",
+                        // the order of ix_outbox_target_head (V34), so one index probe finds it (H2 sorts otherwise);
+                        // the row comparison (true of every row the equalities pick) steers PostgreSQL to that index:
+                        // by its statistics alone it walks the primary key from the oldest id, through all history
+                        "SELECT " + COLUMNS + " FROM outbox WHERE target = ? AND status = 'PENDING' AND "
+                                + "(target, status, id) >= (?, 'PENDING', ?) ORDER BY target, status, id LIMIT 1",
                         ROW,
-                        target)
+                        target,
+                        target,
+                        Long.MIN_VALUE)
                 .stream()
                 .findFirst();
     }

@@ -1,7 +1,9 @@
 package io.visionhub.enterprise.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.sql.Connection;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -10,9 +12,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -20,7 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * targets: {@code due} answers exactly the rows its rule names (PENDING; due now, or scheduled beyond clockBack; a
  * grouped row only when no older row of its group is PENDING; id order; limit) and {@code head} a target's oldest
  * PENDING row. Checked against that rule evaluated over every row, and on H2 with NULLs sorted low (H2's default) and
- * high (the hub's URL), since the queries seek past ungrouped (NULL) entries of the group index.
+ * high (the hub's URL), since the queries seek past ungrouped (NULL) entries of the group index, and on PostgreSQL.
  */
 class OutboxBacklogPollTest {
 
@@ -45,16 +50,53 @@ class OutboxBacklogPollTest {
                 t,
                 t,
                 group);
-        return jdbc.queryForObject("SELECT id FROM outbox WHERE delivery_key = ?", Long.class, key);
+        return jdbc.queryForObject(
+                "SELECT id FROM outbox WHERE target = ? AND delivery_key = ?", Long.class, target, key);
+    }
+
+    String pgSchema;
+    PGSimpleDataSource pg;
+
+    @AfterEach
+    void dropSchema() {
+        if (pgSchema != null) {
+            new JdbcTemplate(pg).execute("DROP SCHEMA " + pgSchema + " CASCADE");
+        }
+    }
+
+    /** H2 as the tests open it, H2 as the hub does (NULLs high), or PostgreSQL (skipped when none answers). */
+    DataSource database(String kind) throws Exception {
+        if (!kind.equals("postgresql")) {
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL("jdbc:h2:mem:backlog-" + UUID.randomUUID() + ";MODE=PostgreSQL;DB_CLOSE_DELAY=-1" + kind);
+            ds.setUser("sa");
+            OutboxTestDb.migrate(ds);
+            return ds;
+        }
+        pg = new PGSimpleDataSource();
+        pg.setURL("jdbc:postgresql://127.0.0.1:5432/test");
+        pg.setUser("postgres");
+        pg.setConnectTimeout(2);
+        boolean up;
+        try (Connection c = pg.getConnection()) {
+            up = c.isValid(2);
+        } catch (Exception e) {
+            up = false;
+        }
+        assumeTrue(up, "PostgreSQL not reachable on 127.0.0.1:5432 (db test, user postgres)");
+        String schema =
+                "backlog_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        new JdbcTemplate(pg).execute("CREATE SCHEMA " + schema);
+        pgSchema = schema;
+        pg.setCurrentSchema(schema);
+        OutboxTestDb.migrate(pg);
+        return pg;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", ";DEFAULT_NULL_ORDERING=HIGH"})
-    void dueAndHeadAnswerExactlyTheirRuleOverALargeBacklog(String urlTail) {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:backlog-" + UUID.randomUUID() + ";MODE=PostgreSQL;DB_CLOSE_DELAY=-1" + urlTail);
-        ds.setUser("sa");
-        OutboxTestDb.migrate(ds);
+    @ValueSource(strings = {"", ";DEFAULT_NULL_ORDERING=HIGH", "postgresql"})
+    void dueAndHeadAnswerExactlyTheirRuleOverALargeBacklog(String kind) throws Exception {
+        DataSource ds = database(kind);
         jdbc = new JdbcTemplate(ds);
         repo = new OutboxRepository(ds);
         Instant leased = now.plusSeconds(30);
