@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ParameterizedPreparedStatementSetter;
 import org.springframework.jdbc.core.RowMapper;
@@ -84,16 +85,69 @@ public class OutboxRepository {
      * box booted with a wrong RTC) and would otherwise wait for the size of the step. Null: none counts.
      */
     public List<OutboxRow> due(Instant now, Instant clockBack, int limit) {
-        return jdbc.query(
-                "SELECT " + COLUMNS + " FROM outbox o WHERE status = 'PENDING' AND "
-                        + "(next_attempt_at IS NULL OR next_attempt_at <= ? OR next_attempt_at > ?) AND "
-                        + "(ordering_key IS NULL OR NOT EXISTS "
-                        + "(SELECT 1 FROM outbox g WHERE g.ordering_key = o.ordering_key AND g.status = 'PENDING' "
-                        + "AND g.id < o.id)) ORDER BY id LIMIT ?",
+        if (limit <= 0) {
+            return List.of();
+        }
+        Instant back = clockBack == null ? NEVER : clockBack;
+        // ungrouped rows through ix_outbox_ordering (ordering_key IS NULL, status, id): a group's backlog is not
+        // walked; only ungrouped PENDING rows that are not due yet (leased, backing off) are passed over
+        List<OutboxRow> due = new ArrayList<>(jdbc.query(
+                "SELECT " + COLUMNS + " FROM outbox WHERE ordering_key IS NULL AND status = 'PENDING' AND "
+                        + "(next_attempt_at IS NULL OR next_attempt_at <= ? OR next_attempt_at > ?) "
+                        + "ORDER BY ordering_key, status, id LIMIT ?",
                 ROW,
                 ts(now),
-                ts(clockBack == null ? NEVER : clockBack),
-                limit);
+                ts(back),
+                limit));
+        // a grouped row is due only as its group's head (no older PENDING row of the group) and when due itself
+        for (OutboxRow head : groupHeads()) {
+            if (head.nextAttemptAt() == null
+                    || !head.nextAttemptAt().isAfter(now)
+                    || head.nextAttemptAt().isAfter(back)) {
+                due.add(head);
+            }
+        }
+        due.sort(Comparator.comparingLong(OutboxRow::id));
+        return due.size() <= limit ? due : new ArrayList<>(due.subList(0, limit));
+    }
+
+    /**
+     * The oldest PENDING row of every ordering group that has one, in key order: a skip scan of ix_outbox_pending_groups
+     * (status, ordering_key, id), one index probe per group (the first entry past the previous group's key is the
+     * next group's oldest row), so the cost follows the number of groups, not their backlog.
+     */
+    List<OutboxRow> groupHeads() {
+        List<OutboxRow> heads = new ArrayList<>();
+        // '' is below every key: a seek that passes over no ungrouped (NULL) entry, wherever NULLs sort
+        List<OutboxRow> next = jdbc.query(GROUP_AT_OR_AFTER, ROW, "");
+        while (!next.isEmpty()) {
+            OutboxRow head = next.get(0);
+            heads.add(head);
+            next = jdbc.query(GROUP_AFTER, ROW, head.orderingKey(), seekPast(head.orderingKey()));
+        }
+        return heads;
+    }
+
+    private static final String GROUP_AT_OR_AFTER = "SELECT " + COLUMNS + " FROM outbox WHERE status = 'PENDING' AND "
+            + "ordering_key >= ? ORDER BY status, ordering_key, id LIMIT 1";
+    // "> key" decides; ">= seek" only lets H2 start the index scan past the key's entries (H2 starts a "> key" range
+    // at the key and walks its entries: the group's whole backlog)
+    private static final String GROUP_AFTER = "SELECT " + COLUMNS + " FROM outbox WHERE status = 'PENDING' AND "
+            + "ordering_key > ? AND ordering_key >= ? ORDER BY status, ordering_key, id LIMIT 1";
+
+    private Boolean h2;
+
+    /**
+     * The lowest bound at or below the next key after {@code key}: on H2 (strings compared by UTF-16 code unit, no
+     * collation in the hub's URL) {@code key + U+0000}, the smallest string above it; elsewhere {@code key} itself
+     * (PostgreSQL's collations may order other strings between the two, and its btree seeks past a "> key" anyway).
+     */
+    private String seekPast(String key) {
+        if (h2 == null) {
+            h2 = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>)
+                    c -> c.getMetaData().getDatabaseProductName().startsWith("H2")));
+        }
+        return h2 ? key + '\u0000' : key;
     }
 
     /** Beyond any next attempt: {@code clockBack} off. */
@@ -103,10 +157,15 @@ public class OutboxRepository {
     public Optional<OutboxRow> head(String target) {
         return jdbc
                 .query(
-                        "SELECT " + COLUMNS
-                                + " FROM outbox WHERE status = 'PENDING' AND target = ? ORDER BY id LIMIT 1",
+                        // the order of ix_outbox_target_head (V34), so one index probe finds it (H2 sorts otherwise);
+                        // the row comparison (true of every row the equalities pick) steers PostgreSQL to that index:
+                        // by its statistics alone it walks the primary key from the oldest id, through all history
+                        "SELECT " + COLUMNS + " FROM outbox WHERE target = ? AND status = 'PENDING' AND "
+                                + "(target, status, id) >= (?, 'PENDING', ?) ORDER BY target, status, id LIMIT 1",
                         ROW,
-                        target)
+                        target,
+                        target,
+                        Long.MIN_VALUE)
                 .stream()
                 .findFirst();
     }
