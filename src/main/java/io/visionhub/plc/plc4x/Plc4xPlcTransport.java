@@ -567,8 +567,13 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
                 p.shutdownNow();
             }
         }
-        PlcConnection c = connection;
-        connection = null;
+        PlcConnection c;
+        // under the poller's lock: a poll under way (its wait ended by the interrupt above) finishes before the
+        // connection closes, so no read goes out after the close (EtherNet/IP: after the Forward Close)
+        synchronized (this) {
+            c = connection;
+            connection = null;
+        }
         if (c != null) {
             try {
                 c.close();
