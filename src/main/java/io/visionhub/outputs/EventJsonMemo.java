@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * nodes (LastResult/Json and the 40100 result's content) and the MQTT payload. Jackson wrote the same event once per
  * output before (Jackson ~9 % of the lanes' CPU in the JFR of NodeRedSideBySideBench, issue 21).
  *
- * <p>The route's multicast runs the outputs of one exchange one after the other on the inspection's thread, so each
+ * <p>The inspection route calls its outputs one after the other on the inspection's thread (routes/demo.yaml), so each
  * thread keeps the last event it wrote with its JSON; an output that gets the same event object (by identity: an
  * {@link InspectionEvent} is an immutable record) takes that JSON, any other event is written anew. A miss costs one
  * serialisation, as before; the bytes are exactly those of {@link EventJson#toBytes}, the text those of
