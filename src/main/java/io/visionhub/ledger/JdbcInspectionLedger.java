@@ -635,8 +635,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     /**
      * Waits until {@code batch-linger} after the batch's first record was queued for more records to join it: at a
      * paced rate they would otherwise commit one or two at a time, and each H2 commit rewrites the same ~80 KB of
-     * pages whatever it holds. Bounded from the first record's arrival, so a writer that was busy that long (bursts)
-     * does not wait at all, and no record waits longer than the linger for company.
+     * pages whatever it holds. Bounded from the first record's arrival, so a writer that was busy that long with the
+     * previous commit does not wait at all, and no record waits longer than the linger for company.
      */
     private void linger(List<Pending> batch) throws InterruptedException {
         long linger = props.batchLinger().toNanos();

@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param batchLinger how long after its first record was queued a group commit may wait for more records to share
  *     it (0: none). Every H2 commit rewrites the same touched B-tree pages whatever it holds, so paced records that
  *     commit one or two at a time cost the writer several times what they cost in bursts; the wait adds at most
- *     this to a record's commit latency and nothing when the writer was busy that long anyway. Default 2 ms, at
+ *     this to a record's commit latency, nothing when the writer was busy that long anyway. Default 2 ms, at
  *     most 50 ms
  * @param queueCapacity appenders waiting for the writer at most; further appends block (back-pressure, never
  *     dropped); default 20,000
