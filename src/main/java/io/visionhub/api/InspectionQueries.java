@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.visionhub.event.EventJson;
+import io.visionhub.ledger.store.DatabaseKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -14,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
@@ -109,9 +108,7 @@ public class InspectionQueries {
     boolean isH2() {
         Boolean known = h2;
         if (known == null) {
-            String product = jdbc.getJdbcTemplate()
-                    .execute((Connection c) -> c.getMetaData().getDatabaseProductName());
-            known = product != null && product.toUpperCase(Locale.ROOT).contains("H2");
+            known = DatabaseKind.of(jdbc.getJdbcTemplate()) == DatabaseKind.H2;
             h2 = known;
         }
         return known;

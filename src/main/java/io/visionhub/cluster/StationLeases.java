@@ -1,6 +1,7 @@
 package io.visionhub.cluster;
 
 import io.visionhub.ledger.LedgerWrite.SqlRow;
+import io.visionhub.ledger.store.DatabaseKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,14 +43,13 @@ public class StationLeases {
     }
 
     static String now(Connection c) throws SQLException {
-        boolean h2 = c.getMetaData().getDatabaseProductName().toLowerCase().contains("h2");
-        return h2
+        return DatabaseKind.of(c) == DatabaseKind.H2
                 ? "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)"
                 : "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
     }
 
     static boolean postgres(Connection c) throws SQLException {
-        return c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        return DatabaseKind.of(c) == DatabaseKind.POSTGRESQL;
     }
 
     /**

@@ -12,6 +12,7 @@ import io.visionhub.ledger.heads.SignedTreeHead;
 import io.visionhub.ledger.heads.TreeHeadSigner;
 import io.visionhub.ledger.merkle.MerkleFrontier;
 import io.visionhub.ledger.merkle.MerkleHash;
+import io.visionhub.ledger.store.DatabaseKind;
 import io.visionhub.ledger.verify.Finding;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ledger on SQL (H2 or PostgreSQL) with group commit: appenders enqueue, one writer thread takes
- * whatever is waiting (up to {@code batch-max-records}), numbers each record, hashes its canonical entry
+ * whatever is waiting (up to {@code batch-max-records}; a small batch waits up to {@code batch-linger} after its first
+ * record arrived for more, {@link #linger}), numbers each record, hashes its canonical entry
  * as an RFC 6962 leaf (the appender's thread has already hashed the body, {@link EntryStart}), writes the leaves, the inspection/defect/outbox rows and (when due) a signed tree
  * head in ONE transaction, commits, and only then releases the appenders. A batch that fails is retried
  * record by record so that one bad record (say a duplicate id) does not fail its neighbours.
@@ -187,9 +189,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
      * A record waiting for the writer; its entry's start is made and hashed on the appender's thread ({@link
      * EntryStart}), the writer adds the rest.
      */
-    private record Pending(LedgerWrite write, EntryStart start, CompletableFuture<LedgerReceipt> done) {
+    private record Pending(LedgerWrite write, EntryStart start, CompletableFuture<LedgerReceipt> done, long queuedAt) {
         Pending(LedgerWrite write) {
-            this(write, EntryStart.of(write), new CompletableFuture<>());
+            this(write, EntryStart.of(write), new CompletableFuture<>(), System.nanoTime());
         }
     }
 
@@ -336,7 +338,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
      */
     private void loadState() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            h2 = c.getMetaData().getDatabaseProductName().toLowerCase().contains("h2");
+            h2 = DatabaseKind.of(c) == DatabaseKind.H2;
             StoredLog log = StoredLog.read(c);
             SignedTreeHead head = log.head();
             Finding damage = log.damage();
@@ -605,6 +607,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 } else {
                     batch.add(first);
                     queue.drainTo(batch, props.batchMaxRecords() - 1);
+                    linger(batch);
                     if (tamperAlarm != null) {
                         batch.forEach(p -> p.done()
                                 .completeExceptionally(halted(
@@ -627,6 +630,33 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
         signHeadIfDue(true);
         serveHeadRequests();
+    }
+
+    /**
+     * Waits until {@code batch-linger} after the batch's first record was queued for more records to join it: at a
+     * paced rate they would otherwise commit one or two at a time, and each H2 commit rewrites the same ~80 KB of
+     * pages whatever it holds. Bounded from the first record's arrival, so a writer that was busy that long with the
+     * previous commit does not wait at all, and no record waits longer than the linger for company.
+     */
+    private void linger(List<Pending> batch) throws InterruptedException {
+        long linger = props.batchLinger().toNanos();
+        if (linger == 0) {
+            return;
+        }
+        long until = batch.get(0).queuedAt() + linger;
+        int max = props.batchMaxRecords();
+        while (batch.size() < max && running) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Pending next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, max - batch.size());
+        }
     }
 
     private void writeBatch(List<Pending> batch) {

@@ -35,13 +35,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * a hub runs for hours, and the first seconds of a JVM measure the compiler, not the ledger.
  * <p>
  * Usage: bench/run LedgerAppendBench [h2|pg|both] [seconds per phase, default 10] [appender threads, default 64]
- * [h2-nosync] [random-ids] [warmup=S]
+ * [h2-nosync] [random-ids] [warmup=S] [linger=MS[,MS...] [rounds=N]]
+ * <p>
+ * {@code linger=0,2} (H2 only) alternates the ledger's {@code batch-linger} in one JVM on one database: a warm-up
+ * round, then {@code rounds} rounds (default 2) of a burst phase and a paced 1,000/s phase per value.
  */
 public final class LedgerAppendBench {
 
     private static boolean h2Sync = true;
     private static boolean randomIds;
     private static int warmupSeconds = 20;
+    /** batch-linger values to alternate (null: the ledger's default, one run) */
+    private static List<Duration> lingers;
+
+    /** H2 PAGE_SIZE values to alternate, one database each (0: as shipped; null: one run) */
+    private static List<Integer> pageSizes;
+
+    private static int rounds = 2;
 
     private LedgerAppendBench() {}
 
@@ -56,8 +66,20 @@ public final class LedgerAppendBench {
                 randomIds = true;
             } else if (args[i].startsWith("warmup=")) {
                 warmupSeconds = Integer.parseInt(args[i].substring("warmup=".length()));
+            } else if (args[i].startsWith("linger=")) {
+                lingers = Arrays.stream(args[i].substring("linger=".length()).split(","))
+                        .map(ms -> Duration.ofNanos(Math.round(Double.parseDouble(ms) * 1e6)))
+                        .toList();
+            } else if (args[i].startsWith("page-size=")) {
+                pageSizes = Arrays.stream(
+                                args[i].substring("page-size=".length()).split(","))
+                        .map(Integer::valueOf)
+                        .toList();
+            } else if (args[i].startsWith("rounds=")) {
+                rounds = Integer.parseInt(args[i].substring("rounds=".length()));
             } else {
-                throw new IllegalArgumentException("unknown option " + args[i] + " (h2-nosync, random-ids, warmup=S)");
+                throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (h2-nosync, random-ids, warmup=S, linger=MS[,MS...], page-size=B[,B...], rounds=N)");
             }
         }
         System.out.printf(
@@ -69,6 +91,10 @@ public final class LedgerAppendBench {
                 randomIds ? "random" : "time-ordered (hub)",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        if (lingers != null || pageSizes != null) {
+            alternate(seconds, threads);
+            return;
+        }
         if (!which.equals("pg")) {
             Path dir = Files.createTempDirectory("ledger-bench-h2");
             try (HikariDataSource ds = LedgerTestSupport.h2(dir)) {
@@ -97,6 +123,130 @@ public final class LedgerAppendBench {
                     ds.close();
                 }
             }
+        }
+    }
+
+    /**
+     * {@code linger=MS,MS...}: the same H2 database and JVM, one ledger after the other with each batch-linger, for
+     * {@code rounds} rounds (before/after in the same minutes on a shared machine): per phase the rate, records per
+     * commit, the writer thread's and the process's CPU per record, H2's bytes written per record, and at the paced
+     * 1,000/s the commit latency.
+     */
+    private static void alternate(int seconds, int threads) throws Exception {
+        List<Duration> ls =
+                lingers == null ? List.of(LedgerProperties.defaults().batchLinger()) : lingers;
+        List<Integer> sizes = pageSizes == null ? List.of(0) : pageSizes;
+        System.out.println("== H2 file (fsync per group commit), alternated: batch-linger " + ls + ", PAGE_SIZE "
+                + sizes + " (0: as shipped)");
+        List<HikariDataSource> dss = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        for (int size : sizes) {
+            Path dir = Files.createTempDirectory("ledger-bench-h2");
+            dirs.add(dir);
+            String url = LedgerTestSupport.h2Url(dir) + (size == 0 ? "" : ";PAGE_SIZE=" + size);
+            dss.add(LedgerTestSupport.dataSource(url, "sa", "", null));
+        }
+        try {
+            for (int round = 0; round <= rounds; round++) {
+                for (int i = 0; i < sizes.size(); i++) {
+                    // every other round in reverse order: no variant always runs on the warmer JIT
+                    List<Duration> order = new ArrayList<>(ls);
+                    if (round % 2 == 0) {
+                        java.util.Collections.reverse(order);
+                    }
+                    for (Duration linger : order) {
+                        String label = String.format(
+                                "round %d page %5s linger %.1f ms",
+                                round, sizes.get(i) == 0 ? "dflt" : sizes.get(i), linger.toNanos() / 1e6);
+                        alternatePhases(
+                                dss.get(i),
+                                dirs.get(i),
+                                linger,
+                                seconds,
+                                threads,
+                                round,
+                                ls.size() * sizes.size(),
+                                label);
+                    }
+                }
+            }
+        } finally {
+            dss.forEach(HikariDataSource::close);
+        }
+    }
+
+    /** One variant of one round: a fresh ledger on ds, a burst phase and a paced phase (round 0: warm-up only). */
+    private static void alternatePhases(
+            HikariDataSource ds,
+            Path dir,
+            Duration linger,
+            int seconds,
+            int threads,
+            int round,
+            int variants,
+            String label)
+            throws Exception {
+        LedgerProperties props = LedgerTestSupport.props(dir);
+        props = props.withHeads(props.heads().withEveryRecords(1000).withEvery(Duration.ofSeconds(10)))
+                .withH2SyncEachCommit(h2Sync)
+                .withBatchLinger(linger);
+        JdbcInspectionLedger ledger = LedgerTestSupport.ledger(ds, props);
+        try {
+            if (round == 0) { // warm-up round: JIT, not measured
+                throughput(ledger, threads, Math.max(1, warmupSeconds / variants / 2), false);
+                paced(ledger, 1000, Math.max(1, warmupSeconds / variants / 2), false);
+                return;
+            }
+            Phase burst = Phase.start(ds, ledger);
+            double rate = throughput(ledger, threads, seconds, false);
+            burst.print(label + " burst  " + String.format("%6.0f rec/s", rate), null);
+            paced(ledger, 1000, 1, false);
+            Phase p = Phase.start(ds, ledger);
+            long t0 = System.nanoTime();
+            long[] lat = paced(ledger, 1000, seconds, false);
+            double achieved = lat.length / ((System.nanoTime() - t0) / 1e9);
+            p.print(
+                    label + " paced  " + String.format("%6.0f rec/s", achieved),
+                    String.format("p50 %.2f p99 %.2f p99.9 %.2f ms", ms(lat, 0.50), ms(lat, 0.99), ms(lat, 0.999)));
+        } finally {
+            ledger.close();
+        }
+    }
+
+    /** What one phase cost: commits, the writer's and the process's CPU, H2's writes; the machine's load. */
+    private record Phase(
+            HikariDataSource ds,
+            JdbcInspectionLedger ledger,
+            JdbcInspectionLedger.Stats stats,
+            long writerCpu,
+            long processCpu,
+            H2Writes writes,
+            MachineLoad load) {
+        static Phase start(HikariDataSource ds, JdbcInspectionLedger ledger) {
+            return new Phase(
+                    ds,
+                    ledger,
+                    ledger.stats(),
+                    writerCpuNanos(),
+                    processCpuNanos(),
+                    H2Writes.read(ds),
+                    MachineLoad.start());
+        }
+
+        void print(String label, String latency) {
+            JdbcInspectionLedger.Stats s1 = ledger.stats();
+            long records = Math.max(1, s1.records() - stats.records());
+            long commits = Math.max(1, s1.commits() - stats.commits());
+            H2Writes w = H2Writes.between(writes, H2Writes.read(ds));
+            System.out.printf(
+                    "  %s: %5.1f rec/commit, writer CPU %6.1f µs/rec, process CPU %6.1f µs/rec, H2 %6.0f B/rec%s; %s%n",
+                    label,
+                    (double) records / commits,
+                    (writerCpuNanos() - writerCpu) / 1e3 / records,
+                    (processCpuNanos() - processCpu) / 1e3 / records,
+                    w == null ? 0.0 : (double) w.bytes / records,
+                    latency == null ? "" : "; " + latency,
+                    load.summary());
         }
     }
 
@@ -260,7 +410,8 @@ public final class LedgerAppendBench {
         return done.get() / elapsed;
     }
 
-    private static void paced(JdbcInspectionLedger ledger, int perSecond, int seconds, boolean report)
+    /** Appends perSecond records a second (open loop) for the given seconds; returns their latencies, sorted. */
+    private static long[] paced(JdbcInspectionLedger ledger, int perSecond, int seconds, boolean report)
             throws Exception {
         int total = perSecond * seconds;
         long[] latency = new long[total];
@@ -300,6 +451,8 @@ public final class LedgerAppendBench {
                     ms(latency, 0.999),
                     latency[total - 1] / 1e6);
         }
+        Arrays.sort(latency);
+        return latency;
     }
 
     private static double ms(long[] sorted, double q) {

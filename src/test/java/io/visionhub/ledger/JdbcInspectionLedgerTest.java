@@ -166,6 +166,27 @@ class JdbcInspectionLedgerTest {
     }
 
     @Test
+    void recordsQueuedWithinTheBatchLingerShareOneGroupCommitAndEachIsAcknowledgedDurable() throws Exception {
+        ledger.close();
+        ledger = LedgerTestSupport.ledger(ds, props.withBatchLinger(Duration.ofMillis(50)));
+        ledger.append(LedgerTestSupport.event(), List.of()); // the first commit of a ledger reads its state
+        JdbcInspectionLedger.Stats before = ledger.stats();
+        List<CompletableFuture<LedgerReceipt>> fs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) { // one after the other, as a paced source would, well within the 50 ms
+            fs.add(ledger.submit(LedgerTestSupport.event(), List.of()));
+        }
+        for (CompletableFuture<LedgerReceipt> f : fs) {
+            f.get();
+        }
+        JdbcInspectionLedger.Stats after = ledger.stats();
+        assertThat(after.records() - before.records()).isEqualTo(5);
+        assertThat(after.commits() - before.commits()).isEqualTo(1);
+        assertThat(fs).extracting(f -> f.join().sequence()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ledger_leaf", Long.class))
+                .isEqualTo(6);
+    }
+
+    @Test
     void aRepeatedDeliveryKeyKeepsOneOutboxRow() {
         InspectionEvent a = LedgerTestSupport.event();
         InspectionEvent b = LedgerTestSupport.event();

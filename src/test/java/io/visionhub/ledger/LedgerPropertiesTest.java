@@ -22,6 +22,7 @@ class LedgerPropertiesTest {
         LedgerProperties p = bind(Map.of());
         assertThat(p).isEqualTo(LedgerProperties.defaults());
         assertThat(p.batchMaxRecords()).isEqualTo(512);
+        assertThat(p.batchLinger()).isEqualTo(Duration.ofMillis(2));
         assertThat(p.queueCapacity()).isEqualTo(20_000);
         assertThat(p.appendTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(p.h2SyncEachCommit()).isTrue();
@@ -39,6 +40,7 @@ class LedgerPropertiesTest {
     void theYamlKeysBindAndASiteListOfMeaningsReplacesTheDefaultOne() {
         LedgerProperties p = bind(Map.of(
                 "visionhub.ledger.batch-max-records", "64",
+                "visionhub.ledger.batch-linger", "500us",
                 "visionhub.ledger.h2-sync-each-commit", "false",
                 "visionhub.ledger.heads.every-records", "5",
                 "visionhub.ledger.heads.every", "2s",
@@ -48,6 +50,7 @@ class LedgerPropertiesTest {
                 "visionhub.ledger.signatures.meanings[0].text", "QA release",
                 "visionhub.ledger.api.enabled", "false"));
         assertThat(p.batchMaxRecords()).isEqualTo(64);
+        assertThat(p.batchLinger()).isEqualTo(Duration.ofNanos(500_000));
         assertThat(p.h2SyncEachCommit()).isFalse();
         assertThat(p.heads().everyRecords()).isEqualTo(5);
         assertThat(p.heads().every()).isEqualTo(Duration.ofSeconds(2));
@@ -62,6 +65,10 @@ class LedgerPropertiesTest {
     void impossibleValuesAreRefusedNamingTheKey() {
         assertThatThrownBy(() -> bind(Map.of("visionhub.ledger.batch-max-records", "0")))
                 .hasStackTraceContaining("visionhub.ledger.batch-max-records must be at least 1, not 0");
+        assertThatThrownBy(() -> bind(Map.of("visionhub.ledger.batch-linger", "-1ms")))
+                .hasStackTraceContaining("visionhub.ledger.batch-linger must be between 0 and 50 ms, not PT-0.001S");
+        assertThatThrownBy(() -> bind(Map.of("visionhub.ledger.batch-linger", "1s")))
+                .hasStackTraceContaining("visionhub.ledger.batch-linger must be between 0 and 50 ms, not PT1S");
         assertThatThrownBy(() -> bind(Map.of("visionhub.ledger.queue-capacity", "-1")))
                 .hasStackTraceContaining("visionhub.ledger.queue-capacity");
         assertThatThrownBy(() -> bind(Map.of("visionhub.ledger.append-timeout", "0s")))
@@ -80,5 +87,7 @@ class LedgerPropertiesTest {
         assertThat(c.h2SyncEachCommit()).isFalse();
         assertThat(d.h2SyncEachCommit()).isTrue();
         assertThat(c.batchMaxRecords()).isEqualTo(d.batchMaxRecords());
+        assertThat(d.withBatchLinger(Duration.ZERO).batchLinger()).isZero();
+        assertThat(d.withBatchLinger(Duration.ZERO).heads()).isEqualTo(d.heads());
     }
 }

@@ -12,6 +12,7 @@ import io.visionhub.event.ProductionContext;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.store.AppendOnlyMigration;
+import io.visionhub.ledger.store.DatabaseKind;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -118,8 +119,7 @@ public final class LedgerTestSupport {
     /** What an attacker with database admin rights does first: remove the append-only triggers. */
     public static void removeProtection(DataSource ds) {
         JdbcTemplate jdbc = new JdbcTemplate(ds);
-        boolean pg = jdbc.execute((Connection c) ->
-                c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres"));
+        boolean pg = DatabaseKind.of(jdbc) == DatabaseKind.POSTGRESQL;
         for (String t : AppendOnlyMigration.TABLES) {
             if (pg) {
                 jdbc.execute("ALTER TABLE " + t + " DISABLE TRIGGER USER");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.visionhub.ledger.merkle.MerkleHash;
 import io.visionhub.ledger.merkle.MerkleTree;
+import io.visionhub.ledger.store.DatabaseKind;
 import io.visionhub.ledger.store.MerkleNodeBackfill;
 import io.visionhub.ledger.verify.Finding;
 import io.visionhub.ledger.verify.VerificationReport;
@@ -175,8 +176,7 @@ class StoredTreeTest {
     }
 
     private void dropNodeProtection() {
-        boolean pg = jdbc.execute((Connection c) ->
-                c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres"));
+        boolean pg = DatabaseKind.of(jdbc) == DatabaseKind.POSTGRESQL;
         jdbc.execute(pg ? "ALTER TABLE ledger_node DISABLE TRIGGER USER" : "DROP TRIGGER ledger_node_append_only");
     }
 }

@@ -1,6 +1,7 @@
 package io.visionhub.enterprise.outbox;
 
 import io.visionhub.enterprise.DeliveryInput;
+import io.visionhub.ledger.store.DatabaseKind;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ParameterizedPreparedStatementSetter;
 import org.springframework.jdbc.core.RowMapper;
@@ -144,8 +144,7 @@ public class OutboxRepository {
      */
     private String seekPast(String key) {
         if (h2 == null) {
-            h2 = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>)
-                    c -> c.getMetaData().getDatabaseProductName().startsWith("H2")));
+            h2 = DatabaseKind.of(jdbc) == DatabaseKind.H2;
         }
         return h2 ? key + '\u0000' : key;
     }

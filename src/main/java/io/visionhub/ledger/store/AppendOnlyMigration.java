@@ -79,8 +79,7 @@ public class AppendOnlyMigration implements JavaMigration {
 
     /** Installs the append-only triggers on these tables (PostgreSQL or H2). */
     public static void protect(Connection c, List<String> tables) throws SQLException {
-        boolean postgres =
-                c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        boolean postgres = DatabaseKind.of(c) == DatabaseKind.POSTGRESQL;
         try (Statement st = c.createStatement()) {
             if (postgres) {
                 st.execute("CREATE OR REPLACE FUNCTION ledger_refuse_change() RETURNS trigger AS $$ BEGIN "

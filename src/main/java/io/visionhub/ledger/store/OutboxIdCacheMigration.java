@@ -46,7 +46,7 @@ public class OutboxIdCacheMigration implements JavaMigration {
     @Override
     public void migrate(Context context) throws SQLException {
         Connection c = context.getConnection();
-        if (!c.getMetaData().getDatabaseProductName().toLowerCase().contains("h2")) {
+        if (DatabaseKind.of(c) != DatabaseKind.H2) {
             return;
         }
         try (Statement st = c.createStatement()) {
