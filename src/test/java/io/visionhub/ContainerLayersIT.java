@@ -2,6 +2,7 @@ package io.visionhub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.visionhub.broker.EmbeddedMqttBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -124,8 +125,17 @@ class ContainerLayersIT {
         }
         Files.createDirectories(app.resolve("tmp"));
 
+        // the plant's broker (as deploy/kubernetes sets visionhub.mqtt.broker-url): the production jar has no embedded
+        // one
+        EmbeddedMqttBroker plantBroker =
+                new EmbeddedMqttBroker(work.resolve("plant-broker"), "127.0.0.1", 0, "in-memory");
+        plantBroker.start();
         ProcessBuilder pb = new ProcessBuilder(
-                        HubProcess.java(), LAUNCHER, "--server.port=0", "--visionhub.opcua.port=0")
+                        HubProcess.java(),
+                        LAUNCHER,
+                        "--server.port=0",
+                        "--visionhub.opcua.port=0",
+                        "--visionhub.mqtt.broker-url=" + plantBroker.url())
                 .directory(app.toFile())
                 .redirectErrorStream(true);
         pb.environment().remove("CLASSPATH");
@@ -146,6 +156,7 @@ class ContainerLayersIT {
             throw new AssertionError("the extracted hub failed; its last lines:\n" + hub.lastLines(), e);
         } finally {
             hub.close();
+            plantBroker.stop();
         }
     }
 

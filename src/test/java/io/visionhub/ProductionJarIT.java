@@ -1,6 +1,7 @@
 package io.visionhub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -26,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * <p>It is also lean and one platform's (docs/cluster.md, "Deploy and sizing"): every native library in it is an
  * ELF shared object for the machine the build targets ({@code visionhub.jar.native}: x86-64, or aarch64 with
  * {@code -Paarch64}), no OpenCV, and each library that needs natives still has its own; the embedded broker's
- * file persistence (RocksDB's native, Xodus, Kotlin) only with {@code -Pbroker-file-persistence}. {@link ContainerLayersIT}
+ * file persistence (RocksDB's native, Xodus, Kotlin) only with {@code -Pembedded-broker,broker-file-persistence}, and the
+ * embedded broker itself (HiveMQ and what only it loads) only with {@code -Pembedded-broker}: the jar without it, started
+ * with the embedded broker on (the defaults), stops with one report naming the setting and the fix. {@link ContainerLayersIT}
  * extracts its layers as deploy/container/Dockerfile does and starts the result.
  */
 class ProductionJarIT {
@@ -125,7 +129,8 @@ class ProductionJarIT {
                         .matches("ffmpeg-.*-linux-[^/]+.jar!org/bytedeco/ffmpeg/linux-[^/]+/libavcodec.so.*"))
                 .anySatisfy(w -> assertThat(w)
                         .matches("javacpp-.*-linux-[^/]+.jar!org/bytedeco/javacpp/linux-[^/]+/libjnijavacpp.so"));
-        // RocksDB's native serves only the embedded broker's file persistence (-Pbroker-file-persistence)
+        // RocksDB's native serves only the embedded broker's file persistence
+        // (-Pembedded-broker,broker-file-persistence)
         if (filePersistence()) {
             assertThat(natives.stream().map(NativeLibraries.Found::where))
                     .anySatisfy(w -> assertThat(w).matches("rocksdbjni-.*!librocksdbjni-linux[^/]*.so"));
@@ -165,22 +170,80 @@ class ProductionJarIT {
                 .toList();
         if (filePersistence()) {
             assertThat(filePersistenceLibs)
-                    .as("Xodus and Kotlin with -Pbroker-file-persistence")
+                    .as("Xodus and Kotlin with -Pembedded-broker,broker-file-persistence")
                     .isNotEmpty();
         } else {
             assertThat(filePersistenceLibs)
-                    .as("Xodus and Kotlin without -Pbroker-file-persistence")
+                    .as("Xodus and Kotlin without -Pembedded-broker,broker-file-persistence")
                     .isEmpty();
         }
         assertThat(libs)
                 .as("libraries the hub never loads (pom.xml exclusions)")
                 .noneMatch(n -> n.matches("BOOT-INF/lib/(c3p0-|mchange-|org.eclipse.paho.client.mqttv3-).*"))
-                .anyMatch(n -> n.startsWith("BOOT-INF/lib/rocksdbjni-"))
-                .anyMatch(n -> n.startsWith("BOOT-INF/lib/hivemq-community-edition-embedded-"));
+                .as("JNA stays for GigE Vision cameras (Aravis), Paho for MQTT")
+                .anyMatch(n -> n.matches("BOOT-INF/lib/jna-[0-9.]+jar"))
+                .anyMatch(n -> n.startsWith("BOOT-INF/lib/org.eclipse.paho.mqttv5.client-"));
+        List<String> brokerLibs = libs.stream()
+                .filter(n -> n.matches("BOOT-INF/lib/(hivemq-|eclipse-collections-|guice-|oshi-core-|jna-platform-"
+                        + "|rocksdbjni-|jctools-core-|metrics-core-).*"))
+                .toList();
+        if (embeddedBroker()) {
+            assertThat(brokerLibs)
+                    .as("the embedded broker with -Pembedded-broker")
+                    .anyMatch(n -> n.startsWith("BOOT-INF/lib/hivemq-community-edition-embedded-"))
+                    .anyMatch(n -> n.startsWith("BOOT-INF/lib/rocksdbjni-"))
+                    .anyMatch(n -> n.startsWith("BOOT-INF/lib/eclipse-collections-"));
+        } else {
+            assertThat(brokerLibs)
+                    .as("the embedded broker and what only it loads, without -Pembedded-broker (pom.xml, repackage)")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void withoutTheEmbeddedBrokerTheJarStartedWithItOnStopsWithOneReportNamingTheSettingAndTheFix() throws Exception {
+        assumeFalse(embeddedBroker(), "the jar is built with -Pembedded-broker");
+        Path work = Files.createTempDirectory("visionhub-lean-jar");
+        try {
+            // the defaults: no visionhub.mqtt.broker-url, visionhub.broker.enabled=true
+            ProcessBuilder pb = new ProcessBuilder(
+                            HubProcess.java(),
+                            "-jar",
+                            jar.toAbsolutePath().toString(),
+                            "--server.port=0",
+                            "--visionhub.opcua.port=0")
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(work.resolve("hub.log").toFile());
+            pb.environment().remove("JAVA_TOOL_OPTIONS");
+            Process hub = pb.start();
+            try {
+                assertThat(hub.waitFor(8, TimeUnit.MINUTES))
+                        .as("the hub stops by itself")
+                        .isTrue();
+            } finally {
+                hub.destroyForcibly();
+            }
+            String log = Files.readString(work.resolve("hub.log"));
+            assertThat(hub.exitValue()).as(log).isNotZero();
+            assertThat(log)
+                    .contains("APPLICATION FAILED TO START")
+                    .contains("visionhub.broker.enabled")
+                    .contains("--visionhub.mqtt.broker-url=tcp://")
+                    .contains("./mvnw clean package -Pembedded-broker")
+                    .doesNotContain("NoClassDefFoundError")
+                    .doesNotContain("ClassNotFoundException");
+        } finally {
+            HubProcess.deleteTree(work);
+        }
     }
 
     private static boolean filePersistence() {
         return Boolean.parseBoolean(System.getProperty("visionhub.jar.broker-file-persistence", "false"));
+    }
+
+    private static boolean embeddedBroker() {
+        return Boolean.parseBoolean(System.getProperty("visionhub.jar.embedded-broker", "false"));
     }
 
     @Test

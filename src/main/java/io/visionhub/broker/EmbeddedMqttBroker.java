@@ -33,6 +33,8 @@ public class EmbeddedMqttBroker implements AutoCloseable {
             throw new IllegalArgumentException(
                     "visionhub.broker.persistence must be in-memory or file, not '" + persistence + "'");
         }
+        // before any HiveMQ class: the production jar leaves the broker out (a NoClassDefFoundError deep in Spring)
+        EmbeddedBrokerLibraries.require(EmbeddedMqttBroker.class.getClassLoader());
         if ("file".equals(persistence)) {
             // before HiveMQ, which without them hangs at start instead of failing
             FilePersistenceLibraries.require(EmbeddedMqttBroker.class.getClassLoader());

@@ -6,12 +6,12 @@ import java.util.List;
 /**
  * What HiveMQ's file persistence loads and the in-memory mode does not: RocksDB's native library, Xodus and the
  * Kotlin runtime Xodus is written in. The production jar leaves them out unless it is built with
- * {@code -Pbroker-file-persistence} (pom.xml, strip-foreign-natives); without them HiveMQ in file mode does not
+ * {@code -Pembedded-broker,broker-file-persistence} (pom.xml, strip-foreign-natives); without them HiveMQ in file mode does not
  * fail, it hangs at start, so the hub checks first.
  */
 final class FilePersistenceLibraries {
 
-    static final String BUILD_HINT = "./mvnw clean package -Pbroker-file-persistence";
+    static final String BUILD_HINT = "./mvnw clean package -Pembedded-broker,broker-file-persistence";
 
     private FilePersistenceLibraries() {}
 

@@ -29,7 +29,7 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
  * published over MQTT, counted here). Prints one line per sample and a summary with the growth over the second
  * half of the run (a leak shows as growth there once the heap has settled).
  *
- * <p>Run: {@code ./mvnw -q -DskipTests package && bench/run FootprintBench [minutes=60] [sample-seconds=30]
+ * <p>Run: {@code ./mvnw -q clean package -DskipTests -Pembedded-broker && bench/run FootprintBench [minutes=60] [sample-seconds=30]
  * [jvm options…]}, e.g. {@code bench/run FootprintBench 60 30 -Xmx1536m} (the systemd env file's heap).
  */
 public final class FootprintBench {

@@ -23,7 +23,8 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
  * the way), waits for the embedded broker's address in the log, subscribes to the inspection topic and prints
  * the seconds from process start to the first inspection event received over MQTT.
  *
- * <p>Run: {@code ./mvnw -q -DskipTests package && bench/run StartupBench [runs]}
+ * <p>Run: {@code ./mvnw -q clean package -DskipTests -Pembedded-broker && bench/run StartupBench [runs]} (the
+ * jar with the embedded broker, whose address the hub logs: the production jar has none)
  *
  * <p>With {@code --mvn} it times the README's run command instead: a copy of the committed tree
  * ({@code git archive HEAD}, so no target/ and no data/: Maven compiles everything) in a temporary folder, then

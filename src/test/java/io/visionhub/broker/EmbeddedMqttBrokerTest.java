@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 
 class EmbeddedMqttBrokerTest {
 
@@ -55,8 +56,38 @@ class EmbeddedMqttBrokerTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("visionhub.broker.persistence=file")
                 .hasMessageContaining("Xodus")
-                .hasMessageContaining("./mvnw clean package -Pbroker-file-persistence")
+                .hasMessageContaining("./mvnw clean package -Pembedded-broker,broker-file-persistence")
                 .hasMessageContaining("visionhub.broker.persistence=in-memory");
+    }
+
+    @Test
+    void hiveMqIsOnTheTestClassPath() {
+        // spring-boot:run and the tests have the embedded broker; the production jar leaves it out (pom.xml)
+        EmbeddedBrokerLibraries.require(EmbeddedMqttBroker.class.getClassLoader());
+    }
+
+    @Test
+    void withoutHiveMqTheEmbeddedBrokerIsRefusedNamingTheSettingAndBothFixes() {
+        // a loader that sees only the JDK: what the production jar lacks
+        assertThatThrownBy(() -> EmbeddedBrokerLibraries.require(ClassLoader.getPlatformClassLoader()))
+                .isInstanceOf(EmbeddedBrokerNotInJarException.class)
+                .hasMessageContaining("visionhub.broker.enabled")
+                .hasMessageContaining("visionhub.mqtt.broker-url")
+                .hasMessageContaining("./mvnw clean package -Pembedded-broker");
+    }
+
+    @Test
+    void theFailureAnalyzerFindsTheRefusalUnderSpringsExceptionsAndReportsItAsOneDescriptionAndAction() {
+        RuntimeException fromSpring = new IllegalStateException(
+                "Error creating bean with name 'embeddedMqttBroker'",
+                new IllegalStateException("factory method threw", new EmbeddedBrokerNotInJarException()));
+        FailureAnalysis analysis = new EmbeddedBrokerFailureAnalyzer().analyze(fromSpring);
+        assertThat(analysis).isNotNull();
+        assertThat(analysis.getDescription()).contains("visionhub.mqtt.broker-url is empty", "HiveMQ");
+        assertThat(analysis.getAction())
+                .contains("visionhub.mqtt.broker-url=tcp://", "./mvnw clean package -Pembedded-broker");
+        assertThat(new EmbeddedBrokerFailureAnalyzer().analyze(new IllegalStateException("another failure")))
+                .isNull();
     }
 
     @Test
