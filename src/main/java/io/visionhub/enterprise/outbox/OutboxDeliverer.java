@@ -50,6 +50,8 @@ public class OutboxDeliverer implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
     private final AtomicInteger polling = new AtomicInteger();
+    /** deliveries under way that have not handed their mark to {@link #marks} yet (it waits briefly for them) */
+    private final AtomicInteger unmarked = new AtomicInteger();
     /** Set when the last poll filled every free slot: a finishing delivery polls again at once. */
     private volatile boolean backlog;
 
@@ -76,10 +78,17 @@ public class OutboxDeliverer implements AutoCloseable {
         this.clock = clock;
         this.workers = workers;
         this.poller = poller;
-        this.marks = new DeliveredMarks(repo, clock);
+        this.marks = new DeliveredMarks(repo, clock, unmarked::get, MARK_GATHER);
     }
 
     private volatile long lastPollWarning;
+
+    /**
+     * How long a mark's commit waits at most for the deliveries still under way, to take their marks along: on H2
+     * each commit writes the changed pages to the file, so fewer, larger commits cost the delivery threads less CPU
+     * per row (bench/README-enterprise.md, "fewer mark commits"). Adds at most this to a row's time in flight.
+     */
+    static final Duration MARK_GATHER = Duration.ofMillis(10);
 
     /**
      * Polls on its own scheduler every poll interval, and at once when a delivery finishes while rows are
@@ -317,6 +326,8 @@ public class OutboxDeliverer implements AutoCloseable {
      */
     OutboxRepository.Claim deliver(OutboxRow row, String reference) {
         int attempt = row.attempts() + 1;
+        unmarked.incrementAndGet();
+        boolean handedOver = false;
         try {
             // a row without an inspection is a document of its own (a quality alarm): its source gives the input
             InspectionEvent event = row.inspectionId() == null
@@ -329,6 +340,8 @@ public class OutboxDeliverer implements AutoCloseable {
                     event, row.target(), row.documentType(), row.deliveryKey(), reference, attempt, mayExist);
             // a row of a group: its mark and the claim of the group's next row in one commit; others: group commit
             OutboxRepository.Claim next = null;
+            unmarked.decrementAndGet();
+            handedOver = true;
             if (chains(row)) {
                 next = markAndClaimNextOfGroup(row, attempt, number);
             } else {
@@ -348,6 +361,10 @@ public class OutboxDeliverer implements AutoCloseable {
             failed(row, attempt, e.getMessage(), e.isPermanent(), e.retryAfter());
         } catch (RuntimeException e) {
             failed(row, attempt, e.toString(), false, null);
+        } finally {
+            if (!handedOver) {
+                unmarked.decrementAndGet();
+            }
         }
         return null;
     }

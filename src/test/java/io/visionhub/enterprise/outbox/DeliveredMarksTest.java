@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The group commit of delivered rows: rows handed over while a transaction is being written share the next one, every
  * thread returns only after the commit of its own row, and a failed transaction fails every row in it (they stay
- * PENDING, to be delivered again after their lease).
+ * PENDING, to be delivered again after their lease). The writer waits for the marks of deliveries still under way and
+ * takes them along, and does not wait when none is.
  */
 class DeliveredMarksTest {
 
@@ -131,5 +133,40 @@ class DeliveredMarksTest {
         assertThat(new DeliveredMarks(repo, Clock.systemUTC()).mark(ids.get(0), 1, "DOC-0"))
                 .isFalse();
         assertThat(repo.find(ids.get(0)).orElseThrow().status()).isEqualTo(OutboxRow.CANCELLED);
+    }
+
+    @Test
+    void theWriterWaitsForTheMarksOfDeliveriesUnderWayAndCommitsThemTogether() throws Exception {
+        OutboxRepository repo = repo();
+        List<Long> ids = claimedRows(repo, 2);
+        firstMayCommit.countDown();
+        AtomicInteger underWay = new AtomicInteger(1); // a second delivery is still in its HTTP call
+        DeliveredMarks marks = new DeliveredMarks(repo, Clock.systemUTC(), underWay::get, Duration.ofMinutes(5));
+
+        Future<Boolean> first = threads.submit(() -> marks.mark(ids.get(0), 1, "DOC-0"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> marks.queued() == 1);
+        Thread.sleep(200); // the writer gathers: no transaction yet, nobody returned
+        assertThat(transactions).isEmpty();
+        assertThat(first).isNotDone();
+
+        underWay.decrementAndGet(); // the second delivery is done and hands its mark over
+        assertThat(marks.mark(ids.get(1), 1, "DOC-1")).isTrue();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(transactions).hasSize(1);
+        assertThat(transactions.get(0)).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(db.count("DELIVERED")).isEqualTo(2);
+    }
+
+    @Test
+    void aMarkWithNoOtherDeliveryUnderWayIsWrittenWithoutWaiting() {
+        OutboxRepository repo = repo();
+        List<Long> ids = claimedRows(repo, 1);
+        firstMayCommit.countDown();
+        // a gather of an hour: the mark returns (within the test's limit) only if nothing is awaited
+        DeliveredMarks marks = new DeliveredMarks(repo, Clock.systemUTC(), () -> 0, Duration.ofHours(1));
+        assertThat(threads.submit(() -> marks.mark(ids.get(0), 1, "DOC-0")))
+                .succeedsWithin(Duration.ofSeconds(10))
+                .isEqualTo(true);
+        assertThat(transactions).hasSize(1);
     }
 }
