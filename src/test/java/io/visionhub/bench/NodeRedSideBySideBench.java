@@ -68,7 +68,8 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
  * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]};
- * with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording, {@code HUB_RECEIVE_MAXIMUM=n} sets its
+ * with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording, {@code HUB_JVM_OPTS='-Xlog:...'} adds JVM
+ * options to the hub's command line (split on spaces), {@code HUB_RECEIVE_MAXIMUM=n} sets its
  * input's in-flight window (default 256)
  */
 public final class NodeRedSideBySideBench {
@@ -144,6 +145,9 @@ public final class NodeRedSideBySideBench {
                     if (res.split != null) {
                         System.out.println("        by thread, ms/event: " + res.split.line(res.received, "ms/event"));
                     }
+                    if (res.jit != null) {
+                        System.out.println("        JIT: " + res.jit);
+                    }
                 }
             }
             System.out.println("--- medians over " + rounds + " rounds ---");
@@ -207,8 +211,11 @@ public final class NodeRedSideBySideBench {
     /** One side of the comparison: where it listens, where it answers, its process; {@code jvm}: split by thread. */
     record Side(String name, String inRoot, String outFilter, long pid, String guarantee, boolean jvm) {}
 
-    /** A burst: events seen on the output, seconds from first publish to last output, CPU, NG POSTs at the sink. */
-    record Result(int received, double seconds, double cpuMs, int posts, JvmThreadCpu.Split split) {
+    /**
+     * A burst: events seen on the output, seconds from first publish to last output, CPU, NG POSTs at the sink; for a
+     * JVM side its CPU by thread and what its JIT compiled meanwhile ({@link HotSpotCounters}, null if unread).
+     */
+    record Result(int received, double seconds, double cpuMs, int posts, JvmThreadCpu.Split split, String jit) {
         double perSecond() {
             return received / seconds;
         }
@@ -224,7 +231,7 @@ public final class NodeRedSideBySideBench {
         Result m = s.get(s.size() / 2);
         List<Double> cpu = rs.stream().map(Result::cpuMsPerEvent).sorted().toList();
         double cpuMedian = cpu.get(cpu.size() / 2);
-        return new Result(m.received, m.seconds, cpuMedian * m.received, m.posts, null);
+        return new Result(m.received, m.seconds, cpuMedian * m.received, m.posts, null, null);
     }
 
     // ---------------------------------------------------------------- warm-up
@@ -320,6 +327,9 @@ public final class NodeRedSideBySideBench {
             if (w.split != null) {
                 System.out.println("        by thread, ms/event: " + w.split.line(w.received, "ms/event"));
             }
+            if (w.jit != null) {
+                System.out.println("        JIT: " + w.jit);
+            }
             if (rule.settled(cpu)) {
                 System.out.printf("warm-up %-22s settled after %d bursts (%d events)%n", side.name, b, b * events);
                 return bursts;
@@ -382,6 +392,8 @@ public final class NodeRedSideBySideBench {
                 new MqttAsyncClient(broker.url(), "bench-pub-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectionOptions po = new MqttConnectionOptions();
         pub.connect(po).waitForCompletion(10_000);
+        // the JIT's counters from the JVM's performance-data file (jstat, no attach): outside the measured interval
+        HotSpotCounters.Snapshot jit0 = side.jvm ? HotSpotCounters.read(side.pid) : null;
         JvmThreadCpu.Snapshot before = side.jvm ? JvmThreadCpu.snapshot(side.pid) : null;
         long cpu0 = before != null ? before.processTicks() : JvmThreadCpu.processTicks(side.pid);
         long t0 = System.nanoTime();
@@ -432,6 +444,7 @@ public final class NodeRedSideBySideBench {
         int posts = sink.posts(side.name) - postsBefore;
         // the Java thread names (jcmd) only after the measured interval: the dump costs the hub a safepoint
         JvmThreadCpu.Split split = after == null ? null : JvmThreadCpu.between(before, after, threadNames(side, after));
+        HotSpotCounters.Snapshot jit1 = jit0 == null ? null : HotSpotCounters.read(side.pid);
         pub.disconnect().waitForCompletion(5_000);
         pub.close();
         sub.disconnect().waitForCompletion(5_000);
@@ -440,7 +453,12 @@ public final class NodeRedSideBySideBench {
             System.out.println("  (" + failed.get() + " publishes refused by the broker)");
         }
         return new Result(
-                seen.size(), (end - t0) / 1e9, (cpu1 - cpu0) * 1000.0 / JvmThreadCpu.TICKS_PER_SECOND, posts, split);
+                seen.size(),
+                (end - t0) / 1e9,
+                (cpu1 - cpu0) * 1000.0 / JvmThreadCpu.TICKS_PER_SECOND,
+                posts,
+                split,
+                jit1 == null ? null : jit1.since(jit0));
     }
 
     private static int ngEvents(int events) {
@@ -526,6 +544,11 @@ public final class NodeRedSideBySideBench {
         if (jfr != null && !jfr.isBlank()) {
             cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
         }
+        // extra JVM options for the hub, e.g. HUB_JVM_OPTS='-Xlog:jit+compilation=debug:file=/tmp/jit.log:uptime'
+        String opts = System.getenv("HUB_JVM_OPTS");
+        if (opts != null && !opts.isBlank()) {
+            cmd.addAll(List.of(opts.trim().split("\\s+")));
+        }
         cmd.addAll(List.of(
                 "-cp",
                 absoluteClassPath(),
@@ -554,9 +577,9 @@ public final class NodeRedSideBySideBench {
                 ready.countDown();
             }
         });
-        if (!ready.await(240, TimeUnit.SECONDS)) {
+        if (!ready.await(600, TimeUnit.SECONDS)) { // 240 s was too short under load 30
             throw new IllegalStateException(
-                    "the hub did not connect its MQTT input in 240 s; see " + dir.resolve("hub.log"));
+                    "the hub did not connect its MQTT input in 600 s; see " + dir.resolve("hub.log"));
         }
         pushContext(http);
         return new Side(
