@@ -280,11 +280,11 @@ public class RoutingPriority {
         return names;
     }
 
-    /** "Camel (camel-1) thread #12 - ncr-register" → "ncr-register", digits → #: one entry per kind of thread. */
+    /** "Camel (camel-1) thread #12 - ncr-register" → "ncr-register", numbers → #: one entry per kind of thread. */
     static String kind(String name) {
         String n = name.replaceFirst("^Camel \\([^)]*\\) thread #\\d+ - ", "");
         n = n.replaceFirst("^hz\\.[^.]+\\.", "hz.");
-        return n.replaceAll("\\d+", "#");
+        return n.replaceAll("(?<=[-#.])\\d+|\\d+$", "#"); // G1 and C2 keep their digits
     }
 
     private static String kinds(List<String> names) {

@@ -555,6 +555,9 @@ public final class NodeRedSideBySideBench {
                 "--visionhub.enterprise.targets.webhook.url=" + sink.url(),
                 "--visionhub.enterprise.targets.webhook.path=/hub",
                 "--visionhub.enterprise.rules.extra-ng-targets=webhook"));
+        if (!tag.isEmpty()) { // the broker drops a client whose id another one connects with
+            cmd.add("--visionhub.mqtt.client-id=visionhub-site-b-bench" + tag);
+        }
         cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
