@@ -526,6 +526,18 @@ public final class NodeRedSideBySideBench {
     // ---------------------------------------------------------------- the hub
 
     static Side startHub(Path dir, MosquittoProcess broker, Sink sink, List<Process> processes) throws Exception {
+        return startHub(dir, broker, sink, processes, "", List.of());
+    }
+
+    /**
+     * A hub process; {@code tag} (empty for the first) keeps a second hub's input topic and client id apart on the
+     * same broker, {@code extraArgs} are more --settings for it.
+     */
+    static Side startHub(
+            Path dir, MosquittoProcess broker, Sink sink, List<Process> processes, String tag, List<String> extraArgs)
+            throws Exception {
+        String inRoot = "hub" + tag + "-in";
+        String site = "site-b"; // both hubs publish here: the benches load one hub at a time
         Files.createDirectories(dir.resolve("routes"));
         for (String d : List.of("kamelets", "mappings", "models")) {
             copyTree(Path.of(d), dir.resolve(d));
@@ -557,15 +569,19 @@ public final class NodeRedSideBySideBench {
                 "--visionhub.opcua.port=0",
                 "--visionhub.broker.enabled=false",
                 "--visionhub.mqtt.broker-url=" + broker.url(),
-                "--visionhub.site=site-b",
+                "--visionhub.site=" + site,
                 "--visionhub.mqtt-input.broker-url=" + broker.url(),
-                "--visionhub.mqtt-input.client-id=hub-bench-input",
+                "--visionhub.mqtt-input.client-id=hub-bench-input" + tag,
                 // the in-flight window (default 256): what the broker may hand over before the ledger commits
                 "--visionhub.mqtt-input.receive-maximum=" + System.getenv().getOrDefault("HUB_RECEIVE_MAXIMUM", "256"),
-                "--visionhub.mqtt-input.topic=hub-in/+/+/+/inspection",
+                "--visionhub.mqtt-input.topic=" + inRoot + "/+/+/+/inspection",
                 "--visionhub.enterprise.targets.webhook.url=" + sink.url(),
                 "--visionhub.enterprise.targets.webhook.path=/hub",
                 "--visionhub.enterprise.rules.extra-ng-targets=webhook"));
+        if (!tag.isEmpty()) { // the broker drops a client whose id another one connects with
+            cmd.add("--visionhub.mqtt.client-id=visionhub-site-b-bench" + tag);
+        }
+        cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
@@ -576,16 +592,21 @@ public final class NodeRedSideBySideBench {
             if (line.contains("mqtt-input:") && line.contains("connected to")) {
                 ready.countDown();
             }
+            if (line.contains("Routing priority")) { // what the hub did with its threads' priority
+                System.out.println("hub" + tag + ": " + line.substring(line.indexOf("Routing priority")));
+            }
         });
-        if (!ready.await(600, TimeUnit.SECONDS)) { // 240 s was too short under load 30
-            throw new IllegalStateException(
-                    "the hub did not connect its MQTT input in 600 s; see " + dir.resolve("hub.log"));
+        // HUB_START_S: how long to wait for the hub (600 s by default: under load 30-60 a hub starts in 4-6 min)
+        int startS = Integer.parseInt(System.getenv().getOrDefault("HUB_START_S", "600"));
+        if (!ready.await(startS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the hub did not connect its MQTT input in " + startS + " s (HUB_START_S "
+                    + "waits longer); see " + dir.resolve("hub.log"));
         }
         pushContext(http);
         return new Side(
                 "hub (H2 ledger)",
-                "hub-in",
-                "visionhub/site-b/+/+/inspection",
+                inRoot,
+                "visionhub/" + site + "/+/+/inspection",
                 p.pid(),
                 "acknowledges after the ledger commit; ledger (hash chain, signed heads) + outbox on H2; persistent "
                         + "session; NG POST from the durable outbox, retried",

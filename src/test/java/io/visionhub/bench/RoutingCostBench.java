@@ -47,14 +47,19 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * generator, its MQTT client, JIT, GC). Target: loss &lt; 5%.
  *
  * <p>Run: {@code ./mvnw -q -B -o compile && bench/run RoutingCostBench [seconds per phase] [rounds] [msg/s]
- * [inference threads] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]} (defaults 20 3 1000
- * 1; warm-up bursts of 10,000 events)
+ * [inference threads] [--hub-nice=N | --compare-nice=N] [--warmup-events=N] [--warmup-max=N] [--settle=F]
+ * [--settle-window=N]} (defaults 20 3 1000 1; warm-up bursts of 10,000 events). {@code --hub-nice=N} starts the hub
+ * with {@code visionhub.routing.nice=N} (0: routing priority off); {@code --compare-nice=N} starts two hubs, one
+ * with the routing priority off and one at nice N, and each round measures the idle frames/s once and then each
+ * hub's loaded phase in turn (the order swapped every other round), so both settings meet the same minutes' load.
  */
 public final class RoutingCostBench {
 
     public static void main(String[] args) throws Exception {
         List<String> a = new ArrayList<>(List.of(args));
         NodeRedSideBySideBench.Warmup warmup = NodeRedSideBySideBench.Warmup.take(a);
+        String hubNice = option(a, "--hub-nice="); // the hub's visionhub.routing.nice (0: off); its default if absent
+        String compareNice = option(a, "--compare-nice="); // two hubs, nice 0 and this, alternated in each round
         int seconds = a.size() > 0 ? Integer.parseInt(a.get(0)) : 20;
         int rounds = a.size() > 1 ? Integer.parseInt(a.get(1)) : 3;
         int rate = a.size() > 2 ? Integer.parseInt(a.get(2)) : 1000;
@@ -89,8 +94,26 @@ public final class RoutingCostBench {
         // the hub's own session settings (SessionTuning: spinning off, inter-op 1), the intra-op threads given
         SessionTuning tuning = new SessionTuning(threads, 1, false, "all", 0, false, 0);
         try (OrtSession session = OnnxSessionFactory.open(model, tuning, "yolov8n")) {
-            NodeRedSideBySideBench.Side hub =
-                    NodeRedSideBySideBench.startHub(work.resolve("hub"), broker, sink, processes);
+            // one hub at the setting given (or its default), or two that the rounds alternate: routing priority off
+            // (nice 0) and at --compare-nice, both started and warmed up, loaded one at a time
+            List<Hub> hubs = new ArrayList<>();
+            if (compareNice != null) {
+                // started side by side: each takes minutes on a loaded machine
+                java.util.concurrent.CompletableFuture<NodeRedSideBySideBench.Side> on =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return startHub(work.resolve("hub-on"), broker, sink, processes, "2", compareNice);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e.getMessage(), e);
+                            }
+                        });
+                hubs.add(new Hub("nice 0 (off)", startHub(work.resolve("hub-off"), broker, sink, processes, "", "0")));
+                hubs.add(new Hub("nice " + compareNice, on.join()));
+            } else {
+                hubs.add(new Hub(
+                        hubNice == null ? "nice default" : "nice " + hubNice,
+                        startHub(work.resolve("hub"), broker, sink, processes, "", hubNice)));
+            }
             float[] pixels = new float[3 * 640 * 640];
             Random random = new Random(7);
             for (int i = 0; i < pixels.length; i++) {
@@ -101,54 +124,71 @@ public final class RoutingCostBench {
                     OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {1, 3, 640, 640})) {
                 System.out.printf(
                         "RoutingCostBench: YOLOv8n 640x640, %d intra-op thread(s), spinning off, %d s per phase, %d "
-                                + "rounds, hub traffic %d msg/s (8 stations, 10%% NG)%n",
-                        threads, seconds, rounds, rate);
+                                + "rounds, hub traffic %d msg/s (8 stations, 10%% NG), hubs: %s%n",
+                        threads,
+                        seconds,
+                        rounds,
+                        rate,
+                        hubs.stream().map(Hub::label).toList());
                 // the hub's routing first, flat out, until its CPU per event settles (no inference meanwhile)
                 System.out.println("hub warm-up (not counted): " + warmup.describe(WARMUP_BURST));
-                NodeRedSideBySideBench.warmUp(hub, broker, sink, warmup, WARMUP_BURST);
+                for (Hub h : hubs) {
+                    System.out.println("warm-up of the hub at " + h.label());
+                    NodeRedSideBySideBench.warmUp(h.side(), broker, sink, warmup, WARMUP_BURST);
+                }
                 frames(session, input, tensor, TimeUnit.SECONDS.toNanos(5)); // inference warm-up
                 List<Double> idle = new ArrayList<>();
-                List<Double> loaded = new ArrayList<>();
                 for (int r = 1; r <= rounds; r++) {
-                    awaitQuiet(hub.pid());
-                    Phase quiet = Phase.start(hub.pid(), brokerPid, self);
+                    awaitQuiet(hubs);
+                    Phase quiet = Phase.start(hubs.get(0).side().pid(), brokerPid, self);
                     double fIdle = frames(session, input, tensor, TimeUnit.SECONDS.toNanos(seconds));
-                    quiet.end(hub);
-                    Traffic traffic = new Traffic(broker.url(), hub.inRoot(), hub.outFilter(), rate);
-                    traffic.start();
-                    Thread.sleep(2000); // the hub reaches its pace before the clock starts
-                    Phase busy = Phase.start(hub.pid(), brokerPid, self);
-                    int out0 = traffic.received.get();
-                    double fLoaded = frames(session, input, tensor, TimeUnit.SECONDS.toNanos(seconds));
-                    busy.end(hub);
-                    double routed = (traffic.received.get() - out0) / (double) seconds;
-                    int behind = traffic.published.get() - traffic.received.get(); // at the end of the loaded phase
-                    traffic.stop(); // waits for the backlog: the next idle phase is idle
+                    quiet.end(hubs.get(0).side());
                     idle.add(fIdle);
-                    loaded.add(fLoaded);
                     System.out.printf(
-                            "round %d: idle hub %.2f frames/s (hub %.2f cores)  |  hub routing %.0f msg/s "
-                                    + "(published %d, behind %d at the phase's end, %d after the drain): %.2f "
-                                    + "frames/s (hub %.2f cores)  loss %.1f%%%n",
-                            r,
-                            fIdle,
-                            quiet.hubCores(),
-                            routed,
-                            traffic.published.get(),
-                            behind,
-                            traffic.published.get() - traffic.received.get(),
-                            fLoaded,
-                            busy.hubCores(),
-                            100 * (1 - fLoaded / fIdle));
+                            "round %d: idle hubs %.2f frames/s (hub %.2f cores)%n", r, fIdle, quiet.hubCores());
                     System.out.println("  idle phase:    " + quiet.describe());
-                    System.out.println("  routing phase: " + busy.describe());
+                    List<Hub> order = new ArrayList<>(hubs);
+                    if (r % 2 == 0) {
+                        java.util.Collections.reverse(order); // neither setting always goes first
+                    }
+                    for (Hub h : order) {
+                        awaitQuiet(hubs);
+                        Traffic traffic = new Traffic(
+                                broker.url(), h.side().inRoot(), h.side().outFilter(), rate);
+                        traffic.start();
+                        Thread.sleep(2000); // the hub reaches its pace before the clock starts
+                        Phase busy = Phase.start(h.side().pid(), brokerPid, self);
+                        int out0 = traffic.received.get();
+                        double fLoaded = frames(session, input, tensor, TimeUnit.SECONDS.toNanos(seconds));
+                        busy.end(h.side());
+                        double routed = (traffic.received.get() - out0) / (double) seconds;
+                        int behind = traffic.published.get() - traffic.received.get(); // at the loaded phase's end
+                        traffic.stop(); // waits for the backlog: the next idle phase is idle
+                        h.loaded().add(fLoaded);
+                        h.loss().add(100 * (1 - fLoaded / fIdle));
+                        System.out.printf(
+                                "round %d, hub at %s routing %.0f msg/s (published %d, behind %d at the phase's end, "
+                                        + "%d after the drain): %.2f frames/s (hub %.2f cores)  loss %.1f%%%n",
+                                r,
+                                h.label(),
+                                routed,
+                                traffic.published.get(),
+                                behind,
+                                traffic.published.get() - traffic.received.get(),
+                                fLoaded,
+                                busy.hubCores(),
+                                100 * (1 - fLoaded / fIdle));
+                        System.out.println("  routing phase: " + busy.describe());
+                    }
                 }
                 double mi = median(idle);
-                double ml = median(loaded);
-                System.out.printf(
-                        "median: %.2f frames/s without routing, %.2f frames/s while the hub routes %d msg/s: "
-                                + "ratio %.3f, loss %.1f%% (target < 5%%)%n",
-                        mi, ml, rate, ml / mi, 100 * (1 - ml / mi));
+                for (Hub h : hubs) {
+                    double ml = median(h.loaded());
+                    System.out.printf(
+                            "median, hub at %s: %.2f frames/s without routing, %.2f frames/s while the hub routes %d "
+                                    + "msg/s: ratio %.3f, loss %.1f%% (median of the rounds' losses %.1f%%; target < 5%%)%n",
+                            h.label(), mi, ml, rate, ml / mi, 100 * (1 - ml / mi), median(h.loss()));
+                }
                 System.out.println("machine: " + load.summary() + "; " + Instant.now());
             }
         } finally {
@@ -167,6 +207,43 @@ public final class RoutingCostBench {
      * Waits until the hub uses under 0.05 cores over a second (its outbox drained the NCR backlog of the last
      * phase, its JIT caught up), at most 60 s, so that the idle phase is idle; prints how long it took.
      */
+    private static void awaitQuiet(List<Hub> hubs) throws IOException, InterruptedException {
+        for (Hub h : hubs) {
+            awaitQuiet(h.side().pid());
+        }
+    }
+
+    /** A hub and what it did: its label (its routing priority), the frames/s and losses of its loaded phases. */
+    private record Hub(String label, NodeRedSideBySideBench.Side side, List<Double> loaded, List<Double> loss) {
+        Hub(String label, NodeRedSideBySideBench.Side side) {
+            this(label, side, new ArrayList<>(), new ArrayList<>());
+        }
+    }
+
+    private static NodeRedSideBySideBench.Side startHub(
+            Path dir,
+            MosquittoProcess broker,
+            NodeRedSideBySideBench.Sink sink,
+            List<Process> processes,
+            String tag,
+            String nice)
+            throws Exception {
+        List<String> extra = nice == null ? List.of() : List.of("--visionhub.routing.nice=" + Integer.parseInt(nice));
+        return NodeRedSideBySideBench.startHub(dir, broker, sink, processes, tag, extra);
+    }
+
+    /** Removes {@code --name=value} from the arguments and returns the value, or null. */
+    private static String option(List<String> a, String prefix) {
+        for (java.util.Iterator<String> i = a.iterator(); i.hasNext(); ) {
+            String o = i.next();
+            if (o.startsWith(prefix)) {
+                i.remove();
+                return o.substring(prefix.length());
+            }
+        }
+        return null;
+    }
+
     private static void awaitQuiet(long hubPid) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         double cores = Double.NaN;

@@ -2,6 +2,7 @@ package io.visionhub.vision.component;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.visionhub.event.PartTrigger;
+import io.visionhub.priority.InferenceThreads;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.source.FrameSource;
 import io.visionhub.vision.source.LatestFrameHandoff;
@@ -40,8 +41,12 @@ final class TriggeredCapture implements AutoCloseable {
         this.executors = executors;
         this.health = new CameraHealth(endpoint.getStation(), endpoint.cameraId(), handoff);
         this.meters = CameraMetrics.bind(registry, health);
-        this.reader = executors.newSingleThreadExecutor(owner, "vision-capture-" + endpoint.getStation());
-        reader.submit(this::readLoop);
+        // born on a normal-priority thread, whoever starts the route (RoutingPriority)
+        this.reader = InferenceThreads.startUnchecked(() -> {
+            ExecutorService pool = executors.newSingleThreadExecutor(owner, "vision-capture-" + endpoint.getStation());
+            pool.submit(this::readLoop);
+            return pool;
+        });
     }
 
     /**

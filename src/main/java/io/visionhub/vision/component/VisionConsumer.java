@@ -2,6 +2,7 @@ package io.visionhub.vision.component;
 
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.InspectionLedger;
+import io.visionhub.priority.InferenceThreads;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.FrameInspector;
 import io.visionhub.vision.FrameRefusedException;
@@ -78,15 +79,19 @@ public class VisionConsumer extends DefaultConsumer {
         inspector = endpoint.inspector(model);
         running = true;
         meters = CameraMetrics.bind(endpoint.getComponent().getMeterRegistry(), health);
-        threads = getEndpoint()
-                .getCamelContext()
-                .getExecutorServiceManager()
-                .newFixedThreadPool(this, "vision-" + endpoint.getStation(), endpoint.isDecodeAhead() ? 3 : 2);
-        threads.submit(this::readLoop);
-        if (endpoint.isDecodeAhead()) {
-            threads.submit(this::decodeLoop);
-        }
-        threads.submit(this::inspectLoop);
+        // the camera's threads are born on a normal-priority thread, whoever starts the route (RoutingPriority)
+        threads = InferenceThreads.start(() -> {
+            ExecutorService pool = getEndpoint()
+                    .getCamelContext()
+                    .getExecutorServiceManager()
+                    .newFixedThreadPool(this, "vision-" + endpoint.getStation(), endpoint.isDecodeAhead() ? 3 : 2);
+            pool.submit(this::readLoop);
+            if (endpoint.isDecodeAhead()) {
+                pool.submit(this::decodeLoop);
+            }
+            pool.submit(this::inspectLoop);
+            return pool;
+        });
         LOG.info(
                 "vision:{} started: camera {} from {}, model {} {}, line {}",
                 endpoint.getStation(),
@@ -138,6 +143,7 @@ public class VisionConsumer extends DefaultConsumer {
      * The event goes down the route after the slot is given back, so a slow route does not hold up other cameras.
      */
     private void inspectLoop() {
+        InferenceThreads.claimNormalPriority("vision:" + endpoint.getStation());
         InspectionGate gate = endpoint.getComponent().inspectionGate();
         boolean ahead = endpoint.isDecodeAhead();
         while (running) {

@@ -3,6 +3,7 @@ package io.visionhub.vision.model;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.visionhub.priority.InferenceThreads;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,15 @@ public final class OnnxSessionFactory {
 
     private OnnxSessionFactory() {}
 
+    /**
+     * Opens the session on a normal-priority thread ({@link InferenceThreads}): ONNX Runtime's intra-op threads,
+     * started with the session, inherit that thread's priority.
+     */
     public static OrtSession open(Path onnx, SessionTuning tuning, String modelName) {
+        return InferenceThreads.startUnchecked(() -> openHere(onnx, tuning, modelName));
+    }
+
+    private static OrtSession openHere(Path onnx, SessionTuning tuning, String modelName) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             if (tuning.intraOpThreads() > 0) {
