@@ -8,6 +8,7 @@ import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.CanonicalJson;
 import io.visionhub.ledger.JdbcInspectionLedger;
+import io.visionhub.ledger.LedgerException;
 import io.visionhub.ledger.LedgerReceipt;
 import io.visionhub.ledger.LedgerWrite;
 import io.visionhub.ledger.LedgerWrite.SqlRow;
@@ -15,6 +16,7 @@ import io.visionhub.ledger.disposition.DispositionService;
 import io.visionhub.ledger.disposition.SignedDisposition;
 import io.visionhub.quality.QualityListener;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -42,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * outbox rows in one transaction: the NCR's document in every configured target (key {@code NCR|<id>}), and an item
  * per part in targets that take items (key {@code NCR|<id>|<n>}), one ordering group per NCR and target so the
  * document is created before its items. The work runs on one worker thread (the listener only queues it), which
- * also keeps the decisions free of races; the REST close joins that thread.
+ * also keeps the decisions free of races; the REST close joins that thread. A step whose record is not committed
+ * within the ledger's append timeout may still commit (a long writer backlog): it stays pending for its NCR, and the
+ * NCR's next step first waits for its outcome, so that an item number is never taken twice and a second NCR for the
+ * same order and class is never opened while the first may still commit.
  */
 public class NcrService implements QualityListener, NcrRegister, GroupDocuments, AutoCloseable {
 
@@ -75,6 +81,17 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
     private Map<String, NcrRepository.OpenNcr> open;
 
     private final Map<String, Set<String>> itemsOf = new LinkedHashMap<>();
+
+    /** NCR id → its step whose commit outlived the append timeout; touched on the worker thread only. */
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+
+    /**
+     * A ledger record of an NCR that was not committed within the append timeout and may still commit.
+     *
+     * @param itemNo       the item number it takes (0: the NCR_OPENED record)
+     * @param inspectionId the part it adds (null: the NCR_OPENED record)
+     */
+    private record Pending(String what, int itemNo, String inspectionId, CompletableFuture<LedgerReceipt> commit) {}
 
     /**
      * @param delivery   the enterprise deliveries (null: the register only, no documents)
@@ -191,11 +208,92 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
         return itemsOf.computeIfAbsent(n.id, id -> new HashSet<>(repo.itemInspections(id)));
     }
 
+    /** The open NCR of the order and class, its pending step settled first; null: none. */
+    private NcrRepository.OpenNcr openNcrOf(String order, String cls) {
+        NcrRepository.OpenNcr n = open().get(NcrRepository.OpenNcr.key(order, cls));
+        return n == null || settle(n) ? n : null;
+    }
+
+    /**
+     * Waits (up to the append timeout) for the outcome of the NCR's pending step, if any: an item that committed
+     * late takes its number ({@code lastItem}); a refused item is no item (its part may be added again); a refused
+     * NCR_OPENED removes the NCR. Still undecided: throws, and the pending step stays (no number is taken twice).
+     *
+     * @return false when the NCR itself was refused (it is no longer open)
+     */
+    private boolean settle(NcrRepository.OpenNcr n) {
+        Pending p = pending.get(n.id);
+        if (p == null) {
+            return true;
+        }
+        Duration wait = ledger.appendTimeout();
+        try {
+            LedgerReceipt r = p.commit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            pending.remove(n.id);
+            n.lastItem = Math.max(n.lastItem, p.itemNo());
+            LOG.info("NCR {}: {} committed late, ledger seq {}", n.id, p.what(), r.sequence());
+            return true;
+        } catch (ExecutionException refused) {
+            pending.remove(n.id);
+            failures.incrementAndGet();
+            LOG.error(
+                    "NCR {}: {} was refused by the ledger after its append timed out: {}",
+                    n.id,
+                    p.what(),
+                    refused.getCause() == null
+                            ? refused.toString()
+                            : refused.getCause().toString());
+            if (p.inspectionId() != null) {
+                items(n).remove(p.inspectionId()); // a later hearing of that part may add it again
+                return true;
+            }
+            open().values().removeIf(o -> o.id.equals(n.id));
+            itemsOf.remove(n.id);
+            return false;
+        } catch (TimeoutException e) {
+            throw new LedgerException("NCR " + n.id + ": " + p.what() + " still not committed after another " + wait
+                    + "; the NCR takes no new step until the ledger decides it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException("interrupted while waiting for " + p.what() + " of NCR " + n.id);
+        }
+    }
+
+    /**
+     * Submits an NCR's record and waits up to the append timeout: the receipt, or null when it may still commit (then
+     * it is pending for the NCR). Throws when the ledger refuses it.
+     */
+    private LedgerReceipt append(String ncrId, LedgerWrite write, int itemNo, String inspectionId) {
+        CompletableFuture<LedgerReceipt> f = ledger.submit(write);
+        String what = write.type() + " " + write.recordId();
+        try {
+            return f.get(ledger.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new LedgerException(what + " not recorded: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            pending.put(ncrId, new Pending(what, itemNo, inspectionId, f));
+            LOG.warn(
+                    "NCR {}: {} not committed within {} (ledger writer backlog); it may still commit, and the "
+                            + "NCR's next step waits for its outcome",
+                    ncrId,
+                    what,
+                    ledger.appendTimeout());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.put(ncrId, new Pending(what, itemNo, inspectionId, f));
+            throw new LedgerException("interrupted while waiting for " + what + " to commit (it may still commit)");
+        }
+    }
+
     private void ng(InspectionEvent e) {
         String order = order(e);
         Instant at = e.captureTime() != null ? e.captureTime() : clock.instant();
         for (String cls : rules.classesOf(e)) {
-            NcrRepository.OpenNcr n = open().get(NcrRepository.OpenNcr.key(order, cls));
+            NcrRepository.OpenNcr n = openNcrOf(order, cls);
             if (n != null) {
                 addItem(n, e.id());
                 continue;
@@ -228,7 +326,7 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
         }
         String order = order(e);
         for (String cls : rules.classesOf(e)) {
-            NcrRepository.OpenNcr n = open().get(NcrRepository.OpenNcr.key(order, cls));
+            NcrRepository.OpenNcr n = openNcrOf(order, cls);
             if (n != null) {
                 addItem(n, e.id());
             } else {
@@ -281,7 +379,8 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
         for (String t : config.targets()) {
             rows.add(outbox(parts.get(0), t, NcrRepository.DOCUMENT, NcrRepository.documentKey(id), id, now));
         }
-        LedgerReceipt r = ledger.append(new LedgerWrite(OPENED, id, CanonicalJson.write(body), rows));
+        // open at once even when the record is pending: no second NCR for the order and class while it may commit
+        LedgerReceipt r = append(id, new LedgerWrite(OPENED, id, CanonicalJson.write(body), rows), 0, null);
         NcrRepository.OpenNcr n = new NcrRepository.OpenNcr(id, line, 0);
         open().put(NcrRepository.OpenNcr.key(order, cls), n);
         itemsOf.put(id, new HashSet<>());
@@ -291,7 +390,7 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
                 order,
                 cls,
                 detail,
-                r.sequence(),
+                r == null ? "pending" : r.sequence(),
                 config.targets().isEmpty() ? "no enterprise target" : config.targets());
         for (String part : parts) {
             addItem(n, part);
@@ -299,6 +398,10 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
     }
 
     private void addItem(NcrRepository.OpenNcr n, String inspectionId) {
+        if (!settle(n)) {
+            throw new LedgerException("NCR " + n.id + " was not opened (the ledger refused it): part " + inspectionId
+                    + " is no item of it");
+        }
         if (!items(n).add(inspectionId)) {
             return; // already an item (counted by the rule and then dispositioned, say)
         }
@@ -316,11 +419,21 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
                 rows.add(outbox(inspectionId, t, NcrRepository.ITEM, NcrRepository.itemKey(n.id, no), n.id, now));
             }
         }
+        LedgerReceipt r;
         try {
-            ledger.append(new LedgerWrite(ITEM_ADDED, n.id + "/" + no, CanonicalJson.write(body), rows));
+            r = append(
+                    n.id,
+                    new LedgerWrite(ITEM_ADDED, n.id + "/" + no, CanonicalJson.write(body), rows),
+                    no,
+                    inspectionId);
         } catch (RuntimeException e) {
-            items(n).remove(inspectionId);
+            if (!pending.containsKey(n.id)) {
+                items(n).remove(inspectionId);
+            }
             throw e;
+        }
+        if (r == null) {
+            return; // pending: the part stays an item unless the ledger refuses it (settle)
         }
         n.lastItem = no;
         LOG.debug("NCR {}: item {} is inspection {}", n.id, no, inspectionId);
@@ -372,6 +485,11 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
             if (repo.find(id).map(Ncr::closure).isPresent()) {
                 throw new IllegalStateException("NCR " + id + " was closed meanwhile");
             }
+            for (NcrRepository.OpenNcr o : List.copyOf(open().values())) {
+                if (o.id.equals(id)) {
+                    settle(o); // a late item is the NCR's before it closes
+                }
+            }
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("ncrId", id);
@@ -396,6 +514,7 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
                             NcrRepository.ts(now)))));
             open().values().removeIf(o -> o.id.equals(id));
             itemsOf.remove(id);
+            pending.remove(id);
             LOG.info(
                     "NCR {} (order {}, class {}) closed by {} ({})",
                     id,

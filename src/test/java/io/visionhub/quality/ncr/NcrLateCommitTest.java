@@ -1,0 +1,181 @@
+package io.visionhub.quality.ncr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import io.visionhub.enterprise.TestEvents;
+import io.visionhub.event.EventIds;
+import io.visionhub.event.InspectionEvent;
+import io.visionhub.event.ProductionContext;
+import io.visionhub.ledger.JdbcInspectionLedger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * An NCR item whose ledger record commits only after its append timed out (a long writer backlog) keeps its number
+ * and stays an item; the next part of the order and class takes the next number, with no unique-key violation. The
+ * writer is stalled by another transaction holding item 2's key uncommitted (H2 makes the writer wait on that row
+ * lock, up to DEFAULT_LOCK_TIMEOUT, far beyond this context's short append timeout). The same for an NCR_OPENED
+ * (the writer waits on its ledger sequence number): the late NCR is the only one of its order and class.
+ */
+@SpringBootTest(
+        properties = {
+            "spring.datasource.url=jdbc:h2:mem:ncr-late-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;DEFAULT_LOCK_TIMEOUT=120000",
+            "visionhub.ledger.append-timeout=3s",
+            "visionhub.routes.dir=target/ncr-test-no-routes",
+            "visionhub.broker.enabled=false",
+            "visionhub.mqtt.enabled=false",
+            "visionhub.opcua.enabled=false",
+            "visionhub.vision.demo-model.enabled=false",
+            "visionhub.enterprise.sync.enabled=false",
+            "visionhub.quality.ncr.targets=sap-qm",
+            "visionhub.quality.ncr.threshold=1",
+            "visionhub.quality.ncr.window=10m",
+        })
+@ActiveProfiles("isolated")
+@DirtiesContext
+class NcrLateCommitTest {
+
+    @Autowired
+    JdbcInspectionLedger ledger;
+
+    @Autowired
+    NcrService ncrs;
+
+    @Autowired
+    DataSource dataSource;
+
+    final Instant t0 = Instant.parse("2026-12-05T06:00:00Z");
+
+    /** An NG part of this order and class, recorded and heard (as quality:inspection does after ledger:record). */
+    InspectionEvent ng(String order, String defectClass, int second) {
+        return ng(order, defectClass, second, true);
+    }
+
+    InspectionEvent ng(String order, String defectClass, int second, boolean heard) {
+        InspectionEvent b = TestEvents.ng(EventIds.newId(), "station-1", defectClass, t0.plusSeconds(second));
+        ProductionContext c = b.context();
+        InspectionEvent e = new InspectionEvent(
+                b.schemaVersion(),
+                b.id(),
+                b.station(),
+                b.camera(),
+                b.line(),
+                b.captureTime(),
+                b.inferenceTime(),
+                b.model(),
+                b.result(),
+                b.defects(),
+                b.anomalyScore(),
+                b.image(),
+                new ProductionContext(
+                        c.line(),
+                        order,
+                        c.product(),
+                        c.specVersion(),
+                        null,
+                        c.batch(),
+                        c.workCentre(),
+                        c.shift(),
+                        null,
+                        c.inspectionLot(),
+                        c.version(),
+                        c.validFrom()),
+                b.contextStatus(),
+                b.partId(),
+                b.latency());
+        ledger.append(e, List.of());
+        if (heard) {
+            ncrs.onInspection(e);
+        }
+        return e;
+    }
+
+    @Test
+    void anItemCommittedAfterItsAppendTimedOutKeepsItsNumberAndTheNextPartTakesTheNext() throws Exception {
+        String order = "000009000001";
+        InspectionEvent first = ng(order, "crack", 0);
+        ncrs.flush();
+        List<Ncr> opened = ncrs.repository().list(null, order, null, 10);
+        assertThat(opened)
+                .singleElement()
+                .satisfies(n -> assertThat(n.itemCount()).isEqualTo(1));
+        String id = opened.get(0).id();
+        long failures = ncrs.failures();
+
+        InspectionEvent second;
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement ps = lock.prepareStatement(
+                    "INSERT INTO ncr_item (ncr_id, item_no, ledger_seq, inspection_id, added_at) VALUES (?,?,?,?,?)")) {
+                ps.setString(1, id);
+                ps.setInt(2, 2);
+                ps.setLong(3, Long.MAX_VALUE);
+                ps.setString(4, "lock-holder");
+                ps.setObject(5, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+            second = ng(order, "crack", 10);
+            ncrs.flush(); // the register waited its append timeout for item 2 (the writer waits on the lock)
+            assertThat(ncrs.repository().items(id))
+                    .as("item 2 not committed while the writer waits")
+                    .hasSize(1);
+            lock.rollback(); // the writer goes on: item 2 commits after its append timed out
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(ncrs.repository().items(id)).hasSize(2));
+
+        InspectionEvent third = ng(order, "crack", 20);
+        ncrs.flush();
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(ncrs.repository().items(id))
+                        .extracting(Ncr.Item::itemNo, Ncr.Item::inspectionId)
+                        .containsExactly(tuple(1, first.id()), tuple(2, second.id()), tuple(3, third.id())));
+        assertThat(ncrs.failures()).as("no refused item").isEqualTo(failures);
+        assertThat(ncrs.repository().list(null, order, null, 10)).singleElement();
+    }
+
+    @Test
+    void anNcrOpenedAfterItsAppendTimedOutIsTheOnlyNcrOfItsOrderAndClass() throws Exception {
+        String order = "000009000002";
+        InspectionEvent first = ng(order, "dent", 0, false);
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            // the writer's next record (this part's NCR_OPENED) waits on its ledger sequence number
+            try (PreparedStatement ps = lock.prepareStatement("INSERT INTO ledger_leaf (seq, record_type, record_id, "
+                    + "leaf_hash, entry, recorded_at) VALUES (?,'LOCK','lock-holder','00','{}',?)")) {
+                ps.setLong(1, ledger.size());
+                ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+            ncrs.onInspection(first);
+            ncrs.flush(); // NCR_OPENED outlived its append timeout (and the wait for it before its first item)
+            assertThat(ncrs.repository().list(null, order, null, 10)).isEmpty();
+            lock.rollback(); // the writer goes on: the NCR commits late
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(ncrs.repository().list(null, order, null, 10))
+                        .hasSize(1));
+
+        InspectionEvent second = ng(order, "dent", 10);
+        ncrs.flush();
+        List<Ncr> list = ncrs.repository().list(null, order, null, 10);
+        assertThat(list).as("one NCR per order and class").singleElement();
+        assertThat(ncrs.repository().items(list.get(0).id()))
+                .extracting(Ncr.Item::inspectionId)
+                .contains(second.id());
+    }
+}
