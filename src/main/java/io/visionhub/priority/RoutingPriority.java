@@ -51,6 +51,11 @@ public class RoutingPriority {
             "(^| - )vision-(?!challenger-|model-watch)",
             "^ffmpeg-listen-",
             "(^| - )plc-",
+            // PLC4X's own threads carry the PLC handshake's reads and writes (the reject gate's cycle budget):
+            // its transaction managers and its Netty event loops (no other Netty user in the hub keeps Netty's
+            // default name: Milo's loops are milo-netty-event-loop-*)
+            "^plc4x-",
+            "^nioEventLoopGroup-",
             "^(VM Thread|VM Periodic Task Thread|GC Thread#\\d+|G1 .*)$");
 
     private static final Pattern DUMP_LINE = Pattern.compile("^\"(.*)\" .*\\bnid=(0x[0-9a-fA-F]+|\\d+)\\b");

@@ -45,6 +45,8 @@ class RoutingPriorityTest {
         long camera = thread("Camel (camel-1) thread #42 - vision-station-9");
         long shadow = thread("Camel (camel-1) thread #43 - vision-challenger-station-9");
         long plc = thread("plc-triggers");
+        long plc4x = thread("plc4x-tm-thread-1");
+        long plcLoop = thread("nioEventLoopGroup-3-1");
         priority = new RoutingPriority(properties(10));
 
         int lowered = Math.max(base, 10);
@@ -52,6 +54,8 @@ class RoutingPriorityTest {
         assertThat(nice(shadow)).isEqualTo(lowered); // a challenger's shadow inspection can lag
         assertThat(nice(camera)).isEqualTo(base);
         assertThat(nice(plc)).isEqualTo(base);
+        assertThat(nice(plc4x)).as("PLC4X's transaction manager").isEqualTo(base);
+        assertThat(nice(plcLoop)).as("PLC4X's Netty event loop").isEqualTo(base);
         assertThat(nice(ThreadNice.currentTid())).as("main").isEqualTo(base);
     }
 
