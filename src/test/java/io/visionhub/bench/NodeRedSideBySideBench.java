@@ -105,7 +105,10 @@ public final class NodeRedSideBySideBench {
             }
         }));
         try {
-            Side hub = startHub(work.resolve("hub"), broker, sink, processes);
+            // routing priority off: this flow runs no inference for it to yield to, and at nice 10 the hub would
+            // yield to the broker and this bench's own publisher, which Node-RED (nice 0) does not
+            Side hub =
+                    startHub(work.resolve("hub"), broker, sink, processes, "", List.of("--visionhub.routing.nice=0"));
             Side nr = hubOnly
                     ? null
                     : startNodeRed(nodeRed, work.resolve("node-red"), "nr", false, broker, sink, processes);
@@ -524,10 +527,6 @@ public final class NodeRedSideBySideBench {
     }
 
     // ---------------------------------------------------------------- the hub
-
-    static Side startHub(Path dir, MosquittoProcess broker, Sink sink, List<Process> processes) throws Exception {
-        return startHub(dir, broker, sink, processes, "", List.of());
-    }
 
     /**
      * A hub process; {@code tag} (empty for the first) keeps a second hub's input topic and client id apart on the
