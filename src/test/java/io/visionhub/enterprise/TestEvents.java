@@ -24,9 +24,14 @@ public final class TestEvents {
     }
 
     public static InspectionEvent ng(String id, String station, String defectClass, Instant at) {
+        return ng(id, station, defectClass, at, "000001000001");
+    }
+
+    /** An NG part of this production order (the NCR register keeps one NCR per order and defect class). */
+    public static InspectionEvent ng(String id, String station, String defectClass, Instant at, String order) {
         ProductionContext ctx = new ProductionContext(
                 "line-1",
-                "000001000001",
+                order,
                 "DEMO-PART-A",
                 "A",
                 null,

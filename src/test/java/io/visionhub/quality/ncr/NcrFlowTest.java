@@ -14,7 +14,6 @@ import io.visionhub.event.EventIds;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.ImageRef;
 import io.visionhub.event.InspectionEvent;
-import io.visionhub.event.ProductionContext;
 import io.visionhub.ledger.CanonicalJson;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerService;
@@ -119,21 +118,7 @@ class NcrFlowTest {
 
     /** An NG part of this order and class, with a real image in the hub's store, recorded and heard. */
     InspectionEvent ng(String order, String defectClass, int second) throws Exception {
-        InspectionEvent base = TestEvents.ng(EventIds.newId(), "station-1", defectClass, t0.plusSeconds(second));
-        ProductionContext c = base.context();
-        ProductionContext ctx = new ProductionContext(
-                c.line(),
-                order,
-                c.product(),
-                c.specVersion(),
-                null,
-                c.batch(),
-                c.workCentre(),
-                c.shift(),
-                null,
-                c.inspectionLot(),
-                c.version(),
-                c.validFrom());
+        InspectionEvent base = TestEvents.ng(EventIds.newId(), "station-1", defectClass, t0.plusSeconds(second), order);
         BufferedImage img = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
         img.setRGB(second % 32, 3, 0xFF0000 + second);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -152,7 +137,7 @@ class NcrFlowTest {
                 List.of(new Defect(defectClass, 0.91, new Defect.Box(1, 2, 3, 4))),
                 base.anomalyScore(),
                 new ImageRef(sha, "/api/images/" + sha, null, null, 32, 24),
-                ctx,
+                base.context(),
                 base.contextStatus(),
                 base.partId(),
                 base.latency());

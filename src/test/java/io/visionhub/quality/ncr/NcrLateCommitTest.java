@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.visionhub.enterprise.TestEvents;
 import io.visionhub.event.EventIds;
 import io.visionhub.event.InspectionEvent;
-import io.visionhub.event.ProductionContext;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,37 +65,7 @@ class NcrLateCommitTest {
     }
 
     InspectionEvent ng(String order, String defectClass, int second, boolean heard) {
-        InspectionEvent b = TestEvents.ng(EventIds.newId(), "station-1", defectClass, t0.plusSeconds(second));
-        ProductionContext c = b.context();
-        InspectionEvent e = new InspectionEvent(
-                b.schemaVersion(),
-                b.id(),
-                b.station(),
-                b.camera(),
-                b.line(),
-                b.captureTime(),
-                b.inferenceTime(),
-                b.model(),
-                b.result(),
-                b.defects(),
-                b.anomalyScore(),
-                b.image(),
-                new ProductionContext(
-                        c.line(),
-                        order,
-                        c.product(),
-                        c.specVersion(),
-                        null,
-                        c.batch(),
-                        c.workCentre(),
-                        c.shift(),
-                        null,
-                        c.inspectionLot(),
-                        c.version(),
-                        c.validFrom()),
-                b.contextStatus(),
-                b.partId(),
-                b.latency());
+        InspectionEvent e = TestEvents.ng(EventIds.newId(), "station-1", defectClass, t0.plusSeconds(second), order);
         ledger.append(e, List.of());
         if (heard) {
             ncrs.onInspection(e);

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.visionhub.enterprise.TestEvents;
 import io.visionhub.event.EventIds;
 import io.visionhub.event.InspectionEvent;
-import io.visionhub.event.ProductionContext;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.simulators.EnterpriseSimulators;
 import io.visionhub.simulators.SimulatedDocuments;
@@ -55,21 +54,7 @@ class NcrMaximoOracleTest {
     final Instant t0 = Instant.parse("2026-12-05T06:00:00Z");
 
     InspectionEvent ng(String order, int second) {
-        InspectionEvent base = TestEvents.ng(EventIds.newId(), "station-1", "crack", t0.plusSeconds(second));
-        ProductionContext c = base.context();
-        InspectionEvent e = base.withContext(new ProductionContext(
-                c.line(),
-                order,
-                c.product(),
-                c.specVersion(),
-                null,
-                c.batch(),
-                c.workCentre(),
-                c.shift(),
-                null,
-                c.inspectionLot(),
-                c.version(),
-                c.validFrom()));
+        InspectionEvent e = TestEvents.ng(EventIds.newId(), "station-1", "crack", t0.plusSeconds(second), order);
         ledger.append(e, List.of());
         ncrs.onInspection(e); // what quality:inspection does after ledger:record
         return e;
