@@ -43,7 +43,7 @@ public class RoutingPriority {
      * Java thread names (found anywhere in the name) that keep normal priority: the launcher of inference threads,
      * the main thread (it starts the camera routes at hub start), the camera threads (a vision: consumer's pool, the
      * triggered capture's reader; not a challenger's shadow inspection or the model watcher), the camera sources,
-     * the PLC path, and the JVM's safepoint and GC threads (a stalled GC stops inference too).
+     * the PLC path (PLC4X's and Milo's threads too), and the JVM's safepoint and GC threads (a stalled GC stops inference too).
      */
     public static final List<String> INFERENCE_THREADS = List.of(
             "^main$",
@@ -56,6 +56,9 @@ public class RoutingPriority {
             // default name: Milo's loops are milo-netty-event-loop-*)
             "^plc4x-",
             "^nioEventLoopGroup-",
+            // Milo's shared pools and event loops carry an OPC UA PLC's handshake the same way (the reject gate's
+            // writes wait on them); they also serve the hub's own OPC UA server, which is light
+            "^milo-",
             "^(VM Thread|VM Periodic Task Thread|GC Thread#\\d+|G1 .*)$");
 
     private static final Pattern DUMP_LINE = Pattern.compile("^\"(.*)\" .*\\bnid=(0x[0-9a-fA-F]+|\\d+)\\b");

@@ -47,6 +47,8 @@ class RoutingPriorityTest {
         long plc = thread("plc-triggers");
         long plc4x = thread("plc4x-tm-thread-1");
         long plcLoop = thread("nioEventLoopGroup-3-1");
+        long miloPool = thread("milo-shared-thread-pool-2");
+        long miloLoop = thread("milo-netty-event-loop-0");
         priority = new RoutingPriority(properties(10));
 
         int lowered = Math.max(base, 10);
@@ -56,6 +58,8 @@ class RoutingPriorityTest {
         assertThat(nice(plc)).isEqualTo(base);
         assertThat(nice(plc4x)).as("PLC4X's transaction manager").isEqualTo(base);
         assertThat(nice(plcLoop)).as("PLC4X's Netty event loop").isEqualTo(base);
+        assertThat(nice(miloPool)).as("Milo's shared pool (OPC UA PLC)").isEqualTo(base);
+        assertThat(nice(miloLoop)).as("Milo's Netty event loop (OPC UA PLC)").isEqualTo(base);
         assertThat(nice(ThreadNice.currentTid())).as("main").isEqualTo(base);
     }
 
