@@ -1,6 +1,7 @@
 package io.visionhub.quality.ncr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +9,9 @@ import io.visionhub.enterprise.TestEvents;
 import io.visionhub.event.EventIds;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.JdbcInspectionLedger;
+import io.visionhub.ledger.LedgerException;
+import io.visionhub.ledger.disposition.DispositionRequest;
+import io.visionhub.ledger.disposition.DispositionService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +41,7 @@ import org.springframework.test.context.ActiveProfiles;
  * (the writer waits on its ledger sequence number): the late NCR is the only one of its order and class. A closure
  * whose NCR_CLOSED commits late is answered 202 (pending, where to look), and once committed the NCR takes no more
  * items and a second closure is refused; a closure that finds the NCR's previous step undecided records nothing and
- * is answered 503 with Retry-After.
+ * is answered 503 with Retry-After. A REJECT whose disposition record commits late still opens its NCR.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -67,6 +71,9 @@ class NcrLateCommitTest {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    DispositionService dispositions;
 
     @LocalServerPort
     int port;
@@ -276,5 +283,37 @@ class NcrLateCommitTest {
         HttpResponse<String> ok = close(id, "fixed");
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         assertThat(ncrs.repository().find(id).orElseThrow().status()).isEqualTo(Ncr.CLOSED);
+    }
+
+    @Test
+    void aRejectWhoseDispositionCommitsAfterItsAppendTimedOutStillOpensItsNcr() throws Exception {
+        String order = "000009000005";
+        InspectionEvent part = ng(order, "void", 0, false); // recorded, not heard: the rule does not open its NCR
+        try (Connection lock = holdRow(
+                "INSERT INTO ledger_leaf (seq, record_type, record_id, leaf_hash, entry, recorded_at) "
+                        + "VALUES (?,'LOCK','lock-holder','00','{}',?)",
+                ledger.size(),
+                OffsetDateTime.now(ZoneOffset.UTC))) {
+            assertThatThrownBy(() -> dispositions.sign(
+                            "quality",
+                            new DispositionRequest(
+                                    "INSPECTION",
+                                    part.id(),
+                                    "REJECT",
+                                    "void in the weld",
+                                    "APPROVED",
+                                    null,
+                                    "quality-demo",
+                                    null,
+                                    null,
+                                    null)))
+                    .isInstanceOf(LedgerException.class)
+                    .hasMessageContaining("may still commit");
+            lock.rollback(); // the disposition commits late
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(ncrs.repository().list(null, order, null, 10))
+                        .singleElement()
+                        .satisfies(n -> assertThat(n.trigger()).isEqualTo("DISPOSITION")));
     }
 }
