@@ -41,7 +41,8 @@ import org.springframework.test.context.ActiveProfiles;
  * (the writer waits on its ledger sequence number): the late NCR is the only one of its order and class. A closure
  * whose NCR_CLOSED commits late is answered 202 (pending, where to look), and once committed the NCR takes no more
  * items and a second closure is refused; a closure that finds the NCR's previous step undecided records nothing and
- * is answered 503 with Retry-After. A REJECT whose disposition record commits late still opens its NCR.
+ * is answered 503 with Retry-After, as is one the busy register does not reach in time (withdrawn: it records nothing
+ * when its turn comes). A REJECT whose disposition record commits late still opens its NCR.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -283,6 +284,49 @@ class NcrLateCommitTest {
         HttpResponse<String> ok = close(id, "fixed");
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         assertThat(ncrs.repository().find(id).orElseThrow().status()).isEqualTo(Ncr.CLOSED);
+    }
+
+    @Test
+    void aClosureTheBusyRegisterDoesNotReachInTimeIsWithdrawnAndAnswered503() throws Exception {
+        String busyOrder = "000009000006";
+        String order = "000009000007";
+        ng(busyOrder, "pore", 0);
+        ng(order, "pore", 0);
+        ncrs.flush();
+        String busy = ncrs.repository().list(null, busyOrder, null, 10).get(0).id();
+        String id = ncrs.repository().list(null, order, null, 10).get(0).id();
+
+        HttpResponse<String> withdrawn;
+        try (Connection lock = holdRow(
+                "INSERT INTO ncr_item (ncr_id, item_no, ledger_seq, inspection_id, added_at) VALUES (?,?,?,?,?)",
+                busy,
+                2,
+                Long.MAX_VALUE,
+                "lock-holder",
+                OffsetDateTime.now(ZoneOffset.UTC))) {
+            ng(busyOrder, "pore", 10);
+            ncrs.flush(); // item 2 of the busy NCR is pending
+            for (int i = 0; i < 8; i++) {
+                // heard only (the writer is stuck behind item 2): each waits an append timeout (3 s) for item 2 and
+                // fails, 24 s of work queued before the closure
+                ncrs.onInspection(
+                        TestEvents.ng(EventIds.newId(), "station-1", "pore", t0.plusSeconds(20 + i), busyOrder));
+            }
+            withdrawn = close(id, "closed behind a backlog"); // waits 2 x 3 s + 5 s, its turn not yet come
+            lock.rollback();
+        }
+        assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(503);
+        assertThat(withdrawn.headers().firstValue("Retry-After")).isPresent();
+        assertThat(withdrawn.body()).contains("register_busy").contains("nothing recorded");
+        ncrs.flush(); // the withdrawn closure's turn has come and gone
+        assertThat(ncrs.repository().find(id).orElseThrow().closure())
+                .as("the withdrawn closure records nothing when its turn comes")
+                .isNull();
+
+        HttpResponse<String> ok = close(id, "closed when the register is free");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(ncrs.repository().find(id).orElseThrow().closure().reason())
+                .isEqualTo("closed when the register is free");
     }
 
     @Test
