@@ -25,7 +25,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -153,24 +157,27 @@ public class DispositionService {
         String targetId = req.targetId().trim();
         Signed signed = signLockedOrDecideAgain(user, req, v, targetId, printed, now);
         if (signed.created()) {
-            for (Consumer<SignedDisposition> l : listeners) {
-                try {
-                    l.accept(signed.disposition());
-                } catch (RuntimeException e) {
-                    // the signature is recorded; a screen or report that failed to hear of it must not undo that
-                    LOG.warn(
-                            "Disposition listener failed for {}: {}",
-                            signed.disposition().id(),
-                            e.toString());
-                }
-            }
+            tell(signed.disposition());
         }
         return signed;
     }
 
+    private void tell(SignedDisposition d) {
+        for (Consumer<SignedDisposition> l : listeners) {
+            try {
+                l.accept(d);
+            } catch (RuntimeException e) {
+                // the signature is recorded; a screen or report that failed to hear of it must not undo that
+                LOG.warn("Disposition listener failed for {}: {}", d.id(), e.toString());
+            }
+        }
+    }
+
     /**
      * Called after each new signed disposition (not on replays), on the signing thread: keep it short (the quality
-     * screens, the quality rate and the NCRs hear of dispositions this way).
+     * screens, the quality rate and the NCRs hear of dispositions this way). A disposition whose record commits only
+     * after the append timeout (the signer was answered with an error saying it may still commit) is told when it
+     * commits, on another thread.
      */
     public void addListener(Consumer<SignedDisposition> listener) {
         listeners.add(listener);
@@ -279,7 +286,7 @@ public class DispositionService {
         ESignatures.Manifest signed = ESignatures.manifest(manifest);
         String signatureHash = signed.hash();
         String body = signed.body();
-        LedgerReceipt r = ledger.append(new LedgerWrite(
+        LedgerWrite write = new LedgerWrite(
                 TYPE,
                 id,
                 body,
@@ -302,7 +309,29 @@ public class DispositionService {
                         revision,
                         supersedes,
                         supersedeReason,
-                        requestId))));
+                        requestId)));
+        Function<LedgerReceipt, SignedDisposition> made = receipt -> new SignedDisposition(
+                id,
+                receipt.sequence(),
+                v.type().name(),
+                targetId,
+                target.hash(),
+                target.seqs().size(),
+                v.disposition().name(),
+                req.reason().trim(),
+                v.meaningText(),
+                user,
+                printed,
+                now,
+                signatureHash,
+                receipt.leafHash(),
+                v.meaningCode(),
+                revision,
+                supersedes,
+                supersedeReason,
+                null,
+                requestId);
+        LedgerReceipt r = commit(write, made);
         if (supersedes != null) {
             LOG.info(
                     "Disposition {} {} of {} {} signed by {} ({}) supersedes {} ({}), ledger seq {}",
@@ -326,29 +355,38 @@ public class DispositionService {
                     v.meaningCode(),
                     r.sequence());
         }
-        return new Signed(
-                new SignedDisposition(
-                        id,
-                        r.sequence(),
-                        v.type().name(),
-                        targetId,
-                        target.hash(),
-                        target.seqs().size(),
-                        v.disposition().name(),
-                        req.reason().trim(),
-                        v.meaningText(),
-                        user,
-                        printed,
-                        now,
-                        signatureHash,
-                        r.leafHash(),
-                        v.meaningCode(),
-                        revision,
-                        supersedes,
-                        supersedeReason,
-                        null,
-                        requestId),
-                true);
+        return new Signed(made.apply(r), true);
+    }
+
+    /**
+     * Appends the disposition and waits up to the append timeout. Not committed by then, it may still commit: the
+     * listeners (the NCR register, the screens, the quality rate) then hear of it when it does, as of any new
+     * disposition, though the signer was answered with an error (a replay of the request returns it).
+     */
+    private LedgerReceipt commit(LedgerWrite write, Function<LedgerReceipt, SignedDisposition> made) {
+        CompletableFuture<LedgerReceipt> f = ledger.submit(write);
+        String what = write.type() + " " + write.recordId();
+        try {
+            return f.get(ledger.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new LedgerException(what + " not recorded: " + e.getCause(), e.getCause());
+        } catch (TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            f.thenAcceptAsync(receipt -> {
+                LOG.info(
+                        "Disposition {} committed late, ledger seq {}: telling its listeners",
+                        write.recordId(),
+                        receipt.sequence());
+                tell(made.apply(receipt));
+            });
+            throw new LedgerException(what + " not committed within " + ledger.appendTimeout()
+                    + " (database slow or down; it may still commit: the same request sent again returns it then)");
+        }
     }
 
     /**

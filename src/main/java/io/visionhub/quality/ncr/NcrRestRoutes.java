@@ -3,10 +3,12 @@ package io.visionhub.quality.ncr;
 import io.visionhub.api.ApiAccess;
 import io.visionhub.api.ApiAttachment;
 import io.visionhub.api.ApiCaller;
+import io.visionhub.api.ApiError;
 import io.visionhub.api.ApiErrorHandling;
 import io.visionhub.api.ApiException;
 import io.visionhub.api.ApiParams;
 import io.visionhub.api.ApiRestConfiguration;
+import io.visionhub.ledger.LedgerException;
 import io.visionhub.ledger.disposition.SignatureRefusedException;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -89,12 +91,40 @@ public class NcrRestRoutes extends RouteBuilder {
                 .description("Close an NCR with an electronic signature, as a disposition is signed: the password is "
                         + "entered again (a wrong one is refused, 403, and recorded), meaning is a code of "
                         + "visionhub.ledger.signatures.meanings, the printed name comes from the account. Recorded "
-                        + "as NCR_CLOSED. 409: already closed. " + ApiAccess.describe(CLOSE))
+                        + "as NCR_CLOSED. 200: closed (the NCR). 202 close_pending: NCR_CLOSED was not committed "
+                        + "within visionhub.ledger.append-timeout and may still commit or be refused; GET the NCR "
+                        + "(Location) to see its closure. 503 with Retry-After: nothing recorded, try again "
+                        + "(register_busy, previous_step_pending, ledger_unavailable). 409: already closed. "
+                        + "The answer comes within twice the append timeout and 5 s. " + ApiAccess.describe(CLOSE))
                 .security(ApiRestConfiguration.BASIC_AUTH)
                 .param()
                 .name("id")
                 .type(RestParamType.path)
                 .endParam()
+                .responseMessage()
+                .code(200)
+                .message("closed: the NCR with its closure")
+                .endResponseMessage()
+                .responseMessage()
+                .code(202)
+                .message("close_pending: the closure's ledger record may still commit, or be refused; "
+                        + "GET /api/quality/ncrs/{id} shows status CLOSED once it is committed (ApiError)")
+                .responseModel(ApiError.class)
+                .header("Location")
+                .description("the NCR, /api/quality/ncrs/{id}")
+                .endHeader()
+                .endResponseMessage()
+                .responseMessage(ApiRestConfiguration.apiError(404, "no such NCR (ApiError)"))
+                .responseMessage(ApiRestConfiguration.apiError(409, "already_closed (ApiError)"))
+                .responseMessage()
+                .code(503)
+                .message("nothing recorded, try again after Retry-After: register_busy, previous_step_pending (the "
+                        + "NCR's previous step is not yet committed nor refused), ledger_unavailable (ApiError)")
+                .responseModel(ApiError.class)
+                .header("Retry-After")
+                .description("seconds (the ledger's append timeout)")
+                .endHeader()
+                .endResponseMessage()
                 .to("direct:api-ncr-close")
                 .get("/{id}/evidence")
                 .id("api-ncr-evidence")
@@ -143,6 +173,23 @@ public class NcrRestRoutes extends RouteBuilder {
             NcrCloseRequest req = e.getMessage().getMandatoryBody(NcrCloseRequest.class);
             try {
                 e.getMessage().setBody(service.close(id, user, req.password(), req.meaning(), req.reason()));
+            } catch (NcrClosePendingException x) {
+                e.getMessage().setHeader("Location", "/api/quality/ncrs/" + x.ncrId());
+                ApiErrorHandling.writeError(e, new ApiError("close_pending", x.getMessage(), null), 202);
+            } catch (NcrNotClosedException x) {
+                e.getMessage()
+                        .setHeader("Retry-After", Math.max(1, x.retryAfter().toSeconds()));
+                ApiErrorHandling.writeError(e, new ApiError(x.code(), x.getMessage(), null), 503);
+            } catch (LedgerException x) {
+                // the closure was refused before it was recorded (read-only, stopped, halted, or its commit failed)
+                e.getMessage()
+                        .setHeader(
+                                "Retry-After",
+                                Math.max(1, service.appendTimeout().toSeconds()));
+                ApiErrorHandling.writeError(
+                        e,
+                        new ApiError("ledger_unavailable", "NCR " + id + " not closed: " + x.getMessage(), null),
+                        503);
             } catch (NoSuchElementException x) {
                 throw ApiException.notFound("unknown_ncr", x.getMessage());
             } catch (SignatureRefusedException x) {

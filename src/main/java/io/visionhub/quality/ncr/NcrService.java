@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * document is created before its items. The work runs on one worker thread (the listener only queues it), which
  * also keeps the decisions free of races; the REST close joins that thread. A step whose record is not committed
  * within the ledger's append timeout may still commit (a long writer backlog): it stays pending for its NCR, and the
- * NCR's next step first waits for its outcome, so that an item number is never taken twice and a second NCR for the
- * same order and class is never opened while the first may still commit.
+ * NCR's next step first waits for its outcome, so that an item number is never taken twice, a second NCR for the
+ * same order and class is never opened while the first may still commit, and no part is added to (nor a second
+ * closure recorded for) an NCR whose NCR_CLOSED may still commit.
  */
 public class NcrService implements QualityListener, NcrRegister, GroupDocuments, AutoCloseable {
 
@@ -88,10 +89,12 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
     /**
      * A ledger record of an NCR that was not committed within the append timeout and may still commit.
      *
-     * @param itemNo       the item number it takes (0: the NCR_OPENED record)
-     * @param inspectionId the part it adds (null: the NCR_OPENED record)
+     * @param type         its record type: {@link #OPENED}, {@link #ITEM_ADDED} or {@link #CLOSED}
+     * @param itemNo       the item number it takes (0: not an item)
+     * @param inspectionId the part it adds (null: not an item)
      */
-    private record Pending(String what, int itemNo, String inspectionId, CompletableFuture<LedgerReceipt> commit) {}
+    private record Pending(
+            String type, String what, int itemNo, String inspectionId, CompletableFuture<LedgerReceipt> commit) {}
 
     /**
      * @param delivery   the enterprise deliveries (null: the register only, no documents)
@@ -187,6 +190,14 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
         }
     }
 
+    /**
+     * How long a closure waits for the register, once its turn has come: the NCR's pending step (one append timeout)
+     * and its own NCR_CLOSED (another), and a little for the register's reads.
+     */
+    Duration closeWait() {
+        return ledger.appendTimeout().multipliedBy(2).plusSeconds(5);
+    }
+
     /** Handling failures since start (the part stays recorded; the log says why). */
     public long failures() {
         return failures.get();
@@ -230,25 +241,32 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
         try {
             LedgerReceipt r = p.commit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
             pending.remove(n.id);
-            n.lastItem = Math.max(n.lastItem, p.itemNo());
             LOG.info("NCR {}: {} committed late, ledger seq {}", n.id, p.what(), r.sequence());
+            if (CLOSED.equals(p.type())) {
+                forget(n.id); // closed: its order and class take no more items, the rule counts anew
+                return false;
+            }
+            n.lastItem = Math.max(n.lastItem, p.itemNo());
             return true;
         } catch (ExecutionException refused) {
             pending.remove(n.id);
             failures.incrementAndGet();
             LOG.error(
-                    "NCR {}: {} was refused by the ledger after its append timed out: {}",
+                    "NCR {}: {} was refused by the ledger after its append timed out: {}{}",
                     n.id,
                     p.what(),
                     refused.getCause() == null
                             ? refused.toString()
-                            : refused.getCause().toString());
+                            : refused.getCause().toString(),
+                    CLOSED.equals(p.type()) ? "; the NCR stays open (close it again)" : "");
+            if (CLOSED.equals(p.type())) {
+                return true;
+            }
             if (p.inspectionId() != null) {
                 items(n).remove(p.inspectionId()); // a later hearing of that part may add it again
                 return true;
             }
-            open().values().removeIf(o -> o.id.equals(n.id));
-            itemsOf.remove(n.id);
+            forget(n.id);
             return false;
         } catch (TimeoutException e) {
             throw new LedgerException("NCR " + n.id + ": " + p.what() + " still not committed after another " + wait
@@ -259,12 +277,20 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
         }
     }
 
+    /** The NCR is no longer open in the register's memory (closed, or its NCR_OPENED refused). */
+    private void forget(String id) {
+        open().values().removeIf(o -> o.id.equals(id));
+        itemsOf.remove(id);
+        pending.remove(id);
+    }
+
     /**
      * Submits an NCR's record and waits up to the append timeout: the receipt, or null when it may still commit (then
      * it is pending for the NCR). Throws when the ledger refuses it.
      */
     private LedgerReceipt append(String ncrId, LedgerWrite write, int itemNo, String inspectionId) {
         CompletableFuture<LedgerReceipt> f = ledger.submit(write);
+        String type = write.type();
         String what = write.type() + " " + write.recordId();
         try {
             return f.get(ledger.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -274,7 +300,7 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
             }
             throw new LedgerException(what + " not recorded: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            pending.put(ncrId, new Pending(what, itemNo, inspectionId, f));
+            pending.put(ncrId, new Pending(type, what, itemNo, inspectionId, f));
             LOG.warn(
                     "NCR {}: {} not committed within {} (ledger writer backlog); it may still commit, and the "
                             + "NCR's next step waits for its outcome",
@@ -284,7 +310,7 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            pending.put(ncrId, new Pending(what, itemNo, inspectionId, f));
+            pending.put(ncrId, new Pending(type, what, itemNo, inspectionId, f));
             throw new LedgerException("interrupted while waiting for " + what + " to commit (it may still commit)");
         }
     }
@@ -399,8 +425,8 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
 
     private void addItem(NcrRepository.OpenNcr n, String inspectionId) {
         if (!settle(n)) {
-            throw new LedgerException("NCR " + n.id + " was not opened (the ledger refused it): part " + inspectionId
-                    + " is no item of it");
+            throw new LedgerException("NCR " + n.id + " is not open (its NCR_OPENED was refused, or its NCR_CLOSED "
+                    + "committed late): part " + inspectionId + " is no item of it");
         }
         if (!items(n).add(inspectionId)) {
             return; // already an item (counted by the rule and then dispositioned, say)
@@ -461,11 +487,19 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
 
     /**
      * Closes an open NCR with an e-signature (password entered again, meaning from the configured list): an
-     * NCR_CLOSED record. Later parts of its order and class open a new NCR when a defect is confirmed again.
+     * NCR_CLOSED record. Later parts of its order and class open a new NCR when a defect is confirmed again. The
+     * closure runs on the register's thread after the work queued before it; it waits there for the NCR's pending
+     * step (up to the append timeout) and for its own record (up to the append timeout again), and this call waits
+     * {@link #closeWait()} for all of it.
      *
      * @throws IllegalArgumentException  bad input (no reason, no password, unknown meaning)
      * @throws IllegalStateException     already closed
      * @throws java.util.NoSuchElementException no such NCR
+     * @throws NcrClosePendingException  NCR_CLOSED was submitted and not committed within the append timeout (or the
+     *                                   closure is still under way): it may still commit, or be refused
+     * @throws NcrNotClosedException     nothing was recorded, retry later: the register did not reach the closure in
+     *                                   time, or the NCR's previous step is still undecided
+     * @throws LedgerException           nothing was recorded: the ledger refused the record
      */
     public Ncr close(String id, String user, String password, String meaning, String reason) {
         if (reason == null || reason.isBlank()) {
@@ -476,54 +510,144 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
         }
         Ncr n = repo.find(id).orElseThrow(() -> new java.util.NoSuchElementException("no NCR " + id));
         if (n.closure() != null) {
-            throw new IllegalStateException("NCR " + id + " was already closed by "
-                    + n.closure().printedName() + " at " + n.closure().closedAt());
+            throw alreadyClosed(n);
         }
         DispositionService.Signer signer = signatures.checkSigner(user, password, meaning, "NCR", id, "CLOSE");
-        return call(() -> {
-            // checked again on the register's thread: of two closures signed at once, only the first is recorded
-            if (repo.find(id).map(Ncr::closure).isPresent()) {
-                throw new IllegalStateException("NCR " + id + " was closed meanwhile");
+        // 0 queued, 1 running, 2 given up by the caller before its turn (then it records nothing)
+        java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        Future<Ncr> f = worker.submit(() -> state.compareAndSet(0, 1) ? closeNow(n, signer, reason.trim()) : null);
+        Duration wait = closeWait();
+        try {
+            return f.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
-            for (NcrRepository.OpenNcr o : List.copyOf(open().values())) {
-                if (o.id.equals(id)) {
-                    settle(o); // a late item is the NCR's before it closes
-                }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (state.compareAndSet(0, 2)) {
+                throw new NcrNotClosedException(
+                        "register_busy", "NCR " + id + " not closed: interrupted before its turn", retryAfter());
             }
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("ncrId", id);
-            body.put("user", signer.user());
-            body.put("printedName", signer.printedName());
-            body.put("meaning", signer.meaning());
-            body.put("meaningCode", signer.meaningCode());
-            body.put("reason", reason.trim());
-            body.put("closedAt", now.toString());
-            ledger.append(new LedgerWrite(
-                    CLOSED,
+            throw closeUnderWay(id, wait);
+        } catch (TimeoutException e) {
+            if (state.compareAndSet(0, 2)) {
+                throw new NcrNotClosedException(
+                        "register_busy",
+                        "NCR " + id
+                                + " not closed, nothing recorded: the NCR register did not reach the closure within "
+                                + wait + " (its earlier steps wait for a slow ledger); try again later",
+                        retryAfter());
+            }
+            throw closeUnderWay(id, wait);
+        }
+    }
+
+    private Duration retryAfter() {
+        return ledger.appendTimeout();
+    }
+
+    /** The ledger's append timeout (visionhub.ledger.append-timeout), which bounds each step's wait. */
+    public Duration appendTimeout() {
+        return ledger.appendTimeout();
+    }
+
+    private NcrClosePendingException closeUnderWay(String id, Duration waited) {
+        return new NcrClosePendingException(
+                id,
+                "NCR " + id + ": the closure is still being recorded after " + waited + " (the ledger is slow); it may "
+                        + "still commit, or be refused. " + howToSee(id));
+    }
+
+    private static String howToSee(String id) {
+        return "GET /api/quality/ncrs/" + id + " shows status CLOSED and the closure once NCR_CLOSED is committed; "
+                + "until the ledger decides it the NCR takes no new item, and another closure waits for it.";
+    }
+
+    private static IllegalStateException alreadyClosed(Ncr n) {
+        return new IllegalStateException("NCR " + n.id() + " was already closed by "
+                + n.closure().printedName() + " at " + n.closure().closedAt());
+    }
+
+    /** The closure, on the register's thread. */
+    private Ncr closeNow(Ncr n, DispositionService.Signer signer, String reason) {
+        String id = n.id();
+        // checked again on the register's thread: of two closures signed at once, only the first is recorded
+        Optional<Ncr> now0 = repo.find(id);
+        if (now0.map(Ncr::closure).isPresent()) {
+            throw alreadyClosed(now0.get());
+        }
+        NcrRepository.OpenNcr o = open().values().stream()
+                .filter(x -> x.id.equals(id))
+                .findFirst()
+                .orElse(pending.containsKey(id) ? new NcrRepository.OpenNcr(id, n.line(), 0) : null);
+        if (o != null) {
+            boolean stillOpen;
+            try {
+                stillOpen = settle(o); // a late item is the NCR's before it closes; a late closure is the closure
+            } catch (LedgerException undecided) {
+                throw new NcrNotClosedException(
+                        "previous_step_pending",
+                        "NCR " + id + " not closed, nothing recorded: " + undecided.getMessage() + ". Try again later.",
+                        retryAfter());
+            }
+            if (!stillOpen) {
+                Ncr closed = repo.find(id).orElseThrow(() -> new java.util.NoSuchElementException("no NCR " + id));
+                throw closed.closure() != null
+                        ? alreadyClosed(closed)
+                        : new IllegalStateException("NCR " + id + " is not open");
+            }
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ncrId", id);
+        body.put("user", signer.user());
+        body.put("printedName", signer.printedName());
+        body.put("meaning", signer.meaning());
+        body.put("meaningCode", signer.meaningCode());
+        body.put("reason", reason);
+        body.put("closedAt", now.toString());
+        LedgerReceipt r = append(
+                id,
+                new LedgerWrite(
+                        CLOSED,
+                        id,
+                        CanonicalJson.write(body),
+                        List.of(SqlRow.of(
+                                INSERT_CLOSE,
+                                id,
+                                SqlRow.SEQUENCE,
+                                signer.user(),
+                                signer.printedName(),
+                                signer.meaning(),
+                                reason,
+                                NcrRepository.ts(now)))),
+                0,
+                null);
+        if (r == null) {
+            // pending: the NCR stays in the register until its next step (a part, a closure) settles the outcome
+            if (o == null) {
+                open().putIfAbsent(
+                                NcrRepository.OpenNcr.key(n.productionOrder(), n.defectClass()),
+                                new NcrRepository.OpenNcr(id, n.line(), n.itemCount()));
+            }
+            throw new NcrClosePendingException(
                     id,
-                    CanonicalJson.write(body),
-                    List.of(SqlRow.of(
-                            INSERT_CLOSE,
-                            id,
-                            SqlRow.SEQUENCE,
-                            signer.user(),
-                            signer.printedName(),
-                            signer.meaning(),
-                            reason.trim(),
-                            NcrRepository.ts(now)))));
-            open().values().removeIf(o -> o.id.equals(id));
-            itemsOf.remove(id);
-            pending.remove(id);
-            LOG.info(
-                    "NCR {} (order {}, class {}) closed by {} ({})",
-                    id,
-                    n.productionOrder(),
-                    n.defectClass(),
-                    signer.printedName(),
-                    signer.meaning());
-            return repo.details(id).orElseThrow();
-        });
+                    "NCR " + id + ": its closure (NCR_CLOSED " + id + ") was not committed within "
+                            + ledger.appendTimeout() + " (ledger writer backlog); it may still commit, or be refused. "
+                            + howToSee(id));
+        }
+        forget(id);
+        LOG.info(
+                "NCR {} (order {}, class {}) closed by {} ({}), ledger seq {}",
+                id,
+                n.productionOrder(),
+                n.defectClass(),
+                signer.printedName(),
+                signer.meaning(),
+                r.sequence());
+        return repo.details(id).orElseThrow();
     }
 
     // ---- the register (NcrRegister) and the documents' mapping input (GroupDocuments)

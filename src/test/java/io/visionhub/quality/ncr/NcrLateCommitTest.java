@@ -1,6 +1,7 @@
 package io.visionhub.quality.ncr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -8,17 +9,27 @@ import io.visionhub.enterprise.TestEvents;
 import io.visionhub.event.EventIds;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.JdbcInspectionLedger;
+import io.visionhub.ledger.LedgerException;
+import io.visionhub.ledger.disposition.DispositionRequest;
+import io.visionhub.ledger.disposition.DispositionService;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -27,9 +38,14 @@ import org.springframework.test.context.ActiveProfiles;
  * and stays an item; the next part of the order and class takes the next number, with no unique-key violation. The
  * writer is stalled by another transaction holding item 2's key uncommitted (H2 makes the writer wait on that row
  * lock, up to DEFAULT_LOCK_TIMEOUT, far beyond this context's short append timeout). The same for an NCR_OPENED
- * (the writer waits on its ledger sequence number): the late NCR is the only one of its order and class.
+ * (the writer waits on its ledger sequence number): the late NCR is the only one of its order and class. A closure
+ * whose NCR_CLOSED commits late is answered 202 (pending, where to look), and once committed the NCR takes no more
+ * items and a second closure is refused; a closure that finds the NCR's previous step undecided records nothing and
+ * is answered 503 with Retry-After, as is one the busy register does not reach in time (withdrawn: it records nothing
+ * when its turn comes). A REJECT whose disposition record commits late still opens its NCR.
  */
 @SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "spring.datasource.url=jdbc:h2:mem:ncr-late-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
                     + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;DEFAULT_LOCK_TIMEOUT=120000",
@@ -56,6 +72,14 @@ class NcrLateCommitTest {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    DispositionService dispositions;
+
+    @LocalServerPort
+    int port;
+
+    final HttpClient http = HttpClient.newHttpClient();
 
     final Instant t0 = Instant.parse("2026-12-05T06:00:00Z");
 
@@ -146,5 +170,194 @@ class NcrLateCommitTest {
         assertThat(ncrs.repository().items(list.get(0).id()))
                 .extracting(Ncr.Item::inspectionId)
                 .contains(second.id());
+    }
+
+    /** An uncommitted row that the writer's next insert of this key waits on (H2 row lock), until rolled back. */
+    Connection holdRow(String sql, Object... args) throws Exception {
+        Connection lock = dataSource.getConnection();
+        lock.setAutoCommit(false);
+        try (PreparedStatement ps = lock.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+        return lock;
+    }
+
+    HttpResponse<String> close(String id, String reason) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/quality/ncrs/" + id + "/close"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"" + reason
+                                + "\",\"meaning\":\"APPROVED\",\"password\":\"quality-demo\"}"))
+                        .header("Content-Type", "application/json")
+                        .header(
+                                "Authorization",
+                                "Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString(
+                                                        "quality:quality-demo".getBytes(StandardCharsets.UTF_8)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aClosureCommittedAfterItsAppendTimedOutIsAnsweredPendingAndTheClosedNcrTakesNoMoreParts() throws Exception {
+        String order = "000009000003";
+        InspectionEvent first = ng(order, "scratch", 0);
+        ncrs.flush();
+        String id = ncrs.repository().list(null, order, null, 10).get(0).id();
+
+        HttpResponse<String> pending;
+        try (Connection lock = holdRow(
+                "INSERT INTO ncr_close (ncr_id, ledger_seq, user_name, printed_name, meaning, reason, closed_at) "
+                        + "VALUES (?,?,'lock','lock','lock','lock-holder',?)",
+                id,
+                Long.MAX_VALUE,
+                OffsetDateTime.now(ZoneOffset.UTC))) {
+            pending = close(id, "die insert replaced"); // NCR_CLOSED waits on the lock past the append timeout
+            assertThat(ncrs.repository().find(id).orElseThrow().closure())
+                    .as("not committed while the writer waits")
+                    .isNull();
+            lock.rollback(); // the writer goes on: the closure commits after its append timed out
+        }
+        assertThat(pending.statusCode()).as(pending.body()).isEqualTo(202);
+        assertThat(pending.headers().firstValue("Location")).hasValue("/api/quality/ncrs/" + id);
+        assertThat(pending.body())
+                .contains("close_pending")
+                .contains("may still commit")
+                .contains("GET /api/quality/ncrs/" + id);
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(
+                                ncrs.repository().find(id).orElseThrow().status())
+                        .isEqualTo(Ncr.CLOSED));
+
+        HttpResponse<String> again = close(id, "closed twice");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+        assertThat(again.body()).contains("already_closed");
+
+        // the next part of the order and class is no item of the closed NCR: the rule counts anew and opens another
+        InspectionEvent later = ng(order, "scratch", 10);
+        ncrs.flush();
+        assertThat(ncrs.repository().items(id))
+                .extracting(Ncr.Item::inspectionId)
+                .containsExactly(first.id());
+        List<Ncr> all = ncrs.repository().list(null, order, null, 10);
+        assertThat(all).hasSize(2);
+        Ncr second = all.stream().filter(n -> !n.id().equals(id)).findFirst().orElseThrow();
+        assertThat(second.status()).isEqualTo(Ncr.OPEN);
+        assertThat(ncrs.repository().items(second.id()))
+                .extracting(Ncr.Item::inspectionId)
+                .containsExactly(later.id());
+        assertThat(ncrs.repository().find(id).orElseThrow().closure().reason()).isEqualTo("die insert replaced");
+    }
+
+    @Test
+    void aClosureThatFindsThePreviousStepUndecidedRecordsNothingAndIsAnswered503() throws Exception {
+        String order = "000009000004";
+        ng(order, "burr", 0);
+        ncrs.flush();
+        String id = ncrs.repository().list(null, order, null, 10).get(0).id();
+
+        HttpResponse<String> busy;
+        try (Connection lock = holdRow(
+                "INSERT INTO ncr_item (ncr_id, item_no, ledger_seq, inspection_id, added_at) VALUES (?,?,?,?,?)",
+                id,
+                2,
+                Long.MAX_VALUE,
+                "lock-holder",
+                OffsetDateTime.now(ZoneOffset.UTC))) {
+            ng(order, "burr", 10);
+            ncrs.flush(); // item 2 is pending
+            busy = close(id, "too early"); // waits another append timeout for item 2, which is still undecided
+            lock.rollback();
+        }
+        assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
+        assertThat(busy.headers().firstValue("Retry-After")).isPresent();
+        assertThat(busy.body()).contains("not closed").contains("NCR_ITEM_ADDED " + id + "/2");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(ncrs.repository().items(id)).hasSize(2));
+        assertThat(ncrs.repository().find(id).orElseThrow().closure())
+                .as("nothing recorded for the refused request")
+                .isNull();
+
+        HttpResponse<String> ok = close(id, "fixed");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(ncrs.repository().find(id).orElseThrow().status()).isEqualTo(Ncr.CLOSED);
+    }
+
+    @Test
+    void aClosureTheBusyRegisterDoesNotReachInTimeIsWithdrawnAndAnswered503() throws Exception {
+        String busyOrder = "000009000006";
+        String order = "000009000007";
+        ng(busyOrder, "pore", 0);
+        ng(order, "pore", 0);
+        ncrs.flush();
+        String busy = ncrs.repository().list(null, busyOrder, null, 10).get(0).id();
+        String id = ncrs.repository().list(null, order, null, 10).get(0).id();
+
+        HttpResponse<String> withdrawn;
+        try (Connection lock = holdRow(
+                "INSERT INTO ncr_item (ncr_id, item_no, ledger_seq, inspection_id, added_at) VALUES (?,?,?,?,?)",
+                busy,
+                2,
+                Long.MAX_VALUE,
+                "lock-holder",
+                OffsetDateTime.now(ZoneOffset.UTC))) {
+            ng(busyOrder, "pore", 10);
+            ncrs.flush(); // item 2 of the busy NCR is pending
+            for (int i = 0; i < 8; i++) {
+                // heard only (the writer is stuck behind item 2): each waits an append timeout (3 s) for item 2 and
+                // fails, 24 s of work queued before the closure
+                ncrs.onInspection(
+                        TestEvents.ng(EventIds.newId(), "station-1", "pore", t0.plusSeconds(20 + i), busyOrder));
+            }
+            withdrawn = close(id, "closed behind a backlog"); // waits 2 x 3 s + 5 s, its turn not yet come
+            lock.rollback();
+        }
+        assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(503);
+        assertThat(withdrawn.headers().firstValue("Retry-After")).isPresent();
+        assertThat(withdrawn.body()).contains("register_busy").contains("nothing recorded");
+        ncrs.flush(); // the withdrawn closure's turn has come and gone
+        assertThat(ncrs.repository().find(id).orElseThrow().closure())
+                .as("the withdrawn closure records nothing when its turn comes")
+                .isNull();
+
+        HttpResponse<String> ok = close(id, "closed when the register is free");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(ncrs.repository().find(id).orElseThrow().closure().reason())
+                .isEqualTo("closed when the register is free");
+    }
+
+    @Test
+    void aRejectWhoseDispositionCommitsAfterItsAppendTimedOutStillOpensItsNcr() throws Exception {
+        String order = "000009000005";
+        InspectionEvent part = ng(order, "void", 0, false); // recorded, not heard: the rule does not open its NCR
+        try (Connection lock = holdRow(
+                "INSERT INTO ledger_leaf (seq, record_type, record_id, leaf_hash, entry, recorded_at) "
+                        + "VALUES (?,'LOCK','lock-holder','00','{}',?)",
+                ledger.size(),
+                OffsetDateTime.now(ZoneOffset.UTC))) {
+            assertThatThrownBy(() -> dispositions.sign(
+                            "quality",
+                            new DispositionRequest(
+                                    "INSPECTION",
+                                    part.id(),
+                                    "REJECT",
+                                    "void in the weld",
+                                    "APPROVED",
+                                    null,
+                                    "quality-demo",
+                                    null,
+                                    null,
+                                    null)))
+                    .isInstanceOf(LedgerException.class)
+                    .hasMessageContaining("may still commit");
+            lock.rollback(); // the disposition commits late
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(ncrs.repository().list(null, order, null, 10))
+                        .singleElement()
+                        .satisfies(n -> assertThat(n.trigger()).isEqualTo("DISPOSITION")));
     }
 }
