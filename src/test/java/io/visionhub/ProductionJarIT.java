@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.Provider;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -183,6 +187,16 @@ class ProductionJarIT {
                 .as("JNA stays for GigE Vision cameras (Aravis), Paho for MQTT")
                 .anyMatch(n -> n.matches("BOOT-INF/lib/jna-[0-9.]+jar"))
                 .anyMatch(n -> n.startsWith("BOOT-INF/lib/org.eclipse.paho.mqttv5.client-"));
+        if (!embeddedBroker()) {
+            // HiveMQ runs on Guava, so -Pembedded-broker keeps it (and, its excludes emptied, Joda too)
+            assertThat(libs)
+                    .as("Guava (Milo 1.0 shades its own) and Joda-Time, which nothing in the hub loads (pom.xml)")
+                    .noneMatch(
+                            n -> n.matches(
+                                    "BOOT-INF/lib/(guava-|failureaccess-|listenablefuture-|joda-time-|jackson-datatype-joda-).*"))
+                    .as("Milo's shaded Guava stays")
+                    .anyMatch(n -> n.startsWith("BOOT-INF/lib/milo-stack-core-"));
+        }
         List<String> brokerLibs = libs.stream()
                 .filter(n -> n.matches("BOOT-INF/lib/(hivemq-|eclipse-collections-|guice-|oshi-core-|jna-platform-"
                         + "|rocksdbjni-|jctools-core-|metrics-core-).*"))
@@ -261,6 +275,61 @@ class ProductionJarIT {
                 .isNotEmpty()
                 .anyMatch(n -> n.endsWith(".js"))
                 .noneMatch(n -> n.endsWith(".map"));
+    }
+
+    @Test
+    void bouncyCastleLosesOnlyTheJava8CopiesOfItsClassesAndItsProviderStillMakesEveryAlgorithm() throws Exception {
+        Path bcprov = Files.createTempFile("bcprov", ".jar");
+        try {
+            List<String> names = new ArrayList<>();
+            try (JarFile j = new JarFile(jar.toFile())) {
+                JarEntry lib = j.stream()
+                        .filter(e -> e.getName().matches("BOOT-INF/lib/bcprov-jdk18on-.*\\.jar"))
+                        .findFirst()
+                        .orElseThrow();
+                try (InputStream in = j.getInputStream(lib)) {
+                    Files.copy(in, bcprov, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            try (JarFile b = new JarFile(bcprov.toFile())) {
+                b.stream().map(JarEntry::getName).forEach(names::add);
+            }
+            // the package step drops a root class only where Java 17 loads a META-INF/versions/9..17 copy instead
+            List<String> versioned = names.stream()
+                    .filter(n ->
+                            n.matches("META-INF/versions/(9|1[0-7])/.*\\.class") && !n.endsWith("module-info.class"))
+                    .map(n -> n.replaceFirst("META-INF/versions/[0-9]+/", ""))
+                    .toList();
+            assertThat(versioned).as("Java 9+ copies in " + bcprov).isNotEmpty();
+            assertThat(names).as("Java 8 copies that Java 17 never loads").doesNotContainAnyElementsOf(versioned);
+            // and what is left still makes every algorithm the provider registers (classes loaded as the
+            // launcher loads them: the jar opened at the runtime version)
+            try (URLClassLoader loader =
+                    new URLClassLoader(new URL[] {bcprov.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+                Provider bc = (Provider) loader.loadClass("org.bouncycastle.jce.provider.BouncyCastleProvider")
+                        .getDeclaredConstructor()
+                        .newInstance();
+                List<String> missing = new ArrayList<>();
+                for (Provider.Service service : bc.getServices()) {
+                    try {
+                        service.newInstance(null);
+                    } catch (Throwable t) { // some need parameters; only a missing class counts here
+                        for (Throwable c = t; c != null; c = c.getCause()) {
+                            if (c instanceof ClassNotFoundException || c instanceof NoClassDefFoundError) {
+                                missing.add(service.getType() + "." + service.getAlgorithm() + ": " + c);
+                                break;
+                            }
+                        }
+                    }
+                }
+                assertThat(bc.getServices()).as("Bouncy Castle's services").hasSizeGreaterThan(1000);
+                assertThat(missing)
+                        .as("services of the slimmed Bouncy Castle missing a class")
+                        .isEmpty();
+            }
+        } finally {
+            Files.deleteIfExists(bcprov);
+        }
     }
 
     /** Packages of src/demo/java as jar paths ending in '/'. */
