@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Inference first: every Java thread of the hub runs at nice {@code visionhub.routing.nice} except those that run or
- * feed inference and the JVM's stop-the-world threads. The hub's own pools, Camel's, and third-party threads (Paho,
+ * Inference first: every Java thread of the hub runs at nice {@code visionhub.routing.nice} (with {@code
+ * visionhub.routing.policy=idle} also under SCHED_IDLE, {@link ThreadPolicy}) except those that run or feed inference
+ * and the JVM's stop-the-world threads. The hub's own pools, Camel's, and third-party threads (Paho,
  * Hazelcast, Milo, Tomcat, the JDK's HttpClient, H2) are all reached the same way: a sweep lists this process's
  * threads ({@code /proc/self/task}) and, when new ones appear, names them from the JVM's own thread dump (the
  * DiagnosticCommand MBean: Java name and native id), so threads created later get the priority within one sweep
