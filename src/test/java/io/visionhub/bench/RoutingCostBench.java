@@ -308,30 +308,33 @@ public final class RoutingCostBench {
         return s;
     }
 
-    /** The WARN and ERROR lines the hub logged after byte {@code from}: their count and the first three kinds. */
+    /**
+     * The WARN and ERROR lines the hub logged after byte {@code from}: their count and the five most frequent kinds
+     * (the line from its level on, numbers as #, cut at 160 characters), most frequent first.
+     */
     private static String warnings(Path log, long from) throws IOException {
         byte[] all = Files.readAllBytes(log);
-        String text = new String(
-                all,
-                (int) Math.min(from, all.length),
-                (int) Math.max(0, all.length - from),
-                java.nio.charset.StandardCharsets.UTF_8);
-        List<String> lines =
-                text.lines().filter(l -> WARN_LINE.matcher(l).find()).toList();
-        if (lines.isEmpty()) {
+        int start = (int) Math.min(from, all.length);
+        String text = new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8);
+        java.util.Map<String, Integer> kinds = new java.util.HashMap<>();
+        int n = 0;
+        for (String l : text.lines().toList()) {
+            Matcher m = WARN_LINE.matcher(l);
+            if (m.find()) {
+                n++;
+                String k = l.substring(m.start()).trim().replaceAll("\\d+", "#").replaceAll("\\s+", " ");
+                kinds.merge(k.length() > 160 ? k.substring(0, 160) : k, 1, Integer::sum);
+            }
+        }
+        if (n == 0) {
             return "no warnings or errors";
         }
-        java.util.Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
-        for (String l : lines) {
-            Matcher m = WARN_LINE.matcher(l);
-            m.find();
-            String k = l.substring(m.start()).replaceAll("\\d+", "#");
-            kinds.merge(k.length() > 220 ? k.substring(0, 220) : k, 1, Integer::sum);
-        }
-        return lines.size() + " warnings/errors: "
+        return n + " warnings/errors: "
                 + kinds.entrySet().stream()
-                        .limit(3)
-                        .map(e -> e.getValue() + "x " + e.getKey().trim())
+                        .sorted(java.util.Map.Entry.<String, Integer>comparingByValue()
+                                .reversed())
+                        .limit(5)
+                        .map(e -> e.getValue() + "x " + e.getKey())
                         .collect(java.util.stream.Collectors.joining(" | "));
     }
 
