@@ -74,8 +74,8 @@ public final class InferenceThreads {
 
     /**
      * Called by an inference thread as it begins: if it still runs at a lowered priority (started outside {@link
-     * #start}), it asks for normal priority back, which Linux grants only where RLIMIT_NICE allows (systemd
-     * {@code LimitNICE=}); otherwise a warning names the thread.
+     * #start}: a lowered nice value, SCHED_IDLE), it asks for normal priority back, which Linux grants only where
+     * RLIMIT_NICE allows (systemd {@code LimitNICE=}); otherwise a warning names the thread.
      */
     public static void claimNormalPriority(String what) {
         if (launcher == null || !ThreadNice.available()) {
@@ -83,25 +83,33 @@ public final class InferenceThreads {
         }
         long tid = ThreadNice.currentTid();
         int now = ThreadNice.of(tid).orElse(normalNice);
-        if (now <= normalNice) {
+        boolean idle = ThreadPolicy.available()
+                && ThreadPolicy.of(tid).orElse(ThreadPolicy.SCHED_OTHER) == ThreadPolicy.SCHED_IDLE;
+        if (now <= normalNice && !idle) {
             return;
         }
+        String was = "nice " + now + (idle ? " under SCHED_IDLE" : "");
         try {
-            ThreadNice.set(tid, normalNice);
+            if (idle) { // leaving SCHED_IDLE needs RLIMIT_NICE to allow the thread's nice value
+                ThreadPolicy.set(tid, ThreadPolicy.SCHED_OTHER);
+            }
+            if (now > normalNice) {
+                ThreadNice.set(tid, normalNice);
+            }
             LOG.info(
-                    "{}: inference thread {} was at nice {}, back to {}",
+                    "{}: inference thread {} was at {}, back to SCHED_OTHER at nice {}",
                     what,
                     Thread.currentThread().getName(),
-                    now,
+                    was,
                     normalNice);
         } catch (LastErrorException e) {
             LOG.warn(
-                    "{}: inference thread {} runs at nice {} (inherited from the thread that started it) and the OS "
+                    "{}: inference thread {} runs at {} (inherited from the thread that started it) and the OS "
                             + "refused to give it nice {} back ({}): it inspects at the routing's priority. Start it at "
                             + "hub start, or allow it with LimitNICE= in the systemd unit (docs/operations.md)",
                     what,
                     Thread.currentThread().getName(),
-                    now,
+                    was,
                     normalNice,
                     e.getMessage());
         }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Inference first: every Java thread of the hub runs at nice {@code visionhub.routing.nice} except those that run or
- * feed inference and the JVM's stop-the-world threads. The hub's own pools, Camel's, and third-party threads (Paho,
+ * Inference first: every Java thread of the hub runs at nice {@code visionhub.routing.nice} (with {@code
+ * visionhub.routing.policy=idle} also under SCHED_IDLE, {@link ThreadPolicy}) except those that run or feed inference
+ * and the JVM's stop-the-world threads. The hub's own pools, Camel's, and third-party threads (Paho,
  * Hazelcast, Milo, Tomcat, the JDK's HttpClient, H2) are all reached the same way: a sweep lists this process's
  * threads ({@code /proc/self/task}) and, when new ones appear, names them from the JVM's own thread dump (the
  * DiagnosticCommand MBean: Java name and native id), so threads created later get the priority within one sweep
@@ -62,10 +63,15 @@ public class RoutingPriority {
             "^(VM Thread|VM Periodic Task Thread|GC Thread#\\d+|G1 .*)$");
 
     private static final Pattern DUMP_LINE = Pattern.compile("^\"(.*)\" .*\\bnid=(0x[0-9a-fA-F]+|\\d+)\\b");
+    /** errno: the thread ended meanwhile. */
+    private static final int ESRCH = 3;
+    /** CFS/EEVDF weight of a SCHED_IDLE thread (the kernel's WEIGHT_IDLEPRIO). */
+    private static final double IDLE_WEIGHT = 3;
     /** Sweeps a thread may go unnamed by the dump (not yet attached) before it counts as a native thread. */
     private static final int NATIVE_AFTER = 3;
 
     private final int nice;
+    private final boolean idle;
     private final List<Pattern> normal;
     private final Map<Long, Kind> known = new HashMap<>();
     private final Map<Long, Integer> unnamed = new HashMap<>();
@@ -81,6 +87,7 @@ public class RoutingPriority {
 
     public RoutingPriority(RoutingPriorityProperties properties) {
         this.nice = properties.nice();
+        this.idle = properties.policy() == RoutingPriorityProperties.Policy.IDLE;
         List<Pattern> patterns = new ArrayList<>();
         for (String p : INFERENCE_THREADS) {
             patterns.add(Pattern.compile(p));
@@ -89,18 +96,20 @@ public class RoutingPriority {
             patterns.add(Pattern.compile(p));
         }
         this.normal = List.copyOf(patterns);
-        if (nice == 0) {
+        if (nice == 0 && !idle) {
             LOG.info("Routing priority off (visionhub.routing.nice=0): routing threads share the CPU equally with "
                     + "inference");
             launcher = null;
             sweeper = null;
             return;
         }
-        if (!ThreadNice.available()) {
+        if (!ThreadNice.available() || (idle && !ThreadPolicy.available())) {
             LOG.warn(
-                    "Routing priority not applied: visionhub.routing.nice={} needs Linux thread nice values (this "
-                            + "is {}); routing threads share the CPU equally with inference",
+                    "Routing priority not applied: visionhub.routing.nice={} (policy {}) needs Linux thread nice "
+                            + "values and scheduling policies (this is {}); routing threads share the CPU equally with "
+                            + "inference",
                     nice,
+                    properties.policy().name().toLowerCase(java.util.Locale.ROOT),
                     System.getProperty("os.name"));
             launcher = null;
             sweeper = null;
@@ -125,15 +134,16 @@ public class RoutingPriority {
         InferenceThreads.use(launcher, launcherThread[0], normalNice);
         Sweep first = sweep();
         LOG.info(
-                "Routing priority: {} routing and background threads now at nice {} (process at nice {}; Linux CFS "
-                        + "gives a nice-{} thread {}% of a nice-{} thread's share), threads started later too (checked "
+                "Routing priority: {} routing and background threads now {} (process at nice {}; Linux CFS "
+                        + "gives such a thread {}% of a nice-{} thread's share), threads started later too (checked "
                         + "every {} ms); normal priority kept for {} inference, PLC and JVM GC threads; by kind: "
                         + "lowered {}, kept {}",
                 first.lowered().size(),
-                nice,
+                idle ? "under SCHED_IDLE" + (nice > 0 ? " (and at nice " + nice + ")" : "") : "at nice " + nice,
                 normalNice,
-                nice,
-                Math.round(100 * weight(nice) / weight(normalNice)),
+                idle
+                        ? String.format(java.util.Locale.ROOT, "%.1f", 100 * IDLE_WEIGHT / weight(normalNice))
+                        : Math.round(100 * weight(nice) / weight(normalNice)),
                 normalNice,
                 properties.sweepInterval().toMillis(),
                 first.kept().size(),
@@ -150,9 +160,14 @@ public class RoutingPriority {
         }
     }
 
-    /** The nice value routing threads get (0: off). */
+    /** The nice value routing threads get (0: none). */
     public int nice() {
         return nice;
+    }
+
+    /** Whether routing threads also get SCHED_IDLE (visionhub.routing.policy=idle). */
+    public boolean idle() {
+        return idle;
     }
 
     /** Whether a thread of this Java name keeps normal priority. */
@@ -206,15 +221,38 @@ public class RoutingPriority {
         return new Sweep(lowered, kept);
     }
 
+    /** The nice value, then SCHED_IDLE if asked for (the nice value stays as the fallback the OS may leave). */
     private boolean lower(long tid, String name) {
-        if (ThreadNice.of(tid).orElse(nice) >= nice) {
-            return true; // already there (inherited), or gone
+        boolean niced = lowerNice(tid, name);
+        if (!idle || ThreadPolicy.of(tid).orElse(ThreadPolicy.SCHED_IDLE) == ThreadPolicy.SCHED_IDLE) {
+            return niced; // nice only, or already idle (inherited), or gone
+        }
+        try {
+            ThreadPolicy.set(tid, ThreadPolicy.SCHED_IDLE);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != ESRCH && refused.add("SCHED_IDLE " + kind(name))) {
+                LOG.warn(
+                        "Routing priority: the OS refused SCHED_IDLE for thread '{}' ({}): it runs at nice {} "
+                                + "instead{}",
+                        name,
+                        e.getMessage(),
+                        niced ? nice : 0,
+                        niced ? "" : " and competes with inference");
+            }
+            return niced;
+        }
+    }
+
+    private boolean lowerNice(long tid, String name) {
+        if (nice == 0 || ThreadNice.of(tid).orElse(nice) >= nice) {
+            return nice > 0; // none asked for, already there (inherited), or gone
         }
         try {
             ThreadNice.set(tid, nice);
             return true;
         } catch (LastErrorException e) {
-            if (e.getErrorCode() != 3) { // ESRCH: the thread ended meanwhile
+            if (e.getErrorCode() != ESRCH) {
                 String kind = kind(name);
                 if (refused.add(kind)) {
                     LOG.warn(

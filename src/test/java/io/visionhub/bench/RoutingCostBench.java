@@ -23,6 +23,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -47,11 +49,17 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * generator, its MQTT client, JIT, GC). Target: loss &lt; 5%.
  *
  * <p>Run: {@code ./mvnw -q -B -o compile && bench/run RoutingCostBench [seconds per phase] [rounds] [msg/s]
- * [inference threads] [--hub-nice=N | --compare-nice=N] [--warmup-events=N] [--warmup-max=N] [--settle=F]
- * [--settle-window=N]} (defaults 20 3 1000 1; warm-up bursts of 10,000 events). {@code --hub-nice=N} starts the hub
- * with {@code visionhub.routing.nice=N} (0: routing priority off); {@code --compare-nice=N} starts two hubs, one
- * with the routing priority off and one at nice N, and each round measures the idle frames/s once and then each
- * hub's loaded phase in turn (the order swapped every other round), so both settings meet the same minutes' load.
+ * [inference threads] [--hub-nice=N] [--hub-policy=nice|idle] [--compare-nice=N | --compare-policy=idle]
+ * [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]} (defaults 20 3 1000 1; warm-up bursts of
+ * 10,000 events). {@code --hub-nice=N} starts the hub with {@code visionhub.routing.nice=N} (0: routing priority
+ * off), {@code --hub-policy} with {@code visionhub.routing.policy}; {@code --compare-nice=N} starts two hubs, one
+ * with the routing priority off and one at nice N; {@code --compare-policy=idle} two hubs at {@code --hub-nice} (or
+ * the default), one with policy {@code nice} and one with {@code idle} (SCHED_IDLE). With two hubs each round
+ * measures the idle frames/s once and then each hub's loaded phase in turn (the order swapped every other round), so
+ * both settings meet the same minutes' load. Each loaded phase also probes the hub's HTTP server (Tomcat) every
+ * 500 ms and prints the slowest answer, and prints the warnings and errors the hub logged meanwhile (a ledger append
+ * timeout, an MQTT connection lost): with 2 inference threads on a 2-core machine and {@code idle}, the starvation
+ * run of docs/operations.md.
  */
 public final class RoutingCostBench {
 
@@ -60,6 +68,12 @@ public final class RoutingCostBench {
         NodeRedSideBySideBench.Warmup warmup = NodeRedSideBySideBench.Warmup.take(a);
         String hubNice = option(a, "--hub-nice="); // the hub's visionhub.routing.nice (0: off); its default if absent
         String compareNice = option(a, "--compare-nice="); // two hubs, nice 0 and this, alternated in each round
+        String hubPolicy = option(a, "--hub-policy="); // the hub's visionhub.routing.policy; its default if absent
+        String comparePolicy = option(a, "--compare-policy="); // two hubs, policy nice and this, same nice value
+        if (comparePolicy != null && (compareNice != null || !comparePolicy.equals("idle"))) {
+            throw new IllegalArgumentException(
+                    "--compare-policy takes idle (against nice), and not with --compare-nice: " + comparePolicy);
+        }
         int seconds = a.size() > 0 ? Integer.parseInt(a.get(0)) : 20;
         int rounds = a.size() > 1 ? Integer.parseInt(a.get(1)) : 3;
         int rate = a.size() > 2 ? Integer.parseInt(a.get(2)) : 1000;
@@ -97,22 +111,50 @@ public final class RoutingCostBench {
             // one hub at the setting given (or its default), or two that the rounds alternate: routing priority off
             // (nice 0) and at --compare-nice, both started and warmed up, loaded one at a time
             List<Hub> hubs = new ArrayList<>();
-            if (compareNice != null) {
+            if (compareNice != null || comparePolicy != null) {
+                String label2 = compareNice != null
+                        ? "nice " + compareNice
+                        : "policy idle, nice " + (hubNice == null ? "default" : hubNice);
+                List<String> settings2 =
+                        compareNice != null ? settings(compareNice, hubPolicy) : settings(hubNice, comparePolicy);
                 // started side by side: each takes minutes on a loaded machine
-                java.util.concurrent.CompletableFuture<NodeRedSideBySideBench.Side> on =
+                java.util.concurrent.CompletableFuture<Hub> second =
                         java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                             try {
-                                return startHub(work.resolve("hub-on"), broker, sink, processes, "2", compareNice);
+                                return startHub(label2, work.resolve("hub-2"), broker, sink, processes, "2", settings2);
                             } catch (Exception e) {
                                 throw new IllegalStateException(e.getMessage(), e);
                             }
                         });
-                hubs.add(new Hub("nice 0 (off)", startHub(work.resolve("hub-off"), broker, sink, processes, "", "0")));
-                hubs.add(new Hub("nice " + compareNice, on.join()));
+                hubs.add(
+                        compareNice != null
+                                ? startHub(
+                                        "nice 0 (off)",
+                                        work.resolve("hub-off"),
+                                        broker,
+                                        sink,
+                                        processes,
+                                        "",
+                                        settings("0", hubPolicy))
+                                : startHub(
+                                        "policy nice, nice " + (hubNice == null ? "default" : hubNice),
+                                        work.resolve("hub-nice"),
+                                        broker,
+                                        sink,
+                                        processes,
+                                        "",
+                                        settings(hubNice, "nice")));
+                hubs.add(second.join());
             } else {
-                hubs.add(new Hub(
-                        hubNice == null ? "nice default" : "nice " + hubNice,
-                        startHub(work.resolve("hub"), broker, sink, processes, "", hubNice)));
+                hubs.add(startHub(
+                        (hubNice == null ? "nice default" : "nice " + hubNice)
+                                + (hubPolicy == null ? "" : ", policy " + hubPolicy),
+                        work.resolve("hub"),
+                        broker,
+                        sink,
+                        processes,
+                        "",
+                        settings(hubNice, hubPolicy)));
             }
             float[] pixels = new float[3 * 640 * 640];
             Random random = new Random(7);
@@ -159,7 +201,10 @@ public final class RoutingCostBench {
                         Thread.sleep(2000); // the hub reaches its pace before the clock starts
                         Phase busy = Phase.start(h.side().pid(), brokerPid, self);
                         int out0 = traffic.received.get();
+                        long log0 = Files.size(h.log());
+                        HttpProbe probe = new HttpProbe(h.http());
                         double fLoaded = frames(session, input, tensor, TimeUnit.SECONDS.toNanos(seconds));
+                        probe.stop();
                         busy.end(h.side());
                         double routed = (traffic.received.get() - out0) / (double) seconds;
                         int behind = traffic.published.get() - traffic.received.get(); // at the loaded phase's end
@@ -179,6 +224,8 @@ public final class RoutingCostBench {
                                 busy.hubCores(),
                                 100 * (1 - fLoaded / fIdle));
                         System.out.println("  routing phase: " + busy.describe());
+                        System.out.println("  hub's HTTP server meanwhile: " + probe.describe());
+                        System.out.println("  hub's log meanwhile: " + warnings(h.log(), log0));
                     }
                 }
                 double mi = median(idle);
@@ -213,23 +260,151 @@ public final class RoutingCostBench {
         }
     }
 
-    /** A hub and what it did: its label (its routing priority), the frames/s and losses of its loaded phases. */
-    private record Hub(String label, NodeRedSideBySideBench.Side side, List<Double> loaded, List<Double> loss) {
-        Hub(String label, NodeRedSideBySideBench.Side side) {
-            this(label, side, new ArrayList<>(), new ArrayList<>());
-        }
-    }
+    /**
+     * A hub and what it did: its label (its routing priority), its log and HTTP port, the frames/s and losses of its
+     * loaded phases.
+     */
+    private record Hub(
+            String label,
+            NodeRedSideBySideBench.Side side,
+            Path log,
+            int http,
+            List<Double> loaded,
+            List<Double> loss) {}
 
-    private static NodeRedSideBySideBench.Side startHub(
+    private static Hub startHub(
+            String label,
             Path dir,
             MosquittoProcess broker,
             NodeRedSideBySideBench.Sink sink,
             List<Process> processes,
             String tag,
-            String nice)
+            List<String> settings)
             throws Exception {
-        List<String> extra = nice == null ? List.of() : List.of("--visionhub.routing.nice=" + Integer.parseInt(nice));
-        return NodeRedSideBySideBench.startHub(dir, broker, sink, processes, tag, extra);
+        NodeRedSideBySideBench.Side side = NodeRedSideBySideBench.startHub(dir, broker, sink, processes, tag, settings);
+        Path log = dir.resolve("hub.log");
+        Matcher m = TOMCAT_PORT.matcher(Files.readString(log));
+        if (!m.find()) {
+            throw new IllegalStateException("no 'Tomcat started on port' in " + log);
+        }
+        return new Hub(label, side, log, Integer.parseInt(m.group(1)), new ArrayList<>(), new ArrayList<>());
+    }
+
+    private static final Pattern TOMCAT_PORT = Pattern.compile("Tomcat started on port (\\d+)");
+    private static final Pattern WARN_LINE = Pattern.compile("\\s(WARN|ERROR)\\s");
+
+    /** The hub's routing priority settings: its nice value and policy, each only where given. */
+    private static List<String> settings(String nice, String policy) {
+        List<String> s = new ArrayList<>();
+        if (nice != null) {
+            s.add("--visionhub.routing.nice=" + Integer.parseInt(nice));
+        }
+        if (policy != null) {
+            if (!policy.equals("nice") && !policy.equals("idle")) {
+                throw new IllegalArgumentException("policy nice or idle, got " + policy);
+            }
+            s.add("--visionhub.routing.policy=" + policy);
+        }
+        return s;
+    }
+
+    /**
+     * The WARN and ERROR lines the hub logged after byte {@code from}: their count and the five most frequent kinds
+     * (the line from its level on, numbers as #, cut at 160 characters), most frequent first.
+     */
+    private static String warnings(Path log, long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        int start = (int) Math.min(from, all.length);
+        String text = new String(all, start, all.length - start, java.nio.charset.StandardCharsets.UTF_8);
+        java.util.Map<String, Integer> kinds = new java.util.HashMap<>();
+        int n = 0;
+        for (String l : text.lines().toList()) {
+            Matcher m = WARN_LINE.matcher(l);
+            if (m.find()) {
+                n++;
+                String k = l.substring(m.start()).trim().replaceAll("\\d+", "#").replaceAll("\\s+", " ");
+                kinds.merge(k.length() > 160 ? k.substring(0, 160) : k, 1, Integer::sum);
+            }
+        }
+        if (n == 0) {
+            return "no warnings or errors";
+        }
+        return n + " warnings/errors: "
+                + kinds.entrySet().stream()
+                        .sorted(java.util.Map.Entry.<String, Integer>comparingByValue()
+                                .reversed())
+                        .limit(5)
+                        .map(e -> e.getValue() + "x " + e.getKey())
+                        .collect(java.util.stream.Collectors.joining(" | "));
+    }
+
+    /**
+     * Asks the hub's HTTP server for its liveness every 500 ms (any answer counts: Tomcat answered) and keeps the
+     * slowest answer and the requests that got none in 10 s: what a load balancer's or an operator's check would see.
+     */
+    private static final class HttpProbe {
+        private final java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(10))
+                .build();
+        private final java.net.URI uri;
+        private final Thread thread;
+        private volatile boolean stop;
+        private int asked;
+        private int unanswered;
+        private long slowestNanos;
+        private final List<Long> nanos = new ArrayList<>();
+
+        HttpProbe(int port) {
+            uri = java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health/liveness");
+            thread = new Thread(this::run, "http-probe");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run() {
+            while (!stop) {
+                long t0 = System.nanoTime();
+                try {
+                    client.send(
+                            java.net.http.HttpRequest.newBuilder(uri)
+                                    .timeout(java.time.Duration.ofSeconds(10))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding());
+                    record(System.nanoTime() - t0, true);
+                } catch (IOException e) {
+                    record(System.nanoTime() - t0, false);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long left = TimeUnit.MILLISECONDS.toNanos(500) - (System.nanoTime() - t0);
+                if (left > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(left);
+                }
+            }
+        }
+
+        private synchronized void record(long n, boolean answered) {
+            asked++;
+            if (answered) {
+                nanos.add(n);
+                slowestNanos = Math.max(slowestNanos, n);
+            } else {
+                unanswered++;
+            }
+        }
+
+        void stop() throws InterruptedException {
+            stop = true;
+            thread.join(15_000);
+        }
+
+        synchronized String describe() {
+            List<Long> s = new ArrayList<>(nanos);
+            s.sort(Long::compare);
+            return String.format(
+                    "%d requests, %d unanswered in 10 s, median %.0f ms, slowest %.0f ms",
+                    asked, unanswered, s.isEmpty() ? Double.NaN : s.get(s.size() / 2) / 1e6, slowestNanos / 1e6);
+        }
     }
 
     /** Removes {@code --name=value} from the arguments and returns the value, or null. */

@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.visionhub.priority.RoutingPriorityProperties.Policy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** The nice values the routing priority gives, read back from /proc/self/task/<tid>/stat. */
 class RoutingPriorityTest {
@@ -115,6 +119,134 @@ class RoutingPriorityTest {
     }
 
     @Test
+    void idlePolicyPutsRoutingThreadsUnderSchedIdleAndKeepsInferenceAndPlcThreadsNormal() throws Exception {
+        long ledger = thread("ledger-writer");
+        long outbox = thread("Camel (camel-1) thread #46 - outbox");
+        long camera = thread("Camel (camel-1) thread #47 - vision-station-13");
+        long plc = thread("plc-triggers");
+        long plc4x = thread("plc4x-tm-thread-2");
+        long plcLoop = thread("nioEventLoopGroup-4-1");
+        long milo = thread("milo-shared-thread-pool-3");
+        priority = new RoutingPriority(properties(10, Policy.IDLE));
+
+        assertThat(priority.idle()).isTrue();
+        assertThat(policy(ledger)).as("ledger writer").isEqualTo(ThreadPolicy.SCHED_IDLE);
+        assertThat(policy(outbox)).as("outbox").isEqualTo(ThreadPolicy.SCHED_IDLE);
+        assertThat(nice(ledger)).as("the nice value too: the fallback").isEqualTo(Math.max(base, 10));
+        for (long normal : new long[] {camera, plc, plc4x, plcLoop, milo, ThreadNice.currentTid()}) {
+            assertThat(policy(normal)).as("tid %d", normal).isEqualTo(ThreadPolicy.SCHED_OTHER);
+            assertThat(nice(normal)).as("tid %d", normal).isEqualTo(base);
+        }
+    }
+
+    @Test
+    void idlePolicyReachesThreadsStartedLaterAtTheNextSweep() throws Exception {
+        priority = new RoutingPriority(properties(10, Policy.IDLE));
+        long later = thread("hz.hub.cached.thread-3");
+        long laterCamera = thread("Camel (camel-1) thread #48 - vision-station-14");
+        assertThat(policy(later)).as("before the sweep").isEqualTo(ThreadPolicy.SCHED_OTHER);
+
+        RoutingPriority.Sweep s = priority.sweep();
+
+        assertThat(s.lowered()).contains("hz.hub.cached.thread-3");
+        assertThat(policy(later)).isEqualTo(ThreadPolicy.SCHED_IDLE);
+        assertThat(policy(laterCamera)).isEqualTo(ThreadPolicy.SCHED_OTHER);
+    }
+
+    @Test
+    void idleWithoutANiceValueGivesSchedIdleOnly() throws Exception {
+        long routing = thread("Camel (camel-1) thread #49 - outbox");
+        priority = new RoutingPriority(properties(0, Policy.IDLE));
+
+        assertThat(policy(routing)).isEqualTo(ThreadPolicy.SCHED_IDLE);
+        assertThat(nice(routing)).as("nice 0: left alone").isEqualTo(base);
+    }
+
+    @Test
+    void inferenceThreadsStartedFromAnIdleRoutingThreadAreBornUnderSchedOther() throws Exception {
+        priority = new RoutingPriority(properties(10, Policy.IDLE));
+        CompletableFuture<Long> viaLauncher = new CompletableFuture<>();
+        CompletableFuture<Long> direct = new CompletableFuture<>();
+        CompletableFuture<Integer> claimed = new CompletableFuture<>();
+        Thread routing = new Thread(
+                () -> {
+                    try {
+                        ThreadPolicy.set(ThreadNice.currentTid(), ThreadPolicy.SCHED_IDLE);
+                        InferenceThreads.start(() -> thread("vision-station-15", viaLauncher));
+                        thread("vision-station-16", direct);
+                        // a camera thread born here asks for SCHED_OTHER back as it begins
+                        Thread t = new Thread(
+                                () -> {
+                                    InferenceThreads.claimNormalPriority("test");
+                                    claimed.complete(policy(ThreadNice.currentTid()));
+                                },
+                                "vision-station-17");
+                        t.start();
+                    } catch (Exception e) {
+                        viaLauncher.completeExceptionally(e);
+                    }
+                },
+                "route-controller");
+        routing.start();
+
+        assertThat(policy(viaLauncher.get(10, TimeUnit.SECONDS))).isEqualTo(ThreadPolicy.SCHED_OTHER);
+        assertThat(policy(direct.get(10, TimeUnit.SECONDS))).as("inherited").isEqualTo(ThreadPolicy.SCHED_IDLE);
+        // Linux lets a thread leave SCHED_IDLE only where RLIMIT_NICE allows its nice value (here: the process's)
+        // or with CAP_SYS_NICE
+        int expected = mayLeaveIdle() ? ThreadPolicy.SCHED_OTHER : ThreadPolicy.SCHED_IDLE;
+        assertThat(claimed.get(10, TimeUnit.SECONDS)).isEqualTo(expected);
+        routing.join(5000);
+    }
+
+    @Test
+    void leavingSchedIdleIsRefusedWithoutRlimitNice() throws Exception {
+        assumeTrue(!mayLeaveIdle(), "RLIMIT_NICE or CAP_SYS_NICE allows it here");
+        CompletableFuture<Throwable> refused = new CompletableFuture<>();
+        Thread t = new Thread(
+                () -> {
+                    long tid = ThreadNice.currentTid();
+                    ThreadPolicy.set(tid, ThreadPolicy.SCHED_IDLE);
+                    try {
+                        ThreadPolicy.set(tid, ThreadPolicy.SCHED_OTHER);
+                        refused.complete(null);
+                    } catch (RuntimeException e) {
+                        refused.complete(e);
+                    }
+                },
+                "idle-and-back");
+        t.start();
+        assertThat(refused.get(10, TimeUnit.SECONDS))
+                .as("EPERM: why inference threads are started on the launcher")
+                .isInstanceOf(com.sun.jna.LastErrorException.class);
+        t.join(5000);
+    }
+
+    @Test
+    void policyIsReadFromField41OfTheStatLine() {
+        String stat = "4242 (Camel (camel-1) thread #3 - x) S 1 1 1 0 -1 4194560 10 0 0 0 0 0 0 0 39 19 40 0 5 "
+                + "1000 10 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 -1 1 0 5 0 0 0 0 0 0 0 0 0 0 0";
+        assertThat(ThreadPolicy.fromStat(stat)).isEqualTo(ThreadPolicy.SCHED_IDLE);
+        assertThatThrownBy(() -> ThreadPolicy.fromStat("4242 S 1 1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a /proc stat line");
+        assertThatThrownBy(() -> ThreadPolicy.fromStat("4242 (x) S 1 1 1")).hasMessageContaining("without field 41");
+        assertThatThrownBy(() -> ThreadPolicy.set(ThreadNice.currentTid(), 1))
+                .as("SCHED_FIFO is not offered")
+                .hasMessageContaining("only SCHED_OTHER (0) and SCHED_IDLE (5)");
+    }
+
+    @Test
+    void policySettingBindsFromItsName() {
+        assertThat(bind(Map.of("visionhub.routing.policy", "idle")).policy()).isEqualTo(Policy.IDLE);
+        assertThat(bind(Map.of("visionhub.routing.nice", "12")).policy())
+                .as("default")
+                .isEqualTo(Policy.NICE);
+        assertThat(bind(Map.of("visionhub.routing.nice", "12")).nice()).isEqualTo(12);
+        assertThatThrownBy(() -> bind(Map.of("visionhub.routing.policy", "fifo")))
+                .hasStackTraceContaining("visionhub.routing.policy");
+    }
+
+    @Test
     void badValuesAreRefusedNamingTheSetting() {
         assertThatThrownBy(() -> properties(20))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -148,8 +280,56 @@ class RoutingPriorityTest {
     }
 
     private static RoutingPriorityProperties properties(int nice) {
+        return properties(nice, Policy.NICE);
+    }
+
+    private static RoutingPriorityProperties properties(int nice, Policy policy) {
         // no background sweeps: the test sweeps itself
-        return new RoutingPriorityProperties(nice, null, Duration.ofHours(1));
+        return new RoutingPriorityProperties(nice, null, Duration.ofHours(1), policy);
+    }
+
+    private static RoutingPriorityProperties bind(Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("visionhub.routing", RoutingPriorityProperties.class);
+    }
+
+    private static int policy(long tid) {
+        return ThreadPolicy.of(tid).orElseThrow();
+    }
+
+    /** Whether this process may leave SCHED_IDLE at nice {@code base}: RLIMIT_NICE allows it, or CAP_SYS_NICE. */
+    private boolean mayLeaveIdle() {
+        return maxNiceRlimit() >= 20 - base || hasCapSysNice();
+    }
+
+    /** CAP_SYS_NICE (bit 23) in the effective capabilities of /proc/self/status. */
+    private static boolean hasCapSysNice() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 23)) != 0;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return false;
+    }
+
+    /** RLIMIT_NICE's soft limit, from /proc/self/limits ("Max nice priority"). */
+    private static int maxNiceRlimit() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max nice priority")) {
+                    String soft =
+                            line.substring("Max nice priority".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? Integer.MAX_VALUE : Integer.parseInt(soft);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("no Max nice priority in /proc/self/limits");
     }
 
     private static int nice(long tid) {
