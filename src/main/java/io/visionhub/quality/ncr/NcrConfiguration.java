@@ -7,8 +7,12 @@ import io.visionhub.ledger.LedgerService;
 import io.visionhub.ledger.audit.AuditPackageService;
 import io.visionhub.ledger.disposition.DispositionService;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -35,7 +39,6 @@ public class NcrConfiguration {
             ObjectProvider<DeliveryService> delivery,
             DispositionService signatures,
             CamelContext camelContext) {
-        // the worker thread from Camel: it shows in Camel's management, like the outbox and retention threads
         return new NcrService(
                 config,
                 repo,
@@ -43,7 +46,24 @@ public class NcrConfiguration {
                 delivery.getIfAvailable(),
                 signatures,
                 Clock.systemUTC(),
-                camelContext.getExecutorServiceManager().newSingleThreadExecutor(NcrService.class, "ncr-register"));
+                registerThread(camelContext));
+    }
+
+    /**
+     * The register's one worker thread, from Camel so it shows in Camel's management like the outbox and retention
+     * threads. Its queue has no bound: Camel's single-thread executor queues 1,000 tasks and then runs the next on
+     * the caller's thread, and a second thread in the register takes an NCR item number twice (seen under load: the
+     * input lanes ran NG parts beside the register, and the ledger refused every later item of that NCR). A backlog
+     * here is one queued NG part or disposition each, and only while the ledger is slow.
+     */
+    static ExecutorService registerThread(CamelContext camelContext) {
+        ThreadPoolProfile one = new ThreadPoolProfileBuilder("ncr-register")
+                .poolSize(1)
+                .maxPoolSize(1)
+                .maxQueueSize(Integer.MAX_VALUE) // Camel reads 0 and below as no queue at all
+                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+                .build();
+        return camelContext.getExecutorServiceManager().newThreadPool(NcrService.class, "ncr-register", one);
     }
 
     @Bean
