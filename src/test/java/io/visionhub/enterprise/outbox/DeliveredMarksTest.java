@@ -169,4 +169,66 @@ class DeliveredMarksTest {
                 .isEqualTo(true);
         assertThat(transactions).hasSize(1);
     }
+
+    @Test
+    void aMarksWorkCommitsWithTheBatchAndEndsTheWaitForOthers() throws Exception {
+        OutboxRepository repo = repo();
+        List<Long> ids = claimedRows(repo, 3);
+        firstMayCommit.countDown();
+        AtomicInteger underWay = new AtomicInteger(1); // a third delivery is still in its HTTP call
+        DeliveredMarks marks = new DeliveredMarks(repo, Clock.systemUTC(), underWay::get, Duration.ofHours(1));
+
+        Future<Boolean> plain = threads.submit(() -> marks.mark(ids.get(0), 1, "DOC-0"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> marks.queued() == 1);
+        // a group's mark with its work (here: cancelling row 2 in the same transaction) is written at once, with the
+        // mark queued before it, although a delivery is still under way
+        DeliveredMarks.Outcome withWork = threads.submit(() -> marks.markThen(ids.get(1), 1, "DOC-1", now -> {
+                    assertThat(repo.find(ids.get(1)).orElseThrow().status()).isEqualTo(OutboxRow.DELIVERED);
+                    assertThat(repo.cancel(ids.get(2), now)).isTrue();
+                    return new OutboxRepository.Claim(repo.find(ids.get(2)).orElseThrow(), "REF");
+                }))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(withWork.marked()).isTrue();
+        assertThat(withWork.next().row().id()).isEqualTo(ids.get(2));
+        assertThat(plain.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(transactions).hasSize(1);
+        assertThat(transactions.get(0)).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
+        assertThat(db.count("DELIVERED")).isEqualTo(2);
+        assertThat(db.count("CANCELLED")).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingWorkRollsBackEveryMarkOfItsTransaction() throws Exception {
+        OutboxRepository repo = repo();
+        List<Long> ids = claimedRows(repo, 4);
+        AtomicInteger underWay = new AtomicInteger(0);
+        DeliveredMarks marks = new DeliveredMarks(repo, Clock.systemUTC(), underWay::get, Duration.ZERO);
+
+        // the first transaction holds (a slow commit) while a plain mark and a mark with work queue behind it
+        Future<Boolean> first = threads.submit(() -> marks.mark(ids.get(0), 1, "DOC-0"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 1);
+        Future<Boolean> plain = threads.submit(() -> marks.mark(ids.get(1), 1, "DOC-1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> marks.queued() == 1);
+        Future<DeliveredMarks.Outcome> failing = threads.submit(() -> marks.markThen(ids.get(2), 1, "DOC-2", now -> {
+            assertThat(repo.cancel(ids.get(3), now)).isTrue(); // undone with the rest
+            throw new IllegalStateException("group head unreadable");
+        }));
+        await().atMost(Duration.ofSeconds(10)).until(() -> marks.queued() == 2);
+        firstMayCommit.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(plain)
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat()
+                .withMessageContaining("unreadable");
+        assertThat(failing)
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat()
+                .withMessageContaining("unreadable");
+        assertThat(transactions).hasSize(2);
+        assertThat(repo.find(ids.get(0)).orElseThrow().status()).isEqualTo(OutboxRow.DELIVERED);
+        assertThat(repo.find(ids.get(1)).orElseThrow().status()).isEqualTo(OutboxRow.PENDING);
+        assertThat(repo.find(ids.get(2)).orElseThrow().status()).isEqualTo(OutboxRow.PENDING);
+        assertThat(repo.find(ids.get(3)).orElseThrow().status()).isEqualTo(OutboxRow.PENDING);
+    }
 }

@@ -1,0 +1,82 @@
+package io.visionhub.enterprise.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.visionhub.enterprise.TestEvents;
+import io.visionhub.event.InspectionEvent;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The recorded events the outbox's deliveries map: read and parsed once for all rows of an inspection, the most
+ * recent ones kept, an inspection not (yet) in the ledger asked again, bad JSON refused.
+ */
+class RecordedEventsTest {
+
+    private final OutboxTestDb db = OutboxTestDb.inMemory();
+    private final OutboxRepository repo = new OutboxRepository(db.dataSource());
+
+    @Test
+    void theRowsOfAnInspectionReadAndParseItsEventOnce() {
+        InspectionEvent e = TestEvents.ng("station-1", "scratch");
+        db.record(e, "webhook", "WORK_REQUEST", e.id());
+        RecordedEvents events = new RecordedEvents(repo);
+
+        InspectionEvent first = events.of(e.id()).orElseThrow();
+        InspectionEvent second = events.of(e.id()).orElseThrow();
+
+        assertThat(first).isEqualTo(e);
+        assertThat(second).isSameAs(first);
+        assertThat(events.reads()).isEqualTo(1);
+    }
+
+    @Test
+    void anInspectionNotInTheLedgerIsNotKeptAndIsAskedAgain() {
+        RecordedEvents events = new RecordedEvents(repo);
+        InspectionEvent e = TestEvents.ng("station-1", "scratch");
+
+        assertThat(events.of(e.id())).isEmpty();
+        db.record(e, "webhook", "WORK_REQUEST", e.id());
+        assertThat(events.of(e.id())).contains(e);
+    }
+
+    @Test
+    void onlyTheMostRecentlyUsedEventsAreKept() {
+        RecordedEvents events = new RecordedEvents(repo, 2);
+        InspectionEvent a = TestEvents.ng("station-1", "scratch");
+        InspectionEvent b = TestEvents.ng("station-1", "dent");
+        InspectionEvent c = TestEvents.ng("station-2", "scratch");
+        for (InspectionEvent e : new InspectionEvent[] {a, b, c}) {
+            db.record(e, "webhook", "WORK_REQUEST", e.id());
+        }
+
+        events.of(a.id());
+        events.of(b.id());
+        events.of(a.id()); // a used last: b is the eldest
+        events.of(c.id()); // b goes
+        assertThat(events.reads()).isEqualTo(3);
+        events.of(a.id());
+        events.of(c.id());
+        assertThat(events.reads()).isEqualTo(3);
+        events.of(b.id());
+        assertThat(events.reads()).isEqualTo(4);
+    }
+
+    @Test
+    void recordedJsonThatIsNoEventIsRefusedAndNotKept() {
+        InspectionEvent e = TestEvents.ng("station-1", "scratch");
+        db.record(e, "webhook", "WORK_REQUEST", e.id());
+        new JdbcTemplate(db.dataSource())
+                .update("UPDATE inspection SET event_json = ? WHERE id = ?", "{not json", e.id());
+        RecordedEvents events = new RecordedEvents(repo);
+
+        assertThatThrownBy(() -> events.of(e.id())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(events.reads()).isZero();
+    }
+
+    @Test
+    void keepingNothingIsRefused() {
+        assertThatThrownBy(() -> new RecordedEvents(repo, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
