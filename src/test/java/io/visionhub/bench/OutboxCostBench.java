@@ -150,12 +150,14 @@ public final class OutboxCostBench {
                         TimeUnit.MILLISECONDS.sleep(10);
                     }
                     long docs = deliverer.deliveredCount() - base;
+                    double drained = (System.nanoTime() - start) / 1e9;
                     double busyCpuMs = cpuDelta(threads, cpu0) / 1e6;
                     long[] busy = counts.minus(c0);
                     System.out.printf(
                             "%s %d: %d documents, outbox threads %.1f µs CPU per document; per document %.2f "
                                     + "statements (%.2f queries, %.2f updates), %.2f commits | idle %d s: %.2f ms CPU/s, "
-                                    + "%.1f statements/s; load %.1f%n",
+                                    + "%.1f statements/s; last document %.1f s after the first NG part (offered in %d s); "
+                                    + "load %.1f%n",
                             round == 0 ? "warm-up" : "round",
                             round,
                             docs,
@@ -167,6 +169,8 @@ public final class OutboxCostBench {
                             idleSeconds,
                             idleCpuMs / idleSeconds,
                             (double) (idle[0] + idle[1]) / idleSeconds,
+                            drained,
+                            seconds,
                             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 }
             }

@@ -2,9 +2,17 @@ package io.visionhub.enterprise.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.visionhub.enterprise.TestEvents;
 import io.visionhub.event.InspectionEvent;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -78,5 +86,38 @@ class RecordedEventsTest {
     @Test
     void keepingNothingIsRefused() {
         assertThatThrownBy(() -> new RecordedEvents(repo, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void rowsAskingWhileTheEventIsBeingReadShareThatRead() throws Exception {
+        InspectionEvent e = TestEvents.ng("station-1", "scratch");
+        db.record(e, "webhook", "WORK_REQUEST", e.id());
+        CountDownLatch mayAnswer = new CountDownLatch(1);
+        AtomicInteger asked = new AtomicInteger();
+        RecordedEvents events = new RecordedEvents(new OutboxRepository(db.dataSource()) {
+            @Override
+            public Optional<String> eventJson(String inspectionId) {
+                asked.incrementAndGet();
+                try {
+                    mayAnswer.await(10, TimeUnit.SECONDS); // a slow read
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.eventJson(inspectionId);
+            }
+        });
+        CompletableFuture<Optional<InspectionEvent>> first = CompletableFuture.supplyAsync(() -> events.of(e.id()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() == 1);
+        AtomicReference<Optional<InspectionEvent>> second = new AtomicReference<>();
+        Thread other = new Thread(() -> second.set(events.of(e.id())));
+        other.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> other.getState() == Thread.State.WAITING);
+
+        mayAnswer.countDown();
+        other.join(10_000);
+        assertThat(first.get(10, TimeUnit.SECONDS)).contains(e);
+        assertThat(second.get()).contains(e);
+        assertThat(asked.get()).isEqualTo(1);
+        assertThat(events.reads()).isEqualTo(1);
     }
 }
