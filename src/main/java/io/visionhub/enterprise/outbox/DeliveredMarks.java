@@ -26,9 +26,9 @@ import java.util.function.IntSupplier;
  * once when none is left (a lone delivery never waits). Each thread still returns only after its own commit.
  *
  * <p>A mark may bring work of its own for the same transaction ({@link #markThen}: the claim of an ordering group's
- * next row, which must commit with its predecessor's mark): it runs after the batch's marks. Such a mark waits like
- * any other for the deliveries under way (at most {@code gather}, and not at all when none is), so the rows of
- * several groups, and other rows, share a commit instead of taking one each.
+ * next row, which must commit with its predecessor's mark): it runs after the batch's marks, and such a mark ends the
+ * writer's wait at once (its thread delivers the group's next row next, so a group moves at the pace of its
+ * deliveries), taking along the marks queued by then.
  */
 final class DeliveredMarks {
 
@@ -61,6 +61,8 @@ final class DeliveredMarks {
     private List<Mark> queued = new ArrayList<>();
     private boolean writing;
     private boolean gathering;
+    /** a queued mark has work of its own ({@link #markThen}): the writer stops waiting for others */
+    private boolean urgent;
 
     /** Marks written at once, without waiting for others (tests). */
     DeliveredMarks(OutboxRepository repo, Clock clock) {
@@ -98,6 +100,7 @@ final class DeliveredMarks {
         lock.lock();
         try {
             queued.add(mine);
+            urgent |= then != null;
             if (gathering) {
                 arrived.signal();
             }
@@ -113,6 +116,7 @@ final class DeliveredMarks {
                     gather();
                     batch = queued;
                     queued = new ArrayList<>();
+                    urgent = false;
                 } else {
                     while (writing && !mine.done().isDone()) {
                         try {
@@ -147,7 +151,7 @@ final class DeliveredMarks {
         long left = gatherNanos;
         gathering = true;
         try {
-            while (left > 0 && underWay.getAsInt() > 0) {
+            while (left > 0 && !urgent && underWay.getAsInt() > 0) {
                 try {
                     left = arrived.awaitNanos(left);
                 } catch (InterruptedException e) {
