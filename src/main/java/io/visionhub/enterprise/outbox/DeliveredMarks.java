@@ -2,7 +2,6 @@ package io.visionhub.enterprise.outbox;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,27 +23,10 @@ import java.util.function.IntSupplier;
  * of rows in it, so the thread that is about to write waits a little, at most {@code gather}, for the marks of the
  * other deliveries under way (those whose HTTP call is still running) and writes them all in one commit; it writes at
  * once when none is left (a lone delivery never waits). Each thread still returns only after its own commit.
- *
- * <p>A mark may bring work of its own for the same transaction ({@link #markThen}: the claim of an ordering group's
- * next row, which must commit with its predecessor's mark): it runs after the batch's marks, and such a mark ends the
- * writer's wait at once (its thread delivers the group's next row next, so a group moves at the pace of its
- * deliveries), taking along the marks queued by then.
  */
 final class DeliveredMarks {
 
-    /**
-     * Work in a mark's transaction, after the marks (on the writing thread, which may be another delivery's); its
-     * changes commit or roll back with the marks.
-     */
-    @FunctionalInterface
-    interface AfterMark {
-        OutboxRepository.Claim run(Instant now);
-    }
-
-    /** A mark's outcome: whether the row was still PENDING, and what its {@link AfterMark} answered (or null). */
-    record Outcome(boolean marked, OutboxRepository.Claim next) {}
-
-    private record Mark(OutboxRepository.Delivered row, AfterMark then, CompletableFuture<Outcome> done) {}
+    private record Mark(OutboxRepository.Delivered row, CompletableFuture<Boolean> done) {}
 
     private final OutboxRepository repo;
     private final Clock clock;
@@ -61,8 +43,6 @@ final class DeliveredMarks {
     private List<Mark> queued = new ArrayList<>();
     private boolean writing;
     private boolean gathering;
-    /** a queued mark has work of its own ({@link #markThen}): the writer stops waiting for others */
-    private boolean urgent;
 
     /** Marks written at once, without waiting for others (tests). */
     DeliveredMarks(OutboxRepository repo, Clock clock) {
@@ -86,21 +66,10 @@ final class DeliveredMarks {
      * error when the transaction failed (the row stays PENDING).
      */
     boolean mark(long id, int attempts, String documentNumber) {
-        return markThen(id, attempts, documentNumber, null).marked();
-    }
-
-    /**
-     * As {@link #mark}, and runs {@code then} in the same transaction after the marks (null: nothing); answers both
-     * outcomes once the transaction committed. When it fails (the marks' statements or any mark's work), every
-     * change of the transaction is rolled back and every thread in it gets the error.
-     */
-    Outcome markThen(long id, int attempts, String documentNumber, AfterMark then) {
-        Mark mine =
-                new Mark(new OutboxRepository.Delivered(id, attempts, documentNumber), then, new CompletableFuture<>());
+        Mark mine = new Mark(new OutboxRepository.Delivered(id, attempts, documentNumber), new CompletableFuture<>());
         lock.lock();
         try {
             queued.add(mine);
-            urgent |= then != null;
             if (gathering) {
                 arrived.signal();
             }
@@ -116,7 +85,6 @@ final class DeliveredMarks {
                     gather();
                     batch = queued;
                     queued = new ArrayList<>();
-                    urgent = false;
                 } else {
                     while (writing && !mine.done().isDone()) {
                         try {
@@ -151,7 +119,7 @@ final class DeliveredMarks {
         long left = gatherNanos;
         gathering = true;
         try {
-            while (left > 0 && !urgent && underWay.getAsInt() > 0) {
+            while (left > 0 && underWay.getAsInt() > 0) {
                 try {
                     left = arrived.awaitNanos(left);
                 } catch (InterruptedException e) {
@@ -174,30 +142,15 @@ final class DeliveredMarks {
         }
     }
 
-    /** The marks (one batch), then each mark's work; in the caller's transaction when there is work. */
-    private Outcome[] markAndRun(List<Mark> batch, List<OutboxRepository.Delivered> rows, Instant now) {
-        boolean[] marked = repo.markDeliveredAll(rows, now);
-        Outcome[] outcomes = new Outcome[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            AfterMark then = batch.get(i).then();
-            outcomes[i] = new Outcome(marked[i], then == null ? null : then.run(now));
-        }
-        return outcomes;
-    }
-
     private void write(List<Mark> batch) {
         try {
             List<OutboxRepository.Delivered> rows = new ArrayList<>(batch.size());
-            boolean work = false;
             for (Mark m : batch) {
                 rows.add(m.row());
-                work |= m.then() != null;
             }
-            Instant now = clock.instant();
-            Outcome[] outcomes =
-                    work ? repo.inTransaction(() -> markAndRun(batch, rows, now)) : markAndRun(batch, rows, now);
+            boolean[] marked = repo.markDeliveredAll(rows, clock.instant());
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done().complete(outcomes[i]);
+                batch.get(i).done().complete(marked[i]);
             }
         } catch (RuntimeException | Error e) {
             for (Mark m : batch) {

@@ -278,72 +278,39 @@ public class OutboxDeliverer implements AutoCloseable {
     }
 
     /**
-     * Marks a delivered row of an ordering group and, in the same transaction, claims the group's next row when it is
-     * due now (the oldest PENDING row of the group, as the poll's due query would pick it); answers that claim, or
-     * null. The transaction is the group commit of {@link DeliveredMarks} (the marks of other deliveries share its
-     * commit; before, each group row took a commit of its own). A row of an ordered target is left to the poll (its
-     * target delivers its head only).
+     * Marks a delivered row of an ordering group and, in the same transaction (one commit), claims the group's next
+     * row when it is due now (the oldest PENDING row of the group, as the poll's due query would pick it); answers
+     * that claim, or null. A row of an ordered target is left to the poll (its target delivers its head only).
      */
     private OutboxRepository.Claim markAndClaimNextOfGroup(OutboxRow delivered, int attempt, String number) {
-        NextOfGroup next = new NextOfGroup();
+        List<Long> taken = new ArrayList<>(1);
         try {
-            return marks.markThen(delivered.id(), attempt, number, now -> claimNextOfGroup(delivered, now, next))
-                    .next();
+            return repo.inTransaction(() -> {
+                Instant now = clock.instant();
+                repo.markDelivered(delivered.id(), attempt, number, now);
+                if (closing) {
+                    return null;
+                }
+                Optional<OutboxRow> head = repo.groupHead(delivered.orderingKey());
+                if (head.isEmpty()
+                        || ordered(head.get().target())
+                        || !isDue(head.get(), now)
+                        || !inFlight.add(head.get().id())) {
+                    return null;
+                }
+                taken.add(head.get().id());
+                OutboxRepository.Claim c = new OutboxRepository.Claim(head.get(), referenceOf(head.get()));
+                if (!repo.claimAll(List.of(c), now, clockBack(now), now.plus(config.claimLease()))[0]) {
+                    inFlight.remove(head.get().id());
+                    taken.clear();
+                    return null;
+                }
+                return c;
+            });
         } catch (RuntimeException e) {
-            next.abandon(); // rolled back (or this thread gave up waiting): nobody delivers the next row from here
+            taken.forEach(inFlight::remove); // rolled back: the next row is not claimed
             throw e;
         }
-    }
-
-    /**
-     * The next row of a group as one mark's transaction claims it; the claim runs on the writing thread. When the
-     * marking thread gives up (the transaction failed, or it was interrupted while its mark was still queued) the row
-     * leaves {@link #inFlight}, and a claim made after that is not made: a row claimed for nobody would be skipped by
-     * every poll while the set holds it (after the commit of an abandoned claim, the lease ends and a poll takes it).
-     */
-    private final class NextOfGroup {
-        private Long taken;
-        private boolean abandoned;
-
-        synchronized boolean take(long id) {
-            if (abandoned || !inFlight.add(id)) {
-                return false;
-            }
-            taken = id;
-            return true;
-        }
-
-        synchronized void release() {
-            if (taken != null) {
-                inFlight.remove(taken);
-                taken = null;
-            }
-        }
-
-        synchronized void abandon() {
-            abandoned = true;
-            release();
-        }
-    }
-
-    /** In the mark's transaction, after the mark of {@code delivered}: claims its group's next row when that is due. */
-    private OutboxRepository.Claim claimNextOfGroup(OutboxRow delivered, Instant now, NextOfGroup next) {
-        if (closing) {
-            return null;
-        }
-        Optional<OutboxRow> head = repo.groupHead(delivered.orderingKey());
-        if (head.isEmpty()
-                || ordered(head.get().target())
-                || !isDue(head.get(), now)
-                || !next.take(head.get().id())) {
-            return null;
-        }
-        OutboxRepository.Claim c = new OutboxRepository.Claim(head.get(), referenceOf(head.get()));
-        if (!repo.claimAll(List.of(c), now, clockBack(now), now.plus(config.claimLease()))[0]) {
-            next.release();
-            return null;
-        }
-        return c;
     }
 
     private boolean isDue(OutboxRow row, Instant now) {
