@@ -42,14 +42,29 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The database is the hub's H2 file with its shipped settings (Flyway schema); the targets are the simulators
  * on loopback (their CPU is not counted: they run on their own server threads).
  *
- * <p>Args: [ngPerSecond=100] [seconds=10] [rounds=3] [idleSeconds=3]. Every round prints CPU µs and statements
- * per delivered document; compare two builds by running this harness against each, alternating.
+ * <p>Args: [ngPerSecond=100] [seconds=10] [rounds=3] [idleSeconds=3] [--groups=N]. With {@code --groups=N} the
+ * SAP rows go into N ordering groups in turn (as the items of N open NCRs: each group delivered in id order, a
+ * delivered row's mark claiming the group's next row). Every round prints CPU µs and statements per delivered
+ * document; compare two builds by running this harness against each, alternating.
  */
 public final class OutboxCostBench {
 
     private OutboxCostBench() {}
 
     public static void main(String[] args) throws Exception {
+        int groups = 0;
+        java.util.List<String> positional = new java.util.ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--groups=")) {
+                groups = Integer.parseInt(a.substring("--groups=".length()));
+                if (groups < 1) {
+                    throw new IllegalArgumentException("--groups must be at least 1, was " + groups);
+                }
+            } else {
+                positional.add(a);
+            }
+        }
+        args = positional.toArray(String[]::new);
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
@@ -72,9 +87,10 @@ public final class OutboxCostBench {
                     "bench");
             EnterpriseProperties.Outbox cfg = EnterpriseProperties.Outbox.defaults();
             System.out.printf(
-                    "OutboxCostBench: %d NG/s (webhook + sap-qm each) for %d s, %d rounds; H2 file as shipped; "
+                    "OutboxCostBench: %d NG/s (webhook + sap-qm each%s) for %d s, %d rounds; H2 file as shipped; "
                             + "poll %d ms, %d in flight; load average %.1f%n",
                     rate,
+                    groups > 0 ? ", sap-qm in " + groups + " ordering groups" : "",
                     seconds,
                     rounds,
                     cfg.pollInterval().toMillis(),
@@ -112,7 +128,21 @@ public final class OutboxCostBench {
                                 e.result().name(),
                                 EventJson.toJson(e));
                         uncounted.insert(e.id(), "webhook", "WORK_REQUEST", e.id(), Instant.now());
-                        uncounted.insert(e.id(), "sap-qm", "QUALITY_NOTIFICATION", e.id(), Instant.now());
+                        if (groups == 0) {
+                            uncounted.insert(e.id(), "sap-qm", "QUALITY_NOTIFICATION", e.id(), Instant.now());
+                        } else {
+                            java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+                            recorder.update(
+                                    "INSERT INTO outbox (inspection_id, target, document_type, delivery_key, status, "
+                                            + "attempts, next_attempt_at, created_at, updated_at, ordering_key) "
+                                            + "VALUES (?,'sap-qm','QUALITY_NOTIFICATION',?,'PENDING',0,?,?,?,?)",
+                                    e.id(),
+                                    e.id(),
+                                    now,
+                                    now,
+                                    now,
+                                    "NCR|bench-" + (i % groups));
+                        }
                     }
                     long expected = base + 2L * n;
                     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
@@ -120,12 +150,14 @@ public final class OutboxCostBench {
                         TimeUnit.MILLISECONDS.sleep(10);
                     }
                     long docs = deliverer.deliveredCount() - base;
+                    double drained = (System.nanoTime() - start) / 1e9;
                     double busyCpuMs = cpuDelta(threads, cpu0) / 1e6;
                     long[] busy = counts.minus(c0);
                     System.out.printf(
                             "%s %d: %d documents, outbox threads %.1f µs CPU per document; per document %.2f "
                                     + "statements (%.2f queries, %.2f updates), %.2f commits | idle %d s: %.2f ms CPU/s, "
-                                    + "%.1f statements/s; load %.1f%n",
+                                    + "%.1f statements/s; last document %.1f s after the first NG part (offered in %d s); "
+                                    + "load %.1f%n",
                             round == 0 ? "warm-up" : "round",
                             round,
                             docs,
@@ -137,6 +169,8 @@ public final class OutboxCostBench {
                             idleSeconds,
                             idleCpuMs / idleSeconds,
                             (double) (idle[0] + idle[1]) / idleSeconds,
+                            drained,
+                            seconds,
                             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                 }
             }

@@ -4,7 +4,6 @@ import io.visionhub.enterprise.DeliveryException;
 import io.visionhub.enterprise.DeliveryInput;
 import io.visionhub.enterprise.DeliveryService;
 import io.visionhub.enterprise.EnterpriseProperties;
-import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +57,7 @@ public class OutboxDeliverer implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private volatile ScheduledExecutorService scheduler;
     private final DeliveredMarks marks;
+    private final RecordedEvents events;
     private volatile boolean closing;
 
     /**
@@ -79,6 +79,7 @@ public class OutboxDeliverer implements AutoCloseable {
         this.workers = workers;
         this.poller = poller;
         this.marks = new DeliveredMarks(repo, clock, unmarked::get, MARK_GATHER);
+        this.events = new RecordedEvents(repo);
     }
 
     private volatile long lastPollWarning;
@@ -332,9 +333,9 @@ public class OutboxDeliverer implements AutoCloseable {
             // a row without an inspection is a document of its own (a quality alarm): its source gives the input
             InspectionEvent event = row.inspectionId() == null
                     ? null
-                    : EventJson.fromJson(repo.eventJson(row.inspectionId())
+                    : events.of(row.inspectionId())
                             .orElseThrow(() -> DeliveryException.permanentFailure("inspection " + row.inspectionId()
-                                    + " of outbox row " + row.id() + " is not in the ledger")));
+                                    + " of outbox row " + row.id() + " is not in the ledger"));
             boolean mayExist = row.mayHaveReached() || attempt > 1;
             String number = delivery.deliver(
                     event, row.target(), row.documentType(), row.deliveryKey(), reference, attempt, mayExist);
