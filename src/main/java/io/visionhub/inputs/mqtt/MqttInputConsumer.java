@@ -5,6 +5,7 @@ import io.visionhub.outputs.mqtt.NoDelaySocketFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +73,7 @@ public class MqttInputConsumer extends DefaultConsumer {
 
     /** One start of the consumer: its lanes, its window and the packet ids it has in flight. */
     private static final class Session {
-        final Lane[] lanes;
+        final ExecutorService[] lanes;
         final Semaphore window;
         final int receiveMaximum;
         final AtomicInteger inFlight = new AtomicInteger();
@@ -81,7 +82,7 @@ public class MqttInputConsumer extends DefaultConsumer {
         /** packet id -> the delivery being routed; a second delivery of that id waits here for the first's end */
         final Map<Integer, Delivery> byId = new ConcurrentHashMap<>();
 
-        Session(Lane[] lanes, int receiveMaximum) {
+        Session(ExecutorService[] lanes, int receiveMaximum) {
             this.lanes = lanes;
             this.receiveMaximum = receiveMaximum;
             this.window = new Semaphore(receiveMaximum);
@@ -92,10 +93,10 @@ public class MqttInputConsumer extends DefaultConsumer {
     private static final class Delivery {
         final String topic;
         final MqttMessage message;
-        final Lane lane;
+        final ExecutorService lane;
         MqttMessage again; // guarded by the session's byId entry (compute)
 
-        Delivery(String topic, MqttMessage message, Lane lane) {
+        Delivery(String topic, MqttMessage message, ExecutorService lane) {
             this.topic = topic;
             this.message = message;
             this.lane = lane;
@@ -106,17 +107,16 @@ public class MqttInputConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         MqttInputEndpoint e = getEndpoint();
-        Lane[] lanes = new Lane[e.getLanes()];
+        ExecutorService[] lanes = new ExecutorService[e.getLanes()];
         for (int i = 0; i < lanes.length; i++) {
             // one thread and a queue the window bounds (receiveMaximum messages, each queued at most twice: its
-            // start and its continuation after the commit); no caller-runs: a task run elsewhere would break order.
-            // The Lane hands the thread its tasks in turns (one pool task and one wake-up per batch, see Lane)
-            lanes[i] = new Lane(new ThreadPoolBuilder(e.getCamelContext())
+            // start and its continuation after the commit); no caller-runs: a task run elsewhere would break order
+            lanes[i] = new ThreadPoolBuilder(e.getCamelContext())
                     .poolSize(1)
                     .maxPoolSize(1)
                     .maxQueueSize(Integer.MAX_VALUE)
                     .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
-                    .build(this, "mqtt-input-" + e.getClientId() + "-lane-" + i));
+                    .build(this, "mqtt-input-" + e.getClientId() + "-lane-" + i);
         }
         session = new Session(lanes, e.getReceiveMaximum());
         MqttConnectionOptions options = new MqttConnectionOptions();
@@ -181,7 +181,7 @@ public class MqttInputConsumer extends DefaultConsumer {
             s.window.release();
             return;
         }
-        Lane lane = s.lanes[Math.floorMod(topic.hashCode(), s.lanes.length)];
+        ExecutorService lane = s.lanes[Math.floorMod(topic.hashCode(), s.lanes.length)];
         Delivery d = new Delivery(topic, message, lane);
         boolean[] first = {true};
         s.byId.compute(message.getId(), (id, running) -> {
@@ -301,9 +301,8 @@ public class MqttInputConsumer extends DefaultConsumer {
         Session s = session;
         s.abandoned = true;
         s.window.release(s.receiveMaximum); // Paho's thread may wait for the window
-        for (Lane lane : s.lanes) {
-            lane.abandon();
-            lane.thread().shutdownNow();
+        for (ExecutorService lane : s.lanes) {
+            lane.shutdownNow();
         }
         MqttAsyncClient c = client;
         client = null; // exchanges still waiting for their commit acknowledge nothing
@@ -323,13 +322,13 @@ public class MqttInputConsumer extends DefaultConsumer {
             while (!s.abandoned && s.inFlight.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            for (Lane lane : s.lanes) {
-                e.getCamelContext().getExecutorServiceManager().shutdown(lane.thread()); // finishes what is queued
+            for (ExecutorService lane : s.lanes) {
+                e.getCamelContext().getExecutorServiceManager().shutdown(lane); // finishes what is queued
             }
-            for (Lane lane : s.lanes) {
+            for (ExecutorService lane : s.lanes) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !lane.thread().awaitTermination(left, TimeUnit.NANOSECONDS)) {
-                    lane.thread().shutdownNow();
+                if (left <= 0 || !lane.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+                    lane.shutdownNow();
                 }
             }
             if (!s.abandoned && s.inFlight.get() > 0) {
