@@ -67,7 +67,10 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * client) instead.
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
- * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]};
+ * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]
+ * [--hub-b=tree]}; {@code --hub-b} starts a second hub ("hub B") from another source tree (say a worktree of the
+ * base commit, compiled): its target/classes in place of this tree's, its routes, kamelets and mappings; measured in
+ * turn with the first, an A/B of a change under the same load;
  * with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording, {@code HUB_JVM_OPTS='-Xlog:...'} adds JVM
  * options to the hub's command line (split on spaces), {@code HUB_RECEIVE_MAXIMUM=n} sets its
  * input's in-flight window (default 256)
@@ -82,6 +85,16 @@ public final class NodeRedSideBySideBench {
         boolean stock = a.remove("--stock");
         // the hub alone (no Node-RED needed): to iterate on the hub's own cost quickly
         boolean hubOnly = a.remove("--hub-only");
+        // a second hub on other classes (e.g. a copy of the base's target/classes), measured in turn with the first
+        // under the same load: an A/B of a change in one run
+        String hubB = null;
+        for (java.util.Iterator<String> i = a.iterator(); i.hasNext(); ) {
+            String o = i.next();
+            if (o.startsWith("--hub-b=")) {
+                hubB = o.substring("--hub-b=".length());
+                i.remove();
+            }
+        }
         Warmup warmup = Warmup.take(a); // removes the --warmup-*/--settle* options it reads
         int events = a.size() > 0 ? Integer.parseInt(a.get(0)) : 10_000;
         int rounds = a.size() > 1 ? Integer.parseInt(a.get(1)) : 3;
@@ -115,7 +128,21 @@ public final class NodeRedSideBySideBench {
             Side nrSync = hubOnly
                     ? null
                     : startNodeRed(nodeRed, work.resolve("node-red-fsync"), "nrs", true, broker, sink, processes);
-            List<Side> sides = hubOnly ? List.of(hub) : List.of(hub, nr, nrSync);
+            Side b = hubB == null
+                    ? null
+                    : startHub(
+                            work.resolve("hub-b"),
+                            broker,
+                            sink,
+                            processes,
+                            "-b",
+                            List.of("--visionhub.routing.nice=0"),
+                            Path.of(hubB),
+                            "hub B (" + hubB + ")");
+            List<Side> sides = new ArrayList<>(hubOnly ? List.of(hub) : List.of(hub, nr, nrSync));
+            if (b != null) {
+                sides.add(1, b);
+            }
             System.out.printf(
                     "NodeRedSideBySideBench: %d events per burst (%d stations, 10%% NG), %d rounds, broker %s, "
                             + "node %s, Node-RED %s%n",
@@ -535,25 +562,47 @@ public final class NodeRedSideBySideBench {
     static Side startHub(
             Path dir, MosquittoProcess broker, Sink sink, List<Process> processes, String tag, List<String> extraArgs)
             throws Exception {
+        return startHub(dir, broker, sink, processes, tag, extraArgs, Path.of(""), "hub (H2 ledger)");
+    }
+
+    /**
+     * A hub process of the source tree {@code tree} (its target/classes in place of this tree's, its routes,
+     * kamelets, mappings and models; {@code Path.of("")}: this tree), named {@code name} (which must start with
+     * "hub": the sink's key).
+     */
+    static Side startHub(
+            Path dir,
+            MosquittoProcess broker,
+            Sink sink,
+            List<Process> processes,
+            String tag,
+            List<String> extraArgs,
+            Path tree,
+            String name)
+            throws Exception {
+        String classPath =
+                tree.toString().isEmpty() ? absoluteClassPath() : classPathWith(tree.resolve("target/classes"));
         String inRoot = "hub" + tag + "-in";
         String site = "site-b"; // both hubs publish here: the benches load one hub at a time
         Files.createDirectories(dir.resolve("routes"));
         for (String d : List.of("kamelets", "mappings", "models")) {
-            copyTree(Path.of(d), dir.resolve(d));
+            copyTree(tree.resolve(d), dir.resolve(d));
         }
         // the hub's routes less the demo MES simulator (the bench pushes line-1's context, no demo camera runs)
         for (String f : List.of("demo.yaml", "ledger.yaml", "quality-alarms.yaml")) {
-            Files.copy(Path.of("routes", f), dir.resolve("routes").resolve(f));
+            Files.copy(tree.resolve("routes").resolve(f), dir.resolve("routes").resolve(f));
         }
         Files.copy(
-                Path.of("routes/examples/mqtt-inspection-input.yaml.example"),
+                tree.resolve("routes/examples/mqtt-inspection-input.yaml.example"),
                 dir.resolve("routes/mqtt-inspection-input.yaml"));
         int http = PortPicker.ephemeral("127.0.0.1");
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
         String jfr = System.getenv("HUB_JFR"); // a flight recording of the hub, e.g. HUB_JFR=/tmp/hub.jfr
         if (jfr != null && !jfr.isBlank()) {
-            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+            // a second hub (tag) records beside the first: /tmp/hub.jfr -> /tmp/hub-b.jfr
+            String file = tag.isEmpty() ? jfr : jfr.replaceFirst("(\\.jfr)?$", tag + "$1");
+            cmd.add("-XX:StartFlightRecording=filename=" + file + ",settings=profile");
         }
         // extra JVM options for the hub, e.g. HUB_JVM_OPTS='-Xlog:jit+compilation=debug:file=/tmp/jit.log:uptime'
         String opts = System.getenv("HUB_JVM_OPTS");
@@ -562,7 +611,7 @@ public final class NodeRedSideBySideBench {
         }
         cmd.addAll(List.of(
                 "-cp",
-                absoluteClassPath(),
+                classPath,
                 "io.visionhub.VisionHubApplication",
                 "--server.port=" + http,
                 "--visionhub.opcua.port=0",
@@ -603,13 +652,26 @@ public final class NodeRedSideBySideBench {
         }
         pushContext(http);
         return new Side(
-                "hub (H2 ledger)",
+                name,
                 inRoot,
                 "visionhub/" + site + "/+/+/inspection",
                 p.pid(),
                 "acknowledges after the ledger commit; ledger (hash chain, signed heads) + outbox on H2; persistent "
                         + "session; NG POST from the durable outbox, retried",
                 true);
+    }
+
+    /** The bench's class path with {@code classes} in place of the hub's own classes folder (absolute entries). */
+    private static String classPathWith(Path classes) {
+        String main = "io/visionhub/VisionHubApplication.class";
+        if (!Files.exists(classes.resolve(main))) {
+            throw new IllegalArgumentException("--hub-b: no compiled hub at " + classes);
+        }
+        return Stream.of(absoluteClassPath().split(java.io.File.pathSeparator))
+                .map(e -> Files.exists(Path.of(e).resolve(main))
+                        ? classes.toAbsolutePath().toString()
+                        : e)
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     /** The bench's class path with absolute entries (the hub runs in its own working folder). */
