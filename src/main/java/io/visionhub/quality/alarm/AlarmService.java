@@ -82,6 +82,8 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
         int inControl;
         /** a clear is queued, under way or pending: the rules do not clear it again, a firing rule waits for it */
         boolean clearing;
+        /** its rule fired again while clearing, and that is queued on the recorder (one at a time, not per subgroup) */
+        boolean refiring;
         /** the raise or clear not committed within the append timeout (may still commit); null: none */
         CompletableFuture<LedgerReceipt> pending;
         /** the pending step's outcome as the alarm then reads: raised (seq to come) or cleared */
@@ -174,8 +176,11 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
                 raise(source, rule, message.apply(rule), evidence);
             } else if (e.clearing) {
                 // its clear may still commit: decided first (in order, on the recorder), then raised anew if cleared
-                String text = message.apply(rule);
-                recorder.execute(() -> refired(e, source, rule, text, evidence));
+                if (!e.refiring) {
+                    e.refiring = true;
+                    String text = message.apply(rule);
+                    recorder.execute(() -> refired(e, source, rule, text, evidence));
+                }
             } else {
                 e.inControl = 0;
             }
@@ -215,6 +220,9 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
 
     /** On the recorder: the rule fired again on an alarm whose clear was under way. */
     private void refired(Entry e, AlarmSource source, NelsonRule rule, String text, Map<String, Object> evidence) {
+        synchronized (this) {
+            e.refiring = false;
+        }
         try {
             settle(e);
         } catch (LedgerException undecided) {

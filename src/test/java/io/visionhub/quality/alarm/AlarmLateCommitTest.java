@@ -36,7 +36,8 @@ import org.springframework.test.context.ActiveProfiles;
  * stays the alarm of its rule while it may still commit (the rule firing again raises no second alarm) and is shown
  * once it commits; an acknowledgement is answered 202 (pending) and, once its clear committed, the alarm is cleared
  * (a second acknowledgement is 409, not a second clear); an acknowledgement that finds the previous clear undecided
- * records nothing and is answered 503 with Retry-After. The writer is stalled by another transaction holding the
+ * records nothing and is answered 503 with Retry-After; a rule firing while its alarm's clear is undecided raises
+ * nothing, and a new alarm once that clear committed. The writer is stalled by another transaction holding the
  * ledger's next sequence number uncommitted (H2 makes it wait on that row lock, far beyond the 3 s append timeout).
  */
 @SpringBootTest(
@@ -121,7 +122,7 @@ class AlarmLateCommitTest {
 
     @Test
     void aRaiseCommittedAfterItsAppendTimedOutIsTheOnlyAlarmOfItsRuleAndIsShownOnceCommitted() throws Exception {
-        AlarmSource source = new AlarmSource("line-late", "station-late-raise", "p", null);
+        AlarmSource source = new AlarmSource("line-late-raise", "station-late-raise", "p", null);
         List<QualityAlarm> told = new CopyOnWriteArrayList<>();
         alarms.addListener(a -> {
             if (source.station().equals(a.station())) {
@@ -160,7 +161,7 @@ class AlarmLateCommitTest {
 
     @Test
     void anAcknowledgementCommittedAfterItsAppendTimedOutIsAnsweredPendingAndClearsTheAlarmOnce() throws Exception {
-        AlarmSource source = new AlarmSource("line-late", "station-late-clear", "p", null);
+        AlarmSource source = new AlarmSource("line-late-clear", "station-late-clear", "p", null);
         alarms.evaluated(source, Set.of(NelsonRule.RULE_1), 5, r -> "beyond", Map.of("count", 6));
         alarms.awaitRecorded(30_000);
         String id = alarmIds(source.station()).get(0);
@@ -196,5 +197,35 @@ class AlarmLateCommitTest {
         assertThat(new JdbcTemplate(dataSource)
                         .queryForObject("SELECT clear_reason FROM quality_alarm WHERE id = ?", String.class, id))
                 .isEqualTo("acknowledged: die insert replaced");
+    }
+
+    @Test
+    void aRuleFiringWhileItsAlarmsClearIsUndecidedRaisesNothingThenANewAlarmOnceTheClearCommitted() throws Exception {
+        AlarmSource source = new AlarmSource("line-late-refire", "station-late-refire", "p", null);
+        alarms.evaluated(source, Set.of(NelsonRule.RULE_1), 1, r -> "beyond", Map.of("count", 6));
+        alarms.awaitRecorded(30_000);
+        String first = alarmIds(source.station()).get(0);
+        try (Connection lock = holdNextSequence()) {
+            alarms.evaluated(source, Set.of(), 1, r -> "beyond", Map.of()); // back in control: the clear is held
+            alarms.awaitRecorded(30_000);
+            // the rule fires again while that clear may still commit: no second alarm beside a possibly active one
+            alarms.evaluated(source, Set.of(NelsonRule.RULE_1), 1, r -> "beyond again", Map.of("count", 7));
+            alarms.awaitRecorded(30_000);
+            lock.rollback(); // the writer goes on: the clear commits late
+        }
+        writerCaughtUp();
+        assertThat(alarmIds(source.station())).containsExactly(first);
+        assertThat(alarms.active(source.line())).extracting(QualityAlarm::id).doesNotContain(first);
+
+        // the rule fires on the next subgroup: the cleared alarm's rule raises a new alarm
+        alarms.evaluated(source, Set.of(NelsonRule.RULE_1), 1, r -> "beyond again", Map.of("count", 8));
+        writerCaughtUp();
+        List<String> ids = alarmIds(source.station());
+        assertThat(ids).hasSize(2).contains(first);
+        assertThat(alarms.active(source.line()))
+                .extracting(QualityAlarm::id)
+                .containsExactly(
+                        ids.stream().filter(id -> !id.equals(first)).findFirst().orElseThrow());
+        assertThat(records(first + ":cleared")).isEqualTo(1);
     }
 }
