@@ -2,6 +2,7 @@ package io.visionhub.quality.alarm;
 
 import io.visionhub.ledger.CanonicalJson;
 import io.visionhub.ledger.JdbcInspectionLedger;
+import io.visionhub.ledger.LedgerException;
 import io.visionhub.ledger.LedgerReceipt;
 import io.visionhub.ledger.LedgerWrite;
 import io.visionhub.ledger.LedgerWrite.SqlRow;
@@ -10,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,12 +26,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -45,7 +50,10 @@ import org.springframework.jdbc.core.RowMapper;
  * {@code quality_alarm} row in the same transaction) on the service's own thread, and only then shown to the
  * listeners (screens, the {@code quality:alarms} route that publishes on MQTT and OPC UA): nothing about an alarm
  * leaves the hub that the ledger does not hold. With an {@link AlarmDocuments} target, the raise (and optionally the
- * clear) also writes its enterprise outbox row in that transaction.
+ * clear) also writes its enterprise outbox row in that transaction. A raise or clear not committed within the
+ * ledger's append timeout may still commit (a long writer backlog): it stays the alarm's pending step, shown or
+ * published only once it commits, and the alarm's next step first waits for its outcome, so that a rule that keeps
+ * firing raises no second alarm and an alarm is never cleared twice.
  */
 public class AlarmService implements AlarmBoard, AutoCloseable {
 
@@ -65,13 +73,28 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
     /** An alarm as the history lists it: the alarm, and who cleared it why (null while active). */
     public record Recorded(QualityAlarm alarm, String clearedBy, String clearReason) {}
 
-    /** An active alarm and the subgroups in a row its rule has not fired on. */
+    /**
+     * An active alarm and the subgroups in a row its rule has not fired on; its step (raise or clear) whose commit
+     * outlived the append timeout, if any, and whether a clear is under way. Guarded by the service.
+     */
     private static final class Entry {
         QualityAlarm alarm;
         int inControl;
+        /** a clear is queued, under way or pending: the rules do not clear it again, a firing rule waits for it */
+        boolean clearing;
+        /** its rule fired again while clearing, and that is queued on the recorder (one at a time, not per subgroup) */
+        boolean refiring;
+        /** the raise or clear not committed within the append timeout (may still commit); null: none */
+        CompletableFuture<LedgerReceipt> pending;
+        /** the pending step's outcome as the alarm then reads: raised (seq to come) or cleared */
+        QualityAlarm pendingAlarm;
 
         Entry(QualityAlarm alarm) {
             this.alarm = alarm;
+        }
+
+        boolean pendingClear() {
+            return pendingAlarm != null && pendingAlarm.cleared() != null;
         }
     }
 
@@ -133,8 +156,9 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
 
     /**
      * The rules evaluated on a new subgroup of a chart: each rule in {@code fired} raises an alarm unless one is
-     * active (then its in-control count starts again); every other active alarm of the chart counts one more
-     * subgroup in control and clears at {@code clearAfter}.
+     * active (then its in-control count starts again; one whose clear is under way is settled first, on the
+     * recorder, and raised anew once cleared); every other active alarm of the chart counts one more subgroup in
+     * control and clears at {@code clearAfter}.
      *
      * @param message  the text a person reads, per rule
      * @param evidence the subgroup and limits, recorded with the raise
@@ -148,89 +172,336 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
         for (NelsonRule rule : fired) {
             String name = ruleName(rule);
             Entry e = active.get(source.key(name));
-            if (e != null) {
+            if (e == null) {
+                raise(source, rule, message.apply(rule), evidence);
+            } else if (e.clearing) {
+                // its clear may still commit: decided first (in order, on the recorder), then raised anew if cleared
+                if (!e.refiring) {
+                    e.refiring = true;
+                    String text = message.apply(rule);
+                    recorder.execute(() -> refired(e, source, rule, text, evidence));
+                }
+            } else {
                 e.inControl = 0;
-                continue;
             }
-            QualityAlarm alarm = new QualityAlarm(
-                    UUID.randomUUID().toString(),
-                    name,
-                    severity(rule),
-                    source.line(),
-                    source.station(),
-                    source.defectClass(),
-                    source.chart(),
-                    message.apply(rule),
-                    now(),
-                    null,
-                    null);
-            Entry entry = new Entry(alarm);
-            active.put(source.key(name), entry);
-            recorder.execute(() -> recordRaise(entry, rule, evidence));
         }
         for (Entry e : List.copyOf(active.values())) {
             QualityAlarm a = e.alarm;
-            if (!AlarmSource.of(a).equals(source)
+            if (e.clearing
+                    || !AlarmSource.of(a).equals(source)
                     || fired.stream().anyMatch(r -> ruleName(r).equals(a.rule()))) {
                 continue;
             }
             e.inControl++;
             if (e.inControl >= clearAfter) {
-                clear(e, CLEARED_BY_SPC, "back in control for " + e.inControl + " subgroups");
+                clear(e, CLEARED_BY_SPC, "back in control for " + e.inControl + " subgroups", null);
+            }
+        }
+    }
+
+    /** A new alarm of the source and rule, active at once (no second one while it may commit), recorded in turn. */
+    private void raise(AlarmSource source, NelsonRule rule, String text, Map<String, Object> evidence) {
+        QualityAlarm alarm = new QualityAlarm(
+                UUID.randomUUID().toString(),
+                ruleName(rule),
+                severity(rule),
+                source.line(),
+                source.station(),
+                source.defectClass(),
+                source.chart(),
+                text,
+                now(),
+                null,
+                null);
+        Entry entry = new Entry(alarm);
+        active.put(source.key(alarm.rule()), entry);
+        recorder.execute(() -> recordRaise(entry, rule, evidence));
+    }
+
+    /** On the recorder: the rule fired again on an alarm whose clear was under way. */
+    private void refired(Entry e, AlarmSource source, NelsonRule rule, String text, Map<String, Object> evidence) {
+        synchronized (this) {
+            e.refiring = false;
+        }
+        try {
+            settle(e);
+        } catch (LedgerException undecided) {
+            LOG.warn(
+                    "Quality alarm {}: {}; its rule fired again, raised again on a later subgroup if cleared",
+                    e.alarm.id(),
+                    undecided.getMessage());
+            return;
+        }
+        synchronized (this) {
+            Entry now = active.get(source.key(ruleName(rule)));
+            if (now == null) {
+                raise(source, rule, text, evidence); // cleared: the rule's new firing is a new alarm
+            } else {
+                now.inControl = 0; // its clear was refused: the same alarm stays
             }
         }
     }
 
     /**
-     * A person acknowledges an active alarm: it clears, recorded with who and why. Returns the cleared alarm once
-     * the ledger holds the acknowledgement.
+     * A person acknowledges an active alarm: it clears, recorded with who and why. The clear runs on the recorder
+     * after the work queued before it; it first waits (up to the append timeout) for the alarm's pending step, then
+     * for its own record (the append timeout again). Returns the cleared alarm once the ledger holds the
+     * acknowledgement.
      *
-     * @throws NoSuchElementException no alarm with this id
-     * @throws IllegalStateException  the alarm is already cleared
+     * @throws NoSuchElementException     no alarm with this id
+     * @throws IllegalStateException      the alarm is already cleared
+     * @throws AlarmClearPendingException the clear was not committed within the append timeout (it may still commit,
+     *                                    or be refused), or is still under way when this stops waiting
+     * @throws AlarmNotClearedException   nothing recorded, try again: the alarm's previous step is undecided, or the
+     *                                    recorder did not reach the clear in time (withdrawn)
+     * @throws LedgerException            the ledger refused the clear
      */
     public QualityAlarm acknowledge(String id, String user, String comment) {
         CompletableFuture<QualityAlarm> done;
+        AtomicInteger state = new AtomicInteger(); // 0 queued, 1 started, 2 withdrawn
+        Entry e;
         synchronized (this) {
-            Entry e = active.values().stream()
+            e = active.values().stream()
                     .filter(x -> x.alarm.id().equals(id))
                     .findFirst()
                     .orElse(null);
             if (e == null) {
-                List<Recorded> known = jdbc.query("SELECT " + COLUMNS + " FROM quality_alarm WHERE id = ?", ROW, id);
-                if (known.isEmpty()) {
-                    throw new NoSuchElementException("no quality alarm " + id);
-                }
-                throw new IllegalStateException("quality alarm " + id + " was already cleared at "
-                        + known.get(0).alarm().cleared() + " by " + known.get(0).clearedBy());
+                throw notActive(id);
             }
             String reason = "acknowledged" + (comment == null || comment.isBlank() ? "" : ": " + comment.strip());
-            done = clear(e, user, reason);
+            done = clear(e, user, reason, state);
         }
+        Duration wait = acknowledgeWait();
         try {
-            return done.get(30, TimeUnit.SECONDS);
+            return done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException ex) {
+            if (ex.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(
+                    "the acknowledgement of quality alarm " + id + " was not recorded: " + ex.getCause(),
+                    ex.getCause());
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while recording the acknowledgement of " + id, ex);
-        } catch (ExecutionException | TimeoutException ex) {
-            Throwable cause = ex.getCause() == null ? ex : ex.getCause();
-            throw new IllegalStateException(
-                    "the acknowledgement of quality alarm " + id + " was not recorded: " + cause.getMessage(), cause);
+            if (withdraw(e, state)) {
+                throw new AlarmNotClearedException(
+                        "recorder_busy",
+                        "quality alarm " + id + " not cleared: interrupted before its turn",
+                        retryAfter());
+            }
+            throw clearUnderWay(id, wait);
+        } catch (TimeoutException ex) {
+            if (withdraw(e, state)) {
+                throw new AlarmNotClearedException(
+                        "recorder_busy",
+                        "quality alarm " + id + " not cleared, nothing recorded: the alarm recorder did not reach the "
+                                + "acknowledgement within " + wait + " (its earlier steps wait for a slow ledger); "
+                                + "try again later",
+                        retryAfter());
+            }
+            throw clearUnderWay(id, wait);
         }
     }
 
-    private CompletableFuture<QualityAlarm> clear(Entry e, String by, String reason) {
-        QualityAlarm a = e.alarm;
-        active.remove(AlarmSource.of(a).key(a.rule()));
+    /** The queued clear will not run; the rules may clear the alarm again unless an earlier clear is pending. */
+    private boolean withdraw(Entry e, AtomicInteger state) {
+        if (!state.compareAndSet(0, 2)) {
+            return false;
+        }
+        synchronized (this) {
+            e.clearing = e.pendingClear();
+        }
+        return true;
+    }
+
+    /**
+     * How long an acknowledgement waits for the recorder, once its turn has come: the alarm's pending step (one
+     * append timeout) and its own clear (another), and a little more.
+     */
+    Duration acknowledgeWait() {
+        return ledger.appendTimeout().multipliedBy(2).plusSeconds(5);
+    }
+
+    /** The ledger's append timeout (visionhub.ledger.append-timeout), after which trying again makes sense. */
+    public Duration retryAfter() {
+        return ledger.appendTimeout();
+    }
+
+    private AlarmClearPendingException clearUnderWay(String id, Duration waited) {
+        return new AlarmClearPendingException(
+                id,
+                "quality alarm " + id + ": the acknowledgement is still being recorded after " + waited + " (the "
+                        + "ledger is slow); it may still commit, or be refused. " + howToSee());
+    }
+
+    private static String howToSee() {
+        return "GET /api/quality/alarms lists the alarm as active until its clear is committed (and, with from, "
+                + "shows who cleared it); until the ledger decides, another acknowledgement waits for it.";
+    }
+
+    /** The alarm is not active: unknown (404) or already cleared (409), as the table has it. */
+    private RuntimeException notActive(String id) {
+        List<Recorded> known = jdbc.query("SELECT " + COLUMNS + " FROM quality_alarm WHERE id = ?", ROW, id);
+        if (known.isEmpty()) {
+            return new NoSuchElementException("no quality alarm " + id);
+        }
+        return new IllegalStateException("quality alarm " + id + " was already cleared at "
+                + known.get(0).alarm().cleared() + " by " + known.get(0).clearedBy());
+    }
+
+    /**
+     * Queues the alarm's clear on the recorder (called holding the lock).
+     *
+     * @param state an acknowledgement's turn (0 queued; the clear runs only if it sets 1); null: always runs
+     */
+    private CompletableFuture<QualityAlarm> clear(Entry e, String by, String reason, AtomicInteger state) {
+        e.clearing = true;
         Instant at = now();
         CompletableFuture<QualityAlarm> done = new CompletableFuture<>();
         recorder.execute(() -> {
+            if (state != null && !state.compareAndSet(0, 1)) {
+                return; // withdrawn: the caller was answered that nothing was recorded
+            }
             try {
                 done.complete(recordClear(e, at, by, reason));
             } catch (RuntimeException ex) {
+                if (state == null) {
+                    LOG.warn("Quality alarm {} not cleared by {}: {}", e.alarm.id(), by, ex.getMessage());
+                }
                 done.completeExceptionally(ex);
             }
         });
         return done;
+    }
+
+    private String key(Entry e) {
+        return AlarmSource.of(e.alarm).key(e.alarm.rule());
+    }
+
+    /**
+     * Submits an alarm's record and waits up to the append timeout: the receipt, or null when it may still commit
+     * (then it is the entry's pending step, settled by the alarm's next step or when it commits). Throws when the
+     * ledger refuses it.
+     */
+    private LedgerReceipt append(Entry e, LedgerWrite write, QualityAlarm outcome) {
+        CompletableFuture<LedgerReceipt> f = ledger.submit(write);
+        try {
+            return f.get(ledger.appendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException ex) {
+            if (ex.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new LedgerException(write.recordId() + " not recorded: " + ex.getCause(), ex.getCause());
+        } catch (TimeoutException | InterruptedException ex) {
+            if (ex instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (this) {
+                e.pending = f;
+                e.pendingAlarm = outcome;
+            }
+            // told when it commits (or forgotten when refused), in order on the recorder
+            f.whenComplete((r, x) -> {
+                try {
+                    recorder.execute(() -> settled(e, f, r, x));
+                } catch (RejectedExecutionException stopped) {
+                    LOG.warn(
+                            "Quality alarm {}: its late record was decided after the recorder stopped",
+                            write.recordId());
+                }
+            });
+            LOG.warn(
+                    "Quality alarm {}: {} record not committed within {} (ledger writer backlog); it may still "
+                            + "commit, and the alarm's next step waits for its outcome",
+                    outcome.id(),
+                    outcome.cleared() == null ? "raise" : "clear",
+                    ledger.appendTimeout());
+            return null;
+        }
+    }
+
+    /**
+     * On the recorder: waits (up to the append timeout) for the outcome of the alarm's pending step, if any, and
+     * applies it. Still undecided: throws, and the pending step stays.
+     */
+    private void settle(Entry e) {
+        CompletableFuture<LedgerReceipt> f;
+        synchronized (this) {
+            f = e.pending;
+        }
+        if (f == null) {
+            return;
+        }
+        Duration wait = ledger.appendTimeout();
+        try {
+            settled(e, f, f.get(wait.toMillis(), TimeUnit.MILLISECONDS), null);
+        } catch (ExecutionException refused) {
+            settled(e, f, null, refused.getCause());
+        } catch (TimeoutException undecided) {
+            throw new LedgerException("the " + (e.pendingClear() ? "clear" : "raise") + " of quality alarm "
+                    + e.alarm.id() + " is still not committed after another " + wait
+                    + "; the alarm takes no new step until the ledger decides it");
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException(
+                    "interrupted while waiting for the pending step of quality alarm " + e.alarm.id());
+        }
+    }
+
+    /**
+     * The outcome of the entry's pending step {@code f}, applied once (by the alarm's next step or by the notice of
+     * its commit, whichever runs first on the recorder): a raise committed late is shown, a clear committed late
+     * clears; a refused raise drops the alarm (its rule raises it again), a refused clear leaves it active.
+     */
+    private void settled(Entry e, CompletableFuture<LedgerReceipt> f, LedgerReceipt r, Throwable refused) {
+        QualityAlarm show = null;
+        synchronized (this) {
+            if (e.pending != f) {
+                return; // already applied
+            }
+            QualityAlarm outcome = e.pendingAlarm;
+            boolean clear = e.pendingClear();
+            e.pending = null;
+            e.pendingAlarm = null;
+            if (r != null && clear) {
+                active.remove(key(e), e);
+                e.clearing = false;
+                show = outcome;
+                LOG.info("Quality alarm {} cleared, committed late (ledger seq {})", outcome.id(), r.sequence());
+            } else if (r != null) {
+                e.alarm = copy(e.alarm, e.alarm.cleared(), r.sequence());
+                show = e.alarm;
+                LOG.warn(
+                        "Quality alarm raised (committed late): {} {} ({}), ledger seq {}",
+                        show.severity(),
+                        show.rule(),
+                        show.message(),
+                        r.sequence());
+            } else {
+                Throwable why = refused instanceof CompletionException && refused.getCause() != null
+                        ? refused.getCause()
+                        : refused;
+                if (clear) {
+                    e.clearing = false;
+                    LOG.error(
+                            "Clear of quality alarm {} was refused by the ledger after its append timed out, still "
+                                    + "active: {}",
+                            outcome.id(),
+                            String.valueOf(why));
+                } else {
+                    active.remove(key(e), e);
+                    LOG.error(
+                            "Quality alarm {} ({}) was refused by the ledger after its append timed out, not "
+                                    + "published: {}",
+                            outcome.rule(),
+                            outcome.message(),
+                            String.valueOf(why));
+                }
+            }
+        }
+        if (show != null) {
+            tell(show);
+        }
     }
 
     private void recordRaise(Entry entry, NelsonRule rule, Map<String, Object> evidence) {
@@ -271,7 +542,7 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
                 // in the raise's transaction: the document is sent exactly when the ledger holds the alarm
                 rows.add(documents.raiseRow(a.id(), now()));
             }
-            r = ledger.append(new LedgerWrite(RECORD_TYPE, a.id(), CanonicalJson.write(body), rows));
+            r = append(entry, new LedgerWrite(RECORD_TYPE, a.id(), CanonicalJson.write(body), rows), a);
         } catch (RuntimeException ex) {
             // not recorded: not shown or published; the rule raises it again on its next subgroup
             synchronized (this) {
@@ -279,6 +550,9 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
             }
             LOG.error("Quality alarm {} ({}) NOT recorded, not published: {}", a.rule(), a.message(), ex.toString());
             return;
+        }
+        if (r == null) {
+            return; // pending: stays the active alarm of its rule (not shown) until the ledger decides
         }
         QualityAlarm recorded = copy(a, a.cleared(), r.sequence());
         synchronized (this) {
@@ -288,10 +562,26 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
         tell(recorded);
     }
 
+    /** On the recorder: the alarm's pending step settled first, then its clear recorded. */
     private QualityAlarm recordClear(Entry e, Instant at, String by, String reason) {
+        try {
+            settle(e);
+        } catch (LedgerException undecided) {
+            synchronized (this) {
+                e.clearing = e.pendingClear(); // an earlier clear may still commit; otherwise the rules may clear
+            }
+            throw new AlarmNotClearedException(
+                    "previous_step_pending",
+                    "quality alarm " + e.alarm.id() + " not cleared, nothing recorded: " + undecided.getMessage()
+                            + ". Try again later.",
+                    retryAfter());
+        }
         QualityAlarm a;
         synchronized (this) {
             a = e.alarm;
+            if (active.get(key(e)) != e) {
+                throw notActive(a.id()); // cleared meanwhile (an earlier clear committed), or its raise refused
+            }
         }
         if (a.ledgerSeq() == null) {
             throw new IllegalStateException("quality alarm " + a.id() + " was never recorded");
@@ -303,6 +593,8 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
         body.put("clearedAt", at.toString());
         body.put("clearedBy", by);
         body.put("reason", reason);
+        QualityAlarm cleared = copy(a, at, a.ledgerSeq());
+        LedgerReceipt r;
         try {
             List<SqlRow> rows = new ArrayList<>();
             rows.add(SqlRow.of(
@@ -310,16 +602,25 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
             if (documents != null) {
                 rows.addAll(documents.clearRows(a.id(), at));
             }
-            ledger.append(new LedgerWrite(RECORD_TYPE, a.id() + ":cleared", CanonicalJson.write(body), rows));
+            r = append(e, new LedgerWrite(RECORD_TYPE, a.id() + ":cleared", CanonicalJson.write(body), rows), cleared);
         } catch (RuntimeException ex) {
-            // still active: put it back so the rules (or a person) can clear it again
+            // still active: the rules (or a person) can clear it again
             synchronized (this) {
-                active.putIfAbsent(AlarmSource.of(a).key(a.rule()), e);
+                e.clearing = false;
             }
             LOG.error("Clear of quality alarm {} ({}) NOT recorded, still active: {}", a.id(), a.rule(), ex.toString());
             throw ex;
         }
-        QualityAlarm cleared = copy(a, at, a.ledgerSeq());
+        if (r == null) {
+            throw new AlarmClearPendingException(
+                    a.id(),
+                    "quality alarm " + a.id() + ": its clear was not committed within " + ledger.appendTimeout()
+                            + " (ledger writer backlog); it may still commit, or be refused. " + howToSee());
+        }
+        synchronized (this) {
+            active.remove(key(e), e);
+            e.clearing = false;
+        }
         LOG.info("Quality alarm cleared by {}: {} ({}) {}", by, a.rule(), a.message(), reason);
         tell(cleared);
         return cleared;

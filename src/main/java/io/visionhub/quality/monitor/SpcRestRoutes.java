@@ -1,11 +1,15 @@
 package io.visionhub.quality.monitor;
 
 import io.visionhub.api.ApiCaller;
+import io.visionhub.api.ApiError;
 import io.visionhub.api.ApiErrorHandling;
 import io.visionhub.api.ApiException;
 import io.visionhub.api.ApiParams;
 import io.visionhub.api.ApiRestConfiguration;
 import io.visionhub.api.ApiRoles;
+import io.visionhub.ledger.LedgerException;
+import io.visionhub.quality.alarm.AlarmClearPendingException;
+import io.visionhub.quality.alarm.AlarmNotClearedException;
 import io.visionhub.quality.alarm.AlarmService;
 import io.visionhub.quality.alarm.QualityAlarm;
 import java.time.Duration;
@@ -88,7 +92,12 @@ public class SpcRestRoutes extends RouteBuilder {
                 .outType(QualityAlarm.class)
                 .description("Acknowledge an active alarm: it clears, and the ledger records who acknowledged it "
                         + "and the comment (a QUALITY_ALARM record); published like a clear. A person's decision: "
-                        + "logged in with HTTP Basic (API keys get 403 person_required). Roles: "
+                        + "logged in with HTTP Basic (API keys get 403 person_required). 200: cleared (the alarm). "
+                        + "202 clear_pending: the clear was not committed within visionhub.ledger.append-timeout "
+                        + "and may still commit or be refused; GET /api/quality/alarms lists the alarm as active "
+                        + "until it is committed. 503 with Retry-After: nothing recorded, try again "
+                        + "(previous_step_pending, recorder_busy, ledger_unavailable). The answer comes within "
+                        + "twice the append timeout and 5 s. Roles: "
                         + String.join(", ", ACKNOWLEDGE) + ".")
                 .security(ApiRestConfiguration.BASIC_AUTH)
                 .param()
@@ -96,8 +105,28 @@ public class SpcRestRoutes extends RouteBuilder {
                 .type(RestParamType.path)
                 .description("alarm id")
                 .endParam()
+                .responseMessage()
+                .code(200)
+                .message("cleared: the alarm with its clearing time")
+                .endResponseMessage()
+                .responseMessage()
+                .code(202)
+                .message("clear_pending: the clear's ledger record may still commit, or be refused; "
+                        + "GET /api/quality/alarms lists the alarm as active until it is committed (ApiError)")
+                .responseModel(ApiError.class)
+                .endResponseMessage()
                 .responseMessage(ApiRestConfiguration.apiError(404, "no alarm with this id (ApiError)"))
                 .responseMessage(ApiRestConfiguration.apiError(409, "the alarm is already cleared (ApiError)"))
+                .responseMessage()
+                .code(503)
+                .message("nothing recorded, try again after Retry-After: previous_step_pending (the alarm's raise "
+                        + "or an earlier clear is not yet committed nor refused), recorder_busy, ledger_unavailable "
+                        + "(ApiError)")
+                .responseModel(ApiError.class)
+                .header("Retry-After")
+                .description("seconds (the ledger's append timeout)")
+                .endHeader()
+                .endResponseMessage()
                 .to("direct:api-quality-alarm-acknowledge");
 
         from("direct:api-quality-spc").routeId("rest-quality-spc").process(e -> {
@@ -162,6 +191,27 @@ public class SpcRestRoutes extends RouteBuilder {
                     }
                     try {
                         e.getMessage().setBody(alarms.acknowledge(id, user, comment));
+                    } catch (AlarmClearPendingException ex) {
+                        ApiErrorHandling.writeError(e, new ApiError("clear_pending", ex.getMessage(), null), 202);
+                    } catch (AlarmNotClearedException ex) {
+                        e.getMessage()
+                                .setHeader(
+                                        "Retry-After",
+                                        Math.max(1, ex.retryAfter().toSeconds()));
+                        ApiErrorHandling.writeError(e, new ApiError(ex.code(), ex.getMessage(), null), 503);
+                    } catch (LedgerException ex) {
+                        // the clear was refused before it was recorded (read-only, stopped, halted, commit failed)
+                        e.getMessage()
+                                .setHeader(
+                                        "Retry-After",
+                                        Math.max(1, alarms.retryAfter().toSeconds()));
+                        ApiErrorHandling.writeError(
+                                e,
+                                new ApiError(
+                                        "ledger_unavailable",
+                                        "quality alarm " + id + " not cleared: " + ex.getMessage(),
+                                        null),
+                                503);
                     } catch (NoSuchElementException ex) {
                         throw new ApiException(404, "unknown_alarm", ex.getMessage(), "id");
                     } catch (IllegalStateException ex) {
