@@ -633,7 +633,15 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     /**
-     * Waits until {@code batch-linger} after the batch's first record was queued for more records to join it: at a
+     * A batch this large already shares its commit well, so it does not linger: in bursts (64 appenders, quiet machine,
+     * 6 Dec) waiting for the rest took the writer to 61 records per commit but idle a third of the time, 7,200-8,000
+     * durable records/s against 9,900-10,600 without the wait, for 87-97 against 85-92 µs of writer CPU per record.
+     */
+    static final int LINGER_BELOW = 8;
+
+    /**
+     * Waits until {@code batch-linger} after the batch's first record was queued for more records to join it, while it
+     * holds fewer than {@link #LINGER_BELOW}: at a
      * paced rate they would otherwise commit one or two at a time, and each H2 commit rewrites the same ~80 KB of
      * pages whatever it holds. Bounded from the first record's arrival, so a writer that was busy that long with the
      * previous commit does not wait at all, and no record waits longer than the linger for company.
@@ -644,7 +652,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             return;
         }
         long until = batch.get(0).queuedAt() + linger;
-        int max = props.batchMaxRecords();
+        int max = Math.min(props.batchMaxRecords(), LINGER_BELOW);
         while (batch.size() < max && running) {
             long left = until - System.nanoTime();
             if (left <= 0) {
