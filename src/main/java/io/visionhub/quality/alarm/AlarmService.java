@@ -6,6 +6,8 @@ import io.visionhub.ledger.LedgerException;
 import io.visionhub.ledger.LedgerReceipt;
 import io.visionhub.ledger.LedgerWrite;
 import io.visionhub.ledger.LedgerWrite.SqlRow;
+import io.visionhub.quality.StepNotRecordedException;
+import io.visionhub.quality.StepPendingException;
 import io.visionhub.quality.spc.NelsonRule;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -250,9 +252,9 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
      *
      * @throws NoSuchElementException     no alarm with this id
      * @throws IllegalStateException      the alarm is already cleared
-     * @throws AlarmClearPendingException the clear was not committed within the append timeout (it may still commit,
+     * @throws StepPendingException the clear was not committed within the append timeout (it may still commit,
      *                                    or be refused), or is still under way when this stops waiting
-     * @throws AlarmNotClearedException   nothing recorded, try again: the alarm's previous step is undecided, or the
+     * @throws StepNotRecordedException   nothing recorded, try again: the alarm's previous step is undecided, or the
      *                                    recorder did not reach the clear in time (withdrawn)
      * @throws LedgerException            the ledger refused the clear
      */
@@ -284,7 +286,7 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             if (withdraw(e, state)) {
-                throw new AlarmNotClearedException(
+                throw new StepNotRecordedException(
                         "recorder_busy",
                         "quality alarm " + id + " not cleared: interrupted before its turn",
                         retryAfter());
@@ -292,7 +294,7 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
             throw clearUnderWay(id, wait);
         } catch (TimeoutException ex) {
             if (withdraw(e, state)) {
-                throw new AlarmNotClearedException(
+                throw new StepNotRecordedException(
                         "recorder_busy",
                         "quality alarm " + id + " not cleared, nothing recorded: the alarm recorder did not reach the "
                                 + "acknowledgement within " + wait + " (its earlier steps wait for a slow ledger); "
@@ -327,8 +329,8 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
         return ledger.appendTimeout();
     }
 
-    private AlarmClearPendingException clearUnderWay(String id, Duration waited) {
-        return new AlarmClearPendingException(
+    private StepPendingException clearUnderWay(String id, Duration waited) {
+        return new StepPendingException(
                 id,
                 "quality alarm " + id + ": the acknowledgement is still being recorded after " + waited + " (the "
                         + "ledger is slow); it may still commit, or be refused. " + howToSee());
@@ -570,7 +572,7 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
             synchronized (this) {
                 e.clearing = e.pendingClear(); // an earlier clear may still commit; otherwise the rules may clear
             }
-            throw new AlarmNotClearedException(
+            throw new StepNotRecordedException(
                     "previous_step_pending",
                     "quality alarm " + e.alarm.id() + " not cleared, nothing recorded: " + undecided.getMessage()
                             + ". Try again later.",
@@ -612,7 +614,7 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
             throw ex;
         }
         if (r == null) {
-            throw new AlarmClearPendingException(
+            throw new StepPendingException(
                     a.id(),
                     "quality alarm " + a.id() + ": its clear was not committed within " + ledger.appendTimeout()
                             + " (ledger writer backlog); it may still commit, or be refused. " + howToSee());

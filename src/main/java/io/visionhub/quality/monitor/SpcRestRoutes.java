@@ -8,8 +8,8 @@ import io.visionhub.api.ApiParams;
 import io.visionhub.api.ApiRestConfiguration;
 import io.visionhub.api.ApiRoles;
 import io.visionhub.ledger.LedgerException;
-import io.visionhub.quality.alarm.AlarmClearPendingException;
-import io.visionhub.quality.alarm.AlarmNotClearedException;
+import io.visionhub.quality.StepNotRecordedException;
+import io.visionhub.quality.StepPendingException;
 import io.visionhub.quality.alarm.AlarmService;
 import io.visionhub.quality.alarm.QualityAlarm;
 import java.time.Duration;
@@ -191,9 +191,9 @@ public class SpcRestRoutes extends RouteBuilder {
                     }
                     try {
                         e.getMessage().setBody(alarms.acknowledge(id, user, comment));
-                    } catch (AlarmClearPendingException ex) {
+                    } catch (StepPendingException ex) {
                         ApiErrorHandling.writeError(e, new ApiError("clear_pending", ex.getMessage(), null), 202);
-                    } catch (AlarmNotClearedException ex) {
+                    } catch (StepNotRecordedException ex) {
                         e.getMessage()
                                 .setHeader(
                                         "Retry-After",

@@ -10,6 +10,8 @@ import io.visionhub.api.ApiParams;
 import io.visionhub.api.ApiRestConfiguration;
 import io.visionhub.ledger.LedgerException;
 import io.visionhub.ledger.disposition.SignatureRefusedException;
+import io.visionhub.quality.StepNotRecordedException;
+import io.visionhub.quality.StepPendingException;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -173,10 +175,10 @@ public class NcrRestRoutes extends RouteBuilder {
             NcrCloseRequest req = e.getMessage().getMandatoryBody(NcrCloseRequest.class);
             try {
                 e.getMessage().setBody(service.close(id, user, req.password(), req.meaning(), req.reason()));
-            } catch (NcrClosePendingException x) {
-                e.getMessage().setHeader("Location", "/api/quality/ncrs/" + x.ncrId());
+            } catch (StepPendingException x) {
+                e.getMessage().setHeader("Location", "/api/quality/ncrs/" + x.id());
                 ApiErrorHandling.writeError(e, new ApiError("close_pending", x.getMessage(), null), 202);
-            } catch (NcrNotClosedException x) {
+            } catch (StepNotRecordedException x) {
                 e.getMessage()
                         .setHeader("Retry-After", Math.max(1, x.retryAfter().toSeconds()));
                 ApiErrorHandling.writeError(e, new ApiError(x.code(), x.getMessage(), null), 503);

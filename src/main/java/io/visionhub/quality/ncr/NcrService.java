@@ -15,6 +15,8 @@ import io.visionhub.ledger.LedgerWrite.SqlRow;
 import io.visionhub.ledger.disposition.DispositionService;
 import io.visionhub.ledger.disposition.SignedDisposition;
 import io.visionhub.quality.QualityListener;
+import io.visionhub.quality.StepNotRecordedException;
+import io.visionhub.quality.StepPendingException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -495,9 +497,9 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
      * @throws IllegalArgumentException  bad input (no reason, no password, unknown meaning)
      * @throws IllegalStateException     already closed
      * @throws java.util.NoSuchElementException no such NCR
-     * @throws NcrClosePendingException  NCR_CLOSED was submitted and not committed within the append timeout (or the
+     * @throws StepPendingException  NCR_CLOSED was submitted and not committed within the append timeout (or the
      *                                   closure is still under way): it may still commit, or be refused
-     * @throws NcrNotClosedException     nothing was recorded, retry later: the register did not reach the closure in
+     * @throws StepNotRecordedException     nothing was recorded, retry later: the register did not reach the closure in
      *                                   time, or the NCR's previous step is still undecided
      * @throws LedgerException           nothing was recorded: the ledger refused the record
      */
@@ -527,13 +529,13 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (state.compareAndSet(0, 2)) {
-                throw new NcrNotClosedException(
+                throw new StepNotRecordedException(
                         "register_busy", "NCR " + id + " not closed: interrupted before its turn", retryAfter());
             }
             throw closeUnderWay(id, wait);
         } catch (TimeoutException e) {
             if (state.compareAndSet(0, 2)) {
-                throw new NcrNotClosedException(
+                throw new StepNotRecordedException(
                         "register_busy",
                         "NCR " + id
                                 + " not closed, nothing recorded: the NCR register did not reach the closure within "
@@ -553,8 +555,8 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
         return ledger.appendTimeout();
     }
 
-    private NcrClosePendingException closeUnderWay(String id, Duration waited) {
-        return new NcrClosePendingException(
+    private StepPendingException closeUnderWay(String id, Duration waited) {
+        return new StepPendingException(
                 id,
                 "NCR " + id + ": the closure is still being recorded after " + waited + " (the ledger is slow); it may "
                         + "still commit, or be refused. " + howToSee(id));
@@ -587,7 +589,7 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
             try {
                 stillOpen = settle(o); // a late item is the NCR's before it closes; a late closure is the closure
             } catch (LedgerException undecided) {
-                throw new NcrNotClosedException(
+                throw new StepNotRecordedException(
                         "previous_step_pending",
                         "NCR " + id + " not closed, nothing recorded: " + undecided.getMessage() + ". Try again later.",
                         retryAfter());
@@ -632,7 +634,7 @@ public class NcrService implements QualityListener, NcrRegister, GroupDocuments,
                                 NcrRepository.OpenNcr.key(n.productionOrder(), n.defectClass()),
                                 new NcrRepository.OpenNcr(id, n.line(), n.itemCount()));
             }
-            throw new NcrClosePendingException(
+            throw new StepPendingException(
                     id,
                     "NCR " + id + ": its closure (NCR_CLOSED " + id + ") was not committed within "
                             + ledger.appendTimeout() + " (ledger writer backlog); it may still commit, or be refused. "
