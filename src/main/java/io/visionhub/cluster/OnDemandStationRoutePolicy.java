@@ -1,6 +1,8 @@
 package io.visionhub.cluster;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
@@ -52,7 +54,10 @@ public class OnDemandStationRoutePolicy extends RoutePolicySupport implements Ca
         super.onInit(route);
         this.route = route;
         this.camelContext = route.getCamelContext();
-        executor = camelContext.getExecutorServiceManager().newSingleThreadExecutor(this, "station-route-" + station);
+        // starts and stops in the order asked, never on the asking thread: one run inside a route's start would stop
+        // the route within its own start, and overtake the requests queued before it
+        executor = SingleThreadExecutors.inOrder(
+                camelContext.getExecutorServiceManager(), this, "station-route-" + station);
         try {
             view = service.getView(station);
         } catch (Exception e) {
@@ -102,33 +107,32 @@ public class OnDemandStationRoutePolicy extends RoutePolicySupport implements Ca
 
     /** Brings the route to what the lease and the request say, on the executor (never inside a start or stop). */
     private void act(boolean start) {
-        executor.execute(() -> {
-            Route r = route;
-            if (r == null || !camelContext.isStarted()) {
-                return;
+        try {
+            executor.execute(() -> bringInLine(start));
+        } catch (RejectedExecutionException removed) {
+            // the route was removed (onRemove shut the executor down): no route left to bring in line
+        }
+    }
+
+    private void bringInLine(boolean start) {
+        Route r = route;
+        if (r == null || !camelContext.isStarted()) {
+            return;
+        }
+        ServiceStatus status = camelContext.getRouteController().getRouteStatus(r.getId());
+        ACTING.set(true);
+        try {
+            // a route still starting is stopped once its start is done (route start and stop take one lock)
+            if (start && requested.get() && leader() && status != null && status.isStartable()) {
+                LOG.info("Cluster node holds station {}: starting route {} (started on request)", station, r.getId());
+                camelContext.getRouteController().startRoute(r.getId());
+            } else if (!leader() && status != null && !status.isStopped()) {
+                camelContext.getRouteController().stopRoute(r.getId());
             }
-            ServiceStatus status = camelContext.getRouteController().getRouteStatus(r.getId());
-            ACTING.set(true);
-            try {
-                // a route still starting is stopped once its start is done (route start and stop take one lock)
-                if (start && requested.get() && leader() && status != null && status.isStartable()) {
-                    LOG.info(
-                            "Cluster node holds station {}: starting route {} (started on request)",
-                            station,
-                            r.getId());
-                    camelContext.getRouteController().startRoute(r.getId());
-                } else if (!leader() && status != null && !status.isStopped()) {
-                    camelContext.getRouteController().stopRoute(r.getId());
-                }
-            } catch (Exception e) {
-                LOG.warn(
-                        "Route {} of station {} not brought in line with its lease: {}",
-                        r.getId(),
-                        station,
-                        e.toString());
-            } finally {
-                ACTING.set(false);
-            }
-        });
+        } catch (Exception e) {
+            LOG.warn("Route {} of station {} not brought in line with its lease: {}", r.getId(), station, e.toString());
+        } finally {
+            ACTING.set(false);
+        }
     }
 }

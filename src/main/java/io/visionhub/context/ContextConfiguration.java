@@ -7,6 +7,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.cluster.ClusterProperties;
 import io.visionhub.cluster.HazelcastMembership;
 import io.visionhub.opcua.client.OpcUaClientSessions;
@@ -147,14 +148,15 @@ public class ContextConfiguration {
                     + "is not set: set both, or turn the OPC UA context path off");
         }
         // the session is the PLC handshake's when both name the same server and security settings; the worker is a
-        // thread of Camel's (it shows in Camel's management), shut down by the subscriber before it lets go
+        // thread of Camel's (it shows in Camel's management), shut down by the subscriber before it lets go. Context
+        // changes queue on it in order however many come: one run on Milo's notification thread could overtake the
+        // queued ones and apply an older order last
         return new OpcUaContextSubscriber(
                 props.opcua(),
                 store,
                 sessions,
-                camelContext
-                        .getExecutorServiceManager()
-                        .newSingleThreadExecutor(OpcUaContextSubscriber.class, "context-opcua"));
+                SingleThreadExecutors.inOrder(
+                        camelContext.getExecutorServiceManager(), OpcUaContextSubscriber.class, "context-opcua"));
     }
 
     /** Counters {@code visionhub.context.enriched{status=applied|missing}} for Prometheus. */

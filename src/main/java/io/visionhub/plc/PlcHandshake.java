@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.PartTrigger;
 import io.visionhub.plc.PlcTransport.Signal;
@@ -23,11 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -118,8 +117,8 @@ public class PlcHandshake implements AutoCloseable {
     }
 
     /**
-     * The handshake over the given transport; threads from Camel's ExecutorServiceManager (null: plain daemon
-     * threads, for a handshake used without Camel, as in tests of the handshake alone).
+     * The handshake over the given transport; threads from Camel's ExecutorServiceManager (null: the same kind of
+     * pools on plain daemon threads, for a handshake used without Camel, as in tests of the handshake alone).
      */
     public PlcHandshake(
             PlcProperties props,
@@ -145,32 +144,17 @@ public class PlcHandshake implements AutoCloseable {
         for (String station : props.stations().keySet()) {
             stations.put(station, new StationMapping(station, transport, meters));
         }
-        this.scheduler = scheduled("plc-deadlines");
-        this.connection = scheduled("plc-connection");
-        this.triggerWork = executors != null
-                ? executors.newSingleThreadExecutor(this, "plc-triggers")
-                : Executors.newSingleThreadExecutor(daemon("plc-triggers"));
-        this.clears = executors != null
-                ? executors.newSingleThreadExecutor(this, "plc-clears")
-                : Executors.newSingleThreadExecutor(daemon("plc-clears"));
+        // each thread takes every task however many wait (a deadline per part in flight, a trigger per part behind
+        // a slow route), never runs one on the caller (Milo's notification thread), and is the same kind of pool
+        // with Camel and without
+        this.scheduler = SingleThreadExecutors.scheduled(executors, this, "plc-deadlines");
+        this.connection = SingleThreadExecutors.scheduled(executors, this, "plc-connection");
+        this.triggerWork = SingleThreadExecutors.inOrder(executors, this, "plc-triggers");
+        this.clears = SingleThreadExecutors.inOrder(executors, this, "plc-clears");
         Gauge.builder("visionhub.plc.connected", this, h -> h.down ? 0 : 1)
                 .tag("endpoint", transport.endpoint())
                 .description("1 while the PLC answers, 0 while results go straight to the fail-safe")
                 .register(meters);
-    }
-
-    private ScheduledExecutorService scheduled(String name) {
-        return executors != null
-                ? executors.newSingleThreadScheduledExecutor(this, name)
-                : Executors.newSingleThreadScheduledExecutor(daemon(name));
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Connects to the PLC and watches the trigger, part id and ack of every station. */

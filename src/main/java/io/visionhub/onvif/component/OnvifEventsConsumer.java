@@ -1,5 +1,6 @@
 package io.visionhub.onvif.component;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.event.PartTrigger;
 import io.visionhub.onvif.OnvifClient;
 import io.visionhub.onvif.OnvifEvent;
@@ -45,10 +46,11 @@ public class OnvifEventsConsumer extends DefaultConsumer {
         super.doStart();
         endpoint.deviceService(); // a bad address fails the route's start, with its message
         running = true;
-        executor = getEndpoint()
-                .getCamelContext()
-                .getExecutorServiceManager()
-                .newSingleThreadExecutor(this, "onvif-events-" + endpoint.getCamera());
+        // one task, the pull loop, for the consumer's life: nothing queues behind it
+        executor = SingleThreadExecutors.inOrder(
+                getEndpoint().getCamelContext().getExecutorServiceManager(),
+                this,
+                "onvif-events-" + endpoint.getCamera());
         executor.submit(this::pullLoop);
     }
 

@@ -1,5 +1,6 @@
 package io.visionhub.plc.plc4x;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.plc.PlcProperties;
 import io.visionhub.plc.PlcSample;
 import io.visionhub.plc.PlcTransport;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -65,7 +65,7 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
     /**
      * Checks the endpoint's scheme and every station's address map ({@link #checkAddress}); a bad address or a
      * read-only area for a written signal is refused here. The poller runs on a thread of Camel's
-     * ExecutorServiceManager (null: a plain daemon thread, tests).
+     * ExecutorServiceManager (null: the same kind of pool on a plain daemon thread, tests).
      *
      * @param protocol the protocol's name in logs and messages, e.g. "Modbus TCP"
      * @param scheme the PLC4X connection scheme the endpoint must start with, e.g. "modbus-tcp://"
@@ -172,13 +172,8 @@ public abstract class Plc4xPlcTransport implements PlcTransport {
         open();
         poll();
         if (poller == null) {
-            poller = executors != null
-                    ? executors.newSingleThreadExecutor(this, "plc-poll")
-                    : Executors.newSingleThreadExecutor(r -> {
-                        Thread t = new Thread(r, "plc-poll");
-                        t.setDaemon(true);
-                        return t;
-                    });
+            // one task, the poll loop, for the connection's life: nothing queues behind it
+            poller = SingleThreadExecutors.inOrder(executors, this, "plc-poll");
             poller.execute(this::pollLoop);
         }
         LOG.info(

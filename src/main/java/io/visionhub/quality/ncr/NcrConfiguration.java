@@ -1,6 +1,7 @@
 package io.visionhub.quality.ncr;
 
 import io.visionhub.api.ApiProperties.AccessRule;
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.enterprise.DeliveryService;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerService;
@@ -10,9 +11,6 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.ThreadPoolProfileBuilder;
-import org.apache.camel.spi.ThreadPoolProfile;
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -51,19 +49,14 @@ public class NcrConfiguration {
 
     /**
      * The register's one worker thread, from Camel so it shows in Camel's management like the outbox and retention
-     * threads. Its queue has no bound: Camel's single-thread executor queues 1,000 tasks and then runs the next on
-     * the caller's thread, and a second thread in the register takes an NCR item number twice (seen under load: the
-     * input lanes ran NG parts beside the register, and the ledger refused every later item of that NCR). A backlog
-     * here is one queued NG part or disposition each, and only while the ledger is slow.
+     * threads. Never on the caller's thread (SingleThreadExecutors): a second thread in the register takes an NCR item
+     * number twice (seen under load with Camel's own single-thread executor, whose 1,001st queued task ran on the
+     * caller: the input lanes ran NG parts beside the register, and the ledger refused every later item of that NCR).
+     * A backlog here is one queued NG part or disposition each, and only while the ledger is slow.
      */
     static ExecutorService registerThread(CamelContext camelContext) {
-        ThreadPoolProfile one = new ThreadPoolProfileBuilder("ncr-register")
-                .poolSize(1)
-                .maxPoolSize(1)
-                .maxQueueSize(Integer.MAX_VALUE) // Camel reads 0 and below as no queue at all
-                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
-                .build();
-        return camelContext.getExecutorServiceManager().newThreadPool(NcrService.class, "ncr-register", one);
+        return SingleThreadExecutors.inOrder(
+                camelContext.getExecutorServiceManager(), NcrService.class, "ncr-register");
     }
 
     @Bean

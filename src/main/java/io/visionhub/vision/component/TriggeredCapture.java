@@ -1,6 +1,7 @@
 package io.visionhub.vision.component;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.event.PartTrigger;
 import io.visionhub.priority.InferenceThreads;
 import io.visionhub.vision.Frame;
@@ -41,9 +42,14 @@ final class TriggeredCapture implements AutoCloseable {
         this.executors = executors;
         this.health = new CameraHealth(endpoint.getStation(), endpoint.cameraId(), handoff);
         this.meters = CameraMetrics.bind(registry, health);
-        // born on a normal-priority thread, whoever starts the route (RoutingPriority)
+        // born on a normal-priority thread, whoever starts the route (RoutingPriority). The pool runs one task, the
+        // read loop, for the camera's life: frames never queue (the handoff keeps the newest), and triggers never
+        // come here (each waits on its own route's thread in frameOf, until its deadline; a backlog of triggers
+        // waits on plc-triggers, one PartTrigger each, and a trigger whose deadline passed there gets no frame and
+        // fails safe): nothing grows here with a burst of triggers
         this.reader = InferenceThreads.startUnchecked(() -> {
-            ExecutorService pool = executors.newSingleThreadExecutor(owner, "vision-capture-" + endpoint.getStation());
+            ExecutorService pool =
+                    SingleThreadExecutors.inOrder(executors, owner, "vision-capture-" + endpoint.getStation());
             pool.submit(this::readLoop);
             return pool;
         });
