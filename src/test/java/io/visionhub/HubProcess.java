@@ -173,6 +173,19 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a bench's work folder (hub databases, broker store, logs: gigabytes after a long run) unless
+     * the environment has {@code BENCH_KEEP=1}, and says which it did.
+     */
+    public static void removeWorkFolder(Path dir) throws IOException {
+        if ("1".equals(System.getenv("BENCH_KEEP"))) {
+            System.out.println("work folder kept (BENCH_KEEP=1): " + dir);
+        } else {
+            deleteTree(dir);
+            System.out.println("work folder removed: " + dir + " (BENCH_KEEP=1 keeps it)");
+        }
+    }
+
     public static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,6 +1,7 @@
 package io.visionhub.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import io.visionhub.HubProcess;
 import io.visionhub.event.Defect;
 import io.visionhub.event.EventIds;
 import io.visionhub.event.EventJson;
@@ -233,6 +234,7 @@ public final class NodeRedSideBySideBench {
             }
             broker.stop();
             sink.close();
+            HubProcess.removeWorkFolder(work);
         }
         // a Paho or HTTP client thread left behind kept the JVM up for minutes after the figures (seen at 2026-12-05)
         System.exit(0);

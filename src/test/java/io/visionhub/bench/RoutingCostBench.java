@@ -3,6 +3,7 @@ package io.visionhub.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.visionhub.HubProcess;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.outputs.mqtt.MosquittoProcess;
@@ -247,6 +248,7 @@ public final class RoutingCostBench {
             }
             broker.stop();
             sink.close();
+            HubProcess.removeWorkFolder(work);
         }
     }
 
