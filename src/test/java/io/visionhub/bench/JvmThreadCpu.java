@@ -103,6 +103,11 @@ final class JvmThreadCpu {
             return totalMs() - ms(Group.JIT);
         }
 
+        /** The JIT compiler threads' share of the process's CPU (0 when it used none). */
+        double jitShare() {
+            return processTicks == 0 ? 0 : ms(Group.JIT) / totalMs();
+        }
+
         /** Both intervals together (e.g. all measured rounds). */
         Split plus(Split o) {
             Map<Group, Long> t = new EnumMap<>(Group.class);
