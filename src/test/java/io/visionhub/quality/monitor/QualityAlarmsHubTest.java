@@ -3,6 +3,9 @@ package io.visionhub.quality.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import io.visionhub.api.HubHttpClient;
 import io.visionhub.broker.EmbeddedMqttBroker;
 import io.visionhub.event.EventJson;
@@ -307,6 +310,27 @@ class QualityAlarmsHubTest {
             assertThat(camel.getRoute(id).getGroup()).as(id).isEqualTo("api");
         }
         assertThat(camel.getRoute("quality-alarms").getGroup()).isEqualTo("quality");
+    }
+
+    @Test
+    void openApiDocumentsTheAlarmByIdAndThePendingAcknowledgementsLocation() throws Exception {
+        HttpResponse<String> r = hub.send("GET", "/api/openapi.json", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(r.body(), null, options);
+        assertThat(parsed.getMessages()).as("OpenAPI problems").isEmpty();
+        var paths = parsed.getOpenAPI().getPaths();
+        assertThat(paths).containsKeys("/quality/alarms/{id}", "/quality/alarms/{id}/acknowledge");
+        var get = paths.get("/quality/alarms/{id}").getGet();
+        assertThat(get.getSummary()).contains("Roles: OPERATOR, QUALITY, INTEGRATOR, AUDITOR, ADMIN");
+        assertThat(get.getResponses()).containsKeys("200", "400", "404");
+        assertThat(paths.get("/quality/alarms/{id}/acknowledge")
+                        .getPost()
+                        .getResponses()
+                        .get("202")
+                        .getHeaders())
+                .containsKey("Location");
     }
 
     @Test
