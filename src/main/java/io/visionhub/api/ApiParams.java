@@ -3,6 +3,7 @@ package io.visionhub.api;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 
@@ -11,6 +12,9 @@ public final class ApiParams {
 
     /** Ids, lines, orders and batches: letters, digits and {@code . _ - : /}, 1 to 128 characters. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/\\-]{1,128}");
+    /** A UUID in its canonical 8-4-4-4-12 hex form, in either case. */
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", Pattern.CASE_INSENSITIVE);
 
     private ApiParams() {}
 
@@ -32,6 +36,21 @@ public final class ApiParams {
             throw ApiException.badRequest(name, name + " is required");
         }
         return v;
+    }
+
+    /** A required id that the hub makes as a UUID, returned lower case as the hub writes it; 400 otherwise. */
+    public static String requiredUuid(Exchange ex, String name) {
+        String v = ex.getMessage().getHeader(name, String.class);
+        if (v == null || v.isEmpty()) {
+            throw ApiException.badRequest(name, name + " is required");
+        }
+        if (!UUID.matcher(v).matches()) {
+            throw ApiException.badRequest(
+                    name,
+                    name + " must be a UUID such as 6481cc1e-4fe3-40fc-83b4-32855fb69151 (got '" + abbreviate(v)
+                            + "')");
+        }
+        return v.toLowerCase(Locale.ROOT);
     }
 
     public static String oneOf(Exchange ex, String name, Collection<String> allowed) {

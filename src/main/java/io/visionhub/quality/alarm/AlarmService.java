@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -333,22 +334,37 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
         return new StepPendingException(
                 id,
                 "quality alarm " + id + ": the acknowledgement is still being recorded after " + waited + " (the "
-                        + "ledger is slow); it may still commit, or be refused. " + howToSee());
+                        + "ledger is slow); it may still commit, or be refused. " + howToSee(id));
     }
 
-    private static String howToSee() {
-        return "GET /api/quality/alarms lists the alarm as active until its clear is committed (and, with from, "
-                + "shows who cleared it); until the ledger decides, another acknowledgement waits for it.";
+    private static String howToSee(String id) {
+        return "GET /api/quality/alarms/" + id + " (the Location of this answer) shows its clearing time once the "
+                + "clear is committed; until then GET /api/quality/alarms lists it as active, and another "
+                + "acknowledgement waits for the ledger's decision.";
     }
 
     /** The alarm is not active: unknown (404) or already cleared (409), as the table has it. */
     private RuntimeException notActive(String id) {
-        List<Recorded> known = jdbc.query("SELECT " + COLUMNS + " FROM quality_alarm WHERE id = ?", ROW, id);
+        Optional<Recorded> known = recorded(id);
         if (known.isEmpty()) {
             return new NoSuchElementException("no quality alarm " + id);
         }
         return new IllegalStateException("quality alarm " + id + " was already cleared at "
-                + known.get(0).alarm().cleared() + " by " + known.get(0).clearedBy());
+                + known.get().alarm().cleared() + " by " + known.get().clearedBy());
+    }
+
+    /**
+     * One alarm as the ledger holds it: its {@code quality_alarm} row is written in the transaction of its record, so
+     * it is cleared here once its clear committed, and absent while its raise is not committed (as in the active
+     * list). Empty: no such alarm.
+     */
+    public Optional<QualityAlarm> find(String id) {
+        return recorded(id).map(Recorded::alarm);
+    }
+
+    private Optional<Recorded> recorded(String id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM quality_alarm WHERE id = ?", ROW, id).stream()
+                .findFirst();
     }
 
     /**
@@ -617,7 +633,7 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
             throw new StepPendingException(
                     a.id(),
                     "quality alarm " + a.id() + ": its clear was not committed within " + ledger.appendTimeout()
-                            + " (ledger writer backlog); it may still commit, or be refused. " + howToSee());
+                            + " (ledger writer backlog); it may still commit, or be refused. " + howToSee(a.id()));
         }
         synchronized (this) {
             active.remove(key(e), e);

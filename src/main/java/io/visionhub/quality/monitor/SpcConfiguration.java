@@ -72,6 +72,12 @@ public class SpcConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
+    public AccessRule qualityAlarmAccess() {
+        return new AccessRule("GET", "/api/quality/alarms/*", SpcRestRoutes.READ);
+    }
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     public AccessRule qualitySpcAccess() {
         return new AccessRule("GET", "/api/quality/spc", SpcRestRoutes.READ);
     }

@@ -20,8 +20,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestParamType;
 
 /**
- * The SPC charts and quality alarms over REST: {@code GET /api/quality/spc}, {@code GET /api/quality/alarms} and
- * {@code POST /api/quality/alarms/{id}/acknowledge}.
+ * The SPC charts and quality alarms over REST: {@code GET /api/quality/spc}, {@code GET /api/quality/alarms},
+ * {@code GET /api/quality/alarms/{id}} and {@code POST /api/quality/alarms/{id}/acknowledge}.
  */
 public class SpcRestRoutes extends RouteBuilder {
 
@@ -86,6 +86,26 @@ public class SpcRestRoutes extends RouteBuilder {
                 .endParam()
                 .responseMessage(ApiRestConfiguration.apiError(400, "a bad parameter, named in field (ApiError)"))
                 .to("direct:api-quality-alarms")
+                .get("/alarms/{id}")
+                .id("api-quality-alarm-get")
+                .outType(QualityAlarm.class)
+                .description("One quality alarm, as the list gives it, active or cleared: cleared is set once its "
+                        + "clear is committed (the Location of a 202 clear_pending acknowledgement). An alarm "
+                        + "whose raise the ledger does not hold yet is not found. " + read)
+                .security(ApiRestConfiguration.BASIC_AUTH)
+                .security(ApiRestConfiguration.API_KEY)
+                .param()
+                .name("id")
+                .type(RestParamType.path)
+                .description("alarm id (UUID)")
+                .endParam()
+                .responseMessage()
+                .code(200)
+                .message("the alarm")
+                .endResponseMessage()
+                .responseMessage(ApiRestConfiguration.apiError(400, "the id is not a UUID, field id (ApiError)"))
+                .responseMessage(ApiRestConfiguration.apiError(404, "no alarm with this id (ApiError)"))
+                .to("direct:api-quality-alarm-get")
                 .post("/alarms/{id}/acknowledge")
                 .id("api-quality-alarm-acknowledge")
                 .type(AcknowledgeRequest.class)
@@ -94,8 +114,9 @@ public class SpcRestRoutes extends RouteBuilder {
                         + "and the comment (a QUALITY_ALARM record); published like a clear. A person's decision: "
                         + "logged in with HTTP Basic (API keys get 403 person_required). 200: cleared (the alarm). "
                         + "202 clear_pending: the clear was not committed within visionhub.ledger.append-timeout "
-                        + "and may still commit or be refused; GET /api/quality/alarms lists the alarm as active "
-                        + "until it is committed. 503 with Retry-After: nothing recorded, try again "
+                        + "and may still commit or be refused; GET the alarm (Location) to see its clearing time "
+                        + "once it is committed (GET /api/quality/alarms lists it as active until then). 503 with "
+                        + "Retry-After: nothing recorded, try again "
                         + "(previous_step_pending, recorder_busy, ledger_unavailable). The answer comes within "
                         + "twice the append timeout and 5 s. Roles: "
                         + String.join(", ", ACKNOWLEDGE) + ".")
@@ -112,8 +133,11 @@ public class SpcRestRoutes extends RouteBuilder {
                 .responseMessage()
                 .code(202)
                 .message("clear_pending: the clear's ledger record may still commit, or be refused; "
-                        + "GET /api/quality/alarms lists the alarm as active until it is committed (ApiError)")
+                        + "GET /api/quality/alarms/{id} shows cleared once it is committed (ApiError)")
                 .responseModel(ApiError.class)
+                .header("Location")
+                .description("the alarm, /api/quality/alarms/{id}")
+                .endHeader()
                 .endResponseMessage()
                 .responseMessage(ApiRestConfiguration.apiError(404, "no alarm with this id (ApiError)"))
                 .responseMessage(ApiRestConfiguration.apiError(409, "the alarm is already cleared (ApiError)"))
@@ -170,6 +194,12 @@ public class SpcRestRoutes extends RouteBuilder {
             }
             e.getMessage().setBody(alarms.history(line, from, end, limit));
         });
+        from("direct:api-quality-alarm-get").routeId("rest-quality-alarm-get").process(e -> {
+            String id = ApiParams.requiredUuid(e, "id"); // alarm ids are UUIDs: anything else is a 400, not a 404
+            e.getMessage()
+                    .setBody(alarms.find(id)
+                            .orElseThrow(() -> new ApiException(404, "unknown_alarm", "no quality alarm " + id, "id")));
+        });
         from("direct:api-quality-alarm-acknowledge")
                 .routeId("rest-quality-alarm-acknowledge")
                 .process(e -> {
@@ -192,6 +222,7 @@ public class SpcRestRoutes extends RouteBuilder {
                     try {
                         e.getMessage().setBody(alarms.acknowledge(id, user, comment));
                     } catch (StepPendingException ex) {
+                        e.getMessage().setHeader("Location", "/api/quality/alarms/" + ex.id());
                         ApiErrorHandling.writeError(e, new ApiError("clear_pending", ex.getMessage(), null), 202);
                     } catch (StepNotRecordedException ex) {
                         e.getMessage()

@@ -3,6 +3,9 @@ package io.visionhub.quality.alarm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.visionhub.api.HubHttpClient;
+import io.visionhub.event.EventJson;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerWrite;
 import io.visionhub.quality.spc.NelsonRule;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -34,8 +38,9 @@ import org.springframework.test.context.ActiveProfiles;
 /**
  * A quality alarm whose QUALITY_ALARM record commits only after its append timed out (a long writer backlog): a raise
  * stays the alarm of its rule while it may still commit (the rule firing again raises no second alarm) and is shown
- * once it commits; an acknowledgement is answered 202 (pending) and, once its clear committed, the alarm is cleared
- * (a second acknowledgement is 409, not a second clear); an acknowledgement that finds the previous clear undecided
+ * once it commits; an acknowledgement is answered 202 (pending) with the alarm as its Location (active while the
+ * clear is undecided) and, once its clear committed, the alarm is cleared there too (a second acknowledgement is 409,
+ * not a second clear); an acknowledgement that finds the previous clear undecided
  * records nothing and is answered 503 with Retry-After; a rule firing while its alarm's clear is undecided raises
  * nothing, and a new alarm once that clear committed. The writer is stalled by another transaction holding the
  * ledger's next sequence number uncommitted (H2 makes it wait on that row lock, far beyond the 3 s append timeout).
@@ -70,6 +75,7 @@ class AlarmLateCommitTest {
     int port;
 
     final HttpClient http = HttpClient.newHttpClient();
+    final HubHttpClient hub = new HubHttpClient(() -> port);
 
     /** Holds the ledger's next sequence number uncommitted: the writer's next record waits until rollback. */
     Connection holdNextSequence() throws Exception {
@@ -120,6 +126,10 @@ class AlarmLateCommitTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    JsonNode json(HttpResponse<String> r) throws Exception {
+        return EventJson.mapper().readTree(r.body());
+    }
+
     @Test
     void aRaiseCommittedAfterItsAppendTimedOutIsTheOnlyAlarmOfItsRuleAndIsShownOnceCommitted() throws Exception {
         AlarmSource source = new AlarmSource("line-late-raise", "station-late-raise", "p", null);
@@ -168,14 +178,28 @@ class AlarmLateCommitTest {
 
         HttpResponse<String> pending;
         HttpResponse<String> behind;
+        HttpResponse<String> whilePending;
         try (Connection lock = holdNextSequence()) {
             pending = acknowledge(id, "die insert replaced"); // its clear waits on the lock past the append timeout
             // a second acknowledgement finds the first one's clear still undecided: nothing recorded, try again
             behind = acknowledge(id, "acknowledged twice");
+            // the 202's Location, read while the clear is undecided: the alarm, still active
+            whilePending =
+                    hub.sendAs("GET", pending.headers().firstValue("Location").orElse("/none"), null, "operator");
             lock.rollback(); // the writer goes on: the first clear commits after its append timed out
         }
         assertThat(pending.statusCode()).as(pending.body()).isEqualTo(202);
-        assertThat(pending.body()).contains("clear_pending").contains("may still commit");
+        assertThat(pending.body())
+                .contains("clear_pending")
+                .contains("may still commit")
+                .contains("GET /api/quality/alarms/" + id);
+        String location = "/api/quality/alarms/" + id;
+        assertThat(pending.headers().firstValue("Location")).hasValue(location);
+        assertThat(whilePending.statusCode()).as(whilePending.body()).isEqualTo(200);
+        assertThat(json(whilePending).path("id").asText()).isEqualTo(id);
+        assertThat(json(whilePending).path("cleared").isNull())
+                .as("active until its clear commits: %s", whilePending.body())
+                .isTrue();
         assertThat(behind.statusCode()).as(behind.body()).isEqualTo(503);
         assertThat(behind.body()).contains("previous_step_pending");
         assertThat(behind.headers().firstValue("Retry-After")).hasValue("3");
@@ -184,6 +208,13 @@ class AlarmLateCommitTest {
                 .untilAsserted(() -> assertThat(alarms.active(source.line()))
                         .extracting(QualityAlarm::id)
                         .doesNotContain(id));
+        // the Location now shows the alarm cleared, at the time its clear recorded
+        HttpResponse<String> afterCommit = hub.sendAs("GET", location, null, "operator");
+        assertThat(afterCommit.statusCode()).as(afterCommit.body()).isEqualTo(200);
+        assertThat(Instant.parse(json(afterCommit).path("cleared").asText()))
+                .isEqualTo(new JdbcTemplate(dataSource)
+                        .queryForObject("SELECT cleared_at FROM quality_alarm WHERE id = ?", OffsetDateTime.class, id)
+                        .toInstant());
 
         HttpResponse<String> again = acknowledge(id, "acknowledged again");
         assertThat(again.statusCode()).as(again.body()).isEqualTo(409);

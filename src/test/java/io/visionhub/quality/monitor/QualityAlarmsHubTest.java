@@ -3,6 +3,9 @@ package io.visionhub.quality.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import io.visionhub.api.HubHttpClient;
 import io.visionhub.broker.EmbeddedMqttBroker;
 import io.visionhub.event.EventJson;
@@ -22,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -207,6 +211,29 @@ class QualityAlarmsHubTest {
             HttpResponse<String> list = hub.sendAs("GET", "/api/quality/alarms?line=line-1", null, "operator");
             assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
             assertThat(json(list).findValuesAsText("id")).contains(p.id());
+            // one alarm by id: the list's item, for every role and for API keys; not without login
+            String one = "/api/quality/alarms/" + p.id();
+            JsonNode listed = null;
+            for (JsonNode a : json(list)) {
+                if (a.path("id").asText().equals(p.id())) {
+                    listed = a;
+                }
+            }
+            HttpResponse<String> byId = hub.sendAs("GET", one, null, "operator");
+            assertThat(byId.statusCode()).as(byId.body()).isEqualTo(200);
+            assertThat(json(byId)).isEqualTo(listed);
+            assertThat(json(byId).path("cleared").isNull())
+                    .as("active: %s", byId.body())
+                    .isTrue();
+            HttpResponse<String> upperCase =
+                    hub.sendAs("GET", "/api/quality/alarms/" + p.id().toUpperCase(Locale.ROOT), null, "auditor");
+            assertThat(upperCase.statusCode()).as(upperCase.body()).isEqualTo(200);
+            assertThat(json(upperCase).path("id").asText()).isEqualTo(p.id());
+            HttpResponse<String> byKeyRead = hub.send("GET", one, null, "X-API-Key", "demo-erp-key");
+            assertThat(byKeyRead.statusCode()).as(byKeyRead.body()).isEqualTo(200);
+            HttpResponse<String> anonymous = hub.sendAs("GET", one, null, null);
+            assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+            assertThat(json(anonymous).path("code").asText()).isEqualTo("unauthorized");
             JsonNode chart = json(hub.sendAs("GET", "/api/quality/spc?station=station-1&chart=p", null, "operator"))
                     .get(0);
             assertThat(chart.path("center").asDouble()).isEqualTo(0.2);
@@ -241,6 +268,11 @@ class QualityAlarmsHubTest {
                     .containsEntry("cleared_by", "quality")
                     .containsEntry("clear_reason", "acknowledged: nozzle cleaned");
             assertThat(alarms.active()).extracting(QualityAlarm::id).doesNotContain(p.id());
+            // by id it is still there, cleared at the time the acknowledgement answered
+            HttpResponse<String> clearedById = hub.sendAs("GET", one, null, "operator");
+            assertThat(clearedById.statusCode()).as(clearedById.body()).isEqualTo(200);
+            assertThat(json(clearedById)).isEqualTo(json(acked));
+            assertThat(json(clearedById).path("cleared").asText()).isNotEmpty();
 
             MqttTestSubscriber.Received cleared = events.next(topic + "/events", 10);
             assertThat(cleared).isNotNull();
@@ -269,11 +301,36 @@ class QualityAlarmsHubTest {
     @Test
     void theRoutesSitInTheirGroups() {
         // Hawtio's tree: the REST operations with the API's, the alarm routes of routes/quality-alarms.yaml apart
-        for (String id : List.of("rest-quality-spc", "rest-quality-alarms", "rest-quality-alarm-acknowledge")) {
+        for (String id : List.of(
+                "rest-quality-spc",
+                "rest-quality-alarms",
+                "rest-quality-alarm-get",
+                "rest-quality-alarm-acknowledge")) {
             assertThat(camel.getRoute(id)).as(id).isNotNull();
             assertThat(camel.getRoute(id).getGroup()).as(id).isEqualTo("api");
         }
         assertThat(camel.getRoute("quality-alarms").getGroup()).isEqualTo("quality");
+    }
+
+    @Test
+    void openApiDocumentsTheAlarmByIdAndThePendingAcknowledgementsLocation() throws Exception {
+        HttpResponse<String> r = hub.send("GET", "/api/openapi.json", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(r.body(), null, options);
+        assertThat(parsed.getMessages()).as("OpenAPI problems").isEmpty();
+        var paths = parsed.getOpenAPI().getPaths();
+        assertThat(paths).containsKeys("/quality/alarms/{id}", "/quality/alarms/{id}/acknowledge");
+        var get = paths.get("/quality/alarms/{id}").getGet();
+        assertThat(get.getSummary()).contains("Roles: OPERATOR, QUALITY, INTEGRATOR, AUDITOR, ADMIN");
+        assertThat(get.getResponses()).containsKeys("200", "400", "404");
+        assertThat(paths.get("/quality/alarms/{id}/acknowledge")
+                        .getPost()
+                        .getResponses()
+                        .get("202")
+                        .getHeaders())
+                .containsKey("Location");
     }
 
     @Test
@@ -285,6 +342,13 @@ class QualityAlarmsHubTest {
         expectBad("/api/quality/alarms?to=2026-01-01T00:00:00Z", "from");
         expectBad("/api/quality/alarms?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "to");
         expectBad("/api/quality/alarms?from=2026-01-01T00:00:00Z&limit=0", "limit");
+        expectBad("/api/quality/alarms/not-an-alarm-id", "id");
+        expectBad("/api/quality/alarms/" + UUID.randomUUID() + "0", "id");
+        HttpResponse<String> unknownAlarm =
+                hub.sendAs("GET", "/api/quality/alarms/" + UUID.randomUUID(), null, "operator");
+        assertThat(unknownAlarm.statusCode()).as(unknownAlarm.body()).isEqualTo(404);
+        assertThat(json(unknownAlarm).path("code").asText()).isEqualTo("unknown_alarm");
+        assertThat(json(unknownAlarm).path("field").asText()).isEqualTo("id");
         HttpResponse<String> unknown = hub.sendAs("GET", "/api/quality/spc?station=no-such-station", null, "operator");
         assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
         assertThat(json(unknown).path("field").asText()).isEqualTo("station");
