@@ -2,7 +2,10 @@ package io.visionhub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.visionhub.vision.onnx.OnnxGraphWriter;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -15,14 +18,22 @@ import java.security.Provider;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.Attribute;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * The packaged jar (failsafe, after {@code package}) is the production build: nothing of the demo source set
@@ -329,6 +340,252 @@ class ProductionJarIT {
             }
         } finally {
             Files.deleteIfExists(bcprov);
+        }
+    }
+
+    @Test
+    void theProductionJarStaysUnder150Megabytes() throws IOException {
+        // issue 21's target, for the jar a plant runs: x86-64, without the embedded broker, with ONNX Runtime's
+        // CPU build (the ARM jar's FFmpeg and ONNX Runtime are larger)
+        assumeFalse(embeddedBroker(), "the jar is built with -Pembedded-broker");
+        assumeTrue(
+                System.getProperty("visionhub.jar.native", "x86-64").equals("x86-64"),
+                "the jar is built with -Paarch64");
+        assumeFalse(NativeLibraries.entriesOf(jar, "onnxruntime_gpu-").size() > 0, "the jar is built with -Pgpu");
+        assertThat(Files.size(jar))
+                .as(jar + " (docs/cluster.md, \"Deploy and sizing\": what is in it and what was left out)")
+                .isLessThan(150_000_000L);
+    }
+
+    @Test
+    void swaggerUiAndHtmxKeepOnlyTheFilesTheirPagesLoad() throws IOException {
+        // SwaggerUiController's page and templates/layout.html name these; the other builds of the same code go
+        assertThat(NativeLibraries.entriesOf(jar, "swagger-ui-"))
+                .as(
+                        "Swagger UI's page: the bundle, the standalone preset and the stylesheet (pom.xml, strip-foreign-natives)")
+                .anyMatch(n -> n.endsWith("/swagger-ui-bundle.js"))
+                .anyMatch(n -> n.endsWith("/swagger-ui-standalone-preset.js"))
+                .anyMatch(n -> n.endsWith("/swagger-ui.css"))
+                .noneMatch(n -> n.endsWith("/swagger-ui.js") || n.contains("/swagger-ui-es-bundle"));
+        assertThat(NativeLibraries.entriesOf(jar, "htmx.org-"))
+                .as("htmx: the minified build the operator pages load, not its other builds")
+                .anyMatch(n -> n.endsWith("/dist/htmx.min.js"))
+                .noneMatch(n -> n.matches(".*/dist/htmx(\\.(cjs|amd|esm))?\\.js"));
+    }
+
+    @Test
+    void nestedLibrariesHaveNoLocalVariableTablesButKeepLineNumbersAndSignedOnesStayWhole() throws IOException {
+        int classes = 0;
+        List<String> withTables = new ArrayList<>();
+        List<String> signed = new ArrayList<>();
+        Map<String, Boolean> lines = new java.util.TreeMap<>();
+        Set<String> sampled = Set.of(
+                "org/apache/camel/processor/Pipeline.class",
+                "org/springframework/boot/SpringApplication.class",
+                "com/hazelcast/instance/impl/HazelcastInstanceImpl.class",
+                "org/bytedeco/javacv/FFmpegFrameGrabber.class",
+                "ai/onnxruntime/OrtSession.class");
+        Path lib = Files.createTempFile("visionhub-nested", ".jar");
+        try (JarFile fat = new JarFile(jar.toFile())) {
+            for (JarEntry nested : fat.stream()
+                    .filter(e -> e.getName().matches("BOOT-INF/lib/.*\\.jar"))
+                    .toList()) {
+                try (InputStream in = fat.getInputStream(nested)) {
+                    Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
+                }
+                String name = nested.getName().substring("BOOT-INF/lib/".length());
+                try (JarFile j = new JarFile(lib.toFile(), true)) {
+                    if (j.stream().anyMatch(e -> e.getName().matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)"))) {
+                        // a signed jar is left whole: reading every entry verifies it (SecurityException on a
+                        // digest that does not match); Bouncy Castle's classes are all signed (Paho's SHA-1
+                        // signature is one the JDK no longer accepts, its classes count as unsigned)
+                        for (JarEntry e : j.stream().toList()) {
+                            try (InputStream in = j.getInputStream(e)) {
+                                in.readAllBytes();
+                            }
+                            if (name.startsWith("bc") && e.getName().endsWith(".class")) {
+                                assertThat(e.getCodeSigners())
+                                        .as(name + "!" + e.getName())
+                                        .isNotEmpty();
+                            }
+                        }
+                        signed.add(name);
+                        continue;
+                    }
+                    for (JarEntry e : j.stream()
+                            .filter(e -> e.getName().endsWith(".class")
+                                    && !e.getName().endsWith("module-info.class"))
+                            .toList()) {
+                        byte[] bytes;
+                        try (InputStream in = j.getInputStream(e)) {
+                            bytes = in.readAllBytes();
+                        }
+                        DebugAttributes a = DebugAttributes.of(bytes);
+                        classes++;
+                        // the package step leaves a class whole where ASM sees an attribute it does not know
+                        if (a.localVariables > 0 && !a.unknownAttribute) {
+                            withTables.add(name + "!" + e.getName());
+                        }
+                        if (sampled.contains(e.getName())) {
+                            lines.put(e.getName(), a.lineNumbers > 0 && a.sourceFile);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(lib);
+        }
+        assertThat(classes).as("classes in the nested jars of " + jar).isGreaterThan(10_000);
+        assertThat(withTables)
+                .as("classes that still carry a LocalVariableTable (pom.xml, StripLocalVariableTables)")
+                .isEmpty();
+        assertThat(lines)
+                .as("line numbers and source file names stay, so stack traces still say where")
+                .containsOnlyKeys(sampled)
+                .doesNotContainValue(false);
+        assertThat(signed)
+                .as("signed jars (Bouncy Castle, Paho) are not rewritten")
+                .anyMatch(n -> n.startsWith("bcprov-"))
+                .anyMatch(n -> n.startsWith("org.eclipse.paho.mqttv5.client-"));
+    }
+
+    /** What a class file carries of the debug attributes, and whether it has one ASM does not know. */
+    private static final class DebugAttributes extends ClassVisitor {
+        int localVariables;
+        int lineNumbers;
+        boolean sourceFile;
+        boolean unknownAttribute;
+
+        private DebugAttributes() {
+            super(Opcodes.ASM9);
+        }
+
+        static DebugAttributes of(byte[] classFile) {
+            DebugAttributes a = new DebugAttributes();
+            new ClassReader(classFile).accept(a, 0);
+            return a;
+        }
+
+        @Override
+        public void visitSource(String source, String debug) {
+            sourceFile = source != null;
+        }
+
+        @Override
+        public void visitAttribute(Attribute attribute) {
+            unknownAttribute = true;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(
+                int access, String name, String descriptor, String signature, String[] exceptions) {
+            return new MethodVisitor(Opcodes.ASM9) {
+                @Override
+                public void visitLocalVariable(String n, String d, String s, Label start, Label end, int index) {
+                    localVariables++;
+                }
+
+                @Override
+                public void visitLineNumber(int line, Label start) {
+                    lineNumbers++;
+                }
+
+                @Override
+                public void visitAttribute(Attribute attribute) {
+                    unknownAttribute = true;
+                }
+            };
+        }
+    }
+
+    @Test
+    void theNativesLeftInTheJarLoadFromItsNestedJarsAndWork() throws Exception {
+        String machine = System.getProperty("visionhub.jar.native", "x86-64");
+        assumeTrue(
+                machine.equals(
+                        System.getProperty("os.arch").equals("amd64") ? "x86-64" : System.getProperty("os.arch")),
+                "the jar is built for " + machine + ", this JVM runs on " + System.getProperty("os.arch"));
+        Path work = Files.createTempDirectory("visionhub-jar-natives");
+        try {
+            // the nested jars as the package step left them: the probe loads nothing from the Maven repository
+            List<String> classPath = new ArrayList<>();
+            try (JarFile j = new JarFile(jar.toFile())) {
+                for (JarEntry e : j.stream()
+                        .filter(
+                                e -> e.getName()
+                                        .matches(
+                                                "BOOT-INF/lib/(javacv|javacpp|ffmpeg|onnxruntime|onnxruntime_gpu|jna)-[0-9][^/]*\\.jar"))
+                        .toList()) {
+                    Path lib = work.resolve(e.getName().substring("BOOT-INF/lib/".length()));
+                    try (InputStream in = j.getInputStream(e)) {
+                        Files.copy(in, lib);
+                    }
+                    classPath.add(lib.toString());
+                }
+            }
+            assertThat(classPath)
+                    .as("JavaCV, JavaCPP and FFmpeg (classes and natives), ONNX Runtime, JNA in " + jar)
+                    .hasSize(7);
+            classPath.add(Path.of(JarNativesProbe.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString());
+            Path model = work.resolve("add.onnx");
+            new OnnxGraphWriter("add")
+                    .input("x", new long[] {1, 2})
+                    .initializer("b", new long[] {2}, new float[] {1f, 2f})
+                    .node("Add", List.of("x", "b"), List.of("y"))
+                    .output("y", new long[] {1, 2})
+                    .write(model);
+            Path jpeg = work.resolve("part.jpg");
+            ImageIO.write(new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR), "jpg", jpeg.toFile());
+            Path cache = work.resolve("javacpp-cache");
+            Path tmp = Files.createDirectory(work.resolve("tmp"));
+            ProcessBuilder pb = new ProcessBuilder(
+                            HubProcess.java(),
+                            "-cp",
+                            String.join(java.io.File.pathSeparator, classPath),
+                            // fresh extraction folders: the natives come out of these jars, not a cache of the full
+                            // ones
+                            "-Dorg.bytedeco.javacpp.cachedir=" + cache,
+                            "-Djava.io.tmpdir=" + tmp,
+                            "-Djna.tmpdir=" + tmp,
+                            "-Djna.nosys=true",
+                            JarNativesProbe.class.getName(),
+                            model.toString(),
+                            jpeg.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(work.resolve("probe.log").toFile());
+            pb.environment().remove("JAVA_TOOL_OPTIONS");
+            Process probe = pb.start();
+            try {
+                assertThat(probe.waitFor(5, TimeUnit.MINUTES))
+                        .as("the probe ends")
+                        .isTrue();
+            } finally {
+                probe.destroyForcibly();
+            }
+            String log = Files.readString(work.resolve("probe.log"));
+            assertThat(probe.exitValue()).as(log).isZero();
+            assertThat(log)
+                    .contains("ffmpeg 64x48 channels 3")
+                    .contains("onnxruntime [11.0, 22.0]")
+                    .containsPattern("jna pointer size 8 pid [0-9]+");
+            List<String> extracted;
+            try (Stream<Path> files = Files.walk(cache)) {
+                extracted = files.map(f -> f.getFileName().toString()).toList();
+            }
+            assertThat(extracted)
+                    .as("FFmpeg's libraries that FFmpegFrameGrabber loads, extracted from the jar by JavaCPP")
+                    .anyMatch(n -> n.startsWith("libavcodec.so"))
+                    .anyMatch(n -> n.startsWith("libavformat.so"))
+                    .anyMatch(n -> n.startsWith("libavdevice.so"))
+                    .anyMatch(n -> n.startsWith("libavfilter.so"))
+                    .anyMatch(n -> n.startsWith("libswscale.so"));
+        } finally {
+            HubProcess.deleteTree(work);
         }
     }
 
