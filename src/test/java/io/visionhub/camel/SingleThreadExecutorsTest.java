@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A burst over Camel's default queue of 1,000 tasks stays on the pool's one thread, in order, with Camel's manager
  * and without one; a scheduled pool takes more than 1,000 waiting tasks; a task after shutdown is refused.
  */
-class SingleThreadExecutorsTest {
+public class SingleThreadExecutorsTest {
 
     private DefaultCamelContext camel;
 
@@ -47,7 +47,17 @@ class SingleThreadExecutorsTest {
     @ParameterizedTest(name = "with Camel''s manager: {0}")
     @ValueSource(booleans = {true, false})
     void aBurstOverCamelsDefaultQueueRunsOnThePoolsOneThreadInOrder(boolean withCamel) throws Exception {
-        ExecutorService one = SingleThreadExecutors.inOrder(manager(withCamel), this, "burst-worker");
+        assertABurstRunsInOrderOnItsOneThread(
+                SingleThreadExecutors.inOrder(manager(withCamel), this, "burst-worker"), "burst-worker");
+    }
+
+    /**
+     * Holds the pool's thread, hands in 3,000 tasks (three times Camel's default queue), then lets it go: none may
+     * have run on the submitting thread, all run in order on the one thread whose name ends with {@code threadName};
+     * the pool is shut down afterwards. Shared with the pools' users' tests (the NCR register).
+     */
+    public static void assertABurstRunsInOrderOnItsOneThread(ExecutorService one, String threadName)
+            throws InterruptedException {
         CountDownLatch held = new CountDownLatch(1);
         Set<String> threads = ConcurrentHashMap.newKeySet();
         AtomicInteger next = new AtomicInteger();
@@ -59,7 +69,7 @@ class SingleThreadExecutorsTest {
                 Thread.currentThread().interrupt();
             }
         });
-        int tasks = 3000; // three times Camel's default queue
+        int tasks = 3000;
         for (int i = 0; i < tasks; i++) {
             int no = i;
             one.execute(() -> {
@@ -77,7 +87,7 @@ class SingleThreadExecutorsTest {
         assertThat(one.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(next.get()).isEqualTo(tasks);
         assertThat(outOfOrder.get()).isZero();
-        assertThat(threads).singleElement().asString().endsWith("burst-worker");
+        assertThat(threads).singleElement().asString().endsWith(threadName);
     }
 
     @ParameterizedTest(name = "with Camel''s manager: {0}")

@@ -35,6 +35,15 @@ abstract class PlcHandshakeTestSupport {
                 .withStations(Map.of(station, nodes));
     }
 
+    /** Trigger, part id, result code and reject nodes of a station "st1", for tests whose PLC is a stub. */
+    static PlcProperties.StationNodes st1Nodes() {
+        return PlcProperties.StationNodes.defaults()
+                .withTrigger("ns=2;s=st1.Trigger")
+                .withPartId("ns=2;s=st1.PartId")
+                .withResultCode("ns=2;s=st1.ResultCode")
+                .withReject("ns=2;s=st1.Reject");
+    }
+
     /** The handshake under test, not started yet: triggers to the listener, fail-safes to {@link #failSafes}. */
     PlcHandshake newHandshake(PlcProperties props, Consumer<PartTrigger> triggerListener) {
         handshake = new PlcHandshake(props, meters, triggerListener, f -> {

@@ -46,13 +46,7 @@ class PlcResubscriptionPairingTest {
         PlcProperties props = PlcProperties.defaults()
                 .withEndpointUrl("opc.tcp://stub/plc")
                 .withCycleBudgetMs(BUDGET_MS)
-                .withStations(Map.of(
-                        STATION,
-                        PlcProperties.StationNodes.defaults()
-                                .withTrigger("ns=2;s=st1.Trigger")
-                                .withPartId("ns=2;s=st1.PartId")
-                                .withResultCode("ns=2;s=st1.ResultCode")
-                                .withReject("ns=2;s=st1.Reject")));
+                .withStations(Map.of(STATION, PlcHandshakeTestSupport.st1Nodes()));
         transport.current = current;
         handshake = new PlcHandshake(
                 props,

@@ -63,13 +63,7 @@ class PlcTriggerBacklogTest {
         PlcProperties props = PlcProperties.defaults()
                 .withEndpointUrl("opc.tcp://127.0.0.1:1/plc") // never connected: only the data-change handler runs
                 .withCycleBudgetMs(600_000) // no deadline passes during the test
-                .withStations(Map.of(
-                        STATION,
-                        PlcProperties.StationNodes.defaults()
-                                .withTrigger("ns=2;s=st1.Trigger")
-                                .withPartId("ns=2;s=st1.PartId")
-                                .withResultCode("ns=2;s=st1.ResultCode")
-                                .withReject("ns=2;s=st1.Reject")));
+                .withStations(Map.of(STATION, PlcHandshakeTestSupport.st1Nodes()));
         handshake = new PlcHandshake(
                 props,
                 PlcTransports.create(props),
