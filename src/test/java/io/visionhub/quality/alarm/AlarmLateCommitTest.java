@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -49,7 +50,9 @@ import org.springframework.test.context.ActiveProfiles;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "spring.datasource.url=jdbc:h2:mem:alarm-late-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;DEFAULT_LOCK_TIMEOUT=120000",
+                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;DEFAULT_LOCK_TIMEOUT=120000;"
+                    // the session that creates the database keeps H2's 2 s: the writer on it would give up its wait
+                    + "LOCK_TIMEOUT=120000",
             "visionhub.ledger.append-timeout=3s",
             "visionhub.routes.dir=target/alarm-test-no-routes",
             "visionhub.broker.enabled=false",
@@ -79,6 +82,7 @@ class AlarmLateCommitTest {
 
     /** Holds the ledger's next sequence number uncommitted: the writer's next record waits until rollback. */
     Connection holdNextSequence() throws Exception {
+        writerCaughtUp(); // nothing else in flight: the held sequence number is the next record's
         Connection lock = dataSource.getConnection();
         lock.setAutoCommit(false);
         try (PreparedStatement ps = lock.prepareStatement("INSERT INTO ledger_leaf (seq, record_type, record_id, "
@@ -90,10 +94,16 @@ class AlarmLateCommitTest {
         return lock;
     }
 
-    /** Once this returns, every record submitted before it is committed (the writer commits in order). */
+    /**
+     * Once this returns, the recorder has done its queued work and every record submitted before it is committed (the
+     * writer commits in order). Waits for the commit itself, not the append timeout: after a stall the writer's
+     * backlog may take longer than that on a busy machine.
+     */
     void writerCaughtUp() throws Exception {
-        ledger.append(new LedgerWrite("TEST_PROBE", UUID.randomUUID().toString(), "{}", List.of()));
-        alarms.awaitRecorded(10_000);
+        alarms.awaitRecorded(60_000);
+        ledger.submit(new LedgerWrite("TEST_PROBE", UUID.randomUUID().toString(), "{}", List.of()))
+                .get(60, TimeUnit.SECONDS);
+        alarms.awaitRecorded(60_000);
     }
 
     int records(String recordId) {
@@ -173,7 +183,7 @@ class AlarmLateCommitTest {
     void anAcknowledgementCommittedAfterItsAppendTimedOutIsAnsweredPendingAndClearsTheAlarmOnce() throws Exception {
         AlarmSource source = new AlarmSource("line-late-clear", "station-late-clear", "p", null);
         alarms.evaluated(source, Set.of(NelsonRule.RULE_1), 5, r -> "beyond", Map.of("count", 6));
-        alarms.awaitRecorded(30_000);
+        writerCaughtUp();
         String id = alarmIds(source.station()).get(0);
 
         HttpResponse<String> pending;
@@ -234,7 +244,7 @@ class AlarmLateCommitTest {
     void aRuleFiringWhileItsAlarmsClearIsUndecidedRaisesNothingThenANewAlarmOnceTheClearCommitted() throws Exception {
         AlarmSource source = new AlarmSource("line-late-refire", "station-late-refire", "p", null);
         alarms.evaluated(source, Set.of(NelsonRule.RULE_1), 1, r -> "beyond", Map.of("count", 6));
-        alarms.awaitRecorded(30_000);
+        writerCaughtUp();
         String first = alarmIds(source.station()).get(0);
         try (Connection lock = holdNextSequence()) {
             alarms.evaluated(source, Set.of(), 1, r -> "beyond", Map.of()); // back in control: the clear is held

@@ -10,6 +10,7 @@ import io.visionhub.event.EventIds;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerException;
+import io.visionhub.ledger.LedgerWrite;
 import io.visionhub.ledger.disposition.DispositionRequest;
 import io.visionhub.ledger.disposition.DispositionService;
 import java.net.URI;
@@ -25,6 +26,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,7 +40,7 @@ import org.springframework.test.context.ActiveProfiles;
  * An NCR item whose ledger record commits only after its append timed out (a long writer backlog) keeps its number
  * and stays an item; the next part of the order and class takes the next number, with no unique-key violation. The
  * writer is stalled by another transaction holding item 2's key uncommitted (H2 makes the writer wait on that row
- * lock, up to DEFAULT_LOCK_TIMEOUT, far beyond this context's short append timeout). The same for an NCR_OPENED
+ * lock, up to its LOCK_TIMEOUT, far beyond this context's short append timeout). The same for an NCR_OPENED
  * (the writer waits on its ledger sequence number): the late NCR is the only one of its order and class. A closure
  * whose NCR_CLOSED commits late is answered 202 (pending, where to look), and once committed the NCR takes no more
  * items and a second closure is refused; a closure that finds the NCR's previous step undecided records nothing and
@@ -48,7 +51,9 @@ import org.springframework.test.context.ActiveProfiles;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "spring.datasource.url=jdbc:h2:mem:ncr-late-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;DEFAULT_LOCK_TIMEOUT=120000",
+                    + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;DEFAULT_LOCK_TIMEOUT=120000;"
+                    // the session that creates the database keeps H2's 2 s: the writer on it would give up its wait
+                    + "LOCK_TIMEOUT=120000",
             "visionhub.ledger.append-timeout=3s",
             "visionhub.routes.dir=target/ncr-test-no-routes",
             "visionhub.broker.enabled=false",
@@ -84,24 +89,36 @@ class NcrLateCommitTest {
     final Instant t0 = Instant.parse("2026-12-05T06:00:00Z");
 
     /** An NG part of this order and class, recorded and heard (as quality:inspection does after ledger:record). */
-    InspectionEvent ng(String order, String defectClass, int second) {
+    InspectionEvent ng(String order, String defectClass, int second) throws Exception {
         return ng(order, defectClass, second, true);
     }
 
-    InspectionEvent ng(String order, String defectClass, int second, boolean heard) {
+    InspectionEvent ng(String order, String defectClass, int second, boolean heard) throws Exception {
         InspectionEvent e = TestEvents.ng(EventIds.newId(), "station-1", defectClass, t0.plusSeconds(second), order);
-        ledger.append(e, List.of());
+        // committed before the register hears it, however busy the machine (the append timeout is not tested here)
+        ledger.submit(e, List.of()).get(60, TimeUnit.SECONDS);
         if (heard) {
             ncrs.onInspection(e);
         }
         return e;
     }
 
+    /**
+     * Once this returns, the register has done its queued work and every record it submitted is committed (the writer
+     * commits in order): a step that outlived the append timeout only because the machine is busy is decided before
+     * the test stalls the writer on purpose, or reads what the step wrote.
+     */
+    void caughtUp() throws Exception {
+        ncrs.flush();
+        ledger.submit(new LedgerWrite("TEST_PROBE", UUID.randomUUID().toString(), "{}", List.of()))
+                .get(60, TimeUnit.SECONDS);
+    }
+
     @Test
     void anItemCommittedAfterItsAppendTimedOutKeepsItsNumberAndTheNextPartTakesTheNext() throws Exception {
         String order = "000009000001";
         InspectionEvent first = ng(order, "crack", 0);
-        ncrs.flush();
+        caughtUp();
         List<Ncr> opened = ncrs.repository().list(null, order, null, 10);
         assertThat(opened)
                 .singleElement()
@@ -145,6 +162,7 @@ class NcrLateCommitTest {
     void anNcrOpenedAfterItsAppendTimedOutIsTheOnlyNcrOfItsOrderAndClass() throws Exception {
         String order = "000009000002";
         InspectionEvent first = ng(order, "dent", 0, false);
+        caughtUp(); // nothing else in flight: the held sequence number is the next record's
         try (Connection lock = dataSource.getConnection()) {
             lock.setAutoCommit(false);
             // the writer's next record (this part's NCR_OPENED) waits on its ledger sequence number
@@ -164,7 +182,7 @@ class NcrLateCommitTest {
                         .hasSize(1));
 
         InspectionEvent second = ng(order, "dent", 10);
-        ncrs.flush();
+        caughtUp();
         List<Ncr> list = ncrs.repository().list(null, order, null, 10);
         assertThat(list).as("one NCR per order and class").singleElement();
         assertThat(ncrs.repository().items(list.get(0).id()))
@@ -205,7 +223,7 @@ class NcrLateCommitTest {
     void aClosureCommittedAfterItsAppendTimedOutIsAnsweredPendingAndTheClosedNcrTakesNoMoreParts() throws Exception {
         String order = "000009000003";
         InspectionEvent first = ng(order, "scratch", 0);
-        ncrs.flush();
+        caughtUp();
         String id = ncrs.repository().list(null, order, null, 10).get(0).id();
 
         HttpResponse<String> pending;
@@ -238,7 +256,7 @@ class NcrLateCommitTest {
 
         // the next part of the order and class is no item of the closed NCR: the rule counts anew and opens another
         InspectionEvent later = ng(order, "scratch", 10);
-        ncrs.flush();
+        caughtUp();
         assertThat(ncrs.repository().items(id))
                 .extracting(Ncr.Item::inspectionId)
                 .containsExactly(first.id());
@@ -256,7 +274,7 @@ class NcrLateCommitTest {
     void aClosureThatFindsThePreviousStepUndecidedRecordsNothingAndIsAnswered503() throws Exception {
         String order = "000009000004";
         ng(order, "burr", 0);
-        ncrs.flush();
+        caughtUp();
         String id = ncrs.repository().list(null, order, null, 10).get(0).id();
 
         HttpResponse<String> busy;
@@ -277,6 +295,7 @@ class NcrLateCommitTest {
         assertThat(busy.body()).contains("not closed").contains("NCR_ITEM_ADDED " + id + "/2");
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(ncrs.repository().items(id)).hasSize(2));
+        caughtUp();
         assertThat(ncrs.repository().find(id).orElseThrow().closure())
                 .as("nothing recorded for the refused request")
                 .isNull();
@@ -292,7 +311,7 @@ class NcrLateCommitTest {
         String order = "000009000007";
         ng(busyOrder, "pore", 0);
         ng(order, "pore", 0);
-        ncrs.flush();
+        caughtUp();
         String busy = ncrs.repository().list(null, busyOrder, null, 10).get(0).id();
         String id = ncrs.repository().list(null, order, null, 10).get(0).id();
 
@@ -318,7 +337,7 @@ class NcrLateCommitTest {
         assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(503);
         assertThat(withdrawn.headers().firstValue("Retry-After")).isPresent();
         assertThat(withdrawn.body()).contains("register_busy").contains("nothing recorded");
-        ncrs.flush(); // the withdrawn closure's turn has come and gone
+        caughtUp(); // the withdrawn closure's turn has come and gone, the busy NCR's late items are committed
         assertThat(ncrs.repository().find(id).orElseThrow().closure())
                 .as("the withdrawn closure records nothing when its turn comes")
                 .isNull();
@@ -333,6 +352,7 @@ class NcrLateCommitTest {
     void aRejectWhoseDispositionCommitsAfterItsAppendTimedOutStillOpensItsNcr() throws Exception {
         String order = "000009000005";
         InspectionEvent part = ng(order, "void", 0, false); // recorded, not heard: the rule does not open its NCR
+        caughtUp(); // nothing else in flight: the held sequence number is the next record's
         try (Connection lock = holdRow(
                 "INSERT INTO ledger_leaf (seq, record_type, record_id, leaf_hash, entry, recorded_at) "
                         + "VALUES (?,'LOCK','lock-holder','00','{}',?)",
