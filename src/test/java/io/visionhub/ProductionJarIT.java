@@ -237,19 +237,9 @@ class ProductionJarIT {
                             jar.toAbsolutePath().toString(),
                             "--server.port=0",
                             "--visionhub.opcua.port=0")
-                    .directory(work.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(work.resolve("hub.log").toFile());
-            pb.environment().remove("JAVA_TOOL_OPTIONS");
-            Process hub = pb.start();
-            try {
-                assertThat(hub.waitFor(8, TimeUnit.MINUTES))
-                        .as("the hub stops by itself")
-                        .isTrue();
-            } finally {
-                hub.destroyForcibly();
-            }
-            String log = Files.readString(work.resolve("hub.log"));
+                    .directory(work.toFile());
+            Ended hub = runToEnd(pb, work.resolve("hub.log"), 8, "the hub stops by itself");
+            String log = hub.log();
             assertThat(hub.exitValue()).as(log).isNotZero();
             assertThat(log)
                     .contains("APPLICATION FAILED TO START")
@@ -544,30 +534,20 @@ class ProductionJarIT {
             Path cache = work.resolve("javacpp-cache");
             Path tmp = Files.createDirectory(work.resolve("tmp"));
             ProcessBuilder pb = new ProcessBuilder(
-                            HubProcess.java(),
-                            "-cp",
-                            String.join(java.io.File.pathSeparator, classPath),
-                            // fresh extraction folders: the natives come out of these jars, not a cache of the full
-                            // ones
-                            "-Dorg.bytedeco.javacpp.cachedir=" + cache,
-                            "-Djava.io.tmpdir=" + tmp,
-                            "-Djna.tmpdir=" + tmp,
-                            "-Djna.nosys=true",
-                            JarNativesProbe.class.getName(),
-                            model.toString(),
-                            jpeg.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(work.resolve("probe.log").toFile());
-            pb.environment().remove("JAVA_TOOL_OPTIONS");
-            Process probe = pb.start();
-            try {
-                assertThat(probe.waitFor(5, TimeUnit.MINUTES))
-                        .as("the probe ends")
-                        .isTrue();
-            } finally {
-                probe.destroyForcibly();
-            }
-            String log = Files.readString(work.resolve("probe.log"));
+                    HubProcess.java(),
+                    "-cp",
+                    String.join(java.io.File.pathSeparator, classPath),
+                    // fresh extraction folders: the natives come out of these jars, not a cache of the full
+                    // ones
+                    "-Dorg.bytedeco.javacpp.cachedir=" + cache,
+                    "-Djava.io.tmpdir=" + tmp,
+                    "-Djna.tmpdir=" + tmp,
+                    "-Djna.nosys=true",
+                    JarNativesProbe.class.getName(),
+                    model.toString(),
+                    jpeg.toString());
+            Ended probe = runToEnd(pb, work.resolve("probe.log"), 5, "the probe ends");
+            String log = probe.log();
             assertThat(probe.exitValue()).as(log).isZero();
             assertThat(log)
                     .contains("ffmpeg 64x48 channels 3")
@@ -590,6 +570,26 @@ class ProductionJarIT {
     }
 
     /** Packages of src/demo/java as jar paths ending in '/'. */
+    /** How a process run by {@link #runToEnd} ended: its exit value and its output. */
+    private record Ended(int exitValue, String log) {}
+
+    /**
+     * Runs a JVM (without the machine's JAVA_TOOL_OPTIONS) with its output in {@code log}, asserts it ends within the
+     * minutes given ({@code what} names the expectation) and kills it if not.
+     */
+    private static Ended runToEnd(ProcessBuilder pb, Path log, long minutes, String what)
+            throws IOException, InterruptedException {
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(minutes, TimeUnit.MINUTES)).as(what).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Ended(p.exitValue(), Files.readString(log));
+    }
+
     private static Set<String> demoPackages() throws IOException {
         Set<String> packages = new TreeSet<>();
         try (Stream<Path> files = Files.walk(DEMO_JAVA)) {
