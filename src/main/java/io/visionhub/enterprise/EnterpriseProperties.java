@@ -247,7 +247,8 @@ public record EnterpriseProperties(
      *
      * @param enabled deliver outbox rows on this node; default true
      * @param pollInterval how often due rows are looked for; default 100ms
-     * @param batchSize rows claimed per poll; default 200
+     * @param batchSize rows claimed per poll, and at most per run of an ordering group (its rows of one document type
+     *     claimed together, sent one after the other and marked in one commit); default 200
      * @param concurrency deliveries in flight at once (all targets); default 16
      * @param maxAttempts attempts before a row is parked; default 10
      * @param initialBackoff first retry delay; default 2s
@@ -284,6 +285,18 @@ public record EnterpriseProperties(
 
         public static Outbox defaults() {
             return new Outbox(null, null, null, null, null, null, null, null);
+        }
+
+        public Outbox withBatchSize(int newBatchSize) {
+            return new Outbox(
+                    enabled,
+                    pollInterval,
+                    newBatchSize,
+                    concurrency,
+                    maxAttempts,
+                    initialBackoff,
+                    maxBackoff,
+                    claimLease);
         }
 
         public Outbox withPollInterval(Duration newPollInterval) {

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers the outbox: each poll claims the PENDING rows that are due (in one transaction), and for each one loads the
  * recorded event, runs the target's mapping and client ({@link DeliveryService}) and stores the document number (a
- * group commit with the rows other delivery threads finish meanwhile, {@link DeliveredMarks}). A delivered row of an
- * ordering group hands its thread the group's next row when that is due, without waiting for a poll.
+ * group commit with the rows other delivery threads finish meanwhile, {@link DeliveredMarks}). The rows of an
+ * ordering group go in runs: a delivered run hands its thread the group's next run (its due rows of one document
+ * type, up to the batch size), claimed in the commit of the run's marks, without waiting for a poll.
  * A transient failure is retried with exponential backoff (initial × 2^(attempt-1), capped, with up to 20 %
  * jitter; longer when the target asks with Retry-After); a permanent one (the target's 400, a mapping error) or the last allowed attempt parks the row with
  * the error. Targets marked {@code ordered} deliver one row at a time, oldest first: a later row waits for the
@@ -246,19 +247,21 @@ public class OutboxDeliverer implements AutoCloseable {
         OutboxRow first = claimed.row();
         inFlight.add(first.id());
         workers.execute(() -> {
-            OutboxRepository.Claim current = claimed;
+            List<OutboxRepository.Claim> run = List.of(claimed);
             try {
-                // a delivered row of an ordering group makes the next row of its group due: deliver it here at once
-                // instead of waiting for a poll (a group otherwise moves one row per poll interval)
-                while (current != null) {
-                    OutboxRepository.Claim next = deliver(current.row(), current.reference());
-                    inFlight.remove(current.row().id());
-                    current = next;
+                // a run of an ordering group claims the group's next run in the commit of its marks: deliver it here
+                // at once instead of waiting for a poll (a group otherwise moves one run per poll interval)
+                while (!run.isEmpty()) {
+                    if (inRuns(run.get(0).row())) {
+                        run = deliverRun(run);
+                    } else {
+                        deliver(run.get(0).row(), run.get(0).reference());
+                        inFlight.remove(run.get(0).row().id());
+                        run = List.of();
+                    }
                 }
             } finally {
-                if (current != null) {
-                    inFlight.remove(current.row().id());
-                }
+                run.forEach(c -> inFlight.remove(c.row().id()));
                 orderedBusy.remove(first.target());
                 ScheduledExecutorService s = scheduler;
                 if (backlog && s != null && inFlight.size() <= config.concurrency()) {
@@ -272,45 +275,103 @@ public class OutboxDeliverer implements AutoCloseable {
         });
     }
 
-    /** Whether a delivered row hands its thread the next row of its ordering group. */
-    private boolean chains(OutboxRow row) {
-        return row.orderingKey() != null && !closing && !ordered(row.target());
+    /** Whether a row goes in runs of its ordering group (closing, a run sends nothing and gives its rows back). */
+    private boolean inRuns(OutboxRow row) {
+        return row.orderingKey() != null && !ordered(row.target());
+    }
+
+    /** A row that failed in a run: its outcome is written with the run's marks. */
+    private record Failure(OutboxRow row, int attempt, String error, boolean permanent, Duration retryAfter) {}
+
+    /**
+     * Delivers a run of an ordering group (claimed rows, oldest first, of one document type) one after the other,
+     * then in one commit marks the delivered ones, records a failure, gives back the rows not sent (after a failure,
+     * when closing, or once half the claim lease has passed: a row must not outlive its lease in a run, or another
+     * node could take it meanwhile) and, unless a row failed, claims the group's next run. Answers that run
+     * (its rows in flight), or an empty list. One commit per run instead of one per row: an NCR's items reach SAP
+     * QM at the pace of the calls, not of H2's commits.
+     */
+    private List<OutboxRepository.Claim> deliverRun(List<OutboxRepository.Claim> run) {
+        long deadline = System.nanoTime() + config.claimLease().toNanos() / 2;
+        List<OutboxRepository.Delivered> done = new ArrayList<>(run.size());
+        Failure failure = null;
+        int sent = 0;
+        while (sent < run.size() && failure == null && !closing && (sent == 0 || System.nanoTime() < deadline)) {
+            OutboxRepository.Claim c = run.get(sent++);
+            int attempt = c.row().attempts() + 1;
+            try {
+                done.add(new OutboxRepository.Delivered(c.row().id(), attempt, send(c.row(), c.reference(), attempt)));
+            } catch (DeliveryException e) {
+                failure = new Failure(c.row(), attempt, e.getMessage(), e.isPermanent(), e.retryAfter());
+            } catch (RuntimeException e) {
+                failure = new Failure(c.row(), attempt, e.toString(), false, null);
+            }
+        }
+        List<OutboxRepository.Claim> unsent = run.subList(sent, run.size());
+        // a run cut short by its time (not by a failure) claims on at once: its unsent rows again, with a new lease
+        boolean goOn = failure == null;
+        Failure failed = failure;
+        List<Long> taken = new ArrayList<>();
+        try {
+            List<OutboxRepository.Claim> next = repo.inTransaction(() -> {
+                Instant now = clock.instant();
+                repo.markDeliveredAll(done, now);
+                if (failed != null) {
+                    failed(failed.row(), failed.attempt(), failed.error(), failed.permanent(), failed.retryAfter());
+                }
+                repo.release(unsent, now);
+                return goOn && !closing ? claimRun(run.get(0).row().orderingKey(), now, taken) : List.of();
+            });
+            delivered.addAndGet(done.size());
+            LOG.debug(
+                    "Outbox group {}: {} row(s) delivered in one run",
+                    run.get(0).row().orderingKey(),
+                    done.size());
+            run.forEach(c -> inFlight.remove(c.row().id()));
+            return next;
+        } catch (RuntimeException e) {
+            taken.forEach(inFlight::remove); // rolled back: the next run is not claimed
+            throw e;
+        }
     }
 
     /**
-     * Marks a delivered row of an ordering group and, in the same transaction (one commit), claims the group's next
-     * row when it is due now (the oldest PENDING row of the group, as the poll's due query would pick it); answers
-     * that claim, or null. A row of an ordered target is left to the poll (its target delivers its head only).
+     * Claims the group's next run in the caller's transaction: its oldest PENDING rows, at most the batch size, as
+     * long as each is due, not in flight here and of the first one's document type. A change of type ends a run,
+     * because a later row may read what an earlier one of another type stored when its mark committed (an NCR item
+     * needs its NCR's document number, a clear the raise's). Only the prefix the claim took is kept; the rest is
+     * given back. Rows of an ordered target are left to the poll (its target delivers its head only).
      */
-    private OutboxRepository.Claim markAndClaimNextOfGroup(OutboxRow delivered, int attempt, String number) {
-        List<Long> taken = new ArrayList<>(1);
-        try {
-            return repo.inTransaction(() -> {
-                Instant now = clock.instant();
-                repo.markDelivered(delivered.id(), attempt, number, now);
-                if (closing) {
-                    return null;
-                }
-                Optional<OutboxRow> head = repo.groupHead(delivered.orderingKey());
-                if (head.isEmpty()
-                        || ordered(head.get().target())
-                        || !isDue(head.get(), now)
-                        || !inFlight.add(head.get().id())) {
-                    return null;
-                }
-                taken.add(head.get().id());
-                OutboxRepository.Claim c = new OutboxRepository.Claim(head.get(), referenceOf(head.get()));
-                if (!repo.claimAll(List.of(c), now, clockBack(now), now.plus(config.claimLease()))[0]) {
-                    inFlight.remove(head.get().id());
-                    taken.clear();
-                    return null;
-                }
-                return c;
-            });
-        } catch (RuntimeException e) {
-            taken.forEach(inFlight::remove); // rolled back: the next row is not claimed
-            throw e;
+    private List<OutboxRepository.Claim> claimRun(String orderingKey, Instant now, List<Long> taken) {
+        List<OutboxRepository.Claim> claims = new ArrayList<>();
+        for (OutboxRow row : repo.groupRun(orderingKey, config.batchSize())) {
+            if (ordered(row.target())
+                    || !isDue(row, now)
+                    || !row.documentType()
+                            .equals(
+                                    claims.isEmpty()
+                                            ? row.documentType()
+                                            : claims.get(0).row().documentType())
+                    || !inFlight.add(row.id())) {
+                break;
+            }
+            taken.add(row.id());
+            claims.add(new OutboxRepository.Claim(row, referenceOf(row)));
         }
+        boolean[] took = repo.claimAll(claims, now, clockBack(now), now.plus(config.claimLease()));
+        int kept = 0;
+        while (kept < took.length && took[kept]) {
+            kept++;
+        }
+        List<OutboxRepository.Claim> tail = new ArrayList<>();
+        for (int i = kept; i < took.length; i++) {
+            if (took[i]) {
+                tail.add(claims.get(i)); // taken after one that was refused: out of order, give it back
+            }
+            inFlight.remove(claims.get(i).row().id());
+        }
+        repo.release(tail, now);
+        return new ArrayList<>(claims.subList(0, kept));
     }
 
     private boolean isDue(OutboxRow row, Instant now) {
@@ -319,35 +380,35 @@ public class OutboxDeliverer implements AutoCloseable {
     }
 
     /**
-     * Delivers one claimed row and records the outcome; answers the next row of its ordering group when this one was
-     * delivered and the claim of that one taken with its mark (then in flight), else null. {@code row} is the
-     * row as claimed (the claim took it only while unchanged since it was read): its {@code mayHaveReached} says
-     * whether any earlier claim (this one not counted) may have reached the target, and {@code reference} is the
-     * external reference the row holds.
+     * Sends one claimed row: loads its inspection (a row without one is a document of its own, a quality alarm, whose
+     * source gives the input) and runs the target's mapping and client. Answers the document number.
      */
-    OutboxRepository.Claim deliver(OutboxRow row, String reference) {
+    private String send(OutboxRow row, String reference, int attempt) {
+        InspectionEvent event = row.inspectionId() == null
+                ? null
+                : events.of(row.inspectionId())
+                        .orElseThrow(() -> DeliveryException.permanentFailure("inspection " + row.inspectionId()
+                                + " of outbox row " + row.id() + " is not in the ledger"));
+        boolean mayExist = row.mayHaveReached() || attempt > 1;
+        return delivery.deliver(
+                event, row.target(), row.documentType(), row.deliveryKey(), reference, attempt, mayExist);
+    }
+
+    /**
+     * Delivers one claimed row that is not part of a run and records the outcome (its mark a group commit with the
+     * rows other delivery threads finish meanwhile). {@code row} is the row as claimed (the claim took it only while
+     * unchanged since it was read): its {@code mayHaveReached} says whether any earlier claim (this one not counted)
+     * may have reached the target, and {@code reference} is the external reference the row holds.
+     */
+    void deliver(OutboxRow row, String reference) {
         int attempt = row.attempts() + 1;
         unmarked.incrementAndGet();
         boolean handedOver = false;
         try {
-            // a row without an inspection is a document of its own (a quality alarm): its source gives the input
-            InspectionEvent event = row.inspectionId() == null
-                    ? null
-                    : events.of(row.inspectionId())
-                            .orElseThrow(() -> DeliveryException.permanentFailure("inspection " + row.inspectionId()
-                                    + " of outbox row " + row.id() + " is not in the ledger"));
-            boolean mayExist = row.mayHaveReached() || attempt > 1;
-            String number = delivery.deliver(
-                    event, row.target(), row.documentType(), row.deliveryKey(), reference, attempt, mayExist);
-            // a row of a group: its mark and the claim of the group's next row in one commit; others: group commit
-            OutboxRepository.Claim next = null;
+            String number = send(row, reference, attempt);
             unmarked.decrementAndGet();
             handedOver = true;
-            if (chains(row)) {
-                next = markAndClaimNextOfGroup(row, attempt, number);
-            } else {
-                marks.mark(row.id(), attempt, number);
-            }
+            marks.mark(row.id(), attempt, number);
             delivered.incrementAndGet();
             LOG.debug(
                     "Outbox row {}: {} {} for inspection {} delivered as {} (attempt {})",
@@ -357,7 +418,6 @@ public class OutboxDeliverer implements AutoCloseable {
                     row.inspectionId(),
                     number,
                     attempt);
-            return next;
         } catch (DeliveryException e) {
             failed(row, attempt, e.getMessage(), e.isPermanent(), e.retryAfter());
         } catch (RuntimeException e) {
@@ -367,7 +427,6 @@ public class OutboxDeliverer implements AutoCloseable {
                 unmarked.decrementAndGet();
             }
         }
-        return null;
     }
 
     private void failed(OutboxRow row, int attempt, String error, boolean permanent, Duration retryAfter) {

@@ -305,6 +305,40 @@ public class OutboxRepository {
                 .findFirst();
     }
 
+    /**
+     * The oldest PENDING rows of an ordering group, due or not, oldest first, at most {@code limit}: the rows that may
+     * be delivered next, in the order they must go (one index range of ix_outbox_ordering, V57).
+     */
+    public List<OutboxRow> groupRun(String orderingKey, int limit) {
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM outbox WHERE ordering_key = ? AND status = 'PENDING' "
+                        + "ORDER BY ordering_key, status, id LIMIT ?",
+                ROW,
+                orderingKey,
+                limit);
+    }
+
+    /**
+     * Gives claimed rows back unsent (the rest of a run that stopped early): each row as it was before its claim
+     * (attempts, whether an earlier attempt may have reached the target) and due now, so the attempt that never
+     * went out is not counted and the row does not wait for its lease. The reference the claim stored stays. Only
+     * rows this claim still holds change (PENDING, attempts as the claim left them).
+     */
+    public void release(List<Claim> claims, Instant now) {
+        batchInIdOrder(
+                claims,
+                c -> c.row().id(),
+                "UPDATE outbox SET attempts = ?, may_have_reached = ?, next_attempt_at = NULL, updated_at = ? "
+                        + "WHERE id = ? AND status = 'PENDING' AND attempts = ?",
+                (ps, c) -> {
+                    ps.setInt(1, c.row().attempts());
+                    ps.setBoolean(2, c.row().mayHaveReached());
+                    ps.setObject(3, ts(now));
+                    ps.setLong(4, c.row().id());
+                    ps.setInt(5, c.row().attempts() + 1);
+                });
+    }
+
     public boolean markDelivered(long id, int attempts, String documentNumber, Instant now) {
         return jdbc.update(
                         "UPDATE outbox SET status = 'DELIVERED', attempts = ?, document_number = ?, last_error = NULL, "

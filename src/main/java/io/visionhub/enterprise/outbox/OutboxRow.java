@@ -6,7 +6,8 @@ import java.time.Instant;
  * One outbox row (table owned by the ledger, delivered by the enterprise concern).
  *
  * @param mayHaveReached    an attempt was started once (set at the first claim, never cleared, not even by a
- *                          retry of a parked row): every later attempt looks the document up before creating it
+ *                          retry of a parked row): every later attempt looks the document up before creating it.
+ *                          Only a claim given back unsent ({@link OutboxRepository#release}) restores it
  * @param externalReference the short reference sent in the target's lookup field (delivery.reference20), stored at
  *                          the first claim; null before it
  * @param legacyReference   a row made before Flyway V31: its reference is derived from the key as it was then

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +50,7 @@ class OutboxBatchDeliveryTest {
         final Map<String, String> documentsByReference = new ConcurrentHashMap<>();
         final List<String> created = new CopyOnWriteArrayList<>();
         final Set<String> failOnceKeys = ConcurrentHashMap.newKeySet();
+        volatile long callMillis;
 
         FakeTarget() {
             super(
@@ -69,6 +71,13 @@ class OutboxBatchDeliveryTest {
                 int attempt,
                 boolean mayExist) {
             calls.add(new Call(key, reference20, attempt, mayExist));
+            if (callMillis > 0) {
+                try {
+                    Thread.sleep(callMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (failOnceKeys.remove(key)) {
                 throw DeliveryException.transientFailure("target busy for " + key, null);
             }
@@ -160,9 +169,12 @@ class OutboxBatchDeliveryTest {
     /** A repository of a hub that dies once the first delivered row is about to be marked: no write after that. */
     static final class DyingRepository extends OutboxRepository {
         final AtomicBoolean dead = new AtomicBoolean();
+        /** marks that commit before the hub dies at the next one */
+        final AtomicInteger marksLeft;
 
-        DyingRepository(DataSource ds) {
+        DyingRepository(DataSource ds, int marksBeforeDeath) {
             super(ds);
+            marksLeft = new AtomicInteger(marksBeforeDeath);
         }
 
         private void ifDead() {
@@ -173,8 +185,18 @@ class OutboxBatchDeliveryTest {
 
         @Override
         public boolean[] markDeliveredAll(List<Delivered> rows, Instant now) {
+            ifDead();
+            if (marksLeft.getAndDecrement() > 0) {
+                return super.markDeliveredAll(rows, now);
+            }
             dead.set(true);
             throw new IllegalStateException("killed between the delivery and its mark");
+        }
+
+        @Override
+        public void release(List<Claim> claims, Instant now) {
+            ifDead();
+            super.release(claims, now);
         }
 
         @Override
@@ -217,12 +239,47 @@ class OutboxBatchDeliveryTest {
                         keys.get(0), keys.get(0), keys.get(1), keys.get(2), keys.get(3), keys.get(4), keys.get(5));
     }
 
+    @Test
+    void aCrashAfterARunOfAGroupWentOutRedeliversTheWholeRunInOrderWithoutADuplicate() {
+        List<String> keys = record(6);
+        new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|n4|erp'");
+        // the group's first row is marked (with the claim of the other five as one run); the run goes out, and the
+        // hub dies at its mark
+        DyingRepository dying = new DyingRepository(db.dataSource(), 1);
+        OutboxDeliverer first = start(dying, Duration.ofMillis(20), Duration.ofMillis(400));
+        await().dontCatchUncaughtExceptions()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> dying.dead.get() && first.inFlight() == 0);
+        first.close();
+        assertThat(target.created).as("the dead hub sent every row").hasSize(6);
+        assertThat(db.count("DELIVERED"))
+                .as("only the first row's mark committed")
+                .isEqualTo(1);
+
+        start(repo, Duration.ofMillis(20), Duration.ofMillis(400));
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(20)).until(() -> db.count("DELIVERED") == 6);
+
+        assertThat(target.created)
+                .as("no duplicate: each resend found its document")
+                .hasSize(6);
+        List<String> order = target.calls.stream().map(FakeTarget.Call::key).toList();
+        List<String> expected = new ArrayList<>(keys);
+        expected.addAll(keys.subList(1, 6));
+        assertThat(order).as("the run again after the restart, in order").containsExactlyElementsOf(expected);
+        assertThat(target.calls.subList(6, 11))
+                .allSatisfy(c -> assertThat(c.mayExist()).isTrue());
+        for (String key : keys) {
+            OutboxRow row = repo.forInspection(key).get(0);
+            assertThat(row.documentNumber()).isEqualTo(target.documentsByReference.get(row.externalReference()));
+        }
+    }
+
     private List<String> crashBetweenDeliveryAndMarkThenRestart(boolean oneGroup) {
         List<String> keys = record(6);
         if (oneGroup) {
             new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|n3|erp'");
         }
-        DyingRepository dying = new DyingRepository(db.dataSource());
+        DyingRepository dying = new DyingRepository(db.dataSource(), 0);
         OutboxDeliverer first = start(dying, Duration.ofMillis(20), Duration.ofMillis(400));
         // the dead hub's threads fail on every write (uncaught on its delivery threads): that is the crash
         await().dontCatchUncaughtExceptions()
@@ -267,6 +324,63 @@ class OutboxBatchDeliveryTest {
         assertThat(order).containsExactlyElementsOf(keys);
     }
 
+    /** Counts the commits of marks: a run of a group is marked in one. */
+    static final class CountingRepository extends OutboxRepository {
+        final List<Integer> markedPerCommit = new CopyOnWriteArrayList<>();
+
+        CountingRepository(DataSource ds) {
+            super(ds);
+        }
+
+        @Override
+        public boolean[] markDeliveredAll(List<Delivered> rows, Instant now) {
+            markedPerCommit.add(rows.size());
+            return super.markDeliveredAll(rows, now);
+        }
+
+        @Override
+        public boolean markDelivered(long id, int attempts, String documentNumber, Instant now) {
+            markedPerCommit.add(1);
+            return super.markDelivered(id, attempts, documentNumber, now);
+        }
+    }
+
+    @Test
+    void anOrderingGroupGoesInRunsOfTheBatchSizeEachMarkedInOneCommit() {
+        List<String> keys = record(40);
+        new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|n5|erp'");
+        CountingRepository counting = new CountingRepository(db.dataSource());
+        EnterpriseProperties.Outbox cfg = EnterpriseProperties.Outbox.defaults()
+                .withPollInterval(Duration.ofMinutes(10)) // one poll at start: the runs go on by themselves
+                .withClaimLease(Duration.ofSeconds(30))
+                .withBatchSize(10);
+        OutboxDeliverer d = PlainOutboxThreads.deliverer(counting, target, cfg, Clock.systemUTC());
+        deliverers.add(d);
+        d.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> db.count("DELIVERED") == 40);
+
+        assertThat(target.calls.stream().map(FakeTarget.Call::key).toList()).containsExactlyElementsOf(keys);
+        assertThat(counting.markedPerCommit)
+                .as("the head the poll claimed, then runs of at most 10 (one commit each, not one per row)")
+                .containsExactly(1, 10, 10, 10, 9);
+        assertThat(repo.list("DELIVERED", 100))
+                .allSatisfy(r -> assertThat(r.attempts()).isEqualTo(1));
+    }
+
+    @Test
+    void aRunStopsAtHalfItsLeaseSoThatAnotherNodeNeverTakesARowItStillHolds() {
+        List<String> keys = record(24);
+        new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|n6|erp'");
+        target.callMillis = 100; // 23 rows in one run would take 2.3 s, past the 1.6 s lease
+        start(repo, Duration.ofMillis(20), Duration.ofMillis(1600));
+        start(repo, Duration.ofMillis(20), Duration.ofMillis(1600)); // a second node on the same database
+        await().atMost(Duration.ofSeconds(30)).until(() -> db.count("DELIVERED") == 24);
+
+        assertThat(target.calls.stream().map(FakeTarget.Call::key).toList())
+                .as("each row sent once, in order: no node took a row whose run still held it")
+                .containsExactlyElementsOf(keys);
+    }
+
     @Test
     void aFailingRowOfAGroupHoldsItsGroupUntilItsRetry() {
         List<String> keys = record(5);
@@ -277,6 +391,11 @@ class OutboxBatchDeliveryTest {
 
         List<String> order = target.calls.stream().map(FakeTarget.Call::key).toList();
         assertThat(order).containsExactly(keys.get(0), keys.get(1), keys.get(2), keys.get(2), keys.get(3), keys.get(4));
+        for (String key : keys) {
+            assertThat(repo.forInspection(key).get(0).attempts())
+                    .as("attempts of %s: the rows of the run given back unsent are not counted", key)
+                    .isEqualTo(key.equals(keys.get(2)) ? 2 : 1);
+        }
     }
 
     @Test
