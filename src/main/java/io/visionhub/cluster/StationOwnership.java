@@ -1,5 +1,6 @@
 package io.visionhub.cluster;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.ledger.LedgerException;
 import io.visionhub.ledger.LedgerWrite;
 import io.visionhub.ledger.StationFence;
@@ -15,7 +16,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -101,11 +101,7 @@ public class StationOwnership implements StationFence, AutoCloseable {
         if (scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cluster-stations");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = SingleThreadExecutors.scheduled(null, this, "cluster-stations");
         scheduler.scheduleWithFixedDelay(this::tickSafely, 0, renewInterval.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info(
                 "Cluster node {}: stations {} shared with the other members; lease {}, renewed every {}",

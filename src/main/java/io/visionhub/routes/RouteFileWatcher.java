@@ -1,5 +1,6 @@
 package io.visionhub.routes;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +39,8 @@ public class RouteFileWatcher implements AutoCloseable {
         if (poller != null) {
             return;
         }
-        poller = loader.camelContext()
-                .getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(this, "route-file-watcher");
+        poller = SingleThreadExecutors.scheduled(
+                loader.camelContext().getExecutorServiceManager(), this, "route-file-watcher");
         poller.scheduleWithFixedDelay(
                 () -> {
                     try {

@@ -1,5 +1,6 @@
 package io.visionhub.web;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.context.ProductionContextStore;
 import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent;
@@ -38,7 +39,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -76,11 +76,7 @@ public class LineBoard implements QualityListener, AutoCloseable {
     private final Map<String, LineState> lines = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor render;
     private final AtomicLong renderDropped = new AtomicLong();
-    private final ScheduledExecutorService pulse = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "web-line-states");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService pulse = SingleThreadExecutors.scheduled(null, this, "web-line-states");
     private volatile List<LineViews.State> lastStates = List.of();
 
     public LineBoard(

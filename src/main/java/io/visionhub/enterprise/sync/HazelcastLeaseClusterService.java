@@ -3,6 +3,7 @@ package io.visionhub.enterprise.sync;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.visionhub.camel.SingleThreadExecutors;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -43,9 +44,8 @@ public class HazelcastLeaseClusterService extends AbstractCamelClusterService<Ha
     @Override
     protected void doStart() throws Exception {
         // a thread of Camel's: it shows in Camel's management and the context stops it
-        scheduler = getCamelContext()
-                .getExecutorServiceManager()
-                .newSingleThreadScheduledExecutor(this, "camel-master-hazelcast");
+        scheduler = SingleThreadExecutors.scheduled(
+                getCamelContext().getExecutorServiceManager(), this, "camel-master-hazelcast");
         super.doStart();
     }
 

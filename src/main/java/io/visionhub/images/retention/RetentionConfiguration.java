@@ -3,6 +3,7 @@ package io.visionhub.images.retention;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.images.FileImageStore;
 import io.visionhub.images.ImageStoreProperties;
 import io.visionhub.ledger.JdbcInspectionLedger;
@@ -84,7 +85,7 @@ public class RetentionConfiguration {
             ObjectProvider<MeterRegistry> meters,
             CamelContext camelContext) {
         ExecutorServiceManager threads = camelContext.getExecutorServiceManager();
-        ScheduledExecutorService s = threads.newSingleThreadScheduledExecutor(this, "image-retention");
+        ScheduledExecutorService s = SingleThreadExecutors.scheduled(threads, this, "image-retention");
         s.scheduleWithFixedDelay(() -> safely(imageDiskMonitor::sample), 0, 1, TimeUnit.MINUTES);
         JdbcInspectionLedger l = ledger.getIfAvailable();
         FileImageStore store = images.getIfAvailable();

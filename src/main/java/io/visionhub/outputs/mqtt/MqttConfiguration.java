@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.visionhub.broker.BrokerConfiguration;
 import io.visionhub.broker.EmbeddedMqttBroker;
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.cluster.ClusterProperties;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -83,9 +84,8 @@ public class MqttConfiguration {
                     },
                     Clock.systemUTC(),
                     // Camel's thread: it shows in Camel's management; Camel stops it before the wills close
-                    camelContext
-                            .getExecutorServiceManager()
-                            .newSingleThreadScheduledExecutor(this, "mqtt-station-wills")));
+                    SingleThreadExecutors.scheduled(
+                            camelContext.getExecutorServiceManager(), this, "mqtt-station-wills")));
         }
         client.start(ReliableMqttClient.secondsToMs(props.connectTimeoutSeconds()));
         MqttOutputProperties.Sparkplug spb = props.sparkplug();

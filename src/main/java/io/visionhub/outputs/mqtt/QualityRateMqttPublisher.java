@@ -1,5 +1,6 @@
 package io.visionhub.outputs.mqtt;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.event.EventJson;
 import io.visionhub.quality.oee.QualityRateDocument;
 import io.visionhub.quality.oee.QualityRates.QualityRateView;
@@ -7,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -38,11 +38,7 @@ public class QualityRateMqttPublisher implements AutoCloseable {
         this.mqtt = mqtt;
         this.interval = interval;
         this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "quality-rate-mqtt");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = SingleThreadExecutors.scheduled(null, this, "quality-rate-mqtt");
         long tick = Math.max(10, Math.min(200, interval.toMillis() / 5));
         timer.scheduleWithFixedDelay(this::flush, tick, tick, TimeUnit.MILLISECONDS);
     }

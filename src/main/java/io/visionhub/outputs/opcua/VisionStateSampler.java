@@ -1,5 +1,6 @@
 package io.visionhub.outputs.opcua;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.vision.component.CameraHealth;
 import io.visionhub.vision.component.VisionConsumer;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public class VisionStateSampler implements AutoCloseable {
         CamelContext ctx = camel.get();
         if (timer == null && ctx != null) {
             timerOwner = ctx.getExecutorServiceManager();
-            timer = timerOwner.newSingleThreadScheduledExecutor(this, "opcua-vision-state");
+            timer = SingleThreadExecutors.scheduled(timerOwner, this, "opcua-vision-state");
             timer.scheduleWithFixedDelay(this::sample, 1, 1, TimeUnit.SECONDS);
         } else if (ctx == null) {
             LOG.warn("No CamelContext: the OPC UA VisionStateMachine does not follow the camera routes");

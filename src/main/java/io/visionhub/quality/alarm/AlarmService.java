@@ -1,5 +1,6 @@
 package io.visionhub.quality.alarm;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.ledger.CanonicalJson;
 import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerException;
@@ -33,7 +34,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -122,11 +122,7 @@ public class AlarmService implements AlarmBoard, AutoCloseable {
         this.ledger = ledger;
         this.jdbc = new JdbcTemplate(dataSource);
         this.clock = clock;
-        this.recorder = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "quality-alarms");
-            t.setDaemon(true);
-            return t;
-        });
+        this.recorder = SingleThreadExecutors.inOrder(null, this, "quality-alarms");
         // alarms active when the hub stopped stay active (their in-control count starts again)
         for (Recorded r : jdbc.query(
                 "SELECT " + COLUMNS + " FROM quality_alarm WHERE cleared_at IS NULL ORDER BY raised_at", ROW)) {

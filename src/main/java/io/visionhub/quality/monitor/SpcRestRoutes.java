@@ -124,7 +124,7 @@ public class SpcRestRoutes extends RouteBuilder {
                 .param()
                 .name("id")
                 .type(RestParamType.path)
-                .description("alarm id")
+                .description("alarm id (UUID)")
                 .endParam()
                 .responseMessage()
                 .code(200)
@@ -139,6 +139,10 @@ public class SpcRestRoutes extends RouteBuilder {
                 .description("the alarm, /api/quality/alarms/{id}")
                 .endHeader()
                 .endResponseMessage()
+                .responseMessage(ApiRestConfiguration.apiError(
+                        400,
+                        "the id is not a UUID, field id; or a bad body, e.g. comment over 1000 characters "
+                                + "(ApiError)"))
                 .responseMessage(ApiRestConfiguration.apiError(404, "no alarm with this id (ApiError)"))
                 .responseMessage(ApiRestConfiguration.apiError(409, "the alarm is already cleared (ApiError)"))
                 .responseMessage()
@@ -213,7 +217,7 @@ public class SpcRestRoutes extends RouteBuilder {
                                         + "user with role QUALITY or ADMIN; API keys cannot acknowledge",
                                 null);
                     }
-                    String id = ApiParams.requiredName(e, "id");
+                    String id = ApiParams.requiredUuid(e, "id"); // as GET alarms/{id}: not a UUID is a 400
                     AcknowledgeRequest req = e.getMessage().getBody(AcknowledgeRequest.class);
                     String comment = req == null ? null : req.comment();
                     if (comment != null && comment.length() > 1000) {

@@ -83,7 +83,9 @@ public class NcrRestRoutes extends RouteBuilder {
                 .param()
                 .name("id")
                 .type(RestParamType.path)
+                .description("NCR id (UUID)")
                 .endParam()
+                .responseMessage(ApiRestConfiguration.apiError(400, "the id is not a UUID, field id (ApiError)"))
                 .responseMessage(ApiRestConfiguration.apiError(404, "no such NCR (ApiError)"))
                 .to("direct:api-ncr-get")
                 .post("/{id}/close")
@@ -102,6 +104,7 @@ public class NcrRestRoutes extends RouteBuilder {
                 .param()
                 .name("id")
                 .type(RestParamType.path)
+                .description("NCR id (UUID)")
                 .endParam()
                 .responseMessage()
                 .code(200)
@@ -116,6 +119,8 @@ public class NcrRestRoutes extends RouteBuilder {
                 .description("the NCR, /api/quality/ncrs/{id}")
                 .endHeader()
                 .endResponseMessage()
+                .responseMessage(ApiRestConfiguration.apiError(
+                        400, "the id is not a UUID (field id), or a bad body, e.g. reason missing (ApiError)"))
                 .responseMessage(ApiRestConfiguration.apiError(404, "no such NCR (ApiError)"))
                 .responseMessage(ApiRestConfiguration.apiError(409, "already_closed (ApiError)"))
                 .responseMessage()
@@ -141,7 +146,14 @@ public class NcrRestRoutes extends RouteBuilder {
                 .param()
                 .name("id")
                 .type(RestParamType.path)
+                .description("NCR id (UUID)")
                 .endParam()
+                .responseMessage()
+                .code(200)
+                .message("the CAPA evidence package (zip)")
+                .endResponseMessage()
+                .responseMessage(ApiRestConfiguration.apiError(400, "the id is not a UUID, field id (ApiError)"))
+                .responseMessage(ApiRestConfiguration.apiError(404, "no such NCR (ApiError)"))
                 .to("direct:api-ncr-evidence");
 
         from("direct:api-ncr-list").routeId("rest-ncr-list").process(e -> {
@@ -163,7 +175,7 @@ public class NcrRestRoutes extends RouteBuilder {
             e.getMessage().setBody(service.repository().list(line, order, status, limit));
         });
         from("direct:api-ncr-get").routeId("rest-ncr-get").process(e -> {
-            String id = ApiParams.requiredName(e, "id");
+            String id = ApiParams.requiredUuid(e, "id"); // NCR ids are UUIDs: anything else is a 400
             e.getMessage()
                     .setBody(service.repository()
                             .details(id)
@@ -171,7 +183,7 @@ public class NcrRestRoutes extends RouteBuilder {
         });
         from("direct:api-ncr-close").routeId("rest-ncr-close").process(e -> {
             String user = ApiCaller.require(e, CLOSE, "closing a non-conformance needs the role QUALITY");
-            String id = ApiParams.requiredName(e, "id");
+            String id = ApiParams.requiredUuid(e, "id"); // NCR ids are UUIDs: anything else is a 400
             NcrCloseRequest req = e.getMessage().getMandatoryBody(NcrCloseRequest.class);
             try {
                 e.getMessage().setBody(service.close(id, user, req.password(), req.meaning(), req.reason()));
@@ -204,7 +216,7 @@ public class NcrRestRoutes extends RouteBuilder {
         });
         from("direct:api-ncr-evidence").routeId("rest-ncr-evidence").process(e -> {
             String user = ApiCaller.require(e, EVIDENCE, "the CAPA evidence package needs QUALITY, AUDITOR or ADMIN");
-            String id = ApiParams.requiredName(e, "id");
+            String id = ApiParams.requiredUuid(e, "id"); // NCR ids are UUIDs: anything else is a 400
             if (service.repository().find(id).isEmpty()) {
                 throw ApiException.notFound("unknown_ncr", "no non-conformance " + id);
             }

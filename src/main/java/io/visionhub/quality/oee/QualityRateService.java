@@ -1,5 +1,6 @@
 package io.visionhub.quality.oee;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.context.ProductionContextStore;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.ProductionContext;
@@ -16,7 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -72,11 +72,7 @@ public class QualityRateService implements QualityRates, QualityListener, AutoCl
         }
         start();
         if (refresher == null && every != null && !every.isZero()) {
-            refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "quality-rate-refresh");
-                t.setDaemon(true);
-                return t;
-            });
+            refresher = SingleThreadExecutors.scheduled(null, this, "quality-rate-refresh");
             refresher.scheduleWithFixedDelay(
                     () -> {
                         try {

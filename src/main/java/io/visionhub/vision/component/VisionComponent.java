@@ -3,6 +3,7 @@ package io.visionhub.vision.component;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.vision.FrameStore;
 import io.visionhub.vision.ImageDecoder;
 import io.visionhub.vision.challenger.ChallengerRun;
@@ -126,9 +127,8 @@ public class VisionComponent extends DefaultComponent {
         stationModels = getCamelContext().getRegistry().findSingleByType(StationModels.class);
         challengerStore = getCamelContext().getRegistry().findSingleByType(ChallengerStore.class);
         if (modelWatchSeconds > 0) {
-            watcher = getCamelContext()
-                    .getExecutorServiceManager()
-                    .newSingleThreadScheduledExecutor(this, "vision-model-watch");
+            watcher = SingleThreadExecutors.scheduled(
+                    getCamelContext().getExecutorServiceManager(), this, "vision-model-watch");
             watcher.scheduleWithFixedDelay(this::checkModels, modelWatchSeconds, modelWatchSeconds, TimeUnit.SECONDS);
         }
         if (meterRegistry != null) {

@@ -1,5 +1,6 @@
 package io.visionhub.vision.source;
 
+import io.visionhub.camel.SingleThreadExecutors;
 import io.visionhub.vision.Frame;
 import io.visionhub.vision.ImageDecoder;
 import java.awt.Graphics2D;
@@ -8,7 +9,6 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -117,11 +117,7 @@ public final class FfmpegFrameSource implements FrameSource {
      * its handshake and first frames; gives up past that.
      */
     private void startListening(FFmpegFrameGrabber g) {
-        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ffmpeg-listen-" + camera);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService thread = SingleThreadExecutors.inOrder(null, this, "ffmpeg-listen-" + camera);
         long budget = TimeUnit.SECONDS.toMillis(listenTimeoutSeconds()) + timeoutMs;
         // startUnsafe: JavaCV's start() holds one lock for the whole process (avcodec.class) while it opens, so a
         // listener waiting for its encoder, or stuck on a silent one, would stop every other camera of the hub from

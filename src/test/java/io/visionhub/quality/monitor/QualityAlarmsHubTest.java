@@ -225,6 +225,23 @@ class QualityAlarmsHubTest {
             assertThat(json(byId).path("cleared").isNull())
                     .as("active: %s", byId.body())
                     .isTrue();
+            // every field, nulls included, in this order: the example alarm of docs/quality.md shows this shape
+            List<String> fields = new ArrayList<>();
+            json(byId).fieldNames().forEachRemaining(fields::add);
+            assertThat(fields)
+                    .containsExactly(
+                            "id",
+                            "rule",
+                            "severity",
+                            "line",
+                            "station",
+                            "defectClass",
+                            "chart",
+                            "message",
+                            "raised",
+                            "cleared",
+                            "ledgerSeq");
+            assertThat(json(byId).path("defectClass").isNull()).as(byId.body()).isTrue();
             HttpResponse<String> upperCase =
                     hub.sendAs("GET", "/api/quality/alarms/" + p.id().toUpperCase(Locale.ROOT), null, "auditor");
             assertThat(upperCase.statusCode()).as(upperCase.body()).isEqualTo(200);
@@ -331,6 +348,8 @@ class QualityAlarmsHubTest {
                         .get("202")
                         .getHeaders())
                 .containsKey("Location");
+        assertThat(paths.get("/quality/alarms/{id}/acknowledge").getPost().getResponses())
+                .containsKeys("200", "202", "400", "404", "409", "503");
     }
 
     @Test
@@ -355,6 +374,30 @@ class QualityAlarmsHubTest {
         HttpResponse<String> badBody = hub.sendAs(
                 "POST", "/api/quality/alarms/" + UUID.randomUUID() + "/acknowledge", "{\"note\":1}", "quality");
         assertThat(badBody.statusCode()).as(badBody.body()).isEqualTo(400);
+    }
+
+    @Test
+    void acknowledgingAnAlarmIdThatIsNotAUuidIsA400NamingIdAsGetIs() throws Exception {
+        for (String id : List.of("not-an-alarm-id", UUID.randomUUID() + "0", "line-1")) {
+            HttpResponse<String> r =
+                    hub.sendAs("POST", "/api/quality/alarms/" + id + "/acknowledge", "{\"comment\":\"x\"}", "quality");
+            assertThat(r.statusCode()).as(id + ": " + r.body()).isEqualTo(400);
+            assertThat(json(r).path("code").asText()).as(id).isEqualTo("invalid_field");
+            assertThat(json(r).path("field").asText()).as(id).isEqualTo("id");
+            // the same answer as GET /api/quality/alarms/{id} gives for that id
+            HttpResponse<String> get = hub.sendAs("GET", "/api/quality/alarms/" + id, null, "quality");
+            assertThat(json(r)).as(id).isEqualTo(json(get));
+        }
+        // a well-formed id that is no alarm's stays a 404 naming id
+        HttpResponse<String> unknown =
+                hub.sendAs("POST", "/api/quality/alarms/" + UUID.randomUUID() + "/acknowledge", "{}", "quality");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(json(unknown).path("code").asText()).isEqualTo("unknown_alarm");
+        assertThat(json(unknown).path("field").asText()).isEqualTo("id");
+        // the role check still comes first: an operator is refused whatever the id
+        assertThat(hub.sendAs("POST", "/api/quality/alarms/line-1/acknowledge", "{}", "operator")
+                        .statusCode())
+                .isEqualTo(403);
     }
 
     void expectBad(String path, String field) throws Exception {

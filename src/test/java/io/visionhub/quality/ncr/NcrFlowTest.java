@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
@@ -341,8 +342,35 @@ class NcrFlowTest {
         HttpResponse<String> bad = call("GET", "/api/quality/ncrs?status=HALF_OPEN", "quality", null);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("status").contains("HALF_OPEN");
-        assertThat(call("GET", "/api/quality/ncrs/nope", "quality", null).statusCode())
-                .isEqualTo(404);
+        // an id that is not a UUID is a 400 naming id (as for alarms); a well-formed unknown one a 404
+        for (String path :
+                List.of("/api/quality/ncrs/nope", "/api/quality/ncrs/nope/evidence", "/api/quality/ncrs/" + id + "0")) {
+            HttpResponse<String> malformed = call("GET", path, "quality", null);
+            assertThat(malformed.statusCode())
+                    .as(path + ": " + malformed.body())
+                    .isEqualTo(400);
+            assertThat(EventJson.mapper()
+                            .readTree(malformed.body())
+                            .path("field")
+                            .asText())
+                    .as(path)
+                    .isEqualTo("id");
+        }
+        HttpResponse<String> malformedClose = call(
+                "POST",
+                "/api/quality/ncrs/nope/close",
+                "quality",
+                "{\"reason\":\"r\",\"meaning\":\"APPROVED\",\"password\":\"quality-demo\"}");
+        assertThat(malformedClose.statusCode()).as(malformedClose.body()).isEqualTo(400);
+        assertThat(EventJson.mapper()
+                        .readTree(malformedClose.body())
+                        .path("field")
+                        .asText())
+                .isEqualTo("id");
+        HttpResponse<String> unknownNcr = call("GET", "/api/quality/ncrs/" + UUID.randomUUID(), "quality", null);
+        assertThat(unknownNcr.statusCode()).as(unknownNcr.body()).isEqualTo(404);
+        assertThat(EventJson.mapper().readTree(unknownNcr.body()).path("code").asText())
+                .isEqualTo("unknown_ncr");
         JsonNode one = EventJson.mapper()
                 .readTree(
                         call("GET", "/api/quality/ncrs/" + id, "auditor", null).body());
@@ -423,7 +451,7 @@ class NcrFlowTest {
 
         String path = "/api/quality/ncrs/" + n.id() + "/evidence";
         assertThat(call("GET", path, "operator", null).statusCode()).isEqualTo(403);
-        assertThat(call("GET", "/api/quality/ncrs/nope/evidence", "auditor", null)
+        assertThat(call("GET", "/api/quality/ncrs/" + UUID.randomUUID() + "/evidence", "auditor", null)
                         .statusCode())
                 .isEqualTo(404);
         HttpResponse<byte[]> r =
