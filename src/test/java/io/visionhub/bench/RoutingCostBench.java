@@ -51,7 +51,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  *
  * <p>Run: {@code ./mvnw -q -B -o compile && bench/run RoutingCostBench [seconds per phase] [rounds] [msg/s]
  * [inference threads] [--hub-nice=N] [--hub-policy=nice|idle] [--compare-nice=N | --compare-policy=idle]
- * [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]} (defaults 20 3 1000 1; warm-up bursts of
+ * [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N] [--floor]} (defaults 20 3 1000 1; warm-up bursts of
  * 10,000 events). {@code --hub-nice=N} starts the hub with {@code visionhub.routing.nice=N} (0: routing priority
  * off), {@code --hub-policy} with {@code visionhub.routing.policy}; {@code --compare-nice=N} starts two hubs, one
  * with the routing priority off and one at nice N; {@code --compare-policy=idle} two hubs at {@code --hub-nice} (or
@@ -60,7 +60,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * both settings meet the same minutes' load. Each loaded phase also probes the hub's HTTP server (Tomcat) every
  * 500 ms and prints the slowest answer, and prints the warnings and errors the hub logged meanwhile (a ledger append
  * timeout, an MQTT connection lost): with 2 inference threads on a 2-core machine and {@code idle}, the starvation
- * run of docs/operations.md.
+ * run of docs/operations.md. {@code --floor} adds two phases per round after the idle one: inference beside a bare
+ * CPU spinner at nice 19 and at nice 10, the machine's floor for any work on the other core.
  */
 public final class RoutingCostBench {
 
@@ -71,6 +72,7 @@ public final class RoutingCostBench {
         String compareNice = option(a, "--compare-nice="); // two hubs, nice 0 and this, alternated in each round
         String hubPolicy = option(a, "--hub-policy="); // the hub's visionhub.routing.policy; its default if absent
         String comparePolicy = option(a, "--compare-policy="); // two hubs, policy nice and this, same nice value
+        boolean floor = a.remove("--floor"); // also what a bare spinner on the other core costs inference
         if (comparePolicy != null && (compareNice != null || !comparePolicy.equals("idle"))) {
             throw new IllegalArgumentException(
                     "--compare-policy takes idle (against nice), and not with --compare-nice: " + comparePolicy);
@@ -181,6 +183,7 @@ public final class RoutingCostBench {
                 }
                 frames(session, input, tensor, TimeUnit.SECONDS.toNanos(5)); // inference warm-up
                 List<Double> idle = new ArrayList<>();
+                Map<Integer, List<Double>> floors = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
                 for (int r = 1; r <= rounds; r++) {
                     awaitQuiet(hubs);
                     Phase quiet = Phase.start(hubs.get(0).side().pid(), brokerPid, self);
@@ -190,6 +193,16 @@ public final class RoutingCostBench {
                     System.out.printf(
                             "round %d: idle hubs %.2f frames/s (hub %.2f cores)%n", r, fIdle, quiet.hubCores());
                     System.out.println("  idle phase:    " + quiet.describe());
+                    if (floor) {
+                        for (int nice : new int[] {19, 10}) {
+                            double f = besideSpinner(session, input, tensor, seconds, nice, processes);
+                            floors.computeIfAbsent(nice, k -> new ArrayList<>()).add(f);
+                            System.out.printf(
+                                    "round %d, floor: one spinner at nice %d (a shell loop, no memory traffic, no "
+                                            + "syscalls): %.2f frames/s  loss %.1f%%%n",
+                                    r, nice, f, 100 * (1 - f / fIdle));
+                        }
+                    }
                     List<Hub> order = new ArrayList<>(hubs);
                     if (r % 2 == 0) {
                         java.util.Collections.reverse(order); // neither setting always goes first
@@ -230,6 +243,13 @@ public final class RoutingCostBench {
                     }
                 }
                 double mi = median(idle);
+                for (Map.Entry<Integer, List<Double>> f : floors.entrySet()) {
+                    double mf = median(f.getValue());
+                    System.out.printf(
+                            "median, the machine's floor: one spinner at nice %d beside inference: %.2f frames/s, "
+                                    + "ratio %.3f, loss %.1f%% (no routing can cost inference less than this here)%n",
+                            f.getKey(), mf, mf / mi, 100 * (1 - mf / mi));
+                }
                 for (Hub h : hubs) {
                     double ml = median(h.loaded());
                     System.out.printf(
@@ -503,6 +523,29 @@ public final class RoutingCostBench {
 
         private double cores(long ticks) {
             return ticks / (double) JvmThreadCpu.TICKS_PER_SECOND / seconds;
+        }
+    }
+
+    /**
+     * Inference frames/s beside one CPU spinner at the given nice value (a shell loop: no memory traffic, no system
+     * calls): the least that any work on the other core costs inference on this machine (shared caches, memory,
+     * the hypervisor's scheduling of the two vCPUs, the kernel's placement of a lowered thread). Nice 10 is the
+     * hub's routing priority, so a hub whose threads needed one core could not cost less than this.
+     */
+    private static double besideSpinner(
+            OrtSession session, String input, OnnxTensor tensor, int seconds, int nice, List<Process> processes)
+            throws Exception {
+        Process spinner = new ProcessBuilder("nice", "-n", String.valueOf(nice), "sh", "-c", "while :; do :; done")
+                .redirectErrorStream(true)
+                .start();
+        processes.add(spinner);
+        try {
+            Thread.sleep(1000);
+            return frames(session, input, tensor, TimeUnit.SECONDS.toNanos(seconds));
+        } finally {
+            spinner.destroyForcibly();
+            spinner.waitFor(10, TimeUnit.SECONDS);
+            processes.remove(spinner);
         }
     }
 

@@ -45,6 +45,12 @@ public class OutboxDeliverer implements AutoCloseable {
     private final Clock clock;
     private final ExecutorService workers;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /**
+     * Deliveries under way (a row, or a run of an ordering group's rows, on a worker): the poll's free slots count
+     * these, not the rows in flight, so that a run of a group's rows never starves the other targets' rows.
+     */
+    private final AtomicInteger busy = new AtomicInteger();
+
     private final Set<String> orderedBusy = ConcurrentHashMap.newKeySet();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -171,7 +177,7 @@ public class OutboxDeliverer implements AutoCloseable {
         }
         try {
             Instant now = clock.instant();
-            int free = Math.max(0, config.concurrency() * 2 - inFlight.size());
+            int free = Math.max(0, config.concurrency() * 2 - busy.get());
             if (free == 0) {
                 return 0;
             }
@@ -246,6 +252,7 @@ public class OutboxDeliverer implements AutoCloseable {
     private void start(OutboxRepository.Claim claimed) {
         OutboxRow first = claimed.row();
         inFlight.add(first.id());
+        busy.incrementAndGet();
         workers.execute(() -> {
             List<OutboxRepository.Claim> run = List.of(claimed);
             try {
@@ -262,9 +269,10 @@ public class OutboxDeliverer implements AutoCloseable {
                 }
             } finally {
                 run.forEach(c -> inFlight.remove(c.row().id()));
+                busy.decrementAndGet();
                 orderedBusy.remove(first.target());
                 ScheduledExecutorService s = scheduler;
-                if (backlog && s != null && inFlight.size() <= config.concurrency()) {
+                if (backlog && s != null && busy.get() <= config.concurrency()) {
                     try {
                         s.execute(this::pollQuietly);
                     } catch (RejectedExecutionException stopped) {

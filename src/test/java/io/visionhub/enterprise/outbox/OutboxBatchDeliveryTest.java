@@ -382,6 +382,29 @@ class OutboxBatchDeliveryTest {
     }
 
     @Test
+    void aLongRunOfAGroupTakesOneDeliverySlotSoOtherRowsFlowBesideIt() {
+        List<String> group = record(60);
+        new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|n7|erp'");
+        List<String> plain = record(6);
+        target.callMillis = 20;
+        EnterpriseProperties.Outbox cfg = EnterpriseProperties.Outbox.defaults()
+                .withPollInterval(Duration.ofMillis(20))
+                .withClaimLease(Duration.ofSeconds(30))
+                .withConcurrency(2) // 4 slots; a run holds up to 50 rows in flight
+                .withBatchSize(50);
+        OutboxDeliverer d = PlainOutboxThreads.deliverer(repo, target, cfg, Clock.systemUTC());
+        deliverers.add(d);
+        d.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> db.count("DELIVERED") == 66);
+
+        List<String> order = target.calls.stream().map(FakeTarget.Call::key).toList();
+        assertThat(order.stream().filter(group::contains).toList()).containsExactlyElementsOf(group);
+        assertThat(order.indexOf(plain.get(plain.size() - 1)))
+                .as("the other rows went out while the group's run was still sending")
+                .isLessThan(order.indexOf(group.get(group.size() - 1)));
+    }
+
+    @Test
     void aFailingRowOfAGroupHoldsItsGroupUntilItsRetry() {
         List<String> keys = record(5);
         new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|n2|erp'");
