@@ -26,7 +26,11 @@ public class NcrRepository {
 
     private static final String COLUMNS = "n.id, n.ledger_seq, n.line, n.station, n.production_order, n.defect_class, "
             + "n.product, n.batch, n.trigger_kind, n.trigger_detail, n.opened_at, "
-            + "(SELECT COUNT(*) FROM ncr_item i WHERE i.ncr_id = n.id) AS item_count, "
+            // items are numbered 1, 2, … without gaps (a refused item's number is taken again), so the highest is the
+            // count: one probe of the primary key from its end instead of counting every item (an NCR's outbox
+            // delivery reads this once per item: O(items) each, 70 ms per item at 40,000 items on H2)
+            + "COALESCE((SELECT i.item_no FROM ncr_item i WHERE i.ncr_id = n.id ORDER BY i.ncr_id DESC, i.item_no DESC "
+            + "LIMIT 1), 0) AS item_count, "
             + "c.ledger_seq AS c_seq, c.user_name, c.printed_name, c.meaning, c.reason, c.closed_at";
     private static final String FROM = " FROM ncr n LEFT JOIN ncr_close c ON c.ncr_id = n.id";
 
