@@ -45,6 +45,12 @@ class SapSimulatorTest {
     }
 
     @Test
+    void theSimulatorsServeWithTcpNoDelaySoThatSequentialCallsDoNotWaitForDelayedAcks() {
+        // set by HttpSimulator before the JDK server reads it; -Dsun.net.httpserver.nodelay=... on the command line wins
+        assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
+    }
+
+    @Test
     void writeWithoutCsrfTokenIsRefusedWith403AndRequiredHeader() throws Exception {
         HttpResponse<String> r = http.send(
                 req(SapSimulator.PM_SERVICE + "/MaintenanceNotification?sap-client=100")
