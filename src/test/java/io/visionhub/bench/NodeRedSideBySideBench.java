@@ -70,7 +70,9 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
  * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]
- * [--jit-settle=F] [--hub-b=tree]}; {@code --hub-b} starts a second hub ("hub B") from another source tree (say a worktree of the
+ * [--jit-settle=F] [--hub-b=tree] [--hub-arg=--key=value ...]}; {@code --hub-arg} adds a setting to the hub's command
+ * line (repeatable; shown in the hub's name), e.g. {@code --hub-arg=--visionhub.quality.ncr.enabled=false}: the flow
+ * Node-RED runs, without the NCR register's item per NG part in the ledger and to SAP QM; {@code --hub-b} starts a second hub ("hub B") from another source tree (say a worktree of the
  * base commit, compiled): its target/classes in place of this tree's, its routes, kamelets and mappings; measured in
  * turn with the first, an A/B of a change under the same load;
  * with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording, {@code HUB_JVM_OPTS='-Xlog:...'} adds JVM
@@ -90,13 +92,22 @@ public final class NodeRedSideBySideBench {
         // a second hub on other classes (e.g. a copy of the base's target/classes), measured in turn with the first
         // under the same load: an A/B of a change in one run
         String hubB = null;
+        // settings of the hub (both hubs with --hub-b), e.g. --hub-arg=--visionhub.quality.ncr.enabled=false for the
+        // flow Node-RED runs without the hub's own per-NG extras; printed with the hub's name
+        List<String> hubArgs = new ArrayList<>(List.of("--visionhub.routing.nice=0"));
         for (java.util.Iterator<String> i = a.iterator(); i.hasNext(); ) {
             String o = i.next();
             if (o.startsWith("--hub-b=")) {
                 hubB = o.substring("--hub-b=".length());
                 i.remove();
+            } else if (o.startsWith("--hub-arg=")) {
+                hubArgs.add(o.substring("--hub-arg=".length()));
+                i.remove();
             }
         }
+        String hubName = hubArgs.size() == 1
+                ? "hub (H2 ledger)"
+                : "hub (H2 ledger; " + String.join(" ", hubArgs.subList(1, hubArgs.size())) + ")";
         Warmup warmup = Warmup.take(a); // removes the --warmup-*/--settle* options it reads
         int events = a.size() > 0 ? Integer.parseInt(a.get(0)) : 10_000;
         int rounds = a.size() > 1 ? Integer.parseInt(a.get(1)) : 3;
@@ -122,8 +133,7 @@ public final class NodeRedSideBySideBench {
         try {
             // routing priority off: this flow runs no inference for it to yield to, and at nice 10 the hub would
             // yield to the broker and this bench's own publisher, which Node-RED (nice 0) does not
-            Side hub =
-                    startHub(work.resolve("hub"), broker, sink, processes, "", List.of("--visionhub.routing.nice=0"));
+            Side hub = startHub(work.resolve("hub"), broker, sink, processes, "", hubArgs, Path.of(""), hubName);
             Side nr = hubOnly
                     ? null
                     : startNodeRed(nodeRed, work.resolve("node-red"), "nr", false, broker, sink, processes);
@@ -138,7 +148,7 @@ public final class NodeRedSideBySideBench {
                             sink,
                             processes,
                             "-b",
-                            List.of("--visionhub.routing.nice=0"),
+                            hubArgs,
                             Path.of(hubB),
                             "hub B (" + hubB + ")");
             List<Side> sides = new ArrayList<>(hubOnly ? List.of(hub) : List.of(hub, nr, nrSync));

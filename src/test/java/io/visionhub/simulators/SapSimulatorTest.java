@@ -46,7 +46,8 @@ class SapSimulatorTest {
 
     @Test
     void theSimulatorsServeWithTcpNoDelaySoThatSequentialCallsDoNotWaitForDelayedAcks() {
-        // set by HttpSimulator before the JDK server reads it; -Dsun.net.httpserver.nodelay=... on the command line wins
+        // set by HttpSimulator before the JDK server reads it; -Dsun.net.httpserver.nodelay=... on the command line
+        // wins
         assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
     }
 
