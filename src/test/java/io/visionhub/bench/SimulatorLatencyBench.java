@@ -11,8 +11,8 @@ import java.net.http.HttpResponse;
  * milliseconds per POST over rounds of sequential calls on one keep-alive connection. With the JDK server's Nagle
  * default an answer waited for the client's delayed ACK (~45 ms a call); the simulators turn on TCP_NODELAY.
  *
- * <p>Run: {@code bench/run SimulatorLatencyBench [calls per round] [rounds]} (defaults 200 5); to see the JDK default,
- * {@code java -Dsun.net.httpserver.nodelay=false ...} through the same class path.
+ * <p>Run: {@code bench/run SimulatorLatencyBench [calls per round] [rounds]} (defaults 200 5); the JDK's default:
+ * {@code BENCH_JAVA_OPTS=-Dsun.net.httpserver.nodelay=false bench/run SimulatorLatencyBench}.
  */
 public final class SimulatorLatencyBench {
 
