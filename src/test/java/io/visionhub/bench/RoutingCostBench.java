@@ -247,7 +247,8 @@ public final class RoutingCostBench {
                     double mf = median(f.getValue());
                     System.out.printf(
                             "median, the machine's floor: one spinner at nice %d beside inference: %.2f frames/s, "
-                                    + "ratio %.3f, loss %.1f%% (no routing can cost inference less than this here)%n",
+                                    + "ratio %.3f, loss %.1f%% (what one core of other work at this nice value costs "
+                                    + "inference here)%n",
                             f.getKey(), mf, mf / mi, 100 * (1 - mf / mi));
                 }
                 for (Hub h : hubs) {
