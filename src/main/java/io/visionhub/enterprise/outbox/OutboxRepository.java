@@ -291,21 +291,6 @@ public class OutboxRepository {
     }
 
     /**
-     * The oldest PENDING row of an ordering group, due or not: the only row of the group that may be delivered next.
-     */
-    public Optional<OutboxRow> groupHead(String orderingKey) {
-        return jdbc
-                .query(
-                        // the order of ix_outbox_ordering (V57), so one index probe finds it (H2 sorts otherwise)
-                        "SELECT " + COLUMNS + " FROM outbox WHERE ordering_key = ? AND status = 'PENDING' "
-                                + "ORDER BY ordering_key, status, id LIMIT 1",
-                        ROW,
-                        orderingKey)
-                .stream()
-                .findFirst();
-    }
-
-    /**
      * The oldest PENDING rows of an ordering group, due or not, oldest first, at most {@code limit}: the rows that may
      * be delivered next, in the order they must go (one index range of ix_outbox_ordering, V57).
      */
