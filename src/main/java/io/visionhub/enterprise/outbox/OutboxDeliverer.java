@@ -288,8 +288,16 @@ public class OutboxDeliverer implements AutoCloseable {
         return row.orderingKey() != null && !ordered(row.target());
     }
 
-    /** A row that failed in a run: its outcome is written with the run's marks. */
-    private record Failure(OutboxRow row, int attempt, String error, boolean permanent, Duration retryAfter) {}
+    /** A failed attempt, as {@link #failed} records it (in a run, with the run's marks). */
+    private record Failure(OutboxRow row, int attempt, String error, boolean permanent, Duration retryAfter) {
+
+        /** A target's or mapping's failure says whether it is permanent; any other exception is transient. */
+        static Failure of(OutboxRow row, int attempt, RuntimeException e) {
+            return e instanceof DeliveryException d
+                    ? new Failure(row, attempt, d.getMessage(), d.isPermanent(), d.retryAfter())
+                    : new Failure(row, attempt, e.toString(), false, null);
+        }
+    }
 
     /**
      * Delivers a run of an ordering group (claimed rows, oldest first, of one document type) one after the other,
@@ -309,10 +317,8 @@ public class OutboxDeliverer implements AutoCloseable {
             int attempt = c.row().attempts() + 1;
             try {
                 done.add(new OutboxRepository.Delivered(c.row().id(), attempt, send(c.row(), c.reference(), attempt)));
-            } catch (DeliveryException e) {
-                failure = new Failure(c.row(), attempt, e.getMessage(), e.isPermanent(), e.retryAfter());
             } catch (RuntimeException e) {
-                failure = new Failure(c.row(), attempt, e.toString(), false, null);
+                failure = Failure.of(c.row(), attempt, e);
             }
         }
         List<OutboxRepository.Claim> unsent = run.subList(sent, run.size());
@@ -325,7 +331,7 @@ public class OutboxDeliverer implements AutoCloseable {
                 Instant now = clock.instant();
                 repo.markDeliveredAll(done, now);
                 if (failed != null) {
-                    failed(failed.row(), failed.attempt(), failed.error(), failed.permanent(), failed.retryAfter());
+                    failed(failed);
                 }
                 repo.release(unsent, now);
                 return goOn && !closing ? claimRun(run.get(0).row().orderingKey(), now, taken) : List.of();
@@ -353,14 +359,9 @@ public class OutboxDeliverer implements AutoCloseable {
     private List<OutboxRepository.Claim> claimRun(String orderingKey, Instant now, List<Long> taken) {
         List<OutboxRepository.Claim> claims = new ArrayList<>();
         for (OutboxRow row : repo.groupRun(orderingKey, config.batchSize())) {
-            if (ordered(row.target())
-                    || !isDue(row, now)
-                    || !row.documentType()
-                            .equals(
-                                    claims.isEmpty()
-                                            ? row.documentType()
-                                            : claims.get(0).row().documentType())
-                    || !inFlight.add(row.id())) {
+            boolean otherType = !claims.isEmpty()
+                    && !row.documentType().equals(claims.get(0).row().documentType());
+            if (otherType || ordered(row.target()) || !isDue(row, now) || !inFlight.add(row.id())) {
                 break;
             }
             taken.add(row.id());
@@ -426,10 +427,8 @@ public class OutboxDeliverer implements AutoCloseable {
                     row.inspectionId(),
                     number,
                     attempt);
-        } catch (DeliveryException e) {
-            failed(row, attempt, e.getMessage(), e.isPermanent(), e.retryAfter());
         } catch (RuntimeException e) {
-            failed(row, attempt, e.toString(), false, null);
+            failed(Failure.of(row, attempt, e));
         } finally {
             if (!handedOver) {
                 unmarked.decrementAndGet();
@@ -437,10 +436,14 @@ public class OutboxDeliverer implements AutoCloseable {
         }
     }
 
-    private void failed(OutboxRow row, int attempt, String error, boolean permanent, Duration retryAfter) {
+    private void failed(Failure f) {
+        OutboxRow row = f.row();
+        int attempt = f.attempt();
+        String error = f.error();
+        Duration retryAfter = f.retryAfter();
         Instant now = clock.instant();
         failures.incrementAndGet();
-        if (permanent || attempt >= config.maxAttempts()) {
+        if (f.permanent() || attempt >= config.maxAttempts()) {
             repo.park(row.id(), attempt, error, now);
             parked.incrementAndGet();
             LOG.warn(

@@ -113,12 +113,17 @@ class OutboxBatchDeliveryTest {
     }
 
     private OutboxDeliverer start(OutboxRepository r, Duration pollInterval, Duration lease) {
-        EnterpriseProperties.Outbox cfg = EnterpriseProperties.Outbox.defaults()
-                .withPollInterval(pollInterval)
-                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
-                .withClaimLease(lease)
-                .withConcurrency(4)
-                .withMaxAttempts(10);
+        return start(
+                r,
+                EnterpriseProperties.Outbox.defaults()
+                        .withPollInterval(pollInterval)
+                        .withBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                        .withClaimLease(lease)
+                        .withConcurrency(4)
+                        .withMaxAttempts(10));
+    }
+
+    private OutboxDeliverer start(OutboxRepository r, EnterpriseProperties.Outbox cfg) {
         OutboxDeliverer d = PlainOutboxThreads.deliverer(r, target, cfg, Clock.systemUTC());
         deliverers.add(d);
         d.start();
@@ -245,19 +250,13 @@ class OutboxBatchDeliveryTest {
         new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|n4|erp'");
         // the group's first row is marked (with the claim of the other five as one run); the run goes out, and the
         // hub dies at its mark
-        DyingRepository dying = new DyingRepository(db.dataSource(), 1);
-        OutboxDeliverer first = start(dying, Duration.ofMillis(20), Duration.ofMillis(400));
-        await().dontCatchUncaughtExceptions()
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> dying.dead.get() && first.inFlight() == 0);
-        first.close();
+        runUntilItDies(new DyingRepository(db.dataSource(), 1));
         assertThat(target.created).as("the dead hub sent every row").hasSize(6);
         assertThat(db.count("DELIVERED"))
                 .as("only the first row's mark committed")
                 .isEqualTo(1);
 
-        start(repo, Duration.ofMillis(20), Duration.ofMillis(400));
-        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(20)).until(() -> db.count("DELIVERED") == 6);
+        restartAndDeliverAll(6);
 
         assertThat(target.created)
                 .as("no duplicate: each resend found its document")
@@ -274,18 +273,27 @@ class OutboxBatchDeliveryTest {
         }
     }
 
+    /** A hub on {@code dying} until it is dead: its threads fail on every write (uncaught on them), the crash. */
+    private void runUntilItDies(DyingRepository dying) {
+        OutboxDeliverer first = start(dying, Duration.ofMillis(20), Duration.ofMillis(400));
+        await().dontCatchUncaughtExceptions()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> dying.dead.get() && first.inFlight() == 0);
+        first.close();
+    }
+
+    /** The restarted hub, on the same database, until {@code rows} rows are DELIVERED. */
+    private void restartAndDeliverAll(int rows) {
+        start(repo, Duration.ofMillis(20), Duration.ofMillis(400));
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(20)).until(() -> db.count("DELIVERED") == rows);
+    }
+
     private List<String> crashBetweenDeliveryAndMarkThenRestart(boolean oneGroup) {
         List<String> keys = record(6);
         if (oneGroup) {
             new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|n3|erp'");
         }
-        DyingRepository dying = new DyingRepository(db.dataSource(), 0);
-        OutboxDeliverer first = start(dying, Duration.ofMillis(20), Duration.ofMillis(400));
-        // the dead hub's threads fail on every write (uncaught on its delivery threads): that is the crash
-        await().dontCatchUncaughtExceptions()
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> dying.dead.get() && first.inFlight() == 0);
-        first.close();
+        runUntilItDies(new DyingRepository(db.dataSource(), 0));
         int createdBefore = target.created.size();
         assertThat(createdBefore).as("documents the dead hub made").isPositive();
         assertThat(db.count("DELIVERED"))
@@ -293,8 +301,7 @@ class OutboxBatchDeliveryTest {
                 .isZero();
         assertThat(db.count("PENDING")).isEqualTo(6);
 
-        start(repo, Duration.ofMillis(20), Duration.ofMillis(400)); // the restarted hub
-        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(20)).until(() -> db.count("DELIVERED") == 6);
+        restartAndDeliverAll(6);
 
         assertThat(target.created).as("one document per row").hasSize(6).doesNotHaveDuplicates();
         for (String key : keys) {
@@ -354,9 +361,7 @@ class OutboxBatchDeliveryTest {
                 .withPollInterval(Duration.ofMinutes(10)) // one poll at start: the runs go on by themselves
                 .withClaimLease(Duration.ofSeconds(30))
                 .withBatchSize(10);
-        OutboxDeliverer d = PlainOutboxThreads.deliverer(counting, target, cfg, Clock.systemUTC());
-        deliverers.add(d);
-        d.start();
+        start(counting, cfg);
         await().atMost(Duration.ofSeconds(30)).until(() -> db.count("DELIVERED") == 40);
 
         assertThat(target.calls.stream().map(FakeTarget.Call::key).toList()).containsExactlyElementsOf(keys);
@@ -392,9 +397,7 @@ class OutboxBatchDeliveryTest {
                 .withClaimLease(Duration.ofSeconds(30))
                 .withConcurrency(2) // 4 slots; a run holds up to 50 rows in flight
                 .withBatchSize(50);
-        OutboxDeliverer d = PlainOutboxThreads.deliverer(repo, target, cfg, Clock.systemUTC());
-        deliverers.add(d);
-        d.start();
+        start(repo, cfg);
         await().atMost(Duration.ofSeconds(30)).until(() -> db.count("DELIVERED") == 66);
 
         List<String> order = target.calls.stream().map(FakeTarget.Call::key).toList();
