@@ -92,6 +92,53 @@ class OutboxCrashRecoveryTest {
         }
     }
 
+    @Test
+    void killMinus9MidRunOfAnOrderingGroupThenRestartDeliversEachRowOnceInOrder() throws Exception {
+        sims = EnterpriseSimulators.onFreePorts();
+        String dbUrl = "jdbc:h2:file:" + tmp.resolve("hub").toAbsolutePath()
+                + ";MODE=PostgreSQL;WRITE_DELAY=0;DB_CLOSE_DELAY=-1";
+        OutboxTestDb db = OutboxTestDb.at(dbUrl);
+        for (int i = 0; i < 10; i++) {
+            var e = TestEvents.ng("station-1", "crack");
+            db.record(e, "sap-qm", "QUALITY_NOTIFICATION", e.id());
+        }
+        // one ordering group: the first row alone (the poll's head), then the other nine as one run
+        new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|kill|sap-qm'");
+        new JdbcTemplate(db.dataSource()).execute("SHUTDOWN");
+        SimulatedDocuments docs = sims.sap().qualityNotifications();
+        sims.sap().faults().slowAnswers(Duration.ofMillis(300)); // the run is still sending when it is killed
+
+        child = startChild(dbUrl, 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> docs.count() >= 4);
+        child.destroyForcibly(); // SIGKILL mid-run: rows of the run went out, their marks never committed
+        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        sims.sap().faults().clear();
+        int beforeRestart = docs.count();
+        assertThat(beforeRestart).as("killed before the run ended").isLessThan(10);
+
+        child = startChild(dbUrl, 2);
+        assertThat(child.waitFor(120, TimeUnit.SECONDS))
+                .as("restarted deliverer finished")
+                .isTrue();
+        assertThat(child.exitValue()).isZero();
+        OutboxTestDb after = OutboxTestDb.at(dbUrl);
+        try {
+            assertDeliveredOnce(after, docs, beforeRestart);
+            List<String> byRow = new OutboxRepository(after.dataSource())
+                    .list("DELIVERED", 100).stream()
+                            .sorted(java.util.Comparator.comparingLong(OutboxRow::id))
+                            .map(OutboxRow::documentNumber)
+                            .toList();
+            assertThat(byRow)
+                    .as("the group's documents were created in the order of its rows")
+                    .containsExactlyElementsOf(docs.all().stream()
+                            .map(SimulatedDocuments.Document::number)
+                            .toList());
+        } finally {
+            new JdbcTemplate(after.dataSource()).execute("SHUTDOWN");
+        }
+    }
+
     private static void assertDeliveredOnce(OutboxTestDb after, SimulatedDocuments docs, int beforeRestart) {
         assertThat(after.count("DELIVERED")).isEqualTo(10);
         assertThat(beforeRestart).isBetween(1, 10);
