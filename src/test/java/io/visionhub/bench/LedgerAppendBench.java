@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Durable ledger appends: throughput with many concurrent appenders (group commit), and commit latency at a paced
@@ -35,7 +36,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * a hub runs for hours, and the first seconds of a JVM measure the compiler, not the ledger.
  * <p>
  * Usage: bench/run LedgerAppendBench [h2|pg|both] [seconds per phase, default 10] [appender threads, default 64]
- * [h2-nosync] [random-ids] [warmup=S] [linger=MS[,MS...] [rounds=N]]
+ * [h2-nosync] [random-ids] [warmup=S] [linger=MS[,MS...] [rounds=N]] [stalls]
+ * <p>
+ * {@code stalls} lists, after each measured paced phase, the stretches of records acknowledged later than 10 ms after
+ * their scheduled time (when, how long, how many), the GC pauses of the phase and the tree heads signed in it, so a
+ * p99 above the target can be put down to its cause.
  * <p>
  * {@code linger=0,2} (H2 only) alternates the ledger's {@code batch-linger} in one JVM on one database: a warm-up
  * round, then {@code rounds} rounds (default 2) of a burst phase and a paced 1,000/s phase per value.
@@ -52,6 +57,9 @@ public final class LedgerAppendBench {
     private static List<Integer> pageSizes;
 
     private static int rounds = 2;
+
+    /** {@code stalls}: after each measured paced phase, list the runs of records later than 10 ms and the GC pauses */
+    private static boolean stalls;
 
     private LedgerAppendBench() {}
 
@@ -75,11 +83,14 @@ public final class LedgerAppendBench {
                                 args[i].substring("page-size=".length()).split(","))
                         .map(Integer::valueOf)
                         .toList();
+            } else if (args[i].equals("stalls")) {
+                stalls = true;
             } else if (args[i].startsWith("rounds=")) {
                 rounds = Integer.parseInt(args[i].substring("rounds=".length()));
             } else {
-                throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (h2-nosync, random-ids, warmup=S, linger=MS[,MS...], page-size=B[,B...], rounds=N)");
+                throw new IllegalArgumentException(
+                        "unknown option " + args[i]
+                                + " (h2-nosync, random-ids, warmup=S, linger=MS[,MS...], page-size=B[,B...], rounds=N, stalls)");
             }
         }
         System.out.printf(
@@ -106,6 +117,8 @@ public final class LedgerAppendBench {
                         dir,
                         seconds,
                         threads);
+            } finally {
+                FileSystemUtils.deleteRecursively(dir); // 1-2 GB of H2 file per run
             }
         }
         if (!which.equals("h2")) {
@@ -121,6 +134,7 @@ public final class LedgerAppendBench {
                 } finally {
                     LedgerTestSupport.dropSchema(ds, schema);
                     ds.close();
+                    FileSystemUtils.deleteRecursively(dir);
                 }
             }
         }
@@ -172,6 +186,9 @@ public final class LedgerAppendBench {
             }
         } finally {
             dss.forEach(HikariDataSource::close);
+            for (Path dir : dirs) {
+                FileSystemUtils.deleteRecursively(dir);
+            }
         }
     }
 
@@ -418,6 +435,7 @@ public final class LedgerAppendBench {
         ExecutorService pool = Executors.newFixedThreadPool(64);
         long interval = 1_000_000_000L / perSecond;
         long start = System.nanoTime() + 10_000_000L;
+        StallLog stallLog = report && stalls ? StallLog.start() : null;
         List<Future<?>> fs = new ArrayList<>(total);
         for (int i = 0; i < total; i++) {
             long due = start + i * interval;
@@ -437,6 +455,9 @@ public final class LedgerAppendBench {
         }
         pool.shutdown();
         pool.awaitTermination(10, TimeUnit.SECONDS);
+        if (stallLog != null) {
+            stallLog.print(latency, interval, start);
+        }
         if (report) {
             Arrays.sort(latency);
             double achieved = total / ((System.nanoTime() - start) / 1e9);
@@ -457,5 +478,93 @@ public final class LedgerAppendBench {
 
     private static double ms(long[] sorted, double q) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+    }
+
+    /**
+     * What happened while a paced phase ran: the JVM's GC pauses (from the collectors' notifications), to set beside
+     * the stretches of late records.
+     */
+    private static final class StallLog {
+        private static final long LATE_NANOS = 10_000_000L;
+        /** [end of the pause in ns of System.nanoTime, duration ns, collector] */
+        private final List<Object[]> pauses = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        private final List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
+        private final javax.management.NotificationListener listener = (n, handback) -> {
+            if (!n.getType()
+                    .equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                return;
+            }
+            var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                    (javax.management.openmbean.CompositeData) n.getUserData());
+            long now = System.nanoTime();
+            long uptimeMs =
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            long endNs = now - (uptimeMs - info.getGcInfo().getEndTime()) * 1_000_000L;
+            pauses.add(new Object[] {endNs, info.getGcInfo().getDuration() * 1_000_000L, info.getGcAction()});
+        };
+
+        static StallLog start() {
+            StallLog log = new StallLog();
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof javax.management.NotificationEmitter e) {
+                    e.addNotificationListener(log.listener, null, null);
+                    log.emitters.add(e);
+                }
+            }
+            return log;
+        }
+
+        /** latency: unsorted, by schedule (record i was due at start + i * interval) */
+        void print(long[] latency, long interval, long start) {
+            for (var e : emitters) {
+                try {
+                    e.removeNotificationListener(listener);
+                } catch (javax.management.ListenerNotFoundException ignored) {
+                    // not registered: nothing to remove
+                }
+            }
+            System.out.println("    stalls: stretches of records acknowledged > 10 ms after their schedule "
+                    + "(from, s into the phase; records; worst ms):");
+            int late = 0;
+            int i = 0;
+            StringBuilder line = new StringBuilder();
+            while (i < latency.length) {
+                if (latency[i] <= LATE_NANOS) {
+                    i++;
+                    continue;
+                }
+                int first = i;
+                long worst = 0;
+                // a stretch: late records with at most 5 on-time ones between them
+                int gap = 0;
+                int last = i;
+                while (i < latency.length && gap <= 5) {
+                    if (latency[i] > LATE_NANOS) {
+                        worst = Math.max(worst, latency[i]);
+                        last = i;
+                        late++;
+                        gap = 0;
+                    } else {
+                        gap++;
+                    }
+                    i++;
+                }
+                line.append(
+                        String.format(" %.3f s: %d, %.1f ms;", first * interval / 1e9, last - first + 1, worst / 1e6));
+            }
+            System.out.println("     " + (line.length() == 0 ? " none" : line));
+            System.out.printf(
+                    "    %d of %d records late (%.2f %%)%n", late, latency.length, 100.0 * late / latency.length);
+            StringBuilder gcs = new StringBuilder();
+            synchronized (pauses) {
+                for (Object[] p : pauses) {
+                    long endNs = (Long) p[0];
+                    long dur = (Long) p[1];
+                    gcs.append(String.format(" %.3f s: %.1f ms (%s);", (endNs - dur - start) / 1e9, dur / 1e6, p[2]));
+                }
+            }
+            System.out.println("    GC pauses (from, s into the phase):" + (gcs.length() == 0 ? " none" : gcs));
+        }
     }
 }

@@ -408,6 +408,39 @@ class LedgerTamperTest {
     }
 
     @Test
+    void aLeafRewrittenWhileTheHubAppendsRaisesTheAlarmWithinAChunkLongBeforeTheNextHead() {
+        // the next head is 10,000 records or an hour away: only the read-back of committed chunks can find it
+        props = props.withHeads(props.heads().withEveryRecords(10_000).withEvery(Duration.ofHours(1)));
+        JdbcInspectionLedger ledger = LedgerTestSupport.ledger(ds, props);
+        long rewritten = RECORDS + 10;
+        int appended = 0;
+        try {
+            for (int i = 0; i < 50; i++) {
+                ledger.append(LedgerTestSupport.event(), List.of());
+            }
+            // with the triggers gone (removeProtection): a leaf the hub committed gets a MAC that is not its own
+            jdbc.update("UPDATE ledger_leaf SET mac = ? WHERE seq = ?", "0".repeat(64), rewritten);
+            try {
+                while (appended < 2 * JdbcInspectionLedger.READ_BACK_CHUNK) {
+                    ledger.append(LedgerTestSupport.event(), List.of());
+                    appended++;
+                }
+            } catch (RuntimeException refused) {
+                assertThat(refused).hasMessageContaining("TAMPER ALARM");
+            }
+            assertThat(ledger.tamperAlarm())
+                    .as("alarm after %d more appends", appended)
+                    .isNotNull();
+            assertThat(ledger.tamperAlarm().seq()).isEqualTo(rewritten);
+            assertThat(appended).isLessThan(JdbcInspectionLedger.READ_BACK_CHUNK);
+        } finally {
+            ledger.close();
+        }
+        assertThat(jdbc.queryForObject("SELECT MAX(tree_size) FROM ledger_tree_head", Long.class))
+                .isEqualTo(RECORDS);
+    }
+
+    @Test
     void aRecordRewrittenWithItsHashRecomputedIsNamedExactlyByItsMac() {
         String entry = jdbc.queryForObject("SELECT entry FROM ledger_leaf WHERE seq = 14", String.class);
         String forged = entry.replace("\"result\":\"NG\"", "\"result\":\"OK\"");
