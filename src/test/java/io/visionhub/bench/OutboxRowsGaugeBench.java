@@ -12,6 +12,7 @@ import io.visionhub.enterprise.outbox.OutboxRow;
 import io.visionhub.enterprise.outbox.StatementLog;
 import io.visionhub.ledger.LedgerTestSupport;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -61,9 +62,8 @@ public final class OutboxRowsGaugeBench {
         long delivered = rows - pending - parked - cancelled;
 
         String schema = postgres ? "bench_" + LedgerTestSupport.uniqueSchema() : null;
-        DataSource plain = postgres
-                ? LedgerTestSupport.postgres(schema)
-                : LedgerTestSupport.h2AsShipped(Files.createTempDirectory("outbox-rows-bench"));
+        Path dir = postgres ? null : Files.createTempDirectory("outbox-rows-bench");
+        DataSource plain = postgres ? LedgerTestSupport.postgres(schema) : LedgerTestSupport.h2AsShipped(dir);
         try {
             run(plain, postgres, delivered, pending, parked, cancelled, rounds);
         } finally {
@@ -72,6 +72,12 @@ public final class OutboxRowsGaugeBench {
             }
             if (plain instanceof AutoCloseable c) {
                 c.close();
+            }
+            if (dir != null) { // the H2 file: about 700 MB per million rows
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
+                }
             }
         }
     }
