@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.visionhub.enterprise.outbox.OutboxRepository;
 import io.visionhub.enterprise.outbox.OutboxRow;
 import io.visionhub.enterprise.rules.EnterpriseRules;
@@ -20,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
@@ -149,5 +152,24 @@ class EnterpriseFlowTest {
                         .body()
                         .contains("000001000001"));
         assertThat(call("GET", "/api/outbox", "operator", null).statusCode()).isEqualTo(403);
+    }
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void outboxRowsByStatusAsGaugesAndInTheHealthDetails() throws Exception {
+        // Spring Boot's tests export no metrics (no /actuator/prometheus): the gauges are read from the registry
+        Map<String, Double> gauges = new TreeMap<>();
+        meters.find("visionhub.outbox.rows")
+                .gauges()
+                .forEach(g -> gauges.put(g.getId().getTag("status"), g.value()));
+        assertThat(gauges).containsOnlyKeys(OutboxRow.STATUSES);
+        assertThat(gauges.values()).allMatch(v -> !v.isNaN() && v >= 0);
+        HttpResponse<String> health = call("GET", "/actuator/health/outbox", "integrator", null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode details = EventJson.mapper().readTree(health.body()).path("details");
+        assertThat(details.path("rows").isObject()).as(health.body()).isTrue();
+        assertThat(details.has("inFlight")).as(health.body()).isTrue();
     }
 }

@@ -4,34 +4,40 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.List;
 
 /**
- * Micrometer meters of the outbox: {@code visionhub.outbox.rows{status}} (gauge, read from the table on scrape)
- * and {@code visionhub.outbox.deliveries{outcome=delivered|failed|parked}} (counters since start).
+ * Micrometer meters of the outbox: {@code visionhub.outbox.rows{status}} (gauges, read from the table on scrape:
+ * the four share one reading, {@link OutboxCountsReader}, one statement that reads no DELIVERED row; NaN while the
+ * table cannot be read) and {@code visionhub.outbox.deliveries{outcome=delivered|failed|parked}} (counters since
+ * start).
  */
 public class OutboxMetrics implements MeterBinder {
 
-    private final OutboxRepository repo;
+    private final OutboxCountsReader counts;
     private final OutboxDeliverer deliverer;
 
     public OutboxMetrics(OutboxRepository repo, OutboxDeliverer deliverer) {
-        this.repo = repo;
+        this(new OutboxCountsReader(repo), deliverer);
+    }
+
+    public OutboxMetrics(OutboxCountsReader counts, OutboxDeliverer deliverer) {
+        this.counts = counts;
         this.deliverer = deliverer;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (String status : List.of(OutboxRow.PENDING, OutboxRow.DELIVERED, OutboxRow.PARKED, OutboxRow.CANCELLED)) {
-            Gauge.builder("visionhub.outbox.rows", repo, r -> {
+        for (String status : OutboxRow.STATUSES) {
+            Gauge.builder("visionhub.outbox.rows", counts, c -> {
                         try {
-                            return r.countsByStatus().getOrDefault(status, 0L);
+                            return c.current().of(status);
                         } catch (RuntimeException e) {
                             return Double.NaN;
                         }
                     })
                     .tag("status", status)
                     .description("Outbox rows by status")
+                    .strongReference(true)
                     .register(registry);
         }
         if (deliverer != null) {

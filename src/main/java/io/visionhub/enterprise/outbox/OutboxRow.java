@@ -1,6 +1,7 @@
 package io.visionhub.enterprise.outbox;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One outbox row (table owned by the ledger, delivered by the enterprise concern).
@@ -36,4 +37,7 @@ public record OutboxRow(
     public static final String DELIVERED = "DELIVERED";
     public static final String PARKED = "PARKED";
     public static final String CANCELLED = "CANCELLED";
+
+    /** Every status a row can have (the CHECK constraint ck_outbox_status of Flyway V1). */
+    public static final List<String> STATUSES = List.of(PENDING, DELIVERED, PARKED, CANCELLED);
 }
