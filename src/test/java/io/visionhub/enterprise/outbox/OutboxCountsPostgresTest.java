@@ -2,7 +2,6 @@ package io.visionhub.enterprise.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,34 +28,17 @@ class OutboxCountsPostgresTest {
 
     private final StatementLog log = new StatementLog();
     private PGSimpleDataSource ds;
-    private String schema;
     private OutboxRepository repo;
 
     @BeforeEach
     void connect() throws Exception {
-        ds = new PGSimpleDataSource();
-        ds.setURL("jdbc:postgresql://127.0.0.1:5432/test");
-        ds.setUser("postgres");
-        ds.setConnectTimeout(2);
-        boolean up;
-        try (Connection c = ds.getConnection()) {
-            up = c.isValid(2);
-        } catch (Exception e) {
-            up = false;
-        }
-        assumeTrue(up, "PostgreSQL not reachable on 127.0.0.1:5432 (db test, user postgres)");
-        schema = "outbox_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        new JdbcTemplate(ds).execute("CREATE SCHEMA " + schema);
-        ds.setCurrentSchema(schema);
-        OutboxTestDb.migrate(ds);
+        ds = OutboxTestDb.postgresSchema();
         repo = new OutboxRepository(log.wrap(ds));
     }
 
     @AfterEach
     void drop() {
-        if (schema != null) {
-            new JdbcTemplate(ds).execute("DROP SCHEMA " + schema + " CASCADE");
-        }
+        OutboxTestDb.dropPostgresSchema(ds);
     }
 
     /** 5 PENDING (one of them claimed: in flight), 20 DELIVERED, 3 PARKED, 2 CANCELLED. */

@@ -1,17 +1,14 @@
 package io.visionhub.enterprise.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.visionhub.enterprise.TestEvents;
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,32 +19,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class OutboxRepositoryPostgresTest {
 
     private PGSimpleDataSource ds;
-    private String schema;
 
     @BeforeEach
     void connect() throws Exception {
-        ds = new PGSimpleDataSource();
-        ds.setURL("jdbc:postgresql://127.0.0.1:5432/test");
-        ds.setUser("postgres");
-        ds.setConnectTimeout(2);
-        boolean up;
-        try (Connection c = ds.getConnection()) {
-            up = c.isValid(2);
-        } catch (Exception e) {
-            up = false;
-        }
-        assumeTrue(up, "PostgreSQL not reachable on 127.0.0.1:5432 (db test, user postgres)");
-        schema = "outbox_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        new JdbcTemplate(ds).execute("CREATE SCHEMA " + schema);
-        ds.setCurrentSchema(schema);
-        OutboxTestDb.migrate(ds);
+        ds = OutboxTestDb.postgresSchema();
     }
 
     @AfterEach
     void drop() {
-        if (schema != null) {
-            new JdbcTemplate(ds).execute("DROP SCHEMA " + schema + " CASCADE");
-        }
+        OutboxTestDb.dropPostgresSchema(ds);
     }
 
     @Test

@@ -1,13 +1,18 @@
 package io.visionhub.enterprise.outbox;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.visionhub.event.EventJson;
 import io.visionhub.event.InspectionEvent;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** An H2 database (PostgreSQL mode) with the hub's schema, and a way to record as the ledger does. */
@@ -32,6 +37,38 @@ public final class OutboxTestDb {
         ds.setUser("sa");
         migrate(ds);
         return new OutboxTestDb(ds);
+    }
+
+    /**
+     * A fresh schema with the hub's tables on the PostgreSQL at 127.0.0.1:5432 (db test, user postgres), the data
+     * source set to it; the calling test is skipped (assumption) when no PostgreSQL answers. Drop it with
+     * {@link #dropPostgresSchema}.
+     */
+    public static PGSimpleDataSource postgresSchema() throws SQLException {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL("jdbc:postgresql://127.0.0.1:5432/test");
+        ds.setUser("postgres");
+        ds.setConnectTimeout(2);
+        boolean up;
+        try (Connection c = ds.getConnection()) {
+            up = c.isValid(2);
+        } catch (SQLException e) {
+            up = false;
+        }
+        assumeTrue(up, "PostgreSQL not reachable on 127.0.0.1:5432 (db test, user postgres)");
+        String schema =
+                "outbox_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        new JdbcTemplate(ds).execute("CREATE SCHEMA " + schema);
+        ds.setCurrentSchema(schema);
+        migrate(ds);
+        return ds;
+    }
+
+    /** Drops the schema of {@link #postgresSchema} (null: the test was skipped, nothing to drop). */
+    public static void dropPostgresSchema(PGSimpleDataSource ds) {
+        if (ds != null && ds.getCurrentSchema() != null) {
+            new JdbcTemplate(ds).execute("DROP SCHEMA " + ds.getCurrentSchema() + " CASCADE");
+        }
     }
 
     /** The hub's own schema (the ledger's V1 tables, the outbox audit of V30 …), as Flyway builds it at start. */
