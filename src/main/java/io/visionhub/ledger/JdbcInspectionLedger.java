@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * Each leaf carries a record MAC ({@link RecordMac}, key in the signing keystore). Before a head is signed, the
  * writer has read back every leaf the head adds and checked its MAC: in chunks of {@value #READ_BACK_CHUNK} leaves as
  * they are committed (in the transaction of the batch after them), the rest in the head's own transaction; at start
- * (and after a failed commit) it checks the leaves since the last head. A leaf without a valid MAC (someone inserted a row, or took the sequence number the
- * writer was about to use) raises the {@linkplain #tamperAlarm() tamper alarm}: logged at ERROR with the seq, metric
+ * (and after a failed commit) it checks the leaves since the last head. A leaf without a valid MAC (someone inserted
+ * a row, or took the sequence number the writer was about to use) raises the {@linkplain #tamperAlarm() tamper alarm}: logged at ERROR with the seq, metric
  * {@code visionhub.ledger.tamper.alarm} = 1, and the ledger stops (appends refused, no head signed over the foreign
  * row) until an operator has removed the row and restarted the hub.
  * <p>
