@@ -1,9 +1,7 @@
 package io.visionhub.enterprise.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.sql.Connection;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -54,14 +52,11 @@ class OutboxBacklogPollTest {
                 "SELECT id FROM outbox WHERE target = ? AND delivery_key = ?", Long.class, target, key);
     }
 
-    String pgSchema;
     PGSimpleDataSource pg;
 
     @AfterEach
     void dropSchema() {
-        if (pgSchema != null) {
-            new JdbcTemplate(pg).execute("DROP SCHEMA " + pgSchema + " CASCADE");
-        }
+        OutboxTestDb.dropPostgresSchema(pg);
     }
 
     /** H2 as the tests open it, H2 as the hub does (NULLs high), or PostgreSQL (skipped when none answers). */
@@ -73,23 +68,7 @@ class OutboxBacklogPollTest {
             OutboxTestDb.migrate(ds);
             return ds;
         }
-        pg = new PGSimpleDataSource();
-        pg.setURL("jdbc:postgresql://127.0.0.1:5432/test");
-        pg.setUser("postgres");
-        pg.setConnectTimeout(2);
-        boolean up;
-        try (Connection c = pg.getConnection()) {
-            up = c.isValid(2);
-        } catch (Exception e) {
-            up = false;
-        }
-        assumeTrue(up, "PostgreSQL not reachable on 127.0.0.1:5432 (db test, user postgres)");
-        String schema =
-                "backlog_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        new JdbcTemplate(pg).execute("CREATE SCHEMA " + schema);
-        pgSchema = schema;
-        pg.setCurrentSchema(schema);
-        OutboxTestDb.migrate(pg);
+        pg = OutboxTestDb.postgresSchema();
         return pg;
     }
 

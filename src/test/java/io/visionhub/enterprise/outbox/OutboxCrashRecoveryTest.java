@@ -57,18 +57,7 @@ class OutboxCrashRecoveryTest {
     @Test
     void killMinus9MidDeliveryThenRestartDeliversEachRowOnce() throws Exception {
         sims = EnterpriseSimulators.onFreePorts();
-        // As the hub opens it (config/ledger.yaml): commits written through at once, and the database kept open for
-        // the life of each process (the hub holds a pool; opening and closing the file per statement is not what
-        // the hub does, and two CI runs saw a reopened file read an older state after many such cycles).
-        String dbUrl = "jdbc:h2:file:" + tmp.resolve("hub").toAbsolutePath()
-                + ";MODE=PostgreSQL;WRITE_DELAY=0;DB_CLOSE_DELAY=-1";
-        OutboxTestDb db = OutboxTestDb.at(dbUrl);
-        for (int i = 0; i < 10; i++) {
-            var e = TestEvents.ng("station-1", "crack");
-            db.record(e, "sap-qm", "QUALITY_NOTIFICATION", e.id());
-        }
-        // one process at a time holds the file (H2's file lock): close this JVM's copy before a child opens it
-        new JdbcTemplate(db.dataSource()).execute("SHUTDOWN");
+        String dbUrl = tenSapRowsOnFile(null);
         SimulatedDocuments docs = sims.sap().qualityNotifications();
         sims.sap().faults().timeoutAfterCreate(1, Duration.ofSeconds(30));
 
@@ -79,12 +68,7 @@ class OutboxCrashRecoveryTest {
         sims.sap().faults().clear();
         int beforeRestart = docs.count();
 
-        child = startChild(dbUrl, 2); // exits by itself once nothing is left to deliver
-        assertThat(child.waitFor(120, TimeUnit.SECONDS))
-                .as("restarted deliverer finished")
-                .isTrue();
-        assertThat(child.exitValue()).isZero();
-        OutboxTestDb after = OutboxTestDb.at(dbUrl);
+        OutboxTestDb after = restartUntilAllDelivered(dbUrl);
         try {
             assertDeliveredOnce(after, docs, beforeRestart);
         } finally {
@@ -95,16 +79,8 @@ class OutboxCrashRecoveryTest {
     @Test
     void killMinus9MidRunOfAnOrderingGroupThenRestartDeliversEachRowOnceInOrder() throws Exception {
         sims = EnterpriseSimulators.onFreePorts();
-        String dbUrl = "jdbc:h2:file:" + tmp.resolve("hub").toAbsolutePath()
-                + ";MODE=PostgreSQL;WRITE_DELAY=0;DB_CLOSE_DELAY=-1";
-        OutboxTestDb db = OutboxTestDb.at(dbUrl);
-        for (int i = 0; i < 10; i++) {
-            var e = TestEvents.ng("station-1", "crack");
-            db.record(e, "sap-qm", "QUALITY_NOTIFICATION", e.id());
-        }
         // one ordering group: the first row alone (the poll's head), then the other nine as one run
-        new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = 'NCR|kill|sap-qm'");
-        new JdbcTemplate(db.dataSource()).execute("SHUTDOWN");
+        String dbUrl = tenSapRowsOnFile("NCR|kill|sap-qm");
         SimulatedDocuments docs = sims.sap().qualityNotifications();
         sims.sap().faults().slowAnswers(Duration.ofMillis(300)); // the run is still sending when it is killed
 
@@ -116,12 +92,7 @@ class OutboxCrashRecoveryTest {
         int beforeRestart = docs.count();
         assertThat(beforeRestart).as("killed before the run ended").isLessThan(10);
 
-        child = startChild(dbUrl, 2);
-        assertThat(child.waitFor(120, TimeUnit.SECONDS))
-                .as("restarted deliverer finished")
-                .isTrue();
-        assertThat(child.exitValue()).isZero();
-        OutboxTestDb after = OutboxTestDb.at(dbUrl);
+        OutboxTestDb after = restartUntilAllDelivered(dbUrl);
         try {
             assertDeliveredOnce(after, docs, beforeRestart);
             List<String> byRow = new OutboxRepository(after.dataSource())
@@ -137,6 +108,38 @@ class OutboxCrashRecoveryTest {
         } finally {
             new JdbcTemplate(after.dataSource()).execute("SHUTDOWN");
         }
+    }
+
+    /**
+     * Ten SAP QM rows in an H2 file (in ordering group orderingKey, or none), closed for a child to open; its URL.
+     * As the hub opens it (config/ledger.yaml): commits written through at once, and the database kept open for the
+     * life of each process (the hub holds a pool; opening and closing the file per statement is not what the hub
+     * does, and two CI runs saw a reopened file read an older state after many such cycles).
+     */
+    private String tenSapRowsOnFile(String orderingKey) {
+        String dbUrl = "jdbc:h2:file:" + tmp.resolve("hub").toAbsolutePath()
+                + ";MODE=PostgreSQL;WRITE_DELAY=0;DB_CLOSE_DELAY=-1";
+        OutboxTestDb db = OutboxTestDb.at(dbUrl);
+        for (int i = 0; i < 10; i++) {
+            var e = TestEvents.ng("station-1", "crack");
+            db.record(e, "sap-qm", "QUALITY_NOTIFICATION", e.id());
+        }
+        if (orderingKey != null) {
+            new JdbcTemplate(db.dataSource()).update("UPDATE outbox SET ordering_key = ?", orderingKey);
+        }
+        // one process at a time holds the file (H2's file lock): close this JVM's copy before a child opens it
+        new JdbcTemplate(db.dataSource()).execute("SHUTDOWN");
+        return dbUrl;
+    }
+
+    /** Restarts the deliverer, which exits by itself once nothing is left to deliver; then opens the file here. */
+    private OutboxTestDb restartUntilAllDelivered(String dbUrl) throws Exception {
+        child = startChild(dbUrl, 2);
+        assertThat(child.waitFor(120, TimeUnit.SECONDS))
+                .as("restarted deliverer finished")
+                .isTrue();
+        assertThat(child.exitValue()).isZero();
+        return OutboxTestDb.at(dbUrl);
     }
 
     private static void assertDeliveredOnce(OutboxTestDb after, SimulatedDocuments docs, int beforeRestart) {

@@ -2,7 +2,6 @@ package io.visionhub.enterprise.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.visionhub.enterprise.DeliveryInput;
 import io.visionhub.enterprise.DeliveryService;
@@ -17,7 +16,7 @@ import io.visionhub.event.InspectionEvent;
 import io.visionhub.simulators.EnterpriseSimulators;
 import io.visionhub.simulators.SimulatedDocuments;
 import java.nio.file.Path;
-import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,11 +46,11 @@ class OutboxRetryAndReferenceTest {
     private static final AtomicLong SEQ = new AtomicLong(1);
     private EnterpriseSimulators sims;
     private DataSource ds;
-    private String pgSchema;
+    private PGSimpleDataSource pg;
     private OutboxRepository repo;
     private OutboxDeliverer deliverer;
 
-    private void open(String db) {
+    private void open(String db) throws SQLException {
         sims = EnterpriseSimulators.onFreePorts();
         if ("h2".equals(db)) {
             JdbcDataSource h2 = new JdbcDataSource();
@@ -59,21 +58,7 @@ class OutboxRetryAndReferenceTest {
             h2.setUser("sa");
             ds = h2;
         } else {
-            PGSimpleDataSource pg = new PGSimpleDataSource();
-            pg.setURL("jdbc:postgresql://127.0.0.1:5432/test");
-            pg.setUser("postgres");
-            pg.setConnectTimeout(2);
-            boolean up;
-            try (Connection c = pg.getConnection()) {
-                up = c.isValid(2);
-            } catch (Exception e) {
-                up = false;
-            }
-            assumeTrue(up, "PostgreSQL not reachable on 127.0.0.1:5432 (db test, user postgres)");
-            pgSchema =
-                    "outbox_r_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            new JdbcTemplate(pg).execute("CREATE SCHEMA " + pgSchema);
-            pg.setCurrentSchema(pgSchema);
+            pg = OutboxTestDb.postgresEmptySchema();
             ds = pg;
         }
     }
@@ -86,9 +71,7 @@ class OutboxRetryAndReferenceTest {
         if (sims != null) {
             sims.close();
         }
-        if (pgSchema != null) {
-            new JdbcTemplate(ds).execute("DROP SCHEMA " + pgSchema + " CASCADE");
-        }
+        OutboxTestDb.dropPostgresSchema(pg);
     }
 
     private void migrate() {
@@ -137,7 +120,7 @@ class OutboxRetryAndReferenceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
-    void aParkedRowRetriedAfterTimeoutsFindsItsDocumentInsteadOfMakingASecond(String db) {
+    void aParkedRowRetriedAfterTimeoutsFindsItsDocumentInsteadOfMakingASecond(String db) throws Exception {
         open(db);
         migrate();
         SimulatedDocuments notifications = sims.sap().maintenanceNotifications();
@@ -174,7 +157,7 @@ class OutboxRetryAndReferenceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
-    void twoInspectionsWhoseIdsShareTheirFirst20HexDigitsGetTheirOwnDocuments(String db) {
+    void twoInspectionsWhoseIdsShareTheirFirst20HexDigitsGetTheirOwnDocuments(String db) throws Exception {
         open(db);
         migrate();
         // two hubs in the same millisecond with the same counter (or one hub after a clock step back): UUIDv7 ids
@@ -213,7 +196,7 @@ class OutboxRetryAndReferenceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
-    void theReferenceIsStoredAtTheFirstClaimAndRowsFromBeforeV31KeepTheirOldReference(String db) {
+    void theReferenceIsStoredAtTheFirstClaimAndRowsFromBeforeV31KeepTheirOldReference(String db) throws Exception {
         open(db);
         // a database of the previous version with a fresh row, a parked one and one retried after parking
         Flyway.configure()

@@ -45,6 +45,13 @@ public final class OutboxTestDb {
      * {@link #dropPostgresSchema}.
      */
     public static PGSimpleDataSource postgresSchema() throws SQLException {
+        PGSimpleDataSource ds = postgresEmptySchema();
+        migrate(ds);
+        return ds;
+    }
+
+    /** {@link #postgresSchema} without the hub's tables (a test that migrates step by step). */
+    public static PGSimpleDataSource postgresEmptySchema() throws SQLException {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL("jdbc:postgresql://127.0.0.1:5432/test");
         ds.setUser("postgres");
@@ -60,7 +67,6 @@ public final class OutboxTestDb {
                 "outbox_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         new JdbcTemplate(ds).execute("CREATE SCHEMA " + schema);
         ds.setCurrentSchema(schema);
-        migrate(ds);
         return ds;
     }
 
