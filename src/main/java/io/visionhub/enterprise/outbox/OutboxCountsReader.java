@@ -21,10 +21,11 @@ public class OutboxCountsReader {
     private final long ttlNanos;
     private final LongSupplier nanoTime;
 
+    /** the last reading, or what it threw (one of the two is set once the table has been read) */
     private OutboxCounts last;
+
     private RuntimeException lastFailure;
     private long readAt;
-    private boolean read;
 
     public OutboxCountsReader(OutboxRepository repo) {
         this(repo::counts, DEFAULT_TTL, System::nanoTime);
@@ -47,7 +48,7 @@ public class OutboxCountsReader {
      */
     public synchronized OutboxCounts current() {
         long now = nanoTime.getAsLong();
-        if (!read || now - readAt >= ttlNanos) {
+        if ((last == null && lastFailure == null) || now - readAt >= ttlNanos) {
             try {
                 last = source.get();
                 lastFailure = null;
@@ -57,7 +58,6 @@ public class OutboxCountsReader {
             }
             // the time the reading ended: a slow reading is still reused for a whole ttl
             readAt = nanoTime.getAsLong();
-            read = true;
         }
         if (lastFailure != null) {
             throw lastFailure;

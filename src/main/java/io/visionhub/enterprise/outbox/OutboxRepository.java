@@ -135,7 +135,15 @@ public class OutboxRepository {
     private static final String GROUP_AFTER = "SELECT " + COLUMNS + " FROM outbox WHERE status = 'PENDING' AND "
             + "ordering_key > ? AND ordering_key >= ? ORDER BY status, ordering_key, id LIMIT 1";
 
-    private Boolean h2;
+    /** the database this repository talks to, looked up once (its SQL differs in two places) */
+    private DatabaseKind kind;
+
+    private DatabaseKind kind() {
+        if (kind == null) {
+            kind = DatabaseKind.of(jdbc);
+        }
+        return kind;
+    }
 
     /**
      * The lowest bound at or below the next key after {@code key}: on H2 (strings compared by UTF-16 code unit, no
@@ -143,10 +151,7 @@ public class OutboxRepository {
      * (PostgreSQL's collations may order other strings between the two, and its btree seeks past a "> key" anyway).
      */
     private String seekPast(String key) {
-        if (h2 == null) {
-            h2 = DatabaseKind.of(jdbc) == DatabaseKind.H2;
-        }
-        return h2 ? key + '\u0000' : key;
+        return kind() == DatabaseKind.H2 ? key + '\u0000' : key;
     }
 
     /** Beyond any next attempt: {@code clockBack} off. */
@@ -529,14 +534,9 @@ public class OutboxRepository {
     static final String COUNTS_OTHER =
             "SELECT " + SMALL_STATUS_COUNTS + ", (SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED') AS delivered";
 
-    private DatabaseKind kind;
-
     /** The SQL {@link #counts()} sends to this database. */
     String countsSql() {
-        if (kind == null) {
-            kind = DatabaseKind.of(jdbc);
-        }
-        return switch (kind) {
+        return switch (kind()) {
             case H2 -> COUNTS_H2;
             case POSTGRESQL -> COUNTS_POSTGRESQL;
             case OTHER -> COUNTS_OTHER;
@@ -549,16 +549,16 @@ public class OutboxRepository {
      * H2, an estimate from the statistics on PostgreSQL ({@link OutboxCounts#deliveredEstimated()}).
      */
     public OutboxCounts counts() {
-        String sql = countsSql();
-        return jdbc.queryForObject(sql, (rs, n) -> {
+        DatabaseKind db = kind();
+        return jdbc.queryForObject(countsSql(), (rs, n) -> {
             long pending = rs.getLong("pending");
             long parked = rs.getLong("parked");
             long cancelled = rs.getLong("cancelled");
-            if (kind == DatabaseKind.OTHER) {
+            if (db == DatabaseKind.OTHER) {
                 return new OutboxCounts(pending, rs.getLong("delivered"), parked, cancelled, false);
             }
             long delivered = Math.max(0L, rs.getLong("total") - pending - parked - cancelled);
-            return new OutboxCounts(pending, delivered, parked, cancelled, kind == DatabaseKind.POSTGRESQL);
+            return new OutboxCounts(pending, delivered, parked, cancelled, db == DatabaseKind.POSTGRESQL);
         });
     }
 
