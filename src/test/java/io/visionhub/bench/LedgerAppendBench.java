@@ -39,8 +39,8 @@ import org.springframework.util.FileSystemUtils;
  * [h2-nosync] [random-ids] [warmup=S] [linger=MS[,MS...] [rounds=N]] [stalls]
  * <p>
  * {@code stalls} lists, after each measured paced phase, the stretches of records acknowledged later than 10 ms after
- * their scheduled time (when, how long, how many), the GC pauses of the phase and the tree heads signed in it, so a
- * p99 above the target can be put down to its cause.
+ * their scheduled time (when, how many, the worst) and the GC pauses of the phase, so a p99 above the target can be
+ * put down to its cause (stretches once every 1,000 records point at the tree heads).
  * <p>
  * {@code linger=0,2} (H2 only) alternates the ledger's {@code batch-linger} in one JVM on one database: a warm-up
  * round, then {@code rounds} rounds (default 2) of a burst phase and a paced 1,000/s phase per value.
