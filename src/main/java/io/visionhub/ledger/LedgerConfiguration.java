@@ -13,6 +13,7 @@ import io.visionhub.ledger.disposition.ESignatures;
 import io.visionhub.ledger.heads.HeadsFile;
 import io.visionhub.ledger.heads.KeystoreTreeHeadSigner;
 import io.visionhub.ledger.store.AppendOnlyMigration;
+import io.visionhub.ledger.store.ImageKeyMigration;
 import io.visionhub.ledger.store.MerkleNodeBackfill;
 import io.visionhub.ledger.store.OutboxIdCacheMigration;
 import java.nio.file.Path;
@@ -63,6 +64,12 @@ public class LedgerConfiguration {
     @Bean
     public OutboxIdCacheMigration ledgerOutboxIdCacheV14() {
         return new OutboxIdCacheMigration();
+    }
+
+    /** Flyway V73 (Java): inspection's image hashes indexed by a 64-bit key generated from them. */
+    @Bean
+    public ImageKeyMigration ledgerImageKeyV73() {
+        return new ImageKeyMigration();
     }
 
     /**

@@ -36,7 +36,7 @@ import org.springframework.util.FileSystemUtils;
  * a hub runs for hours, and the first seconds of a JVM measure the compiler, not the ledger.
  * <p>
  * Usage: bench/run LedgerAppendBench [h2|pg|both] [seconds per phase, default 10] [appender threads, default 64]
- * [h2-nosync] [random-ids] [warmup=S] [linger=MS[,MS...] [rounds=N]] [stalls]
+ * [h2-nosync] [random-ids] [images] [warmup=S] [linger=MS[,MS...] [rounds=N]] [stalls]
  * <p>
  * {@code stalls} lists, after each measured paced phase, the stretches of records acknowledged later than 10 ms after
  * their scheduled time (when, how many, the worst) and the GC pauses of the phase, so a p99 above the target can be
@@ -49,6 +49,9 @@ public final class LedgerAppendBench {
 
     private static boolean h2Sync = true;
     private static boolean randomIds;
+    /** {@code images}: each record references its own frame and annotated copy (random SHA-256s), as a camera's do */
+    private static boolean images;
+
     private static int warmupSeconds = 20;
     /** batch-linger values to alternate (null: the ledger's default, one run) */
     private static List<Duration> lingers;
@@ -72,6 +75,8 @@ public final class LedgerAppendBench {
                 h2Sync = false;
             } else if (args[i].equals("random-ids")) {
                 randomIds = true;
+            } else if (args[i].equals("images")) {
+                images = true;
             } else if (args[i].startsWith("warmup=")) {
                 warmupSeconds = Integer.parseInt(args[i].substring("warmup=".length()));
             } else if (args[i].startsWith("linger=")) {
@@ -396,9 +401,17 @@ public final class LedgerAppendBench {
     }
 
     private static InspectionEvent event() {
-        return randomIds
+        InspectionEvent e = randomIds
                 ? LedgerTestSupport.event(UUID.randomUUID().toString(), InspectionEvent.Verdict.NG, null)
                 : LedgerTestSupport.event();
+        return images ? LedgerTestSupport.withImage(e, randomSha256(), randomSha256()) : e;
+    }
+
+    /** A content hash as the image store makes them: random to the indexes on inspection's image columns. */
+    private static String randomSha256() {
+        byte[] b = new byte[32];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     private static double throughput(JdbcInspectionLedger ledger, int threads, int seconds, boolean report)

@@ -186,6 +186,34 @@ public final class LedgerTestSupport {
                 e.latency());
     }
 
+    /** {@code e} with a stored frame {@code sha} and an annotated copy {@code annotatedSha} (null: none). */
+    public static InspectionEvent withImage(InspectionEvent e, String sha, String annotatedSha) {
+        ImageRef image = new ImageRef(
+                sha,
+                "/api/images/" + sha,
+                annotatedSha,
+                annotatedSha == null ? null : "/api/images/" + annotatedSha,
+                64,
+                48);
+        return new InspectionEvent(
+                e.schemaVersion(),
+                e.id(),
+                e.station(),
+                e.camera(),
+                e.line(),
+                e.captureTime(),
+                e.inferenceTime(),
+                e.model(),
+                e.result(),
+                e.defects(),
+                e.anomalyScore(),
+                image,
+                e.context(),
+                e.contextStatus(),
+                e.partId(),
+                e.latency());
+    }
+
     public static InspectionEvent event(String id, InspectionEvent.Verdict verdict, String imageSha) {
         Instant t = Instant.parse("2026-11-25T01:00:00.123456Z");
         ProductionContext ctx = new ProductionContext(

@@ -6,6 +6,7 @@ import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerReceipt;
 import io.visionhub.ledger.LedgerWrite;
 import io.visionhub.ledger.LedgerWrite.SqlRow;
+import io.visionhub.ledger.store.ImageKey;
 import io.visionhub.ledger.verify.LedgerVerifier;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 
 /**
  * Removes stored images past the retention policy ({@link RetentionProperties}) and keeps the ledger whole: each
@@ -148,16 +150,34 @@ public class ImagePruner {
         return true;
     }
 
+    /**
+     * Every inspection that references {@code sha}, as frame or annotated copy: by the indexed 64-bit key and the hash
+     * (V73); a hash without a key (not lower-case hex, which the image store never writes) is compared row by row.
+     */
     private List<Ref> references(String sha) {
+        RowMapper<Ref> ref = (rs, n) -> {
+            OffsetDateTime t = rs.getObject(3, OffsetDateTime.class);
+            return new Ref(rs.getLong(1), rs.getString(2), t == null ? null : t.toInstant(), rs.getString(4) == null);
+        };
+        Long key = ImageKey.of(sha);
+        if (key == null) {
+            return jdbc.query(
+                    "SELECT ledger_seq, result, capture_time, image_sha256 FROM inspection WHERE image_sha256 = ? "
+                            + "UNION ALL SELECT ledger_seq, result, capture_time, NULL FROM inspection "
+                            + "WHERE annotated_sha256 = ?",
+                    ref,
+                    sha,
+                    sha);
+        }
         return jdbc.query(
-                "SELECT ledger_seq, result, capture_time, image_sha256 FROM inspection WHERE image_sha256 = ? "
-                        + "UNION ALL SELECT ledger_seq, result, capture_time, NULL FROM inspection WHERE annotated_sha256 = ?",
-                (rs, n) -> {
-                    OffsetDateTime t = rs.getObject(3, OffsetDateTime.class);
-                    return new Ref(
-                            rs.getLong(1), rs.getString(2), t == null ? null : t.toInstant(), rs.getString(4) == null);
-                },
+                "SELECT ledger_seq, result, capture_time, image_sha256 FROM inspection "
+                        + "WHERE image_key = ? AND image_sha256 = ? "
+                        + "UNION ALL SELECT ledger_seq, result, capture_time, NULL FROM inspection "
+                        + "WHERE annotated_key = ? AND annotated_sha256 = ?",
+                ref,
+                key,
                 sha,
+                key,
                 sha);
     }
 

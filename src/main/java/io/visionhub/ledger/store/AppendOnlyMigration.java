@@ -49,7 +49,9 @@ public class AppendOnlyMigration implements JavaMigration {
     }
 
     public static JavaMigration[] all() {
-        return new JavaMigration[] {v2(), v4(), new MerkleNodeBackfill(), new OutboxIdCacheMigration(), v56(), v71()};
+        return new JavaMigration[] {
+            v2(), v4(), new MerkleNodeBackfill(), new OutboxIdCacheMigration(), v56(), v71(), new ImageKeyMigration()
+        };
     }
 
     @Override
