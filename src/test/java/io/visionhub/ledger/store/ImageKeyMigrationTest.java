@@ -104,6 +104,17 @@ class ImageKeyMigrationTest {
                             ImageKey.of(FRAME),
                             FRAME))
                     .isEqualTo(e.id());
+            if (DatabaseKind.of(jdbc) == DatabaseKind.H2) { // the pruner's look-up goes through the key's index
+                assertThat(String.join(
+                                "\n",
+                                jdbc.queryForList(
+                                        "EXPLAIN SELECT ledger_seq FROM inspection WHERE image_key = ? "
+                                                + "AND image_sha256 = ?",
+                                        String.class,
+                                        ImageKey.of(FRAME),
+                                        FRAME)))
+                        .contains("ix_inspection_image_key");
+            }
         } finally {
             f.ledger.close();
         }
