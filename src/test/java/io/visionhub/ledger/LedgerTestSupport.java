@@ -188,30 +188,13 @@ public final class LedgerTestSupport {
 
     /** {@code e} with a stored frame {@code sha} and an annotated copy {@code annotatedSha} (null: none). */
     public static InspectionEvent withImage(InspectionEvent e, String sha, String annotatedSha) {
-        ImageRef image = new ImageRef(
+        return e.withImage(new ImageRef(
                 sha,
                 "/api/images/" + sha,
                 annotatedSha,
                 annotatedSha == null ? null : "/api/images/" + annotatedSha,
                 64,
-                48);
-        return new InspectionEvent(
-                e.schemaVersion(),
-                e.id(),
-                e.station(),
-                e.camera(),
-                e.line(),
-                e.captureTime(),
-                e.inferenceTime(),
-                e.model(),
-                e.result(),
-                e.defects(),
-                e.anomalyScore(),
-                image,
-                e.context(),
-                e.contextStatus(),
-                e.partId(),
-                e.latency());
+                48));
     }
 
     public static InspectionEvent event(String id, InspectionEvent.Verdict verdict, String imageSha) {
