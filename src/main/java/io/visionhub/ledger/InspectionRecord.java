@@ -4,6 +4,7 @@ import io.visionhub.event.Defect;
 import io.visionhub.event.InspectionEvent;
 import io.visionhub.event.ProductionContext;
 import io.visionhub.ledger.LedgerWrite.SqlRow;
+import io.visionhub.ledger.store.ImageKey;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,8 +18,8 @@ public final class InspectionRecord {
 
     static final String INSERT_INSPECTION = "INSERT INTO inspection (id, ledger_seq, station, camera, line, "
             + "production_order, batch, shift, product, result, capture_time, inference_time, model_name, "
-            + "model_version, model_sha256, anomaly_score, part_id, image_sha256, annotated_sha256) "
-            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "model_version, model_sha256, anomaly_score, part_id, image_sha256, annotated_sha256, image_key, "
+            + "annotated_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     static final String INSERT_DEFECT = "INSERT INTO inspection_defect (inspection_id, idx, defect_class, confidence, "
             + "x, y, w, h) VALUES (?,?,?,?,?,?,?,?)";
     static final String INSERT_OUTBOX = "INSERT INTO outbox (inspection_id, target, document_type, delivery_key, "
@@ -81,7 +82,9 @@ public final class InspectionRecord {
                 e.anomalyScore(),
                 e.partId(),
                 e.image() == null ? null : e.image().sha256(),
-                e.image() == null ? null : e.image().annotatedSha256()));
+                e.image() == null ? null : e.image().annotatedSha256(),
+                e.image() == null ? null : ImageKey.of(e.image().sha256()),
+                e.image() == null ? null : ImageKey.of(e.image().annotatedSha256())));
         int i = 0;
         for (Defect d : e.defects()) {
             Defect.Box b = d.box();

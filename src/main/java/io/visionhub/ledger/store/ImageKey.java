@@ -3,9 +3,10 @@ package io.visionhub.ledger.store;
 import java.util.regex.Pattern;
 
 /**
- * The key the inspection table indexes an image hash by: the first 64 bits of the SHA-256, as a BIGINT. The table's
- * columns {@code image_key} and {@code annotated_key} are generated from the hashes with this function (Flyway V73,
- * {@link ImageKeyMigration}); the image pruner looks references up by key and hash together.
+ * The key the inspection table indexes an image hash by: the first 60 bits of the SHA-256 (15 hex digits), as a
+ * BIGINT, in the table's columns {@code image_key} and {@code annotated_key} (Flyway V73, {@link ImageKeyMigration}),
+ * written with each inspection and checked by the verifier; the image pruner looks references up by key and hash
+ * together.
  * <p>
  * Why not index the hash itself: an image hash is random, so each recorded inspection writes into a random page of
  * each hash index, and on H2 a commit rewrites every page it touched with its parents. Two indexes of 64-character
@@ -14,21 +15,22 @@ import java.util.regex.Pattern;
  */
 public final class ImageKey {
 
+    /** hex digits in a key: 60 bits, so the key is never negative and the SQL of both databases computes it alike */
+    static final int DIGITS = 15;
+
     /** lower-case hex, as the image store and the event schema write a SHA-256 */
-    private static final Pattern HEX_PREFIX = Pattern.compile("^[0-9a-f]{16}");
+    private static final Pattern HEX_PREFIX = Pattern.compile("^[0-9a-f]{" + DIGITS + "}");
 
     private ImageKey() {}
 
     /**
-     * The key of a hash: its first 16 hex digits as a (signed) 64-bit number; null for null or anything that does
-     * not start with 16 lower-case hex digits (such a row is found by its hash alone, without the index).
-     * <p>
-     * Called by H2 for each inserted row (the alias {@code image_key} of V73): keep the class name and signature.
+     * The key of a hash: its first 15 hex digits as a number; null for null or anything that does not start with 15
+     * lower-case hex digits (such a row has no key: it is found by its hash alone).
      */
     public static Long of(String sha256) {
         if (sha256 == null || !HEX_PREFIX.matcher(sha256).lookingAt()) {
             return null;
         }
-        return Long.parseUnsignedLong(sha256, 0, 16, 16);
+        return Long.parseLong(sha256, 0, DIGITS, 16);
     }
 }

@@ -18,6 +18,7 @@ import io.visionhub.ledger.heads.SignedTreeHead;
 import io.visionhub.ledger.merkle.MerkleFrontier;
 import io.visionhub.ledger.merkle.MerkleHash;
 import io.visionhub.ledger.merkle.MerkleTree;
+import io.visionhub.ledger.store.ImageKey;
 import io.visionhub.ledger.verify.Finding.Kind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -663,7 +664,13 @@ public class LedgerVerifier {
         List<String> diffs = new ArrayList<>();
         compare(diffs, "result", event.path("result").asText(null), stored.get("result"));
         compare(diffs, "station", event.path("station").asText(null), stored.get("station"));
-        compare(diffs, "image_sha256", event.path("image").path("sha256").asText(null), stored.get("image_sha256"));
+        String frame = event.path("image").path("sha256").asText(null);
+        String annotated = event.path("image").path("annotatedSha256").asText(null);
+        compare(diffs, "image_sha256", frame, stored.get("image_sha256"));
+        compare(diffs, "annotated_sha256", annotated, stored.get("annotated_sha256"));
+        // the keys the image pruner finds an image's inspections by (V73): a wrong one would hide a reference
+        compareKey(diffs, "image_key", ImageKey.of(frame), stored.get("image_key"));
+        compareKey(diffs, "annotated_key", ImageKey.of(annotated), stored.get("annotated_key"));
         compare(diffs, "model_sha256", event.path("model").path("sha256").asText(null), stored.get("model_sha256"));
         compare(
                 diffs,
@@ -778,11 +785,18 @@ public class LedgerVerifier {
         }
     }
 
+    private static void compareKey(List<String> diffs, String column, Long expected, Object actual) {
+        if (!Objects.equals(expected, actual == null ? null : ((Number) actual).longValue())) {
+            diffs.add(column);
+        }
+    }
+
     private Map<Long, Map<String, Object>> inspectionsBetween(long from, long to) {
         Map<Long, Map<String, Object>> out = new HashMap<>();
         try (Connection c = reader.dataSource().getConnection();
                 PreparedStatement ps =
                         c.prepareStatement("SELECT i.ledger_seq, i.id, i.result, i.station, i.image_sha256, "
+                                + "i.annotated_sha256, i.image_key, i.annotated_key, "
                                 + "i.model_sha256, i.production_order, i.batch, i.part_id, i.anomaly_score, i.event_json, "
                                 + "(SELECT COUNT(*) FROM inspection_defect d WHERE d.inspection_id = i.id) AS defect_count "
                                 + "FROM inspection i WHERE i.ledger_seq >= ? AND i.ledger_seq < ?")) {

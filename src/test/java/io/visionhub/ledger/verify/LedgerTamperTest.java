@@ -124,6 +124,19 @@ class LedgerTamperTest {
     }
 
     @Test
+    void aForgedImageKeyOrAnnotatedHashIsNamed() {
+        // the key the pruner finds an image's inspections by (V73): a wrong one would hide a reference to the image
+        jdbc.update("UPDATE inspection SET image_key = 42 WHERE ledger_seq = 7");
+        jdbc.update("UPDATE inspection SET annotated_sha256 = ? WHERE ledger_seq = 9", "ab".repeat(32));
+        List<Finding> altered = verify().findings().stream()
+                .filter(f -> f.kind() == Kind.ALTERED)
+                .toList();
+        assertThat(altered).extracting(Finding::seq).containsExactly(7L, 9L);
+        assertThat(altered.get(0).message()).contains("image_key").doesNotContain("image_sha256");
+        assertThat(altered.get(1).message()).contains("annotated_sha256");
+    }
+
+    @Test
     void aTamperedColumnIsNamed() {
         jdbc.update("UPDATE inspection SET result = 'OK' WHERE ledger_seq = 12");
         Finding f = verify().firstProblem();
