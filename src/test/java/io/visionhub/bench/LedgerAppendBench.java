@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -410,8 +412,8 @@ public final class LedgerAppendBench {
     /** A content hash as the image store makes them: random to the indexes on inspection's image columns. */
     private static String randomSha256() {
         byte[] b = new byte[32];
-        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
-        return java.util.HexFormat.of().formatHex(b);
+        ThreadLocalRandom.current().nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     private static double throughput(JdbcInspectionLedger ledger, int threads, int seconds, boolean report)

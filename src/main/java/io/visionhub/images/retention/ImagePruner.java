@@ -160,25 +160,14 @@ public class ImagePruner {
             return new Ref(rs.getLong(1), rs.getString(2), t == null ? null : t.toInstant(), rs.getString(4) == null);
         };
         Long key = ImageKey.of(sha);
-        if (key == null) {
-            return jdbc.query(
-                    "SELECT ledger_seq, result, capture_time, image_sha256 FROM inspection WHERE image_sha256 = ? "
-                            + "UNION ALL SELECT ledger_seq, result, capture_time, NULL FROM inspection "
-                            + "WHERE annotated_sha256 = ?",
-                    ref,
-                    sha,
-                    sha);
-        }
+        String frame = key == null ? "image_sha256 = ?" : "image_key = ? AND image_sha256 = ?";
+        String annotated = key == null ? "annotated_sha256 = ?" : "annotated_key = ? AND annotated_sha256 = ?";
+        Object[] args = key == null ? new Object[] {sha, sha} : new Object[] {key, sha, key, sha};
         return jdbc.query(
-                "SELECT ledger_seq, result, capture_time, image_sha256 FROM inspection "
-                        + "WHERE image_key = ? AND image_sha256 = ? "
-                        + "UNION ALL SELECT ledger_seq, result, capture_time, NULL FROM inspection "
-                        + "WHERE annotated_key = ? AND annotated_sha256 = ?",
+                "SELECT ledger_seq, result, capture_time, image_sha256 FROM inspection WHERE " + frame
+                        + " UNION ALL SELECT ledger_seq, result, capture_time, NULL FROM inspection WHERE " + annotated,
                 ref,
-                key,
-                sha,
-                key,
-                sha);
+                args);
     }
 
     private long[] seqRange(String sha) {
