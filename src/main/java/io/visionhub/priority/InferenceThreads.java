@@ -74,7 +74,7 @@ public final class InferenceThreads {
 
     /**
      * Called by an inference thread as it begins: if it still runs at a lowered priority (started outside {@link
-     * #start}: a lowered nice value, SCHED_IDLE), it asks for normal priority back, which Linux grants only where
+     * #start}: a lowered nice value, SCHED_BATCH or SCHED_IDLE), it asks for normal priority back, which Linux grants only where
      * RLIMIT_NICE allows (systemd {@code LimitNICE=}); otherwise a warning names the thread.
      */
     public static void claimNormalPriority(String what) {
@@ -83,14 +83,15 @@ public final class InferenceThreads {
         }
         long tid = ThreadNice.currentTid();
         int now = ThreadNice.of(tid).orElse(normalNice);
-        boolean idle = ThreadPolicy.available()
-                && ThreadPolicy.of(tid).orElse(ThreadPolicy.SCHED_OTHER) == ThreadPolicy.SCHED_IDLE;
-        if (now <= normalNice && !idle) {
+        int policy = ThreadPolicy.available()
+                ? ThreadPolicy.of(tid).orElse(ThreadPolicy.SCHED_OTHER)
+                : ThreadPolicy.SCHED_OTHER;
+        if (now <= normalNice && policy == ThreadPolicy.SCHED_OTHER) {
             return;
         }
-        String was = "nice " + now + (idle ? " under SCHED_IDLE" : "");
+        String was = "nice " + now + (policy == ThreadPolicy.SCHED_OTHER ? "" : " under " + ThreadPolicy.name(policy));
         try {
-            if (idle) { // leaving SCHED_IDLE needs RLIMIT_NICE to allow the thread's nice value
+            if (policy != ThreadPolicy.SCHED_OTHER) { // leaving SCHED_IDLE needs RLIMIT_NICE for the nice value
                 ThreadPolicy.set(tid, ThreadPolicy.SCHED_OTHER);
             }
             if (now > normalNice) {

@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Inference first: every Java thread of the hub runs at nice {@code visionhub.routing.nice} (with {@code
- * visionhub.routing.policy=idle} also under SCHED_IDLE, {@link ThreadPolicy}) except those that run or feed inference
+ * visionhub.routing.policy=batch} or {@code idle} also under SCHED_BATCH or SCHED_IDLE, {@link ThreadPolicy}) except those that run or feed inference
  * and the JVM's stop-the-world threads. The hub's own pools, Camel's, and third-party threads (Paho,
  * Hazelcast, Milo, Tomcat, the JDK's HttpClient, H2) are all reached the same way: a sweep lists this process's
  * threads ({@code /proc/self/task}) and, when new ones appear, names them from the JVM's own thread dump (the
@@ -71,7 +71,9 @@ public class RoutingPriority {
     private static final int NATIVE_AFTER = 3;
 
     private final int nice;
-    private final boolean idle;
+    /** The Linux policy routing threads get besides the nice value (SCHED_OTHER: the nice value only). */
+    private final int policy;
+
     private final List<Pattern> normal;
     private final Map<Long, Kind> known = new HashMap<>();
     private final Map<Long, Integer> unnamed = new HashMap<>();
@@ -87,7 +89,7 @@ public class RoutingPriority {
 
     public RoutingPriority(RoutingPriorityProperties properties) {
         this.nice = properties.nice();
-        this.idle = properties.policy() == RoutingPriorityProperties.Policy.IDLE;
+        this.policy = properties.policy().linux();
         List<Pattern> patterns = new ArrayList<>();
         for (String p : INFERENCE_THREADS) {
             patterns.add(Pattern.compile(p));
@@ -96,14 +98,14 @@ public class RoutingPriority {
             patterns.add(Pattern.compile(p));
         }
         this.normal = List.copyOf(patterns);
-        if (nice == 0 && !idle) {
+        if (nice == 0 && policy == ThreadPolicy.SCHED_OTHER) {
             LOG.info("Routing priority off (visionhub.routing.nice=0): routing threads share the CPU equally with "
                     + "inference");
             launcher = null;
             sweeper = null;
             return;
         }
-        if (!ThreadNice.available() || (idle && !ThreadPolicy.available())) {
+        if (!ThreadNice.available() || (policy != ThreadPolicy.SCHED_OTHER && !ThreadPolicy.available())) {
             LOG.warn(
                     "Routing priority not applied: visionhub.routing.nice={} (policy {}) needs Linux thread nice "
                             + "values and scheduling policies (this is {}); routing threads share the CPU equally with "
@@ -139,9 +141,11 @@ public class RoutingPriority {
                         + "every {} ms); normal priority kept for {} inference, PLC and JVM GC threads; by kind: "
                         + "lowered {}, kept {}",
                 first.lowered().size(),
-                idle ? "under SCHED_IDLE" + (nice > 0 ? " (and at nice " + nice + ")" : "") : "at nice " + nice,
+                policy == ThreadPolicy.SCHED_OTHER
+                        ? "at nice " + nice
+                        : "under " + ThreadPolicy.name(policy) + (nice > 0 ? " (and at nice " + nice + ")" : ""),
                 normalNice,
-                idle
+                policy == ThreadPolicy.SCHED_IDLE
                         ? String.format(java.util.Locale.ROOT, "%.1f", 100 * IDLE_WEIGHT / weight(normalNice))
                         : Math.round(100 * weight(nice) / weight(normalNice)),
                 normalNice,
@@ -165,9 +169,9 @@ public class RoutingPriority {
         return nice;
     }
 
-    /** Whether routing threads also get SCHED_IDLE (visionhub.routing.policy=idle). */
-    public boolean idle() {
-        return idle;
+    /** The Linux scheduling policy routing threads get ({@link ThreadPolicy}; SCHED_OTHER with policy nice). */
+    public int policy() {
+        return policy;
     }
 
     /** Whether a thread of this Java name keeps normal priority. */
@@ -221,20 +225,21 @@ public class RoutingPriority {
         return new Sweep(lowered, kept);
     }
 
-    /** The nice value, then SCHED_IDLE if asked for (the nice value stays as the fallback the OS may leave). */
+    /** The nice value, then the policy if asked for (the nice value stays as the fallback the OS may leave). */
     private boolean lower(long tid, String name) {
         boolean niced = lowerNice(tid, name);
-        if (!idle || ThreadPolicy.of(tid).orElse(ThreadPolicy.SCHED_IDLE) == ThreadPolicy.SCHED_IDLE) {
-            return niced; // nice only, or already idle (inherited), or gone
+        if (policy == ThreadPolicy.SCHED_OTHER || ThreadPolicy.of(tid).orElse(policy) == policy) {
+            return niced; // nice only, or already there (inherited), or gone
         }
         try {
-            ThreadPolicy.set(tid, ThreadPolicy.SCHED_IDLE);
+            ThreadPolicy.set(tid, policy);
             return true;
         } catch (LastErrorException e) {
-            if (e.getErrorCode() != ESRCH && refused.add("SCHED_IDLE " + kind(name))) {
+            String what = ThreadPolicy.name(policy);
+            if (e.getErrorCode() != ESRCH && refused.add(what + " " + kind(name))) {
                 LOG.warn(
-                        "Routing priority: the OS refused SCHED_IDLE for thread '{}' ({}): it runs at nice {} "
-                                + "instead{}",
+                        "Routing priority: the OS refused {} for thread '{}' ({}): it runs at nice {} instead{}",
+                        what,
                         name,
                         e.getMessage(),
                         niced ? nice : 0,

@@ -14,9 +14,12 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * @param nice          Linux nice value (0-19) of the routing and background threads; 0 with policy {@code nice}: off,
  *                      every thread keeps the process's priority. Default 10: under CFS a nice-10 thread weighs 110
  *                      against 1024 for nice 0
- * @param policy        {@code nice} (default): the routing threads get only the nice value; {@code idle}: they also get
- *                      Linux's SCHED_IDLE policy (weight 3 against 1024: they run on what inference leaves), and keep
- *                      the nice value, which weighs them if the OS refuses SCHED_IDLE
+ * @param policy        {@code batch} (default while nice is above 0): the routing threads get the nice value and
+ *                      Linux's SCHED_BATCH policy (the same weight, but a routing thread that wakes does not preempt
+ *                      the inference running on its core: it waits for the core's next turn); {@code nice}: the nice
+ *                      value only (the default before; and with nice 0, off); {@code idle}: SCHED_IDLE (weight 3
+ *                      against 1024: they run on what inference leaves). With batch or idle the nice value stays,
+ *                      and weighs them if the OS refuses the policy
  * @param normalThreads more Java thread names (regular expressions, found anywhere in the name) that keep normal
  *                      priority, besides the built-in ones ({@link RoutingPriority#INFERENCE_THREADS})
  * @param sweepInterval how often new threads are looked for and given the routing priority (default 1 s)
@@ -25,13 +28,25 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
 public record RoutingPriorityProperties(
         Integer nice, List<String> normalThreads, Duration sweepInterval, Policy policy) {
 
-    /** How routing threads are lowered: {@code nice} or {@code idle} (SCHED_IDLE, and the nice value too). */
+    /** How routing threads are lowered: by the nice value, and with {@code batch} or {@code idle} a Linux policy too. */
     public enum Policy {
-        NICE,
-        IDLE
+        NICE(ThreadPolicy.SCHED_OTHER),
+        BATCH(ThreadPolicy.SCHED_BATCH),
+        IDLE(ThreadPolicy.SCHED_IDLE);
+
+        private final int linux;
+
+        Policy(int linux) {
+            this.linux = linux;
+        }
+
+        /** The Linux scheduling policy routing threads get ({@link ThreadPolicy#SCHED_OTHER} for {@code nice}). */
+        public int linux() {
+            return linux;
+        }
     }
 
-    /** The routing priority by nice value only (policy {@code nice}, today's default). */
+    /** The routing priority with the default policy for the nice value. */
     public RoutingPriorityProperties(Integer nice, List<String> normalThreads, Duration sweepInterval) {
         this(nice, normalThreads, sweepInterval, null);
     }
@@ -55,7 +70,8 @@ public record RoutingPriorityProperties(
                         + "' is not a regular expression: " + e.getDescription());
             }
         }
-        policy = policy == null ? Policy.NICE : policy;
+        // nice 0 without a policy is the routing priority off, as it was before batch became the default
+        policy = policy == null ? (nice == 0 ? Policy.NICE : Policy.BATCH) : policy;
         sweepInterval = sweepInterval == null ? Duration.ofSeconds(1) : sweepInterval;
         if (sweepInterval.isNegative() || sweepInterval.isZero()) {
             throw new IllegalArgumentException(

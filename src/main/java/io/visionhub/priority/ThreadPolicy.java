@@ -12,14 +12,19 @@ import java.util.OptionalInt;
 /**
  * A Linux thread's scheduling policy: set through libc's {@code sched_setscheduler(tid, policy, {0})} (JNA, direct
  * mapping), read from field 41 of {@code /proc/self/task/<tid>/stat}. Like the nice value it is kept per thread and a
- * thread created later inherits its creator's. Any thread may move itself or a sibling to {@link #SCHED_IDLE}; moving
- * back to {@link #SCHED_OTHER} without privileges needs RLIMIT_NICE to allow the thread's nice value (systemd:
- * {@code LimitNICE=}).
+ * thread created later inherits its creator's. Any thread may move itself or a sibling to {@link #SCHED_BATCH} or
+ * {@link #SCHED_IDLE}; moving back from SCHED_IDLE to {@link #SCHED_OTHER} without privileges needs RLIMIT_NICE to
+ * allow the thread's nice value (systemd: {@code LimitNICE=}).
  */
 public final class ThreadPolicy {
 
     /** The normal time-sharing policy (CFS/EEVDF, weighted by the nice value). */
     public static final int SCHED_OTHER = 0;
+    /**
+     * Time-sharing weighted by the nice value like SCHED_OTHER, but the thread counts as CPU-bound: when it wakes it
+     * does not preempt the thread running on the core, it waits for that thread's turn to end.
+     */
+    public static final int SCHED_BATCH = 3;
     /** Runs only on what other threads leave: a fixed weight of 3 against 1,024 for a nice-0 thread. */
     public static final int SCHED_IDLE = 5;
 
@@ -48,15 +53,16 @@ public final class ThreadPolicy {
     }
 
     /**
-     * Sets the scheduling policy of thread {@code tid} of this process ({@link #SCHED_OTHER} or {@link #SCHED_IDLE};
-     * both take priority 0). The nice value is kept: it weighs the thread again if it goes back to SCHED_OTHER.
+     * Sets the scheduling policy of thread {@code tid} of this process ({@link #SCHED_OTHER}, {@link #SCHED_BATCH} or
+     * {@link #SCHED_IDLE}; all take priority 0). The nice value is kept: it weighs the thread again if it goes back to SCHED_OTHER.
      *
      * @throws LastErrorException the OS refused (EPERM: leaving SCHED_IDLE without RLIMIT_NICE, or a seccomp filter;
      *     ESRCH: the thread ended)
      */
     public static void set(long tid, int policy) {
-        if (policy != SCHED_OTHER && policy != SCHED_IDLE) {
-            throw new IllegalArgumentException("only SCHED_OTHER (0) and SCHED_IDLE (5) are set here, got " + policy);
+        if (policy != SCHED_OTHER && policy != SCHED_BATCH && policy != SCHED_IDLE) {
+            throw new IllegalArgumentException(
+                    "only SCHED_OTHER (0), SCHED_BATCH (3) and SCHED_IDLE (5) are set here, got " + policy);
         }
         if (!AVAILABLE) {
             throw new UnsupportedOperationException(
@@ -87,10 +93,11 @@ public final class ThreadPolicy {
         return Integer.parseInt(f[38]);
     }
 
-    /** "SCHED_IDLE", "SCHED_OTHER" or the number. */
+    /** "SCHED_OTHER", "SCHED_BATCH", "SCHED_IDLE" or the number. */
     public static String name(int policy) {
         return switch (policy) {
             case SCHED_OTHER -> "SCHED_OTHER";
+            case SCHED_BATCH -> "SCHED_BATCH";
             case SCHED_IDLE -> "SCHED_IDLE";
             default -> "policy " + policy;
         };

@@ -50,12 +50,13 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * generator, its MQTT client, JIT, GC). Target: loss &lt; 5%.
  *
  * <p>Run: {@code ./mvnw -q -B -o compile && bench/run RoutingCostBench [seconds per phase] [rounds] [msg/s]
- * [inference threads] [--hub-nice=N] [--hub-policy=nice|idle] [--compare-nice=N | --compare-policy=idle]
+ * [inference threads] [--hub-nice=N] [--hub-policy=nice|batch|idle] [--compare-nice=N | --compare-policy=idle|batch]
  * [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N] [--floor]} (defaults 20 3 1000 1; warm-up bursts of
  * 10,000 events). {@code --hub-nice=N} starts the hub with {@code visionhub.routing.nice=N} (0: routing priority
  * off), {@code --hub-policy} with {@code visionhub.routing.policy}; {@code --compare-nice=N} starts two hubs, one
- * with the routing priority off and one at nice N; {@code --compare-policy=idle} two hubs at {@code --hub-nice} (or
- * the default), one with policy {@code nice} and one with {@code idle} (SCHED_IDLE). With two hubs each round
+ * with the routing priority off and one at nice N; {@code --compare-policy=idle} (or {@code batch}) two hubs at
+ * {@code --hub-nice} (or the default), one with policy {@code nice} and one with {@code idle} (SCHED_IDLE) or {@code
+ * batch} (SCHED_BATCH). With two hubs each round
  * measures the idle frames/s once and then each hub's loaded phase in turn (the order swapped every other round), so
  * both settings meet the same minutes' load. Each loaded phase also probes the hub's HTTP server (Tomcat) every
  * 500 ms and prints the slowest answer, and prints the warnings and errors the hub logged meanwhile (a ledger append
@@ -73,9 +74,11 @@ public final class RoutingCostBench {
         String hubPolicy = option(a, "--hub-policy="); // the hub's visionhub.routing.policy; its default if absent
         String comparePolicy = option(a, "--compare-policy="); // two hubs, policy nice and this, same nice value
         boolean floor = a.remove("--floor"); // also what a bare spinner on the other core costs inference
-        if (comparePolicy != null && (compareNice != null || !comparePolicy.equals("idle"))) {
+        if (comparePolicy != null
+                && (compareNice != null || !List.of("idle", "batch").contains(comparePolicy))) {
             throw new IllegalArgumentException(
-                    "--compare-policy takes idle (against nice), and not with --compare-nice: " + comparePolicy);
+                    "--compare-policy takes idle or batch (against nice), and not with --compare-nice: "
+                            + comparePolicy);
         }
         int seconds = a.size() > 0 ? Integer.parseInt(a.get(0)) : 20;
         int rounds = a.size() > 1 ? Integer.parseInt(a.get(1)) : 3;
@@ -117,7 +120,7 @@ public final class RoutingCostBench {
             if (compareNice != null || comparePolicy != null) {
                 String label2 = compareNice != null
                         ? "nice " + compareNice
-                        : "policy idle, nice " + (hubNice == null ? "default" : hubNice);
+                        : "policy " + comparePolicy + ", nice " + (hubNice == null ? "default" : hubNice);
                 List<String> settings2 =
                         compareNice != null ? settings(compareNice, hubPolicy) : settings(hubNice, comparePolicy);
                 // started side by side: each takes minutes on a loaded machine
@@ -323,8 +326,8 @@ public final class RoutingCostBench {
             s.add("--visionhub.routing.nice=" + Integer.parseInt(nice));
         }
         if (policy != null) {
-            if (!policy.equals("nice") && !policy.equals("idle")) {
-                throw new IllegalArgumentException("policy nice or idle, got " + policy);
+            if (!List.of("nice", "batch", "idle").contains(policy)) {
+                throw new IllegalArgumentException("policy nice, batch or idle, got " + policy);
             }
             s.add("--visionhub.routing.policy=" + policy);
         }

@@ -129,7 +129,7 @@ class RoutingPriorityTest {
         long milo = thread("milo-shared-thread-pool-3");
         priority = new RoutingPriority(properties(10, Policy.IDLE));
 
-        assertThat(priority.idle()).isTrue();
+        assertThat(priority.policy()).isEqualTo(ThreadPolicy.SCHED_IDLE);
         assertThat(policy(ledger)).as("ledger writer").isEqualTo(ThreadPolicy.SCHED_IDLE);
         assertThat(policy(outbox)).as("outbox").isEqualTo(ThreadPolicy.SCHED_IDLE);
         assertThat(nice(ledger)).as("the nice value too: the fallback").isEqualTo(Math.max(base, 10));
@@ -160,6 +160,51 @@ class RoutingPriorityTest {
 
         assertThat(policy(routing)).isEqualTo(ThreadPolicy.SCHED_IDLE);
         assertThat(nice(routing)).as("nice 0: left alone").isEqualTo(base);
+    }
+
+    @Test
+    void batchPolicyPutsRoutingThreadsUnderSchedBatchAtTheNiceValueAndKeepsInferenceNormal() throws Exception {
+        long ledger = thread("ledger-writer");
+        long lane = thread("Camel (camel-1) thread #50 - mqtt-input-lane");
+        long camera = thread("Camel (camel-1) thread #51 - vision-station-18");
+        long plc = thread("plc-results");
+        priority = new RoutingPriority(properties(10, Policy.BATCH));
+
+        assertThat(priority.policy()).isEqualTo(ThreadPolicy.SCHED_BATCH);
+        for (long routing : new long[] {ledger, lane}) {
+            assertThat(policy(routing)).as("tid %d", routing).isEqualTo(ThreadPolicy.SCHED_BATCH);
+            assertThat(nice(routing)).as("weighed by the nice value").isEqualTo(Math.max(base, 10));
+        }
+        for (long normal : new long[] {camera, plc, ThreadNice.currentTid()}) {
+            assertThat(policy(normal)).as("tid %d", normal).isEqualTo(ThreadPolicy.SCHED_OTHER);
+            assertThat(nice(normal)).as("tid %d", normal).isEqualTo(base);
+        }
+        long later = thread("hz.hub.cached.thread-9");
+        priority.sweep();
+        assertThat(policy(later)).as("a thread started later").isEqualTo(ThreadPolicy.SCHED_BATCH);
+    }
+
+    @Test
+    void aCameraThreadBornUnderSchedBatchTakesSchedOtherBack() throws Exception {
+        priority = new RoutingPriority(properties(10, Policy.BATCH));
+        CompletableFuture<Integer> claimed = new CompletableFuture<>();
+        Thread routing = new Thread(
+                () -> {
+                    ThreadPolicy.set(ThreadNice.currentTid(), ThreadPolicy.SCHED_BATCH);
+                    Thread t = new Thread(
+                            () -> {
+                                InferenceThreads.claimNormalPriority("test");
+                                claimed.complete(policy(ThreadNice.currentTid()));
+                            },
+                            "vision-station-19");
+                    t.start();
+                },
+                "route-controller-batch");
+        routing.start();
+
+        // unlike SCHED_IDLE, leaving SCHED_BATCH needs no privilege
+        assertThat(claimed.get(10, TimeUnit.SECONDS)).isEqualTo(ThreadPolicy.SCHED_OTHER);
+        routing.join(5000);
     }
 
     @Test
@@ -232,15 +277,22 @@ class RoutingPriorityTest {
         assertThatThrownBy(() -> ThreadPolicy.fromStat("4242 (x) S 1 1 1")).hasMessageContaining("without field 41");
         assertThatThrownBy(() -> ThreadPolicy.set(ThreadNice.currentTid(), 1))
                 .as("SCHED_FIFO is not offered")
-                .hasMessageContaining("only SCHED_OTHER (0) and SCHED_IDLE (5)");
+                .hasMessageContaining("only SCHED_OTHER (0), SCHED_BATCH (3) and SCHED_IDLE (5)");
     }
 
     @Test
     void policySettingBindsFromItsName() {
         assertThat(bind(Map.of("visionhub.routing.policy", "idle")).policy()).isEqualTo(Policy.IDLE);
+        assertThat(bind(Map.of("visionhub.routing.policy", "batch")).policy()).isEqualTo(Policy.BATCH);
         assertThat(bind(Map.of("visionhub.routing.nice", "12")).policy())
                 .as("default")
+                .isEqualTo(Policy.BATCH);
+        assertThat(bind(Map.of("visionhub.routing.nice", "0")).policy())
+                .as("nice 0 without a policy: off")
                 .isEqualTo(Policy.NICE);
+        assertThat(bind(Map.of("visionhub.routing.nice", "0", "visionhub.routing.policy", "batch"))
+                        .policy())
+                .isEqualTo(Policy.BATCH);
         assertThat(bind(Map.of("visionhub.routing.nice", "12")).nice()).isEqualTo(12);
         assertThatThrownBy(() -> bind(Map.of("visionhub.routing.policy", "fifo")))
                 .hasStackTraceContaining("visionhub.routing.policy");
