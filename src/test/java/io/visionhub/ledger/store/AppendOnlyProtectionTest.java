@@ -77,7 +77,11 @@ class AppendOnlyProtectionTest {
         }
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         for (String t : AppendOnlyMigration.TABLES) {
-            assertThat(refusal(jdbc, "DELETE FROM " + t)).as("DELETE on %s", t).contains("append-only");
+            // the refusal names the table, also where a later migration altered it (H2 rebuilds such a table as a
+            // copy named t_COPY_..., and the trigger was set up on the copy)
+            assertThat(refusal(jdbc, "DELETE FROM " + t))
+                    .as("DELETE on %s", t)
+                    .containsIgnoringCase("ledger table " + t + " is append-only");
             if (postgres) {
                 assertThat(refusal(jdbc, "TRUNCATE " + t + " CASCADE"))
                         .as("TRUNCATE on %s", t)
