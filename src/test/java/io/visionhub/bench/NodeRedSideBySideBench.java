@@ -70,9 +70,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
  * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]
- * [--jit-settle=F] [--hub-b=tree] [--batch] [--hub-arg=--key=value ...]}; {@code --batch} runs every side under Linux's
- * SCHED_BATCH policy (the hub's threads by {@code visionhub.routing.policy=batch} at nice 0, Node-RED's process
- * through {@code chrt --batch 0}); {@code --hub-arg} adds a setting to the hub's command
+ * [--jit-settle=F] [--hub-b=tree] [--hub-arg=--key=value ...]}; {@code --hub-arg} adds a setting to the hub's command
  * line (repeatable; shown in the hub's name), e.g. {@code --hub-arg=--visionhub.quality.ncr.enabled=false}: the flow
  * Node-RED runs, without the NCR register's item per NG part in the ledger and to SAP QM; {@code --hub-b} starts a second hub ("hub B") from another source tree (say a worktree of the
  * base commit, compiled): its target/classes in place of this tree's, its routes, kamelets and mappings; measured in
@@ -97,12 +95,6 @@ public final class NodeRedSideBySideBench {
         // settings of the hub (both hubs with --hub-b), e.g. --hub-arg=--visionhub.quality.ncr.enabled=false for the
         // flow Node-RED runs without the hub's own per-NG extras; printed with the hub's name
         List<String> hubArgs = new ArrayList<>(List.of("--visionhub.routing.nice=0"));
-        // every side under Linux's SCHED_BATCH (no preemption on wake-up, the same weight): the hub's threads by its
-        // own setting (at nice 0), Node-RED's process started through chrt
-        boolean batch = a.remove("--batch");
-        if (batch) {
-            hubArgs.add("--visionhub.routing.policy=batch");
-        }
         for (java.util.Iterator<String> i = a.iterator(); i.hasNext(); ) {
             String o = i.next();
             if (o.startsWith("--hub-b=")) {
@@ -144,11 +136,10 @@ public final class NodeRedSideBySideBench {
             Side hub = startHub(work.resolve("hub"), broker, sink, processes, "", hubArgs, Path.of(""), hubName);
             Side nr = hubOnly
                     ? null
-                    : startNodeRed(nodeRed, work.resolve("node-red"), "nr", false, batch, broker, sink, processes);
+                    : startNodeRed(nodeRed, work.resolve("node-red"), "nr", false, broker, sink, processes);
             Side nrSync = hubOnly
                     ? null
-                    : startNodeRed(
-                            nodeRed, work.resolve("node-red-fsync"), "nrs", true, batch, broker, sink, processes);
+                    : startNodeRed(nodeRed, work.resolve("node-red-fsync"), "nrs", true, broker, sink, processes);
             Side b = hubB == null
                     ? null
                     : startHub(
@@ -744,7 +735,6 @@ public final class NodeRedSideBySideBench {
             Path dir,
             String root,
             boolean fsync,
-            boolean batch,
             MosquittoProcess broker,
             Sink sink,
             List<Process> processes)
@@ -766,16 +756,14 @@ public final class NodeRedSideBySideBench {
                 """.formatted(port));
         Files.writeString(
                 dir.resolve("flows.json"), flow(root, fsync, records, broker.port(), sink.url() + "/" + root));
-        List<String> command = new ArrayList<>(batch ? List.of("chrt", "--batch", "0") : List.of());
-        command.addAll(List.of(
-                "node",
-                redJs.toAbsolutePath().toString(),
-                "--userDir",
-                dir.toString(),
-                "--settings",
-                dir.resolve("settings.js").toString(),
-                "flows.json"));
-        Process p = new ProcessBuilder(command)
+        Process p = new ProcessBuilder(
+                        "node",
+                        redJs.toAbsolutePath().toString(),
+                        "--userDir",
+                        dir.toString(),
+                        "--settings",
+                        dir.resolve("settings.js").toString(),
+                        "flows.json")
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .start();
@@ -790,7 +778,7 @@ public final class NodeRedSideBySideBench {
             throw new IllegalStateException("Node-RED did not connect in 120 s; see " + dir.resolve("node-red.log"));
         }
         return new Side(
-                (fsync ? "Node-RED (fsync" : "Node-RED (no fsync") + (batch ? ", SCHED_BATCH)" : ")"),
+                fsync ? "Node-RED (fsync)" : "Node-RED (no fsync)",
                 root + "-in",
                 root + "-out/#",
                 p.pid(),
