@@ -74,8 +74,8 @@ public final class InferenceThreads {
 
     /**
      * Called by an inference thread as it begins: if it still runs at a lowered priority (started outside {@link
-     * #start}: a lowered nice value, SCHED_BATCH or SCHED_IDLE), it asks for normal priority back, which Linux grants only where
-     * RLIMIT_NICE allows (systemd {@code LimitNICE=}); otherwise a warning names the thread.
+     * #start}: a lowered nice value, SCHED_BATCH or SCHED_IDLE), it asks for normal priority back, which Linux grants
+     * only where RLIMIT_NICE allows (systemd {@code LimitNICE=}); otherwise a warning names the thread.
      */
     public static void claimNormalPriority(String what) {
         if (launcher == null || !ThreadNice.available()) {

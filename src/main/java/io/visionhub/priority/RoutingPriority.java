@@ -27,8 +27,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Inference first: every Java thread of the hub runs at nice {@code visionhub.routing.nice} (with {@code
- * visionhub.routing.policy=batch} or {@code idle} also under SCHED_BATCH or SCHED_IDLE, {@link ThreadPolicy}) except those that run or feed inference
- * and the JVM's stop-the-world threads. The hub's own pools, Camel's, and third-party threads (Paho,
+ * visionhub.routing.policy=batch}, the default, or {@code idle} also under SCHED_BATCH or SCHED_IDLE, {@link
+ * ThreadPolicy}) except those that run or feed inference and the JVM's stop-the-world threads. The hub's own pools, Camel's, and third-party threads (Paho,
  * Hazelcast, Milo, Tomcat, the JDK's HttpClient, H2) are all reached the same way: a sweep lists this process's
  * threads ({@code /proc/self/task}) and, when new ones appear, names them from the JVM's own thread dump (the
  * DiagnosticCommand MBean: Java name and native id), so threads created later get the priority within one sweep
