@@ -29,12 +29,16 @@ import java.util.function.Predicate;
  * Static INT8 quantisation of a float ONNX CNN into the QDQ format ONNX Runtime fuses into integer kernels
  * ({@code QLinearConv}, VNNI on x86): every {@code Conv} (except those {@code skip} names) gets its input and output
  * as {@code QuantizeLinear} → {@code DequantizeLinear} pairs with uint8 asymmetric scales calibrated on real frames
- * (min/max over the calibration set, zero always representable), its weights as int8 symmetric per output channel and
- * its bias as int32 at scale input × weight. The other nodes are copied unchanged and stay in float. This is the
+ * (min/max over the calibration set, zero always representable), its weights as int8 symmetric per output channel
+ * (in 7 bits, as {@code quantize_static}'s reduce_range: correct on x86 CPUs without VNNI too) and its bias as int32 at
+ * scale input × weight. The other nodes are copied unchanged and stay in float. This is the
  * scheme of ONNX Runtime's Python quantiser ({@code quantize_static}, QDQ, MinMax, per-channel), written here because
  * that tool is not available from the package sources this project uses (see bench/README-vision.md).
  */
 public final class QdqQuantizer {
+
+    /** The largest weight magnitude: 7 bits, ONNX Runtime's reduce_range (see where weights are quantised). */
+    static final int WEIGHT_MAX = 64;
 
     private final OnnxGraphReader graph;
     private final Predicate<String> skip;
@@ -149,7 +153,10 @@ public final class QdqQuantizer {
                 activation(w, nodes, x, x + "_q", xdq, sx, zx);
                 dequantised.put(x, xdq);
             }
-            // weights: int8, symmetric, per output channel
+            // weights: int8, symmetric, per output channel, in 7 bits (-64..64): on x86 CPUs without VNNI ONNX
+            // Runtime multiplies uint8 by int8 with VPMADDUBSW, which adds pairs in 16 bits (2 x 255 x 127
+            // overflows them; 2 x 255 x 64 does not). With all 8 bits an AMD EPYC without VNNI called a horse an
+            // elephant (QdqQuantizerTest); VNNI CPUs sum in 32 bits and lose only the bit
             String wName = n.inputs().get(1);
             Tensor wt = Tensor.parse(requireInit(inits, wName));
             int co = (int) wt.dims[0];
@@ -161,9 +168,9 @@ public final class QdqQuantizer {
                 for (int i = 0; i < per; i++) {
                     m = Math.max(m, Math.abs(wt.values[c * per + i]));
                 }
-                sw[c] = m == 0 ? 1f : m / 127f;
+                sw[c] = m == 0 ? 1f : m / WEIGHT_MAX;
                 for (int i = 0; i < per; i++) {
-                    wq[c * per + i] = (byte) clamp(Math.round(wt.values[c * per + i] / sw[c]), -127, 127);
+                    wq[c * per + i] = (byte) clamp(Math.round(wt.values[c * per + i] / sw[c]), -WEIGHT_MAX, WEIGHT_MAX);
                 }
             }
             w.initializer(wName + "_q", OnnxGraphWriter.INT8, wt.dims, wq);
