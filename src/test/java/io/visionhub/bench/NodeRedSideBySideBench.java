@@ -70,7 +70,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
  * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]
- * [--jit-settle=F] [--hub-b=tree] [--hub-arg=--key=value ...]}; {@code --hub-arg} adds a setting to the hub's command
+ * [--jit-settle=F] [--hub-b=tree] [--hub-b-arg=--key=value ...] [--hub-arg=--key=value ...]}; {@code --hub-arg} adds a setting to the hub's command
  * line (repeatable; shown in the hub's name), e.g. {@code --hub-arg=--visionhub.quality.ncr.enabled=false}: the flow
  * Node-RED runs, without the NCR register's item per NG part in the ledger and to SAP QM; {@code --hub-b} starts a second hub ("hub B") from another source tree (say a worktree of the
  * base commit, compiled): its target/classes in place of this tree's, its routes, kamelets and mappings; measured in
@@ -95,10 +95,16 @@ public final class NodeRedSideBySideBench {
         // settings of the hub (both hubs with --hub-b), e.g. --hub-arg=--visionhub.quality.ncr.enabled=false for the
         // flow Node-RED runs without the hub's own per-NG extras; printed with the hub's name
         List<String> hubArgs = new ArrayList<>(List.of("--visionhub.routing.nice=0"));
+        // settings of hub B only (after hubArgs), e.g. --hub-b=. --hub-b-arg=--spring.datasource.url=...: an A/B of a
+        // setting on the same classes in one run
+        List<String> hubBArgs = new ArrayList<>();
         for (java.util.Iterator<String> i = a.iterator(); i.hasNext(); ) {
             String o = i.next();
             if (o.startsWith("--hub-b=")) {
                 hubB = o.substring("--hub-b=".length());
+                i.remove();
+            } else if (o.startsWith("--hub-b-arg=")) {
+                hubBArgs.add(o.substring("--hub-b-arg=".length()));
                 i.remove();
             } else if (o.startsWith("--hub-arg=")) {
                 hubArgs.add(o.substring("--hub-arg=".length()));
@@ -148,9 +154,9 @@ public final class NodeRedSideBySideBench {
                             sink,
                             processes,
                             "-b",
-                            hubArgs,
+                            Stream.concat(hubArgs.stream(), hubBArgs.stream()).toList(),
                             Path.of(hubB),
-                            "hub B (" + hubB + ")");
+                            "hub B (" + hubB + (hubBArgs.isEmpty() ? "" : "; " + String.join(" ", hubBArgs)) + ")");
             List<Side> sides = new ArrayList<>(hubOnly ? List.of(hub) : List.of(hub, nr, nrSync));
             if (b != null) {
                 sides.add(1, b);
