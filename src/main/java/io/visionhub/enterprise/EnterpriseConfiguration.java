@@ -16,7 +16,6 @@ import io.visionhub.enterprise.sync.EnterpriseSyncRoutes;
 import io.visionhub.enterprise.sync.HazelcastLeaseClusterService;
 import io.visionhub.enterprise.sync.ProductionOrderSync;
 import io.visionhub.event.EventJson;
-import io.visionhub.ledger.LedgerCommits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -183,20 +182,9 @@ public class EnterpriseConfiguration {
         return Clock.systemUTC();
     }
 
-    /**
-     * With {@code visionhub.enterprise.outbox.share-ledger-commits} (default true) the deliverer's claims and marks ride
-     * in the ledger writer's commits while the ledger is on H2 (OutboxRepository#shareCommits).
-     */
     @Bean
-    public OutboxRepository outboxRepository(
-            DataSource dataSource,
-            ObjectProvider<LedgerCommits> ledger,
-            @Value("${visionhub.enterprise.outbox.share-ledger-commits:true}") boolean shareLedgerCommits) {
-        OutboxRepository repo = new OutboxRepository(dataSource);
-        if (shareLedgerCommits) {
-            ledger.ifAvailable(repo::shareCommits);
-        }
-        return repo;
+    public OutboxRepository outboxRepository(DataSource dataSource) {
+        return new OutboxRepository(dataSource);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -35,7 +35,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -69,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * heads and the record-MAC check, {@link HeadPublisher} handing durable heads to the heads file and
  * {@code ledger:heads}, {@link StoredLog} reading and checking the stored log at start.
  */
-public class JdbcInspectionLedger implements InspectionLedger, LedgerCommits, AutoCloseable {
+public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcInspectionLedger.class);
     static final String INSERT_LEAF = "INSERT INTO ledger_leaf (seq, record_type, record_id, leaf_hash, entry, "
@@ -84,10 +83,6 @@ public class JdbcInspectionLedger implements InspectionLedger, LedgerCommits, Au
     private final TreeHeadWriter headWriter;
     private final Clock clock;
     private final BlockingQueue<Pending> queue;
-    /** writes of other components riding in the writer's transactions ({@link LedgerCommits}) */
-    private final SharedCommits riders = new SharedCommits();
-    /** a {@link #WAKE} is in the queue, or about to be, for riders that arrived while the writer waited */
-    private final AtomicBoolean wake = new AtomicBoolean();
     /** publishes heads (file, ledger:heads) in order, off the writer thread: a slow broker never delays a commit */
     private final HeadPublisher headPublisher = new HeadPublisher();
 
@@ -210,9 +205,6 @@ public class JdbcInspectionLedger implements InspectionLedger, LedgerCommits, Au
             this(write, EntryStart.of(write), new CompletableFuture<>(), System.nanoTime());
         }
     }
-
-    /** Not a record: wakes the writer for riders ({@link #inNextCommit}) when no record is waiting. */
-    private static final Pending WAKE = new Pending(null, null, null, 0L);
 
     /** Group commits so far, the records they held and the time they took (writer thread, sync included). */
     public record Stats(long commits, long records, long commitNanos) {
@@ -640,13 +632,12 @@ public class JdbcInspectionLedger implements InspectionLedger, LedgerCommits, Au
         while (running || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null || first == WAKE) {
+                if (first == null) {
                     signHeadIfDue(false);
                 } else {
                     batch.add(first);
                     queue.drainTo(batch, props.batchMaxRecords() - 1);
                     linger(batch);
-                    batch.removeIf(p -> p == WAKE);
                     if (tamperAlarm != null) {
                         batch.forEach(p -> p.done()
                                 .completeExceptionally(halted(
@@ -655,7 +646,6 @@ public class JdbcInspectionLedger implements InspectionLedger, LedgerCommits, Au
                         writeBatch(batch);
                     }
                 }
-                serveRiders();
                 serveHeadRequests();
                 serveRotations();
             } catch (InterruptedException e) {
@@ -670,39 +660,6 @@ public class JdbcInspectionLedger implements InspectionLedger, LedgerCommits, Au
         }
         signHeadIfDue(true);
         serveHeadRequests();
-        serveRiders();
-    }
-
-    /**
-     * On H2 only: a PostgreSQL commit writes the changed rows to its WAL, not pages, and there the nodes of a cluster
-     * claim the same outbox rows (a rider waiting for another node's row lock would hold up the records).
-     */
-    @Override
-    public boolean sharesCommits() {
-        return running && h2;
-    }
-
-    @Override
-    public <T> CompletableFuture<T> inNextCommit(LedgerCommits.Work<T> work) {
-        CompletableFuture<T> done = riders.ride(work);
-        if (wake.compareAndSet(false, true) && !queue.offer(WAKE)) {
-            wake.set(false); // the queue is full: the writer is busy and takes the riders with its next commit
-        }
-        return done;
-    }
-
-    /** Riders that no records' transaction took (none was waiting, or the ledger refuses records): on their own. */
-    private void serveRiders() {
-        wake.set(false);
-        if (riders.isEmpty()) {
-            return;
-        }
-        List<SharedCommits.Ride<?>> rides = riders.take();
-        try (Connection c = dataSource.getConnection()) {
-            SharedCommits.commitAlone(c, rides);
-        } catch (SQLException e) {
-            SharedCommits.failed(rides, e);
-        }
     }
 
     /**
@@ -832,7 +789,6 @@ public class JdbcInspectionLedger implements InspectionLedger, LedgerCommits, Au
         List<Committed> done = new ArrayList<>(batch.size());
         SignedTreeHead head = null;
         long readBack;
-        List<SharedCommits.Ride<?>> riding = List.of();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -890,9 +846,6 @@ public class JdbcInspectionLedger implements InspectionLedger, LedgerCommits, Au
                         ps.close();
                     }
                 }
-                wake.set(false);
-                riding = riders.take();
-                SharedCommits.runIn(c, riding);
                 if (signer != null
                         && (f.size() - lastHeadSize >= props.heads().everyRecords()
                                 || !now.isBefore(lastHeadAt.plus(props.heads().every())))) {
@@ -903,15 +856,10 @@ public class JdbcInspectionLedger implements InspectionLedger, LedgerCommits, Au
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } finally {
-                    SharedCommits.commitAlone(c, riding); // a record's failure is not theirs: again, on their own
-                }
+                c.rollback();
                 throw e;
             }
         }
-        SharedCommits.committed(riding);
         frontier = f;
         nextSeq = seq;
         readBackTo = Math.max(readBackTo, readBack);

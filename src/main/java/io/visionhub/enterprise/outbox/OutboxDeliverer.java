@@ -328,10 +328,6 @@ public class OutboxDeliverer implements AutoCloseable {
         List<Long> taken = new ArrayList<>();
         try {
             List<OutboxRepository.Claim> next = repo.inTransaction(() -> {
-                // this transaction may run twice (riding in the ledger's commit, then on its own when that failed,
-                // OutboxRepository#shareCommits): the second run starts without the first's rolled-back claims
-                taken.forEach(inFlight::remove);
-                taken.clear();
                 Instant now = clock.instant();
                 repo.markDeliveredAll(done, now);
                 if (failed != null) {

@@ -1,12 +1,10 @@
 package io.visionhub.enterprise.outbox;
 
 import io.visionhub.enterprise.DeliveryInput;
-import io.visionhub.ledger.LedgerCommits;
 import io.visionhub.ledger.store.DatabaseKind;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,21 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
-import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ParameterizedPreparedStatementSetter;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -46,73 +36,12 @@ public class OutboxRepository {
             + "legacy_reference, ordering_key";
     private static final int MAX_ERROR = 3900;
 
-    private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
-    /** the ledger writer's commits that the deliverer's claims and marks ride in, or null: they commit on their own */
-    private volatile LedgerCommits ledgerCommits;
 
     public OutboxRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-    }
-
-    /**
-     * The deliverer's claims, delivered marks and runs ({@link #claimAll}, {@link #markDeliveredAll}, {@link #release},
-     * {@link #inTransaction}) ride in the ledger writer's next commit while {@code commits} shares them (an H2 file),
-     * instead of committing on their own; null: never. See {@link LedgerCommits} (visionhub.enterprise.outbox.
-     * share-ledger-commits).
-     */
-    public void shareCommits(LedgerCommits commits) {
-        this.ledgerCommits = commits;
-    }
-
-    /** How long a write waits for the ledger writer's commit before it fails as a database error would. */
-    static final Duration SHARED_COMMIT_WAIT = Duration.ofSeconds(30);
-
-    /**
-     * Runs {@code work} as one transaction: in the ledger writer's next commit when shared (the writer's connection
-     * bound for Spring on the writer thread, so the repository's JdbcTemplate uses it and its TransactionTemplate
-     * joins the writer's transaction), else in one of its own. Inside a transaction already (a shared one, or the
-     * caller's), it joins that.
-     */
-    private <T> T write(Supplier<T> work) {
-        LedgerCommits shared = ledgerCommits;
-        if (shared == null || !shared.sharesCommits() || TransactionSynchronizationManager.hasResource(dataSource)) {
-            return tx.execute(status -> work.get());
-        }
-        CompletableFuture<T> done = shared.inNextCommit(c -> {
-            TransactionSynchronizationManager.bindResource(dataSource, new WritersConnection(c));
-            try {
-                return work.get();
-            } finally {
-                TransactionSynchronizationManager.unbindResource(dataSource);
-            }
-        });
-        try {
-            return done.get(SHARED_COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new TransientDataAccessResourceException(
-                    "outbox write in the ledger writer's commit failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new TransientDataAccessResourceException("the ledger writer did not commit the outbox's write within "
-                    + SHARED_COMMIT_WAIT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientDataAccessResourceException("interrupted while the ledger writer committed", e);
-        }
-    }
-
-    /** The ledger writer's connection in its open transaction, for Spring: joined, never committed or closed here. */
-    private static final class WritersConnection extends ConnectionHolder {
-        WritersConnection(java.sql.Connection c) {
-            super(c);
-            setTransactionActive(true);
-        }
     }
 
     private static final RowMapper<OutboxRow> ROW = (ResultSet rs, int n) -> new OutboxRow(
@@ -277,8 +206,8 @@ public class OutboxRepository {
     }
 
     /** Runs {@code work} in one transaction: the repository's calls in it share its connection and its commit. */
-    public <T> T inTransaction(Supplier<T> work) {
-        return write(work);
+    public <T> T inTransaction(java.util.function.Supplier<T> work) {
+        return tx.execute(status -> work.get());
     }
 
     /** A row as the poll read it, and the reference its claim stores unless the row holds one already. */
@@ -349,7 +278,7 @@ public class OutboxRepository {
             order[i] = i;
         }
         Arrays.sort(order, Comparator.comparingLong(i -> rowId.applyAsLong(items.get(i))));
-        int[] counts = write(() -> jdbc.batchUpdate(sql, new BatchPreparedStatementSetter() {
+        int[] counts = tx.execute(status -> jdbc.batchUpdate(sql, new BatchPreparedStatementSetter() {
             @Override
             public void setValues(PreparedStatement ps, int n) throws SQLException {
                 setter.setValues(ps, items.get(order[n]));
