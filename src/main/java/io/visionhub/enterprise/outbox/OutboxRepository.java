@@ -504,8 +504,8 @@ public class OutboxRepository {
     }
 
     // PENDING, PARKED and CANCELLED stay small (rows wait for a delivery or a person): each is counted exactly
-    // through a range of an index that starts with status (ix_outbox_due, ix_outbox_pending_groups); one statement,
-    // so the four figures come from one snapshot and one round trip
+    // through a range of an index that starts with status (ix_outbox_pending_groups; V35 dropped ix_outbox_due, which
+    // no other query read); one statement, so the four figures come from one snapshot and one round trip
     private static final String SMALL_STATUS_COUNTS =
             "(SELECT COUNT(*) FROM outbox WHERE status = 'PENDING') AS pending, "
                     + "(SELECT COUNT(*) FROM outbox WHERE status = 'PARKED') AS parked, "
