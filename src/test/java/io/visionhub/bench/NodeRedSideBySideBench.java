@@ -70,11 +70,13 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
  * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]
- * [--jit-settle=F] [--hub-b=tree] [--hub-b-arg=--key=value ...] [--hub-arg=--key=value ...]}; {@code --hub-arg} adds a setting to the hub's command
- * line (repeatable; shown in the hub's name), e.g. {@code --hub-arg=--visionhub.quality.ncr.enabled=false}: the flow
- * Node-RED runs, without the NCR register's item per NG part in the ledger and to SAP QM; {@code --hub-b} starts a second hub ("hub B") from another source tree (say a worktree of the
- * base commit, compiled): its target/classes in place of this tree's, its routes, kamelets and mappings; measured in
- * turn with the first, an A/B of a change under the same load;
+ * [--jit-settle=F] [--hub-b=tree] [--hub-b-arg=--key=value ...] [--hub-arg=--key=value ...]}; {@code --hub-arg}
+ * adds a setting to the hub's command line (repeatable; shown in the hub's name), e.g.
+ * {@code --hub-arg=--visionhub.quality.ncr.enabled=false}: the flow Node-RED runs, without the NCR register's item per
+ * NG part in the ledger and to SAP QM; {@code --hub-b} starts a second hub ("hub B") from another source tree (say a
+ * worktree of the base commit, compiled): its target/classes in place of this tree's, its routes, kamelets and
+ * mappings; measured in turn with the first, an A/B of a change under the same load; {@code --hub-b-arg} adds a
+ * setting to hub B only (with {@code --hub-b=.} an A/B of one setting on the same classes);
  * with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording, {@code HUB_JVM_OPTS='-Xlog:...'} adds JVM
  * options to the hub's command line (split on spaces), {@code HUB_RECEIVE_MAXIMUM=n} sets its
  * input's in-flight window (default 256)
@@ -114,6 +116,10 @@ public final class NodeRedSideBySideBench {
         String hubName = hubArgs.size() == 1
                 ? "hub (H2 ledger)"
                 : "hub (H2 ledger; " + String.join(" ", hubArgs.subList(1, hubArgs.size())) + ")";
+        if (hubB == null && !hubBArgs.isEmpty()) {
+            throw new IllegalArgumentException("--hub-b-arg " + hubBArgs + " needs --hub-b=<tree> (--hub-b=. for this "
+                    + "tree): without a hub B the setting would be ignored");
+        }
         Warmup warmup = Warmup.take(a); // removes the --warmup-*/--settle* options it reads
         int events = a.size() > 0 ? Integer.parseInt(a.get(0)) : 10_000;
         int rounds = a.size() > 1 ? Integer.parseInt(a.get(1)) : 3;
