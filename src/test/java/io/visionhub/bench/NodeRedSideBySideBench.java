@@ -70,10 +70,13 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
  * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]
- * [--jit-settle=F] [--hub-b=tree] [--hub-b-arg=--key=value ...] [--hub-arg=--key=value ...]}; {@code --hub-arg}
+ * [--jit-settle=F] [--hub-b=tree] [--hub-b-arg=--key=value ...] [--hub-arg=--key=value ...]
+ * ["--broker-conf=option value" ...]}; {@code --broker-conf} adds a line to the broker's mosquitto.conf; {@code --hub-arg}
  * adds a setting to the hub's command line (repeatable; shown in the hub's name), e.g.
- * {@code --hub-arg=--visionhub.quality.ncr.enabled=false}: the flow Node-RED runs, without the NCR register's item per
- * NG part in the ledger and to SAP QM; {@code --hub-b} starts a second hub ("hub B") from another source tree (say a
+ * {@code --hub-arg=--visionhub.quality.ncr.enabled=false}: closer to the flow Node-RED runs, without the NCR register's item per
+ * NG part in the ledger and to SAP QM, or {@code --hub-arg=--visionhub.routes.dir=routes-same-work}: the hub's
+ * inspection route doing the work of Node-RED's flow and no more (bench/node-red/hub-same-work.yaml: no OPC UA station
+ * nodes, quality screens, NCR or PLC output); {@code --hub-b} starts a second hub ("hub B") from another source tree (say a
  * worktree of the base commit, compiled): its target/classes in place of this tree's, its routes, kamelets and
  * mappings; measured in turn with the first, an A/B of a change under the same load; {@code --hub-b-arg} adds a
  * setting to hub B only (with {@code --hub-b=.} an A/B of one setting on the same classes);
@@ -85,6 +88,8 @@ public final class NodeRedSideBySideBench {
 
     private static final String LINE = "line-1";
     private static final int STATIONS = 8;
+    /** the hub's second routes folder: the same work as Node-RED's flow (bench/node-red/hub-same-work.yaml) */
+    static final String SAME_WORK_ROUTES = "routes-same-work";
 
     public static void main(String[] args) throws Exception {
         List<String> a = new ArrayList<>(List.of(args));
@@ -100,6 +105,9 @@ public final class NodeRedSideBySideBench {
         // settings of hub B only (after hubArgs), e.g. --hub-b=. --hub-b-arg=--spring.datasource.url=...: an A/B of a
         // setting on the same classes in one run
         List<String> hubBArgs = new ArrayList<>();
+        // lines added to the broker's mosquitto.conf (after the bench's own; Mosquitto takes the last of a repeated
+        // option), e.g. "--broker-conf=max_inflight_messages 1000"
+        List<String> brokerConf = new ArrayList<>();
         for (java.util.Iterator<String> i = a.iterator(); i.hasNext(); ) {
             String o = i.next();
             if (o.startsWith("--hub-b=")) {
@@ -107,6 +115,9 @@ public final class NodeRedSideBySideBench {
                 i.remove();
             } else if (o.startsWith("--hub-b-arg=")) {
                 hubBArgs.add(o.substring("--hub-b-arg=".length()));
+                i.remove();
+            } else if (o.startsWith("--broker-conf=")) {
+                brokerConf.add(o.substring("--broker-conf=".length()));
                 i.remove();
             } else if (o.startsWith("--hub-arg=")) {
                 hubArgs.add(o.substring("--hub-arg=".length()));
@@ -130,7 +141,7 @@ public final class NodeRedSideBySideBench {
         Path work = Files.createTempDirectory("nodered-side-by-side");
         MachineLoad load = MachineLoad.start();
         Sink sink = new Sink();
-        MosquittoProcess broker = new MosquittoProcess(work.resolve("broker"), List.of(), stock);
+        MosquittoProcess broker = new MosquittoProcess(work.resolve("broker"), brokerConf, stock);
         broker.start();
         List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
         // a bench stopped with Ctrl-C or kill leaves no hub, Node-RED or broker behind
@@ -173,7 +184,8 @@ public final class NodeRedSideBySideBench {
                     events,
                     STATIONS,
                     rounds,
-                    stock ? "Mosquitto defaults (--stock)" : "docs/mqtt.md settings",
+                    (stock ? "Mosquitto defaults (--stock)" : "docs/mqtt.md settings")
+                            + (brokerConf.isEmpty() ? "" : " and " + String.join(", ", brokerConf)),
                     version("node", "--version"),
                     nodeRedVersion());
             System.out.println("warm-up of each side (not counted): " + warmup.describe(events));
@@ -637,6 +649,19 @@ public final class NodeRedSideBySideBench {
         Files.copy(
                 tree.resolve("routes/examples/mqtt-inspection-input.yaml.example"),
                 dir.resolve("routes/mqtt-inspection-input.yaml"));
+        // the same routes with bench/node-red/hub-same-work.yaml in place of demo.yaml: the work of Node-RED's flow
+        // and no more (no OPC UA station nodes, quality screens, NCR, PLC), chosen with
+        // --hub-arg=--visionhub.routes.dir=routes-same-work (or --hub-b-arg=... for an A/B in one run)
+        Path sameWork = tree.resolve("bench/node-red/hub-same-work.yaml");
+        if (Files.exists(sameWork)) { // a hub B tree from before it has none
+            Files.createDirectories(dir.resolve(SAME_WORK_ROUTES));
+            for (String f : List.of("ledger.yaml", "quality-alarms.yaml", "mqtt-inspection-input.yaml")) {
+                Files.copy(
+                        dir.resolve("routes").resolve(f),
+                        dir.resolve(SAME_WORK_ROUTES).resolve(f));
+            }
+            Files.copy(sameWork, dir.resolve(SAME_WORK_ROUTES).resolve("inspection.yaml"));
+        }
         int http = PortPicker.ephemeral("127.0.0.1");
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
@@ -671,7 +696,13 @@ public final class NodeRedSideBySideBench {
         if (!tag.isEmpty()) { // the broker drops a client whose id another one connects with
             cmd.add("--visionhub.mqtt.client-id=visionhub-site-b-bench" + tag);
         }
-        cmd.addAll(extraArgs);
+        // a setting given in extraArgs replaces the bench's own (Spring Boot would read both values as a list)
+        for (String arg : extraArgs) {
+            int eq = arg.indexOf('=');
+            String key = eq < 0 ? arg : arg.substring(0, eq + 1);
+            cmd.removeIf(c -> eq > 0 && c.startsWith(key));
+            cmd.add(arg);
+        }
         Process p = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
