@@ -123,7 +123,7 @@ public final class MqttClientsBench {
             Map<String, Long> before = cpuByGroup();
             long t0 = System.nanoTime();
             Semaphore window =
-                    new Semaphore(64); // the feeder's own flow control, under the broker's receive maximum (100)
+                    new Semaphore(64); // the feeder's own flow control, under the broker's receive maximum (1000)
             for (int i = 0; i < perRound; i++) {
                 window.acquire();
                 MqttMessage m = new MqttMessage(payloads.get(i % payloads.size()), 1, false, null);

@@ -205,6 +205,13 @@ public class ReliableMqttClient implements AutoCloseable {
         return connected;
     }
 
+    /** QoS 1/2 messages the broker takes unacknowledged: its receive maximum at the last connect (10 before). */
+    public int inFlightWindow() {
+        synchronized (lock) {
+            return window;
+        }
+    }
+
     public int buffered() {
         synchronized (lock) {
             return buffer.size();
@@ -403,10 +410,13 @@ public class ReliableMqttClient implements AutoCloseable {
             lock.notifyAll();
         }
         int waiting = buffered();
+        // the window bounds the output's throughput (one broker round trip per window): a small one is a broker
+        // setting to raise (Mosquitto: max_inflight_messages, docs/mqtt.md)
         LOG.info(
-                "MQTT connected to {} as {}{}",
+                "MQTT connected to {} as {}; in-flight window {} (the broker's receive maximum){}",
                 brokerUrl,
                 clientId,
+                inFlightWindow(),
                 waiting > 0 ? ", sending " + waiting + " kept messages in order" : "");
         return true;
     }

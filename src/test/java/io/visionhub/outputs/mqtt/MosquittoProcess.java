@@ -70,7 +70,7 @@ public final class MosquittoProcess implements AutoCloseable {
                 .append(dir.toAbsolutePath())
                 .append("/\n");
         if (!mosquittoDefaults) {
-            c.append("max_queued_messages 100000\n").append("max_inflight_messages 100\n");
+            c.append("max_queued_messages 100000\n").append("max_inflight_messages 1000\n");
         }
         if ("root".equals(System.getProperty("user.name"))) {
             c.append(
