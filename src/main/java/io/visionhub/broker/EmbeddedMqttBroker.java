@@ -154,6 +154,13 @@ public class EmbeddedMqttBroker implements AutoCloseable {
                   <persistence>
                     <mode>%s</mode>
                   </persistence>
+                  <mqtt>
+                    <receive-maximum>
+                      <!-- QoS 1 messages a client may publish unacknowledged: the hub's output window (HiveMQ's
+                           default, 10, made the routes wait for acknowledgements; docs/mqtt.md) -->
+                      <server-receive-maximum>1000</server-receive-maximum>
+                    </receive-maximum>
+                  </mqtt>
                   <anonymous-usage-statistics>
                     <enabled>false</enabled>
                   </anonymous-usage-statistics>
