@@ -71,18 +71,18 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
  * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]
  * [--jit-settle=F] [--hub-b=tree] [--hub-b-arg=--key=value ...] [--hub-arg=--key=value ...]
- * ["--broker-conf=option value" ...]}; {@code --broker-conf} adds a line to the broker's mosquitto.conf; {@code --hub-arg}
- * adds a setting to the hub's command line (repeatable; shown in the hub's name), e.g.
- * {@code --hub-arg=--visionhub.quality.ncr.enabled=false}: closer to the flow Node-RED runs, without the NCR register's item per
- * NG part in the ledger and to SAP QM, or {@code --hub-arg=--visionhub.routes.dir=routes-same-work}: the hub's
- * inspection route doing the work of Node-RED's flow and no more (bench/node-red/hub-same-work.yaml: no OPC UA station
- * nodes, quality screens, NCR or PLC output); {@code --hub-b} starts a second hub ("hub B") from another source tree (say a
- * worktree of the base commit, compiled): its target/classes in place of this tree's, its routes, kamelets and
- * mappings; measured in turn with the first, an A/B of a change under the same load; {@code --hub-b-arg} adds a
- * setting to hub B only (with {@code --hub-b=.} an A/B of one setting on the same classes);
- * with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a flight recording, {@code HUB_JVM_OPTS='-Xlog:...'} adds JVM
- * options to the hub's command line (split on spaces), {@code HUB_RECEIVE_MAXIMUM=n} sets its
- * input's in-flight window (default 256)
+ * ["--broker-conf=option value" ...]}; {@code --broker-conf} adds a line to the broker's mosquitto.conf;
+ * {@code --hub-arg} adds a setting to the hub's command line (repeatable; shown in the hub's name; it replaces the
+ * bench's own setting of the same key), e.g. {@code --hub-arg=--visionhub.quality.ncr.enabled=false}: closer to the
+ * flow Node-RED runs, without the NCR register's item per NG part in the ledger and to SAP QM, or
+ * {@code --hub-arg=--visionhub.routes.dir=routes-same-work}: the hub's inspection route doing the work of Node-RED's
+ * flow and no more (bench/node-red/hub-same-work.yaml: no OPC UA station nodes, quality screens, NCR, maintenance or
+ * PLC output); {@code --hub-b} starts a second hub ("hub B") from another source tree (say a worktree of the base
+ * commit, compiled): its target/classes in place of this tree's, its routes, kamelets and mappings; measured in turn
+ * with the first, an A/B of a change under the same load; {@code --hub-b-arg} adds a setting to hub B only (with
+ * {@code --hub-b=.} an A/B of one setting on the same classes); with {@code HUB_JFR=/tmp/hub.jfr} the hub runs with a
+ * flight recording, {@code HUB_JVM_OPTS='-Xlog:...'} adds JVM options to the hub's command line (split on spaces),
+ * {@code HUB_RECEIVE_MAXIMUM=n} sets its input's in-flight window (default 256)
  */
 public final class NodeRedSideBySideBench {
 
@@ -699,8 +699,10 @@ public final class NodeRedSideBySideBench {
         // a setting given in extraArgs replaces the bench's own (Spring Boot would read both values as a list)
         for (String arg : extraArgs) {
             int eq = arg.indexOf('=');
-            String key = eq < 0 ? arg : arg.substring(0, eq + 1);
-            cmd.removeIf(c -> eq > 0 && c.startsWith(key));
+            if (eq > 0) {
+                String key = arg.substring(0, eq + 1);
+                cmd.removeIf(c -> c.startsWith(key));
+            }
             cmd.add(arg);
         }
         Process p = new ProcessBuilder(cmd)

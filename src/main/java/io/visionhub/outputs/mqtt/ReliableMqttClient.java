@@ -205,7 +205,10 @@ public class ReliableMqttClient implements AutoCloseable {
         return connected;
     }
 
-    /** QoS 1/2 messages the broker takes unacknowledged: its receive maximum at the last connect (10 before). */
+    /**
+     * QoS 1/2 messages the broker takes unacknowledged: its receive maximum (CONNACK) at the last connect, 65,535 when
+     * it announced none; 10 before the first connect.
+     */
     public int inFlightWindow() {
         synchronized (lock) {
             return window;
