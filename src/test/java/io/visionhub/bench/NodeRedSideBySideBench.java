@@ -654,13 +654,14 @@ public final class NodeRedSideBySideBench {
         // --hub-arg=--visionhub.routes.dir=routes-same-work (or --hub-b-arg=... for an A/B in one run)
         Path sameWork = tree.resolve("bench/node-red/hub-same-work.yaml");
         if (Files.exists(sameWork)) { // a hub B tree from before it has none
-            Files.createDirectories(dir.resolve(SAME_WORK_ROUTES));
-            for (String f : List.of("ledger.yaml", "quality-alarms.yaml", "mqtt-inspection-input.yaml")) {
-                Files.copy(
-                        dir.resolve("routes").resolve(f),
-                        dir.resolve(SAME_WORK_ROUTES).resolve(f));
+            Path same = Files.createDirectories(dir.resolve(SAME_WORK_ROUTES));
+            try (Stream<Path> routes = Files.list(dir.resolve("routes"))) {
+                for (Path f : routes.filter(f -> !f.getFileName().toString().equals("demo.yaml"))
+                        .toList()) {
+                    Files.copy(f, same.resolve(f.getFileName()));
+                }
             }
-            Files.copy(sameWork, dir.resolve(SAME_WORK_ROUTES).resolve("inspection.yaml"));
+            Files.copy(sameWork, same.resolve("inspection.yaml"));
         }
         int http = PortPicker.ephemeral("127.0.0.1");
         List<String> cmd = new ArrayList<>(
