@@ -69,9 +69,10 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * client) instead.
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
- * [events] [rounds] [--stock] [--hub-only] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]
+ * [events] [rounds] [--stock] [--hub-only] [--rewarm] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]
  * [--jit-settle=F] [--hub-b=tree] [--hub-b-arg=--key=value ...] [--hub-arg=--key=value ...]
- * ["--broker-conf=option value" ...]}; {@code --broker-conf} adds a line to the broker's mosquitto.conf;
+ * ["--broker-conf=option value" ...]}; {@code --rewarm} gives every side one uncounted burst right before each of
+ * its measured ones (both runtimes alike); {@code --broker-conf} adds a line to the broker's mosquitto.conf;
  * {@code --hub-arg} adds a setting to the hub's command line (repeatable; shown in the hub's name; it replaces the
  * bench's own setting of the same key), e.g. {@code --hub-arg=--visionhub.quality.ncr.enabled=false}: closer to the
  * flow Node-RED runs, without the NCR register's item per NG part in the ledger and to SAP QM, or
@@ -96,6 +97,10 @@ public final class NodeRedSideBySideBench {
         boolean stock = a.remove("--stock");
         // the hub alone (no Node-RED needed): to iterate on the hub's own cost quickly
         boolean hubOnly = a.remove("--hub-only");
+        // one uncounted burst of each side right before its measured one: each round then meets a process that has
+        // just run the flow (after the other sides' rounds the hub's JVM recompiled for the first burst: JIT 15-29 %
+        // of its CPU in the round after Node-RED's; bench/README.md, "Re-warmed rounds"); both sides get it
+        boolean rewarm = a.remove("--rewarm");
         // a second hub on other classes (e.g. a copy of the base's target/classes), measured in turn with the first
         // under the same load: an A/B of a change in one run
         String hubB = null;
@@ -196,6 +201,12 @@ public final class NodeRedSideBySideBench {
             sides.forEach(s -> results.put(s, new ArrayList<>()));
             for (int r = 1; r <= rounds; r++) {
                 for (Side side : sides) {
+                    if (rewarm) {
+                        Result w = burst(side, broker, events, sink);
+                        System.out.printf(
+                                "re-warm %d %-22s received %5d/%d  %7.0f events/s  CPU %.3f ms/event (not counted)%n",
+                                r, side.name, w.received, events, w.perSecond(), w.cpuMsPerEvent());
+                    }
                     Result res = burst(side, broker, events, sink);
                     results.get(side).add(res);
                     System.out.printf(

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
@@ -41,6 +42,10 @@ final class DeliveredMarks {
     private final Condition arrived = lock.newCondition();
 
     private List<Mark> queued = new ArrayList<>();
+    /** mark transactions written and the rows they marked (the log's per-minute summary: rows per commit) */
+    private final LongAdder commits = new LongAdder();
+
+    private final LongAdder rows = new LongAdder();
     private boolean writing;
     private boolean gathering;
 
@@ -132,6 +137,16 @@ final class DeliveredMarks {
         }
     }
 
+    /** Mark transactions committed so far. */
+    long commits() {
+        return commits.sum();
+    }
+
+    /** Rows those transactions marked. */
+    long rows() {
+        return rows.sum();
+    }
+
     /** Rows handed over and not yet taken by a transaction (tests). */
     int queued() {
         lock.lock();
@@ -149,6 +164,8 @@ final class DeliveredMarks {
                 rows.add(m.row());
             }
             boolean[] marked = repo.markDeliveredAll(rows, clock.instant());
+            commits.increment();
+            this.rows.add(rows.size());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(marked[i]);
             }

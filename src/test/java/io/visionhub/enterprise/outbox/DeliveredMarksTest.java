@@ -105,6 +105,9 @@ class DeliveredMarksTest {
         assertThat(transactions.get(0)).containsExactly(ids.get(0));
         assertThat(transactions.get(1)).containsExactlyInAnyOrderElementsOf(ids.subList(1, 4));
         assertThat(db.count("DELIVERED")).isEqualTo(4);
+        // what the deliverer's per-minute log line reports as rows per mark commit
+        assertThat(marks.commits()).isEqualTo(2);
+        assertThat(marks.rows()).isEqualTo(4);
     }
 
     @Test
@@ -122,6 +125,8 @@ class DeliveredMarksTest {
         assertThat(marks.mark(ids.get(1), 1, "DOC-1")).isTrue();
         assertThat(repo.find(ids.get(0)).orElseThrow().status()).isEqualTo(OutboxRow.PENDING);
         assertThat(repo.find(ids.get(1)).orElseThrow().status()).isEqualTo(OutboxRow.DELIVERED);
+        assertThat(marks.commits()).as("only the committed transaction counts").isEqualTo(1);
+        assertThat(marks.rows()).isEqualTo(1);
     }
 
     @Test

@@ -146,8 +146,11 @@ class OutboxBatchDeliveryTest {
         String failing = keys.get(7);
         target.failOnceKeys.add(failing);
 
-        start(repo, Duration.ofMillis(20), Duration.ofSeconds(30));
+        OutboxDeliverer d = start(repo, Duration.ofMillis(20), Duration.ofSeconds(30));
         await().atMost(Duration.ofSeconds(30)).until(() -> db.count("DELIVERED") == 24);
+        // the per-minute log line's figures: 24 first attempts and the retry, taken by at most as many commits
+        assertThat(d.claimedRows()).isEqualTo(25);
+        assertThat(d.claimCommits()).isBetween(2L, 25L);
 
         assertThat(target.created).hasSize(24).doesNotHaveDuplicates();
         for (String key : keys) {
