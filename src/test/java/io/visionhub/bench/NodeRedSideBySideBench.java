@@ -69,8 +69,8 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * client) instead.
  *
  * <p>Run: {@code (cd bench/node-red && npm ci) && ./mvnw -q -B -o compile && bench/run NodeRedSideBySideBench
- * [events] [rounds] [--stock] [--hub-only] [--rewarm] [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N]
- * [--jit-settle=F] [--hub-b=tree] [--hub-b-arg=--key=value ...] [--hub-arg=--key=value ...]
+ * [events] [rounds] [--stock] [--hub-only] [--rewarm] [--warmup-events=N] [--warmup-max=N] [--settle=F]
+ * [--settle-window=N] [--jit-settle=F] [--hub-b=tree] [--hub-b-arg=--key=value ...] [--hub-arg=--key=value ...]
  * ["--broker-conf=option value" ...]}; {@code --rewarm} gives every side one uncounted burst right before each of
  * its measured ones (both runtimes alike); {@code --broker-conf} adds a line to the broker's mosquitto.conf;
  * {@code --hub-arg} adds a setting to the hub's command line (repeatable; shown in the hub's name; it replaces the
@@ -99,7 +99,8 @@ public final class NodeRedSideBySideBench {
         boolean hubOnly = a.remove("--hub-only");
         // one uncounted burst of each side right before its measured one: each round then meets a process that has
         // just run the flow (after the other sides' rounds the hub's JVM recompiled for the first burst: JIT 15-29 %
-        // of its CPU in the round after Node-RED's; bench/README.md, "Re-warmed rounds"); both sides get it
+        // of its CPU in the round after Node-RED's; bench/README.md, "Commits per document, and re-warmed rounds");
+        // both sides get it
         boolean rewarm = a.remove("--rewarm");
         // a second hub on other classes (e.g. a copy of the base's target/classes), measured in turn with the first
         // under the same load: an A/B of a change in one run

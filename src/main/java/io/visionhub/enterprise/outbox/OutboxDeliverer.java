@@ -59,6 +59,10 @@ public class OutboxDeliverer implements AutoCloseable {
     private final AtomicLong claimCommits = new AtomicLong();
 
     private final AtomicLong claimedRows = new AtomicLong();
+    /** the ordering groups' run transactions (marks, and the next run's claim) and the rows they marked delivered */
+    private final AtomicLong runCommits = new AtomicLong();
+
+    private final AtomicLong runRows = new AtomicLong();
     private final AtomicInteger polling = new AtomicInteger();
     /** deliveries under way that have not handed their mark to {@link #marks} yet (it waits briefly for them) */
     private final AtomicInteger unmarked = new AtomicInteger();
@@ -117,7 +121,7 @@ public class OutboxDeliverer implements AutoCloseable {
     private volatile long lastSummaryMillis = System.currentTimeMillis();
     private volatile long deliveredAtLastSummary;
     private volatile long failuresAtLastSummary;
-    private volatile long[] commitsAtLastSummary = new long[4];
+    private volatile long[] commitsAtLastSummary = new long[6];
 
     private void pollQuietly() {
         try {
@@ -148,12 +152,15 @@ public class OutboxDeliverer implements AutoCloseable {
         }
         long d = delivered.get();
         long f = failures.get();
-        long[] commits = {claimCommits.get(), claimedRows.get(), marks.commits(), marks.rows()};
+        long[] commits = {
+            claimCommits.get(), claimedRows.get(), marks.commits(), marks.rows(), runCommits.get(), runRows.get()
+        };
         if (d != deliveredAtLastSummary || f != failuresAtLastSummary) {
             LOG.info(
                     "Outbox: {} document(s) delivered and {} failed attempt(s) in the last {} s; {} in flight; "
                             + "parked since start: {} (GET /api/outbox?status=PARKED); {} claim commit(s) for {} "
-                            + "row(s), {} mark commit(s) for {} row(s)",
+                            + "row(s), {} mark commit(s) for {} row(s), {} run commit(s) of ordering groups for {} "
+                            + "row(s)",
                     d - deliveredAtLastSummary,
                     f - failuresAtLastSummary,
                     (now - lastSummaryMillis) / 1000,
@@ -162,7 +169,9 @@ public class OutboxDeliverer implements AutoCloseable {
                     commits[0] - commitsAtLastSummary[0],
                     commits[1] - commitsAtLastSummary[1],
                     commits[2] - commitsAtLastSummary[2],
-                    commits[3] - commitsAtLastSummary[3]);
+                    commits[3] - commitsAtLastSummary[3],
+                    commits[4] - commitsAtLastSummary[4],
+                    commits[5] - commitsAtLastSummary[5]);
         }
         lastSummaryMillis = now;
         deliveredAtLastSummary = d;
@@ -355,6 +364,8 @@ public class OutboxDeliverer implements AutoCloseable {
                 return goOn && !closing ? claimRun(run.get(0).row().orderingKey(), now, taken) : List.of();
             });
             delivered.addAndGet(done.size());
+            runCommits.incrementAndGet();
+            runRows.addAndGet(done.size());
             LOG.debug(
                     "Outbox group {}: {} row(s) delivered in one run",
                     run.get(0).row().orderingKey(),
@@ -525,6 +536,16 @@ public class OutboxDeliverer implements AutoCloseable {
     /** Rows those claim transactions took. */
     long claimedRows() {
         return claimedRows.get();
+    }
+
+    /** Run transactions of ordering groups so far (each marks a run and claims the group's next). */
+    long runCommits() {
+        return runCommits.get();
+    }
+
+    /** Rows those run transactions marked delivered. */
+    long runRows() {
+        return runRows.get();
     }
 
     @Override

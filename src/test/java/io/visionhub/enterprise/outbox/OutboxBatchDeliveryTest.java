@@ -364,13 +364,16 @@ class OutboxBatchDeliveryTest {
                 .withPollInterval(Duration.ofMinutes(10)) // one poll at start: the runs go on by themselves
                 .withClaimLease(Duration.ofSeconds(30))
                 .withBatchSize(10);
-        start(counting, cfg);
+        OutboxDeliverer d = start(counting, cfg);
         await().atMost(Duration.ofSeconds(30)).until(() -> db.count("DELIVERED") == 40);
 
         assertThat(target.calls.stream().map(FakeTarget.Call::key).toList()).containsExactlyElementsOf(keys);
         assertThat(counting.markedPerCommit)
                 .as("the head the poll claimed, then runs of at most 10 (one commit each, not one per row)")
                 .containsExactly(1, 10, 10, 10, 9);
+        // the per-minute log line's run figures (counted just after each commit)
+        await().atMost(Duration.ofSeconds(10)).until(() -> d.runRows() == 40);
+        assertThat(d.runCommits()).isEqualTo(5);
         assertThat(repo.list("DELIVERED", 100))
                 .allSatisfy(r -> assertThat(r.attempts()).isEqualTo(1));
     }
