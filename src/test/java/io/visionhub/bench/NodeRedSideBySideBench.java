@@ -98,7 +98,7 @@ public final class NodeRedSideBySideBench {
         // the hub alone (no Node-RED needed): to iterate on the hub's own cost quickly
         boolean hubOnly = a.remove("--hub-only");
         // one uncounted burst of each side right before its measured one: each round then meets a process that has
-        // just run the flow (after the other sides' rounds the hub's JVM recompiled for the first burst: JIT 15-29 %
+        // just run the flow (after the other sides' rounds the hub's JVM recompiled for the first burst: JIT 20-29 %
         // of its CPU in the round after Node-RED's; bench/README.md, "Commits per document, and re-warmed rounds");
         // both sides get it
         boolean rewarm = a.remove("--rewarm");

@@ -142,8 +142,8 @@ public class OutboxDeliverer implements AutoCloseable {
 
     /**
      * An INFO line per minute with activity: what was delivered and what failed since the last one, and how many rows
-     * each claim and each mark transaction took (on H2 every commit writes the changed pages: more rows per commit,
-     * less CPU per document).
+     * the polls' claims, the delivered marks and the ordering groups' runs each took per transaction (on H2 every
+     * commit writes the changed pages: more rows per commit, less CPU per document).
      */
     private void summaryOncePerMinute() {
         long now = System.currentTimeMillis();
@@ -247,11 +247,11 @@ public class OutboxDeliverer implements AutoCloseable {
                 if (taken[i]) {
                     start(c);
                     started++;
-                    claimedRows.incrementAndGet();
                 } else if (heads.contains(c.row().target())) {
                     orderedBusy.remove(c.row().target());
                 }
             }
+            claimedRows.addAndGet(started);
             return started;
         } finally {
             polling.set(0);
