@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Where a flight recording's samples went: threads, top frames (self), packages and inclusive frames.
 
-usage: bench/jfr-top.py file.jfr [event] [n] [thread-name-part]
+usage: bench/jfr-top.py file.jfr [event] [n] [thread-name-part] [--from=HH:MM:SS] [--to=HH:MM:SS]
   event: jdk.ExecutionSample (CPU, default) or jdk.ObjectAllocationSample (weighted by bytes)
   e.g.   HUB_JFR=/tmp/hub.jfr bench/run NodeRedSideBySideBench 10000 3 --hub-only
          bench/jfr-top.py /tmp/hub.jfr jdk.ExecutionSample 40 lane     # the MQTT input's lanes only
-The recording includes the hub's start-up (thread "main"): leave it out when comparing per-event costs."""
+The recording includes the hub's start-up (thread "main"): leave it out when comparing per-event costs.
+--from/--to keep the samples taken in that window of the recording's clock (UTC, as the bench prints its phases),
+e.g. only RoutingCostBench's loaded phases of a recording that also holds the warm-up bursts."""
 import sys, subprocess, re, collections
+window = {k: v for k, v in (a[2:].split('=', 1) for a in sys.argv[1:] if a.startswith('--'))}
+sys.argv = [a for a in sys.argv if not a.startswith('--')]
 f = sys.argv[1]; ev = sys.argv[2] if len(sys.argv) > 2 else 'jdk.ExecutionSample'
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 40
 thr = sys.argv[4] if len(sys.argv) > 4 else None
@@ -18,6 +22,10 @@ for block in out.split('\n}\n'):
     m = re.search(r'(?:sampledThread|eventThread) = "([^"]*)"', block)
     t = m.group(1) if m else '?'
     if thr and thr not in t: continue
+    if window:
+        ms = re.search(r'startTime = (\d\d:\d\d:\d\d)', block)
+        if not ms or ms.group(1) < window.get('from', '00:00:00') or ms.group(1) > window.get('to', '99:99:99'):
+            continue
     w = 1
     if 'ObjectAllocationSample' in ev:
         mw = re.search(r'weight = ([\d.]+) (\w+)', block)

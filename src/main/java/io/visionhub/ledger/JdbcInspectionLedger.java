@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * row) until an operator has removed the row and restarted the hub.
  * <p>
  * This class is the writer (queue, group commit, when a head is due, key rotation) and the ledger's state; its
- * helpers each own one concern: {@link H2FileSync} the fsync pipeline, {@link TreeHeadWriter} signing and inserting
+ * helpers each own one concern: {@link H2FileSync} the fsync pipeline, {@link H2ChunkCompaction} keeping the H2 file from growing,{@link TreeHeadWriter} signing and inserting
  * heads and the record-MAC check, {@link HeadPublisher} handing durable heads to the heads file and
  * {@code ledger:heads}, {@link StoredLog} reading and checking the stored log at start.
  */
@@ -238,6 +238,18 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         Gauge.builder("visionhub.ledger.size", this, l -> l.nextSeq)
                 .description("records in the log")
                 .register(meters);
+        Gauge.builder(
+                        "visionhub.ledger.h2.file.bytes",
+                        this,
+                        l -> l.h2Compaction == null ? Double.NaN : l.h2Compaction.fileBytes())
+                .description("size of the H2 database file at the last compaction run (NaN: not an H2 file)")
+                .register(meters);
+        Gauge.builder(
+                        "visionhub.ledger.h2.chunks.live.percent",
+                        this,
+                        l -> l.h2Compaction == null ? Double.NaN : l.h2Compaction.chunksLivePercent())
+                .description("how much of the H2 file's chunks is live data, at the last compaction run")
+                .register(meters);
         Gauge.builder("visionhub.ledger.read_only", this, l -> l.readOnly == null ? 0 : 1)
                 .description("1 when the stored log failed its check and new records are refused")
                 .register(meters);
@@ -267,6 +279,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             }
             if (h2 && props.h2SyncEachCommit()) {
                 h2Sync = H2FileSync.start(dataSource, this::acknowledge);
+            }
+            if (h2) {
+                h2Compaction = H2ChunkCompaction.start(dataSource, props.h2Compaction());
             }
         } catch (SQLException e) {
             throw new LedgerException("cannot open the ledger tables (did Flyway run?): " + e.getMessage(), e);
@@ -897,6 +912,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     /** H2 file with h2-sync-each-commit: forces commits to disk off the writer thread; null: nothing to force */
     private H2FileSync<GroupCommit> h2Sync;
+    /** null unless on an embedded H2 file */
+    private H2ChunkCompaction h2Compaction;
 
     /** Signs and inserts a head over the first f.size() leaves, unless a leaf it would cover is not the hub's own. */
     private SignedTreeHead insertHead(Connection c, MerkleFrontier f, Instant now) throws SQLException {
@@ -1099,6 +1116,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
         running = false;
         try {
+            if (h2Compaction != null) {
+                h2Compaction.close();
+            }
             writer.join(props.appendTimeout().toMillis());
             if (h2Sync != null) {
                 h2Sync.close(props.appendTimeout()); // after the writer: what it committed last is forced and

@@ -3,6 +3,7 @@ package io.visionhub.ledger;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * visionhub.ledger.*: the Merkle log, its group commit and its signed tree heads (see docs/ledger.md). Immutable: a
@@ -22,6 +23,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param h2SyncEachCommit on H2: force the database file to disk (fsync) after each group commit, for power-loss
  *     durability; default true
  * @param heads the signed tree heads
+ * @param h2Compaction on an embedded H2 file: rewriting the live pages of mostly dead chunks, so that the file does
+ *     not grow with every commit ({@link H2ChunkCompaction})
  * @param signatures the e-signatures of dispositions
  * @param api the REST endpoints under /api/ledger
  */
@@ -33,6 +36,7 @@ public record LedgerProperties(
         Duration appendTimeout,
         Boolean h2SyncEachCommit,
         Heads heads,
+        H2Compaction h2Compaction,
         Signatures signatures,
         Api api) {
 
@@ -43,6 +47,7 @@ public record LedgerProperties(
         appendTimeout = appendTimeout == null ? Duration.ofSeconds(30) : appendTimeout;
         h2SyncEachCommit = h2SyncEachCommit == null || h2SyncEachCommit;
         heads = heads == null ? Heads.defaults() : heads;
+        h2Compaction = h2Compaction == null ? H2Compaction.defaults() : h2Compaction;
         signatures = signatures == null ? Signatures.defaults() : signatures;
         api = api == null ? new Api(null) : api;
         if (batchMaxRecords < 1) {
@@ -69,12 +74,12 @@ public record LedgerProperties(
 
     /** Every setting at its default. */
     public static LedgerProperties defaults() {
-        return new LedgerProperties(null, null, null, null, null, null, null, null);
+        return new LedgerProperties(null, null, null, null, null, null, null, null, null);
     }
 
     public LedgerProperties withH2SyncEachCommit(boolean sync) {
         return new LedgerProperties(
-                batchMaxRecords, batchLinger, queueCapacity, appendTimeout, sync, heads, signatures, api);
+                batchMaxRecords, batchLinger, queueCapacity, appendTimeout, sync, heads, h2Compaction, signatures, api);
     }
 
     public LedgerProperties withHeads(Heads newHeads) {
@@ -85,13 +90,69 @@ public record LedgerProperties(
                 appendTimeout,
                 h2SyncEachCommit,
                 newHeads,
+                h2Compaction,
                 signatures,
                 api);
     }
 
     public LedgerProperties withBatchLinger(Duration linger) {
         return new LedgerProperties(
-                batchMaxRecords, linger, queueCapacity, appendTimeout, h2SyncEachCommit, heads, signatures, api);
+                batchMaxRecords,
+                linger,
+                queueCapacity,
+                appendTimeout,
+                h2SyncEachCommit,
+                heads,
+                h2Compaction,
+                signatures,
+                api);
+    }
+
+    public LedgerProperties withH2Compaction(H2Compaction compaction) {
+        return new LedgerProperties(
+                batchMaxRecords,
+                batchLinger,
+                queueCapacity,
+                appendTimeout,
+                h2SyncEachCommit,
+                heads,
+                compaction,
+                signatures,
+                api);
+    }
+
+    /**
+     * Compaction of an embedded H2 file while it runs ({@link H2ChunkCompaction}; nothing on PostgreSQL).
+     *
+     * @param interval how often it runs; 0 turns it off (the file then grows with every commit). Default 1 s
+     * @param targetFillRate it rewrites the emptiest chunks while the file's chunks are on average less than this
+     *     many % live; default 50, 1 to 100
+     * @param writeLimit at most this many bytes rewritten a run: commits wait while it runs; default 1 MB
+     */
+    public record H2Compaction(Duration interval, Integer targetFillRate, DataSize writeLimit) {
+
+        public H2Compaction {
+            interval = interval == null ? Duration.ofSeconds(1) : interval;
+            targetFillRate = targetFillRate == null ? 50 : targetFillRate;
+            writeLimit = writeLimit == null ? DataSize.ofMegabytes(1) : writeLimit;
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException(
+                        "visionhub.ledger.h2-compaction.interval must be 0 (off) or positive, not " + interval);
+            }
+            if (targetFillRate < 1 || targetFillRate > 100) {
+                throw new IllegalArgumentException(
+                        "visionhub.ledger.h2-compaction.target-fill-rate must be between 1 and 100 (%), not "
+                                + targetFillRate);
+            }
+            if (writeLimit.toBytes() < 4096 || writeLimit.toBytes() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        "visionhub.ledger.h2-compaction.write-limit must be between 4KB and 2GB, not " + writeLimit);
+            }
+        }
+
+        public static H2Compaction defaults() {
+            return new H2Compaction(null, null, null);
+        }
     }
 
     /**

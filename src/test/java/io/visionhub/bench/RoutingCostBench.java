@@ -217,6 +217,7 @@ public final class RoutingCostBench {
                         traffic.start();
                         Thread.sleep(2000); // the hub reaches its pace before the clock starts
                         Phase busy = Phase.start(h.side().pid(), brokerPid, self);
+                        Instant from = Instant.now(); // printed: a flight recording's window (bench/jfr-top.py --from)
                         int out0 = traffic.received.get();
                         long log0 = Files.size(h.log());
                         HttpProbe probe = new HttpProbe(h.http());
@@ -240,7 +241,8 @@ public final class RoutingCostBench {
                                 fLoaded,
                                 busy.hubCores(),
                                 100 * (1 - fLoaded / fIdle));
-                        System.out.println("  routing phase: " + busy.describe());
+                        System.out.println("  routing phase (" + clock(from) + "-" + clock(Instant.now()) + " UTC): "
+                                + busy.describe());
                         System.out.println("  hub's HTTP server meanwhile: " + probe.describe());
                         System.out.println("  hub's log meanwhile: " + warnings(h.log(), log0));
                     }
@@ -280,6 +282,13 @@ public final class RoutingCostBench {
      * Waits until the hub uses under 0.05 cores over a second (its outbox drained the NCR backlog of the last
      * phase, its JIT caught up), at most 60 s, so that the idle phase is idle; prints how long it took.
      */
+    /** HH:MM:SS in UTC, as a flight recording prints its samples' start times. */
+    private static String clock(Instant t) {
+        return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                .withZone(java.time.ZoneOffset.UTC)
+                .format(t);
+    }
+
     private static void awaitQuiet(List<Hub> hubs) throws IOException, InterruptedException {
         for (Hub h : hubs) {
             awaitQuiet(h.side().pid());

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 
 /** visionhub.ledger.* bound as the hub binds it: the YAML keys, the defaults, and bad values refused naming the key. */
 class LedgerPropertiesTest {
@@ -34,6 +35,28 @@ class LedgerPropertiesTest {
                 .extracting(LedgerProperties.Meaning::code)
                 .containsExactly("REVIEWED", "APPROVED", "RESPONSIBILITY");
         assertThat(p.api().enabled()).isTrue();
+        assertThat(p.h2Compaction().interval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(p.h2Compaction().targetFillRate()).isEqualTo(50);
+        assertThat(p.h2Compaction().writeLimit()).isEqualTo(DataSize.ofMegabytes(1));
+    }
+
+    @Test
+    void theH2CompactionKeysBindAndBadValuesAreRefusedNamingTheKey() {
+        LedgerProperties p = bind(Map.of(
+                "visionhub.ledger.h2-compaction.interval", "0s",
+                "visionhub.ledger.h2-compaction.target-fill-rate", "80",
+                "visionhub.ledger.h2-compaction.write-limit", "256KB"));
+        assertThat(p.h2Compaction().interval()).isZero();
+        assertThat(p.h2Compaction().targetFillRate()).isEqualTo(80);
+        assertThat(p.h2Compaction().writeLimit()).isEqualTo(DataSize.ofKilobytes(256));
+        assertThatThrownBy(() -> bind(Map.of("visionhub.ledger.h2-compaction.interval", "-1s")))
+                .hasStackTraceContaining("visionhub.ledger.h2-compaction.interval must be 0 (off) or positive");
+        assertThatThrownBy(() -> bind(Map.of("visionhub.ledger.h2-compaction.target-fill-rate", "0")))
+                .hasStackTraceContaining("visionhub.ledger.h2-compaction.target-fill-rate must be between 1 and 100");
+        assertThatThrownBy(() -> bind(Map.of("visionhub.ledger.h2-compaction.target-fill-rate", "101")))
+                .hasStackTraceContaining("visionhub.ledger.h2-compaction.target-fill-rate must be between 1 and 100");
+        assertThatThrownBy(() -> bind(Map.of("visionhub.ledger.h2-compaction.write-limit", "1KB")))
+                .hasStackTraceContaining("visionhub.ledger.h2-compaction.write-limit must be between 4KB and 2GB");
     }
 
     @Test
