@@ -1,13 +1,17 @@
 package io.visionhub.ledger;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,16 +24,45 @@ import org.slf4j.LoggerFactory;
  * live page for good (a full leaf of a time-ordered index, never written again), so the file grew with every
  * commit: 29 KB a record in the demo, 2.5 GB for 195,000 records in the routing bench, 16 times its live data.
  * <p>
- * Every {@code interval} this asks H2 to rewrite the emptiest chunks ({@link MVStore#compact}: the store's own
- * lock, beside commits) while the file's chunks are on average less than {@code target-fill-rate} % live, at most
- * {@code write-limit} bytes a run. A freed chunk's space is reused once H2's retention time (45 s) has passed, so
- * the file levels off at its live data plus what 45 s of commits write. One thread of its own, as the syncers.
+ * Every {@code interval} this runs the step of H2's background writer that matters here: under the store's lock, as a
+ * commit, it rewrites the live pages of the chunks that are older than H2's retention time (45 s) and at most {@code
+ * target-fill-rate} % live, emptiest first, at most {@code write-limit} bytes a run ({@code FileStore.rewriteChunks}).
+ * H2 has no public call for it: {@link MVStore#compact} rewrites whichever old chunks are emptiest, however full,
+ * as long as the whole file is under its target, and with a second's commits always in their retention time the
+ * whole file always is, so it moved the same live data round and round (1 MB a second). Both methods are looked up
+ * once; an H2 without them gets a WARN and no compaction ({@code H2ChunkCompactionTest} fails first). A freed
+ * chunk's space is reused once the retention time has passed, so the file levels off at about twice its live data
+ * plus what 45 s of commits write. One thread of its own, as the syncers.
  */
 final class H2ChunkCompaction implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(H2ChunkCompaction.class);
     /** how often a run also logs the file's size and fill */
     private static final Duration REPORT_EVERY = Duration.ofMinutes(10);
+    /** H2's own: MVStore.tryExecuteUnderStoreLock(Callable) and FileStore.rewriteChunks(writeLimit, targetFillRate) */
+    private static final Method UNDER_STORE_LOCK;
+
+    private static final Method REWRITE_CHUNKS;
+    private static final String UNAVAILABLE;
+
+    static {
+        Method lock = null;
+        Method rewrite = null;
+        String why = null;
+        try {
+            lock = MVStore.class.getDeclaredMethod("tryExecuteUnderStoreLock", Callable.class);
+            rewrite = FileStore.class.getDeclaredMethod("rewriteChunks", int.class, int.class);
+            lock.setAccessible(true);
+            rewrite.setAccessible(true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            why = "this H2 (" + org.h2.engine.Constants.FULL_VERSION + ") has no " + e.getMessage();
+            lock = null;
+            rewrite = null;
+        }
+        UNDER_STORE_LOCK = lock;
+        REWRITE_CHUNKS = rewrite;
+        UNAVAILABLE = why;
+    }
 
     private final DataSource dataSource;
     private final LedgerProperties.H2Compaction settings;
@@ -55,6 +88,10 @@ final class H2ChunkCompaction implements AutoCloseable {
     /** Started on an embedded H2 file with compaction on; null otherwise (in memory, PostgreSQL, interval 0). */
     static H2ChunkCompaction start(DataSource dataSource, LedgerProperties.H2Compaction settings) throws SQLException {
         if (settings.interval().isZero()) {
+            return null;
+        }
+        if (UNAVAILABLE != null) {
+            LOG.warn("H2 compaction is off: {}; the H2 file will grow with every commit", UNAVAILABLE);
             return null;
         }
         try (Connection c = dataSource.getConnection()) {
@@ -91,7 +128,7 @@ final class H2ChunkCompaction implements AutoCloseable {
     }
 
     /**
-     * One run: rewrites the emptiest chunks if the file is on average less than the target live. True when H2
+     * One run: rewrites the live pages of the emptiest old chunks at most the target live, if any. True when H2
      * rewrote some.
      */
     boolean runOnce() throws SQLException {
@@ -125,6 +162,23 @@ final class H2ChunkCompaction implements AutoCloseable {
                 longestRunNanos = 0;
             }
             return rewrote;
+        }
+    }
+
+    /** H2's rewrite under its store lock, as its background writer runs it; false when the lock was busy. */
+    private boolean rewrite(MVStore store) throws SQLException {
+        FileStore<?> file = store.getFileStore();
+        int limit = (int) settings.writeLimit().toBytes();
+        int target = settings.targetFillRate();
+        // H2 closes the store when the callable throws: only H2's own method runs inside
+        Callable<Boolean> rewrite = () -> (Boolean) REWRITE_CHUNKS.invoke(file, limit, target);
+        try {
+            return Boolean.TRUE.equals(UNDER_STORE_LOCK.invoke(store, rewrite));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("H2 compaction: " + e.getMessage(), e);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause() instanceof InvocationTargetException i ? i.getCause() : e.getCause();
+            throw new SQLException("H2 compaction failed: " + cause, cause);
         }
     }
 

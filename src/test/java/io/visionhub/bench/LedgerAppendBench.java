@@ -8,6 +8,7 @@ import io.visionhub.ledger.JdbcInspectionLedger;
 import io.visionhub.ledger.LedgerProperties;
 import io.visionhub.ledger.LedgerTestSupport;
 import io.visionhub.ledger.heads.SignedTreeHead;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,7 @@ import org.springframework.util.FileSystemUtils;
  * a hub runs for hours, and the first seconds of a JVM measure the compiler, not the ledger.
  * <p>
  * Usage: bench/run LedgerAppendBench [h2|pg|both] [seconds per phase, default 10] [appender threads, default 64]
- * [h2-nosync] [random-ids] [images] [warmup=S] [linger=MS[,MS...] [rounds=N]] [stalls]
+ * [h2-nosync] [random-ids] [images] [warmup=S] [linger=MS[,MS...]] [compaction=S[,S...]] [rounds=N] [stalls]
  * <p>
  * {@code stalls} lists, after each measured paced phase, the stretches of records acknowledged later than 10 ms after
  * their scheduled time (when, how many, the worst) and the GC pauses of the phase, so a p99 above the target can be
@@ -46,6 +47,9 @@ import org.springframework.util.FileSystemUtils;
  * <p>
  * {@code linger=0,2} (H2 only) alternates the ledger's {@code batch-linger} in one JVM on one database: a warm-up
  * round, then {@code rounds} rounds (default 2) of a burst phase and a paced 1,000/s phase per value.
+ * {@code compaction=1,0} alternates the H2 chunk compaction's interval in seconds (0: off), one database each, and
+ * prints each database's file size after each phase: whether the file stops growing, and what compaction costs the
+ * writer and the paced latency.
  */
 public final class LedgerAppendBench {
 
@@ -60,6 +64,9 @@ public final class LedgerAppendBench {
 
     /** H2 PAGE_SIZE values to alternate, one database each (0: as shipped; null: one run) */
     private static List<Integer> pageSizes;
+
+    /** H2 chunk compaction intervals to alternate, one database each (ZERO: off; null: as shipped, one run) */
+    private static List<Duration> compactions;
 
     private static int rounds = 2;
 
@@ -90,14 +97,19 @@ public final class LedgerAppendBench {
                                 args[i].substring("page-size=".length()).split(","))
                         .map(Integer::valueOf)
                         .toList();
+            } else if (args[i].startsWith("compaction=")) {
+                compactions = Arrays.stream(
+                                args[i].substring("compaction=".length()).split(","))
+                        .map(sec -> Duration.ofMillis(Math.round(Double.parseDouble(sec) * 1e3)))
+                        .toList();
             } else if (args[i].equals("stalls")) {
                 stalls = true;
             } else if (args[i].startsWith("rounds=")) {
                 rounds = Integer.parseInt(args[i].substring("rounds=".length()));
             } else {
-                throw new IllegalArgumentException(
-                        "unknown option " + args[i]
-                                + " (h2-nosync, random-ids, warmup=S, linger=MS[,MS...], page-size=B[,B...], rounds=N, stalls)");
+                throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (h2-nosync, random-ids, warmup=S, linger=MS[,MS...], page-size=B[,B...], compaction=S[,S...], "
+                        + "rounds=N, stalls)");
             }
         }
         System.out.printf(
@@ -109,7 +121,7 @@ public final class LedgerAppendBench {
                 randomIds ? "random" : "time-ordered (hub)",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
-        if (lingers != null || pageSizes != null) {
+        if (lingers != null || pageSizes != null || compactions != null) {
             alternate(seconds, threads);
             return;
         }
@@ -156,16 +168,26 @@ public final class LedgerAppendBench {
     private static void alternate(int seconds, int threads) throws Exception {
         List<Duration> ls =
                 lingers == null ? List.of(LedgerProperties.defaults().batchLinger()) : lingers;
-        List<Integer> sizes = pageSizes == null ? List.of(0) : pageSizes;
+        List<Integer> pages = pageSizes == null ? List.of(0) : pageSizes;
+        List<Duration> cs = compactions == null
+                ? List.of(LedgerProperties.defaults().h2Compaction().interval())
+                : compactions;
         System.out.println("== H2 file (fsync per group commit), alternated: batch-linger " + ls + ", PAGE_SIZE "
-                + sizes + " (0: as shipped)");
+                + pages + " (0: as shipped), compaction every " + cs + " (0: off)");
+        // one database per page size and compaction interval
+        List<Integer> sizes = new ArrayList<>();
+        List<Duration> compactionOf = new ArrayList<>();
         List<HikariDataSource> dss = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
-        for (int size : sizes) {
-            Path dir = Files.createTempDirectory("ledger-bench-h2");
-            dirs.add(dir);
-            String url = LedgerTestSupport.h2Url(dir) + (size == 0 ? "" : ";PAGE_SIZE=" + size);
-            dss.add(LedgerTestSupport.dataSource(url, "sa", "", null));
+        for (int size : pages) {
+            for (Duration compaction : cs) {
+                Path dir = Files.createTempDirectory("ledger-bench-h2");
+                dirs.add(dir);
+                sizes.add(size);
+                compactionOf.add(compaction);
+                String url = LedgerTestSupport.h2Url(dir) + (size == 0 ? "" : ";PAGE_SIZE=" + size);
+                dss.add(LedgerTestSupport.dataSource(url, "sa", "", null));
+            }
         }
         try {
             for (int round = 0; round <= rounds; round++) {
@@ -177,12 +199,18 @@ public final class LedgerAppendBench {
                     }
                     for (Duration linger : order) {
                         String label = String.format(
-                                "round %d page %5s linger %.1f ms",
-                                round, sizes.get(i) == 0 ? "dflt" : sizes.get(i), linger.toNanos() / 1e6);
+                                "round %d page %5s linger %.1f ms compaction %s",
+                                round,
+                                sizes.get(i) == 0 ? "dflt" : sizes.get(i),
+                                linger.toNanos() / 1e6,
+                                compactionOf.get(i).isZero()
+                                        ? "off"
+                                        : compactionOf.get(i).toMillis() + " ms");
                         alternatePhases(
                                 dss.get(i),
                                 dirs.get(i),
                                 linger,
+                                compactionOf.get(i),
                                 seconds,
                                 threads,
                                 round,
@@ -204,6 +232,7 @@ public final class LedgerAppendBench {
             HikariDataSource ds,
             Path dir,
             Duration linger,
+            Duration compaction,
             int seconds,
             int threads,
             int round,
@@ -214,6 +243,9 @@ public final class LedgerAppendBench {
         props = props.withHeads(props.heads().withEveryRecords(1000).withEvery(Duration.ofSeconds(10)))
                 .withH2SyncEachCommit(h2Sync)
                 .withBatchLinger(linger);
+        LedgerProperties.H2Compaction c = props.h2Compaction();
+        props = props.withH2Compaction(
+                new LedgerProperties.H2Compaction(compaction, c.targetFillRate(), c.writeLimit()));
         JdbcInspectionLedger ledger = LedgerTestSupport.ledger(ds, props);
         try {
             if (round == 0) { // warm-up round: JIT, not measured
@@ -223,7 +255,7 @@ public final class LedgerAppendBench {
             }
             Phase burst = Phase.start(ds, ledger);
             double rate = throughput(ledger, threads, seconds, false);
-            burst.print(label + " burst  " + String.format("%6.0f rec/s", rate), null);
+            burst.print(label + " burst  " + String.format("%6.0f rec/s", rate), null, dir);
             paced(ledger, 1000, 1, false);
             Phase p = Phase.start(ds, ledger);
             long t0 = System.nanoTime();
@@ -231,7 +263,8 @@ public final class LedgerAppendBench {
             double achieved = lat.length / ((System.nanoTime() - t0) / 1e9);
             p.print(
                     label + " paced  " + String.format("%6.0f rec/s", achieved),
-                    String.format("p50 %.2f p99 %.2f p99.9 %.2f ms", ms(lat, 0.50), ms(lat, 0.99), ms(lat, 0.999)));
+                    String.format("p50 %.2f p99 %.2f p99.9 %.2f ms", ms(lat, 0.50), ms(lat, 0.99), ms(lat, 0.999)),
+                    dir);
         } finally {
             ledger.close();
         }
@@ -257,19 +290,22 @@ public final class LedgerAppendBench {
                     MachineLoad.start());
         }
 
-        void print(String label, String latency) {
+        void print(String label, String latency, Path dir) throws IOException {
             JdbcInspectionLedger.Stats s1 = ledger.stats();
             long records = Math.max(1, s1.records() - stats.records());
             long commits = Math.max(1, s1.commits() - stats.commits());
             H2Writes w = H2Writes.between(writes, H2Writes.read(ds));
             System.out.printf(
-                    "  %s: %5.1f rec/commit, writer CPU %6.1f µs/rec, process CPU %6.1f µs/rec, H2 %6.0f B/rec%s; %s%n",
+                    "  %s: %5.1f rec/commit, writer CPU %6.1f µs/rec, process CPU %6.1f µs/rec, H2 %6.0f B/rec%s; "
+                            + "H2 file %.0f MB for %d records; %s%n",
                     label,
                     (double) records / commits,
                     (writerCpuNanos() - writerCpu) / 1e3 / records,
                     (processCpuNanos() - processCpu) / 1e3 / records,
                     w == null ? 0.0 : (double) w.bytes / records,
                     latency == null ? "" : "; " + latency,
+                    Files.size(dir.resolve("visionhub.mv.db")) / 1e6,
+                    ledger.size(),
                     load.summary());
         }
     }

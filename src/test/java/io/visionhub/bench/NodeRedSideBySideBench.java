@@ -211,7 +211,7 @@ public final class NodeRedSideBySideBench {
                     Result res = burst(side, broker, events, sink);
                     results.get(side).add(res);
                     System.out.printf(
-                            "round %d %-22s received %5d/%d lost %4d  %7.0f events/s  CPU %.3f ms/event  NG POSTs %d%n",
+                            "round %d %-22s received %5d/%d lost %4d  %7.0f events/s  CPU %.3f ms/event  NG POSTs %d%s%n",
                             r,
                             side.name,
                             res.received,
@@ -219,7 +219,8 @@ public final class NodeRedSideBySideBench {
                             events - res.received,
                             res.perSecond(),
                             res.cpuMsPerEvent(),
-                            res.posts);
+                            res.posts,
+                            side.h2FileSize());
                     if (res.split != null) {
                         System.out.println("        by thread, ms/event: " + res.split.line(res.received, "ms/event"));
                     }
@@ -288,7 +289,18 @@ public final class NodeRedSideBySideBench {
     }
 
     /** One side of the comparison: where it listens, where it answers, its process; {@code jvm}: split by thread. */
-    record Side(String name, String inRoot, String outFilter, long pid, String guarantee, boolean jvm) {}
+    /** @param h2File the hub's H2 database file (its size is printed after each round); null for Node-RED */
+    record Side(String name, String inRoot, String outFilter, long pid, String guarantee, boolean jvm, Path h2File) {
+
+        /** "; H2 file N MB" for a hub, "" for Node-RED. */
+        String h2FileSize() {
+            try {
+                return h2File == null ? "" : String.format("; H2 file %.0f MB", Files.size(h2File) / 1e6);
+            } catch (IOException e) {
+                return "; H2 file unreadable: " + e.getMessage();
+            }
+        }
+    }
 
     /**
      * A burst: events seen on the output, seconds from first publish to last output, CPU, NG POSTs at the sink; for a
@@ -746,7 +758,8 @@ public final class NodeRedSideBySideBench {
                 p.pid(),
                 "acknowledges after the ledger commit; ledger (hash chain, signed heads) + outbox on H2; persistent "
                         + "session; NG POST from the durable outbox, retried",
-                true);
+                true,
+                dir.resolve("data/visionhub.mv.db"));
     }
 
     /** The bench's class path with {@code classes} in place of the hub's own classes folder (absolute entries). */
@@ -842,7 +855,8 @@ public final class NodeRedSideBySideBench {
                 p.pid(),
                 "acknowledges on receipt (mqtt.js), in-memory buffers, file append " + (fsync ? "with" : "without")
                         + " fsync per record, no ledger, no outbox (a failed POST is lost)",
-                false);
+                false,
+                null);
     }
 
     /** The flow: mqtt in → enrich → record → mqtt out, and NG → JSONata document → POST. */

@@ -242,7 +242,7 @@ public final class RoutingCostBench {
                                 busy.hubCores(),
                                 100 * (1 - fLoaded / fIdle));
                         System.out.println("  routing phase (" + clock(from) + "-" + clock(Instant.now()) + " UTC): "
-                                + busy.describe());
+                                + busy.describe() + h.side().h2FileSize());
                         System.out.println("  hub's HTTP server meanwhile: " + probe.describe());
                         System.out.println("  hub's log meanwhile: " + warnings(h.log(), log0));
                     }

@@ -26,8 +26,7 @@ import org.springframework.util.unit.DataSize;
  */
 class H2ChunkCompactionTest {
 
-    static final LedgerProperties.H2Compaction SETTINGS =
-            new LedgerProperties.H2Compaction(Duration.ofSeconds(1), 50, DataSize.ofMegabytes(1));
+    static final LedgerProperties.H2Compaction SETTINGS = LedgerProperties.H2Compaction.defaults();
 
     static HikariDataSource database(Path dir) {
         HikariDataSource ds = new HikariDataSource();

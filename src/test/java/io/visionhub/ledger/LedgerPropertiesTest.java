@@ -35,9 +35,9 @@ class LedgerPropertiesTest {
                 .extracting(LedgerProperties.Meaning::code)
                 .containsExactly("REVIEWED", "APPROVED", "RESPONSIBILITY");
         assertThat(p.api().enabled()).isTrue();
-        assertThat(p.h2Compaction().interval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(p.h2Compaction().interval()).isEqualTo(Duration.ofMillis(100));
         assertThat(p.h2Compaction().targetFillRate()).isEqualTo(50);
-        assertThat(p.h2Compaction().writeLimit()).isEqualTo(DataSize.ofMegabytes(1));
+        assertThat(p.h2Compaction().writeLimit()).isEqualTo(DataSize.ofKilobytes(128));
     }
 
     @Test
