@@ -100,13 +100,13 @@ final class H2ChunkCompaction implements AutoCloseable {
                 return null;
             }
             LOG.info(
-                    "H2 compaction: every {} ms, chunks rewritten while they are under {} % live ({} MB now, {} % "
-                            + "live), at most {} KB a run",
+                    "H2 compaction: every {} ms, the live pages of chunks at most {} % live rewritten, at most {} KB "
+                            + "a run (the file: {} MB now, its chunks {} % live)",
                     settings.interval().toMillis(),
                     settings.targetFillRate(),
+                    settings.writeLimit().toKilobytes(),
                     store.getFileStore().size() / 1_000_000,
-                    store.getFileStore().getChunksFillRate(),
-                    settings.writeLimit().toKilobytes());
+                    store.getFileStore().getChunksFillRate());
         }
         H2ChunkCompaction h = new H2ChunkCompaction(dataSource, settings);
         h.thread.start();
