@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * (every commit in the file at once: the ledger's durability needs it) H2 starts no background writer, and that
  * thread is what rewrites the few live pages of mostly dead chunks elsewhere. Without it nearly every chunk keeps one
  * live page for good (a full leaf of a time-ordered index, never written again), so the file grew with every
- * commit: 29 KB a record in the demo, 2.5 GB for 195,000 records in the routing bench, 16 times its live data.
+ * commit: 29-31 KB a record in the demo, 2.5 GB for 195,000 records in the routing bench, 16 times its live data.
  * <p>
  * Every {@code interval} this runs the step of H2's background writer that matters here: under the store's lock, as a
  * commit, it rewrites the live pages of the chunks that are older than H2's retention time (45 s) and at most {@code

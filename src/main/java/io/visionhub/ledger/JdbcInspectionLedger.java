@@ -64,9 +64,10 @@ import org.slf4j.LoggerFactory;
  * row) until an operator has removed the row and restarted the hub.
  * <p>
  * This class is the writer (queue, group commit, when a head is due, key rotation) and the ledger's state; its
- * helpers each own one concern: {@link H2FileSync} the fsync pipeline, {@link H2ChunkCompaction} keeping the H2 file from growing,{@link TreeHeadWriter} signing and inserting
- * heads and the record-MAC check, {@link HeadPublisher} handing durable heads to the heads file and
- * {@code ledger:heads}, {@link StoredLog} reading and checking the stored log at start.
+ * helpers each own one concern: {@link H2FileSync} the fsync pipeline, {@link H2ChunkCompaction} keeping the H2 file
+ * from growing with every commit, {@link TreeHeadWriter} signing and inserting heads and the record-MAC check,
+ * {@link HeadPublisher} handing durable heads to the heads file and {@code ledger:heads}, {@link StoredLog} reading
+ * and checking the stored log at start.
  */
 public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
