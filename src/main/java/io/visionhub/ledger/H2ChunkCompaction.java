@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * as long as the whole file is under its target, and with a second's commits always in their retention time the
  * whole file always is, so it moved the same live data round and round (1 MB a second). Both methods are looked up
  * once; an H2 without them gets a WARN and no compaction ({@code H2ChunkCompactionTest} fails first). A freed
- * chunk's space is reused once the retention time has passed, so the file levels off at about twice its live data
+ * chunk's space is reused once the retention time has passed, so the file holds its older data at least half live
  * plus what 45 s of commits write. One thread of its own, as the syncers.
  */
 final class H2ChunkCompaction implements AutoCloseable {
