@@ -144,15 +144,17 @@ final class H2ChunkCompaction implements AutoCloseable {
             if (rewrote) {
                 rewrites++;
             }
-            fileBytes = store.getFileStore().size();
-            chunksLivePercent = store.getFileStore().getChunksFillRate();
+            long size = store.getFileStore().size();
+            int live = store.getFileStore().getChunksFillRate(); // walks the chunk map: once a run, gauges and log
+            fileBytes = size;
+            chunksLivePercent = live;
             if (System.nanoTime() - lastReport >= REPORT_EVERY.toNanos()) {
                 lastReport = System.nanoTime();
                 LOG.info(
                         "H2 compaction: the file is {} MB, its chunks {} % live; {} run(s) rewrote chunks in the "
                                 + "last {} min, the longest held H2's store lock {} ms",
-                        store.getFileStore().size() / 1_000_000,
-                        store.getFileStore().getChunksFillRate(),
+                        size / 1_000_000,
+                        live,
                         rewrites,
                         REPORT_EVERY.toMinutes(),
                         TimeUnit.NANOSECONDS.toMillis(longestLockNanos));
