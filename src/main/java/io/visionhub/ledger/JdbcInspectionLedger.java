@@ -156,6 +156,27 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     private volatile WriteFailure writeFailure;
 
+    /**
+     * The writer thread ended on a JVM {@link Error} (out of memory, a class gone from under the running hub): its
+     * in-memory log state may no longer match the database, so it does not go on. Every record queued or submitted
+     * after is refused at once, instead of each waiting the append timeout while the hub looks alive.
+     *
+     * @param reason the error
+     * @param since  when the writer stopped
+     */
+    public record WriterStopped(String reason, Instant since) {
+        public static final String ACTION = "restart the hub: the ledger re-reads its log from the database at start"
+                + " (nothing refused was acknowledged; cameras' parts wait at their source); see the ERROR in the log"
+                + " for the cause";
+    }
+
+    private volatile WriterStopped writerStopped;
+
+    /** Why the writer thread stopped, or null while it runs. */
+    public WriterStopped writerStopped() {
+        return writerStopped;
+    }
+
     /** Why the last commit could not be written (storage, not a bad record), or null once a commit succeeded. */
     public WriteFailure writeFailure() {
         return writeFailure;
@@ -253,6 +274,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 .register(meters);
         Gauge.builder("visionhub.ledger.read_only", this, l -> l.readOnly == null ? 0 : 1)
                 .description("1 when the stored log failed its check and new records are refused")
+                .register(meters);
+        Gauge.builder("visionhub.ledger.writer_stopped", this, l -> l.writerStopped == null ? 0 : 1)
+                .description("1 when the writer thread ended on a JVM error and records are refused until a restart")
                 .register(meters);
         Gauge.builder("visionhub.ledger.tamper.alarm", this, l -> l.tamperAlarm == null ? 0 : 1)
                 .description("1 when the log holds a record this hub did not write (ledger stopped)")
@@ -583,6 +607,10 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             throw new LedgerException(
                     write.type() + " " + write.recordId() + " not recorded: " + ro.describe() + "; " + ReadOnly.SEE);
         }
+        WriterStopped stopped = writerStopped;
+        if (stopped != null) {
+            throw writerStoppedRefusal(write.type() + " " + write.recordId(), stopped);
+        }
         if (!running) {
             throw new LedgerException(
                     "ledger is not running: " + write.type() + " " + write.recordId() + " not recorded");
@@ -608,7 +636,44 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             // a completed future left in the map answers the same as no entry (RecordedInspections reads both)
             p.done().whenComplete((r, e) -> committing.remove(write.recordId(), p.done()));
         }
+        stopped = writerStopped;
+        if (stopped != null) { // the writer stopped while this was queued: it may have drained the queue before
+            p.done().completeExceptionally(writerStoppedRefusal(write.type() + " " + write.recordId(), stopped));
+        }
         return p.done();
+    }
+
+    private static LedgerException writerStoppedRefusal(String what, WriterStopped stopped) {
+        return new LedgerException(what + " not recorded: the ledger writer stopped at " + stopped.since() + " on "
+                + stopped.reason() + "; " + WriterStopped.ACTION);
+    }
+
+    /**
+     * Writer thread, on an {@link Error}: refuses the batch in hand and everything queued, and every later submit
+     * (see {@link WriterStopped}).
+     */
+    private void stopOnError(Error e, List<Pending> batch) {
+        WriterStopped stopped = new WriterStopped(e.toString(), clock.instant());
+        writerStopped = stopped;
+        LOG.error(
+                "Ledger writer stopped on {}: no record is accepted until the hub is restarted; {}",
+                e,
+                WriterStopped.ACTION,
+                e);
+        List<Pending> refused = new ArrayList<>(batch);
+        queue.drainTo(refused);
+        refused.forEach(p -> p.done()
+                .completeExceptionally(
+                        writerStoppedRefusal(p.write().type() + " " + p.write().recordId(), stopped)));
+        LedgerException why = writerStoppedRefusal("request", stopped);
+        CompletableFuture<SignedTreeHead> head;
+        while ((head = headRequests.poll()) != null) {
+            head.completeExceptionally(why);
+        }
+        RotationRequest r;
+        while ((r = rotationRequests.poll()) != null) {
+            r.done().completeExceptionally(why);
+        }
     }
 
     /** inspections submitted and not yet durable or refused, by id (see {@link #committing}) */
@@ -670,6 +735,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("Ledger writer: unexpected failure; the records of this batch were refused", e);
                 batch.forEach(p -> p.done().completeExceptionally(e));
+            } catch (Error e) {
+                stopOnError(e, batch);
+                return;
             } finally {
                 batch.clear();
             }
@@ -991,7 +1059,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
      * empty).
      */
     public SignedTreeHead signNow() {
-        if (signer == null || !running) {
+        if (signer == null || !running || writerStopped != null) { // a stopped writer signs nothing more
             return latestHead;
         }
         CompletableFuture<SignedTreeHead> f = new CompletableFuture<>();
@@ -1044,6 +1112,9 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         }
         if (!running) {
             throw new LedgerException("ledger is not running: key not rotated");
+        }
+        if (writerStopped != null) {
+            throw writerStoppedRefusal("key rotation", writerStopped);
         }
         if (tamperAlarm != null) {
             throw halted("key rotation");

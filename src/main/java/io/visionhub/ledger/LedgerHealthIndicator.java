@@ -9,7 +9,8 @@ import org.springframework.boot.actuate.health.Health;
  * records; DOWN while it is read-only because the stored log failed its start-up check (the hub runs, serves
  * verification and proofs, but records no inspection): the problem, the sequence number it concerns and what to do;
  * DOWN with mode write-failing while its database cannot be written (a full disk; it ends by itself with the next
- * commit that succeeds); DOWN with mode tamper-alarm when a record the hub did not write was found (appends and head signing stopped).
+ * commit that succeeds); DOWN with mode writer-stopped when the writer thread ended on a JVM error (out of memory;
+ * records refused until the hub is restarted); DOWN with mode tamper-alarm when a record the hub did not write was found (appends and head signing stopped).
  */
 public class LedgerHealthIndicator extends AbstractHealthIndicator {
 
@@ -32,6 +33,16 @@ public class LedgerHealthIndicator extends AbstractHealthIndicator {
                     .withDetail("seq", alarm.seq())
                     .withDetail("reason", alarm.message())
                     .withDetail("since", alarm.raised().toString());
+            return;
+        }
+        JdbcInspectionLedger.WriterStopped stopped = ledger.writerStopped();
+        if (stopped != null) { // the writer thread ended on a JVM error: nothing is recorded until a restart
+            builder.down()
+                    .withDetail("mode", "writer-stopped")
+                    .withDetail("problem", "WRITER")
+                    .withDetail("reason", stopped.reason())
+                    .withDetail("since", stopped.since().toString())
+                    .withDetail("action", JdbcInspectionLedger.WriterStopped.ACTION);
             return;
         }
         JdbcInspectionLedger.WriteFailure wf = ledger.writeFailure();

@@ -1,0 +1,98 @@
+package io.visionhub.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.visionhub.event.InspectionEvent;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+
+/**
+ * The ledger writer thread meets a JVM {@link Error} (here: a class gone from under the running hub, as when a build
+ * rewrites target/classes; out of memory does the same): appends are refused at once with the cause and what to do,
+ * not each after the append timeout while the hub looks alive; health says so; a restart records again and nothing
+ * acknowledged before is lost.
+ */
+class LedgerWriterStoppedTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anErrorInTheWriterRefusesEveryAppendAtOnceAndShowsInHealthUntilARestart() {
+        AtomicBoolean broken = new AtomicBoolean();
+        try (HikariDataSource ds = LedgerTestSupport.h2(dir)) {
+            DelegatingDataSource failing = new DelegatingDataSource(ds) {
+                @Override
+                public Connection getConnection() throws SQLException {
+                    if (broken.get()) {
+                        throw new NoClassDefFoundError("io/visionhub/Gone (simulated: removed under the running hub)");
+                    }
+                    return super.getConnection();
+                }
+            };
+            LedgerProperties props = LedgerTestSupport.props(dir);
+            InspectionEvent before = LedgerTestSupport.event();
+            JdbcInspectionLedger ledger = LedgerTestSupport.ledger(failing, props);
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            ledger.bindMetrics(meters);
+            LedgerHealthIndicator health = new LedgerHealthIndicator(ledger);
+            try {
+                ledger.append(before, List.of());
+                assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+                assertThat(meters.get("visionhub.ledger.writer_stopped").gauge().value())
+                        .isZero();
+
+                broken.set(true);
+                InspectionEvent during = LedgerTestSupport.event();
+                assertThatThrownBy(() -> ledger.append(during, List.of()))
+                        .isInstanceOf(LedgerException.class)
+                        .hasMessageContaining(during.id() + " not recorded: the ledger writer stopped")
+                        .hasMessageContaining("NoClassDefFoundError")
+                        .hasMessageContaining("restart the hub");
+
+                broken.set(false); // the cause is gone, but the writer's state may not match the database: it stays off
+                InspectionEvent after = LedgerTestSupport.event();
+                assertThatThrownBy(() -> ledger.append(after, List.of()))
+                        .isInstanceOf(LedgerException.class)
+                        .hasMessageContaining("the ledger writer stopped");
+                Health down = health.health();
+                assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(down.getDetails())
+                        .containsEntry("mode", "writer-stopped")
+                        .containsEntry("problem", "WRITER")
+                        .containsKey("since")
+                        .containsKey("action");
+                assertThat(String.valueOf(down.getDetails().get("reason"))).contains("NoClassDefFoundError");
+                assertThat(meters.get("visionhub.ledger.writer_stopped").gauge().value())
+                        .isEqualTo(1.0);
+            } finally {
+                ledger.close();
+            }
+
+            JdbcTemplate jdbc = new JdbcTemplate(ds);
+            assertThat(jdbc.queryForList("SELECT id FROM inspection", String.class))
+                    .containsExactly(before.id()); // acknowledged before: kept; refused ones: not written
+            JdbcInspectionLedger restarted = LedgerTestSupport.ledger(ds, props);
+            try {
+                InspectionEvent again = LedgerTestSupport.event();
+                assertThat(restarted.append(again, List.of()).sequence()).isEqualTo(1);
+                assertThat(new LedgerHealthIndicator(restarted).health().getStatus())
+                        .isEqualTo(Status.UP);
+            } finally {
+                restarted.close();
+            }
+        }
+    }
+}
