@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.visionhub.HubProcess;
 import io.visionhub.event.EventJson;
-import io.visionhub.event.InspectionEvent;
 import io.visionhub.outputs.mqtt.MosquittoProcess;
 import io.visionhub.vision.model.OnnxSessionFactory;
 import io.visionhub.vision.model.SessionTuning;
@@ -51,8 +50,10 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  *
  * <p>Run: {@code ./mvnw -q -B -o compile && bench/run RoutingCostBench [seconds per phase] [rounds] [msg/s]
  * [inference threads] [--hub-nice=N] [--hub-policy=nice|batch|idle] [--compare-nice=N | --compare-policy=idle|batch]
- * [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N] [--floor]} (defaults 20 3 1000 1; warm-up bursts of
- * 10,000 events). {@code --hub-nice=N} starts the hub with {@code visionhub.routing.nice=N} (0: routing priority
+ * [--warmup-events=N] [--warmup-max=N] [--settle=F] [--settle-window=N] [--paced-warmup=S] [--floor]} (defaults 20 3
+ * 1000 1; warm-up bursts of 10,000 events, then {@code --paced-warmup} seconds of the paced traffic, default 60, 0:
+ * none). The traffic's events are built before each phase's clock starts (the generator only publishes them and
+ * counts the hub's output), since the machines that send a hub its traffic are not the hub's box. {@code --hub-nice=N} starts the hub with {@code visionhub.routing.nice=N} (0: routing priority
  * off), {@code --hub-policy} with {@code visionhub.routing.policy}; {@code --compare-nice=N} starts two hubs, one
  * with the routing priority off and one at nice N; {@code --compare-policy=idle} (or {@code batch}) two hubs at
  * {@code --hub-nice} (or the default), one with policy {@code nice} and one with {@code idle} (SCHED_IDLE) or {@code
@@ -74,6 +75,10 @@ public final class RoutingCostBench {
         String hubPolicy = option(a, "--hub-policy="); // the hub's visionhub.routing.policy; its default if absent
         String comparePolicy = option(a, "--compare-policy="); // two hubs, policy nice and this, same nice value
         boolean floor = a.remove("--floor"); // also what a bare spinner on the other core costs inference
+        // after the bursts, the paced traffic itself for this long (not counted): the bursts leave the JIT compiling
+        // the paced path in the first loaded phase (0.07-0.19 of the hub's 0.90-0.93 cores, 7 Dec)
+        String pacedWarmupOption = option(a, "--paced-warmup=");
+        int pacedWarmup = pacedWarmupOption == null ? 60 : Integer.parseInt(pacedWarmupOption);
         if (comparePolicy != null
                 && (compareNice != null || !List.of("idle", "batch").contains(comparePolicy))) {
             throw new IllegalArgumentException(
@@ -184,6 +189,11 @@ public final class RoutingCostBench {
                     System.out.println("warm-up of the hub at " + h.label());
                     NodeRedSideBySideBench.warmUp(h.side(), broker, sink, warmup, WARMUP_BURST);
                 }
+                for (Hub h : hubs) {
+                    if (pacedWarmup > 0) {
+                        pacedWarmUp(h, broker, rate, pacedWarmup, brokerPid, self);
+                    }
+                }
                 frames(session, input, tensor, TimeUnit.SECONDS.toNanos(5)); // inference warm-up
                 List<Double> idle = new ArrayList<>();
                 Map<Integer, List<Double>> floors = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
@@ -214,6 +224,7 @@ public final class RoutingCostBench {
                         awaitQuiet(hubs);
                         Traffic traffic = new Traffic(
                                 broker.url(), h.side().inRoot(), h.side().outFilter(), rate);
+                        traffic.prepare(seconds + 4); // the lead-in, the phase and some slack
                         traffic.start();
                         Thread.sleep(2000); // the hub reaches its pace before the clock starts
                         Phase busy = Phase.start(h.side().pid(), brokerPid, self);
@@ -243,6 +254,7 @@ public final class RoutingCostBench {
                                 100 * (1 - fLoaded / fIdle));
                         System.out.println("  routing phase (" + clock(from) + "-" + clock(Instant.now()) + " UTC): "
                                 + busy.describe() + h.side().h2FileSize());
+                        System.out.println("  " + busy.coresBound(quiet.inferenceCores()));
                         System.out.println("  hub's HTTP server meanwhile: " + probe.describe());
                         System.out.println("  hub's log meanwhile: " + warnings(h.log(), log0));
                     }
@@ -524,6 +536,33 @@ public final class RoutingCostBench {
             return hub.totalMs() / 1000 / seconds;
         }
 
+        /**
+         * The least loss the cores alone explain: what the hub, the broker and the rest of this JVM took leaves
+         * inference at most {@code cpus - others} of the {@code inferenceIdle} cores it used with the hub idle. Any loss
+         * above it is the scheduler and the shared caches (the floor's spinner measures those).
+         */
+        String coresBound(double inferenceIdle) {
+            int cpus = Runtime.getRuntime().availableProcessors();
+            double others = hubCores() + brokerCores + benchRestCores;
+            double left = Math.min(inferenceIdle, cpus - others);
+            return String.format(
+                    "the %d cores: hub %.2f + broker %.2f + generator and counter %.2f = %.2f, inference %.2f (%.2f with"
+                            + " the hub idle): the cores alone leave inference at most %.2f, at least %.1f%% loss",
+                    cpus,
+                    hubCores(),
+                    brokerCores,
+                    benchRestCores,
+                    others,
+                    inferenceCores,
+                    inferenceIdle,
+                    left,
+                    100 * Math.max(0, 1 - left / inferenceIdle));
+        }
+
+        double inferenceCores() {
+            return inferenceCores;
+        }
+
         String describe() {
             return String.format(
                     "hub by thread, cores: %s%n                 broker %s cores; this JVM: inference %.2f cores, "
@@ -579,6 +618,22 @@ public final class RoutingCostBench {
         return s.get(s.size() / 2);
     }
 
+    /** The paced traffic for {@code seconds}, not counted; prints the hub's cores by thread (its JIT's share). */
+    private static void pacedWarmUp(Hub h, MosquittoProcess broker, int rate, int seconds, long brokerPid, long self)
+            throws Exception {
+        Traffic traffic = new Traffic(broker.url(), h.side().inRoot(), h.side().outFilter(), rate);
+        traffic.prepare(seconds);
+        traffic.start();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) / 2);
+        Phase second = Phase.start(h.side().pid(), brokerPid, self); // its second half: where the JIT stands
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds) / 2);
+        second.end(h.side());
+        traffic.stop();
+        System.out.printf(
+                "paced warm-up of the hub at %s (not counted): %d s at %d msg/s; its second half: %s%n",
+                h.label(), seconds, rate, second.describe());
+    }
+
     /** Publishes {@code rate} events/s (QoS 1, in 10 ms ticks) to the hub's input and counts its output. */
     private static final class Traffic {
         final AtomicInteger published = new AtomicInteger();
@@ -623,15 +678,38 @@ public final class RoutingCostBench {
             sub.subscribe(outFilter, 1).waitForCompletion(10_000);
         }
 
+        /**
+         * The events of the next {@code seconds} of traffic, built and serialised before the clock starts: the
+         * cameras and PLCs that send a hub its traffic are other machines, so building the messages is not routing
+         * cost; on this 2-core box it took inference's CPU like the hub's work did (0.21 cores of this JVM for
+         * generator and counter with events built on the fly, 7 Dec). Past them events are built as they go.
+         */
+        private byte[][] prepared = new byte[0][];
+
+        void prepare(int seconds) {
+            byte[][] out = new byte[rate * seconds][];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = payload(k);
+            }
+            prepared = out;
+        }
+
+        private static String station(long k) {
+            return "bench-" + (k % 8 + 1);
+        }
+
+        private static byte[] payload(long k) {
+            return EventJson.toBytes(NodeRedSideBySideBench.event(station(k), "C" + k, k % 10 == 9));
+        }
+
         void start() {
             int perTick = Math.max(1, rate / 100);
             ticker.scheduleAtFixedRate(
                     () -> {
                         for (int i = 0; i < perTick; i++) {
                             long k = n.getAndIncrement();
-                            String station = "bench-" + (k % 8 + 1);
-                            InspectionEvent e = NodeRedSideBySideBench.event(station, "C" + k, k % 10 == 9);
-                            MqttMessage m = new MqttMessage(EventJson.toBytes(e));
+                            String station = station(k);
+                            MqttMessage m = new MqttMessage(k < prepared.length ? prepared[(int) k] : payload(k));
                             m.setQos(1);
                             try {
                                 pub.publish(inRoot + "/site-b/line-1/" + station + "/inspection", m);
