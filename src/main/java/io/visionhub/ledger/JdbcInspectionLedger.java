@@ -166,8 +166,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
      */
     public record WriterStopped(String reason, Instant since) {
         public static final String ACTION = "restart the hub: the ledger re-reads its log from the database at start"
-                + " (nothing refused was acknowledged; cameras' parts wait at their source); see the ERROR in the log"
-                + " for the cause";
+                + " (nothing refused was acknowledged; cameras' parts wait at their source, and a part whose record did"
+                + " commit is recognised as recorded when it comes again); see the ERROR in the log for the cause";
     }
 
     private volatile WriterStopped writerStopped;
@@ -660,9 +660,16 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 e,
                 WriterStopped.ACTION,
                 e);
-        List<Pending> refused = new ArrayList<>(batch);
-        queue.drainTo(refused);
-        refused.forEach(p -> p.done()
+        // the batch in hand may have committed before the error (it struck in the acknowledgement): said so; a resend
+        // of such a record is recognised as recorded after the restart (RecordedInspections), not recorded twice
+        batch.forEach(p -> p.done()
+                .completeExceptionally(new LedgerException(p.write().type() + " "
+                        + p.write().recordId()
+                        + " may not be recorded: the ledger writer stopped during its commit at " + stopped.since()
+                        + " on " + stopped.reason() + "; " + WriterStopped.ACTION)));
+        List<Pending> queued = new ArrayList<>();
+        queue.drainTo(queued);
+        queued.forEach(p -> p.done()
                 .completeExceptionally(
                         writerStoppedRefusal(p.write().type() + " " + p.write().recordId(), stopped)));
         LedgerException why = writerStoppedRefusal("request", stopped);
