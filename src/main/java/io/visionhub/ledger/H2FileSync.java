@@ -44,6 +44,8 @@ final class H2FileSync<T> {
 
     private final DataSource dataSource;
     private final Consumer<T> acknowledge;
+    /** told when a syncer ends on a JVM {@link Error} (the ledger stops: see {@link #abandon}) */
+    private final Consumer<Error> stopped;
     // handing over from the writer to the syncers, guarded by lock: commits in order, how many were handed over
     // and how many an fsync has already started for
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,17 +59,19 @@ final class H2FileSync<T> {
     /** the H2 database file, forced after commits; null: CHECKPOINT SYNC instead */
     private volatile FileChannel h2File;
 
-    private H2FileSync(DataSource dataSource, Consumer<T> acknowledge) {
+    private H2FileSync(DataSource dataSource, Consumer<T> acknowledge, Consumer<Error> stopped) {
         this.dataSource = dataSource;
         this.acknowledge = acknowledge;
+        this.stopped = stopped;
     }
 
     /**
      * On an H2 file database: opens the database file and starts the syncers. Null for an in-memory H2 (nothing to
      * force); PostgreSQL needs none either (synchronous_commit), the caller does not ask.
      */
-    static <T> H2FileSync<T> start(DataSource dataSource, Consumer<T> acknowledge) throws SQLException {
-        H2FileSync<T> sync = new H2FileSync<>(dataSource, acknowledge);
+    static <T> H2FileSync<T> start(DataSource dataSource, Consumer<T> acknowledge, Consumer<Error> stopped)
+            throws SQLException {
+        H2FileSync<T> sync = new H2FileSync<>(dataSource, acknowledge, stopped);
         try (Connection c = dataSource.getConnection()) {
             String url = c.getMetaData().getURL();
             if (url.startsWith("jdbc:h2:mem:")) {
@@ -86,7 +90,7 @@ final class H2FileSync<T> {
             }
         }
         for (int i = 1; i <= SYNCERS; i++) {
-            Thread t = new Thread(sync::syncLoop, "ledger-h2-sync-" + i);
+            Thread t = new Thread(sync::run, "ledger-h2-sync-" + i);
             t.setDaemon(true);
             t.start();
             sync.syncers.add(t);
@@ -101,6 +105,41 @@ final class H2FileSync<T> {
             awaitingSync.add(new Unsynced<>(lastSeq, commit));
             handedOver++;
             unsynced.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A syncer's life. On a JVM {@link Error} (out of memory) it ends and says so: the commits it had started an fsync
+     * for would otherwise wait for an acknowledgement that never comes (until the next commit wakes the other
+     * syncer, or for good), while the hub looks alive.
+     */
+    private void run() {
+        try {
+            syncLoop();
+        } catch (Error e) {
+            stopped.accept(e);
+        }
+    }
+
+    /**
+     * After a syncer stopped (the ledger stops appending): takes the commits handed over and not yet acknowledged
+     * out of the pipeline, for the ledger to answer. They are committed in H2's file (they survive a process crash)
+     * but their fsync is not confirmed. A commit handed over later is forced and acknowledged as before by a syncer
+     * still running.
+     */
+    List<T> abandon() {
+        lock.lock();
+        try {
+            List<T> out = new ArrayList<>();
+            Unsynced<T> u;
+            while ((u = awaitingSync.poll()) != null) {
+                out.add(u.commit());
+            }
+            acknowledgedUpTo = handedOver; // a syncer whose fsync is in flight acknowledges none of them
+            syncStarted = handedOver;
+            return out;
         } finally {
             lock.unlock();
         }

@@ -157,12 +157,13 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private volatile WriteFailure writeFailure;
 
     /**
-     * The writer thread ended on a JVM {@link Error} (out of memory, a class gone from under the running hub): its
-     * in-memory log state may no longer match the database, so it does not go on. Every record queued or submitted
-     * after is refused at once, instead of each waiting the append timeout while the hub looks alive.
+     * The writer thread, or an H2 syncer that forces its commits to disk, ended on a JVM {@link Error} (out of memory,
+     * a class gone from under the running hub): the writer's in-memory log state may no longer match the database, or
+     * commits would wait for an fsync that no longer comes, so the ledger does not go on. Every record queued or
+     * submitted after is refused at once, instead of each waiting the append timeout while the hub looks alive.
      *
-     * @param reason the error
-     * @param since  when the writer stopped
+     * @param reason which thread stopped, on which error
+     * @param since  when it stopped
      */
     public record WriterStopped(String reason, Instant since) {
         public static final String ACTION = "restart the hub: the ledger re-reads its log from the database at start"
@@ -276,7 +277,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 .description("1 when the stored log failed its check and new records are refused")
                 .register(meters);
         Gauge.builder("visionhub.ledger.writer_stopped", this, l -> l.writerStopped == null ? 0 : 1)
-                .description("1 when the writer thread ended on a JVM error and records are refused until a restart")
+                .description(
+                        "1 when the ledger writer or an H2 syncer ended on a JVM error: records refused until a restart")
                 .register(meters);
         Gauge.builder("visionhub.ledger.tamper.alarm", this, l -> l.tamperAlarm == null ? 0 : 1)
                 .description("1 when the log holds a record this hub did not write (ledger stopped)")
@@ -303,7 +305,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 return; // no writer, no syncer: verification, proofs and reads go on; appends are refused
             }
             if (h2 && props.h2SyncEachCommit()) {
-                h2Sync = H2FileSync.start(dataSource, this::acknowledge);
+                h2Sync = H2FileSync.start(dataSource, this::acknowledge, this::syncerStopped);
             }
             if (h2) {
                 h2Compaction = H2ChunkCompaction.start(dataSource, props.h2Compaction());
@@ -644,8 +646,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     }
 
     private static LedgerException writerStoppedRefusal(String what, WriterStopped stopped) {
-        return new LedgerException(what + " not recorded: the ledger writer stopped at " + stopped.since() + " on "
-                + stopped.reason() + "; " + WriterStopped.ACTION);
+        return new LedgerException(what + " not recorded: the ledger stopped writing at " + stopped.since() + " ("
+                + stopped.reason() + "); " + WriterStopped.ACTION);
     }
 
     /**
@@ -653,20 +655,63 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
      * (see {@link WriterStopped}).
      */
     private void stopOnError(Error e, List<Pending> batch) {
-        WriterStopped stopped = new WriterStopped(e.toString(), clock.instant());
-        writerStopped = stopped;
-        LOG.error(
-                "Ledger writer stopped on {}: no record is accepted until the hub is restarted; {}",
-                e,
-                WriterStopped.ACTION,
-                e);
+        WriterStopped stopped = stop("the ledger writer", e);
         // the batch in hand may have committed before the error (it struck in the acknowledgement): said so; a resend
         // of such a record is recognised as recorded after the restart (RecordedInspections), not recorded twice
         batch.forEach(p -> p.done()
                 .completeExceptionally(new LedgerException(p.write().type() + " "
                         + p.write().recordId()
-                        + " may not be recorded: the ledger writer stopped during its commit at " + stopped.since()
-                        + " on " + stopped.reason() + "; " + WriterStopped.ACTION)));
+                        + " may not be recorded: the ledger stopped writing during its commit at " + stopped.since()
+                        + " (" + stopped.reason() + "); " + WriterStopped.ACTION)));
+        refuseQueued(stopped);
+    }
+
+    /** The first stop wins (the writer and a syncer may both meet the error); logged with its stack trace. */
+    private WriterStopped stop(String who, Error e) {
+        synchronized (stopLock) { // not the ledger's monitor: close() holds that while it waits for the writer
+            return firstStop(who, e);
+        }
+    }
+
+    private final Object stopLock = new Object();
+
+    private WriterStopped firstStop(String who, Error e) {
+        if (writerStopped == null) {
+            writerStopped = new WriterStopped(who + " stopped on " + e, clock.instant());
+            LOG.error(
+                    "Ledger: {} stopped on {}: no record is accepted until the hub is restarted; {}",
+                    who,
+                    e,
+                    WriterStopped.ACTION,
+                    e);
+        }
+        return writerStopped;
+    }
+
+    /**
+     * An H2 syncer thread ended on a JVM {@link Error} (called on it): the ledger stops as for the writer's own error.
+     * The commits it held are in H2's file (a process crash keeps them) but their fsync is not confirmed, so their
+     * records are answered "may not be recorded", as the writer's batch in hand is; the writer sees the stop before
+     * its next batch and refuses what is queued.
+     */
+    void syncerStopped(Error e) {
+        WriterStopped stopped = stop(Thread.currentThread().getName(), e);
+        H2FileSync<GroupCommit> sync = h2Sync;
+        List<GroupCommit> abandoned = sync == null ? List.of() : sync.abandon();
+        for (GroupCommit commit : abandoned) {
+            for (Committed d : commit.done()) {
+                LedgerWrite w = d.pending().write();
+                d.pending()
+                        .done()
+                        .completeExceptionally(new LedgerException(w.type() + " " + w.recordId()
+                                + " may not be recorded: committed, but not confirmed on disk before "
+                                + stopped.reason() + "; " + WriterStopped.ACTION));
+            }
+        }
+    }
+
+    /** Refuses every record queued, head request and key rotation waiting (see {@link WriterStopped}). */
+    private void refuseQueued(WriterStopped stopped) {
         List<Pending> queued = new ArrayList<>();
         queue.drainTo(queued);
         queued.forEach(p -> p.done()
@@ -718,6 +763,11 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>(props.batchMaxRecords());
         while (running || !queue.isEmpty()) {
+            WriterStopped stopped = writerStopped;
+            if (stopped != null) { // a syncer stopped: nothing more is committed
+                refuseQueued(stopped);
+                return;
+            }
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {

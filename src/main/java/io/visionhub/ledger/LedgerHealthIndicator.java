@@ -9,7 +9,7 @@ import org.springframework.boot.actuate.health.Health;
  * records; DOWN while it is read-only because the stored log failed its start-up check (the hub runs, serves
  * verification and proofs, but records no inspection): the problem, the sequence number it concerns and what to do;
  * DOWN with mode write-failing while its database cannot be written (a full disk; it ends by itself with the next
- * commit that succeeds); DOWN with mode writer-stopped when the writer thread ended on a JVM error (out of memory;
+ * commit that succeeds); DOWN with mode writer-stopped when the writer or an H2 syncer thread ended on a JVM error (out of memory;
  * records refused until the hub is restarted); DOWN with mode tamper-alarm when a record the hub did not write was found (appends and head signing stopped).
  */
 public class LedgerHealthIndicator extends AbstractHealthIndicator {
@@ -36,7 +36,7 @@ public class LedgerHealthIndicator extends AbstractHealthIndicator {
             return;
         }
         JdbcInspectionLedger.WriterStopped stopped = ledger.writerStopped();
-        if (stopped != null) { // the writer thread ended on a JVM error: nothing is recorded until a restart
+        if (stopped != null) { // the writer or a syncer ended on a JVM error: nothing is recorded until a restart
             builder.down()
                     .withDetail("mode", "writer-stopped")
                     .withDetail("problem", "WRITER")

@@ -30,6 +30,40 @@ class LedgerWriterStoppedTest {
     Path dir;
 
     @Test
+    void aSyncerEndingOnAnErrorStopsTheLedgerAsTheWriterDoes() throws Exception {
+        try (HikariDataSource ds = LedgerTestSupport.h2(dir)) {
+            LedgerProperties props = LedgerTestSupport.props(dir);
+            assertThat(props.h2SyncEachCommit()).isTrue(); // the syncers run
+            JdbcInspectionLedger ledger = LedgerTestSupport.ledger(ds, props);
+            try {
+                InspectionEvent before = LedgerTestSupport.event();
+                ledger.append(before, List.of());
+                // what H2FileSync reports when one of its threads ends on an Error (H2FileSyncTest), on that thread
+                Thread syncer = new Thread(
+                        () -> ledger.syncerStopped(new OutOfMemoryError("simulated: Java heap space")),
+                        "ledger-h2-sync-1");
+                syncer.start();
+                syncer.join();
+
+                InspectionEvent after = LedgerTestSupport.event();
+                assertThatThrownBy(() -> ledger.append(after, List.of()))
+                        .isInstanceOf(LedgerException.class)
+                        .hasMessageContaining(after.id() + " not recorded: the ledger stopped writing")
+                        .hasMessageContaining("ledger-h2-sync-1 stopped on java.lang.OutOfMemoryError")
+                        .hasMessageContaining("restart the hub");
+                Health down = new LedgerHealthIndicator(ledger).health();
+                assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(down.getDetails()).containsEntry("mode", "writer-stopped");
+                assertThat(String.valueOf(down.getDetails().get("reason"))).contains("ledger-h2-sync-1");
+                assertThat(new JdbcTemplate(ds).queryForList("SELECT id FROM inspection", String.class))
+                        .containsExactly(before.id());
+            } finally {
+                ledger.close();
+            }
+        }
+    }
+
+    @Test
     void anErrorInTheWriterRefusesEveryAppendAtOnceAndShowsInHealthUntilARestart() {
         AtomicBoolean broken = new AtomicBoolean();
         try (HikariDataSource ds = LedgerTestSupport.h2(dir)) {
@@ -59,7 +93,7 @@ class LedgerWriterStoppedTest {
                 // refused in hand: the error struck before its commit here, but the writer cannot know that in general
                 assertThatThrownBy(() -> ledger.append(during, List.of()))
                         .isInstanceOf(LedgerException.class)
-                        .hasMessageContaining(during.id() + " may not be recorded: the ledger writer stopped")
+                        .hasMessageContaining(during.id() + " may not be recorded: the ledger stopped writing")
                         .hasMessageContaining("NoClassDefFoundError")
                         .hasMessageContaining("restart the hub");
 
@@ -67,7 +101,7 @@ class LedgerWriterStoppedTest {
                 InspectionEvent after = LedgerTestSupport.event();
                 assertThatThrownBy(() -> ledger.append(after, List.of()))
                         .isInstanceOf(LedgerException.class)
-                        .hasMessageContaining(after.id() + " not recorded: the ledger writer stopped");
+                        .hasMessageContaining(after.id() + " not recorded: the ledger stopped writing");
                 Health down = health.health();
                 assertThat(down.getStatus()).isEqualTo(Status.DOWN);
                 assertThat(down.getDetails())
