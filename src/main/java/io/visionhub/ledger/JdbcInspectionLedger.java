@@ -776,6 +776,13 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                     batch.add(first);
                     queue.drainTo(batch, props.batchMaxRecords() - 1);
                     linger(batch);
+                    WriterStopped late = writerStopped;
+                    if (late != null) { // a syncer stopped while this batch gathered: it is not written
+                        batch.forEach(p -> p.done()
+                                .completeExceptionally(writerStoppedRefusal(
+                                        p.write().type() + " " + p.write().recordId(), late)));
+                        continue; // the loop's first step refuses the rest
+                    }
                     if (tamperAlarm != null) {
                         batch.forEach(p -> p.done()
                                 .completeExceptionally(halted(
