@@ -173,7 +173,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
 
     private volatile WriterStopped writerStopped;
 
-    /** Why the writer thread stopped, or null while it runs. */
+    /** Why the ledger stopped writing (the writer or a syncer ended on a JVM error), or null while it writes. */
     public WriterStopped writerStopped() {
         return writerStopped;
     }
