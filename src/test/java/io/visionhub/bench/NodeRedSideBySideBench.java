@@ -208,10 +208,11 @@ public final class NodeRedSideBySideBench {
                                 "re-warm %d %-22s received %5d/%d  %7.0f events/s  CPU %.3f ms/event (not counted)%n",
                                 r, side.name, w.received, events, w.perSecond(), w.cpuMsPerEvent());
                     }
+                    long[] ledger0 = side.ledgerCounters();
                     Result res = burst(side, broker, events, sink);
                     results.get(side).add(res);
                     System.out.printf(
-                            "round %d %-22s received %5d/%d lost %4d  %7.0f events/s  CPU %.3f ms/event  NG POSTs %d%s%n",
+                            "round %d %-22s received %5d/%d lost %4d  %7.0f events/s  CPU %.3f ms/event  NG POSTs %d%s%s%n",
                             r,
                             side.name,
                             res.received,
@@ -220,7 +221,8 @@ public final class NodeRedSideBySideBench {
                             res.perSecond(),
                             res.cpuMsPerEvent(),
                             res.posts,
-                            side.h2FileSize());
+                            side.h2FileSize(),
+                            Side.perCommit(ledger0, side.ledgerCounters()));
                     if (res.split != null) {
                         System.out.println("        by thread, ms/event: " + res.split.line(res.received, "ms/event"));
                     }
@@ -289,8 +291,69 @@ public final class NodeRedSideBySideBench {
     }
 
     /** One side of the comparison: where it listens, where it answers, its process; {@code jvm}: split by thread. */
-    /** @param h2File the hub's H2 database file (its size is printed after each round); null for Node-RED */
-    record Side(String name, String inRoot, String outFilter, long pid, String guarantee, boolean jvm, Path h2File) {
+    /**
+     * @param h2File the hub's H2 database file (its size is printed after each round); null for Node-RED
+     * @param http   the hub's HTTP port (its ledger's commit counters are printed after each round); 0 for Node-RED
+     */
+    record Side(
+            String name,
+            String inRoot,
+            String outFilter,
+            long pid,
+            String guarantee,
+            boolean jvm,
+            Path h2File,
+            int http) {
+
+        /**
+         * The hub's ledger counters, commits and records (its Prometheus endpoint, as the demo's operator); null for
+         * Node-RED or when they cannot be read.
+         */
+        long[] ledgerCounters() {
+            if (http == 0) {
+                return null;
+            }
+            try {
+                String auth = java.util.Base64.getEncoder()
+                        .encodeToString("operator:operator-demo".getBytes(StandardCharsets.UTF_8));
+                HttpResponse<String> r = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/actuator/prometheus"))
+                                        .header("Authorization", "Basic " + auth)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                return new long[] {
+                    counter(r.body(), "visionhub_ledger_commits_total"),
+                    counter(r.body(), "visionhub_ledger_records_total")
+                };
+            } catch (IOException | RuntimeException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        private static long counter(String prometheus, String name) {
+            for (String line : prometheus.split("\n")) {
+                if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                    return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            throw new IllegalStateException(name + " not in the hub's metrics");
+        }
+
+        /** "; ledger N commits for M records (R per commit)" between two readings, "" when either is missing. */
+        static String perCommit(long[] before, long[] after) {
+            if (before == null || after == null) {
+                return "";
+            }
+            long commits = after[0] - before[0];
+            long records = after[1] - before[1];
+            return String.format(
+                    "; ledger %d commits for %d records (%.1f per commit)",
+                    commits, records, commits == 0 ? 0.0 : records / (double) commits);
+        }
 
         /** "; H2 file N MB" for a hub, "" for Node-RED. */
         String h2FileSize() {
@@ -759,7 +822,8 @@ public final class NodeRedSideBySideBench {
                 "acknowledges after the ledger commit; ledger (hash chain, signed heads) + outbox on H2; persistent "
                         + "session; NG POST from the durable outbox, retried",
                 true,
-                dir.resolve("data/visionhub.mv.db"));
+                dir.resolve("data/visionhub.mv.db"),
+                http);
     }
 
     /** The bench's class path with {@code classes} in place of the hub's own classes folder (absolute entries). */
@@ -856,7 +920,8 @@ public final class NodeRedSideBySideBench {
                 "acknowledges on receipt (mqtt.js), in-memory buffers, file append " + (fsync ? "with" : "without")
                         + " fsync per record, no ledger, no outbox (a failed POST is lost)",
                 false,
-                null);
+                null,
+                0);
     }
 
     /** The flow: mqtt in → enrich → record → mqtt out, and NG → JSONata document → POST. */
