@@ -650,6 +650,19 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                 + stopped.reason() + "); " + WriterStopped.ACTION);
     }
 
+    /** Refuses records that were never written (see {@link WriterStopped}). */
+    private static void refuse(List<Pending> never, WriterStopped stopped) {
+        never.forEach(p -> p.done()
+                .completeExceptionally(
+                        writerStoppedRefusal(p.write().type() + " " + p.write().recordId(), stopped)));
+    }
+
+    /** For a record that may be in the database when the ledger stopped writing (a resend is found recorded). */
+    private static LedgerException mayNotBeRecorded(LedgerWrite w, String how, WriterStopped stopped) {
+        return new LedgerException(w.type() + " " + w.recordId() + " may not be recorded: " + how + " ("
+                + stopped.reason() + "); " + WriterStopped.ACTION);
+    }
+
     /**
      * Writer thread, on an {@link Error}: refuses the batch in hand and everything queued, and every later submit
      * (see {@link WriterStopped}).
@@ -659,10 +672,8 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         // the batch in hand may have committed before the error (it struck in the acknowledgement): said so; a resend
         // of such a record is recognised as recorded after the restart (RecordedInspections), not recorded twice
         batch.forEach(p -> p.done()
-                .completeExceptionally(new LedgerException(p.write().type() + " "
-                        + p.write().recordId()
-                        + " may not be recorded: the ledger stopped writing during its commit at " + stopped.since()
-                        + " (" + stopped.reason() + "); " + WriterStopped.ACTION)));
+                .completeExceptionally(mayNotBeRecorded(
+                        p.write(), "the ledger stopped writing during its commit at " + stopped.since(), stopped)));
         refuseQueued(stopped);
     }
 
@@ -700,12 +711,10 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
         List<GroupCommit> abandoned = sync == null ? List.of() : sync.abandon();
         for (GroupCommit commit : abandoned) {
             for (Committed d : commit.done()) {
-                LedgerWrite w = d.pending().write();
                 d.pending()
                         .done()
-                        .completeExceptionally(new LedgerException(w.type() + " " + w.recordId()
-                                + " may not be recorded: committed, but not confirmed on disk before "
-                                + stopped.reason() + "; " + WriterStopped.ACTION));
+                        .completeExceptionally(
+                                mayNotBeRecorded(d.pending().write(), "committed, but not confirmed on disk", stopped));
             }
         }
     }
@@ -714,9 +723,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
     private void refuseQueued(WriterStopped stopped) {
         List<Pending> queued = new ArrayList<>();
         queue.drainTo(queued);
-        queued.forEach(p -> p.done()
-                .completeExceptionally(
-                        writerStoppedRefusal(p.write().type() + " " + p.write().recordId(), stopped)));
+        refuse(queued, stopped);
         LedgerException why = writerStoppedRefusal("request", stopped);
         CompletableFuture<SignedTreeHead> head;
         while ((head = headRequests.poll()) != null) {
@@ -778,9 +785,7 @@ public class JdbcInspectionLedger implements InspectionLedger, AutoCloseable {
                     linger(batch);
                     WriterStopped late = writerStopped;
                     if (late != null) { // a syncer stopped while this batch gathered: it is not written
-                        batch.forEach(p -> p.done()
-                                .completeExceptionally(writerStoppedRefusal(
-                                        p.write().type() + " " + p.write().recordId(), late)));
+                        refuse(batch, late);
                         continue; // the loop's first step refuses the rest
                     }
                     if (tamperAlarm != null) {
